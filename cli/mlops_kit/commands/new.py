@@ -1,0 +1,41 @@
+"""`mlops-kit new`: bake the template bundled with the kit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlops_kit.console import reported_errors
+
+
+def new(
+    answers: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[KEY=VALUE]...",
+            help="Answers to template questions, e.g. project_name='Churn Model' ci=gitlab.",
+            show_default=False,
+        ),
+    ] = None,
+    output_dir: Annotated[
+        Path, typer.Option("--output-dir", "-o", help="Where to create the project folder.")
+    ] = Path(),
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Take defaults for every unanswered question.")
+    ] = False,
+) -> None:
+    """Bake a new ML project from the bundled template (no git, no network).
+
+    Exit codes: 0 created, 1 generation failed (nothing left behind), 2 invalid answers or
+    the target folder already exists.
+    """
+    from mlops_kit.new import bake_new_project
+
+    with reported_errors():
+        project = bake_new_project(answers or [], output_dir=output_dir, no_input=no_input)
+    typer.echo(f"Created {project}")
+    typer.echo(
+        f"Next: cd {project} && pip install -e . --group dev && dvc repro  (see its README.md)"
+    )

@@ -1,0 +1,11 @@
+"""`mlops-kit remove-stage`."""
+
+from __future__ import annotations
+
+import typer
+
+
+def remove_stage() -> None:
+    """Not available in this build."""
+    typer.echo("Error: not available in this build", err=True)
+    raise typer.Exit(2)

@@ -1,0 +1,145 @@
+"""Bake the bundled template: collect and validate answers, then let cookiecutter render.
+
+Answers are validated by the template's own pre-generation hook module (one set of rules
+for `cookiecutter` and `mlops-kit new`) before any directory exists. A failed bake removes
+exactly the directories this call created.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from mlops_kit.errors import UsageError
+from mlops_kit.template import template_dir
+
+GENERATION_FAILED = 1
+
+
+def parse_assignments(pairs: Sequence[str], known: Sequence[str]) -> dict[str, str]:
+    """Turn `key=value` arguments into a dict, refusing unknown or malformed keys."""
+    answers: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"answer {pair!r} is not KEY=VALUE; e.g. project_name='Churn Model'")
+        if key not in known:
+            raise UsageError(f"unknown question {key!r}; known: {', '.join(known)}")
+        answers[key] = value
+    return answers
+
+
+def jinja_literal(value: str) -> str:
+    """Return a Jinja expression that renders to exactly `value`.
+
+    Cookiecutter renders every answer given as extra context as a template; an answer
+    holding `{{` would otherwise be evaluated instead of kept.
+    """
+    if "{" not in value:
+        return value
+    return "{{ " + json.dumps(value, ensure_ascii=False) + " }}"
+
+
+@contextmanager
+def _importable(directory: Path) -> Iterator[None]:
+    """Put the template folder on sys.path so cookiecutter can load its extensions."""
+    sys.path.insert(0, str(directory))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(directory))
+
+
+def load_validator(template: Path) -> ModuleType:
+    """Import the template's pre-generation hook module, which holds `validate()`."""
+    path = template / "hooks" / "pre_gen_project.py"
+    spec = importlib.util.spec_from_file_location("mlops_kit_template_validator", path)
+    if spec is None or spec.loader is None:
+        raise UsageError(f"template hook {path} cannot be loaded; reinstall mlops-kit", 1)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def questions(template: Path) -> dict[str, Any]:
+    """Return the template's questions and defaults (private `_` keys left out)."""
+    data = json.loads((template / "cookiecutter.json").read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def collect_answers(template: Path, given: Mapping[str, str], no_input: bool) -> dict[str, Any]:
+    """Prompt (or take defaults) for every question not answered in `given`."""
+    from cookiecutter.config import get_user_config
+    from cookiecutter.generate import generate_context
+    from cookiecutter.prompt import prompt_for_config
+
+    known = questions(template)
+    for key, value in given.items():
+        choices = known[key]
+        if isinstance(choices, list) and value not in choices:
+            raise UsageError(f"{key} {value!r} is not one of {', '.join(choices)}; pick one")
+    config = get_user_config()
+    with _importable(template):
+        context = generate_context(
+            context_file=str(template / "cookiecutter.json"),
+            default_context=config["default_context"],
+            extra_context={key: jinja_literal(value) for key, value in given.items()},
+        )
+        answers = prompt_for_config(context, no_input)
+    return {key: value for key, value in answers.items() if not key.startswith("_")}
+
+
+def _first_missing(path: Path) -> Path | None:
+    """Return the outermost ancestor of `path` (or `path`) that does not exist yet."""
+    missing = None
+    for candidate in [path, *path.parents]:
+        if candidate.exists() or candidate.is_symlink():
+            break
+        missing = candidate
+    return missing
+
+
+def render(template: Path, answers: Mapping[str, Any], output_dir: Path) -> Path:
+    """Render the validated answers into `output_dir`; on any failure remove what was made."""
+    from cookiecutter.main import cookiecutter
+
+    target = output_dir / str(answers["project_slug"])
+    if target.exists() or target.is_symlink():
+        raise UsageError(f"{target} already exists; choose another --output-dir or project_slug")
+    created = _first_missing(target)
+    try:
+        with _importable(template):
+            result = cookiecutter(
+                str(template),
+                no_input=True,
+                extra_context={key: jinja_literal(str(v)) for key, v in answers.items()},
+                output_dir=str(output_dir),
+            )
+    except BaseException as error:
+        if created is not None and created.exists():
+            shutil.rmtree(created, ignore_errors=True)
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        summary = " ".join(str(error).split()) or type(error).__name__
+        raise UsageError(
+            f"generation failed, nothing was left behind: {summary}", GENERATION_FAILED
+        ) from None
+    return Path(result)
+
+
+def bake_new_project(pairs: Sequence[str], output_dir: Path, no_input: bool) -> Path:
+    """Collect, validate and render answers into a new project; return its folder."""
+    template = template_dir()
+    given = parse_assignments(pairs, list(questions(template)))
+    answers = collect_answers(template, given, no_input)
+    problems = load_validator(template).validate(answers)
+    if problems:
+        raise UsageError("; ".join(problems))
+    return render(template, answers, output_dir)

@@ -1,0 +1,97 @@
+"""Prune the files of unselected options and initialise git in the new project.
+
+Runs standalone (stdlib only) as cookiecutter's post-generation hook, with the project
+directory as the working directory. Answers reach this file only as JSON inside a raw
+string, so they stay data. Optional steps (git) warn and go on when they cannot run.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+# (answer, value) -> paths (relative to the project) that only other values need.
+PRUNE: dict[tuple[str, str], tuple[str, ...]] = {
+    ("ci", "github"): (".gitlab-ci.yml",),
+    ("ci", "gitlab"): (".github",),
+    ("ci", "none"): (".github", ".gitlab-ci.yml"),
+    ("example", "minimal"): (
+        "src/{module}/stages/validate.py",
+        "src/{module}/stages/evaluate.py",
+        "src/{module}/quality.py",
+        "conf/validate",
+        "conf/evaluate",
+        "tests/test_validate.py",
+        "tests/test_evaluate.py",
+        "tests/test_quality.py",
+    ),
+}
+
+
+def paths_to_prune(answers: Mapping[str, Any]) -> list[str]:
+    """Return the relative paths that the chosen options do not use."""
+    module = str(answers["module_name"])
+    paths: list[str] = []
+    for (key, value), candidates in PRUNE.items():
+        if answers.get(key) == value:
+            paths.extend(candidate.format(module=module) for candidate in candidates)
+    return paths
+
+
+def prune(project: Path, answers: Mapping[str, Any]) -> None:
+    """Delete the files and folders of unselected options."""
+    for relative in paths_to_prune(answers):
+        target = project / relative
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+
+
+def _git(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", *args], cwd=project, capture_output=True, text=True, check=False, timeout=60
+    )
+
+
+def init_git(project: Path) -> None:
+    """Make the project a git repository with a first commit, when git allows it."""
+    if shutil.which("git") is None:
+        print("WARNING: git not found; run `git init` in the project later.", file=sys.stderr)
+        return
+    if (project / ".git").exists():
+        return
+    init = _git(project, "-c", "init.defaultBranch=main", "init", "--quiet")
+    if init.returncode != 0:
+        print(f"WARNING: git init failed: {init.stderr.strip()}", file=sys.stderr)
+        return
+    _git(project, "add", "--all")
+    identity = [_git(project, "config", key).stdout.strip() for key in ("user.name", "user.email")]
+    if not all(identity):
+        print(
+            "NOTE: git has no user.name/user.email; files are staged but not committed. "
+            "Set them and run `git commit -m 'Initial project'`.",
+            file=sys.stderr,
+        )
+        return
+    commit = _git(project, "commit", "--quiet", "--no-verify", "-m", "Initial project layout")
+    if commit.returncode != 0:
+        print(f"WARNING: first commit failed: {commit.stderr.strip()}", file=sys.stderr)
+
+
+def main(answers_json: str) -> int:
+    """Prune, then initialise git in the current directory."""
+    answers = json.loads(answers_json)
+    project = Path.cwd()
+    prune(project, answers)
+    init_git(project)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(r"""{{ cookiecutter|tojson }}"""))

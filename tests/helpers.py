@@ -1,0 +1,57 @@
+"""Plain helpers shared by tests: bake a project, run a command, install a project."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def bake_project(output_dir: Path, **answers: str) -> Path:
+    """Bake the template with `mlops-kit new --no-input` semantics; return the project."""
+    from mlops_kit.new import bake_new_project
+
+    pairs = [f"{key}={value}" for key, value in answers.items()]
+    return bake_new_project(pairs, output_dir=output_dir, no_input=True)
+
+
+def run(
+    command: Sequence[str],
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 600,
+    check: bool = True,
+) -> subprocess.CompletedProcess[str]:
+    """Run a command; on an unexpected exit code fail with its output in the message."""
+    result = subprocess.run(
+        list(command),
+        cwd=cwd,
+        env=dict(env) if env is not None else None,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if check and result.returncode != 0:
+        pytest.fail(
+            f"{' '.join(command)} exited {result.returncode} in {cwd}\n"
+            f"--- stdout ---\n{result.stdout[-6000:]}\n--- stderr ---\n{result.stderr[-6000:]}"
+        )
+    return result
+
+
+def install_project(project: Path, env: Mapping[str, str]) -> None:
+    """Install a baked project (editable, no deps) into the shared test environment."""
+    run(
+        [
+            sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+            "--no-build-isolation", "--editable", str(project),
+        ],
+        cwd=project,
+        env=env,
+    )  # fmt: skip
