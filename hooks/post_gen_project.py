@@ -94,4 +94,7 @@ def main(answers_json: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(r"""{{ cookiecutter|tojson }}"""))
+    try:
+        sys.exit(main(r"""{{ cookiecutter|tojson }}"""))
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import shutil
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -70,7 +71,13 @@ def load_validator(template: Path) -> ModuleType:
 
 def questions(template: Path) -> dict[str, Any]:
     """Return the template's questions and defaults (private `_` keys left out)."""
-    data = json.loads((template / "cookiecutter.json").read_text(encoding="utf-8"))
+    path = template / "cookiecutter.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UsageError(f"{path} cannot be read as JSON: {error}", 1) from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path} is not a JSON object of questions", 1)
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
@@ -85,14 +92,21 @@ def collect_answers(template: Path, given: Mapping[str, str], no_input: bool) ->
         choices = known[key]
         if isinstance(choices, list) and value not in choices:
             raise UsageError(f"{key} {value!r} is not one of {', '.join(choices)}; pick one")
-    config = get_user_config()
-    with _importable(template):
-        context = generate_context(
-            context_file=str(template / "cookiecutter.json"),
-            default_context=config["default_context"],
-            extra_context={key: jinja_literal(value) for key, value in given.items()},
-        )
-        answers = prompt_for_config(context, no_input)
+    from cookiecutter.exceptions import CookiecutterException
+
+    try:
+        config = get_user_config()
+        with _importable(template):
+            context = generate_context(
+                context_file=str(template / "cookiecutter.json"),
+                default_context=config["default_context"],
+                extra_context={key: jinja_literal(value) for key, value in given.items()},
+            )
+            answers = prompt_for_config(context, no_input)
+    except (CookiecutterException, ValueError) as error:
+        raise UsageError(
+            f"the answers cannot be worked out: {' '.join(str(error).split())}"
+        ) from None
     return {key: value for key, value in answers.items() if not key.startswith("_")}
 
 
@@ -110,6 +124,9 @@ def render(template: Path, answers: Mapping[str, Any], output_dir: Path) -> Path
     """Render the validated answers into `output_dir`; on any failure remove what was made."""
     from cookiecutter.main import cookiecutter
 
+    # Cookiecutter logs a traceback when a hook fails; the one-line error below says it all.
+    logging.getLogger("cookiecutter").addHandler(logging.NullHandler())
+    logging.getLogger("cookiecutter").propagate = False
     target = output_dir / str(answers["project_slug"])
     if target.exists() or target.is_symlink():
         raise UsageError(f"{target} already exists; choose another --output-dir or project_slug")
@@ -134,9 +151,22 @@ def render(template: Path, answers: Mapping[str, Any], output_dir: Path) -> Path
     return Path(result)
 
 
-def bake_new_project(pairs: Sequence[str], output_dir: Path, no_input: bool) -> Path:
+def check_template(template: Path) -> Path:
+    """Return `template` resolved, or refuse a folder that is not a cookiecutter template."""
+    if not (template / "cookiecutter.json").is_file():
+        raise UsageError(f"{template} holds no cookiecutter.json; give the template's folder")
+    if not (template / "hooks" / "pre_gen_project.py").is_file():
+        raise UsageError(
+            f"{template} has no hooks/pre_gen_project.py; it is not an mlops-kit template"
+        )
+    return template.resolve()
+
+
+def bake_new_project(
+    pairs: Sequence[str], output_dir: Path, no_input: bool, template: Path | None = None
+) -> Path:
     """Collect, validate and render answers into a new project; return its folder."""
-    template = template_dir()
+    template = template_dir() if template is None else check_template(template)
     given = parse_assignments(pairs, list(questions(template)))
     answers = collect_answers(template, given, no_input)
     problems = load_validator(template).validate(answers)

@@ -25,6 +25,14 @@ def new(
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Take defaults for every unanswered question.")
     ] = False,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            "--template",
+            help="Bake from another copy of the template (a folder with cookiecutter.json); "
+            "default: the one bundled with the kit.",
+        ),
+    ] = None,
 ) -> None:
     """Bake a new ML project from the bundled template (no git, no network).
 
@@ -34,7 +42,9 @@ def new(
     from mlops_kit.new import bake_new_project
 
     with reported_errors():
-        project = bake_new_project(answers or [], output_dir=output_dir, no_input=no_input)
+        project = bake_new_project(
+            answers or [], output_dir=output_dir, no_input=no_input, template=template
+        )
     typer.echo(f"Created {project}")
     typer.echo(
         f"Next: cd {project} && pip install -e . --group dev && dvc repro  (see its README.md)"
