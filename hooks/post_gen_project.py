@@ -53,6 +53,13 @@ def prune(project: Path, answers: Mapping[str, Any]) -> None:
             target.unlink()
 
 
+def remove_bytecode(project: Path) -> None:
+    """Delete `__pycache__` folders an installer compiled into the bundled template."""
+    for cache in sorted(project.rglob("__pycache__"), reverse=True):
+        if cache.is_dir() and not cache.is_symlink():
+            shutil.rmtree(cache)
+
+
 def _git(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["git", *args], cwd=project, capture_output=True, text=True, check=False, timeout=60
@@ -89,6 +96,7 @@ def main(answers_json: str) -> int:
     answers = json.loads(answers_json)
     project = Path.cwd()
     prune(project, answers)
+    remove_bytecode(project)
     init_git(project)
     return 0
 

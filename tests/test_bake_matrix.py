@@ -203,3 +203,26 @@ def test_project_is_a_git_and_dvc_repository(baked: tuple[dict[str, str], Path])
         ["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True, check=True
     )
     assert status.stdout == ""
+
+
+def test_no_template_file_is_hidden_by_a_gitignore() -> None:
+    """A template file that git ignores would be missing from clones and from the wheel."""
+    import subprocess
+
+    ignored = subprocess.run(
+        [
+            "git",
+            "ls-files",
+            "--others",
+            "--ignored",
+            "--exclude-standard",
+            "--",
+            "{{cookiecutter.project_slug}}",
+            "hooks",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert [name for name in ignored if "__pycache__" not in name] == []
