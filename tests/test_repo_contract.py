@@ -1,0 +1,46 @@
+"""The kit keeps its own promises: README's commands, CI entry point, lint and types."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import REPO_ROOT, run
+
+BIN = Path(sys.executable).parent
+# The template folder holds Jinja, not Python: its baked output is linted by the bake tests.
+KIT_PATHS = ["cli", "tests", "hooks", "benchmarks", "local_extensions.py"]
+
+
+def quick_start_commands() -> list[str]:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# mlops-kit\n\n## Quick start\n"), "README must open with Quick start"
+    block = re.search(r"```bash\n(.*?)```", readme, re.DOTALL)
+    assert block is not None
+    return [line.split("#")[0].strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    assert quick_start_commands() == ["make demo", "make test"]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (REPO_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.rstrip().splitlines()[-1] == quick_start_commands()[1]
+    makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^test: .*\n\t\$\(BIN\)/python -m pytest$", makefile, re.MULTILINE)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ruff", "check", *KIT_PATHS],
+        ["ruff", "format", "--check", *KIT_PATHS],
+        ["mypy"],
+    ],
+    ids=["ruff-check", "ruff-format", "mypy-strict"],
+)
+def test_kit_passes_its_own_linters(command: list[str]) -> None:
+    run([str(BIN / command[0]), *command[1:]], cwd=REPO_ROOT)
