@@ -187,7 +187,7 @@ def _create_database(server: Postgres, process: subprocess.Popen[bytes], log: Pa
             return
         except psycopg.OperationalError:
             if time.monotonic() > deadline:
-                pytest.fail(f"postgres did not accept logins in {START_TIMEOUT:.0f} s:\n{_tail(log)}")
+                pytest.fail(f"postgres refused logins for {START_TIMEOUT:.0f} s:\n{_tail(log)}")
             time.sleep(0.1)
 
 
