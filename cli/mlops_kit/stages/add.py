@@ -1,0 +1,283 @@
+"""Plan `add-stage`: every file a new stage needs, prepared in memory, nothing written."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mlops_kit.edits import FileChange
+from mlops_kit.errors import UsageError
+from mlops_kit.stages.catalog import (
+    data_outputs,
+    entry_name,
+    parse_catalog,
+    with_entries,
+    without_entries,
+)
+from mlops_kit.stages.dvcfile import overlaps, with_stage
+from mlops_kit.stages.files import (
+    CATALOG,
+    DVC_YAML,
+    HYDRA_ROOT,
+    PARAMS,
+    ProjectFiles,
+    existing_pieces,
+    new_file,
+    read_project_files,
+    stage_config_dir,
+    stage_module_path,
+    stage_test_path,
+)
+from mlops_kit.stages.hydra_conf import (
+    defaults_with_group,
+    params_with_section,
+    parse_hydra_root,
+    resolve_interpolations,
+)
+from mlops_kit.stages.names import check_project_path, check_stage_name
+from mlops_kit.stages.project import Project, load_project
+from mlops_kit.stages.scaffold import StageSpec, render_scaffold
+
+PARAM_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*")
+# Outputs may not land on the project's code, config or tool state.
+PROTECTED = ("src", "conf", "tests", ".git", ".dvc", ".mlops-kit")
+PROTECTED_FILES = ("dvc.yaml", "dvc.lock", "params.yaml", "pyproject.toml")
+
+
+@dataclass(frozen=True)
+class AddRequest:
+    """What the user asked for on the command line."""
+
+    name: str
+    start: Path
+    after: str | None = None
+    deps: list[str] = field(default_factory=list)
+    outs: list[str] = field(default_factory=list)
+    metrics: list[str] = field(default_factory=list)
+    params: list[str] = field(default_factory=list)
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A prepared change set and what to tell the user about it."""
+
+    project: Project
+    changes: list[FileChange]
+    notes: list[str]
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _check_name_free(files: ProjectFiles, name: str, force: bool) -> None:
+    stages = files.dvc.stage_names()
+    if name not in stages and (name in files.hydra.groups() or name in files.params.data):
+        raise UsageError(
+            f"{name!r} is already a config group or params key that is not a stage "
+            "(e.g. data, model); pick another name"
+        )
+    found = existing_pieces(files, name)
+    if found and not force:
+        raise UsageError(
+            f"stage {name!r} already exists in {', '.join(found)}; pick another name, or pass "
+            "--force to overwrite it"
+        )
+
+
+def _after_outputs(files: ProjectFiles, name: str, after: str | None) -> list[str]:
+    if after is None:
+        return []
+    stages = files.dvc.stage_names()
+    if after == name:
+        raise UsageError(f"--after {after}: a stage cannot run after itself")
+    if after not in stages:
+        known = ", ".join(stages) or "none"
+        raise UsageError(f"--after {after}: no such stage in dvc.yaml (stages: {known})")
+    outs = files.dvc.outputs(after, ("outs",))
+    if not outs:
+        raise UsageError(
+            f"--after {after}: that stage has no outs for {name!r} to depend on; "
+            "give its inputs with -d instead"
+        )
+    return outs
+
+
+def _check_outputs(files: ProjectFiles, name: str, outputs: list[str], deps: list[str]) -> None:
+    for index, path in enumerate(outputs):
+        top = path.split("/", 1)[0]
+        if top in PROTECTED or path in PROTECTED_FILES:
+            raise UsageError(f"{path}: outputs cannot go into {top}; use data/, models/, reports/")
+        for other in outputs[:index]:
+            if overlaps(path, other):
+                raise UsageError(f"outputs {other} and {path} overlap; give each once")
+        for dep in deps:
+            if overlaps(path, dep):
+                raise UsageError(f"{path} is both an input and an output of {name!r}")
+        for stage in files.dvc.stage_names():
+            if stage == name:
+                continue
+            for existing in files.dvc.outputs(stage):
+                if overlaps(path, existing):
+                    raise UsageError(
+                        f"{path} overlaps {existing}, an output of stage {stage!r}; "
+                        "pick another path"
+                    )
+
+
+def _check_deps(files: ProjectFiles, name: str, deps: list[str]) -> None:
+    stages = [stage for stage in files.dvc.stage_names() if stage != name]
+    produced = [out for stage in stages for out in files.dvc.outputs(stage)]
+    root = files.project.root
+    for dep in deps:
+        if (root / dep).exists() or any(overlaps(dep, out) for out in produced):
+            continue
+        raise UsageError(f"-d {dep}: no such file, and no stage in dvc.yaml writes it")
+
+
+def _check_params(files: ProjectFiles, name: str, keys: list[str]) -> list[str]:
+    checked = []
+    for key in keys:
+        if PARAM_KEY.fullmatch(key) is None:
+            raise UsageError(f"-p {key!r}: not a params key; e.g. -p model or -p train.cv_folds")
+        if key == name or key.startswith(f"{name}."):
+            continue
+        if not files.params.has(key):
+            raise UsageError(f"-p {key}: no such key in params.yaml")
+        checked.append(key)
+    return [name, *checked]
+
+
+def _default_outputs(name: str, inputs: list[str]) -> list[str]:
+    if not inputs:
+        return [f"data/{name}.csv"]
+    outputs: list[str] = []
+    for path in inputs:
+        base = posixpath.basename(path)
+        candidate = f"data/{name}/{base}"
+        number = 2
+        while candidate in outputs:
+            candidate = f"data/{name}/{number}_{base}"
+            number += 1
+        outputs.append(candidate)
+    return outputs
+
+
+def _dvc_body(
+    spec: StageSpec, outs: list[str], metrics: list[str], params: list[str]
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "cmd": f"python -m {spec.module}.stages.{spec.name}",
+        "deps": spec.deps,
+        "params": params,
+    }
+    if outs:
+        body["outs"] = outs
+    if metrics:
+        body["metrics"] = [{path: {"cache": False}} for path in metrics]
+    return body
+
+
+def _catalog_entries(
+    files: ProjectFiles, spec: StageSpec, outs: list[str], force: bool
+) -> dict[str, dict[str, Any]]:
+    entries = files.catalog.entries()
+    mine = files.catalog.produced_by(spec.name) if force else []
+    taken = {key for key in entries if key not in mine}
+    by_path = {
+        str(entry.get("path")): entry for entry in entries.values() if isinstance(entry, dict)
+    }
+    answers = files.project.answers
+    new: dict[str, dict[str, Any]] = {}
+    for path in data_outputs(outs):
+        paired = len(spec.inputs) == len(outs)
+        sources = [spec.inputs[outs.index(path)]] if paired else spec.inputs
+        source = by_path.get(sources[0], {}) if paired else {}
+        name = entry_name(path, spec.name, taken | set(new))
+        origin = f" from {', '.join(sources)}" if sources else ""
+        new[name] = {
+            "path": path,
+            "description": f"Written by the {spec.name} stage; describe what it holds.",
+            "source": f"the {spec.name} stage{origin}",
+            "owner": source.get("owner") or str(answers.get("author_name") or "unknown"),
+            "license": source.get("license") or str(answers.get("license") or "unknown"),
+            "produced_by": spec.name,
+            "schema": source.get("schema") or {},
+        }
+    return new
+
+
+def plan_add_stage(request: AddRequest) -> Plan:
+    """Check the request against the project and prepare every file change.
+
+    Nothing is written; the plan is refused (UsageError) on any problem.
+    """
+    name = check_stage_name(request.name)
+    project = load_project(request.start)
+    files = read_project_files(project)
+    _check_name_free(files, name, request.force)
+    after_outs = _after_outputs(files, name, request.after)
+    user_deps = [check_project_path(path, "-d") for path in request.deps]
+    outs = _unique([check_project_path(path, "-o") for path in request.outs])
+    metrics = _unique([check_project_path(path, "-m") for path in request.metrics])
+    module_path = stage_module_path(project, name)
+    data_deps = _unique([path for path in after_outs + user_deps if path.startswith("data/")])
+    deps = _unique([module_path, *after_outs, *user_deps])
+    if not outs and not metrics:
+        outs = _default_outputs(name, data_deps)
+    if len(outs) > 1 and len(outs) != len(data_deps):
+        raise UsageError(
+            f"{len(outs)} outputs for {len(data_deps)} data inputs: give one -o per input "
+            "(or a single -o to combine them)"
+        )
+    _check_outputs(files, name, outs + metrics, deps)
+    _check_deps(files, name, user_deps)
+    params = _check_params(files, name, request.params)
+    spec = StageSpec(
+        name=name,
+        module=project.module,
+        project_name=str(project.answers.get("project_name") or project.module),
+        inputs=data_deps,
+        outputs=outs,
+        metrics=metrics,
+        deps=deps,
+        params=params,
+        after=request.after,
+    )
+    scaffold = render_scaffold(project, spec)
+    config_label = f"{stage_config_dir(name)}/default.yaml"
+    values = resolve_interpolations(
+        scaffold.config_values, {**files.params.plain, name: scaffold.config_values}, config_label
+    )
+
+    hydra_text = defaults_with_group(
+        files.hydra, name, [request.after] if request.after else files.dvc.stage_names()
+    )
+    groups = parse_hydra_root(hydra_text.to_bytes(), HYDRA_ROOT).groups()
+    position = groups.index(name)
+    previous = next((g for g in reversed(groups[:position]) if g in files.params.data), None)
+    catalog_entries = _catalog_entries(files, spec, outs, request.force)
+    catalog = files.catalog
+    if request.force:
+        stale = [key for key in catalog.produced_by(name) if key not in catalog_entries]
+        catalog = parse_catalog(without_entries(catalog, stale).to_bytes(), CATALOG)
+
+    body = _dvc_body(spec, outs, metrics, params)
+    catalog_text = with_entries(catalog, catalog_entries) if catalog_entries else catalog.text
+    changes = [
+        new_file(project, module_path, scaffold.module_source),
+        new_file(project, config_label, scaffold.config_source),
+        new_file(project, stage_test_path(name), scaffold.test_source),
+        files.change(DVC_YAML, with_stage(files.dvc, name, body, request.after)),
+        files.change(HYDRA_ROOT, hydra_text),
+        files.change(PARAMS, params_with_section(files.params, name, values, previous)),
+        files.change(CATALOG, catalog_text),
+    ]
+    notes = [
+        f"Next: edit {module_path} and {config_label}, then `dvc repro {name}`.",
+    ]
+    return Plan(project, [c for c in changes if c is not None and c.before != c.after], notes)

@@ -1,0 +1,154 @@
+"""Find the project a command runs in and the paths add-stage and remove-stage touch."""
+
+from __future__ import annotations
+
+import keyword
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlops_kit.errors import UsageError
+
+MARKER_FILES = ("pyproject.toml", "dvc.yaml")
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project of the mlops-kit standard: its root, module and answers."""
+
+    root: Path
+    module: str
+    answers: dict[str, Any]
+
+    def path(self, relative: str) -> Path:
+        """Return a path inside the project; refuse one that resolves outside it.
+
+        Symlinks inside the project are followed (the real file is edited); one that
+        leads out of the project is refused, so no edit ever lands elsewhere.
+        """
+        candidate = self.root / relative
+        resolved = candidate.resolve()
+        if not resolved.is_relative_to(self.root):
+            raise UsageError(
+                f"{relative} is a symlink that leads out of the project ({resolved}); "
+                "refusing to edit through it"
+            )
+        return resolved
+
+    @property
+    def stages_package(self) -> str:
+        """Return the folder of the stage modules, relative to the root."""
+        return f"src/{self.module}/stages"
+
+
+def _read_pyproject(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path.name}: cannot be parsed ({error}); fix it first") from None
+
+
+def _has_kit_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "[tool.mlops-kit" in text
+
+
+def find_root(start: Path) -> Path:
+    """Return the nearest folder at or above `start` that looks like a project.
+
+    A folder whose pyproject.toml has a `[tool.mlops-kit]` table wins; otherwise the
+    nearest one holding dvc.yaml. The search stops at a git repository's top.
+    """
+    start = start.resolve()
+    if not start.exists():
+        raise UsageError(f"{start} does not exist")
+    if not start.is_dir():
+        raise UsageError(f"{start} is not a folder")
+    fallback = None
+    for folder in [start, *start.parents]:
+        if _has_kit_table(folder / "pyproject.toml"):
+            return folder
+        if fallback is None and (folder / "dvc.yaml").exists():
+            fallback = folder
+        if (folder / ".git").exists():
+            break
+    if fallback is not None:
+        return fallback
+    raise UsageError(
+        f"no mlops-kit project at or above {start}: no pyproject.toml with [tool.mlops-kit] "
+        "and no dvc.yaml found; run inside a project or pass --repo"
+    )
+
+
+def _module_from_poetry(pyproject: dict[str, Any]) -> str | None:
+    packages = pyproject.get("tool", {}).get("poetry", {}).get("packages", [])
+    for package in packages if isinstance(packages, list) else []:
+        if isinstance(package, dict) and package.get("from") == "src":
+            include = package.get("include")
+            if isinstance(include, str):
+                return include
+    return None
+
+
+def _module_from_src(root: Path) -> str | None:
+    src = root / "src"
+    if not src.is_dir():
+        return None
+    found = sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
+    return found[0] if len(found) == 1 else None
+
+
+def module_name(root: Path, pyproject: dict[str, Any]) -> str:
+    """Return the project's package name under src/.
+
+    Read from `[tool.mlops-kit.answers] module_name`, else `[tool.poetry] packages`,
+    else the only package folder in src/.
+    """
+    answers = pyproject.get("tool", {}).get("mlops-kit", {}).get("answers", {})
+    name = answers.get("module_name") if isinstance(answers, dict) else None
+    if not isinstance(name, str):
+        name = _module_from_poetry(pyproject) or _module_from_src(root)
+    if name is None:
+        raise UsageError(
+            "cannot tell the project's package: set module_name under "
+            "[tool.mlops-kit.answers] in pyproject.toml"
+        )
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise UsageError(f"pyproject.toml: module_name {name!r} is not a Python package name")
+    return name
+
+
+def _missing_parts(root: Path, module: str) -> list[str]:
+    wanted_files = ["dvc.yaml", "params.yaml", "conf/config.yaml", "data/catalog.yaml"]
+    wanted_dirs = [f"src/{module}/stages", "tests"]
+    missing = [name for name in wanted_files if not (root / name).is_file()]
+    missing += [f"{name}/" for name in wanted_dirs if not (root / name).is_dir()]
+    return missing
+
+
+def load_project(start: Path) -> Project:
+    """Find the project at or above `start` and check it has what stages need.
+
+    Raises:
+        UsageError: not inside a project, or the project lacks a required file (all
+            missing pieces are named).
+
+    """
+    root = find_root(start)
+    pyproject_path = root / "pyproject.toml"
+    if not pyproject_path.is_file():
+        raise UsageError(f"{root} is not an mlops-kit project: missing pyproject.toml")
+    pyproject = _read_pyproject(pyproject_path)
+    module = module_name(root, pyproject)
+    missing = _missing_parts(root, module)
+    if missing:
+        raise UsageError(
+            f"{root} is not an mlops-kit project: missing {', '.join(missing)} "
+            "(see the project layout in docs/add-stage.md)"
+        )
+    answers = pyproject.get("tool", {}).get("mlops-kit", {}).get("answers", {})
+    return Project(root=root, module=module, answers=dict(answers))
