@@ -23,7 +23,6 @@ from helpers import bake_project
 COMPOSE_FILES = ("deploy/compose.yaml", "deploy/compose.auth.yaml")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|ACCESS_KEY", re.IGNORECASE)
 CREDENTIALS_IN_URI = re.compile(r"://[^/@\s:]+:[^/@\s]+@")
-PLACEHOLDER = "change-me"
 # ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}; `$$` is a literal `$`.
 VARIABLE = re.compile(r"\$\$|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?])?(?P<arg>[^}]*)\}")
 
@@ -45,8 +44,12 @@ def dotenv(path: Path) -> dict[str, str]:
     return values
 
 
+class MissingVariable(Exception):
+    """A `${VAR:?message}` variable has no value: compose refuses to start."""
+
+
 def interpolate(text: str, env: dict[str, str]) -> str:
-    """Substitute variables as docker compose does; fail on a required one that is unset."""
+    """Substitute variables as docker compose does; raise on a required one that is unset."""
 
     def substitute(match: re.Match[str]) -> str:
         if match.group(0) == "$$":
@@ -58,7 +61,7 @@ def interpolate(text: str, env: dict[str, str]) -> str:
         if value is not None:
             return value
         if op and op.endswith("?"):
-            pytest.fail(f"required variable {name} is unset: {arg}")
+            raise MissingVariable(f"{name}: {arg}")
         return arg if op else ""
 
     return VARIABLE.sub(substitute, text)
@@ -70,8 +73,14 @@ def compose_schema() -> dict[str, Any]:
     return schema
 
 
+def filled_env(project: Path) -> dict[str, str]:
+    """`.env` as a user makes it: the example with every empty password filled in."""
+    example = dotenv(project / ".env.example")
+    return {key: value or f"secret-for-{key.lower()}" for key, value in example.items()}
+
+
 def load_compose(project: Path, name: str) -> dict[str, Any]:
-    env = dotenv(project / ".env.example")
+    env = filled_env(project)
     loaded: dict[str, Any] = yaml.safe_load(interpolate((project / name).read_text("utf-8"), env))
     return loaded
 
@@ -145,11 +154,17 @@ def test_secrets_come_only_from_the_env_file(project: Path, name: str) -> None:
                 )
 
 
-def test_env_example_holds_placeholders_and_env_is_ignored(project: Path) -> None:
+@pytest.mark.parametrize("name", COMPOSE_FILES)
+def test_env_example_leaves_passwords_empty_so_compose_refuses_it(project: Path, name: str) -> None:
     example = dotenv(project / ".env.example")
     secrets = {key: value for key, value in example.items() if SECRET_NAME.search(key)}
     assert secrets, "the example lists the passwords to set"
-    assert all(value == PLACEHOLDER for value in secrets.values()), secrets
+    assert set(secrets.values()) == {""}, secrets
+    with pytest.raises(MissingVariable, match=r"PASSWORD: set \w+PASSWORD in \.env"):
+        interpolate((project / name).read_text("utf-8"), example)
+
+
+def test_env_is_git_ignored_and_its_example_is_tracked(project: Path) -> None:
     for name in (".env", "deploy/.env"):
         ignored = subprocess.run(["git", "check-ignore", "--quiet", name], cwd=project)
         assert ignored.returncode == 0, f"{name} must be git-ignored in the generated project"
