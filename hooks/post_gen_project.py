@@ -23,12 +23,10 @@ PRUNE: dict[tuple[str, str], tuple[str, ...]] = {
     ("example", "minimal"): (
         "src/{module}/stages/validate.py",
         "src/{module}/stages/evaluate.py",
-        "src/{module}/quality.py",
         "conf/validate",
         "conf/evaluate",
         "tests/test_validate.py",
         "tests/test_evaluate.py",
-        "tests/test_quality.py",
     ),
 }
 

@@ -1,1 +1,10 @@
-{{ cookiecutter.description|python_string }}
+{%- set text = cookiecutter.description %}
+{%- set literal = text|python_string %}
+{#- A string literal `ruff format` leaves as it is: double quotes unless they need more escapes. #}
+{%- if '"' in text and text.count('"') > text.count("'") %}
+{{- literal }}
+{%- elif literal.startswith('"') %}
+{{- literal }}
+{%- else %}
+{{- '"' ~ literal[1:-1].replace("\\'", "'").replace('"', '\\"') ~ '"' }}
+{%- endif %}

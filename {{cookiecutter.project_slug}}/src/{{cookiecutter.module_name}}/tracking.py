@@ -1,0 +1,112 @@
+"""MLflow set-up in one place: which store, failing fast, runs never left RUNNING.
+
+The store is `tracking.uri` from the config unless MLFLOW_TRACKING_URI is set in the
+environment. mlflow is imported inside these functions only: it takes over a second to
+import, and stages that do not log should not pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from omegaconf import DictConfig
+
+from .runner import StageError
+
+if TYPE_CHECKING:
+    from mlflow import ActiveRun
+
+PROBE_TIMEOUT_SECONDS = 5.0
+# MLflow retries a failed HTTP request for minutes by default; a pipeline step should fail
+# in seconds. Values already in the environment win.
+HTTP_DEFAULTS = {
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "30",
+}
+WHAT_TO_CHECK = (
+    "check that the server is running (make server) and that MLFLOW_TRACKING_URI or "
+    "conf/tracking/ names it"
+)
+
+
+class TrackingError(StageError):
+    """The tracking store cannot be reached or refused a request."""
+
+
+def tracking_uri(cfg: DictConfig) -> str:
+    """Return the tracking URI: MLFLOW_TRACKING_URI if set, else `tracking.uri`."""
+    return os.environ.get("MLFLOW_TRACKING_URI") or str(cfg.tracking.uri)
+
+
+def check_server(uri: str, timeout: float = PROBE_TIMEOUT_SECONDS) -> None:
+    """Raise TrackingError unless an http(s) tracking URI answers within `timeout` seconds.
+
+    Any HTTP answer counts (an auth proxy may refuse the anonymous probe); only "nobody
+    answers" fails. Other URI schemes (sqlite, file, databricks) are not probed.
+    """
+    if not uri.startswith(("http://", "https://")):
+        return
+    try:
+        with urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=timeout):
+            pass
+    except urllib.error.HTTPError:
+        return
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, ssl.SSLError):
+            return  # something answered; MLflow applies its own TLS settings
+        raise TrackingError(
+            f"MLflow tracking server {uri} is not reachable ({error.reason}); {WHAT_TO_CHECK}"
+        ) from None
+    except OSError as error:
+        raise TrackingError(
+            f"MLflow tracking server {uri} is not reachable ({error}); {WHAT_TO_CHECK}"
+        ) from None
+
+
+def _first_line(text: object) -> str:
+    lines = str(text).strip().splitlines()
+    return lines[0] if lines else "unknown error"
+
+
+def start_tracking(cfg: DictConfig) -> str:
+    """Point MLflow at the configured store and experiment; return the URI in use."""
+    uri = tracking_uri(cfg)
+    for name, value in HTTP_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    check_server(uri)
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    try:
+        mlflow.set_tracking_uri(uri)
+        mlflow.set_experiment(str(cfg.tracking.experiment))
+    except MlflowException as error:
+        raise TrackingError(
+            f"MLflow store {uri} refused the experiment: {_first_line(error.message)}; "
+            f"{WHAT_TO_CHECK}"
+        ) from None
+    return uri
+
+
+@contextmanager
+def tracked_run(
+    cfg: DictConfig, run_name: str | None = None, run_id: str | None = None
+) -> Iterator[ActiveRun]:
+    """Start a run (or resume `run_id`); it ends FINISHED, or FAILED if the block raises."""
+    uri = start_tracking(cfg)
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    try:
+        # start_run's context manager ends the run as FAILED when the block raises.
+        with mlflow.start_run(run_id=run_id, run_name=run_name) as run:
+            yield run
+    except MlflowException as error:
+        raise TrackingError(f"MLflow store {uri}: {_first_line(error.message)}") from None
