@@ -49,7 +49,7 @@ def read_bytes(path: Path) -> bytes | None:
     """Return a file's bytes, or None when there is no file there."""
     try:
         return path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
 
 

@@ -229,12 +229,12 @@ def plan_add_stage(request: AddRequest) -> Plan:
     deps = _unique([module_path, *after_outs, *user_deps])
     if not outs and not metrics:
         outs = _default_outputs(name, data_deps)
+    _check_outputs(files, name, outs + metrics, deps)
     if len(outs) > 1 and len(outs) != len(data_deps):
         raise UsageError(
             f"{len(outs)} outputs for {len(data_deps)} data inputs: give one -o per input "
             "(or a single -o to combine them)"
         )
-    _check_outputs(files, name, outs + metrics, deps)
     _check_deps(files, name, user_deps)
     params = _check_params(files, name, request.params)
     spec = StageSpec(

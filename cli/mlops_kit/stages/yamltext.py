@@ -20,7 +20,7 @@ from mlops_kit.errors import UsageError
 BOM = "\ufeff"
 _RESERVED_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~", "="}
 _INDICATORS = "-?:,[]{}#&*!|>'\"%@`"
-_NUMBER_START = re.compile(r"[-+.]?[0-9]")
+_NUMBER_START = re.compile(r"[-+.]?[0-9]|[-+]?\.(inf|nan)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -366,6 +366,10 @@ def without_key(mapping: dict[str, Any], key: str) -> dict[str, Any]:
     return {k: v for k, v in mapping.items() if k != key}
 
 
+_EMPTY_FLOW = re.compile(r"(?P<key>.*?:)\s*\{\s*\}(?P<comment>\s+#.*)?\s*")
+_KEY_WITH_COMMENT = re.compile(r"(?P<key>.*?:)(?P<comment>\s+#.*)?\s*")
+
+
 @dataclass(frozen=True)
 class MappingView:
     """A block-style mapping inside a YamlText: where its keys sit and how they indent."""
@@ -417,14 +421,13 @@ def set_block(view: MappingView, key: str, lines: Sequence[str], after: str | No
         if view.parent_line is None:
             edited.insert(len(edited.lines), lines)
             return edited
-        parent = edited.lines[view.parent_line]
-        stripped = parent.rstrip()
-        if not stripped.endswith("{}"):
+        empty = _EMPTY_FLOW.fullmatch(edited.lines[view.parent_line])
+        if empty is None:
             raise UsageError(
                 f"{view.text.label}:{view.parent_line + 1}: cannot add to {view.what} here; "
                 "write it as an empty block or add one entry by hand"
             )
-        edited.lines[view.parent_line] = stripped[:-2].rstrip()
+        edited.lines[view.parent_line] = empty.group("key") + (empty.group("comment") or "")
         edited.insert(view.parent_line + 1, lines)
         return edited
     anchor = after if after in keys else max(keys, key=lambda k: key_line(view.node, k))
@@ -445,7 +448,12 @@ def drop_block(view: MappingView, key: str) -> YamlText:
         end += 1
     edited.delete(start, end)
     if len(view.node) == 1 and view.parent_line is not None:
-        parent = edited.lines[view.parent_line]
-        code, hash_, comment = parent.partition(" #")
-        edited.lines[view.parent_line] = code.rstrip() + " {}" + (hash_ + comment if hash_ else "")
+        parent = _KEY_WITH_COMMENT.fullmatch(edited.lines[view.parent_line])
+        if parent is None:
+            raise UsageError(
+                f"{view.text.label}:{view.parent_line + 1}: cannot empty {view.what} here; "
+                "edit it by hand"
+            )
+        comment = parent.group("comment") or ""
+        edited.lines[view.parent_line] = parent.group("key") + " {}" + comment
     return edited
