@@ -6,10 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from mlops_kit.app import app
 from stages.stage_tools import Invoke
 from typer.testing import CliRunner, Result
-
-from mlops_kit.app import app
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "project"
 

@@ -61,7 +61,9 @@ def test_refuses_an_empty_name(invoke: Invoke, project: Path) -> None:
     ],
     ids=["dvc.yaml", "conf", "src", "tests"],
 )
-def test_refuses_a_name_that_exists(invoke: Invoke, project: Path, make: object, where: str) -> None:
+def test_refuses_a_name_that_exists(
+    invoke: Invoke, project: Path, make: object, where: str
+) -> None:
     assert callable(make)
     make(project)
     name = "train" if where.startswith("dvc.yaml") else "featurize"
@@ -114,7 +116,10 @@ def test_refuses_bad_paths_and_params(
 
 BROKEN_DVC = {
     "malformed": ("stages:\n  a:\n    cmd: [x\n  b: 1\n", "dvc.yaml:4:"),
-    "duplicate": ("stages:\n  a:\n    cmd: x\n  a:\n    cmd: y\n", "dvc.yaml:4: found duplicate key"),
+    "duplicate": (
+        "stages:\n  a:\n    cmd: x\n  a:\n    cmd: y\n",
+        "dvc.yaml:4: found duplicate key",
+    ),
     "null": ("# nothing yet\nstages:\n", "dvc.yaml:2: `stages:` is empty (null)"),
     "list": ("stages:\n  - cmd: x\n", "dvc.yaml:1: `stages:` is a list"),
     "flow": ("stages: {a: {cmd: x}}\n", "dvc.yaml:1: `stages:` is written in flow style"),

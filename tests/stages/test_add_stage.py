@@ -196,7 +196,7 @@ def test_two_runs_at_once_lose_no_update(project: Path, project_env: dict[str, s
     ]
     outcomes = {}
     for name, process in zip(names, processes, strict=True):
-        out, err = process.communicate(timeout=120)
+        _, err = process.communicate(timeout=120)
         outcomes[name] = (process.returncode, err)
     added = [name for name, (code, _) in outcomes.items() if code == 0]
     for name, (code, err) in outcomes.items():

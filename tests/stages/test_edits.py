@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from mlops_kit.edits import LOCK_NAME, FileChange, apply_changes, repo_lock, unified_diff
 from mlops_kit.errors import UsageError
 
@@ -70,7 +69,7 @@ def test_a_failing_third_write_restores_the_first_two_byte_for_byte(tmp_path: Pa
 def test_refuses_when_a_file_changed_after_it_was_read(tmp_path: Path) -> None:
     write(tmp_path / "dvc.yaml", b"stages: {}\n")
     stale = FileChange(tmp_path / "dvc.yaml", b"stages:\n", b"mine\n")
-    with pytest.raises(UsageError, match="busy: dvc.yaml changed"):
+    with pytest.raises(UsageError, match=r"busy: dvc\.yaml changed"):
         apply_changes([stale], tmp_path)
     assert (tmp_path / "dvc.yaml").read_bytes() == b"stages: {}\n"
 
@@ -121,6 +120,7 @@ def test_diff_names_files_and_marks_a_missing_final_newline(tmp_path: Path) -> N
     ]
     diff = unified_diff(changes, tmp_path)
     assert "--- a/dvc.yaml\n+++ b/dvc.yaml\n" in diff
-    assert "-a: 1\n\\ No newline at end of file\n+a: 1\n+b: 2\n\\ No newline at end of file\n" in diff
+    no_newline = "\\ No newline at end of file\n"
+    assert f"-a: 1\n{no_newline}+a: 1\n+b: 2\n{no_newline}" in diff
     assert "--- /dev/null\n+++ b/new.py\n@@ -0,0 +1 @@\n+x = 1\n" in diff
     assert "--- a/old.py\n+++ /dev/null\n" in diff

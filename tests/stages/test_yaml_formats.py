@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from mlops_kit.stages.yamltext import YamlText, load_round_trip, to_plain, yaml_scalar
 from stages.stage_tools import Invoke
 
-from mlops_kit.stages.yamltext import YamlText, load_round_trip, to_plain, yaml_scalar
-
-PREPARE = "  prepare:\n    cmd: python -m demo.stages.prepare\n    outs:\n      - data/raw/demo.csv\n"
+PREPARE = (
+    "  prepare:\n    cmd: python -m demo.stages.prepare\n    outs:\n      - data/raw/demo.csv\n"
+)
 
 SHAPES = {
     "comments": (
