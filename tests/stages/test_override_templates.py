@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from stages.stage_tools import Invoke, assert_unchanged, snapshot
-
 from mlops_kit.stages.scaffold import BUILT_IN, TEMPLATE_NAMES
+from stages.stage_tools import Invoke, assert_unchanged, snapshot
 
 OVERRIDE = Path(".mlops-kit/templates/stage")
 
