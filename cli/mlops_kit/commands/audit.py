@@ -1,11 +1,161 @@
-"""`mlops-kit audit`."""
+"""`mlops-kit audit`: check a repository against the standard."""
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from mlops_kit.console import reported_errors
+from mlops_kit.errors import UsageError
 
-def audit() -> None:
-    """Not available in this build."""
-    typer.echo("Error: not available in this build", err=True)
-    raise typer.Exit(2)
+
+class OutputFormat(str, Enum):
+    """Report formats."""
+
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+    markdown = "markdown"
+    junit = "junit"
+
+
+class FailOn(str, Enum):
+    """Lowest severity that makes the audit fail."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
+
+
+def _use_colour(output_format: OutputFormat, output: Path | None) -> bool:
+    if output_format is not OutputFormat.text or output is not None:
+        return False
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def audit(
+    path: Annotated[
+        Path, typer.Argument(help="Project folder to audit.", show_default="current folder")
+    ] = Path(),
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = OutputFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to FILE.", metavar="FILE")
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(help="Only these rules: ids, prefixes or families (comma-separated).", metavar="IDS"),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(help="Skip these rules: ids, prefixes or families (comma-separated).", metavar="IDS"),
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(help="Lowest severity that fails the audit.  [default: error]", show_default=False),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="Report only findings not recorded in this baseline file.", metavar="FILE"),
+    ] = None,
+    write_baseline: Annotated[
+        Path | None,
+        typer.Option(help="Record today's findings in FILE and exit 0.", metavar="FILE"),
+    ] = None,
+    list_rules: Annotated[bool, typer.Option("--list-rules", help="List every rule and exit.")] = False,
+    explain: Annotated[
+        str | None, typer.Option(help="Explain one rule (why, how to fix) and exit.", metavar="ID")
+    ] = None,
+) -> None:
+    """Check a repository against the standard: layout, packaging, config, pipeline, tracking,
+    quality, data, secrets, docs and template drift.
+
+    Exit codes: 0 nothing at or above --fail-on, 1 failing findings, 2 usage, configuration
+    or internal error. Reads `[tool.mlops-kit.audit]` from the project's pyproject.toml.
+    """
+    with reported_errors(), _internal_errors():
+        from mlops_kit.audit import explain as docs
+        from mlops_kit.audit.rules import rules_by_id
+
+        rules = rules_by_id()
+        if explain is not None:
+            typer.echo(docs.explain(docs.find(rules, explain)), nl=False)
+            return
+        if list_rules:
+            typer.echo(docs.rule_table(rules.values()), nl=False)
+            return
+        exit_code = _run(
+            path, output_format, output, _split(select) if select else None, _split(ignore),
+            fail_on, baseline, write_baseline,
+        )  # fmt: skip
+    raise typer.Exit(exit_code)
+
+
+@contextmanager
+def _internal_errors() -> Iterator[None]:
+    """Turn a bug into one line and exit code 2 (the audit must never show a traceback)."""
+    try:
+        yield
+    except (UsageError, KeyboardInterrupt, typer.Exit):
+        raise
+    except Exception as error:
+        detail = " ".join(str(error).split())[:300]
+        raise UsageError(f"internal error: {type(error).__name__}: {detail}", 2) from None
+
+
+def _run(
+    path: Path,
+    output_format: OutputFormat,
+    output: Path | None,
+    select: list[str] | None,
+    ignore: list[str],
+    fail_on: FailOn | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
+) -> int:
+    from mlops_kit.audit.baseline import write_atomically
+    from mlops_kit.audit.baseline import write_baseline as save_baseline
+    from mlops_kit.audit.engine import Options, check_root, run_audit
+    from mlops_kit.audit.formats import renderer
+    from mlops_kit.audit.rules import rules_by_id
+
+    root = check_root(path)
+    options = Options(
+        select=select,
+        ignore=ignore,
+        fail_on=fail_on.value if fail_on else None,
+        baseline=baseline,
+        use_baseline=write_baseline is None,
+    )
+    report = run_audit(root, options)
+    if write_baseline is not None:
+        save_baseline(write_baseline, report.issues)
+        typer.echo(f"Wrote {len(report.issues)} finding(s) to {write_baseline}")
+        return 0
+    text = renderer(output_format.value)(report, rules_by_id(), _use_colour(output_format, output))
+    if output is not None:
+        write_atomically(output, text)
+    else:
+        try:
+            sys.stdout.write(text)
+        except UnicodeEncodeError:
+            encoding = sys.stdout.encoding or "ascii"
+            sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        sys.stdout.flush()
+    return report.exit_code()

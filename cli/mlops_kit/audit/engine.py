@@ -1,0 +1,155 @@
+"""Run the audit: pick rules, run them on one RepoView, apply config and the baseline.
+
+Rules run in registry order; a rule whose `requires` reported findings (or were
+themselves skipped) is skipped. Required rules run even when not selected; only selected
+rules are reported. Output order is stable: family, rule id, path, line, message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlops_kit.audit.baseline import apply_baseline, read_baseline
+from mlops_kit.audit.config import AuditConfig, load_config, resolve
+from mlops_kit.audit.model import FAMILY_ORDER, Finding, Ignored, Issue, Report, Skipped
+from mlops_kit.audit.repo import RepoView
+from mlops_kit.audit.rule import Rule
+from mlops_kit.audit.rules import all_rules
+from mlops_kit.audit.secrets import scrub
+from mlops_kit.errors import UsageError
+
+CLI = "--select/--ignore"
+
+
+@dataclass(slots=True)
+class Options:
+    """What the command line asked for (None: take the project's config or default)."""
+
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str | None = None
+    baseline: Path | None = None
+    use_baseline: bool = True
+
+
+def check_root(path: Path) -> Path:
+    """Validate the audited path; raise UsageError (exit 2) for what cannot be audited."""
+    if not path.exists():
+        raise UsageError(f"{path} does not exist")
+    if not path.is_dir():
+        raise UsageError(f"{path} is not a directory; give the project folder")
+    root = path.resolve()
+    if root == Path(root.anchor):
+        raise UsageError(f"{path} is the filesystem root; give the project folder")
+    try:
+        empty = not any(root.iterdir())
+    except OSError as error:
+        raise UsageError(f"{path} cannot be read: {error.strerror}") from None
+    if empty:
+        raise UsageError(f"{path} is an empty directory; nothing to audit")
+    return root
+
+
+def fingerprint(rule_id: str, path: str | None, message: str) -> str:
+    """A stable id for a finding, independent of its line."""
+    digest = hashlib.sha256(f"{rule_id}\0{path or ''}\0{message}".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()[:20]
+
+
+class _Runner:
+    def __init__(self, repo: RepoView, rules: dict[str, Rule]) -> None:
+        self.repo = repo
+        self.rules = rules
+        self.findings: dict[str, list[Finding]] = {}
+        self.skipped: dict[str, tuple[str, ...]] = {}
+
+    def run(self, rule_id: str) -> None:
+        if rule_id in self.findings or rule_id in self.skipped:
+            return
+        rule = self.rules[rule_id]
+        blockers = []
+        for required in rule.requires:
+            self.run(required)
+            if self.findings.get(required) or required in self.skipped:
+                blockers.append(required)
+        if blockers:
+            self.skipped[rule_id] = tuple(blockers)
+            return
+        try:
+            self.findings[rule_id] = list(rule.check(self.repo))
+        except (KeyboardInterrupt, UsageError):
+            raise
+        except Exception as error:
+            detail = " ".join(str(error).split())[:200]
+            raise UsageError(f"internal error in rule {rule_id}: {type(error).__name__}: {detail}") from None
+
+
+def _issue(rule: Rule, severity: str, finding: Finding) -> Issue:
+    message = scrub(finding.message)
+    path = scrub(finding.path) if finding.path is not None else None
+    line = finding.line if isinstance(finding.line, int) and finding.line > 0 else None
+    return Issue(
+        rule=rule.id,
+        family=rule.family,
+        severity=severity,
+        title=rule.title,
+        message=message,
+        path=path,
+        line=line,
+        help_url=rule.help_url,
+        fingerprint=fingerprint(rule.id, path, message),
+    )
+
+
+def sort_key(issue: Issue) -> tuple[int, str, str, int, str]:
+    """Stable report order."""
+    return (FAMILY_ORDER[issue.family], issue.rule, issue.path or "", issue.line or 0, issue.message)
+
+
+def run_audit(root: Path, options: Options) -> Report:
+    """Audit the project at `root` (already validated) and return the report."""
+    rules = all_rules()
+    by_id = {r.id: r for r in rules}
+    repo = RepoView(root)
+    config: AuditConfig = load_config(repo.pyproject, rules)
+    select = options.select if options.select is not None else config.select
+    selected = resolve(select, rules, CLI if options.select is not None else "select") if select else set(by_id)
+    reasons: dict[str, str] = {}
+    for token, reason in config.ignore.items():
+        for rule_id in resolve([token], rules, "ignore"):
+            reasons[rule_id] = reason
+    for rule_id in resolve(options.ignore, rules, CLI):
+        reasons.setdefault(rule_id, "ignored on the command line")
+    ignored = [Ignored(r, reasons[r]) for r in sorted(reasons) if r in selected]
+    selected -= set(reasons)
+
+    runner = _Runner(repo, by_id)
+    for rule in rules:
+        if rule.id in selected:
+            runner.run(rule.id)
+
+    issues = [
+        _issue(rule, config.severity.get(rule.id, rule.severity), finding)
+        for rule in rules
+        if rule.id in selected
+        for finding in runner.findings.get(rule.id, [])
+    ]
+    issues.sort(key=sort_key)
+    baselined = 0
+    baseline = options.baseline
+    if baseline is None and config.baseline is not None:
+        baseline = root / config.baseline
+    if baseline is not None and options.use_baseline:
+        issues, baselined = apply_baseline(issues, read_baseline(baseline))
+    skipped = [Skipped(r, runner.skipped[r]) for r in sorted(runner.skipped) if r in selected]
+    return Report(
+        root=str(root),
+        issues=issues,
+        fail_on=options.fail_on or config.fail_on or "error",
+        ran=[r.id for r in rules if r.id in selected and r.id in runner.findings],
+        ignored=ignored,
+        skipped=skipped,
+        baselined=baselined,
+    )

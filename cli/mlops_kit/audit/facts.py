@@ -1,0 +1,370 @@
+"""Facts several rules need, derived once from the parsed files (memoised on the view)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from mlops_kit.audit.parsing import line_of
+from mlops_kit.audit.repo import RepoView, normalise
+
+T = TypeVar("T")
+
+DVC_YAML = "dvc.yaml"
+PARAMS_YAML = "params.yaml"
+CONFIG_YAML = "conf/config.yaml"
+CATALOG = "data/catalog.yaml"
+PRE_COMMIT = ".pre-commit-config.yaml"
+
+
+def memo(repo: RepoView, key: str, compute: Callable[[], T]) -> T:
+    """Compute a fact once per audit."""
+    if key not in repo.memo:
+        repo.memo[key] = compute()
+    value: T = repo.memo[key]
+    return value
+
+
+def templated(value: Any) -> bool:
+    """True for DVC/Hydra interpolations, which the audit does not evaluate."""
+    return isinstance(value, str) and "${" in value
+
+
+# -- pipeline ----------------------------------------------------------------------------
+@dataclass(slots=True)
+class Output:
+    """One `outs`/`metrics`/`plots` entry of a stage."""
+
+    path: str | None  # repo-relative; None when it leaves the repository
+    raw: str
+    cache: bool
+    kind: str
+    line: int | None
+
+
+@dataclass(slots=True)
+class Stage:
+    """One stage of dvc.yaml, with paths made repo-relative."""
+
+    name: str
+    line: int | None
+    commands: list[str] = field(default_factory=list)
+    deps: list[tuple[str | None, str, int | None]] = field(default_factory=list)
+    outs: list[Output] = field(default_factory=list)
+    params: list[tuple[str, str, int | None]] = field(default_factory=list)
+    wdir: str = ""
+    generated: bool = False
+    frozen: bool = False
+
+
+def _entries(value: Any) -> Iterator[tuple[Any, int | None]]:
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            yield item, line_of(value, index)
+
+
+def _out(entry: Any, kind: str, wdir: str, line: int | None) -> Output | None:
+    cache = True
+    if isinstance(entry, dict) and len(entry) == 1:
+        raw, options = next(iter(entry.items()))
+        if isinstance(options, dict) and options.get("cache") is False:
+            cache = False
+    else:
+        raw = entry
+    if not isinstance(raw, str) or templated(raw):
+        return None
+    return Output(normalise(posixpath.join(wdir, raw)), raw, cache, kind, line)
+
+
+def _stage(name: str, body: dict[str, Any], line: int | None) -> Stage:
+    stage = Stage(name=str(name), line=line)
+    stage.generated = any(key in body for key in ("foreach", "matrix", "do"))
+    stage.frozen = body.get("frozen") is True
+    wdir = body.get("wdir", ".")
+    stage.wdir = (normalise(wdir) or "") if isinstance(wdir, str) and not templated(wdir) else ""
+    cmd = body.get("cmd")
+    commands = cmd if isinstance(cmd, list) else [cmd]
+    stage.commands = [c for c in commands if isinstance(c, str)]
+    for dep, at in _entries(body.get("deps")):
+        if isinstance(dep, str) and not templated(dep):
+            stage.deps.append((normalise(posixpath.join(stage.wdir, dep)), dep, at))
+    for kind in ("outs", "metrics", "plots"):
+        for entry, at in _entries(body.get(kind)):
+            out = _out(entry, kind, stage.wdir, at)
+            if out is not None:
+                stage.outs.append(out)
+    for entry, at in _entries(body.get("params")):
+        if isinstance(entry, str) and not templated(entry):
+            stage.params.append((posixpath.join(stage.wdir, PARAMS_YAML), entry, at))
+        elif isinstance(entry, dict):
+            for file, keys in entry.items():
+                if not isinstance(file, str) or templated(file):
+                    continue
+                path = normalise(posixpath.join(stage.wdir, file)) or file
+                for key in keys if isinstance(keys, list) else []:
+                    if isinstance(key, str) and not templated(key):
+                        stage.params.append((path, key, at))
+    return stage
+
+
+def stages(repo: RepoView) -> list[Stage] | None:
+    """The stages of dvc.yaml; None when it is absent, unparseable or has no stage map."""
+
+    def compute() -> list[Stage] | None:
+        data = repo.data(DVC_YAML)
+        if not isinstance(data, dict) or not isinstance(data.get("stages"), dict):
+            return None
+        table = data["stages"]
+        return [
+            _stage(name, body, line_of(table, name))
+            for name, body in table.items()
+            if isinstance(body, dict)
+        ]
+
+    return memo(repo, "stages", compute)
+
+
+def outputs_by_path(repo: RepoView) -> dict[str, tuple[Stage, Output]]:
+    """Every stage output, by repo-relative path."""
+
+    def compute() -> dict[str, tuple[Stage, Output]]:
+        table: dict[str, tuple[Stage, Output]] = {}
+        for stage in stages(repo) or []:
+            for out in stage.outs:
+                if out.path is not None:
+                    table.setdefault(out.path, (stage, out))
+        return table
+
+    return memo(repo, "outputs", compute)
+
+
+def output_folders(repo: RepoView) -> dict[str, set[str]]:
+    """Folders that hold stage outputs -> the stages writing inside them."""
+
+    def compute() -> dict[str, set[str]]:
+        table: dict[str, set[str]] = {}
+        for stage in stages(repo) or []:
+            for out in stage.outs:
+                folder = posixpath.dirname(out.path or "")
+                while folder:
+                    table.setdefault(folder, set()).add(stage.name)
+                    folder = posixpath.dirname(folder)
+        return table
+
+    return memo(repo, "output_folders", compute)
+
+
+def producer(repo: RepoView, path: str) -> tuple[Stage, Output] | None:
+    """The stage output that is `path` or a folder holding it."""
+    table = outputs_by_path(repo)
+    candidate = path
+    while candidate:
+        if candidate in table:
+            return table[candidate]
+        candidate = posixpath.dirname(candidate)
+    return None
+
+
+_PYTHON = re.compile(r"^(?:.*/)?python(?:\d+(?:\.\d+)?)?$")
+
+
+def stage_code(command: str) -> tuple[str, str] | None:
+    """From a stage command, return ("module", name) or ("script", path) it runs."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    for index, word in enumerate(words):
+        if not _PYTHON.match(word):
+            continue
+        rest = words[index + 1 :]
+        while rest and rest[0].startswith("-") and rest[0] != "-m":
+            rest = rest[1:]
+        if len(rest) >= 2 and rest[0] == "-m":
+            return "module", rest[1]
+        if rest and rest[0].endswith(".py"):
+            return "script", rest[0]
+        return None
+    return None
+
+
+def module_files(repo: RepoView, module: str) -> list[str]:
+    """Candidate files for a dotted module name (src layout first)."""
+    base = module.replace(".", "/")
+    candidates = []
+    for root in ("src/", ""):
+        candidates += [f"{root}{base}.py", f"{root}{base}/__main__.py"]
+    return candidates
+
+
+# -- packaging ---------------------------------------------------------------------------
+_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def canonical(name: str) -> str:
+    """PEP 503 normalised distribution name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_name(requirement: Any) -> str | None:
+    """The distribution name of a PEP 508 requirement string."""
+    if not isinstance(requirement, str):
+        return None
+    match = _REQ_NAME.match(requirement)
+    return canonical(match.group(1)) if match else None
+
+
+def runtime_requirements(repo: RepoView) -> list[str]:
+    """`[project].dependencies` plus Poetry's main dependencies (as strings)."""
+    project = repo.pyproject.get("project")
+    found: list[str] = []
+    if isinstance(project, dict) and isinstance(project.get("dependencies"), list):
+        found += [r for r in project["dependencies"] if isinstance(r, str)]
+    poetry = repo.pyproject.get("tool", {}).get("poetry", {})
+    if isinstance(poetry, dict) and isinstance(poetry.get("dependencies"), dict):
+        found += [str(name) for name in poetry["dependencies"] if name != "python"]
+    return found
+
+
+def declared_names(repo: RepoView) -> tuple[set[str], set[str]]:
+    """(runtime distribution names, every declared name incl. groups and extras)."""
+
+    def compute() -> tuple[set[str], set[str]]:
+        runtime = {n for n in map(requirement_name, runtime_requirements(repo)) if n}
+        everything = set(runtime)
+        data = repo.pyproject
+        groups = data.get("dependency-groups")
+        extras = data.get("project", {}).get("optional-dependencies")
+        for table in (groups, extras):
+            if isinstance(table, dict):
+                for items in table.values():
+                    for item in items if isinstance(items, list) else []:
+                        name = requirement_name(item)
+                        if name:
+                            everything.add(name)
+        poetry_groups = data.get("tool", {}).get("poetry", {}).get("group", {})
+        if isinstance(poetry_groups, dict):
+            for group in poetry_groups.values():
+                deps = group.get("dependencies") if isinstance(group, dict) else None
+                if isinstance(deps, dict):
+                    everything.update(canonical(str(name)) for name in deps)
+        for path in repo.files:
+            if re.fullmatch(r"requirements[\w.-]*\.(txt|in)", path):
+                for line in (repo.text(path) or "").splitlines():
+                    name = requirement_name(line)
+                    if name and not line.lstrip().startswith(("#", "-")):
+                        everything.add(name)
+        return runtime, everything
+
+    return memo(repo, "declared", compute)
+
+
+_IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+
+
+def python_sources(repo: RepoView, folder: str = "src") -> list[str]:
+    """Listed .py files below a folder."""
+    return [p for p in repo.under(folder) if p.endswith(".py")]
+
+
+def imports(repo: RepoView) -> dict[str, list[tuple[str, int]]]:
+    """Top-level modules imported by code under src/, with where."""
+
+    def compute() -> dict[str, list[tuple[str, int]]]:
+        found: dict[str, list[tuple[str, int]]] = {}
+        for path in python_sources(repo):
+            text = repo.text(path) or ""
+            for match in _IMPORT.finditer(text):
+                line = text.count("\n", 0, match.start()) + 1
+                found.setdefault(match.group(1), []).append((path, line))
+        return found
+
+    return memo(repo, "imports", compute)
+
+
+def uses_mlflow(repo: RepoView) -> bool:
+    """True when the project declares or imports MLflow."""
+    _, declared = declared_names(repo)
+    return bool({"mlflow", "mlflow-skinny"} & declared) or "mlflow" in imports(repo)
+
+
+def search_sources(repo: RepoView, pattern: re.Pattern[str]) -> list[tuple[str, int, str]]:
+    """Matches of `pattern` in src/ Python files: (path, line, matched text)."""
+    hits = []
+    for path in python_sources(repo):
+        text = repo.text(path) or ""
+        for match in pattern.finditer(text):
+            hits.append((path, text.count("\n", 0, match.start()) + 1, match.group(0)))
+    return hits
+
+
+# -- config ------------------------------------------------------------------------------
+def conf_files(repo: RepoView) -> list[str]:
+    """The YAML files under conf/."""
+    return [p for p in repo.under("conf") if p.endswith((".yaml", ".yml"))]
+
+
+def walk_values(data: Any, keys: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any, Any]]:
+    """Yield (key path, value, parent container) for every scalar in parsed data."""
+    stack: list[tuple[tuple[Any, ...], Any]] = [(keys, data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, (dict, list)):
+                    stack.append(((*path, key), value))
+                else:
+                    yield (*path, key), value, node
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                if isinstance(value, (dict, list)):
+                    stack.append(((*path, index), value))
+                else:
+                    yield (*path, index), value, node
+
+
+def ci_files(repo: RepoView) -> list[str]:
+    """GitHub workflow files and .gitlab-ci.yml."""
+    found = [
+        p
+        for p in repo.under(".github/workflows")
+        if p.endswith((".yml", ".yaml")) and p.count("/") == 2
+    ]
+    if repo.is_file(".gitlab-ci.yml"):
+        found.append(".gitlab-ci.yml")
+    return found
+
+
+def ci_text(repo: RepoView) -> str:
+    """Every string in the parsed CI files, one per line (for what-runs checks)."""
+
+    def compute() -> str:
+        chunks = []
+        for path in ci_files(repo):
+            data = repo.data(path)
+            chunks += [str(v) for _, v, _ in walk_values(data) if isinstance(v, str)]
+        return "\n".join(chunks)
+
+    return memo(repo, "ci_text", compute)
+
+
+def pre_commit_hooks(repo: RepoView) -> list[dict[str, Any]]:
+    """The hooks of .pre-commit-config.yaml (empty when absent or malformed)."""
+    data = repo.data(PRE_COMMIT)
+    hooks: list[dict[str, Any]] = []
+    repos = data.get("repos") if isinstance(data, dict) else None
+    for entry in repos if isinstance(repos, list) else []:
+        items = entry.get("hooks") if isinstance(entry, dict) else None
+        hooks += [h for h in items if isinstance(h, dict)] if isinstance(items, list) else []
+    return hooks
+
+
+def src_packages(repo: RepoView) -> list[str]:
+    """Top-level packages under src/ (folders holding __init__.py)."""
+    return sorted(
+        {p.split("/")[1] for p in repo.under("src") if p.count("/") == 2 and p.endswith("/__init__.py")}
+    )

@@ -1,0 +1,189 @@
+"""List the files of a repository without running anything the repository controls.
+
+Inside a git work tree the list comes from `git ls-files` (tracked files plus untracked
+files that are not ignored). Repo-controlled git config that can run commands is
+overridden on the command line (`core.fsmonitor`, `core.hooksPath`, the untracked cache;
+`ls-files` and `check-ignore` run no filters, textconv or pager). Outside git the tree is
+walked without following symlinks. `.git`, DVC's cache, MLflow stores and virtualenvs are
+never entered either way.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_WALK_ENTRIES = 200_000
+GIT_TIMEOUT = 30
+
+# Never listed or walked, wherever they are (exact directory names)...
+SKIPPED_DIR_NAMES = frozenset(
+    {".git", "mlruns", "mlartifacts", "__pycache__", ".venv", "venv", "node_modules",
+     ".mypy_cache", ".ruff_cache", ".pytest_cache", ".tox", ".nox", ".ipynb_checkpoints"}
+)  # fmt: skip
+# ...and these repo-relative directories.
+SKIPPED_DIRS = frozenset({".dvc/cache", ".dvc/tmp"})
+
+SAFE_GIT_CONFIG = (
+    "-c", "core.fsmonitor=false",
+    "-c", "core.hooksPath=/dev/null",
+    "-c", "core.untrackedCache=false",
+    "-c", "core.pager=cat",
+    "-c", "core.quotePath=false",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class Listing:
+    """The files of a repository, as repo-relative POSIX paths."""
+
+    files: list[str] = field(default_factory=list)
+    tracked: frozenset[str] = frozenset()
+    symlinks: set[str] = field(default_factory=set)
+    special: set[str] = field(default_factory=set)
+    git: bool = False
+    truncated: bool = False
+    git_note: str | None = None
+
+
+def is_skipped(path: str) -> bool:
+    """True for paths inside directories the audit never enters."""
+    parts = path.split("/")
+    if any(part in SKIPPED_DIR_NAMES for part in parts[:-1]):
+        return True
+    return any(path.startswith(prefix + "/") for prefix in SKIPPED_DIRS)
+
+
+def git_env() -> dict[str, str]:
+    """The environment for git: the caller's, minus variables that redirect git."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
+    for key in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM"):
+        if key in os.environ:
+            env[key] = os.environ[key]
+    return env
+
+
+def run_git(root: Path, args: Iterable[str], stdin: bytes | None = None) -> bytes | None:
+    """Run a read-only git command in `root`; return stdout, or None when git fails."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    try:
+        done = subprocess.run(
+            [git, *SAFE_GIT_CONFIG, *args],
+            cwd=root,
+            input=stdin,
+            capture_output=True,
+            env=git_env(),
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode not in (0, 1):
+        return None
+    return done.stdout
+
+
+def _inside_git_work_tree(root: Path) -> bool:
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            return True
+    return False
+
+
+def _split(output: bytes) -> list[str]:
+    return [os.fsdecode(item) for item in output.split(b"\0") if item]
+
+
+def list_with_git(root: Path) -> Listing | None:
+    """List tracked and untracked-unignored files with git; None when git cannot."""
+    if not _inside_git_work_tree(root):
+        return None
+    staged = run_git(root, ["ls-files", "-z", "--stage", "--", "."])
+    others = run_git(root, ["ls-files", "-z", "--others", "--exclude-standard", "--", "."])
+    if staged is None or others is None:
+        return None
+    listing = Listing(git=True)
+    tracked: set[str] = set()
+    for entry in _split(staged):
+        meta, _, path = entry.partition("\t")
+        if is_skipped(path):
+            continue
+        if path in tracked:  # unmerged entries appear once per stage
+            continue
+        tracked.add(path)
+        mode = meta.split(" ", 1)[0]
+        if mode == "120000":
+            listing.symlinks.add(path)
+        elif mode == "160000":  # a submodule: a folder we do not enter
+            continue
+        listing.files.append(path)
+    for path in _split(others):
+        if is_skipped(path) or path.endswith("/"):
+            continue
+        try:
+            if stat.S_ISLNK(os.lstat(root / path).st_mode):
+                listing.symlinks.add(path)
+        except OSError:
+            continue
+        listing.files.append(path)
+    listing.tracked = frozenset(tracked)
+    listing.files.sort()
+    if not listing.files and any(os.scandir(root)):
+        return None  # e.g. a folder ignored by an enclosing repository: walk it instead
+    return listing
+
+
+def walk(root: Path, max_entries: int = MAX_WALK_ENTRIES) -> Listing:
+    """List files by walking the tree; symlinks are listed, never followed."""
+    listing = Listing()
+    pending = [""]
+    seen = 0
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = os.scandir(root / folder) if folder else os.scandir(root)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                seen += 1
+                if seen > max_entries:
+                    listing.truncated = True
+                    listing.files.sort()
+                    return listing
+                path = f"{folder}/{entry.name}" if folder else entry.name
+                try:
+                    if entry.is_symlink():
+                        listing.symlinks.add(path)
+                        listing.files.append(path)
+                    elif entry.is_dir(follow_symlinks=False):
+                        if entry.name not in SKIPPED_DIR_NAMES and path not in SKIPPED_DIRS:
+                            pending.append(path)
+                    elif entry.is_file(follow_symlinks=False):
+                        listing.files.append(path)
+                    else:
+                        listing.special.add(path)
+                        listing.files.append(path)
+                except OSError:
+                    continue
+    listing.files.sort()
+    return listing
+
+
+def list_files(root: Path) -> Listing:
+    """List with git inside a work tree, else walk."""
+    listing = list_with_git(root)
+    if listing is not None:
+        return listing
+    listing = walk(root)
+    if _inside_git_work_tree(root):
+        listing.git_note = "git could not list this repository's files"
+    return listing

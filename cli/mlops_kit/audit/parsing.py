@@ -1,0 +1,292 @@
+"""Bounded, code-free parsers for YAML, TOML and JSON text from an untrusted repository.
+
+YAML is built from libyaml's event stream (no constructor runs, so no tag can create an
+object), with limits on nesting depth and on the size after alias expansion (a "billion
+laughs" file fails fast instead of eating memory), duplicate keys rejected, and the line
+of every mapping key and list item kept for findings. Scalars resolve as in YAML 1.2's
+core schema (`on`/`yes` stay strings). TOML and JSON come from the standard library;
+nesting too deep for it becomes a parse error, not a crash.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_DEPTH = 64
+MAX_NODES = 500_000
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_INT_OTHER = re.compile(r"0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_SPECIAL_FLOATS = {
+    ".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"),
+    ".Inf": float("inf"), "+.Inf": float("inf"), "-.Inf": float("-inf"),
+    ".INF": float("inf"), "+.INF": float("inf"), "-.INF": float("-inf"),
+    ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
+}  # fmt: skip
+_CORE = "tag:yaml.org,2002:"
+_PYTHON_TAG = _CORE + "python/"
+
+
+class ParseError(Exception):
+    """The text is not valid (or not acceptable) YAML/TOML/JSON."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class YamlMap(dict[Any, Any]):
+    """A YAML mapping that remembers its line and the line of each key (1-based)."""
+
+    __slots__ = ("key_lines", "line")
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.key_lines: dict[Any, int] = {}
+
+
+class YamlList(list[Any]):
+    """A YAML sequence that remembers its line and the line of each item (1-based)."""
+
+    __slots__ = ("item_lines", "line")
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.item_lines: list[int] = []
+
+
+def line_of(container: Any, key: Any = None) -> int | None:
+    """Return the line of `container[key]` (or of the container) when known."""
+    if isinstance(container, YamlMap):
+        return container.line if key is None else container.key_lines.get(key, container.line)
+    if isinstance(container, YamlList):
+        if isinstance(key, int) and 0 <= key < len(container.item_lines):
+            return container.item_lines[key]
+        return container.line
+    return None
+
+
+@dataclass(slots=True)
+class Parsed:
+    """The result of parsing one file: data, or an error with its line; plus notes."""
+
+    data: Any = None
+    error: str | None = None
+    line: int | None = None
+    notes: list[tuple[str, int | None]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file parsed."""
+        return self.error is None
+
+
+def _scalar(value: str, tag: str | None, plain: bool) -> Any:
+    if tag is not None and tag != "!":
+        if tag == _CORE + "str":
+            return value
+        if tag in (_CORE + "int", _CORE + "float", _CORE + "bool", _CORE + "null"):
+            return _scalar(value, None, True)
+        return value
+    if not plain:
+        return value
+    if value in _NULLS:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if _INT.match(value):
+        return int(value)
+    if _INT_OTHER.match(value):
+        return int(value, 0)
+    if _FLOAT.match(value):
+        return float(value)
+    if value in _SPECIAL_FLOATS:
+        return _SPECIAL_FLOATS[value]
+    return value
+
+
+class _Frame:
+    __slots__ = ("anchor", "key", "merges", "node", "pending_key", "weight")
+
+    def __init__(self, node: YamlMap | YamlList, anchor: str | None) -> None:
+        self.node = node
+        self.anchor = anchor
+        self.weight = 1
+        self.pending_key: Any = _NO_KEY
+        self.key: tuple[Any, int] | None = None
+        self.merges: list[tuple[Any, int]] = []
+
+
+_NO_KEY = object()
+_MERGE = object()
+
+
+def _add(frame: _Frame, value: Any, line: int) -> None:
+    node = frame.node
+    if isinstance(node, YamlList):
+        node.append(value)
+        node.item_lines.append(line)
+        return
+    if frame.pending_key is _NO_KEY:
+        try:
+            hash(value)
+        except TypeError:
+            raise ParseError("a mapping key is a list or mapping (unsupported)", line) from None
+        frame.pending_key = value
+        frame.key = (value, line)
+        return
+    key = frame.pending_key
+    frame.pending_key = _NO_KEY
+    if key is _MERGE:
+        frame.merges.append((value, line))
+        return
+    if key in node.key_lines:
+        raise ParseError(f"duplicate key {key!r} (first at line {node.key_lines[key]})", line)
+    node[key] = value
+    node.key_lines[key] = frame.key[1] if frame.key else line
+
+
+def _apply_merges(frame: _Frame) -> None:
+    node = frame.node
+    assert isinstance(node, YamlMap)
+    for value, line in frame.merges:
+        sources = value if isinstance(value, list) else [value]
+        for source in sources:
+            if not isinstance(source, dict):
+                raise ParseError("a `<<` merge key needs a mapping or a list of mappings", line)
+            for key, item in source.items():
+                if key not in node:
+                    node[key] = item
+                    node.key_lines[key] = line
+
+
+def load_yaml(text: str, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> Parsed:
+    """Parse one YAML document safely; never raises for bad input."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    result = Parsed()
+    anchors: dict[str, tuple[Any, int]] = {}
+    stack: list[_Frame] = []
+    documents = 0
+    total = 0
+    root: Any = None
+    seq_start, map_start = yaml.SequenceStartEvent, yaml.MappingStartEvent
+    seq_end, map_end = yaml.SequenceEndEvent, yaml.MappingEndEvent
+    scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+    doc_start = yaml.DocumentStartEvent
+    line = 1
+
+    def place(value: Any, weight: int, anchor: str | None, at: int) -> None:
+        nonlocal root, total
+        total += weight
+        if total > max_nodes:
+            raise ParseError(
+                f"expands to more than {max_nodes:,} nodes (alias bomb or oversized file)", at
+            )
+        if anchor is not None:
+            anchors[anchor] = (value, weight)
+        if stack:
+            stack[-1].weight += weight
+            _add(stack[-1], value, at)
+        else:
+            root = value
+
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            cls = event.__class__
+            mark = event.start_mark
+            line = mark.line + 1 if mark is not None else line
+            if cls is scalar_event:
+                tag = event.tag
+                if tag is not None and tag.startswith(_PYTHON_TAG):
+                    result.notes.append((f"Python object tag {tag!r} ignored", line))
+                plain = bool(event.implicit and event.implicit[0]) and not event.style
+                value = _scalar(event.value, tag, plain)
+                if (
+                    stack
+                    and value == "<<"
+                    and plain
+                    and isinstance(stack[-1].node, YamlMap)
+                    and stack[-1].pending_key is _NO_KEY
+                ):
+                    stack[-1].pending_key = _MERGE
+                    stack[-1].key = (_MERGE, line)
+                    continue
+                place(value, 1, event.anchor, line)
+            elif cls is map_start or cls is seq_start:
+                tag = event.tag
+                if tag is not None and tag.startswith(_PYTHON_TAG):
+                    result.notes.append((f"Python object tag {tag!r} ignored", line))
+                if len(stack) >= max_depth:
+                    raise ParseError(f"nested deeper than {max_depth} levels", line)
+                node: YamlMap | YamlList = YamlMap(line) if cls is map_start else YamlList(line)
+                stack.append(_Frame(node, event.anchor))
+            elif cls is map_end or cls is seq_end:
+                frame = stack.pop()
+                if frame.merges:
+                    _apply_merges(frame)
+                place(frame.node, frame.weight, frame.anchor, frame.node.line)
+            elif cls is alias_event:
+                if event.anchor not in anchors:
+                    raise ParseError(f"alias *{event.anchor} refers to no finished anchor", line)
+                value, weight = anchors[event.anchor]
+                place(value, weight, None, line)
+            elif cls is doc_start:
+                documents += 1
+                if documents > 1:
+                    raise ParseError("holds more than one YAML document", line)
+    except ParseError as error:
+        return Parsed(error=error.message, line=error.line, notes=result.notes)
+    except yaml.YAMLError as error:
+        problem_mark = getattr(error, "problem_mark", None)
+        at = problem_mark.line + 1 if problem_mark is not None else None
+        problem = getattr(error, "problem", None) or str(error)
+        return Parsed(error=f"invalid YAML: {' '.join(str(problem).split())}", line=at)
+    except (RecursionError, MemoryError):
+        return Parsed(error="too deeply nested or too large to parse", line=line)
+    result.data = root
+    return result
+
+
+_TOML_LINE = re.compile(r"\(at line (\d+)")
+
+
+def load_toml(text: str) -> Parsed:
+    """Parse TOML; errors carry the line tomllib names."""
+    import tomllib
+
+    try:
+        return Parsed(data=tomllib.loads(text))
+    except tomllib.TOMLDecodeError as error:
+        match = _TOML_LINE.search(str(error))
+        return Parsed(
+            error=f"invalid TOML: {error}", line=int(match.group(1)) if match else None
+        )
+    except (RecursionError, MemoryError):
+        return Parsed(error="too deeply nested or too large to parse")
+
+
+def load_json(text: str) -> Parsed:
+    """Parse JSON; errors carry their line."""
+    import json
+
+    try:
+        return Parsed(data=json.loads(text))
+    except json.JSONDecodeError as error:
+        return Parsed(error=f"invalid JSON: {error.msg}", line=error.lineno)
+    except (RecursionError, MemoryError):
+        return Parsed(error="too deeply nested or too large to parse")
+    except ValueError as error:
+        return Parsed(error=f"invalid JSON: {error}")

@@ -1,0 +1,302 @@
+"""`RepoView`: what rules see of a repository, read safely, parsed once.
+
+Rules never open files. They ask the view for a file's text or parsed data; the view
+reads each file at most once, refuses what is not a regular file inside the repository
+(symlinks pointing out of it, loops, FIFOs, devices), caps sizes, requires UTF-8 text and
+remembers every problem so that one rule can report it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import posixpath
+import stat
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from mlops_kit.audit.listing import Listing, list_files, run_git
+from mlops_kit.audit.parsing import Parsed, load_json, load_toml, load_yaml
+
+TEXT_LIMIT = 2 * 1024 * 1024  # bytes; bigger text files are reported, not read
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "not a regular file"
+
+
+def normalise(path: str) -> str | None:
+    """Return a clean repo-relative POSIX path, or None if it leaves the repository."""
+    if not path or path.startswith(("/", "\\")) or ":" in path.split("/", 1)[0]:
+        return None
+    clean = posixpath.normpath(path.replace("\\", "/"))
+    if clean == ".." or clean.startswith("../"):
+        return None
+    return "" if clean == "." else clean
+
+
+class RepoView:
+    """A read-only, cached view of the repository under audit."""
+
+    def __init__(self, root: Path, listing: Listing | None = None) -> None:
+        self.root = root.resolve()
+        self._root_str = str(self.root)
+        self.listing = listing if listing is not None else list_files(self.root)
+        self.file_set = frozenset(self.listing.files)
+        self.problems: dict[str, str] = {}
+        self.claimed: set[str] = set()
+        self._text: dict[str, str | None] = {}
+        self._parsed: dict[str, Parsed] = {}
+        self._ignored: dict[str, bool] = {}
+        self._lstat: dict[str, os.stat_result | None] = {}
+        self.memo: dict[str, Any] = {}  # facts derived from files, shared between rules
+
+    # -- listing ---------------------------------------------------------------------
+    @property
+    def files(self) -> list[str]:
+        """All listed files, sorted (tracked and untracked-unignored inside git)."""
+        return self.listing.files
+
+    @property
+    def is_git(self) -> bool:
+        """True when the files were listed by git."""
+        return self.listing.git
+
+    @property
+    def tracked(self) -> frozenset[str]:
+        """Files in the git index (empty outside git)."""
+        return self.listing.tracked
+
+    @cached_property
+    def folders(self) -> frozenset[str]:
+        """Every folder that holds a listed file."""
+        folders: set[str] = set()
+        for path in self.listing.files:
+            folder = posixpath.dirname(path)
+            while folder and folder not in folders:
+                folders.add(folder)
+                folder = posixpath.dirname(folder)
+        return frozenset(folders)
+
+    def listed(self, path: str) -> bool:
+        """True if `path` is a listed file or a folder holding listed files."""
+        return path in self.file_set or path in self.folders
+
+    def under(self, folder: str) -> list[str]:
+        """Listed files below `folder` (sorted)."""
+        prefix = folder.rstrip("/") + "/"
+        return [path for path in self.listing.files if path.startswith(prefix)]
+
+    def lstat(self, path: str) -> os.stat_result | None:
+        """`os.lstat` of a repo path, cached; None when it does not exist."""
+        if path not in self._lstat:
+            try:
+                self._lstat[path] = os.lstat(os.path.join(self._root_str, path))
+            except (OSError, ValueError):
+                self._lstat[path] = None
+        return self._lstat[path]
+
+    def exists(self, path: str) -> bool:
+        """True if `path` is listed or present on disk (ignored outputs included)."""
+        clean = normalise(path)
+        if clean is None:
+            return False
+        return clean == "" or self.listed(clean) or self.lstat(clean) is not None
+
+    def is_file(self, path: str) -> bool:
+        """True if `path` is a regular file, or a symlink to one inside the repository."""
+        clean = normalise(path)
+        info = None if not clean else self.lstat(clean)
+        if info is None or clean is None:
+            return False
+        if stat.S_ISLNK(info.st_mode):
+            real, _ = self.resolve_link(clean)
+            return real is not None and os.path.isfile(real)
+        return stat.S_ISREG(info.st_mode)
+
+    # -- reading ---------------------------------------------------------------------
+    def _inside(self, real: str) -> bool:
+        return real == self._root_str or real.startswith(self._root_str + os.sep)
+
+    def resolve_link(self, path: str) -> tuple[str | None, str | None]:
+        """Follow a symlink; return (real path, None) or (None, problem)."""
+        full = os.path.join(self._root_str, path)
+        real = os.path.realpath(full)
+        if not self._inside(real):
+            return None, "is a symlink that points outside the repository (not followed)"
+        try:
+            os.stat(full)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                return None, "is a symlink loop"
+            return None, "is a broken symlink"
+        return real, None
+
+    def _read(self, path: str, limit: int) -> tuple[bytes | None, str | None]:
+        """Return (bytes, None) or (None, problem); None, None when absent."""
+        full = os.path.join(self._root_str, path)
+        if path not in self.file_set:
+            # Not from the listing: a parent folder might be a symlink out of the repo.
+            if not self._inside(os.path.realpath(os.path.dirname(full))):
+                return None, "lies behind a symlink that points outside the repository"
+        info = self.lstat(path)
+        if info is None:
+            return None, None
+        if stat.S_ISLNK(info.st_mode):
+            real, problem = self.resolve_link(path)
+            if real is None:
+                return None, problem
+            full = real
+            try:
+                info = os.lstat(full)
+            except OSError:
+                return None, "cannot be read"
+        if not stat.S_ISREG(info.st_mode):
+            return None, f"is {_special_kind(info.st_mode)}, not a regular file"
+        if info.st_size > limit:
+            return None, f"is too large to audit ({info.st_size:,} bytes; limit {limit:,})"
+        try:
+            fd = os.open(full, _OPEN_FLAGS)
+        except OSError as error:
+            return None, f"cannot be read ({os.strerror(error.errno or 0) or 'error'})"
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None, "is not a regular file"
+            chunks = []
+            remaining = limit + 1
+            while remaining > 0:
+                chunk = os.read(fd, min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
+        except OSError as error:
+            return None, f"cannot be read ({os.strerror(error.errno or 0) or 'error'})"
+        finally:
+            os.close(fd)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            return None, f"is too large to audit (more than {limit:,} bytes)"
+        return data, None
+
+    def text_or_none(self, path: str, limit: int = TEXT_LIMIT, quiet: bool = False) -> str | None:
+        """Return a file's UTF-8 text, or None (absent or unreadable; problem recorded)."""
+        if path in self._text:
+            return self._text[path]
+        clean = normalise(path)
+        if clean is None or clean == "":
+            return None
+        data, problem = self._read(clean, limit)
+        text: str | None = None
+        if data is not None:
+            if b"\0" in data:
+                problem = "is not UTF-8 text (it holds NUL bytes: binary or UTF-16)"
+            else:
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    line = data[: error.start].count(b"\n") + 1
+                    problem = f"is not UTF-8 text (invalid byte at line {line})"
+                else:
+                    if text.startswith("\ufeff"):
+                        text = text[1:]
+        if problem is not None:
+            self.problems[clean] = problem
+        self._text[path] = text
+        return text
+
+    def text(self, path: str) -> str | None:
+        """Return a file's text (None when absent or unreadable)."""
+        return self.text_or_none(path)
+
+    def problem(self, path: str) -> str | None:
+        """The read problem recorded for `path`, if any."""
+        return self.problems.get(path)
+
+    def _parse(self, path: str, parser: Any) -> Parsed | None:
+        if path in self._parsed:
+            return self._parsed[path]
+        self.claimed.add(path)
+        text = self.text_or_none(path)
+        if text is None:
+            problem = self.problems.get(path)
+            parsed = None if problem is None else Parsed(error=f"{path} {problem}")
+        else:
+            parsed = parser(text)
+        if parsed is not None:
+            self._parsed[path] = parsed
+        return parsed
+
+    def yaml(self, path: str) -> Parsed | None:
+        """Parse a YAML file once; None when the file is absent."""
+        return self._parse(path, load_yaml)
+
+    def toml(self, path: str) -> Parsed | None:
+        """Parse a TOML file once; None when the file is absent."""
+        return self._parse(path, load_toml)
+
+    def json(self, path: str) -> Parsed | None:
+        """Parse a JSON file once; None when the file is absent."""
+        return self._parse(path, load_json)
+
+    def data(self, path: str, kind: str = "yaml") -> Any:
+        """Parsed data of a file, or None when absent or unparseable."""
+        parsed = {"yaml": self.yaml, "toml": self.toml, "json": self.json}[kind](path)
+        return parsed.data if parsed is not None and parsed.ok else None
+
+    @cached_property
+    def pyproject(self) -> dict[str, Any]:
+        """The parsed pyproject.toml, or an empty dict."""
+        data = self.data("pyproject.toml", "toml")
+        return data if isinstance(data, dict) else {}
+
+    # -- git -------------------------------------------------------------------------
+    def ignored(self, paths: Iterable[str]) -> set[str]:
+        """The subset of `paths` git ignores (nothing outside git). One git call per batch."""
+        wanted = [p for p in dict.fromkeys(paths) if p not in self._ignored]
+        if wanted and self.is_git:
+            answer = run_git(
+                self.root,
+                ["check-ignore", "--no-index", "-z", "--stdin"],
+                stdin=b"".join(os.fsencode(p) + b"\0" for p in wanted),
+            )
+            hits = set() if answer is None else {os.fsdecode(p) for p in answer.split(b"\0")}
+            for path in wanted:
+                self._ignored[path] = path in hits
+        return {p for p in paths if self._ignored.get(p, False)}
+
+    def is_ignored(self, path: str) -> bool:
+        """True if git ignores `path`, or anything directly inside it when it is a folder."""
+        probe = path.rstrip("/") + "/__mlops_kit_probe__"
+        return bool(self.ignored([path.rstrip("/"), probe]))
+
+    def is_tracked(self, path: str) -> bool:
+        """True if `path` (a file or a folder) is in the git index."""
+        clean = path.rstrip("/")
+        if clean in self.tracked:
+            return True
+        prefix = clean + "/"
+        return any(p.startswith(prefix) for p in self._tracked_under(clean.split("/", 1)[0]))
+
+    def _tracked_under(self, top: str) -> Iterator[str]:
+        index = self._tracked_index
+        return iter(index.get(top, ()))
+
+    @cached_property
+    def _tracked_index(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for path in self.tracked:
+            index.setdefault(path.split("/", 1)[0], []).append(path)
+        return index

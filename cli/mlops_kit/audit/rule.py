@@ -1,0 +1,73 @@
+"""A rule: metadata written once (decorator + docstring) next to its check.
+
+The docstring's first line is the title; a `Why:` paragraph says why it matters and a
+`Fix:` paragraph (code snippets indented) says how to fix it. `--explain`, docs/rules.md,
+SARIF rule metadata and every report read them from here.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mlops_kit.audit.model import FAMILIES, RULES_DOC_URL, SEVERITIES, Finding
+
+if TYPE_CHECKING:
+    from mlops_kit.audit.repo import RepoView
+
+Check = Callable[["RepoView"], Iterable[Finding]]
+
+_ID = re.compile(r"^([A-Z]{3})(\d{3})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule's metadata and its check."""
+
+    id: str
+    family: str
+    severity: str
+    title: str
+    why: str
+    fix: str
+    requires: tuple[str, ...]
+    check: Check
+
+    @property
+    def help_url(self) -> str:
+        """Link to this rule's section of docs/rules.md."""
+        return f"{RULES_DOC_URL}#{self.id.lower()}"
+
+
+def parse_docstring(doc: str) -> tuple[str, str, str]:
+    """Split a rule docstring into (title, why, fix)."""
+    text = inspect.cleandoc(doc)
+    title, _, rest = text.partition("\n")
+    why_part, fix_marker, fix_part = rest.partition("\nFix:")
+    why = why_part.strip()
+    if why.startswith("Why:"):
+        why = why[len("Why:") :].strip()
+    fix = inspect.cleandoc(fix_part) if fix_marker else ""
+    return title.strip(), why, fix.strip("\n")
+
+
+def rule(
+    rule_id: str, *, family: str, severity: str, requires: tuple[str, ...] = ()
+) -> Callable[[Check], Rule]:
+    """Turn a check function with a `Why:`/`Fix:` docstring into a `Rule`."""
+    match = _ID.match(rule_id)
+    if family not in FAMILIES:
+        raise ValueError(f"{rule_id}: unknown family {family!r}")
+    if match is None or match.group(1) != FAMILIES[family][0]:
+        raise ValueError(f"{rule_id}: id must be {FAMILIES[family][0]} + three digits")
+    if severity not in SEVERITIES:
+        raise ValueError(f"{rule_id}: unknown severity {severity!r}")
+
+    def wrap(check: Check) -> Rule:
+        title, why, fix = parse_docstring(check.__doc__ or "")
+        return Rule(rule_id, family, severity, title, why, fix, tuple(requires), check)
+
+    return wrap

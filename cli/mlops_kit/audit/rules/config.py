@@ -1,0 +1,208 @@
+"""Configuration (Hydra): conf/ parses, composes, and holds no machine paths or secrets."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from mlops_kit.audit import facts, secrets
+from mlops_kit.audit.model import Finding
+from mlops_kit.audit.parsing import line_of
+from mlops_kit.audit.repo import RepoView
+from mlops_kit.audit.rule import rule
+
+CONFIG = facts.CONFIG_YAML
+
+
+@rule("CFG101", family="config", severity="error")
+def conf_files_parse(repo: RepoView) -> Iterator[Finding]:
+    """Every YAML file under conf/ parses.
+
+    Why: Hydra composes the whole config at start-up; one broken file (a tab, a duplicate
+    key, a stray `!!python` tag) fails every stage or, worse, silently keeps the last of
+    two duplicate keys.
+    Fix: correct the YAML at the reported line; keep each key once.
+    """
+    for path in facts.conf_files(repo):
+        parsed = repo.yaml(path)
+        if parsed is None:
+            continue
+        if not parsed.ok:
+            yield Finding(f"{path}: {parsed.error}", path, parsed.line)
+        for note, line in parsed.notes:
+            yield Finding(f"{path}: {note}", path, line)
+
+
+def _defaults(repo: RepoView) -> Any:
+    data = repo.data(CONFIG)
+    return data.get("defaults") if isinstance(data, dict) else None
+
+
+@rule("CFG102", family="config", severity="error", requires=("LAY105", "CFG101"))
+def defaults_list_present(repo: RepoView) -> Iterator[Finding]:
+    """conf/config.yaml starts from a Hydra defaults list.
+
+    Why: the defaults list is what makes config groups (model, data, each stage)
+    switchable from the command line and through `dvc exp run --set-param`.
+    Fix:
+
+        defaults:
+          - _self_
+          - data: wine
+          - model: random_forest
+    """
+    data = repo.data(CONFIG)
+    if not isinstance(data, dict):
+        yield Finding("conf/config.yaml is not a mapping", CONFIG)
+    elif not isinstance(data.get("defaults"), list):
+        yield Finding("conf/config.yaml has no `defaults:` list", CONFIG, line_of(data))
+
+
+def _entry(item: Any) -> list[tuple[str, str, bool]]:
+    """A defaults-list entry as (group, option, optional) pairs; group '' for a file."""
+    if isinstance(item, str):
+        return [] if item == "_self_" else [("", item, False)]
+    if not isinstance(item, dict) or len(item) != 1:
+        return []
+    key, value = next(iter(item.items()))
+    if not isinstance(key, str):
+        return []
+    words = key.split()
+    optional = "optional" in words[:-1]
+    group = words[-1].split("@", 1)[0] if words else ""
+    if group.startswith("hydra/") or group == "hydra" or "override" in words[:-1]:
+        return []
+    options = value if isinstance(value, list) else [value]
+    return [(group, o, optional) for o in options if isinstance(o, str)]
+
+
+@rule("CFG103", family="config", severity="error", requires=("CFG102",))
+def defaults_resolve(repo: RepoView) -> Iterator[Finding]:
+    """Every defaults-list entry resolves to a config file.
+
+    Why: Hydra fails at start-up with "Could not find 'model/xgb'" when an entry names a
+    file that does not exist; catching it here is faster than a failed pipeline run.
+    Fix: create `conf/<group>/<option>.yaml`, or correct the entry's spelling.
+    """
+    defaults = _defaults(repo)
+    for index, item in enumerate(defaults if isinstance(defaults, list) else []):
+        for group, option, optional in _entry(item):
+            if option in ("???", "null") or facts.templated(option) or optional:
+                continue
+            base = posixpath.join("conf", group.lstrip("/"), option)
+            if not any(repo.is_file(base + suffix) for suffix in (".yaml", ".yml")):
+                what = f"{group}: {option}" if group else option
+                yield Finding(
+                    f"defaults entry `{what}` has no file {base}.yaml",
+                    CONFIG,
+                    line_of(defaults, index),
+                )
+
+
+_ABSOLUTE = re.compile(r"^(?:/(?!/)[^\s]|~[/\\]|[A-Za-z]:[\\/]|file:///|sqlite:////)")
+
+
+def _config_files(repo: RepoView) -> list[str]:
+    files = facts.conf_files(repo)
+    if repo.is_file(facts.PARAMS_YAML):
+        files.append(facts.PARAMS_YAML)
+    return files
+
+
+@rule("CFG104", family="config", severity="warning", requires=("CFG101",))
+def no_absolute_paths(repo: RepoView) -> Iterator[Finding]:
+    """Config holds no absolute local paths.
+
+    Why: `/home/alice/data/train.csv` works on one laptop only; relative paths (from the
+    project root) work for everyone, in CI and inside containers.
+    Fix: use a path relative to the project root (`data/raw/train.csv`), or read a
+    machine-specific location from the environment: `${oc.env:DATA_DIR}`.
+    """
+    for path in _config_files(repo):
+        data = repo.data(path)
+        for keys, value, parent in facts.walk_values(data):
+            if isinstance(value, str) and _ABSOLUTE.match(value):
+                yield Finding(
+                    f"{'.'.join(map(str, keys))} is an absolute path", path, line_of(parent, keys[-1])
+                )
+
+
+@rule("CFG105", family="config", severity="error")
+def no_credentials_in_config(repo: RepoView) -> Iterator[Finding]:
+    """Config holds no credentials.
+
+    Why: conf/ and params.yaml are committed, logged to MLflow with every run and copied
+    into experiment branches; a password there is published many times over.
+    Fix: read secrets from the environment at run time, e.g.
+    `password: ${oc.env:DB_PASSWORD}`, and keep the values in a git-ignored `.env`.
+    """
+    for path in _config_files(repo):
+        text = repo.text(path)
+        for hit in secrets.find_secrets(text or "", assignments=True):
+            yield Finding(f"{hit.kind} in config: {hit.preview}", path, hit.line)
+
+
+@rule("CFG106", family="config", severity="warning", requires=("LAY105",))
+def dvc_hydra_integration(repo: RepoView) -> Iterator[Finding]:
+    """DVC's Hydra integration keeps params.yaml composed from conf/.
+
+    Why: DVC tracks parameters in params.yaml while people edit conf/; with
+    `hydra.enabled` DVC recomposes params.yaml on `dvc exp run`, otherwise the two drift
+    and experiments record parameters that were not used.
+    Fix: `dvc config hydra.enabled True` (writes `[hydra] enabled = true` to .dvc/config).
+    """
+    if not repo.is_file(facts.DVC_YAML):
+        return
+    text = repo.text(".dvc/config")
+    if text is None:
+        yield Finding(".dvc/config is missing (run `dvc init`)", ".dvc/config")
+        return
+    section = re.search(r"(?ms)^\s*\[\s*['\"]?hydra['\"]?\s*\](.*?)(?=^\s*\[|\Z)", text)
+    enabled = section and re.search(r"(?mi)^\s*enabled\s*=\s*(true|1|yes)\s*$", section.group(1))
+    if not enabled:
+        yield Finding("Hydra integration is off: [hydra] enabled = true is missing", ".dvc/config")
+
+
+def _params_keys(defaults: Any, config: dict[str, Any]) -> list[tuple[str, int | None]]:
+    keys = []
+    for index, item in enumerate(defaults if isinstance(defaults, list) else []):
+        if not isinstance(item, dict) or len(item) != 1:
+            continue
+        key = next(iter(item))
+        if not isinstance(key, str):
+            continue
+        words = key.split()
+        if "override" in words[:-1] or "optional" in words[:-1] or not words:
+            continue
+        group, _, package = words[-1].partition("@")
+        target = (package or group).lstrip("/")
+        if target and target != "_global_" and not target.startswith("hydra"):
+            keys.append((target.split("/", 1)[0], line_of(defaults, index)))
+    keys += [(k, line_of(config, k)) for k in config if k not in ("defaults", "hydra")]
+    return keys
+
+
+@rule("CFG107", family="config", severity="warning", requires=("CFG102",))
+def params_match_conf(repo: RepoView) -> Iterator[Finding]:
+    """params.yaml holds every top-level section that conf/ composes.
+
+    Why: DVC reads params.yaml, Hydra reads conf/; a group that is in the defaults list
+    but not in params.yaml means params.yaml is stale, so DVC neither tracks nor shows the
+    parameters actually used.
+    Fix: regenerate params.yaml from conf/ (e.g. `python -m <module>.config`, or run
+    `dvc exp run` with the Hydra integration on).
+    """
+    if not repo.is_file(facts.DVC_YAML):
+        return
+    config = repo.data(CONFIG)
+    params = repo.data(facts.PARAMS_YAML)
+    if not isinstance(config, dict):
+        return
+    if not isinstance(params, dict):
+        yield Finding("params.yaml is missing or not a mapping", facts.PARAMS_YAML)
+        return
+    for key, line in _params_keys(config.get("defaults"), config):
+        if key not in params:
+            yield Finding(f"params.yaml has no `{key}` section composed from conf/", CONFIG, line)

@@ -1,0 +1,201 @@
+"""Layout: the folders and files every project of the standard has."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mlops_kit.audit import facts
+from mlops_kit.audit.model import Finding
+from mlops_kit.audit.repo import RepoView
+from mlops_kit.audit.rule import rule
+
+
+def _first(repo: RepoView, *names: str) -> str | None:
+    return next((name for name in names if repo.is_file(name)), None)
+
+
+@rule("LAY101", family="layout", severity="warning")
+def readme_present(repo: RepoView) -> Iterator[Finding]:
+    """The project has a README.
+
+    Why: the README is the first thing a colleague or reviewer opens; without it nobody
+    knows how to set up, run or reproduce the project.
+    Fix: add a README.md that says what the project does, how to install it and how to run
+    the pipeline (`dvc repro`).
+    """
+    if _first(repo, "README.md", "README.rst", "README.txt", "README") is None:
+        yield Finding("no README.md at the project root", "README.md")
+
+
+@rule("LAY102", family="layout", severity="warning")
+def license_present(repo: RepoView) -> Iterator[Finding]:
+    """The project has a LICENSE file.
+
+    Why: without a licence nobody may legally reuse the code, and the package metadata has
+    nothing to point to.
+    Fix: add a LICENSE file (or LICENSE.md / COPYING), even "Proprietary, all rights
+    reserved" for internal work.
+    """
+    names = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "COPYING", "COPYING.md")
+    if _first(repo, *names) is None:
+        yield Finding("no LICENSE file at the project root", "LICENSE")
+
+
+@rule("LAY103", family="layout", severity="error")
+def src_package_present(repo: RepoView) -> Iterator[Finding]:
+    """Code lives in an importable package under src/.
+
+    Why: a src/ layout makes tests and pipeline stages run the installed package rather
+    than whatever happens to sit in the working directory, and keeps the import name
+    unambiguous.
+    Fix: move the code to `src/<module>/` with an `__init__.py` and declare it in
+    pyproject.toml:
+
+        [tool.poetry]
+        packages = [{ include = "<module>", from = "src" }]
+    """
+    if not facts.src_packages(repo):
+        yield Finding("no package (a folder with __init__.py) under src/", "src")
+
+
+@rule("LAY104", family="layout", severity="error")
+def tests_present(repo: RepoView) -> Iterator[Finding]:
+    """The project has tests under tests/.
+
+    Why: pipeline code that is never tested breaks silently when data, config or a library
+    changes; a tests/ folder is where pytest and CI look.
+    Fix: add `tests/test_<stage>.py` files that run each stage on tiny data.
+    """
+    names = [p.rsplit("/", 1)[-1] for p in repo.under("tests")]
+    if not any(n.endswith(".py") and (n.startswith("test_") or n.endswith("_test.py")) for n in names):
+        yield Finding("no test_*.py file under tests/", "tests")
+
+
+@rule("LAY105", family="layout", severity="error")
+def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
+    """Configuration lives in conf/, composed from conf/config.yaml.
+
+    Why: one composed configuration (Hydra) is what makes runs comparable and experiments
+    switchable from the command line; hard-coded settings cannot be tracked or swept.
+    Fix: create `conf/config.yaml` with a defaults list and one folder per config group
+    (`conf/model/`, `conf/data/`, ...).
+    """
+    if not repo.exists(facts.CONFIG_YAML):
+        yield Finding("conf/config.yaml is missing", facts.CONFIG_YAML)
+
+
+@rule("LAY106", family="layout", severity="warning")
+def data_readme_present(repo: RepoView) -> Iterator[Finding]:
+    """data/ has a README saying where data comes from and how to get it.
+
+    Why: data folders are git-ignored, so a fresh clone has an empty data/; the README is
+    what tells people to run `dvc pull` or `dvc repro` and where the data originates.
+    Fix: add `data/README.md` (and keep the datasets themselves out of git).
+    """
+    if not repo.is_file("data/README.md"):
+        yield Finding("data/README.md is missing", "data/README.md")
+
+
+@rule("LAY107", family="layout", severity="info")
+def notebooks_readme_present(repo: RepoView) -> Iterator[Finding]:
+    """notebooks/ exists with a README about how notebooks are kept.
+
+    Why: notebooks are for exploration; a dedicated folder and a note on conventions
+    (outputs stripped, code promoted to src/) keeps them from becoming the pipeline.
+    Fix: add `notebooks/README.md`.
+    """
+    if not repo.is_file("notebooks/README.md"):
+        yield Finding("notebooks/README.md is missing", "notebooks/README.md")
+
+
+@rule("LAY108", family="layout", severity="error")
+def gitignore_present(repo: RepoView) -> Iterator[Finding]:
+    """The project has a .gitignore.
+
+    Why: without it data, models, MLflow stores, virtualenvs and `.env` files end up in
+    git, where they bloat history or leak secrets.
+    Fix: add a `.gitignore` that covers `.env`, `mlflow.db`, `mlruns/`, `mlartifacts/`,
+    `.venv/`, `__pycache__/` and the pipeline's output folders.
+    """
+    if not repo.is_file(".gitignore"):
+        yield Finding(".gitignore is missing", ".gitignore")
+
+
+@rule("LAY109", family="layout", severity="error")
+def is_git_repository(repo: RepoView) -> Iterator[Finding]:
+    """The project is a git repository.
+
+    Why: DVC pins data versions to git commits and MLflow records the commit of each run;
+    outside git neither can tell which code produced which result. Checks about what git
+    tracks or ignores need it too (they are skipped without it).
+    Fix: `git init && git add . && git commit -m "Initial project"`.
+    """
+    if not repo.is_git:
+        note = repo.listing.git_note
+        yield Finding(note or "not a git repository; files were listed by walking the tree")
+
+
+@rule("LAY110", family="layout", severity="info")
+def models_readme_present(repo: RepoView) -> Iterator[Finding]:
+    """models/ has a README saying where trained models go.
+
+    Why: models are pipeline outputs kept by DVC and registered in MLflow, not committed;
+    the README says where to find them.
+    Fix: add `models/README.md`.
+    """
+    if not repo.is_file("models/README.md"):
+        yield Finding("models/README.md is missing", "models/README.md")
+
+
+@rule("LAY111", family="layout", severity="error")
+def symlinks_stay_inside(repo: RepoView) -> Iterator[Finding]:
+    """Symlinks point inside the repository.
+
+    Why: a link to a path outside the repository (a home folder, /etc, a credentials
+    file) works on one machine only, and tools that follow it may read or publish files
+    that were never meant to be part of the project. Loops hang naive tools.
+    Fix: replace the link with the file itself, a DVC-tracked copy, or a path in config.
+    """
+    for path in sorted(repo.listing.symlinks):
+        _, problem = repo.resolve_link(path)
+        if problem is not None:
+            yield Finding(f"{path} {problem}", path)
+
+
+# Text formats checked for encoding; other files may be binary.
+TEXT_SUFFIXES = (
+    ".py", ".pyi", ".yaml", ".yml", ".toml", ".json", ".md", ".rst", ".txt", ".cfg", ".ini",
+    ".sh", ".ipynb", ".lock", ".env", ".sql", ".r", ".R", ".js", ".ts", ".html", ".css",
+    ".xml", ".tf", ".properties", ".conf",
+)  # fmt: skip
+TEXT_NAMES = frozenset(
+    {"Makefile", "Dockerfile", "LICENSE", "COPYING", ".gitignore", ".dvcignore",
+     ".gitattributes", ".dockerignore", "config", ".env"}
+)  # fmt: skip
+
+
+def is_text_name(path: str) -> bool:
+    """True for files the standard expects to be text."""
+    name = path.rsplit("/", 1)[-1]
+    return name in TEXT_NAMES or name.endswith(TEXT_SUFFIXES) or name.startswith(".env")
+
+
+@rule("LAY112", family="layout", severity="warning")
+def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
+    """Text files are readable UTF-8, regular files of a sane size.
+
+    Why: configs and code that are not UTF-8 (UTF-16, Latin-1, binary pasted into a .yaml),
+    FIFOs or devices where a file should be, or multi-megabyte "configs" break tools in
+    confusing ways; the audit could not check them either.
+    Fix: re-save the file as UTF-8, replace the special file with a regular one, or move
+    large data out of git (DVC).
+    """
+    if repo.listing.truncated:
+        yield Finding("the file listing stopped early: too many files to audit them all")
+    for path in repo.files:
+        if path in repo.listing.symlinks or not (is_text_name(path) or path in repo.listing.special):
+            continue
+        repo.text(path)
+    for path in sorted(repo.problems):
+        if path not in repo.claimed and path not in repo.listing.symlinks:
+            yield Finding(f"{path} {repo.problems[path]}", path)

@@ -1,0 +1,494 @@
+"""Pipeline (DVC): dvc.yaml is valid, complete, acyclic, and its outputs stay out of git."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from mlops_kit.audit import facts, secrets
+from mlops_kit.audit.model import Finding
+from mlops_kit.audit.parsing import line_of
+from mlops_kit.audit.repo import RepoView
+from mlops_kit.audit.rule import rule
+
+DVC_YAML = facts.DVC_YAML
+DVC_LOCK = "dvc.lock"
+
+TOP_KEYS = frozenset({"stages", "vars", "params", "metrics", "plots", "artifacts", "datasets"})
+STAGE_KEYS = frozenset(
+    {"cmd", "wdir", "deps", "params", "outs", "metrics", "plots", "frozen", "meta", "desc",
+     "always_changed", "vars", "foreach", "do", "matrix"}
+)  # fmt: skip
+OUT_OPTIONS = frozenset(
+    {"cache", "persist", "checkpoint", "desc", "remote", "push", "type", "labels", "meta",
+     "x", "y", "template", "title", "x_label", "y_label", "header"}
+)  # fmt: skip
+STAGE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+
+@rule("DVC101", family="pipeline", severity="error")
+def dvc_yaml_parses(repo: RepoView) -> Iterator[Finding]:
+    """dvc.yaml exists and parses.
+
+    Why: dvc.yaml is the pipeline; without it (or with a YAML error, duplicate stage names
+    or keys) `dvc repro` cannot run or runs something other than what you read.
+    Fix: create dvc.yaml with a `stages:` mapping (`dvc stage add` helps), or fix the YAML
+    at the reported line.
+    """
+    parsed = repo.yaml(DVC_YAML)
+    if parsed is None:
+        yield Finding("dvc.yaml is missing", DVC_YAML)
+        return
+    if not parsed.ok:
+        yield Finding(f"dvc.yaml: {parsed.error}", DVC_YAML, parsed.line)
+    for note, line in parsed.notes:
+        yield Finding(f"dvc.yaml: {note}", DVC_YAML, line)
+
+
+def _check_list(stage: str, key: str, value: Any, body: Any) -> Iterator[Finding]:
+    if not isinstance(value, list):
+        yield Finding(f"stage {stage!r}: `{key}` must be a list", DVC_YAML, line_of(body, key))
+        return
+    for index, item in enumerate(value):
+        at = line_of(value, index)
+        if isinstance(item, str):
+            continue
+        if key in ("outs", "metrics", "plots") and isinstance(item, dict) and len(item) == 1:
+            options = next(iter(item.values()))
+            if options is None:
+                continue
+            if not isinstance(options, dict):
+                yield Finding(f"stage {stage!r}: {key} options must be a mapping", DVC_YAML, at)
+                continue
+            unknown = sorted(str(k) for k in set(options) - OUT_OPTIONS)
+            if unknown:
+                yield Finding(
+                    f"stage {stage!r}: unknown {key} option(s) {', '.join(unknown)}", DVC_YAML, at
+                )
+            continue
+        if key == "params" and isinstance(item, dict):
+            continue
+        yield Finding(f"stage {stage!r}: {key} entries must be paths", DVC_YAML, at)
+
+
+@rule("DVC102", family="pipeline", severity="error", requires=("DVC101",))
+def dvc_yaml_schema(repo: RepoView) -> Iterator[Finding]:
+    """dvc.yaml follows DVC's schema.
+
+    Why: DVC rejects unknown keys and wrong shapes only when the pipeline runs, and a
+    misspelt key such as `dep:` is easy to miss in review.
+    Fix: use DVC's stage keys (`cmd`, `deps`, `params`, `outs`, `metrics`, `plots`, ...);
+    `deps`, `outs`, `metrics` and `plots` are lists of paths.
+    """
+    data = repo.data(DVC_YAML)
+    if not isinstance(data, dict):
+        yield Finding("dvc.yaml is not a mapping", DVC_YAML)
+        return
+    for key in data:
+        if key not in TOP_KEYS:
+            yield Finding(f"unknown top-level key {key!r}", DVC_YAML, line_of(data, key))
+    table = data.get("stages")
+    if not isinstance(table, dict):
+        yield Finding("dvc.yaml has no `stages:` mapping", DVC_YAML, line_of(data, "stages"))
+        return
+    for name, body in table.items():
+        at = line_of(table, name)
+        if not isinstance(name, str) or not STAGE_NAME.match(name):
+            yield Finding(f"invalid stage name {name!r}", DVC_YAML, at)
+        if not isinstance(body, dict):
+            yield Finding(f"stage {name!r} is not a mapping", DVC_YAML, at)
+            continue
+        if "foreach" in body or "matrix" in body:
+            continue
+        for key in body:
+            if key not in STAGE_KEYS:
+                yield Finding(f"stage {name!r}: unknown key {key!r}", DVC_YAML, line_of(body, key))
+        cmd = body.get("cmd")
+        if not (isinstance(cmd, str) and cmd.strip()) and not (
+            isinstance(cmd, list) and cmd and all(isinstance(c, str) for c in cmd)
+        ):
+            yield Finding(f"stage {name!r} has no `cmd`", DVC_YAML, at)
+        for key in ("deps", "params", "outs", "metrics", "plots"):
+            if key in body:
+                yield from _check_list(str(name), key, body[key], body)
+        for key in ("frozen", "always_changed"):
+            if key in body and not isinstance(body[key], bool):
+                yield Finding(f"stage {name!r}: `{key}` must be true or false", DVC_YAML, at)
+
+
+_PIPELINE = ("DVC102",)
+
+
+def _plain_stages(repo: RepoView) -> list[facts.Stage]:
+    return [s for s in facts.stages(repo) or [] if not s.generated]
+
+
+def _covers(dep: str, path: str) -> bool:
+    return dep == path or path.startswith(dep.rstrip("/") + "/")
+
+
+@rule("DVC103", family="pipeline", severity="error", requires=_PIPELINE)
+def stage_code_is_a_dep(repo: RepoView) -> Iterator[Finding]:
+    """A stage depends on its own code.
+
+    Why: DVC re-runs a stage only when a dep changes; if its module is not a dep, editing
+    the code leaves stale results that look current.
+    Fix: add the module to the stage's `deps` in dvc.yaml:
+
+        train:
+          cmd: python -m my_project.stages.train
+          deps:
+            - src/my_project/stages/train.py
+    """
+    for stage in _plain_stages(repo):
+        for command in stage.commands:
+            code = facts.stage_code(command)
+            if code is None:
+                continue
+            kind, target = code
+            if kind == "module":
+                candidates = facts.module_files(repo, target)
+                path = next((c for c in candidates if repo.is_file(c)), None)
+                if path is None:
+                    yield Finding(
+                        f"stage {stage.name!r} runs module {target} but none of "
+                        f"{', '.join(candidates[:2])} exists",
+                        DVC_YAML,
+                        stage.line,
+                    )
+                    continue
+            else:
+                path = facts.normalise(posixpath.join(stage.wdir, target)) or target
+            if not any(dep is not None and _covers(dep, path) for dep, _, _ in stage.deps):
+                yield Finding(
+                    f"stage {stage.name!r} runs {path}, which is not in its deps",
+                    DVC_YAML,
+                    stage.line,
+                )
+
+
+def _dep_known(repo: RepoView, path: str) -> bool:
+    if repo.exists(path) or repo.exists(path + ".dvc") or facts.producer(repo, path):
+        return True
+    if path in facts.output_folders(repo):
+        return True
+    folder = posixpath.dirname(path)
+    while folder:
+        if repo.exists(folder + ".dvc"):
+            return True
+        folder = posixpath.dirname(folder)
+    return False
+
+
+@rule("DVC104", family="pipeline", severity="error", requires=_PIPELINE)
+def deps_exist(repo: RepoView) -> Iterator[Finding]:
+    """Every dep exists or is another stage's output.
+
+    Why: a dep that is neither in the repository, tracked by DVC, nor produced by a stage
+    makes `dvc repro` fail on a fresh clone (it only worked where the file lay around).
+    Fix: correct the path, add the stage that produces it, or track the input with
+    `dvc add <path>` and commit the `.dvc` file.
+    """
+    for stage in _plain_stages(repo):
+        for dep, raw, line in stage.deps:
+            if dep is None or "://" in raw:
+                continue
+            if not _dep_known(repo, dep):
+                yield Finding(
+                    f"stage {stage.name!r}: dep {dep} does not exist and no stage produces it",
+                    DVC_YAML,
+                    line,
+                )
+
+
+@rule("DVC105", family="pipeline", severity="error", requires=_PIPELINE)
+def no_cycles(repo: RepoView) -> Iterator[Finding]:
+    """The stage graph has no cycles.
+
+    Why: a cycle (a stage that needs, directly or not, its own output) cannot be
+    reproduced; DVC refuses the whole pipeline.
+    Fix: split the stage or write the output to a new path.
+    """
+    stage_list = _plain_stages(repo)
+    needs: dict[str, set[str]] = {s.name: set() for s in stage_list}
+    for stage in stage_list:
+        for dep, _, _ in stage.deps:
+            if dep is None:
+                continue
+            made_by = facts.producer(repo, dep)
+            if made_by is not None:
+                needs[stage.name].add(made_by[0].name)
+    state: dict[str, int] = {}
+    reported: set[frozenset[str]] = set()
+    lines = {s.name: s.line for s in stage_list}
+    for start in needs:
+        if start in state:
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(sorted(needs[start])))]
+        state[start] = 1
+        path.append(start)
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+                continue
+            if state.get(child) == 1:
+                cycle = [*path[path.index(child) :], child]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    yield Finding(f"cycle: {' -> '.join(cycle)}", DVC_YAML, lines.get(child))
+            elif child not in state:
+                state[child] = 1
+                path.append(child)
+                stack.append((child, iter(sorted(needs.get(child, ())))))
+
+
+@rule("DVC106", family="pipeline", severity="error", requires=("DVC102", "LAY109"))
+def outputs_not_in_git(repo: RepoView) -> Iterator[Finding]:
+    """Cached stage outputs are git-ignored and not committed to git.
+
+    Why: DVC stores cached outputs in its cache and remote; committed to git as well they
+    bloat history, conflict on every run and make `dvc checkout` fight with git.
+    Fix: `git rm -r --cached <out>` and ignore it (DVC adds outputs to .gitignore on
+    `dvc repro`; ignoring the output folders up front keeps fresh clones clean):
+
+        /data/*
+        !/data/README.md
+        !/data/catalog.yaml
+    """
+    for stage in facts.stages(repo) or []:
+        for out in stage.outs:
+            if out.path is None or not out.cache:
+                continue
+            if repo.is_tracked(out.path):
+                yield Finding(
+                    f"stage {stage.name!r}: output {out.path} is committed to git",
+                    DVC_YAML,
+                    out.line,
+                )
+            elif not repo.is_ignored(out.path):
+                yield Finding(
+                    f"stage {stage.name!r}: output {out.path} is not git-ignored",
+                    DVC_YAML,
+                    out.line,
+                )
+
+
+def _lookup(data: Any, dotted: str) -> bool:
+    node = data
+    for part in dotted.split("."):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False
+    return True
+
+
+@rule("DVC107", family="pipeline", severity="error", requires=_PIPELINE)
+def params_exist(repo: RepoView) -> Iterator[Finding]:
+    """Every params key a stage declares exists in its params file.
+
+    Why: DVC fails a stage whose declared parameter is missing; a renamed key in conf/
+    that was not renamed in dvc.yaml stops the pipeline.
+    Fix: regenerate params.yaml from conf/, or correct the key under the stage's
+    `params:`.
+    """
+    for stage in _plain_stages(repo):
+        for file, key, line in stage.params:
+            data = repo.data(file)
+            if data is None:
+                why = repo.problem(file) or "is missing or does not parse"
+                yield Finding(f"stage {stage.name!r}: params file {file} {why}", DVC_YAML, line)
+            elif not _lookup(data, key):
+                yield Finding(f"stage {stage.name!r}: param {key!r} is not in {file}", DVC_YAML, line)
+
+
+def _lock_stages(repo: RepoView) -> dict[str, Any] | None:
+    data = repo.data(DVC_LOCK)
+    if isinstance(data, dict) and isinstance(data.get("stages"), dict):
+        return data["stages"]
+    return None
+
+
+@rule("DVC108", family="pipeline", severity="warning", requires=("DVC102",))
+def lock_committed(repo: RepoView) -> Iterator[Finding]:
+    """Once the pipeline has run, dvc.lock exists and is committed.
+
+    Why: dvc.lock records the exact data, params and code hashes of the last run; without
+    it in git nobody can check out or reproduce the results you produced.
+    Fix: run `dvc repro`, then `git add dvc.lock` and commit it with the change.
+    """
+    if not repo.exists(DVC_LOCK):
+        made = [
+            (stage, out)
+            for stage in facts.stages(repo) or []
+            for out in stage.outs
+            if out.path is not None and out.cache and repo.exists(out.path)
+        ]
+        if made:
+            stage, out = made[0]
+            yield Finding(
+                f"outputs exist (e.g. {out.path} of stage {stage.name!r}) but dvc.lock does not",
+                DVC_LOCK,
+            )
+        return
+    parsed = repo.yaml(DVC_LOCK)
+    if parsed is not None and not parsed.ok:
+        yield Finding(f"dvc.lock: {parsed.error}", DVC_LOCK, parsed.line)
+    elif repo.is_git and DVC_LOCK not in repo.tracked:
+        yield Finding("dvc.lock is not committed (git add dvc.lock)", DVC_LOCK)
+
+
+@rule("DVC109", family="pipeline", severity="warning", requires=("DVC102",))
+def lock_covers_stages(repo: RepoView) -> Iterator[Finding]:
+    """dvc.lock covers every stage of dvc.yaml.
+
+    Why: a stage missing from dvc.lock has never run successfully since it was added or
+    changed, so the results in the repository did not come from the current pipeline.
+    Fix: `dvc repro` (it fills dvc.lock), then commit dvc.lock.
+    """
+    locked = _lock_stages(repo)
+    if locked is None:
+        return
+    for stage in facts.stages(repo) or []:
+        if stage.frozen:
+            continue
+        if stage.generated:
+            found = any(str(k).startswith(stage.name + "@") for k in locked)
+        else:
+            found = stage.name in locked
+        if not found:
+            yield Finding(f"stage {stage.name!r} is not in dvc.lock", DVC_YAML, stage.line)
+
+
+DVC_CREDENTIAL_KEYS = re.compile(
+    r"(?mi)^\s*(access_key_id|secret_access_key|session_token|password|account_key|sas_token|"
+    r"connection_string|client_secret|gdrive_client_secret|key_secret|token)\s*=\s*(\S.*)$"
+)
+
+
+@rule("DVC110", family="pipeline", severity="error")
+def dvc_config_has_no_credentials(repo: RepoView) -> Iterator[Finding]:
+    """.dvc/config holds no credentials.
+
+    Why: .dvc/config is committed; remote credentials in it are published with the
+    repository. DVC reads them from .dvc/config.local (git-ignored) or the environment.
+    Fix: `dvc remote modify --local <remote> secret_access_key ...` (writes
+    .dvc/config.local), or use the cloud's usual environment variables.
+    """
+    path = ".dvc/config"
+    text = repo.text(path)
+    if text is None:
+        return
+    repo.claimed.add(path)
+    lines = set()
+    for match in DVC_CREDENTIAL_KEYS.finditer(text):
+        value = match.group(2).strip()
+        if not secrets.is_placeholder(value):
+            line = text.count("\n", 0, match.start()) + 1
+            lines.add(line)
+            yield Finding(f"credential `{match.group(1)}` = {secrets.redact(value)}", path, line)
+    for hit in secrets.tokens(text):
+        if hit.line not in lines:
+            yield Finding(f"{hit.kind}: {hit.preview}", path, hit.line)
+
+
+@rule("DVC111", family="pipeline", severity="error", requires=("LAY109",))
+def dvc_local_config_ignored(repo: RepoView) -> Iterator[Finding]:
+    """.dvc/config.local is git-ignored.
+
+    Why: config.local is where DVC keeps remote credentials; if git does not ignore it,
+    the next `git add .` publishes them.
+    Fix: keep `/config.local` in `.dvc/.gitignore` (as `dvc init` writes it).
+    """
+    if not repo.exists(".dvc"):
+        return
+    path = ".dvc/config.local"
+    if path in repo.tracked:
+        yield Finding(".dvc/config.local is committed to git", path)
+    elif not repo.ignored([path]):
+        yield Finding(".dvc/config.local is not git-ignored", ".dvc/.gitignore")
+
+
+@rule("DVC112", family="pipeline", severity="error", requires=_PIPELINE)
+def paths_stay_relative(repo: RepoView) -> Iterator[Finding]:
+    """Pipeline paths are relative and stay inside the repository.
+
+    Why: an absolute path or `../` in deps, outs or wdir ties the pipeline to one machine's
+    folders, and DVC cannot cache or push what lies outside the repository.
+    Fix: move the file into the project (or `dvc import` it) and use a path relative to
+    the project root.
+    """
+    for stage in facts.stages(repo) or []:
+        for dep, raw, line in stage.deps:
+            if dep is None and "://" not in raw:
+                yield Finding(f"stage {stage.name!r}: dep {raw} is outside the repository", DVC_YAML, line)
+        for out in stage.outs:
+            if out.path is None:
+                yield Finding(
+                    f"stage {stage.name!r}: {out.kind} {out.raw} is outside the repository",
+                    DVC_YAML,
+                    out.line,
+                )
+
+
+@rule("DVC113", family="pipeline", severity="warning", requires=_PIPELINE)
+def stages_have_deps_and_outs(repo: RepoView) -> Iterator[Finding]:
+    """Every stage declares deps and outputs.
+
+    Why: without deps DVC cannot tell when a stage is stale; without outs (or metrics,
+    plots) there is nothing to cache or hand to the next stage, so reproducibility breaks.
+    Fix: list what the stage reads under `deps` and what it writes under `outs`,
+    `metrics` or `plots`.
+    """
+    for stage in _plain_stages(repo):
+        if stage.frozen:
+            continue
+        if not stage.deps:
+            yield Finding(f"stage {stage.name!r} declares no deps", DVC_YAML, stage.line)
+        if not stage.outs:
+            yield Finding(f"stage {stage.name!r} declares no outs, metrics or plots", DVC_YAML, stage.line)
+
+
+@rule("DVC114", family="pipeline", severity="error", requires=_PIPELINE)
+def outputs_unique(repo: RepoView) -> Iterator[Finding]:
+    """No two stages write the same output.
+
+    Why: DVC refuses overlapping outputs; when two stages write the same file (or one
+    writes inside the other's output folder) the result depends on which ran last.
+    Fix: give each stage its own output path.
+    """
+    owner: dict[str, str] = {}
+    for stage in _plain_stages(repo):
+        for out in stage.outs:
+            if out.path is None:
+                continue
+            clash = None
+            if owner.get(out.path, stage.name) != stage.name:
+                clash = out.path
+            folder = posixpath.dirname(out.path)
+            while clash is None and folder:
+                if owner.get(folder, stage.name) != stage.name:
+                    clash = folder
+                folder = posixpath.dirname(folder)
+            if clash is None:
+                inner = facts.output_folders(repo).get(out.path, set()) - {stage.name}
+                clash = out.path if inner else None
+            if clash is not None:
+                other = owner.get(clash) or sorted(
+                    facts.output_folders(repo).get(out.path, set()) - {stage.name}
+                )[0]
+                yield Finding(
+                    f"stage {stage.name!r} output {out.path} overlaps an output of stage {other!r}",
+                    DVC_YAML,
+                    out.line,
+                )
+            owner.setdefault(out.path, stage.name)

@@ -1,0 +1,174 @@
+"""Tracking (MLflow): a configured, overridable URI; local stores out of git; named runs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from mlops_kit.audit import facts
+from mlops_kit.audit.model import Finding
+from mlops_kit.audit.parsing import line_of
+from mlops_kit.audit.repo import RepoView
+from mlops_kit.audit.rule import rule
+
+_SET_URI = re.compile(r"set_tracking_uri\s*\(")
+_LITERAL_URI = re.compile(
+    r"""(?:set_tracking_uri\s*\(\s*|MLFLOW_TRACKING_URI["']?\]?\s*=\s*)[rbuf]?["']([^"']+)["']"""
+)
+_SET_EXPERIMENT = re.compile(r"set_experiment\s*\(|experiment_name\s*=|experiment_id\s*=")
+
+
+def _conf_keys(repo: RepoView, names: tuple[str, ...]) -> list[tuple[str, int | None, object]]:
+    found = []
+    for path in facts.conf_files(repo):
+        data = repo.data(path)
+        for keys, value, parent in facts.walk_values(data):
+            key = keys[-1] if keys else None
+            if isinstance(key, str) and key.lower() in names:
+                found.append((path, line_of(parent, key), value))
+    return found
+
+
+def _uri_entries(repo: RepoView) -> list[tuple[str, int | None, object]]:
+    entries = _conf_keys(repo, ("tracking_uri",))
+    for path in facts.conf_files(repo):
+        data = repo.data(path)
+        for keys, value, parent in facts.walk_values(data):
+            if keys and keys[-1] == "uri":
+                context = "/".join(map(str, (path, *keys))).lower()
+                if "tracking" in context or "mlflow" in context:
+                    entries.append((path, line_of(parent, "uri"), value))
+    return entries
+
+
+@rule("TRK101", family="tracking", severity="warning")
+def tracking_uri_configured(repo: RepoView) -> Iterator[Finding]:
+    """The MLflow tracking URI is set in config.
+
+    Why: with no URI, MLflow 3 silently creates `mlflow.db` and `mlruns/` in whatever
+    folder a stage runs from, so runs scatter and the model registry is not where the
+    team looks.
+    Fix: put the URI in config, e.g. `conf/tracking/local.yaml`:
+
+        uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}
+    """
+    if not facts.uses_mlflow(repo):
+        return
+    if not _uri_entries(repo) and not facts.search_sources(repo, _SET_URI):
+        yield Finding("no tracking URI in conf/ (a `tracking_uri` or tracking `uri` key)", "conf")
+
+
+@rule("TRK102", family="tracking", severity="warning")
+def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
+    """MLFLOW_TRACKING_URI overrides the configured tracking URI.
+
+    Why: CI and colleagues point runs at a team server with `MLFLOW_TRACKING_URI`, as
+    MLflow documents; code that calls `mlflow.set_tracking_uri(cfg...)` unconditionally
+    ignores it and logs to the wrong store.
+    Fix: honour the variable in config (`uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}`)
+    or in code (`os.environ.get("MLFLOW_TRACKING_URI") or cfg.tracking.uri`).
+    """
+    calls = facts.search_sources(repo, _SET_URI)
+    if not calls:
+        return
+    mentioned = re.compile(r"MLFLOW_TRACKING_URI")
+    if facts.search_sources(repo, mentioned):
+        return
+    if any(mentioned.search(repo.text(path) or "") for path in facts.conf_files(repo)):
+        return
+    path, line, _ = calls[0]
+    yield Finding("set_tracking_uri() is called but MLFLOW_TRACKING_URI is never consulted", path, line)
+
+
+@rule("TRK103", family="tracking", severity="warning")
+def tracking_uri_not_hard_coded(repo: RepoView) -> Iterator[Finding]:
+    """The tracking URI is not hard-coded in Python code.
+
+    Why: a URI in code cannot be switched per environment (laptop, CI, team server)
+    without editing and committing code, and experiments end up in the wrong store.
+    Fix: read it from config (`cfg.tracking.uri`) and let `MLFLOW_TRACKING_URI` override
+    it.
+    """
+    for path, line, _ in facts.search_sources(repo, _LITERAL_URI):
+        yield Finding("tracking URI written as a literal in code", path, line)
+
+
+@rule("TRK104", family="tracking", severity="error", requires=("LAY109",))
+def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
+    """Local MLflow stores are git-ignored.
+
+    Why: `mlflow.db`, `mlruns/` and `mlartifacts/` hold every run and model artefact;
+    committed, they bloat the repository and conflict on every run.
+    Fix: add to .gitignore:
+
+        mlflow.db
+        mlruns/
+        mlartifacts/
+    """
+    if not facts.uses_mlflow(repo):
+        return
+    for store in ("mlflow.db", "mlruns", "mlartifacts"):
+        if repo.is_tracked(store):
+            yield Finding(f"{store} is committed to git", store)
+        elif not repo.is_ignored(store):
+            yield Finding(f"{store} is not git-ignored", ".gitignore")
+
+
+@rule("TRK105", family="tracking", severity="warning")
+def experiment_named(repo: RepoView) -> Iterator[Finding]:
+    """Runs go to a named experiment.
+
+    Why: runs logged to MLflow's "Default" experiment mix every project and purpose;
+    a named experiment is what makes runs findable and comparable.
+    Fix: set `experiment_name: my_project` in the tracking config and call
+    `mlflow.set_experiment(cfg.tracking.experiment_name)`.
+    """
+    if not facts.uses_mlflow(repo):
+        return
+    if _conf_keys(repo, ("experiment_name", "experiment")):
+        return
+    if facts.search_sources(repo, _SET_EXPERIMENT):
+        return
+    yield Finding("no experiment name in conf/ and no set_experiment() call in src/", "conf")
+
+
+_COMPOSE = re.compile(r"(^|/)(docker-)?compose(\.[\w-]+)?\.ya?ml$")
+_LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
+_CLI_BIND = re.compile(r"mlflow\s+(?:server|ui)\b[^\n]*?(?:--host|-h)[ =]+(0\.0\.0\.0|::|\[::\])")
+
+
+@rule("TRK106", family="tracking", severity="warning")
+def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
+    """Tracking services publish their ports on loopback only.
+
+    Why: an MLflow server has no authentication by default; published on all interfaces
+    (`5000:5000`, `--host 0.0.0.0`) anyone on the network can read and delete runs and
+    models, and the database behind it is exposed too.
+    Fix: publish on 127.0.0.1 and put an authenticating proxy in front for remote use:
+
+        ports:
+          - "127.0.0.1:5000:5000"
+    """
+    for path in repo.files:
+        if _COMPOSE.search(path):
+            data = repo.data(path)
+            services = data.get("services") if isinstance(data, dict) else None
+            for name, service in services.items() if isinstance(services, dict) else []:
+                ports = service.get("ports") if isinstance(service, dict) else None
+                for index, port in enumerate(ports if isinstance(ports, list) else []):
+                    if isinstance(port, dict):
+                        exposed = "published" in port and str(port.get("host_ip", "")) not in _LOOPBACK
+                    else:
+                        text = str(port)
+                        exposed = not any(text.startswith(f"{h}:") for h in _LOOPBACK)
+                    if exposed:
+                        yield Finding(
+                            f"service {name!r} publishes {port!r} on every interface",
+                            path,
+                            line_of(ports, index),
+                        )
+        elif path == "Makefile" or path.endswith((".sh", "Makefile", ".mk")):
+            text = repo.text(path) or ""
+            for match in _CLI_BIND.finditer(text):
+                line = text.count("\n", 0, match.start()) + 1
+                yield Finding("mlflow binds every interface (--host 0.0.0.0)", path, line)
