@@ -46,7 +46,7 @@ def build_schema(spec: Mapping[str, Any]) -> Any:
                 pa.Check(
                     lambda values, share=share: float(values.isna().mean()) <= share,
                     ignore_na=False,
-                    error=f"more than {share:.0%} of values missing",
+                    error=f"more than {100 * share:g}% of values missing",
                 )
             )
         columns[name] = pa.Column(column["dtype"], checks=checks, nullable=share > 0)
