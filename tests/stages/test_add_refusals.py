@@ -40,7 +40,7 @@ def refused(invoke: Invoke, project: Path, *args: str, code: int = 2) -> str:
         ("class", "Python keyword"),
         ("match", "Python keyword"),
         ("hydra", "reserved"),
-        ("x" * 65, "longer than 64"),
+        ("x" * 41, "longer than 40"),
     ],
 )
 def test_refuses_a_bad_name(invoke: Invoke, project: Path, name: str, reason: str) -> None:

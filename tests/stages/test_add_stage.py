@@ -53,6 +53,14 @@ def test_dry_run_prints_a_diff_and_writes_nothing(invoke: Invoke, project: Path)
     assert "nothing was written" in result.stdout
 
 
+def test_one_output_stacks_every_input(invoke: Invoke, project: Path) -> None:
+    result = invoke("add-stage", "merge", "--after", "prepare", "-o", "data/all", "--repo", project)
+    assert result.exit_code == 0, result.output
+    config = yaml.safe_load((project / "conf/merge/default.yaml").read_text())
+    inputs = ["data/raw/demo.csv", "data/processed/train.csv", "data/processed/test.csv"]
+    assert config["tables"] == {"all": {"input_paths": inputs, "output_path": "data/all"}}
+
+
 def test_writes_the_stage_and_inserts_only_new_blocks(invoke: Invoke, project: Path) -> None:
     before = read(project)
     result = invoke("add-stage", "featurize", "--after", "prepare", "--repo", project)
@@ -130,9 +138,10 @@ def test_the_stage_config_names_its_inputs_and_outputs(invoke: Invoke, project: 
         "metrics": [{"reports/f.json": {"cache": False}}],
     }
     config = yaml.safe_load((project / "conf/featurize/default.yaml").read_text())
-    assert config["inputs"] == ["data/raw/demo.csv"]
-    assert config["outputs"] == ["reports/summary.csv"]
-    assert config["metrics_path"] == "reports/f.json"
+    assert config["tables"] == {
+        "summary": {"input_paths": ["data/raw/demo.csv"], "output_path": "reports/summary.csv"}
+    }
+    assert config["metrics_paths"] == ["reports/f.json"]
     # Nothing new under data/, so the catalog is left as it was.
     result_catalog = (project / "data/catalog.yaml").read_text()
     assert "featurize" not in result_catalog
@@ -140,6 +149,8 @@ def test_the_stage_config_names_its_inputs_and_outputs(invoke: Invoke, project: 
 
 def test_without_inputs_the_stage_writes_one_table(invoke: Invoke, project: Path) -> None:
     assert invoke("add-stage", "ingest", "--repo", project).exit_code == 0
+    config = yaml.safe_load((project / "conf/ingest/default.yaml").read_text())
+    assert config["tables"] == {"ingest": {"input_paths": [], "output_path": "data/ingest.csv"}}
     stage = yaml.safe_load((project / "dvc.yaml").read_text())["stages"]["ingest"]
     assert stage["deps"] == ["src/demo/stages/ingest.py"]
     assert stage["outs"] == ["data/ingest.csv"]

@@ -56,7 +56,11 @@ def test_an_override_replaces_one_template_and_sees_every_variable(
         "data/processed/train.csv",
         "data/processed/test.csv",
     ]
-    assert namespace["OUTPUTS"] == []
+    assert namespace["OUTPUTS"] == [
+        "data/featurize/demo.csv",
+        "data/featurize/train.csv",
+        "data/featurize/test.csv",
+    ]
     assert namespace["METRICS"] == ["reports/f.json"]
     assert namespace["DEPS"] == ["src/demo/stages/featurize.py", *namespace["INPUTS"]]  # type: ignore[misc]
     assert namespace["PARAMS"] == ["featurize", "data"]
@@ -67,7 +71,7 @@ def test_an_override_replaces_one_template_and_sees_every_variable(
         "tests/test_featurize.py",
     ]
     # The two templates not overridden are the built-in ones.
-    assert "def test_run_writes_every_output" in (project / "tests/test_featurize.py").read_text()
+    assert "def test_each_table_is_made_from_its_inputs" in (project / "tests/test_featurize.py").read_text()
 
 
 def test_an_overridden_config_lands_in_params_with_references_resolved(

@@ -39,12 +39,13 @@ from mlops_kit.stages.hydra_conf import (
 )
 from mlops_kit.stages.names import check_project_path, check_stage_name
 from mlops_kit.stages.project import Project, load_project
-from mlops_kit.stages.scaffold import StageSpec, render_scaffold
+from mlops_kit.stages.scaffold import StageSpec, Table, render_scaffold
 
 PARAM_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*")
 # Outputs may not land on the project's code, config or tool state.
 PROTECTED = ("src", "conf", "tests", ".git", ".dvc", ".mlops-kit")
 PROTECTED_FILES = ("dvc.yaml", "dvc.lock", "params.yaml", "pyproject.toml")
+MAX_LABEL = 24
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,28 @@ def _default_outputs(name: str, inputs: list[str]) -> list[str]:
     return outputs
 
 
+def _label(path: str, taken: set[str]) -> str:
+    stem = posixpath.basename(path.rstrip("/")).split(".", 1)[0].lower()
+    stem = re.sub(r"[^a-z0-9_]+", "_", stem).strip("_")[:MAX_LABEL] or "table"
+    label, number = stem, 2
+    while label in taken:
+        label = f"{stem}_{number}"
+        number += 1
+    taken.add(label)
+    return label
+
+
+def plan_tables(inputs: list[str], outputs: list[str]) -> list[Table]:
+    """Decide which inputs make which output: one each, or all of them stacked into one."""
+    taken: set[str] = set()
+    if len(outputs) == len(inputs):
+        return [
+            Table(_label(out, taken), [source], out)
+            for source, out in zip(inputs, outputs, strict=True)
+        ]
+    return [Table(_label(out, taken), list(inputs), out) for out in outputs[:1]]
+
+
 def _dvc_body(
     spec: StageSpec, outs: list[str], metrics: list[str], params: list[str]
 ) -> dict[str, Any]:
@@ -227,7 +250,7 @@ def plan_add_stage(request: AddRequest) -> Plan:
     module_path = stage_module_path(project, name)
     data_deps = _unique([path for path in after_outs + user_deps if path.startswith("data/")])
     deps = _unique([module_path, *after_outs, *user_deps])
-    if not outs and not metrics:
+    if not outs:
         outs = _default_outputs(name, data_deps)
     _check_outputs(files, name, outs + metrics, deps)
     if len(outs) > 1 and len(outs) != len(data_deps):
@@ -247,6 +270,7 @@ def plan_add_stage(request: AddRequest) -> Plan:
         deps=deps,
         params=params,
         after=request.after,
+        tables=plan_tables(data_deps, outs),
     )
     scaffold = render_scaffold(project, spec)
     config_label = f"{stage_config_dir(name)}/default.yaml"

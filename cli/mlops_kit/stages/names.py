@@ -9,7 +9,8 @@ import re
 from mlops_kit.errors import UsageError
 
 STAGE_NAME = re.compile(r"[a-z][a-z0-9_]*")
-MAX_NAME_LENGTH = 64
+# Long enough for any sensible name, short enough that generated lines stay within 100.
+MAX_NAME_LENGTH = 40
 # Names Hydra or the config's own layout give a meaning to.
 RESERVED = {"hydra", "defaults", "config", "stages", "self"}
 

@@ -28,6 +28,15 @@ MAX_TEMPLATE_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
+class Table:
+    """One table the stage writes: a label, the inputs it stacks, where it goes."""
+
+    label: str
+    input_paths: list[str]
+    output_path: str
+
+
+@dataclass(frozen=True)
 class StageSpec:
     """Everything a scaffold template may use (documented in docs/add-stage.md)."""
 
@@ -40,6 +49,7 @@ class StageSpec:
     deps: list[str]
     params: list[str]
     after: str | None
+    tables: list[Table]
 
     def variables(self) -> dict[str, Any]:
         """Return the template variables."""
@@ -57,6 +67,14 @@ class StageSpec:
             "deps": list(self.deps),
             "params": list(self.params),
             "after": self.after,
+            "tables": [
+                {
+                    "label": table.label,
+                    "input_paths": list(table.input_paths),
+                    "output_path": table.output_path,
+                }
+                for table in self.tables
+            ],
         }
 
 
