@@ -19,9 +19,7 @@ def override(project: Path, name: str, text: str) -> None:
 
 
 def test_the_built_in_templates_ship_with_the_package() -> None:
-    assert sorted(p.name for p in BUILT_IN.iterdir() if p.suffix == ".j2") == sorted(
-        TEMPLATE_NAMES
-    )
+    assert sorted(p.name for p in BUILT_IN.iterdir() if p.suffix == ".j2") == sorted(TEMPLATE_NAMES)
 
 
 def test_an_override_replaces_one_template_and_sees_every_variable(
@@ -71,7 +69,8 @@ def test_an_override_replaces_one_template_and_sees_every_variable(
         "tests/test_featurize.py",
     ]
     # The two templates not overridden are the built-in ones.
-    assert "def test_each_table_is_made_from_its_inputs" in (project / "tests/test_featurize.py").read_text()
+    test_source = (project / "tests/test_featurize.py").read_text()
+    assert "def test_each_table_is_made_from_its_inputs" in test_source
 
 
 def test_an_overridden_config_lands_in_params_with_references_resolved(
