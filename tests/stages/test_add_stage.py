@@ -235,3 +235,18 @@ def test_a_failing_write_leaves_every_file_as_it_was(invoke: Invoke, project: Pa
     assert result.stderr.startswith("Error: could not write NOTES/test.py")
     assert "every file was restored" in result.stderr
     assert_unchanged(project.parent, before)
+
+
+def test_an_anchored_input_schema_is_reused_as_an_alias(invoke: Invoke, project: Path) -> None:
+    catalog = project / "data/catalog.yaml"
+    text = catalog.read_text().replace(
+        "    schema:\n      a: float64\n      b: int64\n", "    schema: &split\n      a: float64\n"
+    )
+    catalog.write_text(text)
+    assert invoke("add-stage", "featurize", "--after", "prepare", "--repo", project).exit_code == 0
+    block = only_insertion(text.encode(), catalog.read_bytes()).decode()
+    assert "  featurize_train:\n" in block
+    assert "    source: train\n" in block
+    assert "    schema: *split\n" in block
+    datasets = yaml.safe_load(catalog.read_text())["datasets"]
+    assert datasets["featurize_train"]["schema"] == {"a": "float64"}

@@ -40,6 +40,7 @@ from mlops_kit.stages.hydra_conf import (
 from mlops_kit.stages.names import check_project_path, check_stage_name
 from mlops_kit.stages.project import Project, load_project
 from mlops_kit.stages.scaffold import StageSpec, Table, render_scaffold
+from mlops_kit.stages.yamltext import Alias, anchor_of
 
 PARAM_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*")
 # Outputs may not land on the project's code, config or tool state.
@@ -205,31 +206,41 @@ def _dvc_body(
     return body
 
 
+def _schema(sources: list[tuple[str, dict[str, Any], Any]]) -> Any:
+    """Return the schema of the first known input (as an alias when it is anchored)."""
+    for _, entry, node in sources:
+        schema = entry.get("schema")
+        if schema:
+            anchor = anchor_of(node)
+            return Alias(anchor, schema) if anchor else schema
+    return {"columns": {}, "note": "list the columns this stage writes"}
+
+
 def _catalog_entries(
-    files: ProjectFiles, spec: StageSpec, outs: list[str], force: bool
+    files: ProjectFiles, spec: StageSpec, force: bool
 ) -> dict[str, dict[str, Any]]:
     entries = files.catalog.entries()
     mine = files.catalog.produced_by(spec.name) if force else []
     taken = {key for key in entries if key not in mine}
-    by_path = {
-        str(entry.get("path")): entry for entry in entries.values() if isinstance(entry, dict)
-    }
-    answers = files.project.answers
+    known = files.catalog.by_path()
+    author = str(files.project.answers.get("author_name") or "unknown")
     new: dict[str, dict[str, Any]] = {}
-    for path in data_outputs(outs):
-        paired = len(spec.inputs) == len(outs)
-        sources = [spec.inputs[outs.index(path)]] if paired else spec.inputs
-        source = by_path.get(sources[0], {}) if paired else {}
-        name = entry_name(path, spec.name, taken | set(new))
-        origin = f" from {', '.join(sources)}" if sources else ""
+    for table in spec.tables:
+        if not data_outputs([table.output_path]):
+            continue
+        sources = [known[path] for path in table.input_paths if path in known]
+        origin = [known[path][0] if path in known else path for path in table.input_paths]
+        first = sources[0][1] if sources else {}
+        name = entry_name(table.output_path, spec.name, taken | set(new))
+        made_from = f" from {', '.join(origin)}" if origin else ""
         new[name] = {
-            "path": path,
-            "description": f"Written by the {spec.name} stage; describe what it holds.",
-            "source": f"the {spec.name} stage{origin}",
-            "owner": source.get("owner") or str(answers.get("author_name") or "unknown"),
-            "license": source.get("license") or str(answers.get("license") or "unknown"),
+            "path": table.output_path,
+            "description": f"Made by the {spec.name} stage{made_from}; say what it holds.",
+            "source": ", ".join(origin) if origin else f"the {spec.name} stage",
+            "owner": first.get("owner") or author,
+            "license": first.get("license") or "unknown: set the licence of this data",
             "produced_by": spec.name,
-            "schema": source.get("schema") or {},
+            "schema": _schema(sources),
         }
     return new
 
@@ -284,7 +295,7 @@ def plan_add_stage(request: AddRequest) -> Plan:
     groups = parse_hydra_root(hydra_text.to_bytes(), HYDRA_ROOT).groups()
     position = groups.index(name)
     previous = next((g for g in reversed(groups[:position]) if g in files.params.data), None)
-    catalog_entries = _catalog_entries(files, spec, outs, request.force)
+    catalog_entries = _catalog_entries(files, spec, request.force)
     catalog = files.catalog
     if request.force:
         stale = [key for key in catalog.produced_by(name) if key not in catalog_entries]

@@ -17,6 +17,7 @@ from mlops_kit.stages.yamltext import (
     key_line,
     load_round_trip,
     render_block,
+    resolve_aliases,
     set_block,
     to_plain,
     verify_edit,
@@ -38,6 +39,15 @@ class Catalog:
         """Return every dataset entry as plain data."""
         plain = to_plain(self.datasets.node)
         return plain if isinstance(plain, dict) else {}
+
+    def by_path(self) -> dict[str, tuple[str, dict[str, Any], Any]]:
+        """Return, for each dataset path, its entry name, plain entry and schema node."""
+        found = {}
+        for name, node in self.datasets.node.items():
+            entry = to_plain(node)
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+                found[entry["path"]] = (str(name), entry, node.get("schema"))
+        return found
 
     def produced_by(self, stage: str) -> list[str]:
         """Return the names of the entries a stage produces."""
@@ -92,7 +102,7 @@ def with_entries(catalog: Catalog, new: dict[str, dict[str, Any]]) -> YamlText:
         lines = render_block(name, entry, current.datasets.column, indent)
         text = set_block(current.datasets, name, lines, None)
         datasets = dict(plain["datasets"] or {})
-        datasets[name] = entry
+        datasets[name] = resolve_aliases(entry)
         plain["datasets"] = datasets
     verify_edit(text, plain, "add catalog entries", (catalog.datasets.parent_line or 0) + 1)
     return text

@@ -270,10 +270,38 @@ def _float_text(value: float) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Alias:
+    """A value to write as a YAML alias (`*name`) of an anchor already in the file."""
+
+    anchor: str
+    value: Any
+
+
+def resolve_aliases(data: Any) -> Any:
+    """Return `data` with every Alias replaced by the value it stands for."""
+    if isinstance(data, Alias):
+        return data.value
+    if isinstance(data, dict):
+        return {key: resolve_aliases(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [resolve_aliases(item) for item in data]
+    return data
+
+
+def anchor_of(node: Any) -> str | None:
+    """Return the anchor name a round-trip node carries, if any."""
+    anchor = getattr(node, "anchor", None)
+    value = getattr(anchor, "value", None)
+    return str(value) if value else None
+
+
 def scalar_text(value: Any) -> str:
     """Return a plain-data scalar as YAML text that every YAML reader reads back equal."""
     if value is None:
         return "null"
+    if isinstance(value, Alias):
+        return f"*{value.anchor}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
