@@ -108,8 +108,10 @@ def list_with_git(root: Path) -> Listing | None:
         return None
     staged = run_git(root, ["ls-files", "-z", "--stage", "--", "."])
     others = run_git(root, ["ls-files", "-z", "--others", "--exclude-standard", "--", "."])
-    if staged is None or others is None:
+    deleted = run_git(root, ["ls-files", "-z", "--deleted", "--", "."])
+    if staged is None or others is None or deleted is None:
         return None
+    gone = set(_split(deleted))
     listing = Listing(git=True)
     tracked: set[str] = set()
     for entry in _split(staged):
@@ -119,6 +121,8 @@ def list_with_git(root: Path) -> Listing | None:
         if path in tracked:  # unmerged entries appear once per stage
             continue
         tracked.add(path)
+        if path in gone:  # deleted from the work tree, still in the index
+            continue
         mode = meta.split(" ", 1)[0]
         if mode == "120000":
             listing.symlinks.add(path)

@@ -1,0 +1,65 @@
+"""Helpers for the audit tests: git, small repositories, in-process audits."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from mlops_kit.audit.engine import Options, run_audit
+from mlops_kit.audit.model import Report
+
+GIT_IDENTITY = ["-c", "user.name=Audit Test", "-c", "user.email=audit@example.com"]
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in `repo` (fails the test on error)."""
+    done = subprocess.run(
+        ["git", *GIT_IDENTITY, *args], cwd=repo, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def commit_all(repo: Path, message: str = "change") -> None:
+    """Stage everything (ignored files stay out) and commit."""
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "--allow-empty", "-m", message)
+
+
+def audit(path: Path, **options: object) -> Report:
+    """Run the audit in-process."""
+    return run_audit(path.resolve(), Options(**options))  # type: ignore[arg-type]
+
+
+def fired(path: Path, **options: object) -> set[str]:
+    """Ids of the rules that reported findings."""
+    return {issue.rule for issue in audit(path, **options).issues}
+
+
+def replace(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace text in a file; the old text must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def write(root: Path, relative: str, content: str | bytes) -> Path:
+    """Write a file below `root`, creating folders."""
+    target = root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    else:
+        target.write_text(content, encoding="utf-8")
+    return target
+
+
+def make_repo(root: Path, files: dict[str, str | bytes], use_git: bool = True) -> Path:
+    """A small repository made of `files` (committed when `use_git`)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for relative, content in files.items():
+        write(root, relative, content)
+    if use_git:
+        git(root, "init", "-q")
+        commit_all(root, "initial")
+    return root
