@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 
 from mlops_kit.audit.model import FAMILIES
@@ -36,9 +37,15 @@ def explain(rule: Rule) -> str:
         f"family: {rule.family}   default severity: {rule.severity}",
     ]
     if rule.requires:
-        lines.append(f"skipped when these report findings: {', '.join(rule.requires)}")
-    lines += ["", "Why:", *_indent(rule.why), "", "Fix:", *_indent(rule.fix), "", rule.help_url]
+        lines.append(f"not run while {_requires(rule)} findings")
+    why = textwrap.fill(rule.why, width=86)
+    lines += ["", "Why:", *_indent(why), "", "Fix:", *_indent(rule.fix), "", rule.help_url]
     return "\n".join(lines) + "\n"
+
+
+def _requires(rule: Rule) -> str:
+    ids = rule.requires
+    return f"{ids[0]} has" if len(ids) == 1 else f"{', '.join(ids[:-1])} or {ids[-1]} have"
 
 
 def _indent(text: str) -> list[str]:
@@ -63,7 +70,7 @@ def markdown(rules: Iterable[Rule]) -> str:
         for rule in members:
             out += ["", f"### {rule.id}", "", f"**{rule.title}** — default severity: {rule.severity}"]
             if rule.requires:
-                out += ["", f"Skipped when {', '.join(rule.requires)} report findings."]
+                out += ["", f"Not run while {_requires(rule)} findings."]
             out += ["", f"*Why:* {rule.why}", "", f"*Fix:* {rule.fix}"]
     return "\n".join(out) + "\n"
 

@@ -50,8 +50,8 @@ def parse_docstring(doc: str) -> tuple[str, str, str]:
     why = why_part.strip()
     if why.startswith("Why:"):
         why = why[len("Why:") :].strip()
-    fix = inspect.cleandoc(fix_part) if fix_marker else ""
-    return title.strip(), why, fix.strip("\n")
+    fix = fix_part.strip("\n").lstrip(" ") if fix_marker else ""
+    return title.strip(), " ".join(why.split()), fix.rstrip()
 
 
 def rule(
