@@ -19,7 +19,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -221,7 +221,7 @@ def wait_for_health(
 
 @contextlib.contextmanager
 def running_mlflow_server(
-    store_uri: str, workdir: Path, env: Mapping[str, str]
+    store_uri: str, workdir: Path, env: Mapping[str, str], extra_args: Sequence[str] = ()
 ) -> Iterator[MlflowServer]:
     """Serve MLflow on a free loopback port with one worker and proxied local artifacts."""
     artifacts = workdir / "artifacts"
@@ -236,7 +236,7 @@ def running_mlflow_server(
             [
                 str(mlflow), "server", "--backend-store-uri", store_uri,
                 "--artifacts-destination", str(artifacts),
-                "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+                "--host", "127.0.0.1", "--port", str(port), "--workers", "1", *extra_args,
             ],
             cwd=workdir, env=dict(env), stdout=log_file, stderr=subprocess.STDOUT,
             process_group=0,

@@ -19,12 +19,17 @@ from typing import Any
 import pytest
 import yaml
 from helpers import bake_project
+from servers.compose_env import (
+    VARIABLE,
+    MissingVariable,
+    dotenv,
+    interpolate,
+    load_compose,
+)
 
 COMPOSE_FILES = ("deploy/compose.yaml", "deploy/compose.auth.yaml")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|ACCESS_KEY", re.IGNORECASE)
 CREDENTIALS_IN_URI = re.compile(r"://[^/@\s:]+:[^/@\s]+@")
-# ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}; `$$` is a literal `$`.
-VARIABLE = re.compile(r"\$\$|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?])?(?P<arg>[^}]*)\}")
 
 
 @pytest.fixture(scope="module")
@@ -34,55 +39,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
 
 
-def dotenv(path: Path) -> dict[str, str]:
-    values = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            key, sep, value = line.partition("=")
-            assert sep, f"not KEY=VALUE in {path.name}: {line!r}"
-            values[key.strip()] = value.strip()
-    return values
-
-
-class MissingVariable(Exception):
-    """A `${VAR:?message}` variable has no value: compose refuses to start."""
-
-
-def interpolate(text: str, env: dict[str, str]) -> str:
-    """Substitute variables as docker compose does; raise on a required one that is unset."""
-
-    def substitute(match: re.Match[str]) -> str:
-        if match.group(0) == "$$":
-            return "$"
-        name, op, arg = match.group("name", "op", "arg")
-        value = env.get(name)
-        if op in (":-", ":?"):
-            value = value or None
-        if value is not None:
-            return value
-        if op and op.endswith("?"):
-            raise MissingVariable(f"{name}: {arg}")
-        return arg if op else ""
-
-    return VARIABLE.sub(substitute, text)
-
-
 def compose_schema() -> dict[str, Any]:
     vendor = resources.files("check_jsonschema.builtin_schemas.vendor")
     schema: dict[str, Any] = json.loads((vendor / "compose-spec.json").read_text("utf-8"))
     return schema
-
-
-def filled_env(project: Path) -> dict[str, str]:
-    """`.env` as a user makes it: the example with every empty password filled in."""
-    example = dotenv(project / ".env.example")
-    return {key: value or f"secret-for-{key.lower()}" for key, value in example.items()}
-
-
-def load_compose(project: Path, name: str) -> dict[str, Any]:
-    env = filled_env(project)
-    loaded: dict[str, Any] = yaml.safe_load(interpolate((project / name).read_text("utf-8"), env))
-    return loaded
 
 
 @pytest.mark.parametrize("name", COMPOSE_FILES)

@@ -7,19 +7,23 @@ MLflow. Timings are printed (`-s`), never asserted.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import http.server
 import json
 import subprocess
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers import bake_project, install_project, run
-from servers.local_servers import MlflowServer, Postgres, free_port
+from servers.compose_env import load_compose
+from servers.local_servers import MlflowServer, Postgres, free_port, running_mlflow_server
 
 pytestmark = pytest.mark.slow
 
@@ -239,6 +243,81 @@ def test_repro_with_the_server_down_stops_at_the_first_logging_stage(
     assert "Traceback" not in result.stdout + result.stderr
     assert not (clone / "models" / "run.json").exists()
     assert not (clone / "mlflow.db").exists()
+
+
+def http_status(url: str, credentials: tuple[str, str] | None = None) -> int:
+    request = urllib.request.Request(url)
+    if credentials:
+        token = base64.b64encode(":".join(credentials).encode()).decode()
+        request.add_header("Authorization", f"Basic {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_basic_auth_setup_from_deploy_guards_the_server_and_projects_log_with_env_credentials(
+    served_project: Path,
+    postgres_server: Postgres,
+    tmp_path: Path,
+    project_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """deploy/basic_auth.ini + compose.auth.yaml's settings, on the same database as compose."""
+    settings = (served_project / "deploy" / "basic_auth.ini").read_text("utf-8")
+    assert "@postgres:5432/" in settings
+    config = tmp_path / "basic_auth.ini"
+    config.write_text(
+        settings.replace("@postgres:5432/", f"@127.0.0.1:{postgres_server.port}/"), "utf-8"
+    )
+    # The mlflow service's environment and arguments as compose.auth.yaml sets them.
+    service = load_compose(served_project, "deploy/compose.auth.yaml")["services"]["mlflow"]
+    auth_env = {k: v for k, v in service["environment"].items() if k.startswith("MLFLOW_")}
+    admin = (auth_env["MLFLOW_AUTH_ADMIN_USERNAME"], auth_env["MLFLOW_AUTH_ADMIN_PASSWORD"])
+    server_env = {
+        **project_env,
+        **postgres_server.libpq_env,
+        **auth_env,
+        "MLFLOW_AUTH_CONFIG_PATH": str(config),
+    }
+    app_args = service["command"][2:4]
+    with running_mlflow_server(
+        postgres_server.sqlalchemy_uri, tmp_path, server_env, app_args
+    ) as server:
+        print(f"\nTIMING mlflow server with basic auth start-up: {server.startup_seconds:.1f} s")
+        search = f"{server.url}/api/2.0/mlflow/experiments/search?max_results=1"
+        assert http_status(f"{server.url}/health") == 200, "compose's healthcheck needs no login"
+        assert http_status(search) == 401
+        assert http_status(search, admin) == 200
+
+        clone = tmp_path / "auth_clone"
+        run(["git", "clone", "--quiet", str(served_project), str(clone)], cwd=tmp_path)
+        denied = run(
+            ["dvc", "repro"],
+            cwd=clone,
+            env={**project_env, "MLFLOW_TRACKING_URI": server.url},
+            check=False,
+        )
+        assert denied.returncode != 0
+        errors = [line for line in denied.stderr.splitlines() if line.startswith("Error: ")]
+        assert errors and server.url in errors[0], denied.stderr
+        assert "Traceback" not in denied.stderr
+
+        signed_in = {
+            **project_env,
+            "MLFLOW_TRACKING_URI": server.url,
+            "MLFLOW_TRACKING_USERNAME": admin[0],
+            "MLFLOW_TRACKING_PASSWORD": admin[1],
+        }
+        run(["dvc", "repro"], cwd=clone, env=signed_in)
+        from mlflow import MlflowClient
+
+        monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", admin[0])
+        monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", admin[1])
+        logged = MlflowClient(tracking_uri=server.url).get_run(run_info(clone)["run_id"])
+        assert logged.info.status == "FINISHED"
+        assert logged.info.user_id == admin[0]
 
 
 def test_no_run_is_left_running_on_the_server(tracking_server: MlflowServer) -> None:
