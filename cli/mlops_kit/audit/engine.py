@@ -21,6 +21,7 @@ from mlops_kit.audit.secrets import scrub
 from mlops_kit.errors import UsageError
 
 CLI = "--select/--ignore"
+MAX_FINDINGS_PER_RULE = 200
 
 
 @dataclass(slots=True)
@@ -78,7 +79,12 @@ class _Runner:
             self.skipped[rule_id] = tuple(blockers)
             return
         try:
-            self.findings[rule_id] = list(rule.check(self.repo))
+            found = list(rule.check(self.repo))
+            if len(found) > MAX_FINDINGS_PER_RULE:
+                more = len(found) - MAX_FINDINGS_PER_RULE
+                found = found[:MAX_FINDINGS_PER_RULE]
+                found.append(Finding(f"... and {more:,} more findings of this rule not shown"))
+            self.findings[rule_id] = found
         except (KeyboardInterrupt, UsageError):
             raise
         except Exception as error:

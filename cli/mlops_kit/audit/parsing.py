@@ -188,9 +188,9 @@ def load_yaml(text: str, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES)
     doc_start = yaml.DocumentStartEvent
     line = 1
 
-    def place(value: Any, weight: int, anchor: str | None, at: int) -> None:
+    def place(value: Any, weight: int, anchor: str | None, at: int, added: int = 1) -> None:
         nonlocal root, total
-        total += weight
+        total += added
         if total > max_nodes:
             raise ParseError(
                 f"expands to more than {max_nodes:,} nodes (alias bomb or oversized file)", at
@@ -242,7 +242,7 @@ def load_yaml(text: str, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES)
                 if event.anchor not in anchors:
                     raise ParseError(f"alias *{event.anchor} refers to no finished anchor", line)
                 value, weight = anchors[event.anchor]
-                place(value, weight, None, line)
+                place(value, weight, None, line, added=weight)
             elif cls is doc_start:
                 documents += 1
                 if documents > 1:
