@@ -12,7 +12,7 @@ from {{ cookiecutter.module_name }}.config import (
     load_config,
     params_are_current,
 )
-from {{ cookiecutter.module_name }}.stages.train import build_model
+from {{ cookiecutter.module_name }}.stages import train
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 MODEL_OPTIONS = sorted(path.stem for path in (PROJECT_ROOT / "conf" / "model").glob("*.yaml"))
@@ -44,5 +44,5 @@ def test_unknown_option_is_refused() -> None:
 def test_every_model_option_builds_an_estimator(option: str) -> None:
     cfg = compose_config([f"model={option}"], root=PROJECT_ROOT)
     assert cfg.model.name == option
-    model = build_model(cfg.model)
+    model = train.build_model(cfg.model)
     assert hasattr(model, "fit") and hasattr(model, "predict_proba")

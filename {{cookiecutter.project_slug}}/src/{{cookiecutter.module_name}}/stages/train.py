@@ -50,6 +50,18 @@ def flat_params(cfg: DictConfig, sections: Sequence[str]) -> dict[str, Any]:
     return flat
 
 
+def sklearn_types_to_trust(model: Pipeline) -> list[str]:
+    """Return the scikit-learn types in `model` that skops does not trust by default.
+
+    MLflow stores models with skops, which refuses to load types outside its allow-list
+    (e.g. a random forest's trees) unless they are named when saving. This model was fitted
+    right here, so its own scikit-learn types are safe to name.
+    """
+    from skops.io import dumps, get_untrusted_types
+
+    return [name for name in get_untrusted_types(data=dumps(model)) if name.startswith("sklearn.")]
+
+
 def save_model(model: Pipeline, path: str, **mlflow_model: Any) -> None:
     """Save `model` in MLflow's format to `path`, replacing an older copy."""
     import mlflow.sklearn
@@ -91,6 +103,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
             "input_example": features.head(5),
             # Listing requirements skips MLflow's slow environment inference.
             "pip_requirements": mlflow.sklearn.get_default_pip_requirements(include_skops=True),
+            "skops_trusted_types": sklearn_types_to_trust(model),
         }
         logged = mlflow.sklearn.log_model(model, name="model", **model_args)
     save_model(model, cfg.train.model_dir, **model_args)
