@@ -250,3 +250,24 @@ def test_an_anchored_input_schema_is_reused_as_an_alias(invoke: Invoke, project:
     assert "    schema: *split\n" in block
     datasets = yaml.safe_load(catalog.read_text())["datasets"]
     assert datasets["featurize_train"]["schema"] == {"a": "float64"}
+
+
+def test_the_command_path_imports_no_heavy_library(project: Path) -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from mlops_kit.app import app\n"
+        "args = ['add-stage', 'featurize', '--after', 'prepare', '--dry-run']\n"
+        "try:\n"
+        "    app([*args, '--repo', sys.argv[1]])\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "heavy = {'dvc', 'mlflow', 'hydra', 'pandas', 'omegaconf', 'yaml', 'rich'}\n"
+        "print(sorted(heavy & {name.split('.')[0] for name in sys.modules}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(project)], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == "[]", result.stderr

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import install_project, run
-
 from conftest import Bake
+from helpers import install_project, run
 
 NEW_FILES = [
     "src/wine_classifier/stages/featurize.py",
