@@ -124,8 +124,10 @@ def running_postgres() -> Iterator[Postgres]:
             f"{DEBIAN_POSTGRES_GLOB}); `.ci/run` installs them"
         )
     user = _server_user()
-    # Not under pytest's tmp dir: that one is private to the test user (0700).
-    base = Path(tempfile.mkdtemp(prefix="mlops-kit-pg-"))
+    # Not under pytest's tmp dir (private to the test user, 0700), and in /tmp when the server
+    # runs as another user, who may not reach a TMPDIR under root's home.
+    shared_tmp = "/tmp" if user is not None and Path("/tmp").is_dir() else None
+    base = Path(tempfile.mkdtemp(prefix="mlops-kit-pg-", dir=shared_tmp))
     process: subprocess.Popen[bytes] | None = None
     try:
         data, sockets, log = base / "data", base / "sockets", base / "postgres.log"
