@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 from audit.support import commit_all, replace, write
-from typer.testing import CliRunner
-
 from mlops_kit.app import app
 from mlops_kit.audit.rules import rules_by_id
+from typer.testing import CliRunner
 
 runner = CliRunner()
 CLEAN = ["--ignore", "PKG107"]  # the template's known gap (see test_rules.TEMPLATE_GAPS)
@@ -32,7 +31,9 @@ def findings(project: Path, *args: str) -> list[dict[str, object]]:
 
 def add_audit_config(project: Path, body: str) -> None:
     text = (project / "pyproject.toml").read_text(encoding="utf-8")
-    (project / "pyproject.toml").write_text(text + "\n[tool.mlops-kit.audit]\n" + body, encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        text + "\n[tool.mlops-kit.audit]\n" + body, encoding="utf-8"
+    )
 
 
 def test_clean_project_exits_0(baked: Path) -> None:
@@ -94,12 +95,12 @@ def test_unknown_ids_and_missing_baseline_exit_2(baked: Path, args: tuple[str, s
     "body",
     [
         'select = "DVC"\n',
-        "ignore = [\"PKG107\"]\n",
-        "[tool.mlops-kit.audit.ignore]\nNOPE1 = \"reason\"\n",
-        "[tool.mlops-kit.audit.ignore]\nPKG107 = \"\"\n",
-        "[tool.mlops-kit.audit.severity]\nPKG107 = \"fatal\"\n",
+        'ignore = ["PKG107"]\n',
+        '[tool.mlops-kit.audit.ignore]\nNOPE1 = "reason"\n',
+        '[tool.mlops-kit.audit.ignore]\nPKG107 = ""\n',
+        '[tool.mlops-kit.audit.severity]\nPKG107 = "fatal"\n',
         "colour = true\n",
-        "fail-on = \"sometimes\"\n",
+        'fail-on = "sometimes"\n',
     ],
 )
 def test_malformed_config_exits_2(project: Path, body: str) -> None:
@@ -194,12 +195,18 @@ def test_audit_never_imports_the_heavy_stack(baked: Path) -> None:
         " if m in sys.modules)\nprint(code, heavy)\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", probe, str(baked)], capture_output=True, text=True, check=True, timeout=60
+        [sys.executable, "-c", probe, str(baked)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     assert done.stdout.strip().splitlines()[-1] == "0 []"
 
 
-def test_plain_text_when_not_a_terminal_or_no_color(baked: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_plain_text_when_not_a_terminal_or_no_color(
+    baked: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     _, out, _ = invoke(baked, *CLEAN)
     assert "\x1b[" not in out

@@ -11,7 +11,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 from audit.support import audit, commit_all, write
-
 from mlops_kit.audit.formats import FORMATS, renderer
 from mlops_kit.audit.formats.github import escape_data, escape_property
 from mlops_kit.audit.formats.text import coloured
@@ -41,7 +40,9 @@ def render(report: Report, name: str, color: bool = False) -> str:
 
 
 @pytest.mark.parametrize("name", FORMATS)
-def test_no_format_leaks_a_secret_or_a_raw_control_character(hostile_report: Report, name: str) -> None:
+def test_no_format_leaks_a_secret_or_a_raw_control_character(
+    hostile_report: Report, name: str
+) -> None:
     out = render(hostile_report, name)
     assert SECRET not in out and "s3cr3tpass" not in out
     assert "\x1b" not in out
@@ -73,7 +74,9 @@ def test_sarif_is_valid_against_the_official_schema(hostile_report: Report) -> N
     for result in run["results"]:
         assert rule_ids[result["ruleIndex"]] == result["ruleId"]
         assert result["locations"], "code scanning needs a location"
-    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]]
+    uris = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    ]
     assert all("\n" not in u and " " not in u for u in uris)
 
 
@@ -106,7 +109,11 @@ def test_junit_is_well_formed_and_counts_failures(hostile_report: Report) -> Non
     assert suite is not None
     failing_rules = {i.rule for i in hostile_report.failing()}
     assert int(suite.get("failures", "-1")) == len(failing_rules)
-    failed = {c.get("name", "").split()[0] for c in suite.iter("testcase") if c.find("failure") is not None}
+    failed = {
+        c.get("name", "").split()[0]
+        for c in suite.iter("testcase")
+        if c.find("failure") is not None
+    }
     assert failed == failing_rules
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from audit.support import audit, commit_all, fired, git, make_repo, write
-
 from mlops_kit.audit.parsing import load_json, load_toml, load_yaml
 
 HANG_GUARD = 120  # seconds; a guard against hangs, not a speed assertion
@@ -24,7 +23,9 @@ BOMB = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
 )
 
 
-def run_cli(path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    path: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mlops_kit", "audit", str(path), "--format", "json", *args],
         capture_output=True,
@@ -78,7 +79,9 @@ def test_deep_json_notebook(project: Path) -> None:
 
 def test_python_tags_are_inert(project: Path, tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
-    write(project, "conf/model/evil.yaml", f"x: !!python/object/apply:os.system ['touch {marker}']\n")
+    write(
+        project, "conf/model/evil.yaml", f"x: !!python/object/apply:os.system ['touch {marker}']\n"
+    )
     write(project, "dvc.yaml", f"!!python/object/apply:os.system ['touch {marker}']\n")
     data = report_of(run_cli(project))
     assert not marker.exists()
@@ -135,14 +138,16 @@ def test_non_utf8_config_is_a_finding(project: Path, content: bytes) -> None:
 def test_symlinks_out_of_the_repo_are_never_read_or_printed(project: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
-    (outside / "credentials").write_text("aws_secret_access_key = TOPSECRETVALUE123\n", encoding="utf-8")
+    (outside / "credentials").write_text(
+        "aws_secret_access_key = TOPSECRETVALUE123\n", encoding="utf-8"
+    )
     (outside / "config.yaml").write_text("password: TOPSECRETVALUE123\n", encoding="utf-8")
-    os.symlink("/etc/passwd", project / "passwd")
-    os.symlink(outside / "credentials", project / "credentials.yaml")
-    os.symlink("loop_b", project / "loop_a")
-    os.symlink("loop_a", project / "loop_b")
+    (project / "passwd").symlink_to("/etc/passwd")
+    (project / "credentials.yaml").symlink_to(outside / "credentials")
+    (project / "loop_a").symlink_to("loop_b")
+    (project / "loop_b").symlink_to("loop_a")
     (project / "dvc.yaml").unlink()
-    os.symlink(outside / "config.yaml", project / "dvc.yaml")
+    (project / "dvc.yaml").symlink_to(outside / "config.yaml")
     commit_all(project)
     done = run_cli(project)
     data = report_of(done)
@@ -157,11 +162,13 @@ def test_symlinks_out_of_the_repo_are_never_read_or_printed(project: Path, tmp_p
 def test_conf_folder_linked_out_of_the_repo_is_not_read(project: Path, tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere"
     (outside / "tracking").mkdir(parents=True)
-    (outside / "config.yaml").write_text("defaults: [_self_]\npassword: TOPSECRETVALUE123\n", encoding="utf-8")
+    (outside / "config.yaml").write_text(
+        "defaults: [_self_]\npassword: TOPSECRETVALUE123\n", encoding="utf-8"
+    )
     import shutil
 
     shutil.rmtree(project / "conf")
-    os.symlink(outside, project / "conf")
+    (project / "conf").symlink_to(outside)
     done = run_cli(project)
     assert "TOPSECRETVALUE" not in done.stdout
     assert "LAY111" in done.stdout
@@ -191,7 +198,11 @@ def test_nothing_in_the_repository_runs(project: Path, tmp_path: Path) -> None:
 
 
 def test_oc_env_interpolation_is_not_a_secret(project: Path) -> None:
-    write(project, "conf/tracking/db.yaml", "password: ${oc.env:DB_PASSWORD}\nuri: postgresql://u:${oc.env:PW}@h/db\n")
+    write(
+        project,
+        "conf/tracking/db.yaml",
+        "password: ${oc.env:DB_PASSWORD}\nuri: postgresql://u:${oc.env:PW}@h/db\n",
+    )
     write(project, "deploy/app.yaml", "token: ${API_TOKEN}\napi_key: <your key>\n")
     assert not {"CFG105", "SEC102", "SEC103"} & fired(project)
     write(project, "conf/tracking/db.yaml", "password: hunter2hunter2\n")
@@ -234,7 +245,17 @@ def test_walk_never_enters_git_dvc_cache_or_mlruns(tmp_path: Path) -> None:
 
 
 def test_parsers_never_raise() -> None:
-    for text in ("", "\x00", "a: [", "- - - -", "? [a]: 1", "*x", "&a a: *a", BOMB, "a: !!binary x"):
+    for text in (
+        "",
+        "\x00",
+        "a: [",
+        "- - - -",
+        "? [a]: 1",
+        "*x",
+        "&a a: *a",
+        BOMB,
+        "a: !!binary x",
+    ):
         assert load_yaml(text).error is None or load_yaml(text).data is None
     assert load_toml("a = [[[").error and load_json("{").error
 

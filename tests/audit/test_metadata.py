@@ -6,7 +6,6 @@ import re
 
 import pytest
 from helpers import REPO_ROOT
-
 from mlops_kit.audit.explain import explain, markdown
 from mlops_kit.audit.model import FAMILIES, SEVERITIES
 from mlops_kit.audit.rule import rule

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +10,6 @@ from pathlib import Path
 import pytest
 from audit.support import audit, commit_all, fired, git, make_repo, replace, write
 from helpers import bake_project
-
 from mlops_kit.audit.rules import all_rules
 
 # Gaps between the template and the standard, reported to the template's owner. A test
@@ -65,7 +63,7 @@ def committed(step: Mutation) -> Mutation:
 
 
 def symlink(relative: str, target: str) -> Mutation:
-    return lambda root: os.symlink(target, root / relative)
+    return lambda root: (root / relative).symlink_to(target)
 
 
 NOTEBOOK = json.dumps(
@@ -120,21 +118,39 @@ VIOLATIONS: dict[str, Mutation] = {
     "DVC107": edit("dvc.yaml", "      - prepare\n", "      - prepare\n      - no_such_key\n"),
     "DVC108": put("data/raw/wine.csv", "a,b\n1,2\n"),
     "DVC109": put("dvc.lock", "schema: '2.0'\nstages:\n  prepare:\n    cmd: x\n", commit=True),
-    "DVC110": put(".dvc/config", "[hydra]\n    enabled = true\n['remote \"s3\"']\n"
-                  "    url = s3://bucket/path\n    secret_access_key = abcd1234efgh5678ijkl\n"),
-    "DVC111": committed(chain(put(".dvc/.gitignore", "/tmp\n/cache\n"),
-                              edit(".gitignore", ".dvc/config.local\n", ""))),
+    "DVC110": put(
+        ".dvc/config",
+        "[hydra]\n    enabled = true\n['remote \"s3\"']\n"
+        "    url = s3://bucket/path\n    secret_access_key = abcd1234efgh5678ijkl\n",
+    ),
+    "DVC111": committed(
+        chain(
+            put(".dvc/.gitignore", "/tmp\n/cache\n"), edit(".gitignore", ".dvc/config.local\n", "")
+        )
+    ),
     "DVC112": edit("dvc.yaml", "      - data/raw/wine.csv\n", "      - ../outside.csv\n"),
     "DVC113": edit("dvc.yaml", "stages:\n", "stages:\n  noop:\n    cmd: echo hi\n"),
-    "DVC114": edit("dvc.yaml", "      - reports/validation.json:", "      - data/raw/wine.csv\n      - reports/validation.json:"),
-    "TRK103": put(f"{PKG}/remote.py", 'import mlflow\nmlflow.set_tracking_uri("http://10.0.0.1:5000")\n'),
+    "DVC114": edit(
+        "dvc.yaml",
+        "      - reports/validation.json:",
+        "      - data/raw/wine.csv\n      - reports/validation.json:",
+    ),
+    "TRK103": put(
+        f"{PKG}/remote.py", 'import mlflow\nmlflow.set_tracking_uri("http://10.0.0.1:5000")\n'
+    ),
     "TRK104": committed(edit(".gitignore", "mlruns/\n", "")),
     "TRK106": edit("deploy/compose.yaml", '"127.0.0.1:${MINIO_PORT:-9000}:9000"', '"9000:9000"'),
     "QUA101": rm(".pre-commit-config.yaml"),
-    "QUA102": put(".pre-commit-config.yaml", "repos:\n  - repo: local\n    hooks:\n"
-                  "      - {id: mlops-kit-audit, name: a, entry: mlops-kit audit, language: system}\n"),
-    "QUA103": put(".pre-commit-config.yaml", "repos:\n  - repo: local\n    hooks:\n"
-                  "      - {id: ruff, name: ruff, entry: ruff check, language: system}\n"),
+    "QUA102": put(
+        ".pre-commit-config.yaml",
+        "repos:\n  - repo: local\n    hooks:\n"
+        "      - {id: mlops-kit-audit, name: a, entry: mlops-kit audit, language: system}\n",
+    ),
+    "QUA103": put(
+        ".pre-commit-config.yaml",
+        "repos:\n  - repo: local\n    hooks:\n"
+        "      - {id: ruff, name: ruff, entry: ruff check, language: system}\n",
+    ),
     "QUA104": rm("tests/test_train.py"),
     "QUA105": edit("pyproject.toml", "[tool.pytest.ini_options]", "[tool.not-pytest]"),
     "QUA106": put(".github/workflows/ci.yml", "on: [push\n"),
@@ -152,8 +168,14 @@ VIOLATIONS: dict[str, Mutation] = {
     "DOC101": put("README.md", "# Wine\n\nRun `dvc repro`.\n"),
     "DOC102": put("README.md", "# Wine\n\n## Setup\n\npip install -e .\n"),
     "DOC103": rm("data/catalog.yaml"),
-    "DOC104": edit("data/catalog.yaml", "path: data/processed/test.csv", "path: data/processed/test_old.csv"),
-    "DOC105": edit("data/catalog.yaml", "    license: CC BY 4.0\n    produced_by: prepare\n", "    produced_by: prepare\n"),
+    "DOC104": edit(
+        "data/catalog.yaml", "path: data/processed/test.csv", "path: data/processed/test_old.csv"
+    ),
+    "DOC105": edit(
+        "data/catalog.yaml",
+        "    license: CC BY 4.0\n    produced_by: prepare\n",
+        "    produced_by: prepare\n",
+    ),
     "DOC106": edit("data/catalog.yaml", "produced_by: prepare", "produced_by: nosuchstage"),
     "DRF101": edit("pyproject.toml", "template-version", "template-versio"),
     "DRF102": lambda root: replace(
@@ -168,7 +190,8 @@ CRAFTED: dict[str, dict[str, str | bytes]] = {
     "TRK101": {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["mlflow>=3.5"]\n',
                "conf/config.yaml": "defaults:\n  - _self_\n"},
     "TRK102": {"pyproject.toml": '[project]\nname = "x"\n',
-               "src/x/__init__.py": "import mlflow\n\n\ndef go(cfg):\n    mlflow.set_tracking_uri(cfg.uri)\n"},
+               "src/x/__init__.py": "import mlflow\n\n\ndef go(cfg):\n"
+                                    "    mlflow.set_tracking_uri(cfg.uri)\n"},
     "TRK105": {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["mlflow>=3.5"]\n',
                "conf/tracking/local.yaml": "uri: sqlite:///mlflow.db\n"},
 }  # fmt: skip
@@ -225,7 +248,9 @@ BAKES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize("answers", BAKES, ids=lambda a: ",".join(f"{k}={v}" for k, v in a.items()) or "defaults")
+@pytest.mark.parametrize(
+    "answers", BAKES, ids=lambda a: ",".join(f"{k}={v}" for k, v in a.items()) or "defaults"
+)
 def test_baked_projects_audit_clean(tmp_path: Path, answers: dict[str, str]) -> None:
     project = bake_project(tmp_path, **answers)
     report = audit(project, fail_on="info")

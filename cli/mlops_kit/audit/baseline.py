@@ -30,7 +30,9 @@ def read_baseline(path: Path) -> Counter[str]:
         raise UsageError(f"baseline file {path} is not valid JSON") from None
     entries = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(entries, list) or data.get("version") != BASELINE_VERSION:
-        raise UsageError(f"baseline file {path} is not a version {BASELINE_VERSION} mlops-kit baseline")
+        raise UsageError(
+            f"baseline file {path} is not a version {BASELINE_VERSION} mlops-kit baseline"
+        )
     prints = [e.get("fingerprint") for e in entries if isinstance(e, dict)]
     return Counter(p for p in prints if isinstance(p, str))
 
@@ -71,7 +73,7 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
-        os.replace(temporary, path)
+        Path(temporary).replace(path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise UsageError(f"cannot write {path}: {error.strerror}") from None

@@ -1,13 +1,13 @@
 """`[tool.mlops-kit.audit]` in the audited project's pyproject.toml, validated.
 
-    [tool.mlops-kit.audit]
-    select = ["LAY", "DVC103"]                 # ids, id prefixes or family names
-    fail-on = "warning"                        # error | warning | info | never
-    baseline = ".mlops-kit-baseline.json"      # relative to the project root
-    [tool.mlops-kit.audit.ignore]              # id, prefix or family -> reason (shown)
-    PKG107 = "we deploy from a container image with pinned versions"
-    [tool.mlops-kit.audit.severity]            # id -> error | warning | info
-    DOC101 = "info"
+[tool.mlops-kit.audit]
+select = ["LAY", "DVC103"]                 # ids, id prefixes or family names
+fail-on = "warning"                        # error | warning | info | never
+baseline = ".mlops-kit-baseline.json"      # relative to the project root
+[tool.mlops-kit.audit.ignore]              # id, prefix or family -> reason (shown)
+PKG107 = "we deploy from a container image with pinned versions"
+[tool.mlops-kit.audit.severity]            # id -> error | warning | info
+DOC101 = "info"
 """
 
 from __future__ import annotations
@@ -94,7 +94,10 @@ def load_config(pyproject: dict[str, Any], rules: Iterable[Rule]) -> AuditConfig
             if rule_id not in known:
                 raise UsageError(f"{WHERE}: severity for unknown rule id {rule_id!r}")
             if level not in SEVERITIES:
-                raise UsageError(f"{WHERE}: severity {level!r} for {rule_id} is not one of {', '.join(SEVERITIES)}")
+                choices = ", ".join(SEVERITIES)
+                raise UsageError(
+                    f"{WHERE}: severity {level!r} for {rule_id} is not one of {choices}"
+                )
     if "fail-on" in table:
         if table["fail-on"] not in FAIL_ON_CHOICES:
             raise UsageError(f"{WHERE}: fail-on must be one of {', '.join(FAIL_ON_CHOICES)}")

@@ -54,8 +54,10 @@ def check_root(path: Path) -> Path:
 
 
 def fingerprint(rule_id: str, path: str | None, message: str) -> str:
-    """A stable id for a finding, independent of its line."""
-    digest = hashlib.sha256(f"{rule_id}\0{path or ''}\0{message}".encode("utf-8", "surrogateescape"))
+    """Return a stable id for a finding, independent of its line."""
+    digest = hashlib.sha256(
+        f"{rule_id}\0{path or ''}\0{message}".encode("utf-8", "surrogateescape")
+    )
     return digest.hexdigest()[:20]
 
 
@@ -89,7 +91,9 @@ class _Runner:
             raise
         except Exception as error:
             detail = " ".join(str(error).split())[:200]
-            raise UsageError(f"internal error in rule {rule_id}: {type(error).__name__}: {detail}") from None
+            raise UsageError(
+                f"internal error in rule {rule_id}: {type(error).__name__}: {detail}"
+            ) from None
 
 
 def _issue(rule: Rule, severity: str, finding: Finding) -> Issue:
@@ -111,7 +115,13 @@ def _issue(rule: Rule, severity: str, finding: Finding) -> Issue:
 
 def sort_key(issue: Issue) -> tuple[int, str, str, int, str]:
     """Stable report order."""
-    return (FAMILY_ORDER[issue.family], issue.rule, issue.path or "", issue.line or 0, issue.message)
+    return (
+        FAMILY_ORDER[issue.family],
+        issue.rule,
+        issue.path or "",
+        issue.line or 0,
+        issue.message,
+    )
 
 
 def run_audit(root: Path, options: Options) -> Report:
@@ -121,7 +131,11 @@ def run_audit(root: Path, options: Options) -> Report:
     repo = RepoView(root)
     config: AuditConfig = load_config(repo.pyproject, rules)
     select = options.select if options.select is not None else config.select
-    selected = resolve(select, rules, CLI if options.select is not None else "select") if select else set(by_id)
+    selected = (
+        resolve(select, rules, CLI if options.select is not None else "select")
+        if select
+        else set(by_id)
+    )
     reasons: dict[str, str] = {}
     for token, reason in config.ignore.items():
         for rule_id in resolve([token], rules, "ignore"):

@@ -23,7 +23,7 @@ severities in `[tool.mlops-kit.audit]` (see [audit.md](audit.md)). `mlops-kit au
 
 
 def find(rules: dict[str, Rule], rule_id: str) -> Rule:
-    """The rule with this id (case-insensitive); UsageError when there is none."""
+    """Return the rule with this id (case-insensitive); UsageError when there is none."""
     rule = rules.get(rule_id.strip().upper())
     if rule is None:
         raise UsageError(f"unknown rule id {rule_id!r} (see --list-rules)")
@@ -68,7 +68,12 @@ def markdown(rules: Iterable[Rule]) -> str:
             continue
         out += ["", f"## {heading}"]
         for rule in members:
-            out += ["", f"### {rule.id}", "", f"**{rule.title}** — default severity: {rule.severity}"]
+            out += [
+                "",
+                f"### {rule.id}",
+                "",
+                f"**{rule.title}** — default severity: {rule.severity}",
+            ]
             if rule.requires:
                 out += ["", f"Not run while {_requires(rule)} findings."]
             out += ["", f"*Why:* {rule.why}", "", f"*Fix:* {rule.fix}"]

@@ -30,7 +30,7 @@ def memo(repo: RepoView, key: str, compute: Callable[[], T]) -> T:
 
 
 def templated(value: Any) -> bool:
-    """True for DVC/Hydra interpolations, which the audit does not evaluate."""
+    """Return True for DVC/Hydra interpolations, which the audit does not evaluate."""
     return isinstance(value, str) and "${" in value
 
 
@@ -112,7 +112,7 @@ def _stage(name: str, body: dict[str, Any], line: int | None) -> Stage:
 
 
 def stages(repo: RepoView) -> list[Stage] | None:
-    """The stages of dvc.yaml; None when it is absent, unparseable or has no stage map."""
+    """Return the stages of dvc.yaml; None when it is absent, unparseable or has no stage map."""
 
     def compute() -> list[Stage] | None:
         data = repo.data(DVC_YAML)
@@ -159,7 +159,7 @@ def output_folders(repo: RepoView) -> dict[str, set[str]]:
 
 
 def producer(repo: RepoView, path: str) -> tuple[Stage, Output] | None:
-    """The stage output that is `path` or a folder holding it."""
+    """Return the stage output that is `path` or a folder holding it."""
     table = outputs_by_path(repo)
     candidate = path
     while candidate:
@@ -211,7 +211,7 @@ def canonical(name: str) -> str:
 
 
 def requirement_name(requirement: Any) -> str | None:
-    """The distribution name of a PEP 508 requirement string."""
+    """Return the distribution name of a PEP 508 requirement string."""
     if not isinstance(requirement, str):
         return None
     match = _REQ_NAME.match(requirement)
@@ -267,7 +267,7 @@ _IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re
 
 
 def python_sources(repo: RepoView, folder: str = "src") -> list[str]:
-    """Listed .py files below a folder."""
+    """Return listed .py files below a folder."""
     return [p for p in repo.under(folder) if p.endswith(".py")]
 
 
@@ -287,13 +287,13 @@ def imports(repo: RepoView) -> dict[str, list[tuple[str, int]]]:
 
 
 def uses_mlflow(repo: RepoView) -> bool:
-    """True when the project declares or imports MLflow."""
+    """Return True when the project declares or imports MLflow."""
     _, declared = declared_names(repo)
     return bool({"mlflow", "mlflow-skinny"} & declared) or "mlflow" in imports(repo)
 
 
 def search_sources(repo: RepoView, pattern: re.Pattern[str]) -> list[tuple[str, int, str]]:
-    """Matches of `pattern` in src/ Python files: (path, line, matched text)."""
+    """Return matches of `pattern` in src/ Python files: (path, line, matched text)."""
     hits = []
     for path in python_sources(repo):
         text = repo.text(path) or ""
@@ -304,11 +304,13 @@ def search_sources(repo: RepoView, pattern: re.Pattern[str]) -> list[tuple[str, 
 
 # -- config ------------------------------------------------------------------------------
 def conf_files(repo: RepoView) -> list[str]:
-    """The YAML files under conf/."""
+    """Return the YAML files under conf/."""
     return [p for p in repo.under("conf") if p.endswith((".yaml", ".yml"))]
 
 
-def walk_values(data: Any, keys: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any, Any]]:
+def walk_values(
+    data: Any, keys: tuple[Any, ...] = ()
+) -> Iterator[tuple[tuple[Any, ...], Any, Any]]:
     """Yield (key path, value, parent container) for every scalar in parsed data."""
     stack: list[tuple[tuple[Any, ...], Any]] = [(keys, data)]
     while stack:
@@ -353,7 +355,7 @@ def ci_text(repo: RepoView) -> str:
 
 
 def pre_commit_hooks(repo: RepoView) -> list[dict[str, Any]]:
-    """The hooks of .pre-commit-config.yaml (empty when absent or malformed)."""
+    """Return the hooks of .pre-commit-config.yaml (empty when absent or malformed)."""
     data = repo.data(PRE_COMMIT)
     hooks: list[dict[str, Any]] = []
     repos = data.get("repos") if isinstance(data, dict) else None
@@ -366,5 +368,9 @@ def pre_commit_hooks(repo: RepoView) -> list[dict[str, Any]]:
 def src_packages(repo: RepoView) -> list[str]:
     """Top-level packages under src/ (folders holding __init__.py)."""
     return sorted(
-        {p.split("/")[1] for p in repo.under("src") if p.count("/") == 2 and p.endswith("/__init__.py")}
+        {
+            p.split("/")[1]
+            for p in repo.under("src")
+            if p.count("/") == 2 and p.endswith("/__init__.py")
+        }
     )

@@ -52,7 +52,7 @@ class Listing:
 
 
 def is_skipped(path: str) -> bool:
-    """True for paths inside directories the audit never enters."""
+    """Return True for paths inside directories the audit never enters."""
     parts = path.split("/")
     if any(part in SKIPPED_DIR_NAMES for part in parts[:-1]):
         return True
@@ -60,7 +60,7 @@ def is_skipped(path: str) -> bool:
 
 
 def git_env() -> dict[str, str]:
-    """The environment for git: the caller's, minus variables that redirect git."""
+    """Return the environment for git: the caller's, minus variables that redirect git."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
     env.update({"GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
     for key in ("GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM"):
@@ -92,10 +92,7 @@ def run_git(root: Path, args: Iterable[str], stdin: bytes | None = None) -> byte
 
 
 def _inside_git_work_tree(root: Path) -> bool:
-    for folder in (root, *root.parents):
-        if (folder / ".git").exists():
-            return True
-    return False
+    return any((folder / ".git").exists() for folder in (root, *root.parents))
 
 
 def _split(output: bytes) -> list[str]:

@@ -11,6 +11,7 @@ nesting too deep for it becomes a parse error, not a crash.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -204,7 +205,8 @@ def load_yaml(text: str, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES)
             root = value
 
     try:
-        for event in yaml.parse(text, Loader=loader):
+        events: Iterator[Any] = yaml.parse(text, Loader=loader)
+        for event in events:
             cls = event.__class__
             mark = event.start_mark
             line = mark.line + 1 if mark is not None else line
@@ -271,9 +273,7 @@ def load_toml(text: str) -> Parsed:
         return Parsed(data=tomllib.loads(text))
     except tomllib.TOMLDecodeError as error:
         match = _TOML_LINE.search(str(error))
-        return Parsed(
-            error=f"invalid TOML: {error}", line=int(match.group(1)) if match else None
-        )
+        return Parsed(error=f"invalid TOML: {error}", line=int(match.group(1)) if match else None)
     except (RecursionError, MemoryError):
         return Parsed(error="too deeply nested or too large to parse")
 

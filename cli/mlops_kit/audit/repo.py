@@ -1,3 +1,5 @@
+# os.path on plain strings: this is the audit's hot path, run for every listed file.
+# ruff: noqa: PTH113, PTH116, PTH118, PTH120
 """`RepoView`: what rules see of a repository, read safely, parsed once.
 
 Rules never open files. They ask the view for a file's text or parsed data; the view
@@ -91,11 +93,11 @@ class RepoView:
         return frozenset(folders)
 
     def listed(self, path: str) -> bool:
-        """True if `path` is a listed file or a folder holding listed files."""
+        """Return True if `path` is a listed file or a folder holding listed files."""
         return path in self.file_set or path in self.folders
 
     def under(self, folder: str) -> list[str]:
-        """Listed files below `folder` (sorted)."""
+        """Return listed files below `folder` (sorted)."""
         prefix = folder.rstrip("/") + "/"
         return [path for path in self.listing.files if path.startswith(prefix)]
 
@@ -109,14 +111,14 @@ class RepoView:
         return self._lstat[path]
 
     def exists(self, path: str) -> bool:
-        """True if `path` is listed or present on disk (ignored outputs included)."""
+        """Return True if `path` is listed or present on disk (ignored outputs included)."""
         clean = normalise(path)
         if clean is None:
             return False
         return clean == "" or self.listed(clean) or self.lstat(clean) is not None
 
     def is_file(self, path: str) -> bool:
-        """True if `path` is a regular file, or a symlink to one inside the repository."""
+        """Return True if `path` is a regular file, or a symlink to one inside the repository."""
         clean = normalise(path)
         info = None if not clean else self.lstat(clean)
         if info is None or clean is None:
@@ -147,10 +149,9 @@ class RepoView:
     def _read(self, path: str, limit: int) -> tuple[bytes | None, str | None]:
         """Return (bytes, None) or (None, problem); None, None when absent."""
         full = os.path.join(self._root_str, path)
-        if path not in self.file_set:
-            # Not from the listing: a parent folder might be a symlink out of the repo.
-            if not self._inside(os.path.realpath(os.path.dirname(full))):
-                return None, "lies behind a symlink that points outside the repository"
+        # Not from the listing: a parent folder might be a symlink out of the repo.
+        if path not in self.file_set and not self._inside(os.path.realpath(os.path.dirname(full))):
+            return None, "lies behind a symlink that points outside the repository"
         info = self.lstat(path)
         if info is None:
             return None, None
@@ -222,7 +223,7 @@ class RepoView:
         return self.text_or_none(path)
 
     def problem(self, path: str) -> str | None:
-        """The read problem recorded for `path`, if any."""
+        """Return the read problem recorded for `path`, if any."""
         return self.problems.get(path)
 
     def _parse(self, path: str, parser: Any) -> Parsed | None:
@@ -252,7 +253,7 @@ class RepoView:
         return self._parse(path, load_json)
 
     def data(self, path: str, kind: str = "yaml") -> Any:
-        """Parsed data of a file, or None when absent or unparseable."""
+        """Return parsed data of a file, or None when absent or unparseable."""
         parsed = {"yaml": self.yaml, "toml": self.toml, "json": self.json}[kind](path)
         return parsed.data if parsed is not None and parsed.ok else None
 
@@ -264,7 +265,7 @@ class RepoView:
 
     # -- git -------------------------------------------------------------------------
     def ignored(self, paths: Iterable[str]) -> set[str]:
-        """The subset of `paths` git ignores (nothing outside git). One git call per batch."""
+        """Return the subset of `paths` git ignores (none outside git); one git call a batch."""
         wanted = [p for p in dict.fromkeys(paths) if p not in self._ignored]
         if wanted and self.is_git:
             answer = run_git(
@@ -278,12 +279,12 @@ class RepoView:
         return {p for p in paths if self._ignored.get(p, False)}
 
     def is_ignored(self, path: str) -> bool:
-        """True if git ignores `path`, or anything directly inside it when it is a folder."""
+        """Return True if git ignores `path`, or anything directly inside it when it is a folder."""
         probe = path.rstrip("/") + "/__mlops_kit_probe__"
         return bool(self.ignored([path.rstrip("/"), probe]))
 
     def is_tracked(self, path: str) -> bool:
-        """True if `path` (a file or a folder) is in the git index."""
+        """Return True if `path` (a file or a folder) is in the git index."""
         clean = path.rstrip("/")
         if clean in self.tracked:
             return True

@@ -70,15 +70,17 @@ def scrub(text: str) -> str:
     """Redact anything that looks like a secret in a message meant for output."""
     text = _ANY_TOKEN.sub(lambda m: redact(m.group(0)), text)
     return URI_WITH_PASSWORD.sub(
-        lambda m: f"{m.group(1)}{m.group(2)}:{redact(m.group(3))}@"
-        if not is_placeholder(m.group(3))
-        else m.group(0),
+        lambda m: (
+            f"{m.group(1)}{m.group(2)}:{redact(m.group(3))}@"
+            if not is_placeholder(m.group(3))
+            else m.group(0)
+        ),
         text,
     )
 
 
 def is_placeholder(value: str) -> bool:
-    """True for interpolations, environment references, masks and placeholder words."""
+    """Return True for interpolations, environment references, masks and placeholder words."""
     value = value.strip().strip("\"'")
     if not value:
         return True

@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +16,7 @@ from mlops_kit.console import reported_errors
 from mlops_kit.errors import UsageError
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """Report formats."""
 
     text = "text"
@@ -27,7 +27,7 @@ class OutputFormat(str, Enum):
     junit = "junit"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     """Lowest severity that makes the audit fail."""
 
     error = "error"
@@ -56,35 +56,48 @@ def audit(
         OutputFormat, typer.Option("--format", "-f", help="Report format.")
     ] = OutputFormat.text,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to FILE.", metavar="FILE")
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report to FILE.", metavar="FILE"),
     ] = None,
     select: Annotated[
         list[str] | None,
-        typer.Option(help="Only these rules: ids, prefixes or families (comma-separated).", metavar="IDS"),
+        typer.Option(
+            help="Only these rules: ids, prefixes or families (comma-separated).", metavar="IDS"
+        ),
     ] = None,
     ignore: Annotated[
         list[str] | None,
-        typer.Option(help="Skip these rules: ids, prefixes or families (comma-separated).", metavar="IDS"),
+        typer.Option(
+            help="Skip these rules: ids, prefixes or families (comma-separated).", metavar="IDS"
+        ),
     ] = None,
     fail_on: Annotated[
         FailOn | None,
-        typer.Option(help="Lowest severity that fails the audit.  [default: error]", show_default=False),
+        typer.Option(
+            help="Lowest severity that fails the audit.  [default: error]", show_default=False
+        ),
     ] = None,
     baseline: Annotated[
         Path | None,
-        typer.Option(help="Report only findings not recorded in this baseline file.", metavar="FILE"),
+        typer.Option(
+            help="Report only findings not recorded in this baseline file.", metavar="FILE"
+        ),
     ] = None,
     write_baseline: Annotated[
         Path | None,
         typer.Option(help="Record today's findings in FILE and exit 0.", metavar="FILE"),
     ] = None,
-    list_rules: Annotated[bool, typer.Option("--list-rules", help="List every rule and exit.")] = False,
+    list_rules: Annotated[
+        bool, typer.Option("--list-rules", help="List every rule and exit.")
+    ] = False,
     explain: Annotated[
         str | None, typer.Option(help="Explain one rule (why, how to fix) and exit.", metavar="ID")
     ] = None,
 ) -> None:
-    """Check a repository against the standard: layout, packaging, config, pipeline, tracking,
-    quality, data, secrets, docs and template drift.
+    """Check a repository against the standard.
+
+    Families: layout, packaging, config, pipeline, tracking, quality, data, secrets, docs
+    and template drift.
 
     Exit codes: 0 nothing at or above --fail-on, 1 failing findings, 2 usage, configuration
     or internal error. Reads `[tool.mlops-kit.audit]` from the project's pyproject.toml.

@@ -24,18 +24,20 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 def printable(text: str) -> str:
     """Make control characters, ANSI escapes and undecodable bytes visible and inert."""
     return _UNPRINTABLE.sub(
-        lambda m: _NAMED.get(m.group(0))
-        or (
-            f"\\x{ord(m.group(0)) - 0xDC00:02x}"
-            if 0xDC80 <= ord(m.group(0)) <= 0xDCFF
-            else f"\\u{ord(m.group(0)):04x}"
+        lambda m: (
+            _NAMED.get(m.group(0))
+            or (
+                f"\\x{ord(m.group(0)) - 0xDC00:02x}"
+                if 0xDC80 <= ord(m.group(0)) <= 0xDCFF
+                else f"\\u{ord(m.group(0)):04x}"
+            )
         ),
         text,
     )
 
 
 def renderer(name: str) -> Renderer:
-    """The `render` function of a format module."""
+    """Return the `render` function of a format module."""
     module = importlib.import_module(f"mlops_kit.audit.formats.{name}")
     render: Renderer = module.render
     return render

@@ -14,7 +14,7 @@ SCHEMA_VERSION = 1
 
 
 def as_data(report: Report) -> dict[str, Any]:
-    """The report as plain data (schema_version 1)."""
+    """Return the report as plain data (schema_version 1)."""
     counts = report.counts()
     return {
         "schema_version": SCHEMA_VERSION,

@@ -12,12 +12,13 @@ from mlops_kit.audit.rule import Rule
 
 def _lines(issues: list[Issue]) -> str:
     return "\n".join(
-        f"{i.severity} {printable(i.location()) or '(project)'}: {printable(i.message)}" for i in issues
+        f"{i.severity} {printable(i.location()) or '(project)'}: {printable(i.message)}"
+        for i in issues
     )
 
 
 def render(report: Report, rules: Mapping[str, Rule], color: bool = False) -> str:
-    """A `<testsuites>` document; ids of ignored and skipped rules are marked skipped."""
+    """Return a `<testsuites>` document; ids of ignored and skipped rules are marked skipped."""
     by_rule: dict[str, list[Issue]] = {}
     for issue in report.issues:
         by_rule.setdefault(issue.rule, []).append(issue)
@@ -33,7 +34,9 @@ def render(report: Report, rules: Mapping[str, Rule], color: bool = False) -> st
         if rule_id not in ran and rule_id not in skipped:
             continue
         cases += 1
-        case = ET.SubElement(suite, "testcase", classname=f"mlops-kit.{rule.family}", name=f"{rule_id} {rule.title}")
+        case = ET.SubElement(
+            suite, "testcase", classname=f"mlops-kit.{rule.family}", name=f"{rule_id} {rule.title}"
+        )
         issues = by_rule.get(rule_id, [])
         failing = [i for i in issues if SEVERITY_RANK[i.severity] >= threshold]
         if rule_id in skipped:
@@ -54,5 +57,6 @@ def render(report: Report, rules: Mapping[str, Rule], color: bool = False) -> st
     suites.set("tests", str(cases))
     suites.set("failures", str(failures))
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
-
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )

@@ -20,14 +20,16 @@ def escape(text: str) -> str:
 
 
 def render(report: Report, rules: Mapping[str, Rule], color: bool = False) -> str:
-    """A heading, a summary line and one table row per finding."""
+    """Return a heading, a summary line and one table row per finding."""
     lines = ["## mlops-kit audit", "", f"**{escape(summary(report))}**", ""]
     if report.issues:
         lines += ["| Severity | Rule | Location | Finding |", "| --- | --- | --- | --- |"]
         for issue in report.issues:
             rule = f"[{issue.rule}]({issue.help_url}) {escape(issue.title)}"
             where = f"`{printable(issue.location()).replace('`', chr(39))}`" if issue.path else ""
-            lines.append(f"| {ICONS[issue.severity]} | {rule} | {where} | {escape(issue.message)} |")
+            lines.append(
+                f"| {ICONS[issue.severity]} | {rule} | {where} | {escape(issue.message)} |"
+            )
         lines.append("")
     if report.ignored:
         lines += ["**Ignored**", ""]

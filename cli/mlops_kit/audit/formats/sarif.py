@@ -17,7 +17,9 @@ from mlops_kit import __version__
 from mlops_kit.audit.model import Report
 from mlops_kit.audit.rule import Rule
 
-SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 INFORMATION_URI = "https://github.com/mlops-kit/mlops-kit"
 PROJECT_ANCHOR = "pyproject.toml"
@@ -38,7 +40,7 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
 
 
 def as_data(report: Report, rules: Mapping[str, Rule]) -> dict[str, Any]:
-    """The report as a SARIF log."""
+    """Return the report as a SARIF log."""
     wanted = list(dict.fromkeys([*report.ran, *(i.rule for i in report.issues)]))
     ordered = [rule_id for rule_id in rules if rule_id in wanted]
     index = {rule_id: position for position, rule_id in enumerate(ordered)}

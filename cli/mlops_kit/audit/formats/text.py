@@ -31,7 +31,7 @@ def _groups(report: Report) -> dict[str, list[Issue]]:
 
 
 def plain(report: Report) -> str:
-    """The report without colour or markup."""
+    """Return the report without colour or markup."""
     lines = [f"mlops-kit audit {printable(report.root)}"]
     for family, issues in _groups(report).items():
         lines += ["", FAMILIES[family][1]]
@@ -49,7 +49,7 @@ def plain(report: Report) -> str:
 
 
 def coloured(report: Report, width: int | None = None) -> str:
-    """The report with rich styling (escaped so repo text cannot inject markup)."""
+    """Return the report with rich styling (escaped so repo text cannot inject markup)."""
     import io
 
     from rich.console import Console

@@ -33,7 +33,10 @@ RULE_MODULES: tuple[ModuleType, ...] = (
 def all_rules() -> tuple[Rule, ...]:
     """Every rule, in run order."""
     return tuple(
-        value for module in RULE_MODULES for value in vars(module).values() if isinstance(value, Rule)
+        value
+        for module in RULE_MODULES
+        for value in vars(module).values()
+        if isinstance(value, Rule)
     )
 
 

@@ -1,3 +1,5 @@
+# A rule's docstring starts with its title, a statement of the standard (not imperative).
+# ruff: noqa: D401
 """Configuration (Hydra): conf/ parses, composes, and holds no machine paths or secrets."""
 
 from __future__ import annotations
@@ -125,7 +127,9 @@ def no_absolute_paths(repo: RepoView) -> Iterator[Finding]:
         for keys, value, parent in facts.walk_values(data):
             if isinstance(value, str) and _ABSOLUTE.match(value):
                 yield Finding(
-                    f"{'.'.join(map(str, keys))} is an absolute path", path, line_of(parent, keys[-1])
+                    f"{'.'.join(map(str, keys))} is an absolute path",
+                    path,
+                    line_of(parent, keys[-1]),
                 )
 
 

@@ -1,3 +1,5 @@
+# A rule's docstring starts with its title, a statement of the standard (not imperative).
+# ruff: noqa: D401
 """Data hygiene: data, models and big files live in DVC, notebooks are committed clean."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# A rule's docstring starts with its title, a statement of the standard (not imperative).
+# ruff: noqa: D401
 """Documentation: a README that explains setup and the pipeline; a complete data catalog."""
 
 from __future__ import annotations
@@ -160,19 +162,27 @@ def catalog_entries_current(repo: RepoView) -> Iterator[Finding]:
             continue
         made = facts.producer(repo, path) if path else None
         inside = path is not None and any(
-            (o.path or "").startswith(path.rstrip("/") + "/") for s in stage_map.values() for o in s.outs
+            (o.path or "").startswith(path.rstrip("/") + "/")
+            for s in stage_map.values()
+            for o in s.outs
         )
         folder = posixpath.dirname(path or "")
         tracked = path is not None and (
             repo.exists(path + ".dvc") or (bool(folder) and repo.exists(folder + ".dvc"))
         )
         if path and not (made or inside or tracked or repo.exists(path)):
-            yield Finding(f"dataset {name!r}: {path} is neither produced, tracked nor present", CATALOG, at)
+            yield Finding(
+                f"dataset {name!r}: {path} is neither produced, tracked nor present", CATALOG, at
+            )
         stage = entry.get("produced_by")
         if stage in (None, ""):
             continue
         if stage not in stage_map:
-            yield Finding(f"dataset {name!r}: produced_by {stage!r} is not a stage", CATALOG, line_of(entry, "produced_by"))
+            yield Finding(
+                f"dataset {name!r}: produced_by {stage!r} is not a stage",
+                CATALOG,
+                line_of(entry, "produced_by"),
+            )
         elif path and made is not None and made[0].name != stage and not inside:
             yield Finding(
                 f"dataset {name!r}: {path} is produced by {made[0].name!r}, not {stage!r}",

@@ -1,3 +1,5 @@
+# A rule's docstring starts with its title, a statement of the standard (not imperative).
+# ruff: noqa: D401
 """Template drift: the project records its template version; newer templates are reported."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# A rule's docstring starts with its title, a statement of the standard (not imperative).
+# ruff: noqa: D401
 """Layout: the folders and files every project of the standard has."""
 
 from __future__ import annotations
@@ -67,7 +69,9 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
     Fix: add `tests/test_<stage>.py` files that run each stage on tiny data.
     """
     names = [p.rsplit("/", 1)[-1] for p in repo.under("tests")]
-    if not any(n.endswith(".py") and (n.startswith("test_") or n.endswith("_test.py")) for n in names):
+    if not any(
+        n.endswith(".py") and (n.startswith("test_") or n.endswith("_test.py")) for n in names
+    ):
         yield Finding("no test_*.py file under tests/", "tests")
 
 
@@ -193,7 +197,9 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
     if repo.listing.truncated:
         yield Finding("the file listing stopped early: too many files to audit them all")
     for path in repo.files:
-        if path in repo.listing.symlinks or not (is_text_name(path) or path in repo.listing.special):
+        if path in repo.listing.symlinks or not (
+            is_text_name(path) or path in repo.listing.special
+        ):
             continue
         repo.text(path)
     for path in sorted(repo.problems):

@@ -1,3 +1,5 @@
+# A rule's docstring starts with its title, a statement of the standard (not imperative).
+# ruff: noqa: D401
 """Packaging: a PEP 621 pyproject that declares what the project needs."""
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ def pep621_project_table(repo: RepoView) -> Iterator[Finding]:
     if not isinstance(project, dict):
         yield Finding("no [project] table", PYPROJECT)
         return
-    dynamic = project.get("dynamic") if isinstance(project.get("dynamic"), list) else []
+    dynamic = project.get("dynamic")
+    dynamic = dynamic if isinstance(dynamic, list) else []
     for key in ("name", "version"):
         if key not in project and key not in dynamic:
             yield Finding(f"[project] has no {key}", PYPROJECT, _line(repo, r"^\[project\]"))
@@ -70,7 +73,11 @@ def build_backend_declared(repo: RepoView) -> Iterator[Finding]:
         build-backend = "poetry.core.masonry.api"
     """
     system = repo.pyproject.get("build-system")
-    if not isinstance(system, dict) or not system.get("build-backend") or not system.get("requires"):
+    if (
+        not isinstance(system, dict)
+        or not system.get("build-backend")
+        or not system.get("requires")
+    ):
         yield Finding("[build-system] with requires and build-backend is missing", PYPROJECT)
 
 

@@ -1,3 +1,5 @@
+# A rule's docstring starts with its title, a statement of the standard (not imperative).
+# ruff: noqa: D401
 """Pipeline (DVC): dvc.yaml is valid, complete, acyclic, and its outputs stay out of git."""
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import Any
 from mlops_kit.audit import facts, secrets
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.repo import RepoView
+from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
 
 DVC_YAML = facts.DVC_YAML
@@ -160,7 +162,7 @@ def stage_code_is_a_dep(repo: RepoView) -> Iterator[Finding]:
                     )
                     continue
             else:
-                path = facts.normalise(posixpath.join(stage.wdir, target)) or target
+                path = normalise(posixpath.join(stage.wdir, target)) or target
             if not any(dep is not None and _covers(dep, path) for dep, _, _ in stage.deps):
                 yield Finding(
                     f"stage {stage.name!r} runs {path}, which is not in its deps",
@@ -308,14 +310,15 @@ def params_exist(repo: RepoView) -> Iterator[Finding]:
                 why = repo.problem(file) or "is missing or does not parse"
                 yield Finding(f"stage {stage.name!r}: params file {file} {why}", DVC_YAML, line)
             elif not _lookup(data, key):
-                yield Finding(f"stage {stage.name!r}: param {key!r} is not in {file}", DVC_YAML, line)
+                yield Finding(
+                    f"stage {stage.name!r}: param {key!r} is not in {file}", DVC_YAML, line
+                )
 
 
 def _lock_stages(repo: RepoView) -> dict[str, Any] | None:
     data = repo.data(DVC_LOCK)
-    if isinstance(data, dict) and isinstance(data.get("stages"), dict):
-        return data["stages"]
-    return None
+    stages = data.get("stages") if isinstance(data, dict) else None
+    return stages if isinstance(stages, dict) else None
 
 
 @rule("DVC108", family="pipeline", severity="warning", requires=("DVC102",))
@@ -430,7 +433,9 @@ def paths_stay_relative(repo: RepoView) -> Iterator[Finding]:
     for stage in facts.stages(repo) or []:
         for dep, raw, line in stage.deps:
             if dep is None and "://" not in raw:
-                yield Finding(f"stage {stage.name!r}: dep {raw} is outside the repository", DVC_YAML, line)
+                yield Finding(
+                    f"stage {stage.name!r}: dep {raw} is outside the repository", DVC_YAML, line
+                )
         for out in stage.outs:
             if out.path is None:
                 yield Finding(
@@ -455,7 +460,9 @@ def stages_have_deps_and_outs(repo: RepoView) -> Iterator[Finding]:
         if not stage.deps:
             yield Finding(f"stage {stage.name!r} declares no deps", DVC_YAML, stage.line)
         if not stage.outs:
-            yield Finding(f"stage {stage.name!r} declares no outs, metrics or plots", DVC_YAML, stage.line)
+            yield Finding(
+                f"stage {stage.name!r} declares no outs, metrics or plots", DVC_YAML, stage.line
+            )
 
 
 @rule("DVC114", family="pipeline", severity="error", requires=_PIPELINE)
@@ -483,9 +490,10 @@ def outputs_unique(repo: RepoView) -> Iterator[Finding]:
                 inner = facts.output_folders(repo).get(out.path, set()) - {stage.name}
                 clash = out.path if inner else None
             if clash is not None:
-                other = owner.get(clash) or sorted(
-                    facts.output_folders(repo).get(out.path, set()) - {stage.name}
-                )[0]
+                other = (
+                    owner.get(clash)
+                    or sorted(facts.output_folders(repo).get(out.path, set()) - {stage.name})[0]
+                )
                 yield Finding(
                     f"stage {stage.name!r} output {out.path} overlaps an output of stage {other!r}",
                     DVC_YAML,

@@ -1,3 +1,5 @@
+# A rule's docstring starts with its title, a statement of the standard (not imperative).
+# ruff: noqa: D401
 """Quality: pre-commit hooks, a test per stage, pytest configured, CI that runs it all."""
 
 from __future__ import annotations
@@ -92,12 +94,16 @@ def test_per_stage(repo: RepoView) -> Iterator[Finding]:
         if stage.generated:
             continue
         if f"test_{stage.name}.py" not in names and f"{stage.name}_test.py" not in names:
-            yield Finding(f"stage {stage.name!r} has no tests/test_{stage.name}.py", facts.DVC_YAML, stage.line)
+            yield Finding(
+                f"stage {stage.name!r} has no tests/test_{stage.name}.py",
+                facts.DVC_YAML,
+                stage.line,
+            )
 
 
 @rule("QUA105", family="quality", severity="warning")
 def pytest_configured(repo: RepoView) -> Iterator[Finding]:
-    """pytest is configured.
+    """Pytest is configured.
 
     Why: without `testpaths` and strict options, pytest may collect notebooks' helpers or
     data folders, and typos in markers pass silently.
@@ -114,7 +120,9 @@ def pytest_configured(repo: RepoView) -> Iterator[Finding]:
     for name, marker in (("tox.ini", "[pytest]"), ("setup.cfg", "[tool:pytest]")):
         if marker in (repo.text(name) or ""):
             return
-    yield Finding("no [tool.pytest.ini_options] in pyproject.toml (nor pytest.ini)", "pyproject.toml")
+    yield Finding(
+        "no [tool.pytest.ini_options] in pyproject.toml (nor pytest.ini)", "pyproject.toml"
+    )
 
 
 @rule("QUA106", family="quality", severity="error")

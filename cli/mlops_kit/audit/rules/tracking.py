@@ -1,3 +1,5 @@
+# A rule's docstring starts with its title, a statement of the standard (not imperative).
+# ruff: noqa: D401
 """Tracking (MLflow): a configured, overridable URI; local stores out of git; named runs."""
 
 from __future__ import annotations
@@ -77,7 +79,9 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     if any(mentioned.search(repo.text(path) or "") for path in facts.conf_files(repo)):
         return
     path, line, _ = calls[0]
-    yield Finding("set_tracking_uri() is called but MLFLOW_TRACKING_URI is never consulted", path, line)
+    yield Finding(
+        "set_tracking_uri() is called but MLFLOW_TRACKING_URI is never consulted", path, line
+    )
 
 
 @rule("TRK103", family="tracking", severity="warning")
@@ -157,7 +161,9 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
                 ports = service.get("ports") if isinstance(service, dict) else None
                 for index, port in enumerate(ports if isinstance(ports, list) else []):
                     if isinstance(port, dict):
-                        exposed = "published" in port and str(port.get("host_ip", "")) not in _LOOPBACK
+                        exposed = (
+                            "published" in port and str(port.get("host_ip", "")) not in _LOOPBACK
+                        )
                     else:
                         text = str(port)
                         exposed = not any(text.startswith(f"{h}:") for h in _LOOPBACK)
