@@ -33,8 +33,8 @@ from mlops_kit.stages.files import (
 )
 from mlops_kit.stages.hydra_conf import (
     defaults_with_group,
+    insertion_index,
     params_with_section,
-    parse_hydra_root,
     resolve_interpolations,
 )
 from mlops_kit.stages.names import check_project_path, check_stage_name
@@ -289,12 +289,16 @@ def plan_add_stage(request: AddRequest) -> Plan:
         scaffold.config_values, {**files.params.plain, name: scaffold.config_values}, config_label
     )
 
-    hydra_text = defaults_with_group(
-        files.hydra, name, [request.after] if request.after else files.dvc.stage_names()
-    )
-    groups = parse_hydra_root(hydra_text.to_bytes(), HYDRA_ROOT).groups()
-    position = groups.index(name)
-    previous = next((g for g in reversed(groups[:position]) if g in files.params.data), None)
+    after_groups = [request.after] if request.after else files.dvc.stage_names()
+    hydra_text = defaults_with_group(files.hydra, name, after_groups)
+    # params.yaml keeps the order Hydra composes in: the new section follows the group
+    # whose defaults entry the new one follows.
+    groups = files.hydra.groups()
+    if name in groups:
+        groups = groups[: groups.index(name)]
+    else:
+        groups = groups[: insertion_index(files.hydra, after_groups) + 1]
+    previous = next((g for g in reversed(groups) if g in files.params.data), None)
     catalog_entries = _catalog_entries(files, spec, request.force)
     catalog = files.catalog
     if request.force:

@@ -18,7 +18,7 @@ from mlops_kit.stages.yamltext import (
     load_round_trip,
     render_block,
     resolve_aliases,
-    set_block,
+    set_blocks,
     to_plain,
     verify_edit,
 )
@@ -94,16 +94,15 @@ def entry_name(path: str, stage: str, taken: set[str]) -> str:
 
 def with_entries(catalog: Catalog, new: dict[str, dict[str, Any]]) -> YamlText:
     """Return the catalog's text with `new` entries added (or replaced) under datasets."""
-    text = catalog.text
+    indent = detect_indentation(catalog.text.lines, DEFAULT_INDENT)
+    column = catalog.datasets.column
+    blocks = {name: render_block(name, entry, column, indent) for name, entry in new.items()}
+    text = set_blocks(catalog.datasets, blocks)
     plain = to_plain(catalog.data)
+    datasets = dict(plain["datasets"] or {})
     for name, entry in new.items():
-        current = parse_catalog(text.to_bytes(), text.label)
-        indent = detect_indentation(text.lines, DEFAULT_INDENT)
-        lines = render_block(name, entry, current.datasets.column, indent)
-        text = set_block(current.datasets, name, lines, None)
-        datasets = dict(plain["datasets"] or {})
         datasets[name] = resolve_aliases(entry)
-        plain["datasets"] = datasets
+    plain["datasets"] = datasets
     verify_edit(text, plain, "add catalog entries", (catalog.datasets.parent_line or 0) + 1)
     return text
 

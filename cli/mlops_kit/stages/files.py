@@ -62,11 +62,11 @@ def _read(project: Project, relative: str) -> bytes:
     return path.read_bytes()
 
 
-def read_project_files(project: Project) -> ProjectFiles:
-    """Read and parse dvc.yaml, conf/config.yaml, params.yaml, the catalog and dvc.lock."""
+def read_project_files(project: Project, *, with_lock: bool = False) -> ProjectFiles:
+    """Read and parse dvc.yaml, conf/config.yaml, params.yaml, the catalog (and dvc.lock)."""
     raw = {name: _read(project, name) for name in (DVC_YAML, HYDRA_ROOT, PARAMS, CATALOG)}
     lock = None
-    lock_bytes = read_bytes(project.path(DVC_LOCK))
+    lock_bytes = read_bytes(project.path(DVC_LOCK)) if with_lock else None
     if lock_bytes is not None:
         raw[DVC_LOCK] = lock_bytes
         lock = parse_dvc_file(lock_bytes, DVC_LOCK, lock_file=True)

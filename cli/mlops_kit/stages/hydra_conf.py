@@ -88,19 +88,25 @@ def parse_hydra_root(raw: bytes, label: str) -> HydraRoot:
     return HydraRoot(text, data, defaults, line)
 
 
+def insertion_index(root: HydraRoot, after_groups: list[str]) -> int:
+    """Return the defaults entry a new one goes after: the last of `after_groups`, else the end."""
+    groups = root.groups()
+    position = len(groups) - 1
+    for index, existing in enumerate(groups):
+        if existing in after_groups:
+            position = index
+    return position
+
+
 def defaults_with_group(root: HydraRoot, group: str, after_groups: list[str]) -> YamlText:
     """Return config.yaml's text with `- group: default` added to the defaults list.
 
     The entry goes after the last entry whose group is in `after_groups` (the stage the
     new one follows, else any stage), or at the end of the list.
     """
-    groups = root.groups()
-    if group in groups:
+    if group in root.groups():
         return root.text
-    position = len(groups) - 1
-    for index, existing in enumerate(groups):
-        if existing in after_groups:
-            position = index
+    position = insertion_index(root, after_groups)
     _, end, dash = root.item_span(position)
     edited = root.text.copy()
     edited.insert(end, [" " * dash + f"- {group}: default"])

@@ -103,7 +103,7 @@ def plan_remove_stage(request: RemoveRequest) -> Plan:
     """
     name = check_stage_name(request.name)
     project = load_project(request.start)
-    files = read_project_files(project)
+    files = read_project_files(project, with_lock=True)
     in_pipeline = name in files.dvc.stage_names()
     if not in_pipeline and not request.force:
         known = ", ".join(files.dvc.stage_names()) or "none"

@@ -465,6 +465,31 @@ def set_block(view: MappingView, key: str, lines: Sequence[str], after: str | No
     return edited
 
 
+def set_blocks(view: MappingView, blocks: dict[str, list[str]]) -> YamlText:
+    """Return a copy of the text with several keys' blocks replaced or appended at once.
+
+    New keys go after the last entry, in order; existing ones are replaced bottom-up, so
+    every position computed on the original text stays valid.
+    """
+    fresh = [key for key in blocks if key not in view.node]
+    edited = view.text
+    if fresh:
+        separator = [""] if view.uses_blank_lines() else []
+        lines = list(blocks[fresh[0]])
+        for key in fresh[1:]:
+            lines += separator + blocks[key]
+        edited = set_block(view, f"\0{fresh[0]}", lines, None)
+    replaced = sorted(
+        (key for key in blocks if key in view.node), key=lambda k: key_line(view.node, k)
+    )
+    edited = edited.copy()
+    for key in reversed(replaced):
+        start, end = view.span(key)
+        edited.delete(start, end)
+        edited.insert(start, blocks[key])
+    return edited
+
+
 def drop_block(view: MappingView, key: str) -> YamlText:
     """Return a copy of the text without `key`'s block (and one blank line next to it)."""
     edited = view.text.copy()
