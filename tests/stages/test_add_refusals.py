@@ -99,6 +99,8 @@ def test_refuses_after_a_stage_without_outs(invoke: Invoke, project: Path) -> No
         (["-d", "data/missing.csv"], "no such file, and no stage in dvc.yaml writes it"),
         (["-d", "/etc/passwd"], "relative to the project root"),
         (["-o", "../outside.csv"], "leaves the project"),
+        (["-o", "data/\x1b[31mred.csv"], "cannot hold control characters"),
+        (["-d", "data/a\nb.csv"], "cannot hold control characters"),
         (["-o", "data/processed/train.csv"], "an output of stage 'prepare'"),
         (["-o", "data/processed"], "an output of stage 'prepare'"),
         (["-o", "src/demo/x.py"], "outputs cannot go into src"),
@@ -217,3 +219,12 @@ def test_refuses_a_hostile_module_name(invoke: Invoke, project: Path) -> None:
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('"demo"\nauthor', '"../x"\nauthor'))
     assert "is not a Python package name" in refused(invoke, project, "featurize")
+
+
+@pytest.mark.parametrize("args", [[], ["featurize", "--no-such-option"], ["a", "b"]])
+def test_usage_errors_exit_2(invoke: Invoke, project: Path, args: list[str]) -> None:
+    before = snapshot(project.parent)
+    result = invoke("add-stage", *args, "--repo", project)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert_unchanged(project.parent, before)

@@ -48,13 +48,14 @@ def check_project_path(path: str, option: str) -> str:
     """Return a path option's value normalised to a clean project-relative POSIX path.
 
     Raises:
-        UsageError: the path is empty, absolute, leaves the project, or holds a newline.
+        UsageError: the path is empty, absolute, leaves the project, or holds a control
+            character.
 
     """
     if not path or not path.strip():
         raise UsageError(f"{option}: empty path")
-    if any(char in path for char in "\n\r\0"):
-        raise UsageError(f"{option} {path!a}: a path cannot hold a line break or NUL")
+    if not path.isprintable():
+        raise UsageError(f"{option} {path!a}: a path cannot hold control characters")
     cleaned = path.replace("\\", "/")
     if cleaned.startswith("/") or re.match(r"[A-Za-z]:/", cleaned):
         raise UsageError(f"{option} {path}: use a path relative to the project root")
