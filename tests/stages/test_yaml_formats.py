@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from mlops_kit.stages.yamltext import YamlText, load_round_trip, to_plain, yaml_scalar
+from mlops_kit.stages.yamlemit import yaml_scalar
+from mlops_kit.stages.yamltext import YamlText, load_round_trip, to_plain
 from stages.stage_tools import Invoke
 
 PREPARE = (

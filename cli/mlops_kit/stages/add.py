@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mlops_kit.edits import FileChange
 from mlops_kit.errors import UsageError
 from mlops_kit.stages.catalog import (
     data_outputs,
@@ -38,9 +37,10 @@ from mlops_kit.stages.hydra_conf import (
     resolve_interpolations,
 )
 from mlops_kit.stages.names import check_project_path, check_stage_name
-from mlops_kit.stages.project import Project, load_project
+from mlops_kit.stages.plan import Plan
+from mlops_kit.stages.project import load_project
 from mlops_kit.stages.scaffold import StageSpec, Table, render_scaffold
-from mlops_kit.stages.yamltext import Alias, anchor_of
+from mlops_kit.stages.yamlemit import Alias, anchor_of
 
 PARAM_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*")
 # Outputs may not land on the project's code, config or tool state.
@@ -61,15 +61,6 @@ class AddRequest:
     metrics: list[str] = field(default_factory=list)
     params: list[str] = field(default_factory=list)
     force: bool = False
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A prepared change set and what to tell the user about it."""
-
-    project: Project
-    changes: list[FileChange]
-    notes: list[str]
 
 
 def _unique(items: list[str]) -> list[str]:

@@ -7,18 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlops_kit.errors import UsageError
+from mlops_kit.stages.splice import MappingView, drop_block, set_blocks
+from mlops_kit.stages.yamlemit import Indentation, detect_indentation, render_block, resolve_aliases
 from mlops_kit.stages.yamltext import (
-    Indentation,
-    MappingView,
     YamlText,
-    detect_indentation,
-    drop_block,
     is_flow,
     key_line,
     load_round_trip,
-    render_block,
-    resolve_aliases,
-    set_blocks,
     to_plain,
     verify_edit,
 )

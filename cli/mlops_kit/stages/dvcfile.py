@@ -8,17 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from mlops_kit.errors import UsageError
+from mlops_kit.stages.splice import MappingView, drop_block, set_block
+from mlops_kit.stages.yamlemit import Indentation, detect_indentation, render_block
 from mlops_kit.stages.yamltext import (
-    Indentation,
-    MappingView,
     YamlText,
-    detect_indentation,
-    drop_block,
     is_flow,
     key_line,
     load_round_trip,
-    render_block,
-    set_block,
     to_plain,
     verify_edit,
     with_key,

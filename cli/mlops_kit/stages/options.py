@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from mlops_kit.stages.add import Plan
+    from mlops_kit.stages.plan import Plan
 
 Repo = Annotated[
     Path | None,

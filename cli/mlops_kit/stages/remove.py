@@ -8,7 +8,6 @@ from pathlib import Path
 
 from mlops_kit.edits import FileChange, read_bytes
 from mlops_kit.errors import UsageError
-from mlops_kit.stages.add import Plan
 from mlops_kit.stages.catalog import without_entries
 from mlops_kit.stages.dvcfile import overlaps, without_stage
 from mlops_kit.stages.files import (
@@ -25,6 +24,7 @@ from mlops_kit.stages.files import (
 )
 from mlops_kit.stages.hydra_conf import defaults_without_group, params_without_section
 from mlops_kit.stages.names import check_stage_name
+from mlops_kit.stages.plan import Plan
 from mlops_kit.stages.project import Project, load_project
 
 DEFAULT_OPTION = "default.yaml"

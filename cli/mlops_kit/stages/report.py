@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mlops_kit.edits import FileChange, relative_label, unified_diff
-from mlops_kit.stages.add import Plan
+from mlops_kit.stages.plan import Plan
 
 VERBS = {"create": "created", "update": "updated", "delete": "deleted"}
 

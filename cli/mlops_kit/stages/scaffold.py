@@ -16,7 +16,8 @@ from typing import Any
 
 from mlops_kit.errors import UsageError
 from mlops_kit.stages.project import Project
-from mlops_kit.stages.yamltext import YamlText, load_round_trip, to_plain, yaml_scalar
+from mlops_kit.stages.yamlemit import yaml_scalar
+from mlops_kit.stages.yamltext import YamlText, load_round_trip, to_plain
 
 BUILT_IN = Path(__file__).resolve().parent / "templates"
 OVERRIDE_DIR = ".mlops-kit/templates/stage"
