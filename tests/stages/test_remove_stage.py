@@ -126,3 +126,23 @@ def test_also_drops_its_dvc_lock_entry_and_gitignore_lines(invoke: Invoke, proje
         "train",
     ]
     assert (project / "out" / ".gitignore").read_text() == "/other.csv\n"
+
+
+def test_crlf_bom_and_blank_line_styles_survive_a_round_trip(invoke: Invoke, project: Path) -> None:
+    catalog = project / "data/catalog.yaml"
+    catalog.write_text(catalog.read_text().replace("  train:\n", "\n  train:\n"))
+    for name in ("dvc.yaml", "conf/config.yaml", "params.yaml", "data/catalog.yaml"):
+        path = project / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    original = files_of(project)
+    ok(invoke, "add-stage", "featurize", "--after", "prepare", "--repo", project)
+    for name in ("dvc.yaml", "conf/config.yaml", "params.yaml", "data/catalog.yaml"):
+        data = (project / name).read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf")
+        assert data.count(b"\n") == data.count(b"\r\n"), name
+    # The catalog separates entries by blank lines, so the new entries are too.
+    entries = catalog.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    assert "\n\n  featurize_demo:\n" in entries
+    assert "\n\n  featurize_train:\n" in entries
+    ok(invoke, "remove-stage", "featurize", "--repo", project)
+    assert files_of(project) == original
