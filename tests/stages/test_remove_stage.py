@@ -67,8 +67,9 @@ def test_refuses_while_another_stage_uses_its_outputs(invoke: Invoke, project: P
     ok(invoke, "add-stage", "featurize", "--after", "prepare", "--repo", project)
     ok(invoke, "add-stage", "select", "--after", "featurize", "-p", "featurize", "--repo", project)
     message = refused(invoke, project, "featurize")
-    assert "stage 'select' depends on data/featurize/demo.csv (an output of 'featurize')" in message
-    assert "stage 'select' reads params 'featurize'" in message
+    outputs = "data/featurize/demo.csv, data/featurize/train.csv, data/featurize/test.csv"
+    assert f"stage 'select' depends on its outputs ({outputs})" in message
+    assert "stage 'select' reads its params (featurize)" in message
     assert "--force" in message
     ok(invoke, "remove-stage", "featurize", "--force", "--repo", project)
     stages = yaml.safe_load((project / "dvc.yaml").read_text())["stages"]
@@ -76,7 +77,7 @@ def test_refuses_while_another_stage_uses_its_outputs(invoke: Invoke, project: P
 
 
 def test_refuses_a_hand_written_stage_that_others_depend_on(invoke: Invoke, project: Path) -> None:
-    assert "stage 'train' depends on data/processed/train.csv" in refused(
+    assert "stage 'train' depends on its outputs (data/processed/train.csv)" in refused(
         invoke, project, "prepare"
     )
 

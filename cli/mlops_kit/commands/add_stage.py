@@ -41,8 +41,8 @@ def add_stage(
 ) -> None:
     """Add a pipeline stage: module, Hydra config, dvc.yaml stage, test and catalog entries.
 
-    Every file is prepared first and written atomically, or none is. Without -o/-m the
-    stage writes one table under data/NAME/ per data input. See docs/add-stage.md.
+    Every file is prepared first and written atomically, or none is. Without -o the stage
+    writes one table under data/NAME/ per data input. See docs/add-stage.md.
 
     Exit codes: 0 done (or dry run), 1 busy or a write failed (everything restored),
     2 refused (nothing written).

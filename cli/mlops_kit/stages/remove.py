@@ -45,13 +45,12 @@ def _dependents(files: ProjectFiles, name: str) -> list[str]:
     for stage in files.dvc.stage_names():
         if stage == name:
             continue
-        for dep in files.dvc.deps(stage):
-            for out in outputs:
-                if overlaps(dep, out):
-                    problems.append(f"stage {stage!r} depends on {dep} (an output of {name!r})")
-        for key in files.dvc.params(stage):
-            if key == name or key.startswith(f"{name}."):
-                problems.append(f"stage {stage!r} reads params {key!r}")
+        used = [dep for dep in files.dvc.deps(stage) if any(overlaps(dep, o) for o in outputs)]
+        if used:
+            problems.append(f"stage {stage!r} depends on its outputs ({', '.join(used)})")
+        keys = [k for k in files.dvc.params(stage) if k == name or k.startswith(f"{name}.")]
+        if keys:
+            problems.append(f"stage {stage!r} reads its params ({', '.join(keys)})")
     return problems
 
 
