@@ -266,6 +266,7 @@ class RepoView:
     # -- git -------------------------------------------------------------------------
     def ignored(self, paths: Iterable[str]) -> set[str]:
         """Return the subset of `paths` git ignores (none outside git); one git call a batch."""
+        paths = list(paths)
         wanted = [p for p in dict.fromkeys(paths) if p not in self._ignored]
         if wanted and self.is_git:
             answer = run_git(
@@ -278,10 +279,14 @@ class RepoView:
                 self._ignored[path] = path in hits
         return {p for p in paths if self._ignored.get(p, False)}
 
+    @staticmethod
+    def ignore_probes(path: str) -> list[str]:
+        """Return the paths asked of git for `path`: itself and a name inside it."""
+        return [path.rstrip("/"), path.rstrip("/") + "/__mlops_kit_probe__"]
+
     def is_ignored(self, path: str) -> bool:
         """Return True if git ignores `path`, or anything directly inside it when it is a folder."""
-        probe = path.rstrip("/") + "/__mlops_kit_probe__"
-        return bool(self.ignored([path.rstrip("/"), probe]))
+        return bool(self.ignored(self.ignore_probes(path)))
 
     def is_tracked(self, path: str) -> bool:
         """Return True if `path` (a file or a folder) is in the git index."""

@@ -94,21 +94,19 @@ def is_placeholder(value: str) -> bool:
 
 def tokens(text: str) -> Iterator[SecretHit]:
     """Well-known token formats and passwords in URIs."""
-    if not _ANY_TOKEN.search(text) and "@" not in text:
-        return
-    for number, line in enumerate(text.splitlines(), start=1):
-        for kind, pattern in TOKEN_PATTERNS:
-            match = pattern.search(line)
-            if match:
-                yield SecretHit(kind, number, redact(match.group(0)))
-        if "@" in line:
-            for match in URI_WITH_PASSWORD.finditer(line):
-                if not is_placeholder(match.group(3)):
-                    yield SecretHit(
-                        "password in a URI",
-                        number,
-                        f"{match.group(1)}{match.group(2)}:{redact(match.group(3))}@…",
-                    )
+    hits: list[tuple[int, SecretHit]] = []
+    for match in _ANY_TOKEN.finditer(text):
+        kind = next(name for name, pattern in TOKEN_PATTERNS if pattern.match(match.group(0)))
+        line = text.count("\n", 0, match.start()) + 1
+        hits.append((match.start(), SecretHit(kind, line, redact(match.group(0)))))
+    if "://" in text:
+        for match in URI_WITH_PASSWORD.finditer(text):
+            if not is_placeholder(match.group(3)):
+                line = text.count("\n", 0, match.start()) + 1
+                preview = f"{match.group(1)}{match.group(2)}:{redact(match.group(3))}@…"
+                hits.append((match.start(), SecretHit("password in a URI", line, preview)))
+    for _, hit in sorted(hits, key=lambda item: item[0]):
+        yield hit
 
 
 def credential_assignments(text: str) -> Iterator[SecretHit]:

@@ -264,22 +264,24 @@ def outputs_not_in_git(repo: RepoView) -> Iterator[Finding]:
         !/data/README.md
         !/data/catalog.yaml
     """
-    for stage in facts.stages(repo) or []:
-        for out in stage.outs:
-            if out.path is None or not out.cache:
-                continue
-            if repo.is_tracked(out.path):
-                yield Finding(
-                    f"stage {stage.name!r}: output {out.path} is committed to git",
-                    DVC_YAML,
-                    out.line,
-                )
-            elif not repo.is_ignored(out.path):
-                yield Finding(
-                    f"stage {stage.name!r}: output {out.path} is not git-ignored",
-                    DVC_YAML,
-                    out.line,
-                )
+    cached = [
+        (stage, out)
+        for stage in facts.stages(repo) or []
+        for out in stage.outs
+        if out.path is not None and out.cache
+    ]
+    repo.ignored(p for _, out in cached for p in repo.ignore_probes(out.path or ""))
+    for stage, out in cached:
+        if out.path is None:
+            continue
+        if repo.is_tracked(out.path):
+            yield Finding(
+                f"stage {stage.name!r}: output {out.path} is committed to git", DVC_YAML, out.line
+            )
+        elif not repo.is_ignored(out.path):
+            yield Finding(
+                f"stage {stage.name!r}: output {out.path} is not git-ignored", DVC_YAML, out.line
+            )
 
 
 def _lookup(data: Any, dotted: str) -> bool:

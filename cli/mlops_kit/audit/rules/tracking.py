@@ -111,7 +111,9 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
     """
     if not facts.uses_mlflow(repo):
         return
-    for store in ("mlflow.db", "mlruns", "mlartifacts"):
+    stores = ("mlflow.db", "mlruns", "mlartifacts")
+    repo.ignored(probe for store in stores for probe in repo.ignore_probes(store))
+    for store in stores:
         if repo.is_tracked(store):
             yield Finding(f"{store} is committed to git", store)
         elif not repo.is_ignored(store):
