@@ -139,7 +139,7 @@ VIOLATIONS: dict[str, Mutation] = {
         f"{PKG}/remote.py", 'import mlflow\nmlflow.set_tracking_uri("http://10.0.0.1:5000")\n'
     ),
     "TRK104": committed(edit(".gitignore", "mlruns/\n", "")),
-    "TRK106": edit("deploy/compose.yaml", '"127.0.0.1:${MINIO_PORT:-9000}:9000"', '"9000:9000"'),
+    "TRK106": put("deploy/compose.extra.yaml", "services:\n  ui:\n    ports: ['5000:5000']\n"),
     "QUA101": rm(".pre-commit-config.yaml"),
     "QUA102": put(
         ".pre-commit-config.yaml",
