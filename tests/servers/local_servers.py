@@ -232,6 +232,8 @@ def running_mlflow_server(
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     mlflow = Path(sys.executable).parent / "mlflow"
+    # As in deploy/compose.yaml: no GenAI job runner (8 more processes, ~35% slower start).
+    env = {"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", **env}
     started = time.perf_counter()
     with log.open("wb") as log_file:
         process = subprocess.Popen(

@@ -291,19 +291,20 @@ def test_basic_auth_setup_from_deploy_guards_the_server_and_projects_log_with_en
         assert http_status(search) == 401
         assert http_status(search, admin) == 200
 
-        clone = tmp_path / "auth_clone"
-        run(["git", "clone", "--quiet", str(served_project), str(clone)], cwd=tmp_path)
         denied = run(
-            ["dvc", "repro"],
-            cwd=clone,
-            env={**project_env, "MLFLOW_TRACKING_URI": server.url},
+            ["python", "-m", "served_project.stages.train", f"tracking.uri={server.url}"],
+            cwd=served_project,
+            env=project_env,
             check=False,
         )
-        assert denied.returncode != 0
-        errors = [line for line in denied.stderr.splitlines() if line.startswith("Error: ")]
-        assert errors and server.url in errors[0], denied.stderr
-        assert "Traceback" not in denied.stderr
+        assert denied.returncode == 1
+        lines = denied.stderr.strip().splitlines()
+        assert len(lines) == 1 and server.url in lines[0] and "401" in lines[0], denied.stderr
+        status = run(["dvc", "status", "--json"], cwd=served_project, env=project_env)
+        assert json.loads(status.stdout) == {}, "the refused stage changed nothing"
 
+        clone = tmp_path / "auth_clone"
+        run(["git", "clone", "--quiet", str(served_project), str(clone)], cwd=tmp_path)
         signed_in = {
             **project_env,
             "MLFLOW_TRACKING_URI": server.url,
