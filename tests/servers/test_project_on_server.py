@@ -140,7 +140,13 @@ def test_two_pipelines_log_to_one_server_at_once(
         )
         for copy in (first, second)
     ]
-    outputs = [p.communicate(timeout=REPRO_TIMEOUT)[0] for p in processes]
+    try:
+        outputs = [p.communicate(timeout=REPRO_TIMEOUT)[0] for p in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
     print(f"\nTIMING two concurrent dvc repro: {time.perf_counter() - started:.1f} s")
     for process, output in zip(processes, outputs, strict=True):
         assert process.returncode == 0, output[-4000:]
