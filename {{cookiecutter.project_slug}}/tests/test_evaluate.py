@@ -46,3 +46,7 @@ def test_failing_gate_stops_and_registers_nothing(trained: DictConfig) -> None:
     client = MlflowClient(trained.tracking.uri)
     name = trained.evaluate.registered_model_name
     assert client.search_model_versions(f"name = '{name}'") == []
+    run_id = json.loads(Path(trained.train.run_info_path).read_text())["run_id"]
+    run = client.get_run(run_id)
+    assert run.data.tags["quality_gate"] == "failed"
+    assert run.info.status == "FINISHED"  # the training itself did not fail

@@ -22,7 +22,7 @@ from sklearn.preprocessing import label_binarize
 from ..files import read_split, write_json
 from ..lineage import git_state
 from ..runner import StageError, reported_errors, stage_config
-from ..tracking import tracked_run
+from ..tracking import start_tracking, tracked_run
 
 DIGITS = 4
 
@@ -79,26 +79,28 @@ def gate_failures(metrics: Mapping[str, float], gate: Mapping[str, Any]) -> list
 
 def run(cfg: DictConfig) -> dict[str, Any]:
     """Evaluate, write metrics and plots, gate; return the metrics and registered version."""
+    start_tracking(cfg)  # an unreachable tracking server fails the stage before any work
+    import mlflow
+    import mlflow.sklearn
+
     trained = json.loads(Path(cfg.train.run_info_path).read_text(encoding="utf-8"))
     features, labels = read_split(cfg.data.test_path, cfg.data.target)
+    model = mlflow.sklearn.load_model(cfg.train.model_dir)
+    predicted = model.predict(features)
+    proba = model.predict_proba(features)
+    metrics = score(labels, predicted, proba)
+    write_json(cfg.evaluate.metrics_path, metrics)
+    plots_dir = Path(cfg.evaluate.plots_dir)
+    for name, rows in plot_data(labels, predicted, proba, model.classes_).items():
+        write_json(plots_dir / f"{name}.json", rows)
+    failures = gate_failures(metrics, cfg.evaluate.gate)
+    version = None
+    # The results join the training run, so one run holds the model and all its metrics.
     with tracked_run(cfg, run_id=trained["run_id"]):
-        import mlflow
-        import mlflow.sklearn
-
-        model = mlflow.sklearn.load_model(cfg.train.model_dir)
-        predicted = model.predict(features)
-        proba = model.predict_proba(features)
-        metrics = score(labels, predicted, proba)
-        write_json(cfg.evaluate.metrics_path, metrics)
-        plots_dir = Path(cfg.evaluate.plots_dir)
-        for name, rows in plot_data(labels, predicted, proba, model.classes_).items():
-            write_json(plots_dir / f"{name}.json", rows)
-        failures = gate_failures(metrics, cfg.evaluate.gate)
         test_metrics = {f"test_{name}": value for name, value in metrics.items()}
         mlflow.log_metrics(test_metrics, model_id=trained["model_id"])
         mlflow.log_artifacts(str(plots_dir), "plots")
         mlflow.set_tag("quality_gate", "failed" if failures else "passed")
-        version = None
         if not failures:
             version = register(cfg, trained["model_uri"], metrics)
     if failures:

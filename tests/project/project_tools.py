@@ -1,4 +1,4 @@
-"""Fixtures for the generated project's pipeline tests: bake, install, run once per module."""
+"""Helpers for the generated project's pipeline tests."""
 
 from __future__ import annotations
 
