@@ -19,6 +19,9 @@ PARAMS_YAML = "params.yaml"
 CONFIG_YAML = "conf/config.yaml"
 CATALOG = "data/catalog.yaml"
 PRE_COMMIT = ".pre-commit-config.yaml"
+ENV_FILE = ".env"
+DVC_LOCAL_CONFIG = ".dvc/config.local"
+MLFLOW_STORES = ("mlflow.db", "mlruns", "mlartifacts")
 
 
 def memo(repo: RepoView, key: str, compute: Callable[[], T]) -> T:
@@ -140,6 +143,33 @@ def outputs_by_path(repo: RepoView) -> dict[str, tuple[Stage, Output]]:
         return table
 
     return memo(repo, "outputs", compute)
+
+
+def cached_outputs(repo: RepoView) -> list[tuple[Stage, Output]]:
+    """Every stage output DVC caches (and git should therefore ignore)."""
+
+    def compute() -> list[tuple[Stage, Output]]:
+        return [
+            (stage, out)
+            for stage in stages(repo) or []
+            for out in stage.outs
+            if out.path is not None and out.cache
+        ]
+
+    return memo(repo, "cached_outputs", compute)
+
+
+def ask_git_what_it_ignores(repo: RepoView) -> None:
+    """Ask git once about every path the rules check; their own questions then hit the cache."""
+
+    def compute() -> bool:
+        paths = [ENV_FILE, DVC_LOCAL_CONFIG]
+        paths += [probe for store in MLFLOW_STORES for probe in repo.ignore_probes(store)]
+        paths += [p for _, out in cached_outputs(repo) for p in repo.ignore_probes(out.path or "")]
+        repo.ignored(paths)
+        return True
+
+    memo(repo, "ignore_answers", compute)
 
 
 def output_folders(repo: RepoView) -> dict[str, set[str]]:

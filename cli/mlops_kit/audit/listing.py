@@ -100,19 +100,31 @@ def _split(output: bytes) -> list[str]:
 
 
 def list_with_git(root: Path) -> Listing | None:
-    """List tracked and untracked-unignored files with git; None when git cannot."""
+    """List tracked and untracked-unignored files with git (one call); None when git cannot."""
     if not _inside_git_work_tree(root):
         return None
-    staged = run_git(root, ["ls-files", "-z", "--stage", "--", "."])
-    others = run_git(root, ["ls-files", "-z", "--others", "--exclude-standard", "--", "."])
-    deleted = run_git(root, ["ls-files", "-z", "--deleted", "--", "."])
-    if staged is None or others is None or deleted is None:
+    # `-t` tags each entry: `? path` untracked, `R <stage info>\tpath` deleted from the work
+    # tree, any other tag an index entry (H cached, S skip-worktree, M unmerged, ...).
+    answer = run_git(
+        root,
+        ["ls-files", "-z", "-t", "--cached", "--deleted", "--others", "--exclude-standard",
+         "--stage", "--", "."],
+    )  # fmt: skip
+    if answer is None:
         return None
-    gone = set(_split(deleted))
+    entries = _split(answer)
+    gone = {e[2:].partition("\t")[2] for e in entries if e.startswith("R ")}
     listing = Listing(git=True)
     tracked: set[str] = set()
-    for entry in _split(staged):
-        meta, _, path = entry.partition("\t")
+    others: list[str] = []
+    for entry in entries:
+        tag, body = entry[:2], entry[2:]
+        if tag == "? ":
+            others.append(body)
+            continue
+        if tag == "R ":
+            continue
+        meta, _, path = body.partition("\t")
         if is_skipped(path):
             continue
         if path in tracked:  # unmerged entries appear once per stage
@@ -126,7 +138,7 @@ def list_with_git(root: Path) -> Listing | None:
         elif mode == "160000":  # a submodule: a folder we do not enter
             continue
         listing.files.append(path)
-    for path in _split(others):
+    for path in others:
         if is_skipped(path) or path.endswith("/"):
             continue
         try:

@@ -12,23 +12,26 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-TOKEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern))
-    for name, pattern in (
-        ("AWS access key id", r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b"),
-        ("GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b"),
-        ("GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
-        ("Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
-        ("Google API key", r"\bAIza[0-9A-Za-z_-]{35}"),
-        ("OpenAI API key", r"\bsk-(?:proj-)?[A-Za-z0-9_-]{32,}"),
-        ("Hugging Face token", r"\bhf_[A-Za-z0-9]{30,}\b"),
-        ("Stripe secret key", r"\b[sr]k_live_[A-Za-z0-9]{20,}"),
-        ("Databricks token", r"\bdapi[0-9a-f]{32}\b"),
-        ("Azure storage account key", r"AccountKey=[A-Za-z0-9+/=]{40,}"),
-        ("private key", r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"),
-    )
-)
-_ANY_TOKEN = re.compile("|".join(f"(?:{p.pattern})" for _, p in TOKEN_PATTERNS))
+# (kind, literal markers, pattern): every match of the pattern contains one of its markers,
+# so a text without any marker is skipped by a cheap literal search before the full scan.
+TOKEN_KINDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("AWS access key id", ("AKIA", "ASIA", "ABIA", "ACCA"),
+     r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b"),
+    ("GitHub token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+     r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b"),
+    ("GitLab token", ("glpat-",), r"\bglpat-[A-Za-z0-9_-]{20,}"),
+    ("Slack token", ("xox",), r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+    ("Google API key", ("AIza",), r"\bAIza[0-9A-Za-z_-]{35}"),
+    ("OpenAI API key", ("sk-",), r"\bsk-(?:proj-)?[A-Za-z0-9_-]{32,}"),
+    ("Hugging Face token", ("hf_",), r"\bhf_[A-Za-z0-9]{30,}\b"),
+    ("Stripe secret key", ("k_live_",), r"\b[sr]k_live_[A-Za-z0-9]{20,}"),
+    ("Databricks token", ("dapi",), r"\bdapi[0-9a-f]{32}\b"),
+    ("Azure storage account key", ("AccountKey=",), r"AccountKey=[A-Za-z0-9+/=]{40,}"),
+    ("private key", ("-----BEGIN ",), r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"),
+)  # fmt: skip
+# One pass finds every kind; the group that matched (`t<index>`) names the kind.
+_ANY_TOKEN = re.compile("|".join(f"(?P<t{i}>{p})" for i, (_, _, p) in enumerate(TOKEN_KINDS)))
+_TOKEN_MARKER = re.compile("|".join(re.escape(m) for _, ms, _ in TOKEN_KINDS for m in ms))
 
 URI_WITH_PASSWORD = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://)([^\s:/@'\"`<>]+):([^\s@/'\"`]+)@")
 
@@ -66,9 +69,20 @@ def redact(value: str) -> str:
     return f"{shown}…(redacted)"
 
 
+def may_hold_token(text: str) -> bool:
+    """Return False when `text` cannot hold a well-known token (a fast literal search)."""
+    return _TOKEN_MARKER.search(text) is not None
+
+
+def token_kind(match: re.Match[str]) -> str:
+    """Name the kind of token an `_ANY_TOKEN` match found."""
+    return TOKEN_KINDS[int((match.lastgroup or "t0")[1:])][0]
+
+
 def scrub(text: str) -> str:
     """Redact anything that looks like a secret in a message meant for output."""
-    text = _ANY_TOKEN.sub(lambda m: redact(m.group(0)), text)
+    if may_hold_token(text):
+        text = _ANY_TOKEN.sub(lambda m: redact(m.group(0)), text)
     return URI_WITH_PASSWORD.sub(
         lambda m: (
             f"{m.group(1)}{m.group(2)}:{redact(m.group(3))}@"
@@ -95,10 +109,9 @@ def is_placeholder(value: str) -> bool:
 def tokens(text: str) -> Iterator[SecretHit]:
     """Well-known token formats and passwords in URIs."""
     hits: list[tuple[int, SecretHit]] = []
-    for match in _ANY_TOKEN.finditer(text):
-        kind = next(name for name, pattern in TOKEN_PATTERNS if pattern.match(match.group(0)))
+    for match in _ANY_TOKEN.finditer(text) if may_hold_token(text) else ():
         line = text.count("\n", 0, match.start()) + 1
-        hits.append((match.start(), SecretHit(kind, line, redact(match.group(0)))))
+        hits.append((match.start(), SecretHit(token_kind(match), line, redact(match.group(0)))))
     if "://" in text:
         for match in URI_WITH_PASSWORD.finditer(text):
             if not is_placeholder(match.group(3)):

@@ -264,14 +264,8 @@ def outputs_not_in_git(repo: RepoView) -> Iterator[Finding]:
         !/data/README.md
         !/data/catalog.yaml
     """
-    cached = [
-        (stage, out)
-        for stage in facts.stages(repo) or []
-        for out in stage.outs
-        if out.path is not None and out.cache
-    ]
-    repo.ignored(p for _, out in cached for p in repo.ignore_probes(out.path or ""))
-    for stage, out in cached:
+    facts.ask_git_what_it_ignores(repo)
+    for stage, out in facts.cached_outputs(repo):
         if out.path is None:
             continue
         if repo.is_tracked(out.path):
@@ -416,7 +410,8 @@ def dvc_local_config_ignored(repo: RepoView) -> Iterator[Finding]:
     """
     if not repo.exists(".dvc"):
         return
-    path = ".dvc/config.local"
+    path = facts.DVC_LOCAL_CONFIG
+    facts.ask_git_what_it_ignores(repo)
     if path in repo.tracked:
         yield Finding(".dvc/config.local is committed to git", path)
     elif not repo.ignored([path]):

@@ -104,5 +104,6 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     committed = [p for p in repo.tracked if p.rsplit("/", 1)[-1] == ".env"]
     for path in sorted(committed):
         yield Finding(f"{path} is committed to git", path)
-    if not committed and not repo.ignored([".env"]):
+    facts.ask_git_what_it_ignores(repo)
+    if not committed and not repo.ignored([facts.ENV_FILE]):
         yield Finding(".env is not git-ignored", ".gitignore")

@@ -111,9 +111,8 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
     """
     if not facts.uses_mlflow(repo):
         return
-    stores = ("mlflow.db", "mlruns", "mlartifacts")
-    repo.ignored(probe for store in stores for probe in repo.ignore_probes(store))
-    for store in stores:
+    facts.ask_git_what_it_ignores(repo)
+    for store in facts.MLFLOW_STORES:
         if repo.is_tracked(store):
             yield Finding(f"{store} is committed to git", store)
         elif not repo.is_ignored(store):

@@ -1,0 +1,52 @@
+"""Token recognition: every kind is found, named and redacted (the literal pre-check included)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from mlops_kit.audit.secrets import TOKEN_KINDS, find_secrets, scrub, tokens
+
+SAMPLES = {
+    "AWS access key id": "AKIAIOSFODNN7EXAMPL3",
+    "GitHub token": "ghs_" + "a1B2c3D4e5" * 4,
+    "GitLab token": "glpat-" + "x1y2z3" * 4,
+    "Slack token": "xoxb-1234567890-abcdef",
+    "Google API key": "AIza" + "Sy" + "A1b2C3d4E5" * 3 + "f6g",
+    "OpenAI API key": "sk-proj-" + "Q1w2E3r4" * 5,
+    "Hugging Face token": "hf_" + "AbCdEfGhIj" * 3 + "kl",
+    "Stripe secret key": "rk_live_" + "0aB1cD2eF3" * 3,
+    "Databricks token": "dapi" + "0123456789abcdef" * 2,
+    "Azure storage account key": "AccountKey=" + "Zm9vYmFy" * 6,
+    "private key": "-----BEGIN OPENSSH PRIVATE KEY-----",
+}
+
+
+def test_every_kind_has_a_sample() -> None:
+    assert set(SAMPLES) == {kind for kind, _, _ in TOKEN_KINDS}
+
+
+@pytest.mark.parametrize(("kind", "markers", "pattern"), TOKEN_KINDS, ids=lambda v: str(v)[:12])
+def test_kind_found_named_and_redacted(kind: str, markers: tuple[str, ...], pattern: str) -> None:
+    sample = SAMPLES[kind]
+    assert re.search(pattern, sample), "the sample must be a real match"
+    assert any(marker in sample for marker in markers)
+    text = f"line one\nvalue = {sample} # trailing\n"
+    hits = list(tokens(text))
+    assert [(hit.kind, hit.line) for hit in hits] == [(kind, 2)]
+    assert sample not in hits[0].preview
+    assert sample not in scrub(f"found {sample} here")
+
+
+def test_no_marker_means_no_token() -> None:
+    assert not list(tokens("plain text with ghx_notatoken and sk_ and AKIB" * 50))
+    assert scrub("nothing secret: task-list, disk-usage") == "nothing secret: task-list, disk-usage"
+
+
+def test_tokens_and_uri_passwords_in_order() -> None:
+    text = "a postgresql://u:s3cr3tpass@db/x\nb AKIAIOSFODNN7EXAMPL3\n"
+    hits = find_secrets(text, assignments=False)
+    assert [(hit.kind, hit.line) for hit in hits] == [
+        ("password in a URI", 1),
+        ("AWS access key id", 2),
+    ]
