@@ -13,7 +13,6 @@ DOC101 = "info"
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from mlops_kit.audit.model import FAIL_ON_CHOICES, FAMILIES, SEVERITIES
@@ -24,15 +23,17 @@ WHERE = "pyproject.toml [tool.mlops-kit.audit]"
 KEYS = ("select", "ignore", "severity", "fail-on", "baseline")
 
 
-@dataclass(slots=True)
 class AuditConfig:
     """The audit settings a project keeps in its pyproject.toml."""
 
-    select: list[str] | None = None
-    ignore: dict[str, str] = field(default_factory=dict)
-    severity: dict[str, str] = field(default_factory=dict)
-    fail_on: str | None = None
-    baseline: str | None = None
+    __slots__ = ("baseline", "fail_on", "ignore", "select", "severity")
+
+    def __init__(self) -> None:
+        self.select: list[str] | None = None
+        self.ignore: dict[str, str] = {}
+        self.severity: dict[str, str] = {}
+        self.fail_on: str | None = None
+        self.baseline: str | None = None
 
 
 def resolve(tokens: Iterable[str], rules: Iterable[Rule], where: str) -> set[str]:

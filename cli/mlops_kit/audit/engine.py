@@ -7,11 +7,8 @@ rules are reported. Output order is stable: family, rule id, path, line, message
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlops_kit.audit.baseline import apply_baseline, read_baseline
 from mlops_kit.audit.config import AuditConfig, load_config, resolve
 from mlops_kit.audit.model import FAMILY_ORDER, Finding, Ignored, Issue, Report, Skipped
 from mlops_kit.audit.repo import RepoView
@@ -24,15 +21,24 @@ CLI = "--select/--ignore"
 MAX_FINDINGS_PER_RULE = 200
 
 
-@dataclass(slots=True)
 class Options:
     """What the command line asked for (None: take the project's config or default)."""
 
-    select: list[str] | None = None
-    ignore: list[str] = field(default_factory=list)
-    fail_on: str | None = None
-    baseline: Path | None = None
-    use_baseline: bool = True
+    __slots__ = ("baseline", "fail_on", "ignore", "select", "use_baseline")
+
+    def __init__(
+        self,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        fail_on: str | None = None,
+        baseline: Path | None = None,
+        use_baseline: bool = True,
+    ) -> None:
+        self.select = select
+        self.ignore = ignore if ignore is not None else []
+        self.fail_on = fail_on
+        self.baseline = baseline
+        self.use_baseline = use_baseline
 
 
 def check_root(path: Path) -> Path:
@@ -51,14 +57,6 @@ def check_root(path: Path) -> Path:
     if empty:
         raise UsageError(f"{path} is an empty directory; nothing to audit")
     return root
-
-
-def fingerprint(rule_id: str, path: str | None, message: str) -> str:
-    """Return a stable id for a finding, independent of its line."""
-    digest = hashlib.sha256(
-        f"{rule_id}\0{path or ''}\0{message}".encode("utf-8", "surrogateescape")
-    )
-    return digest.hexdigest()[:20]
 
 
 class _Runner:
@@ -109,7 +107,6 @@ def _issue(rule: Rule, severity: str, finding: Finding) -> Issue:
         path=path,
         line=line,
         help_url=rule.help_url,
-        fingerprint=fingerprint(rule.id, path, message),
     )
 
 
@@ -162,6 +159,8 @@ def run_audit(root: Path, options: Options) -> Report:
     if baseline is None and config.baseline is not None:
         baseline = root / config.baseline
     if baseline is not None and options.use_baseline:
+        from mlops_kit.audit.baseline import apply_baseline, read_baseline
+
         issues, baselined = apply_baseline(issues, read_baseline(baseline))
     skipped = [Skipped(r, runner.skipped[r]) for r in sorted(runner.skipped) if r in selected]
     return Report(

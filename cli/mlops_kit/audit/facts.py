@@ -6,8 +6,7 @@ import posixpath
 import re
 import shlex
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from mlops_kit.audit.parsing import line_of
 from mlops_kit.audit.repo import RepoView, normalise
@@ -38,8 +37,7 @@ def templated(value: Any) -> bool:
 
 
 # -- pipeline ----------------------------------------------------------------------------
-@dataclass(slots=True)
-class Output:
+class Output(NamedTuple):
     """One `outs`/`metrics`/`plots` entry of a stage."""
 
     path: str | None  # repo-relative; None when it leaves the repository
@@ -49,19 +47,31 @@ class Output:
     line: int | None
 
 
-@dataclass(slots=True)
 class Stage:
     """One stage of dvc.yaml, with paths made repo-relative."""
 
-    name: str
-    line: int | None
-    commands: list[str] = field(default_factory=list)
-    deps: list[tuple[str | None, str, int | None]] = field(default_factory=list)
-    outs: list[Output] = field(default_factory=list)
-    params: list[tuple[str, str, int | None]] = field(default_factory=list)
-    wdir: str = ""
-    generated: bool = False
-    frozen: bool = False
+    __slots__ = (
+        "commands",
+        "deps",
+        "frozen",
+        "generated",
+        "line",
+        "name",
+        "outs",
+        "params",
+        "wdir",
+    )
+
+    def __init__(self, name: str, line: int | None) -> None:
+        self.name = name
+        self.line = line
+        self.commands: list[str] = []
+        self.deps: list[tuple[str | None, str, int | None]] = []
+        self.outs: list[Output] = []
+        self.params: list[tuple[str, str, int | None]] = []
+        self.wdir = ""
+        self.generated = False
+        self.frozen = False
 
 
 def _entries(value: Any) -> Iterator[tuple[Any, int | None]]:

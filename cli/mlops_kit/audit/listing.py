@@ -15,7 +15,6 @@ import shutil
 import stat
 import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_WALK_ENTRIES = 200_000
@@ -38,17 +37,19 @@ SAFE_GIT_CONFIG = (
 )  # fmt: skip
 
 
-@dataclass(slots=True)
 class Listing:
     """The files of a repository, as repo-relative POSIX paths."""
 
-    files: list[str] = field(default_factory=list)
-    tracked: frozenset[str] = frozenset()
-    symlinks: set[str] = field(default_factory=set)
-    special: set[str] = field(default_factory=set)
-    git: bool = False
-    truncated: bool = False
-    git_note: str | None = None
+    __slots__ = ("files", "git", "git_note", "special", "symlinks", "tracked", "truncated")
+
+    def __init__(self, git: bool = False) -> None:
+        self.files: list[str] = []
+        self.tracked: frozenset[str] = frozenset()
+        self.symlinks: set[str] = set()
+        self.special: set[str] = set()
+        self.git = git
+        self.truncated = False
+        self.git_note: str | None = None
 
 
 def is_skipped(path: str) -> bool:

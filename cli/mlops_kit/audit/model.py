@@ -1,8 +1,12 @@
-"""The vocabulary shared by rules, the engine and the output formats."""
+"""The vocabulary shared by rules, the engine and the output formats.
+
+Records are NamedTuples and slotted classes rather than dataclasses: these classes are
+built at every start-up, and building a dataclass costs about a millisecond.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
@@ -26,8 +30,7 @@ FAMILY_ORDER = {name: index for index, name in enumerate(FAMILIES)}
 RULES_DOC_URL = "https://github.com/mlops-kit/mlops-kit/blob/main/docs/rules.md"
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem a rule found: what, and where (a repo-relative POSIX path and a line)."""
 
     message: str
@@ -35,8 +38,17 @@ class Finding:
     line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+def fingerprint(rule_id: str, path: str | None, message: str) -> str:
+    """Return a stable id for a finding, independent of its line."""
+    import hashlib  # only baselines and machine formats need it
+
+    digest = hashlib.sha256(
+        f"{rule_id}\0{path or ''}\0{message}".encode("utf-8", "surrogateescape")
+    )
+    return digest.hexdigest()[:20]
+
+
+class Issue(NamedTuple):
     """A finding as reported: the rule's metadata joined to the finding, after config."""
 
     rule: str
@@ -47,7 +59,11 @@ class Issue:
     path: str | None
     line: int | None
     help_url: str
-    fingerprint: str
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable id of the finding (rule, path, message; not the line) for baselines."""
+        return fingerprint(self.rule, self.path, self.message)
 
     def location(self) -> str:
         """Return `path:line`, `path` or an empty string."""
@@ -56,33 +72,42 @@ class Issue:
         return self.path if self.line is None else f"{self.path}:{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
-class Ignored:
+class Ignored(NamedTuple):
     """A rule switched off by config or the command line, with the reason given."""
 
     rule: str
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Skipped:
+class Skipped(NamedTuple):
     """A selected rule not run because a rule it requires reported findings."""
 
     rule: str
     requires: tuple[str, ...]
 
 
-@dataclass(slots=True)
 class Report:
     """Everything an output format needs to render one audit."""
 
-    root: str
-    issues: list[Issue]
-    fail_on: str
-    ran: list[str] = field(default_factory=list)
-    ignored: list[Ignored] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    baselined: int = 0
+    __slots__ = ("baselined", "fail_on", "ignored", "issues", "ran", "root", "skipped")
+
+    def __init__(
+        self,
+        root: str,
+        issues: list[Issue],
+        fail_on: str,
+        ran: list[str] | None = None,
+        ignored: list[Ignored] | None = None,
+        skipped: list[Skipped] | None = None,
+        baselined: int = 0,
+    ) -> None:
+        self.root = root
+        self.issues = issues
+        self.fail_on = fail_on
+        self.ran = ran if ran is not None else []
+        self.ignored = ignored if ignored is not None else []
+        self.skipped = skipped if skipped is not None else []
+        self.baselined = baselined
 
     @property
     def rules_run(self) -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 MAX_DEPTH = 64
@@ -76,14 +75,22 @@ def line_of(container: Any, key: Any = None) -> int | None:
     return None
 
 
-@dataclass(slots=True)
 class Parsed:
     """The result of parsing one file: data, or an error with its line; plus notes."""
 
-    data: Any = None
-    error: str | None = None
-    line: int | None = None
-    notes: list[tuple[str, int | None]] = field(default_factory=list)
+    __slots__ = ("data", "error", "line", "notes")
+
+    def __init__(
+        self,
+        data: Any = None,
+        error: str | None = None,
+        line: int | None = None,
+        notes: list[tuple[str, int | None]] | None = None,
+    ) -> None:
+        self.data = data
+        self.error = error
+        self.line = line
+        self.notes: list[tuple[str, int | None]] = notes if notes is not None else []
 
     @property
     def ok(self) -> bool:

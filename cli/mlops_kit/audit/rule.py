@@ -10,8 +10,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mlops_kit.audit.model import FAMILIES, RULES_DOC_URL, SEVERITIES, Finding
 
@@ -23,8 +22,7 @@ Check = Callable[["RepoView"], Iterable[Finding]]
 _ID = re.compile(r"^([A-Z]{3})(\d{3})$")
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """A rule's metadata and its check."""
 
     id: str

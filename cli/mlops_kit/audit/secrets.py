@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # (kind, literal markers, pattern): every match of the pattern contains one of its markers,
 # so a text without any marker is skipped by a cheap literal search before the full scan.
@@ -53,8 +53,7 @@ PLACEHOLDERS = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class SecretHit:
+class SecretHit(NamedTuple):
     """A secret found in a text: what kind, where (line), and a redacted preview."""
 
     kind: str

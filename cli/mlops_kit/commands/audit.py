@@ -103,15 +103,15 @@ def audit(
     or internal error. Reads `[tool.mlops-kit.audit]` from the project's pyproject.toml.
     """
     with reported_errors(), _internal_errors():
-        from mlops_kit.audit import explain as docs
-        from mlops_kit.audit.rules import rules_by_id
+        if explain is not None or list_rules:
+            from mlops_kit.audit import explain as docs
+            from mlops_kit.audit.rules import rules_by_id
 
-        rules = rules_by_id()
-        if explain is not None:
-            typer.echo(docs.explain(docs.find(rules, explain)), nl=False)
-            return
-        if list_rules:
-            typer.echo(docs.rule_table(rules.values()), nl=False)
+            rules = rules_by_id()
+            if explain is not None:
+                typer.echo(docs.explain(docs.find(rules, explain)), nl=False)
+            else:
+                typer.echo(docs.rule_table(rules.values()), nl=False)
             return
         exit_code = _run(
             path, output_format, output, _split(select) if select else None, _split(ignore),
@@ -142,8 +142,6 @@ def _run(
     baseline: Path | None,
     write_baseline: Path | None,
 ) -> int:
-    from mlops_kit.audit.baseline import write_atomically
-    from mlops_kit.audit.baseline import write_baseline as save_baseline
     from mlops_kit.audit.engine import Options, check_root, run_audit
     from mlops_kit.audit.formats import renderer
     from mlops_kit.audit.rules import rules_by_id
@@ -158,11 +156,15 @@ def _run(
     )
     report = run_audit(root, options)
     if write_baseline is not None:
+        from mlops_kit.audit.baseline import write_baseline as save_baseline
+
         save_baseline(write_baseline, report.issues)
         typer.echo(f"Wrote {len(report.issues)} finding(s) to {write_baseline}")
         return 0
     text = renderer(output_format.value)(report, rules_by_id(), _use_colour(output_format, output))
     if output is not None:
+        from mlops_kit.audit.baseline import write_atomically
+
         write_atomically(output, text)
     else:
         try:
