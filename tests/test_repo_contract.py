@@ -11,7 +11,7 @@ from helpers import REPO_ROOT, run
 
 BIN = Path(sys.executable).parent
 # The template folder holds Jinja, not Python: its baked output is linted by the bake tests.
-KIT_PATHS = ["cli", "tests", "hooks", "benchmarks", "local_extensions.py"]
+KIT_PATHS = ["cli", "tests", "hooks", "benchmarks", "scripts", "local_extensions.py"]
 
 
 def quick_start_commands() -> list[str]:
