@@ -21,3 +21,11 @@ def project(baked: Path, tmp_path: Path) -> Path:
     target = tmp_path / baked.name
     shutil.copytree(baked, target, symlinks=True)
     return target
+
+
+@pytest.fixture(autouse=True)
+def private_parse_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own empty user cache folder (the audit's parse cache lives there)."""
+    folder = tmp_path / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder

@@ -49,9 +49,10 @@ def messages(data: dict[str, object], rule: str) -> list[str]:
 
 def test_yaml_bomb_is_a_finding_and_the_rest_is_audited(project: Path) -> None:
     write(project, "dvc.yaml", BOMB)
+    (project / "README.md").unlink()
     data = report_of(run_cli(project))
     assert any("alias bomb" in m for m in messages(data, "DVC101"))
-    assert {"PKG107"} <= {f["rule"] for f in data["findings"]}  # type: ignore[attr-defined,index]
+    assert {"LAY101"} <= {f["rule"] for f in data["findings"]}  # type: ignore[attr-defined,index]
 
 
 @pytest.mark.parametrize(

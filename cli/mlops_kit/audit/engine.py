@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mlops_kit.audit.cache import ParseCache
 from mlops_kit.audit.config import AuditConfig, load_config, resolve
 from mlops_kit.audit.model import FAMILY_ORDER, Finding, Ignored, Issue, Report, Skipped
 from mlops_kit.audit.repo import RepoView
@@ -24,7 +25,7 @@ MAX_FINDINGS_PER_RULE = 200
 class Options:
     """What the command line asked for (None: take the project's config or default)."""
 
-    __slots__ = ("baseline", "fail_on", "ignore", "select", "use_baseline")
+    __slots__ = ("baseline", "fail_on", "ignore", "select", "use_baseline", "use_cache")
 
     def __init__(
         self,
@@ -33,12 +34,14 @@ class Options:
         fail_on: str | None = None,
         baseline: Path | None = None,
         use_baseline: bool = True,
+        use_cache: bool = True,
     ) -> None:
         self.select = select
         self.ignore = ignore if ignore is not None else []
         self.fail_on = fail_on
         self.baseline = baseline
         self.use_baseline = use_baseline
+        self.use_cache = use_cache
 
 
 def check_root(path: Path) -> Path:
@@ -125,7 +128,8 @@ def run_audit(root: Path, options: Options) -> Report:
     """Audit the project at `root` (already validated) and return the report."""
     rules = all_rules()
     by_id = {r.id: r for r in rules}
-    repo = RepoView(root)
+    cache = ParseCache.for_root(root) if options.use_cache else None
+    repo = RepoView(root, cache=cache)
     config: AuditConfig = load_config(repo.pyproject, rules)
     select = options.select if options.select is not None else config.select
     selected = (
@@ -147,6 +151,8 @@ def run_audit(root: Path, options: Options) -> Report:
         if rule.id in selected:
             runner.run(rule.id)
 
+    if cache is not None:
+        cache.save(repo.file_set)
     issues = [
         _issue(rule, config.severity.get(rule.id, rule.severity), finding)
         for rule in rules

@@ -14,15 +14,24 @@ import errno
 import os
 import posixpath
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlops_kit.audit.listing import Listing, list_files, run_git
 from mlops_kit.audit.parsing import Parsed, load_json, load_toml, load_yaml
 
+if TYPE_CHECKING:
+    from mlops_kit.audit.cache import ParseCache
+
 TEXT_LIMIT = 2 * 1024 * 1024  # bytes; bigger text files are reported, not read
+
+PARSERS: dict[str, Callable[[str], Parsed]] = {
+    "yaml": load_yaml,
+    "toml": load_toml,
+    "json": load_json,
+}
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
@@ -52,8 +61,11 @@ def normalise(path: str) -> str | None:
 class RepoView:
     """A read-only, cached view of the repository under audit."""
 
-    def __init__(self, root: Path, listing: Listing | None = None) -> None:
+    def __init__(
+        self, root: Path, listing: Listing | None = None, cache: ParseCache | None = None
+    ) -> None:
         self.root = root.resolve()
+        self.cache = cache
         self._root_str = str(self.root)
         self.listing = listing if listing is not None else list_files(self.root)
         self.file_set = frozenset(self.listing.files)
@@ -226,7 +238,7 @@ class RepoView:
         """Return the read problem recorded for `path`, if any."""
         return self.problems.get(path)
 
-    def _parse(self, path: str, parser: Any) -> Parsed | None:
+    def _parse(self, path: str, kind: str) -> Parsed | None:
         if path in self._parsed:
             return self._parsed[path]
         self.claimed.add(path)
@@ -235,22 +247,26 @@ class RepoView:
             problem = self.problems.get(path)
             parsed = None if problem is None else Parsed(error=f"{path} {problem}")
         else:
-            parsed = parser(text)
+            parsed = self.cache.get(kind, path, text) if self.cache is not None else None
+            if parsed is None:
+                parsed = PARSERS[kind](text)
+                if self.cache is not None:
+                    self.cache.put(kind, path, text, parsed)
         if parsed is not None:
             self._parsed[path] = parsed
         return parsed
 
     def yaml(self, path: str) -> Parsed | None:
         """Parse a YAML file once; None when the file is absent."""
-        return self._parse(path, load_yaml)
+        return self._parse(path, "yaml")
 
     def toml(self, path: str) -> Parsed | None:
         """Parse a TOML file once; None when the file is absent."""
-        return self._parse(path, load_toml)
+        return self._parse(path, "toml")
 
     def json(self, path: str) -> Parsed | None:
         """Parse a JSON file once; None when the file is absent."""
-        return self._parse(path, load_json)
+        return self._parse(path, "json")
 
     def data(self, path: str, kind: str = "yaml") -> Any:
         """Return parsed data of a file, or None when absent or unparseable."""
