@@ -162,7 +162,8 @@ def test_dvc_plots_show_renders_the_plots(default_project: Baked) -> None:
 
 def test_project_tests_pass(baked: Baked) -> None:
     result = baked.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider")
-    assert " passed" in result.stdout and "failed" not in result.stdout
+    summary = result.stdout.strip().splitlines()[-1]
+    assert " passed" in summary and "failed" not in summary and "error" not in summary
 
 
 def test_pre_commit_passes_and_changes_nothing(baked: Baked) -> None:
