@@ -14,8 +14,11 @@ import os
 import shutil
 import stat
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+
+Popen = subprocess.Popen[bytes]
 
 MAX_WALK_ENTRIES = 200_000
 GIT_TIMEOUT = 30
@@ -27,6 +30,13 @@ SKIPPED_DIR_NAMES = frozenset(
 )  # fmt: skip
 # ...and these repo-relative directories.
 SKIPPED_DIRS = frozenset({".dvc/cache", ".dvc/tmp"})
+
+# `-t` tags each entry: `? path` untracked, `R <stage info>\tpath` deleted from the work
+# tree, any other tag an index entry (H cached, S skip-worktree, M unmerged, ...).
+LS_FILES = (
+    "ls-files", "-z", "-t", "--cached", "--deleted", "--others", "--exclude-standard",
+    "--stage", "--", ".",
+)  # fmt: skip
 
 SAFE_GIT_CONFIG = (
     "-c", "core.fsmonitor=false",
@@ -70,26 +80,65 @@ def git_env() -> dict[str, str]:
     return env
 
 
-def run_git(root: Path, args: Iterable[str], stdin: bytes | None = None) -> bytes | None:
-    """Run a read-only git command in `root`; return stdout, or None when git fails."""
+def _start_git(root: Path, args: Iterable[str], stdin: bool = False) -> Popen | None:
     git = shutil.which("git")
     if git is None:
         return None
     try:
-        done = subprocess.run(
+        return subprocess.Popen(
             [git, *SAFE_GIT_CONFIG, *args],
             cwd=root,
-            input=stdin,
-            capture_output=True,
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             env=git_env(),
-            timeout=GIT_TIMEOUT,
-            check=False,
         )
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+
+
+def _finish_git(process: Popen, stdin: bytes | None = None) -> bytes | None:
+    try:
+        output, _ = process.communicate(stdin, timeout=GIT_TIMEOUT)
     except (OSError, subprocess.SubprocessError):
+        process.kill()
+        process.communicate()
         return None
-    if done.returncode not in (0, 1):
+    if process.returncode not in (0, 1):
         return None
-    return done.stdout
+    return output
+
+
+def run_git(root: Path, args: Iterable[str], stdin: bytes | None = None) -> bytes | None:
+    """Run a read-only git command in `root`; return stdout, or None when git fails."""
+    process = _start_git(root, args, stdin=stdin is not None)
+    return None if process is None else _finish_git(process, stdin)
+
+
+# Listings started ahead of time, by resolved root (see `start_listing`).
+_STARTED: dict[Path, Popen] = {}
+
+
+@contextmanager
+def listed_ahead(path: Path) -> Iterator[None]:
+    """Start listing `path` with git now, for `list_files` to collect inside the block.
+
+    The command line enters this before importing the rules, so git runs on another core
+    meanwhile. A listing nobody collected is ended on exit.
+    """
+    with suppress(OSError, RuntimeError):  # a bad path is for the caller's checks to report
+        root = path.resolve()
+        if root.is_dir() and root not in _STARTED and _inside_git_work_tree(root):
+            process = _start_git(root, LS_FILES)
+            if process is not None:
+                _STARTED[root] = process
+    try:
+        yield
+    finally:
+        while _STARTED:
+            _, process = _STARTED.popitem()
+            process.kill()
+            process.communicate()
 
 
 def _inside_git_work_tree(root: Path) -> bool:
@@ -104,13 +153,8 @@ def list_with_git(root: Path) -> Listing | None:
     """List tracked and untracked-unignored files with git (one call); None when git cannot."""
     if not _inside_git_work_tree(root):
         return None
-    # `-t` tags each entry: `? path` untracked, `R <stage info>\tpath` deleted from the work
-    # tree, any other tag an index entry (H cached, S skip-worktree, M unmerged, ...).
-    answer = run_git(
-        root,
-        ["ls-files", "-z", "-t", "--cached", "--deleted", "--others", "--exclude-standard",
-         "--stage", "--", "."],
-    )  # fmt: skip
+    process = _STARTED.pop(root, None) or _start_git(root, LS_FILES)
+    answer = None if process is None else _finish_git(process)
     if answer is None:
         return None
     entries = _split(answer)

@@ -1,7 +1,7 @@
 """`mlops-kit audit`: check a repository against the standard."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer reads this signature on every run of
+# any command, and evaluating ten string annotations costs ~2.5 ms more than ready objects.
 import os
 import sys
 from collections.abc import Iterator
@@ -142,35 +142,40 @@ def _run(
     baseline: Path | None,
     write_baseline: Path | None,
 ) -> int:
-    from mlops_kit.audit.engine import Options, check_root, run_audit
-    from mlops_kit.audit.formats import renderer
-    from mlops_kit.audit.rules import rules_by_id
+    from mlops_kit.audit.listing import listed_ahead
 
-    root = check_root(path)
-    options = Options(
-        select=select,
-        ignore=ignore,
-        fail_on=fail_on.value if fail_on else None,
-        baseline=baseline,
-        use_baseline=write_baseline is None,
-    )
-    report = run_audit(root, options)
-    if write_baseline is not None:
-        from mlops_kit.audit.baseline import write_baseline as save_baseline
+    with listed_ahead(path):  # git lists the files while the rules are imported
+        from mlops_kit.audit.engine import Options, check_root, run_audit
+        from mlops_kit.audit.formats import renderer
+        from mlops_kit.audit.rules import rules_by_id
 
-        save_baseline(write_baseline, report.issues)
-        typer.echo(f"Wrote {len(report.issues)} finding(s) to {write_baseline}")
-        return 0
-    text = renderer(output_format.value)(report, rules_by_id(), _use_colour(output_format, output))
-    if output is not None:
-        from mlops_kit.audit.baseline import write_atomically
+        root = check_root(path)
+        options = Options(
+            select=select,
+            ignore=ignore,
+            fail_on=fail_on.value if fail_on else None,
+            baseline=baseline,
+            use_baseline=write_baseline is None,
+        )
+        report = run_audit(root, options)
+        if write_baseline is not None:
+            from mlops_kit.audit.baseline import write_baseline as save_baseline
 
-        write_atomically(output, text)
-    else:
-        try:
-            sys.stdout.write(text)
-        except UnicodeEncodeError:
-            encoding = sys.stdout.encoding or "ascii"
-            sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
-        sys.stdout.flush()
-    return report.exit_code()
+            save_baseline(write_baseline, report.issues)
+            typer.echo(f"Wrote {len(report.issues)} finding(s) to {write_baseline}")
+            return 0
+        text = renderer(output_format.value)(
+            report, rules_by_id(), _use_colour(output_format, output)
+        )
+        if output is not None:
+            from mlops_kit.audit.baseline import write_atomically
+
+            write_atomically(output, text)
+        else:
+            try:
+                sys.stdout.write(text)
+            except UnicodeEncodeError:
+                encoding = sys.stdout.encoding or "ascii"
+                sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
+            sys.stdout.flush()
+        return report.exit_code()
