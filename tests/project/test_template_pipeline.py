@@ -160,7 +160,19 @@ def test_makefile_has_every_target(baked: tuple[dict[str, str], Path]) -> None:
     _, project = baked
     text = (project / "Makefile").read_text(encoding="utf-8")
     targets = set(re.findall(r"^([a-z][a-z-]*):", text, re.MULTILINE))
-    wanted = {"install", "lint", "test", "repro", "docs", "audit", "ui", "params", "push", "pull"}
+    wanted = {
+        "install",
+        "lock",
+        "lint",
+        "test",
+        "repro",
+        "docs",
+        "audit",
+        "ui",
+        "params",
+        "push",
+        "pull",
+    }
     assert wanted | {"server"} <= targets
     assert "--workers 1" in text and "--host 127.0.0.1" in text
     assert "docker compose --env-file .env -f deploy/compose.yaml up -d" in text
