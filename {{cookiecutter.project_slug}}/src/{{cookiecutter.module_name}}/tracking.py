@@ -71,8 +71,9 @@ def check_server(uri: str, timeout: float = PROBE_TIMEOUT_SECONDS) -> None:
 
 
 def _first_line(text: object) -> str:
+    """Return the first line of an MLflow error, without the response body it may quote."""
     lines = str(text).strip().splitlines()
-    return lines[0] if lines else "unknown error"
+    return lines[0].split(" Response body:")[0] if lines else "unknown error"
 
 
 def start_tracking(cfg: DictConfig) -> str:
