@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import NamedTuple
 
 # (kind, literal markers, pattern): every match of the pattern contains one of its markers,
@@ -29,11 +30,22 @@ TOKEN_KINDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("Azure storage account key", ("AccountKey=",), r"AccountKey=[A-Za-z0-9+/=]{40,}"),
     ("private key", ("-----BEGIN ",), r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"),
 )  # fmt: skip
-# One pass finds every kind; the group that matched (`t<index>`) names the kind.
-_ANY_TOKEN = re.compile("|".join(f"(?P<t{i}>{p})" for i, (_, _, p) in enumerate(TOKEN_KINDS)))
 _TOKEN_MARKER = re.compile("|".join(re.escape(m) for _, ms, _ in TOKEN_KINDS for m in ms))
 
+
+@cache
+def any_token() -> re.Pattern[str]:
+    """Every token kind in one pattern; the group that matched (`t<index>`) names the kind.
+
+    Compiled on first use: most audits never find a marker, so never need it.
+    """
+    return re.compile("|".join(f"(?P<t{i}>{p})" for i, (_, _, p) in enumerate(TOKEN_KINDS)))
+
+
 URI_WITH_PASSWORD = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://)([^\s:/@'\"`<>]+):([^\s@/'\"`]+)@")
+# The tail of every URI_WITH_PASSWORD match: a literal start, so a quick search rules out
+# texts that cannot match before the full pattern runs.
+_URI_PASSWORD_TAIL = re.compile(r"://[^\s:/@'\"`<>]+:[^\s@/'\"`]+@")
 
 CREDENTIAL_KEY = re.compile(
     r"(?:^|[_.-])(?:password|passwd|pwd|secret|token|api_?key|apikey|access_?key|"
@@ -74,14 +86,16 @@ def may_hold_token(text: str) -> bool:
 
 
 def token_kind(match: re.Match[str]) -> str:
-    """Name the kind of token an `_ANY_TOKEN` match found."""
+    """Name the kind of token an `any_token()` match found."""
     return TOKEN_KINDS[int((match.lastgroup or "t0")[1:])][0]
 
 
 def scrub(text: str) -> str:
     """Redact anything that looks like a secret in a message meant for output."""
     if may_hold_token(text):
-        text = _ANY_TOKEN.sub(lambda m: redact(m.group(0)), text)
+        text = any_token().sub(lambda m: redact(m.group(0)), text)
+    if _URI_PASSWORD_TAIL.search(text) is None:
+        return text
     return URI_WITH_PASSWORD.sub(
         lambda m: (
             f"{m.group(1)}{m.group(2)}:{redact(m.group(3))}@"
@@ -108,10 +122,10 @@ def is_placeholder(value: str) -> bool:
 def tokens(text: str) -> Iterator[SecretHit]:
     """Well-known token formats and passwords in URIs."""
     hits: list[tuple[int, SecretHit]] = []
-    for match in _ANY_TOKEN.finditer(text) if may_hold_token(text) else ():
+    for match in any_token().finditer(text) if may_hold_token(text) else ():
         line = text.count("\n", 0, match.start()) + 1
         hits.append((match.start(), SecretHit(token_kind(match), line, redact(match.group(0)))))
-    if "://" in text:
+    if _URI_PASSWORD_TAIL.search(text) is not None:
         for match in URI_WITH_PASSWORD.finditer(text):
             if not is_placeholder(match.group(3)):
                 line = text.count("\n", 0, match.start()) + 1

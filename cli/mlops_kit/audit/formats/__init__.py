@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Mapping
+from functools import cache
 
 from mlops_kit.audit.model import Report
 from mlops_kit.audit.rule import Rule
@@ -17,13 +18,19 @@ FORMATS = ("text", "json", "sarif", "github", "markdown", "junit")
 
 Renderer = Callable[[Report, Mapping[str, Rule], bool], str]
 
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+@cache
+def _unprintable() -> re.Pattern[str]:
+    return re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def printable(text: str) -> str:
     """Make control characters, ANSI escapes and undecodable bytes visible and inert."""
-    return _UNPRINTABLE.sub(
+    if text.isprintable():  # none of the characters below (the usual case)
+        return text
+    return _unprintable().sub(
         lambda m: (
             _NAMED.get(m.group(0))
             or (
