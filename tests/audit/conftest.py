@@ -28,4 +28,6 @@ def private_parse_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     """Each test gets its own empty user cache folder (the audit's parse cache lives there)."""
     folder = tmp_path / "user-cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("MLOPS_KIT_NO_CACHE", raising=False)
     return folder

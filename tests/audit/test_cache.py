@@ -148,3 +148,19 @@ def test_values_json_cannot_hold_are_not_cached(tmp_path: Path) -> None:
     cache.save(frozenset({"pyproject.toml"}))
     assert cache.get("toml", "pyproject.toml", text) is None
     assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize(("variable", "value"), [("CI", "true"), ("MLOPS_KIT_NO_CACHE", "1")])
+def test_no_cache_on_ci_or_when_switched_off(
+    project: Path,
+    private_parse_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    value: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+    audit(project)
+    assert not private_parse_cache.exists()
+    monkeypatch.delenv(variable)
+    audit(project)
+    assert len(cache_files(private_parse_cache)) == 1

@@ -7,8 +7,8 @@ lives in the user's cache folder (`$XDG_CACHE_HOME/mlops-kit/audit`, never in th
 repository), a cache file is read only when it is a regular file (not a symlink) owned
 by the user and writable by nobody else, in a folder of the same kind, and it is
 replaced atomically. Bounded: at most MAX_REPOS files of at most MAX_BYTES; texts over
-ENTRY_LIMIT and results of more than MAX_NODES values are not kept. Any failure falls
-back to parsing.
+ENTRY_LIMIT and results of more than MAX_NODES values are not kept. Off on CI and with
+`MLOPS_KIT_NO_CACHE` set (see `cache_home`). Any failure falls back to parsing.
 """
 
 from __future__ import annotations
@@ -36,13 +36,21 @@ class _Uncacheable(Exception):
 
 
 def cache_home() -> Path | None:
-    """Return the user's cache folder: $XDG_CACHE_HOME, else the platform's (None: unknown)."""
+    """Return the user's cache folder, or None when the audit keeps no cache.
+
+    No cache on CI (`CI` set: each job starts cold, and CI caches restored from other jobs
+    must not feed the audit), with `MLOPS_KIT_NO_CACHE` set, or where file ownership and
+    modes cannot be checked (Windows).
+    """
+    if os.environ.get("MLOPS_KIT_NO_CACHE") or os.environ.get("CI", "").lower() not in (
+        "", "0", "false",
+    ):  # fmt: skip
+        return None
+    if sys.platform == "win32" or not hasattr(os, "getuid"):
+        return None
     xdg = Path(os.environ.get("XDG_CACHE_HOME", ""))
     if xdg.is_absolute():
         return xdg
-    if sys.platform == "win32":
-        local = Path(os.environ.get("LOCALAPPDATA", ""))
-        return local if local.is_absolute() else None
     try:
         home = Path.home()
     except (RuntimeError, KeyError):
@@ -52,9 +60,7 @@ def cache_home() -> Path | None:
 
 def _private(info: os.stat_result) -> bool:
     """Return True when only this user can change what `info` describes."""
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return False
-    return not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and info.st_uid == os.getuid()
 
 
 def _file_stamp(path: Path) -> list[int]:
