@@ -30,6 +30,7 @@ SKIPPED_DIR_NAMES = frozenset(
 )  # fmt: skip
 # ...and these repo-relative directories.
 SKIPPED_DIRS = frozenset({".dvc/cache", ".dvc/tmp"})
+_SKIPPED_TOPS = frozenset(folder.split("/", 1)[0] for folder in SKIPPED_DIRS)
 
 # `-t` tags each entry: `? path` untracked, `R <stage info>\tpath` deleted from the work
 # tree, any other tag an index entry (H cached, S skip-worktree, M unmerged, ...).
@@ -64,10 +65,12 @@ class Listing:
 
 def is_skipped(path: str) -> bool:
     """Return True for paths inside directories the audit never enters."""
-    parts = path.split("/")
-    if any(part in SKIPPED_DIR_NAMES for part in parts[:-1]):
+    folders = path.split("/")[:-1]
+    if not folders:
+        return False
+    if not SKIPPED_DIR_NAMES.isdisjoint(folders):
         return True
-    return any(path.startswith(prefix + "/") for prefix in SKIPPED_DIRS)
+    return folders[0] in _SKIPPED_TOPS and any(path.startswith(f"{d}/") for d in SKIPPED_DIRS)
 
 
 def git_env() -> dict[str, str]:

@@ -14,6 +14,7 @@ import errno
 import os
 import posixpath
 import stat
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
@@ -111,7 +112,11 @@ class RepoView:
     def under(self, folder: str) -> list[str]:
         """Return listed files below `folder` (sorted)."""
         prefix = folder.rstrip("/") + "/"
-        return [path for path in self.listing.files if path.startswith(prefix)]
+        files = self.listing.files  # sorted: the files below a folder are one run
+        start = end = bisect_left(files, prefix)
+        while end < len(files) and files[end].startswith(prefix):
+            end += 1
+        return files[start:end]
 
     def lstat(self, path: str) -> os.stat_result | None:
         """`os.lstat` of a repo path, cached; None when it does not exist."""
@@ -185,7 +190,8 @@ class RepoView:
         except OSError as error:
             return None, f"cannot be read ({os.strerror(error.errno or 0) or 'error'})"
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            opened = os.fstat(fd)
+            if not stat.S_ISREG(opened.st_mode):
                 return None, "is not a regular file"
             chunks = []
             remaining = limit + 1
@@ -195,6 +201,8 @@ class RepoView:
                     break
                 chunks.append(chunk)
                 remaining -= len(chunk)
+                if len(chunk) == opened.st_size:  # the whole file as opened: skip the EOF read
+                    break
         except OSError as error:
             return None, f"cannot be read ({os.strerror(error.errno or 0) or 'error'})"
         finally:

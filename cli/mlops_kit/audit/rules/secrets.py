@@ -21,18 +21,23 @@ CONFIG_SUFFIXES = (".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".properti
 TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl")
 
 
-def _scanned(repo: RepoView) -> Iterator[tuple[str, str]]:
-    for path in repo.files:
-        if path in OWN_FILES or path.startswith(OWN_RULES) or path in repo.listing.symlinks:
-            continue
-        if not is_text_name(path) or path in repo.listing.special:
-            continue
-        info = repo.lstat(path)
-        if info is None or info.st_size > SCAN_LIMIT:
-            continue
-        text = repo.text(path)
-        if text is not None:
-            yield path, text
+def _scanned(repo: RepoView) -> list[tuple[str, str]]:
+    def compute() -> list[tuple[str, str]]:
+        found = []
+        for path in repo.files:
+            if path in OWN_FILES or path.startswith(OWN_RULES) or path in repo.listing.symlinks:
+                continue
+            if not is_text_name(path) or path in repo.listing.special:
+                continue
+            info = repo.lstat(path)
+            if info is None or info.st_size > SCAN_LIMIT:
+                continue
+            text = repo.text(path)
+            if text is not None:
+                found.append((path, text))
+        return found
+
+    return facts.memo(repo, "scanned_texts", compute)
 
 
 def _token_hits(repo: RepoView) -> list[tuple[str, secrets.SecretHit]]:
