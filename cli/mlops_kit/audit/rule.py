@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from mlops_kit.audit.model import FAMILIES, RULES_DOC_URL, SEVERITIES, Finding
@@ -23,21 +24,39 @@ _ID = re.compile(r"^([A-Z]{3})(\d{3})$")
 
 
 class Rule(NamedTuple):
-    """A rule's metadata and its check."""
+    """A rule's metadata and its check (title, why and fix come from its docstring)."""
 
     id: str
     family: str
     severity: str
-    title: str
-    why: str
-    fix: str
     requires: tuple[str, ...]
     check: Check
+
+    @property
+    def title(self) -> str:
+        """One line: the standard this rule checks."""
+        return _documentation(self.check)[0]
+
+    @property
+    def why(self) -> str:
+        """Why it matters (one paragraph)."""
+        return _documentation(self.check)[1]
+
+    @property
+    def fix(self) -> str:
+        """How to fix a finding (code snippets indented)."""
+        return _documentation(self.check)[2]
 
     @property
     def help_url(self) -> str:
         """Link to this rule's section of docs/rules.md."""
         return f"{RULES_DOC_URL}#{self.id.lower()}"
+
+
+@cache
+def _documentation(check: Check) -> tuple[str, str, str]:
+    # Parsed on first use: a clean run of the audit needs no rule's text at all.
+    return parse_docstring(check.__doc__ or "")
 
 
 def parse_docstring(doc: str) -> tuple[str, str, str]:
@@ -65,7 +84,6 @@ def rule(
         raise ValueError(f"{rule_id}: unknown severity {severity!r}")
 
     def wrap(check: Check) -> Rule:
-        title, why, fix = parse_docstring(check.__doc__ or "")
-        return Rule(rule_id, family, severity, title, why, fix, tuple(requires), check)
+        return Rule(rule_id, family, severity, tuple(requires), check)
 
     return wrap
