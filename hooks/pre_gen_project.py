@@ -76,7 +76,7 @@ def _check_email(value: str) -> str | None:
 
 
 def _check_tracking_uri(value: str) -> str | None:
-    if not re.match(r"https?://[^\s/]+(/\S*)?\Z", value):
+    if not re.match(r"https?://[^\s/$]+(/[^\s$]*)?\Z", value):
         return (
             f"tracking_uri {_shown(value)} is not an http(s):// URL; "
             "give the tracking server address, e.g. http://127.0.0.1:5000"

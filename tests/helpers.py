@@ -50,7 +50,7 @@ def install_project(project: Path, env: Mapping[str, str]) -> None:
     run(
         [
             sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-            "--no-build-isolation", "--editable", str(project),
+            "--no-build-isolation", "--ignore-requires-python", "--editable", str(project),
         ],
         cwd=project,
         env=env,

@@ -83,6 +83,7 @@ def test_bad_answers_are_rejected(
         ("ftp://host", False),
         ("http://user:pass@host:5000", False),
         ("http://host with space", False),
+        ("http://127.0.0.1:5000/${oc.env:HOME}", False),
         ("", False),
     ],
 )
