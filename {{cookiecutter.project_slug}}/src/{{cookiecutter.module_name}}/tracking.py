@@ -78,6 +78,11 @@ def _first_line(text: object) -> str:
 
 def start_tracking(cfg: DictConfig) -> str:
     """Point MLflow at the configured store and experiment; return the URI in use."""
+    return _activate(cfg)[0]
+
+
+def _activate(cfg: DictConfig) -> tuple[str, str]:
+    """Point MLflow at the store and experiment; return the URI and the experiment id."""
     uri = tracking_uri(cfg)
     for name, value in HTTP_DEFAULTS.items():
         os.environ.setdefault(name, value)
@@ -87,13 +92,13 @@ def start_tracking(cfg: DictConfig) -> str:
 
     try:
         mlflow.set_tracking_uri(uri)
-        mlflow.set_experiment(str(cfg.tracking.experiment))
+        experiment = mlflow.set_experiment(str(cfg.tracking.experiment))
     except MlflowException as error:
         raise TrackingError(
             f"MLflow store {uri} refused the experiment: {_first_line(error.message)}; "
             f"{WHAT_TO_CHECK}"
         ) from None
-    return uri
+    return uri, experiment.experiment_id
 
 
 @contextmanager
@@ -101,13 +106,19 @@ def tracked_run(
     cfg: DictConfig, run_name: str | None = None, run_id: str | None = None
 ) -> Iterator[ActiveRun]:
     """Start a run (or resume `run_id`); it ends FINISHED, or FAILED if the block raises."""
-    uri = start_tracking(cfg)
+    uri, experiment_id = _activate(cfg)
     import mlflow
     from mlflow.exceptions import MlflowException
 
     try:
         # start_run's context manager ends the run as FAILED when the block raises.
-        with mlflow.start_run(run_id=run_id, run_name=run_name) as run:
+        # The experiment is named explicitly: when two pipelines create it at once, the
+        # loser gets it back from set_experiment without it becoming the active one.
+        with mlflow.start_run(
+            run_id=run_id,
+            run_name=run_name,
+            experiment_id=None if run_id else experiment_id,
+        ) as run:
             yield run
     except MlflowException as error:
         raise TrackingError(f"MLflow store {uri}: {_first_line(error.message)}") from None
