@@ -10,12 +10,8 @@ else
   mlops-kit new --no-input -o "$out"
 fi
 cd "$project"
+# The kit's environment already holds the project's stack (make demo installed it).
 python -m pip install --quiet --no-build-isolation --no-deps --editable .
-dvc repro
+make repro
 echo
-dvc metrics show
-echo
-echo "Done. Results in $project:"
-echo "  metrics:  reports/metrics.json   (dvc metrics show)"
-echo "  plots:    reports/plots/          (dvc plots show)"
-echo "  MLflow:   cd $project && mlflow ui --backend-store-uri sqlite:///mlflow.db --workers 1"
+echo "The project is in $project: its README.md explains every make target."

@@ -44,3 +44,18 @@ def test_ci_runs_the_readme_test_command() -> None:
 )
 def test_kit_passes_its_own_linters(command: list[str]) -> None:
     run([str(BIN / command[0]), *command[1:]], cwd=REPO_ROOT)
+
+
+@pytest.mark.slow
+def test_demo_bakes_and_runs_the_pipeline(tmp_path: Path, project_env: dict[str, str]) -> None:
+    """What `make demo` runs once the kit is installed: bake, repro, say where to look."""
+    result = run(
+        ["bash", str(REPO_ROOT / "scripts" / "demo.sh"), str(tmp_path)],
+        cwd=tmp_path,
+        env=project_env,
+    )
+    project = tmp_path / "wine_classifier"
+    assert (project / "reports" / "metrics.json").is_file()
+    assert (project / "dvc.lock").is_file()
+    assert "registered wine_classifier version 1" in result.stdout + result.stderr
+    assert f"The project is in {project}" in result.stdout
