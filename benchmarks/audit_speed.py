@@ -34,33 +34,50 @@ BIN = Path(sys.executable).parent
 GIT = ["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.com"]
 
 
-def environment(scratch: Path) -> dict[str, str]:
+def environment(scratch: Path, user_cache: str = "user-cache") -> dict[str, str]:
     """The benchmark's environment: private bytecode and user cache folders."""
     env = {**os.environ, "NO_COLOR": "1", "DVC_NO_ANALYTICS": "1"}
-    env["XDG_CACHE_HOME"] = str(scratch / "user-cache")
+    env["XDG_CACHE_HOME"] = str(scratch / user_cache)
     env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
     for name in ("PYTHONDONTWRITEBYTECODE", "CI", "MLOPS_KIT_NO_CACHE"):
         env.pop(name, None)
     return env
 
 
-def median_seconds(
-    command: list[str],
-    runs: int,
-    cwd: Path,
-    env: dict[str, str],
-    before_each: Callable[[], None] | None = None,
-) -> float:
-    """Median wall time of `command` over `runs` runs (after one untimed warm-up run)."""
-    subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
-    times = []
-    for _ in range(runs):
-        if before_each is not None:
-            before_each()
+class Command:
+    """A command to time, its environment, and what to do (untimed) before each run."""
+
+    def __init__(
+        self,
+        argv: list[str],
+        env: dict[str, str],
+        before_each: Callable[[], None] | None = None,
+    ) -> None:
+        self.argv = argv
+        self.env = env
+        self.before_each = before_each
+        self.times: list[float] = []
+
+    def run(self, cwd: Path) -> float:
+        """Run once; return the wall time in seconds."""
+        if self.before_each is not None:
+            self.before_each()
         start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=False)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        subprocess.run(self.argv, cwd=cwd, env=self.env, capture_output=True, check=False)
+        return time.perf_counter() - start
+
+
+def medians(commands: dict[str, Command], runs: int, cwd: Path) -> dict[str, float]:
+    """Median wall time of each command, run in turns so that load changes hit all alike.
+
+    One untimed warm-up run each, then `runs` rounds of one run of every command.
+    """
+    for command in commands.values():
+        command.run(cwd)
+    for _ in range(runs):
+        for command in commands.values():
+            command.times.append(command.run(cwd))
+    return {name: statistics.median(c.times) for name, c in commands.items()}
 
 
 def tool(name: str) -> str | None:
@@ -112,9 +129,9 @@ def load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def ms(seconds: float) -> str:
-    """Seconds as right-aligned milliseconds."""
-    return f"{seconds * 1000:6.0f} ms"
+def row(label: str, seconds: float, note: str = "") -> str:
+    """One aligned line: label, milliseconds, note."""
+    return f"  {label:<30}{seconds * 1000:6.0f} ms   {note}".rstrip()
 
 
 def main() -> None:
@@ -129,44 +146,55 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
         env = environment(scratch)
-        user_cache = scratch / "user-cache"
+        cold_env = environment(scratch, "cold-user-cache")
+        cold_cache = Path(cold_env["XDG_CACHE_HOME"])
 
-        def clear_cache() -> None:
-            shutil.rmtree(user_cache, ignore_errors=True)
+        def clear_cold_cache() -> None:
+            shutil.rmtree(cold_cache, ignore_errors=True)
 
         project = bake(scratch / "baked", env)
-        audit = [kit, "audit", str(project)]
-        typer_time = median_seconds([sys.executable, "-c", "import typer"], runs, scratch, env)
-        cold = median_seconds(audit, runs, scratch, env, before_each=clear_cache)
-        warm = median_seconds(audit, runs, scratch, env)
+        commands = {
+            "typer": Command([sys.executable, "-c", "import typer"], env),
+            "cold": Command([kit, "audit", str(project)], cold_env, clear_cold_cache),
+            "warm": Command([kit, "audit", str(project)], env),
+        }
         review = tool("repo-review")
-        review_time = median_seconds([review, str(project)], runs, scratch, env) if review else 0
-        print(f"fresh bake ({runs} runs each, median):")
-        print(f"  python -c 'import typer'        {ms(typer_time)}")
-        for label, seconds in (("cold", cold), ("warm", warm)):
+        if review:
+            commands["review"] = Command([review, str(project)], env)
+        times = medians(commands, runs, scratch)
+        typer_time, review_time = times["typer"], times.get("review", 0.0)
+        print(f"fresh bake ({runs} rounds, median):")
+        print(row("python -c 'import typer'", typer_time))
+        for label in ("cold", "warm"):
+            seconds = times[label]
             versus = f"{seconds / typer_time:.1f}x typer (target <= 3x)"
             if review_time:
                 versus += f", {seconds / review_time:.2f}x repo-review (target < 0.5x)"
-            print(f"  mlops-kit audit, {label} cache   {ms(seconds)}   {versus}")
+            print(row(f"mlops-kit audit, {label} cache", seconds, versus))
         if review_time:
-            print(f"  repo-review (sp-repo-review)    {ms(review_time)}")
+            print(row("repo-review (sp-repo-review)", review_time))
         else:
             print("  repo-review: not installed (pip install -e . --group bench)")
-        print("synthetic repositories (5 runs each, median; target < 2 s, linear growth):")
+        print("synthetic repositories (5 rounds, median; target < 2 s, linear growth):")
         previous: tuple[float, float] | None = None
         for files, stages in ((20_000, 300), (40_000, 600)):
             repo = synthetic_repo(scratch / f"synthetic{files}", files, stages)
-            command = [kit, "audit", str(repo), "--fail-on", "never"]
-            big_cold = median_seconds(command, 5, scratch, env, before_each=clear_cache)
-            big_warm = median_seconds(command, 5, scratch, env)
+            argv = [kit, "audit", str(repo), "--fail-on", "never"]
+            big = medians(
+                {"cold": Command(argv, cold_env, clear_cold_cache), "warm": Command(argv, env)},
+                5,
+                scratch,
+            )
             growth = ""
             if previous:
-                growth = f"   x{big_cold / previous[0]:.2f} / x{big_warm / previous[1]:.2f} for 2x"
+                growth = (
+                    f"   x{big['cold'] / previous[0]:.2f} / x{big['warm'] / previous[1]:.2f} for 2x"
+                )
             print(
-                f"  {files:,} files, {stages} stages: cold {big_cold:5.2f} s, "
-                f"warm {big_warm:5.2f} s{growth}"
+                f"  {files:,} files, {stages} stages: cold {big['cold']:5.2f} s, "
+                f"warm {big['warm']:5.2f} s{growth}"
             )
-            previous = (big_cold, big_warm)
+            previous = (big["cold"], big["warm"])
     print(f"load average after: {load()}")
 
 
