@@ -20,6 +20,8 @@ MAX_NODES = 500_000
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _INT_OTHER = re.compile(r"0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+# Every int, float and special float (.inf, .nan) starts with one of these.
+_NUMBER_STARTS = frozenset("0123456789+-.")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
@@ -113,6 +115,8 @@ def _scalar(value: str, tag: str | None, plain: bool) -> Any:
         return True
     if value in _FALSE:
         return False
+    if value[:1] not in _NUMBER_STARTS:  # the usual plain string: no number pattern can match
+        return value
     if _INT.match(value):
         return int(value)
     if _INT_OTHER.match(value):
