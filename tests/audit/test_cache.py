@@ -164,3 +164,16 @@ def test_no_cache_on_ci_or_when_switched_off(
     monkeypatch.delenv(variable)
     audit(project)
     assert len(cache_files(private_parse_cache)) == 1
+
+
+def test_files_holding_secrets_are_not_copied(project: Path, private_parse_cache: Path) -> None:
+    token = "ghp_" + "Zx9Yw8Vu7T" * 4
+    replace(project / "conf" / "config.yaml", "defaults:", f"api: {token}\ndefaults:")
+    replace(project / "params.yaml", "\n", "\ndb_password: hunter2hunter2\n")
+    audit(project)
+    [file] = cache_files(private_parse_cache)
+    entries = json.loads(file.read_text(encoding="ascii"))["entries"]
+    assert "yaml:conf/config.yaml" not in entries and "yaml:params.yaml" not in entries
+    assert "yaml:dvc.yaml" in entries
+    assert token not in file.read_text(encoding="ascii")
+    assert "hunter2hunter2" not in file.read_text(encoding="ascii")

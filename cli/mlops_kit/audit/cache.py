@@ -7,7 +7,8 @@ lives in the user's cache folder (`$XDG_CACHE_HOME/mlops-kit/audit`, never in th
 repository), a cache file is read only when it is a regular file (not a symlink) owned
 by the user and writable by nobody else, in a folder of the same kind, and it is
 replaced atomically. Bounded: at most MAX_REPOS files of at most MAX_BYTES; texts over
-ENTRY_LIMIT and results of more than MAX_NODES values are not kept. Off on CI and with
+ENTRY_LIMIT, results of more than MAX_NODES values and files in which the secret scan
+finds a credential are not kept. Off on CI and with
 `MLOPS_KIT_NO_CACHE` set (see `cache_home`). Any failure falls back to parsing.
 """
 
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from mlops_kit import __version__
-from mlops_kit.audit import parsing
+from mlops_kit.audit import parsing, secrets
 from mlops_kit.audit.parsing import Parsed, YamlList, YamlMap
 
 FORMAT = 1
@@ -241,9 +242,11 @@ class ParseCache:
         return parsed
 
     def put(self, kind: str, path: str, text: str, parsed: Parsed) -> None:
-        """Remember a parse result (kept only when it is small and plain enough)."""
+        """Remember a parse result (kept only when small and plain, and holding no secret)."""
         if kind not in CACHED_KINDS or len(text) > ENTRY_LIMIT:
             return
+        if secrets.find_secrets(text, assignments=True):
+            return  # no copy of a credential outside the repository
         try:
             encoded = encode_parsed(parsed)
         except (_Uncacheable, RecursionError):

@@ -47,12 +47,15 @@ URI_WITH_PASSWORD = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://)([^\s:/@'\"`<>]+)
 # texts that cannot match before the full pattern runs.
 _URI_PASSWORD_TAIL = re.compile(r"://[^\s:/@'\"`<>]+:[^\s@/'\"`]+@")
 
-CREDENTIAL_KEY = re.compile(
-    r"(?:^|[_.-])(?:password|passwd|pwd|secret|token|api_?key|apikey|access_?key|"
-    r"secret_?key|private_?key|account_?key|client_?secret|connection_?string|sas_?token)"
-    r"(?:$|[_.-])",
-    re.IGNORECASE,
+_CREDENTIAL_WORDS = (
+    r"password|passwd|pwd|secret|token|api_?key|apikey|access_?key|secret_?key|private_?key|"
+    r"account_?key|client_?secret|connection_?string|sas_?token"
 )
+CREDENTIAL_KEY = re.compile(rf"(?:^|[_.-])(?:{_CREDENTIAL_WORDS})(?:$|[_.-])", re.IGNORECASE)
+# A credential key (ASCII) contains one of the words: a text whose lower-cased form holds
+# none has no credential assignment. (A case-sensitive search of `text.lower()` is ten
+# times faster than an IGNORECASE one.)
+_CREDENTIAL_WORD = re.compile(_CREDENTIAL_WORDS)
 # `key: value`, `key = value`, `KEY=value`, `"key": "value"` (one per line).
 ASSIGNMENT = re.compile(
     r"""^\s*(?:export\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(.*?)\s*,?\s*$"""
@@ -137,6 +140,8 @@ def tokens(text: str) -> Iterator[SecretHit]:
 
 def credential_assignments(text: str) -> Iterator[SecretHit]:
     """Credential-named keys assigned a literal value in config-like text."""
+    if _CREDENTIAL_WORD.search(text.lower()) is None:
+        return
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.lstrip()
         if not stripped or stripped.startswith(("#", ";", "//")):
