@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+import json
 import subprocess
 import sys
+import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,3 +59,24 @@ def install_project(project: Path, env: Mapping[str, str]) -> None:
         cwd=project,
         env=env,
     )  # fmt: skip
+
+
+def parse_generated_files(project: Path) -> int:
+    """Parse every YAML, TOML, JSON and Python file of a baked project; return how many."""
+    parsed = 0
+    for path in sorted(project.rglob("*")):
+        if not path.is_file() or ".git" in path.relative_to(project).parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if path.suffix in {".yaml", ".yml"}:
+            list(yaml.safe_load_all(text))
+        elif path.suffix == ".toml":
+            tomllib.loads(text)
+        elif path.suffix == ".json":
+            json.loads(text)
+        elif path.suffix == ".py":
+            ast.parse(text, filename=str(path))
+        else:
+            continue
+        parsed += 1
+    return parsed

@@ -19,8 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import bake_project, run
-from project.project_tools import install_baked
+from helpers import bake_project, install_project, run
 
 pytestmark = pytest.mark.slow
 
@@ -89,7 +88,7 @@ def bake_and_repro(
     tmp_path_factory: pytest.TempPathFactory, env: dict[str, str], **answers: str
 ) -> Baked:
     project = bake_project(tmp_path_factory.mktemp("e2e"), **answers)
-    install_baked(project, env)
+    install_project(project, env)
     project_env = {k: v for k, v in env.items() if k != "MLFLOW_TRACKING_URI"}
     start = time.perf_counter()
     first = run(["dvc", "repro"], cwd=project, env=project_env, timeout=900)
