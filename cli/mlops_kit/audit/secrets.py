@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 # (kind, literal markers, pattern): every match of the pattern contains one of its markers,
@@ -122,8 +122,17 @@ def is_placeholder(value: str) -> bool:
     return any(word in lowered for word in ("change", "example", "placeholder", "your_", "your-"))
 
 
+# The same text is scanned by several rules and by the parse cache: remember recent answers.
+_MEMO = 1024
+
+
 def tokens(text: str) -> Iterator[SecretHit]:
     """Well-known token formats and passwords in URIs."""
+    return iter(_tokens(text))
+
+
+@lru_cache(maxsize=_MEMO)
+def _tokens(text: str) -> tuple[SecretHit, ...]:
     hits: list[tuple[int, SecretHit]] = []
     for match in any_token().finditer(text) if may_hold_token(text) else ():
         line = text.count("\n", 0, match.start()) + 1
@@ -134,14 +143,19 @@ def tokens(text: str) -> Iterator[SecretHit]:
                 line = text.count("\n", 0, match.start()) + 1
                 preview = f"{match.group(1)}{match.group(2)}:{redact(match.group(3))}@…"
                 hits.append((match.start(), SecretHit("password in a URI", line, preview)))
-    for _, hit in sorted(hits, key=lambda item: item[0]):
-        yield hit
+    return tuple(hit for _, hit in sorted(hits, key=lambda item: item[0]))
 
 
 def credential_assignments(text: str) -> Iterator[SecretHit]:
     """Credential-named keys assigned a literal value in config-like text."""
+    return iter(_credential_assignments(text))
+
+
+@lru_cache(maxsize=_MEMO)
+def _credential_assignments(text: str) -> tuple[SecretHit, ...]:
     if _CREDENTIAL_WORD.search(text.lower()) is None:
-        return
+        return ()
+    hits = []
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.lstrip()
         if not stripped or stripped.startswith(("#", ";", "//")):
@@ -152,7 +166,8 @@ def credential_assignments(text: str) -> Iterator[SecretHit]:
         value = match.group(2).split(" #", 1)[0].strip().strip("\"'")
         if not value or is_placeholder(value) or _is_plain_literal(value):
             continue
-        yield SecretHit(f"credential `{match.group(1)}`", number, redact(value))
+        hits.append(SecretHit(f"credential `{match.group(1)}`", number, redact(value)))
+    return tuple(hits)
 
 
 def _is_plain_literal(value: str) -> bool:
