@@ -44,6 +44,7 @@ def isolated_user_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
             "MLFLOW_DISABLE_TELEMETRY": "true",
             "DO_NOT_TRACK": "1",
             "PRE_COMMIT_HOME": str(tmp_path_factory.getbasetemp() / "pre-commit-cache"),
+            "XDG_CACHE_HOME": str(tmp_path_factory.getbasetemp() / "user-cache"),
         }
     )
     os.environ.pop("MLFLOW_TRACKING_URI", None)
