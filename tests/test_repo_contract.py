@@ -59,3 +59,15 @@ def test_demo_bakes_and_runs_the_pipeline(tmp_path: Path, project_env: dict[str,
     assert (project / "dvc.lock").is_file()
     assert "registered wine_classifier version 1" in result.stdout + result.stderr
     assert f"The project is in {project}" in result.stdout
+
+
+def test_one_version_everywhere() -> None:
+    """The package, its metadata and the template stamp name the same kit version."""
+    import json
+    import tomllib
+
+    import mlops_kit
+
+    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    template = json.loads((REPO_ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
+    assert mlops_kit.__version__ == pyproject["project"]["version"] == template["_template_version"]
