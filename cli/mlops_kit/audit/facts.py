@@ -8,7 +8,8 @@ import shlex
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, TypeVar
 
-from mlops_kit.audit.parsing import line_of
+from mlops_kit.audit.model import Finding
+from mlops_kit.audit.parsing import Parsed, line_of
 from mlops_kit.audit.repo import RepoView, normalise
 
 T = TypeVar("T")
@@ -29,6 +30,15 @@ def memo(repo: RepoView, key: str, compute: Callable[[], T]) -> T:
         repo.memo[key] = compute()
     value: T = repo.memo[key]
     return value
+
+
+def missing_or_broken(parsed: Parsed | None, path: str) -> Finding | None:
+    """Return the finding for a required file that is missing or does not parse, if any."""
+    if parsed is None:
+        return Finding(f"{path} is missing", path)
+    if not parsed.ok:
+        return Finding(f"{path}: {parsed.error}", path, parsed.line)
+    return None
 
 
 def templated(value: Any) -> bool:

@@ -15,6 +15,7 @@ from mlops_kit.stages.yamltext import (
     is_flow,
     key_line,
     load_round_trip,
+    plain_mapping,
     to_plain,
     verify_edit,
     with_key,
@@ -39,8 +40,7 @@ class DvcFile:
     @property
     def plain(self) -> dict[str, Any]:
         """Return the whole file as plain data."""
-        data = to_plain(self.data)
-        return data if isinstance(data, dict) else {}
+        return plain_mapping(self.data)
 
     def stage_names(self) -> list[str]:
         """Return the stage names in file order."""

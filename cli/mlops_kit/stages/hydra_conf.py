@@ -20,6 +20,7 @@ from mlops_kit.stages.yamltext import (
     is_flow,
     key_line,
     load_round_trip,
+    plain_mapping,
     to_plain,
     verify_edit,
     with_key,
@@ -139,8 +140,7 @@ class Params:
     @property
     def plain(self) -> dict[str, Any]:
         """Return the values as plain data."""
-        data = to_plain(self.data)
-        return data if isinstance(data, dict) else {}
+        return plain_mapping(self.data)
 
     def has(self, dotted: str) -> bool:
         """Return whether a dotted key (`train.cv_folds`) exists."""

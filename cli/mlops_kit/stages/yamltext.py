@@ -95,6 +95,12 @@ def load_round_trip(text: YamlText) -> Any:
         raise UsageError(f"{text.label}: invalid YAML ({summary}); left untouched") from None
 
 
+def plain_mapping(data: Any) -> dict[str, Any]:
+    """Return a parsed document as a plain dict; empty when its top level is not a mapping."""
+    plain = to_plain(data)
+    return plain if isinstance(plain, dict) else {}
+
+
 def to_plain(data: Any) -> Any:
     """Turn round-trip containers into plain dicts, lists and scalars for comparison."""
     if isinstance(data, dict):

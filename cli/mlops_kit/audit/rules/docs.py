@@ -70,11 +70,12 @@ def catalog_present(repo: RepoView) -> Iterator[Finding]:
             schema: {columns: {alcohol: float, ...}}
     """
     parsed = repo.yaml(CATALOG)
-    if parsed is None:
-        yield Finding("data/catalog.yaml is missing", CATALOG)
-    elif not parsed.ok:
-        yield Finding(f"data/catalog.yaml: {parsed.error}", CATALOG, parsed.line)
-    elif not isinstance(parsed.data, dict) or not isinstance(parsed.data.get("datasets"), dict):
+    problem = facts.missing_or_broken(parsed, CATALOG)
+    if problem is not None:
+        yield problem
+        return
+    data = parsed.data if parsed is not None else None
+    if not isinstance(data, dict) or not isinstance(data.get("datasets"), dict):
         yield Finding("data/catalog.yaml has no `datasets:` mapping", CATALOG)
 
 

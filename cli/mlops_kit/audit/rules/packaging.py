@@ -29,11 +29,9 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     settings from pyproject.toml; if it is missing or broken, nothing installs.
     Fix: add a pyproject.toml with a `[project]` table, or fix the TOML error reported.
     """
-    parsed = repo.toml(PYPROJECT)
-    if parsed is None:
-        yield Finding("pyproject.toml is missing", PYPROJECT)
-    elif not parsed.ok:
-        yield Finding(f"pyproject.toml: {parsed.error}", PYPROJECT, parsed.line)
+    problem = facts.missing_or_broken(repo.toml(PYPROJECT), PYPROJECT)
+    if problem is not None:
+        yield problem
 
 
 @rule("PKG102", family="packaging", severity="error", requires=("PKG101",))

@@ -40,11 +40,11 @@ def dvc_yaml_parses(repo: RepoView) -> Iterator[Finding]:
     at the reported line.
     """
     parsed = repo.yaml(DVC_YAML)
+    problem = facts.missing_or_broken(parsed, DVC_YAML)
+    if problem is not None:
+        yield problem
     if parsed is None:
-        yield Finding("dvc.yaml is missing", DVC_YAML)
         return
-    if not parsed.ok:
-        yield Finding(f"dvc.yaml: {parsed.error}", DVC_YAML, parsed.line)
     for note, line in parsed.notes:
         yield Finding(f"dvc.yaml: {note}", DVC_YAML, line)
 

@@ -25,11 +25,12 @@ def pre_commit_config_parses(repo: RepoView) -> Iterator[Finding]:
     tools, then `pre-commit install`.
     """
     parsed = repo.yaml(PRE_COMMIT)
-    if parsed is None:
-        yield Finding(".pre-commit-config.yaml is missing", PRE_COMMIT)
-    elif not parsed.ok:
-        yield Finding(f".pre-commit-config.yaml: {parsed.error}", PRE_COMMIT, parsed.line)
-    elif not isinstance(parsed.data, dict) or not isinstance(parsed.data.get("repos"), list):
+    problem = facts.missing_or_broken(parsed, PRE_COMMIT)
+    if problem is not None:
+        yield problem
+        return
+    data = parsed.data if parsed is not None else None
+    if not isinstance(data, dict) or not isinstance(data.get("repos"), list):
         yield Finding(".pre-commit-config.yaml has no `repos:` list", PRE_COMMIT)
 
 
