@@ -99,8 +99,6 @@ def template_files() -> set[str]:
 
 
 def expected_files(combo: dict[str, str], module: str) -> set[str]:
-    from mlops_kit.new import load_validator  # noqa: F401  (keeps the import path honest)
-
     post_gen = _post_gen_hook()
     answers = dict(combo, module_name=module)
     pruned = post_gen.paths_to_prune(answers)
