@@ -125,8 +125,10 @@ def render(template: Path, answers: Mapping[str, Any], output_dir: Path) -> Path
     from cookiecutter.main import cookiecutter
 
     # Cookiecutter logs a traceback when a hook fails; the one-line error below says it all.
-    logging.getLogger("cookiecutter").addHandler(logging.NullHandler())
-    logging.getLogger("cookiecutter").propagate = False
+    cookiecutter_log = logging.getLogger("cookiecutter")
+    if not cookiecutter_log.handlers:
+        cookiecutter_log.addHandler(logging.NullHandler())
+    cookiecutter_log.propagate = False
     target = output_dir / str(answers["project_slug"])
     if target.exists() or target.is_symlink():
         raise UsageError(f"{target} already exists; choose another --output-dir or project_slug")
