@@ -5,14 +5,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := out
 
-.PHONY: demo test test-fast lint bench clean
+.PHONY: demo test test-fast lint bench lock clean
+
+# The dev and test environment is pinned in locks/dev.txt (pip constraints), so a fresh
+# machine gets the versions CI got; `make lock` re-pins after a dependency change.
+LOCK := locks/dev.txt
+PIP_VERSION := 26.3
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet "pip==$(PIP_VERSION)"
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --editable . --group dev
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --constraint $(LOCK) --editable . --group dev
 	touch $@
 
 ## demo: bake the default project into out/ and run its pipeline end to end
@@ -34,6 +39,17 @@ lint: $(VENV)/.installed
 ## bench: print start-up, bake, audit and add-stage timings
 bench: $(VENV)/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/run_all.py
+
+## lock: re-resolve the dev and test environment from pyproject.toml and pin it in locks/dev.txt
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet "pip==$(PIP_VERSION)"
+	.lock-venv/bin/python -m pip install --quiet --editable . --group dev
+	{ echo "# The kit's dev and test environment, pinned: make installs with these as pip constraints."; \
+	  echo "# Regenerate with \`make lock\` after changing pyproject.toml's dependencies or groups."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable; } > $(LOCK)
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR)

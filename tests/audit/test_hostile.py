@@ -56,20 +56,25 @@ def test_yaml_bomb_is_a_finding_and_the_rest_is_audited(project: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("where", "text", "rule", "expected"),
+    ("where", "text", "rule"),
     [
-        ("dvc.yaml", "[" * 100_000 + "]" * 100_000, "DVC101", "nested deeper"),
-        ("dvc.yaml", "- " * 100_000 + "x\n", "DVC101", "nested deeper"),
-        ("conf/model/deep.yaml", "{a: " * 100_000 + "1" + "}" * 100_000, "CFG101", "nested deeper"),
-        ("pyproject.toml", "a = " + "[" * 100_000 + "]" * 100_000, "PKG101", "too deeply nested"),
+        ("dvc.yaml", "[" * 100_000 + "]" * 100_000, "DVC101"),
+        ("dvc.yaml", "- " * 100_000 + "x\n", "DVC101"),
+        ("conf/model/deep.yaml", "{a: " * 100_000 + "1" + "}" * 100_000, "CFG101"),
+        ("pyproject.toml", "a = " + "[" * 100_000 + "]" * 100_000, "PKG101"),
     ],
 )
 def test_deep_nesting_is_a_finding_not_a_crash(
-    project: Path, where: str, text: str, rule: str, expected: str
+    project: Path, where: str, text: str, rule: str
 ) -> None:
+    # The parser (our depth limit or the C library's own) words the refusal; what the kit
+    # promises is one finding on that file, and the rest of the repository still audited.
     write(project, where, text)
+    (project / "README.md").unlink()
     data = report_of(run_cli(project))
-    assert any(expected in m for m in messages(data, rule))
+    findings = data["findings"]
+    assert any(f["rule"] == rule and f["path"] == where for f in findings)  # type: ignore[attr-defined,index]
+    assert any(f["rule"] == "LAY101" for f in findings)  # type: ignore[attr-defined,index]
 
 
 def test_deep_json_notebook(project: Path) -> None:

