@@ -47,6 +47,5 @@ def new(
             answers or [], output_dir=output_dir, no_input=no_input, template=template
         )
     typer.echo(f"Created {project}")
-    typer.echo(
-        f"Next: cd {project} && pip install -e . --group dev && dvc repro  (see its README.md)"
-    )
+    # `make install` works with any pip (a fresh venv's too) and each package manager.
+    typer.echo(f"Next: cd {project} && make install && make repro  (see its README.md)")
