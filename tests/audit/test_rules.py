@@ -223,12 +223,23 @@ def test_lock_rule_quiet_with_a_lock_file(project: Path) -> None:
     assert "PKG107" not in fired(project)
 
 
+@pytest.mark.parametrize("name", ["uv.lock", "poetry.lock", "requirements.lock"])
+def test_a_large_lock_file_is_not_data(project: Path, name: str) -> None:
+    write(project, name, "# lock\n" + "x = 1\n" * 250_000)  # 1.5 MB
+    commit_all(project)
+    assert "DAT101" not in fired(project)
+    write(project, "docs/" + name, "# lock\n" + "x = 1\n" * 250_000)
+    commit_all(project)
+    assert "DAT101" in fired(project)  # only the package manager's lock at the root
+
+
 def test_dvc_lock_rules_follow_the_pipeline_lifecycle(project: Path) -> None:
     """Quiet on a fresh bake; outputs without a lock fire; a committed full lock is quiet."""
     assert not {"DVC108", "DVC109"} & fired(project)
     write(project, "models/run.json", "{}")
     assert "DVC108" in fired(project)
-    lock = "schema: '2.0'\nstages:\n" + "".join(
+    lock = "schema: '2.0'\nstages:\n  config:\n    cmd: python -m wine_classifier.config\n"
+    lock += "".join(
         f"  {name}:\n    cmd: python -m wine_classifier.stages.{name}\n"
         for name in ("prepare", "validate", "train", "evaluate")
     )
@@ -242,9 +253,11 @@ def test_dvc_lock_rules_follow_the_pipeline_lifecycle(project: Path) -> None:
 BAKES = [
     {},
     {"ci": "gitlab", "example": "minimal", "license": "Apache-2.0", "tracking": "server"},
-    {"ci": "none", "license": "Proprietary", "python_version": "3.13", "dvc_remote": "/srv/dvc"},
+    {"ci": "none", "license": "Proprietary", "python_version": "3.13", "dvc_remote": "/srv/dvc",
+     "package_manager": "uv"},
     {"ci": "github", "example": "minimal", "license": "BSD-3-Clause", "python_version": "3.12",
-     "dvc_remote": "s3://bucket/path", "project_name": "Churn: \"Model\" #1"},
+     "dvc_remote": "s3://bucket/path", "project_name": "Churn: \"Model\" #1",
+     "package_manager": "pip"},
 ]  # fmt: skip
 
 

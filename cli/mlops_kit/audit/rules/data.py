@@ -13,6 +13,8 @@ from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
 LARGE_FILE = 1_000_000  # bytes
+# Generated text reviewed by its diffs (a uv.lock is ~1 MB): not data, exempt from DAT101.
+LOCK_FILES = frozenset({"poetry.lock", "uv.lock", "requirements.lock", "pylock.toml"})
 NOTEBOOK_LIMIT = 20 * 1024 * 1024
 
 DATA_SUFFIXES = (
@@ -35,10 +37,10 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
     Why: git keeps every version of every file forever; one committed dataset or model
     makes every clone slow, and removing it later means rewriting history.
     Fix: `git rm --cached <file>`, then track it with DVC (`dvc add <file>`) or make it a
-    stage output.
+    stage output. Lock files of package managers (uv.lock, poetry.lock, ...) are exempt.
     """
     for path in repo.files:
-        if path in repo.listing.symlinks:
+        if path in repo.listing.symlinks or path in LOCK_FILES:
             continue
         info = repo.lstat(path)
         if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > LARGE_FILE:
