@@ -126,7 +126,7 @@ def build_kit_wheel(directory: Path) -> Path:
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Serve files without a log line per request (poetry asks for every package)."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """Say nothing."""
 
 
