@@ -23,9 +23,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests" / "isolation"), str(ROOT / "tests"), str(ROOT / "cli")]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "cli")]
 
-from fresh_machine import (  # noqa: E402
+from isolation.fresh_machine import (  # noqa: E402
     KIT_VERSION,
     build_wheelhouse,
     ensure_tools_venv,
@@ -55,9 +55,8 @@ def install(project: Path, manager: str, env: dict[str, str]) -> float:
         seconds += sh(f"{system_python()} -m venv .venv && .venv/bin/python -m pip install "
                       f"--quiet --no-deps mlops-kit=={KIT_VERSION}", project, env)  # fmt: skip
     readme = (project / "README.md").read_text(encoding="utf-8")
-    for command in plain_commands(readme):
-        if "dvc repro" not in command:
-            seconds += sh(command, project, env)
+    commands = [c for c in plain_commands(readme) if "dvc repro" not in c]
+    seconds += sh("\n".join(commands), project, env)
     return seconds
 
 
