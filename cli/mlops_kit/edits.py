@@ -28,7 +28,10 @@ BUSY = 1
 
 @dataclass(frozen=True)
 class FileChange:
-    """One file's planned change: `before` None creates it, `after` None deletes it."""
+    """One file's planned change: `before` None creates it, `after` None deletes it.
+
+    `prune_empty_parent` removes the folders a deletion leaves empty, up to the root.
+    """
 
     path: Path
     before: bytes | None
@@ -180,9 +183,11 @@ def _apply_one(change: FileChange, root: Path, journal: _Journal) -> None:
     if change.after is None:
         path.unlink()
         parent = path.parent
-        if change.prune_empty_parent and parent != root and not any(parent.iterdir()):
+        # Folders left empty go too, up to (not including) the repository root.
+        while change.prune_empty_parent and parent != root and not any(parent.iterdir()):
             parent.rmdir()
             journal.removed_dirs.append(parent)
+            parent = parent.parent
         return
     _make_parents(path, root, journal)
     mode = stat.S_IMODE(old_stat.st_mode) if old_stat is not None else _new_file_mode()
