@@ -82,6 +82,7 @@ def test_a_project_that_ran_shows_data_model_plots_and_card(
     assert page.count("data:image/png;base64,") == 1  # the importance chart
     assert "does not register models" in page
 {%- endif %}
+    assert not any("no trained model" in s or "no training run" in s for s in missing)
     assert not FETCHED.search(page)
 
 
