@@ -494,21 +494,7 @@ def card_section(root: Path, cfg: DictConfig, store: StoreFacts | Missing, catal
     champion = None if isinstance(store, Missing) else store.champion(_get(cfg, "evaluate.alias"))
     model_dir = str(_get(cfg, "train.model_dir") or "models/model")
     run_info = str(_get(cfg, "train.run_info_path") or "models/run.json")
-    if champion is None and not (root / model_dir / "MLmodel").is_file():
-        section.missing.append(f"no trained model yet ({model_dir}): {REPRO}")
-        return section
     parts = []
-    if champion is not None and not isinstance(store, Missing):
-        aliases = ", ".join("@" + a for a in champion.aliases) or "newest version"
-        parts.append(
-            f"<p>The card describes {code(store.model_name)} version {champion.version} "
-            f"({escape(aliases)}), from run {code(champion.run_id)}.</p>"
-        )
-    else:
-        parts.append(
-            "<p>No registered version: the card describes the workspace model "
-            f"{code(model_dir)}.</p>"
-        )
     if isinstance(written, Missing):
         section.missing.append(written.sentence())
     else:
@@ -518,6 +504,19 @@ def card_section(root: Path, cfg: DictConfig, store: StoreFacts | Missing, catal
             if written.get(key)
         )
         parts.append(f'<dl class="facts">{facts}</dl>')
+    if champion is None and not (root / model_dir / "MLmodel").is_file():
+        section.missing.append(f"no trained model yet ({model_dir}): {REPRO}")
+        section.body = "".join(parts)
+        return section
+    if champion is not None and not isinstance(store, Missing):
+        aliases = ", ".join("@" + a for a in champion.aliases) or "newest version"
+        described = (
+            f"{code(store.model_name)} version {champion.version} ({escape(aliases)}), "
+            f"from run {code(champion.run_id)}"
+        )
+    else:
+        described = f"the workspace model {code(model_dir)} (no registered version)"
+    parts.insert(0, f"<p>The card describes {described}.</p>")
     # Training data: the run's dataset inputs, described by the catalog.
     run = champion.run if champion else None
     by_name = catalog if isinstance(catalog, dict) else {}
