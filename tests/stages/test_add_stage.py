@@ -225,14 +225,13 @@ def test_two_runs_at_once_lose_no_update(project: Path, project_env: dict[str, s
 
 
 def test_a_failing_write_leaves_every_file_as_it_was(invoke: Invoke, project: Path) -> None:
-    # The stage's test file is a link to a path under a regular file: the module and the
-    # config are written first, then creating the test fails; all must be rolled back.
-    (project / "NOTES").write_text("a file, not a folder\n")
-    (project / "tests" / "test_featurize.py").symlink_to(project / "NOTES" / "test.py")
+    # A folder sits where the test file's temporary copy goes: the module and the config
+    # are written first, then writing the test fails; all must be rolled back.
+    (project / "tests" / ".test_featurize.py.mlops-kit.tmp").mkdir()
     before = snapshot(project.parent)
-    result = invoke("add-stage", "featurize", "--force", "--repo", project)
+    result = invoke("add-stage", "featurize", "--repo", project)
     assert result.exit_code == 1, result.output
-    assert result.stderr.startswith("Error: could not write NOTES/test.py")
+    assert result.stderr.startswith("Error: could not write tests/test_featurize.py")
     assert "every file was restored" in result.stderr
     assert_unchanged(project.parent, before)
 

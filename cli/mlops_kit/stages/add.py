@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mlops_kit.edits import settle_interrupted
 from mlops_kit.errors import UsageError
 from mlops_kit.stages.catalog import (
     data_outputs,
@@ -61,6 +63,7 @@ class AddRequest:
     metrics: list[str] = field(default_factory=list)
     params: list[str] = field(default_factory=list)
     force: bool = False
+    dry_run: bool = False
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -120,6 +123,22 @@ def _check_outputs(files: ProjectFiles, name: str, outputs: list[str], deps: lis
                         f"{path} overlaps {existing}, an output of stage {stage!r}; "
                         "pick another path"
                     )
+    _check_outputs_are_free(files, name, outputs)
+
+
+def _check_outputs_are_free(files: ProjectFiles, name: str, outputs: list[str]) -> None:
+    """Refuse an output that exists on disk and no stage writes: `dvc repro` would delete it."""
+    own = files.dvc.outputs(name) if name in files.dvc.stage_names() else []
+    root = files.project.root
+    for path in outputs:
+        if not os.path.lexists(root / path) or any(overlaps(path, out) for out in own):
+            continue
+        kind = "folder" if (root / path).is_dir() else "file"
+        raise UsageError(
+            f"{path} is an existing {kind} that no stage in dvc.yaml writes; `dvc repro` "
+            "deletes a stage's outputs before running it, so it would be lost: pick another "
+            "path, or move it away first"
+        )
 
 
 def _check_deps(files: ProjectFiles, name: str, deps: list[str]) -> None:
@@ -243,6 +262,7 @@ def plan_add_stage(request: AddRequest) -> Plan:
     """
     name = check_stage_name(request.name)
     project = load_project(request.start)
+    settled = settle_interrupted(project.root, dry_run=request.dry_run)
     files = read_project_files(project)
     _check_name_free(files, name, request.force)
     after_outs = _after_outputs(files, name, request.after)
@@ -307,7 +327,6 @@ def plan_add_stage(request: AddRequest) -> Plan:
         files.change(PARAMS, params_with_section(files.params, name, values, previous)),
         files.change(CATALOG, catalog_text),
     ]
-    notes = [
-        f"Next: edit {module_path} and {config_label}, then `dvc repro {name}`.",
-    ]
+    notes = [f"Note: {settled}."] if settled else []
+    notes.append(f"Next: edit {module_path} and {config_label}, then `dvc repro {name}`.")
     return Plan(project, [c for c in changes if c is not None and c.before != c.after], notes)

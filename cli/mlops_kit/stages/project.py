@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mlops_kit.errors import UsageError
+from mlops_kit.stages.reading import read_limited
 
 MARKER_FILES = ("pyproject.toml", "dvc.yaml")
 
@@ -22,19 +23,20 @@ class Project:
     answers: dict[str, Any]
 
     def path(self, relative: str) -> Path:
-        """Return a path inside the project; refuse one that resolves outside it.
+        """Return a path inside the project (not resolved); refuse one that leads out of it.
 
-        Symlinks inside the project are followed (the real file is edited); one that
-        leads out of the project is refused, so no edit ever lands elsewhere.
+        The path is returned as written, so the edit layer sees any symlink on the way
+        and refuses to write or delete through it (`edits.check_path`); reading may follow
+        a link that stays inside the project.
         """
         candidate = self.root / relative
-        resolved = candidate.resolve()
+        resolved = resolve_path(candidate, relative)
         if not resolved.is_relative_to(self.root):
             raise UsageError(
                 f"{relative} is a symlink that leads out of the project ({resolved}); "
                 "refusing to edit through it"
             )
-        return resolved
+        return candidate
 
     @property
     def stages_package(self) -> str:
@@ -42,11 +44,46 @@ class Project:
         return f"src/{self.module}/stages"
 
 
-def _read_pyproject(path: Path) -> dict[str, Any]:
+def resolve_path(path: Path, label: str) -> Path:
+    """Return `path` with every symlink resolved; a symlink loop is refused in one line."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return path.resolve()
+    except (RuntimeError, OSError) as error:
+        reason = getattr(error, "strerror", None) or "a symlink loop"
+        raise UsageError(
+            f"{label}: cannot be followed ({reason}); fix or remove the link"
+        ) from None
+
+
+def _read_pyproject(path: Path) -> dict[str, Any]:
+    raw = read_limited(path, "pyproject.toml")
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise UsageError(f"{path.name}: cannot be parsed ({error}); fix it first") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise UsageError(
+            f"{path.name}: nested too deeply or too large to read; fix it first"
+        ) from None
+
+
+def kit_table(pyproject: dict[str, Any], name: str | None = None) -> dict[str, Any]:
+    """Return `[tool.mlops-kit]` (or `[tool.mlops-kit.<name>]`); refuse one that is not a table."""
+    tool = pyproject.get("tool", {})
+    if not isinstance(tool, dict):
+        raise UsageError("pyproject.toml: `tool` is not a table; fix it first")
+    kit = tool.get("mlops-kit", {})
+    where = "[tool.mlops-kit]"
+    if isinstance(kit, dict) and name is not None:
+        kit = kit.get(name, {})
+        where = f"[tool.mlops-kit.{name}]"
+    if not isinstance(kit, dict):
+        kind = "an array of tables" if isinstance(kit, list) else f"a {type(kit).__name__}"
+        raise UsageError(
+            f"pyproject.toml: {where} is {kind}, not a table; write it as {where} with "
+            "key = value lines"
+        )
+    return kit
 
 
 def _has_kit_table(path: Path) -> bool:
@@ -63,7 +100,7 @@ def find_root(start: Path) -> Path:
     A folder whose pyproject.toml has a `[tool.mlops-kit]` table wins; otherwise the
     nearest one holding dvc.yaml. The search stops at a git repository's top.
     """
-    start = start.resolve()
+    start = resolve_path(start, str(start))
     if not start.exists():
         raise UsageError(f"{start} does not exist")
     if not start.is_dir():
@@ -85,7 +122,9 @@ def find_root(start: Path) -> Path:
 
 
 def _module_from_poetry(pyproject: dict[str, Any]) -> str | None:
-    packages = pyproject.get("tool", {}).get("poetry", {}).get("packages", [])
+    tool = pyproject.get("tool", {})
+    poetry = tool.get("poetry", {}) if isinstance(tool, dict) else {}
+    packages = poetry.get("packages", []) if isinstance(poetry, dict) else []
     for package in packages if isinstance(packages, list) else []:
         if isinstance(package, dict) and package.get("from") == "src":
             include = package.get("include")
@@ -108,8 +147,8 @@ def module_name(root: Path, pyproject: dict[str, Any]) -> str:
     Read from `[tool.mlops-kit.answers] module_name`, else `[tool.poetry] packages`,
     else the only package folder in src/.
     """
-    answers = pyproject.get("tool", {}).get("mlops-kit", {}).get("answers", {})
-    name = answers.get("module_name") if isinstance(answers, dict) else None
+    answers = kit_table(pyproject, "answers")
+    name = answers.get("module_name")
     if not isinstance(name, str):
         name = _module_from_poetry(pyproject) or _module_from_src(root)
     if name is None:
@@ -150,5 +189,4 @@ def load_project(start: Path) -> Project:
             f"{root} is not an mlops-kit project: missing {', '.join(missing)} "
             "(see the project layout in docs/add-stage.md)"
         )
-    answers = pyproject.get("tool", {}).get("mlops-kit", {}).get("answers", {})
-    return Project(root=root, module=module, answers=dict(answers))
+    return Project(root=root, module=module, answers=dict(kit_table(pyproject, "answers")))

@@ -56,8 +56,8 @@ def template_is_current(repo: RepoView) -> Iterator[Finding]:
 
     Why: newer templates carry fixes to the standard (rules, pins, CI); knowing you are
     behind is the first step to taking them.
-    Fix: compare with a fresh `mlops-kit new` of the same answers (recorded under
-    `[tool.mlops-kit.answers]`), port the changes, then bump `template-version`.
+    Fix: run `mlops-kit update` (git's three-way merge of the new template with your
+    changes; `mlops-kit update --diff` previews it, see docs/update.md).
     """
     from mlops_kit.errors import UsageError
     from mlops_kit.template import template_version
