@@ -364,6 +364,13 @@ def declared_names(repo: RepoView) -> tuple[set[str], set[str]]:
                     name = requirement_name(requirement.split("=", 1)[0].split("::")[-1])
                     if name:
                         everything.add(name)
+        for path in detect.profile_of(repo).manifests:
+            if path.endswith("/pyproject.toml"):
+                nested = repo.data(path, "toml")
+                project = nested.get("project") if isinstance(nested, dict) else None
+                deps = project.get("dependencies") if isinstance(project, dict) else None
+                for item in deps if isinstance(deps, list) else []:
+                    everything.add(requirement_name(item) or "")
         if "Pipfile" in repo.file_set:
             pipfile = repo.data("Pipfile", "toml")
             for section in ("packages", "dev-packages"):
@@ -473,7 +480,8 @@ RUNNER_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("mise", ("mise.toml", ".mise.toml")),
     ("tox", ("tox.ini", "pyproject.toml", "setup.cfg")),
     ("nox", ("noxfile.py",)),
-    ("inv", ("tasks.py",)),
+    ("invoke", ("tasks.py", "tasks/__init__.py")),
+    ("inv", ("tasks.py", "tasks/__init__.py")),
     ("task", ("Taskfile.yml", "Taskfile.yaml")),
     ("poe", ("pyproject.toml",)),
     ("hatch", ("pyproject.toml", "hatch.toml")),
@@ -481,6 +489,9 @@ RUNNER_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("pre-commit", (".pre-commit-config.yaml",)),
     ("lefthook", ("lefthook.yml", "lefthook.yaml", ".lefthook.yml", "lefthook.toml")),
 )
+
+
+_SCRIPT_SUFFIXES = (".sh", ".bash", ".mk", ".py", ".yaml", ".yml", ".toml", ".cfg", ".ini")
 
 
 def ci_text(repo: RepoView) -> str:
@@ -509,6 +520,16 @@ def task_text(repo: RepoView) -> str:
         for word, names in RUNNER_FILES:
             if re.search(rf"\b{re.escape(word)}\b", ci):
                 files += [name for name in names if name in repo.file_set and name not in files]
+        # Scripts CI runs by path (`run: ./ci/test.sh`), and the modules of an invoke
+        # collection (`tasks/`), are read too: one level, no further.
+        if re.search(r"\binvoke?\b", ci):
+            files += [p for p in repo.under("tasks") if p.endswith(".py") and p not in files]
+        scripts = [p for p in repo.files if p.endswith(_SCRIPT_SUFFIXES)]
+        called = ci
+        for _ in range(2):  # CI -> job file -> script
+            found = [p for p in scripts if p in called and p not in files]
+            files += found
+            called = "\n".join(repo.text(p) or "" for p in found)
         chunks += [repo.text(name) or "" for name in files]
         return "\n".join(chunks)
 

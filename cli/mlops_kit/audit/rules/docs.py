@@ -18,6 +18,7 @@ from mlops_kit.audit.rule import rule
 CATALOG = facts.CATALOG
 _SETUP = re.compile(
     r"pip install|poetry install|uv sync|uv pip install|make install|conda env create"
+    r"|mlflow run|pixi install|pdm install|hatch env|docker compose up"
     r"|^#+\s*(install|setup|set up|getting started|quick ?start)",
     re.IGNORECASE | re.MULTILINE,
 )

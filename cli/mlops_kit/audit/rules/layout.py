@@ -73,7 +73,7 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
         yield Finding("no test module (test_*.py or *_test.py) anywhere", facts.ROOT)
 
 
-@rule("LAY105", family="layout", severity="info", applies=("project", "ml"))
+@rule("LAY105", family="layout", severity="info", applies=("project", "ml", "code"))
 def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     """Configuration is composed by Hydra from a config folder.
 

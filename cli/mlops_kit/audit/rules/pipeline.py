@@ -434,7 +434,7 @@ def dvc_local_config_ignored(repo: RepoView) -> Iterator[Finding]:
         yield Finding(".dvc/config.local is not git-ignored", ".dvc/.gitignore")
 
 
-@rule("DVC115", family="pipeline", severity="warning", applies=("project", "ml"))
+@rule("DVC115", family="pipeline", severity="warning", applies=("project", "ml", "code"))
 def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     """Data and pipeline are versioned with DVC.
 
