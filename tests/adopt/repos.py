@@ -1,4 +1,4 @@
-'''Synthetic repositories shaped like real DVC projects, written file by file for the tests.
+"""Synthetic repositories shaped like real DVC projects, written file by file for the tests.
 
 - `scripts`: the "get started" shape: scripts in src/ (no package), params.yaml, a
   dvc.yaml running `python src/prepare.py`, no pyproject.toml and no .dvc/ yet.
@@ -6,7 +6,7 @@
   its own tests with a conftest.py, a GitHub workflow of its own.
 - `hydra`: a Poetry project already on Hydra (conf/ with a group), datasets/ for inputs,
   and a stage that writes a Markdown report.
-'''
+"""
 
 from __future__ import annotations
 
