@@ -1,7 +1,7 @@
 """What an existing repository already has, and the template answers that describe it.
 
-Reads only: pyproject.toml (through the audit's bounded parser), the folder layout and the
-CI files. Nothing in the repository runs.
+Reads the audit's repository profile (packages, CI providers) and pyproject.toml through
+the audit's bounded parser. Nothing in the repository runs.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class Detected:
     pyproject_text: str | None
     answers: dict[str, str] = field(default_factory=dict)
     stamped: bool = False
+    ci: list[str] = field(default_factory=list)
 
     def has(self, relative: str) -> bool:
         """Return True when something (file, folder or link) is at `relative`."""
@@ -39,11 +40,8 @@ def _slug(text: str) -> str:
     return slug or "ml_project"
 
 
-def _src_package(root: Path) -> str | None:
-    src = root / "src"
-    if not src.is_dir() or src.is_symlink():
-        return None
-    found = sorted(p.name for p in src.iterdir() if p.is_dir() and (p / "__init__.py").is_file())
+def _src_package(packages: list[str]) -> str | None:
+    found = sorted(path.split("/", 1)[1] for path in packages if path.startswith("src/"))
     return found[0] if len(found) == 1 else None
 
 
@@ -78,10 +76,8 @@ def _author(project: dict[str, Any]) -> dict[str, str]:
     return found
 
 
-def _ci(root: Path) -> str:
-    if (root / ".gitlab-ci.yml").is_file():
-        return "gitlab"
-    return "github"
+def _ci(providers: list[str]) -> str:
+    return "gitlab" if "gitlab" in providers and "github" not in providers else "github"
 
 
 def _recorded(pyproject: dict[str, Any]) -> tuple[bool, dict[str, str]]:
@@ -99,9 +95,11 @@ def _recorded(pyproject: dict[str, Any]) -> tuple[bool, dict[str, str]]:
 
 def detect(root: Path) -> Detected:
     """Describe the repository at `root` and derive the template answers for it."""
+    from mlops_kit.audit.profile import profile_of
     from mlops_kit.audit.repo import RepoView
 
     view = RepoView(root)
+    profile = profile_of(view)
     has_pyproject = view.is_file("pyproject.toml")
     text = view.text_or_none("pyproject.toml", quiet=True) if has_pyproject else None
     pyproject: dict[str, Any] | None = None
@@ -113,7 +111,7 @@ def detect(root: Path) -> Detected:
         pyproject = parsed.data
     elif view.exists("pyproject.toml"):
         raise UsageError("pyproject.toml is not a readable text file; fix it first")
-    found = Detected(root=root, pyproject=pyproject, pyproject_text=text)
+    found = Detected(root=root, pyproject=pyproject, pyproject_text=text, ci=list(profile.ci))
     data = pyproject or {}
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     assert isinstance(project, dict)
@@ -121,13 +119,13 @@ def detect(root: Path) -> Detected:
     found.stamped = stamped
     name = project.get("name") if isinstance(project.get("name"), str) else root.name
     slug = _slug(str(name))
-    module = _poetry_package(data) or _src_package(root) or slug
+    module = _poetry_package(data) or _src_package(list(profile.packages)) or slug
     answers: dict[str, str] = {
         "project_name": str(name),
         "project_slug": slug,
         "module_name": module,
         "python_version": _python_version(project),
-        "ci": _ci(root),
+        "ci": _ci(list(profile.ci)),
         "tracking": "local",
         "example": "minimal",
         **_author(project),

@@ -227,7 +227,7 @@ def plan_adopt(start: Path, sets: list[str]) -> AdoptPlan:
         if not found.has(".dvc"):
             planner.from_bake(".dvc/config")
             planner.from_bake(".dvc/.gitignore")
-        if not (found.has(".github/workflows") or found.has(".gitlab-ci.yml")):
+        if not found.ci:
             ci = ".gitlab-ci.yml" if full["ci"] == "gitlab" else ".github/workflows/ci.yml"
             if (bake / ci).is_file():
                 planner.from_bake(ci)
