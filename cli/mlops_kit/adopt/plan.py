@@ -104,6 +104,22 @@ def _stamp_block(baked_pyproject: str) -> str:
     return "".join(block).rstrip("\n") + "\n"
 
 
+def _appended(before: bytes, block: str) -> bytes:
+    """Return `before` with `block` appended after one blank line."""
+    separator = b"\n" if before.endswith(b"\n") else b"\n\n"
+    if before.endswith(b"\n\n") or not before:
+        separator = b""
+    return before + separator + block.encode()
+
+
+def stamp_text(before: bytes, answers: dict[str, str]) -> bytes:
+    """Return pyproject.toml's bytes with the kit's stamp for `answers` appended."""
+    with tempfile.TemporaryDirectory(prefix="mlops-kit-stamp-") as temp:
+        bake, _ = _bake(answers, Path(temp))
+        block = _stamp_block((bake / "pyproject.toml").read_text(encoding="utf-8"))
+    return _appended(before, block)
+
+
 def _params_as_config(root: Path, module: str) -> bytes:
     """conf/config.yaml for a repo without Hydra: today's params.yaml as its only source."""
     head = (
@@ -159,11 +175,8 @@ class _Planner:
             return
         before = read_bytes(path)
         assert before is not None
-        block = _stamp_block(baked.decode("utf-8"))
-        separator = b"\n" if before.endswith(b"\n") else b"\n\n"
-        if before.endswith(b"\n\n") or not before:
-            separator = b""
-        self.plan.changes.append(FileChange(path, before, before + separator + block.encode()))
+        after = _appended(before, _stamp_block(baked.decode("utf-8")))
+        self.plan.changes.append(FileChange(path, before, after))
 
     def conftest(self) -> None:
         module = self.plan.module
