@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 from audit.support import make_repo
+from mlops_kit.app import app
 from mlops_kit.audit.profile import RepoProfile, profile_of
 from mlops_kit.audit.repo import RepoView
 from typer.testing import CliRunner
-
-from mlops_kit.app import app
 
 TRAIN_MAIN = (
     "import hydra\n\n\n"
@@ -38,7 +37,11 @@ def test_baked_project_profile(baked: Path) -> None:
 def test_hydra_folder_and_name_come_from_hydra_main(tmp_path: Path) -> None:
     found = profile(
         tmp_path / "r",
-        {"src/train.py": TRAIN_MAIN, "configs/train.yaml": "seed: 1\n", "conf/other.yaml": "a: 1\n"},
+        {
+            "src/train.py": TRAIN_MAIN,
+            "configs/train.yaml": "seed: 1\n",
+            "conf/other.yaml": "a: 1\n",
+        },
     )
     assert found.hydra and found.hydra_config_dir == "configs"
     assert found.hydra_config_name == "train"

@@ -256,7 +256,10 @@ def test_blind_spots_unpinned_requirements_and_conda(tmp_path: Path) -> None:
     )
     issues = {i.path: i for i in audit(root).issues if i.rule == "PKG110"}
     assert set(issues) == {"requirements.txt", "environment.yml"}
-    assert issues["requirements.txt"].line == 3 and "scikit-learn" in issues["requirements.txt"].message
+    assert (
+        issues["requirements.txt"].line == 3
+        and "scikit-learn" in issues["requirements.txt"].message
+    )
     assert issues["environment.yml"].line == 5
     assert "mlflow" in issues["environment.yml"].message
 
@@ -274,7 +277,9 @@ def test_blind_spot_root_level_training_script_logs_to_default(tmp_path: Path) -
     root = repo(
         tmp_path,
         {
-            "train.py": "import mlflow\n\nwith mlflow.start_run():\n    mlflow.log_metric('a', 1)\n",
+            "train.py": (
+                "import mlflow\n\nwith mlflow.start_run():\n    mlflow.log_metric('a', 1)\n"
+            ),
             "requirements.txt": "mlflow==3.5.0\n",
         },
     )
