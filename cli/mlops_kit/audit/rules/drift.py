@@ -32,7 +32,7 @@ def _line(repo: RepoView) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-@rule("DRF101", family="drift", severity="warning", requires=("PKG101",))
+@rule("DRF101", family="drift", severity="warning", requires=("PKG101",), applies=("kit",))
 def template_stamp_present(repo: RepoView) -> Iterator[Finding]:
     """The project records the template version it was baked from.
 
@@ -50,7 +50,7 @@ def template_stamp_present(repo: RepoView) -> Iterator[Finding]:
         yield Finding(f"template-version {value!r} is not a version number", PYPROJECT, _line(repo))
 
 
-@rule("DRF102", family="drift", severity="info", requires=("DRF101",))
+@rule("DRF102", family="drift", severity="info", requires=("DRF101",), applies=("kit",))
 def template_is_current(repo: RepoView) -> Iterator[Finding]:
     """The project follows the kit's current template.
 
