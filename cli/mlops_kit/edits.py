@@ -190,6 +190,13 @@ def check_path(path: Path, root: Path, *, deleting: bool = False) -> None:
             f"{label} is not a regular file (a FIFO, socket or device); move it away first",
             REFUSED,
         )
+    if not info.st_mode & stat.S_IWUSR:
+        verb = "deleted" if deleting else "replaced"
+        raise UsageError(
+            f"{label} is read-only, so it is not {verb}; make it writable "
+            f"(chmod u+w {label}) if it should change",
+            REFUSED,
+        )
 
 
 def check_changes(changes: Sequence[FileChange], root: Path) -> None:
