@@ -431,7 +431,7 @@ def nobody_refused(project: Path, *args: str, code: int) -> str:
     assert "Traceback" not in done.stderr
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
-    os.chmod(project, 0o755)
+    project.chmod(0o755)
     assert_unchanged(project, before)
     return lines[0]
 
