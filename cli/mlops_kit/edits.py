@@ -393,15 +393,19 @@ def _plan_intent(changes: Sequence[FileChange], root: Path) -> _Intent:
     deleted = {change.path for change in changes if change.after is None}
     created = {change.path for change in changes if change.before is None}
     pruned: list[Path] = []
+    gone = set(deleted)
     for change in changes:
+        if change.after is not None or not change.prune_empty_parent:
+            continue
+        # Folders the deletions leave empty go too, innermost first, up to the root.
         parent = change.path.parent
-        if change.after is not None or not change.prune_empty_parent or parent == root:
-            continue
-        if parent in pruned or not parent.is_dir():
-            continue
-        left = [p for p in parent.iterdir() if p not in deleted]
-        if not left and not any(path.parent == parent for path in created):
+        while parent != root and parent not in pruned and parent.is_dir():
+            left = [p for p in parent.iterdir() if p not in gone]
+            if left or any(parent in path.parents for path in created):
+                break
             pruned.append(parent)
+            gone.add(parent)
+            parent = parent.parent
     return _Intent(entries, made, pruned)
 
 
@@ -524,7 +528,7 @@ def _roll_forward(intent: _Intent) -> None:
 
 
 def _roll_back(intent: _Intent) -> None:
-    for directory in intent.pruned_dirs:
+    for directory in reversed(intent.pruned_dirs):
         with contextlib.suppress(FileExistsError):
             directory.mkdir()
     for entry in reversed(intent.entries):

@@ -282,4 +282,8 @@ def bake_new_project(
     problems = load_validator(template).validate(answers)
     if problems:
         raise UsageError("; ".join(problems))
-    return render(template, answers, output_dir, notes)
+    project = render(template, answers, output_dir, notes)
+    from mlops_kit.update.branch import record_first_bake
+
+    record_first_bake(project)
+    return project

@@ -164,16 +164,16 @@ def _check_params(files: ProjectFiles, name: str, keys: list[str]) -> list[str]:
     return [name, *checked]
 
 
-def _default_outputs(name: str, inputs: list[str]) -> list[str]:
+def _default_outputs(name: str, inputs: list[str], under: str = "data/") -> list[str]:
     if not inputs:
-        return [f"data/{name}.csv"]
+        return [f"{under}{name}.csv"]
     outputs: list[str] = []
     for path in inputs:
         base = posixpath.basename(path)
-        candidate = f"data/{name}/{base}"
+        candidate = f"{under}{name}/{base}"
         number = 2
         while candidate in outputs:
-            candidate = f"data/{name}/{number}_{base}"
+            candidate = f"{under}{name}/{number}_{base}"
             number += 1
         outputs.append(candidate)
     return outputs
@@ -191,14 +191,60 @@ def _label(path: str, taken: set[str]) -> str:
 
 
 def plan_tables(inputs: list[str], outputs: list[str]) -> list[Table]:
-    """Decide which inputs make which output: one each, or all of them stacked into one."""
+    """Decide which inputs make which output: one each, or one file per input in a folder.
+
+    Several inputs are never stacked into one file: that mixes tables (train and test,
+    say). The caller refuses the one-file case before this is reached.
+    """
     taken: set[str] = set()
     if len(outputs) == len(inputs):
         return [
             Table(_label(out, taken), [source], out)
             for source, out in zip(inputs, outputs, strict=True)
         ]
+    if len(inputs) > 1 and len(outputs) == 1:  # a folder: one file per input inside it
+        folder = outputs[0]
+        targets = _default_outputs(folder, inputs, under="")
+        return [
+            Table(_label(target, taken), [source], target)
+            for source, target in zip(inputs, targets, strict=True)
+        ]
     return [Table(_label(out, taken), list(inputs), out) for out in outputs[:1]]
+
+
+# Top-level folders whose outputs are not tables a stage reads (models, reports).
+NOT_TABLES = ("models", "reports", "src", "conf", "tests")
+TABLE_SUFFIXES = (".csv",)
+
+
+def is_table(path: str) -> bool:
+    """Return True for a CSV file or a folder of them (a path without a suffix)."""
+    top = path.split("/", 1)[0]
+    if top in NOT_TABLES or path in PROTECTED_FILES:
+        return False
+    suffix = posixpath.splitext(path.rstrip("/"))[1].lower()
+    return suffix in TABLE_SUFFIXES or suffix == ""
+
+
+def _check_after_tables(after: str | None, after_outs: list[str]) -> None:
+    if after is None or any(is_table(path) for path in after_outs):
+        return
+    raise UsageError(
+        f"--after {after}: its outputs ({', '.join(after_outs)}) are reports or models, not "
+        "tables (CSV files or folders of them) a stage can read; name the tables it reads "
+        "with -d PATH instead"
+    )
+
+
+def _check_one_output(inputs: list[str], outs: list[str]) -> None:
+    if len(inputs) < 2 or len(outs) != 1 or not posixpath.splitext(outs[0])[1]:
+        return
+    folder = posixpath.splitext(outs[0])[0]
+    raise UsageError(
+        f"{len(inputs)} input tables ({', '.join(inputs)}) and one -o {outs[0]}: stacking "
+        f"them into one file would mix them; give one -o per input, or a folder (-o {folder}) "
+        "for one file per input, or -d only the table the stage reads"
+    )
 
 
 def _dvc_body(
@@ -270,16 +316,19 @@ def plan_add_stage(request: AddRequest) -> Plan:
     outs = _unique([check_project_path(path, "-o") for path in request.outs])
     metrics = _unique([check_project_path(path, "-m") for path in request.metrics])
     module_path = stage_module_path(project, name)
-    data_deps = _unique([path for path in after_outs + user_deps if path.startswith("data/")])
+    _check_after_tables(request.after, after_outs)
+    # Every table the stage reads goes to its config, wherever it lives (data/ or not).
+    data_deps = _unique([path for path in after_outs + user_deps if is_table(path)])
     deps = _unique([module_path, *after_outs, *user_deps])
     if not outs:
         outs = _default_outputs(name, data_deps)
     _check_outputs(files, name, outs + metrics, deps)
     if len(outs) > 1 and len(outs) != len(data_deps):
         raise UsageError(
-            f"{len(outs)} outputs for {len(data_deps)} data inputs: give one -o per input "
-            "(or a single -o to combine them)"
+            f"{len(outs)} outputs for {len(data_deps)} input tables: give one -o per input, "
+            "or one folder -o for one file per input"
         )
+    _check_one_output(data_deps, outs)
     _check_deps(files, name, user_deps)
     params = _check_params(files, name, request.params)
     spec = StageSpec(

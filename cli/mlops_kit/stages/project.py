@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,25 +148,54 @@ def module_name(root: Path, pyproject: dict[str, Any]) -> str:
     Read from `[tool.mlops-kit.answers] module_name`, else `[tool.poetry] packages`,
     else the only package folder in src/.
     """
-    answers = kit_table(pyproject, "answers")
-    name = answers.get("module_name")
-    if not isinstance(name, str):
-        name = _module_from_poetry(pyproject) or _module_from_src(root)
+    name = _module_or_none(root, pyproject)
     if name is None:
         raise UsageError(
             "cannot tell the project's package: set module_name under "
             "[tool.mlops-kit.answers] in pyproject.toml"
         )
+    return name
+
+
+def _module_or_none(root: Path, pyproject: dict[str, Any]) -> str | None:
+    answers = kit_table(pyproject, "answers")
+    name = answers.get("module_name")
+    if not isinstance(name, str):
+        name = _module_from_poetry(pyproject) or _module_from_src(root)
+    if name is None:
+        return None
     if not name.isidentifier() or keyword.iskeyword(name):
         raise UsageError(f"pyproject.toml: module_name {name!r} is not a Python package name")
     return name
 
 
-def _missing_parts(root: Path, module: str) -> list[str]:
-    wanted_files = ["dvc.yaml", "params.yaml", "conf/config.yaml", "data/catalog.yaml"]
-    wanted_dirs = [f"src/{module}/stages", "tests"]
-    missing = [name for name in wanted_files if not (root / name).is_file()]
-    missing += [f"{name}/" for name in wanted_dirs if not (root / name).is_dir()]
+# What the scaffold of add-stage builds on: every piece `mlops-kit adopt` guarantees.
+WANTED_FILES = ("dvc.yaml", "params.yaml", "conf/config.yaml", "data/catalog.yaml")
+PACKAGE_FILES = ("runner.py", "config.py", "files.py")
+CFG_FIXTURE = re.compile(r"^\s*def cfg\(", re.MULTILINE)
+
+
+def _missing_parts(root: Path, module: str | None, stamped: bool) -> list[str]:
+    missing = [name for name in WANTED_FILES if not (root / name).is_file()]
+    if not stamped:
+        missing.append("the [tool.mlops-kit] table in pyproject.toml")
+    if module is None:
+        missing.append("a package under src/")
+    else:
+        if not (root / "src" / module / "stages").is_dir():
+            missing.append(f"src/{module}/stages/")
+        missing += [
+            f"src/{module}/{name}"
+            for name in PACKAGE_FILES
+            if not (root / "src" / module / name).is_file()
+        ]
+    conftest = root / "tests" / "conftest.py"
+    try:
+        has_fixture = CFG_FIXTURE.search(conftest.read_text(encoding="utf-8")) is not None
+    except (OSError, UnicodeDecodeError):
+        has_fixture = False
+    if not has_fixture:
+        missing.append("the `cfg` fixture in tests/conftest.py")
     return missing
 
 
@@ -173,20 +203,20 @@ def load_project(start: Path) -> Project:
     """Find the project at or above `start` and check it has what stages need.
 
     Raises:
-        UsageError: not inside a project, or the project lacks a required file (all
-            missing pieces are named).
+        UsageError: not inside a project, or the project lacks a required piece (all
+            missing pieces are named at once, with the command that adds them).
 
     """
     root = find_root(start)
     pyproject_path = root / "pyproject.toml"
-    if not pyproject_path.is_file():
-        raise UsageError(f"{root} is not an mlops-kit project: missing pyproject.toml")
-    pyproject = _read_pyproject(pyproject_path)
-    module = module_name(root, pyproject)
-    missing = _missing_parts(root, module)
+    pyproject = _read_pyproject(pyproject_path) if pyproject_path.is_file() else {}
+    module = _module_or_none(root, pyproject)
+    missing = [] if pyproject_path.is_file() else ["pyproject.toml"]
+    missing += _missing_parts(root, module, bool(kit_table(pyproject)))
     if missing:
         raise UsageError(
-            f"{root} is not an mlops-kit project: missing {', '.join(missing)} "
-            "(see the project layout in docs/add-stage.md)"
+            f"{root} is not an mlops-kit project: missing {', '.join(missing)}; "
+            "`mlops-kit adopt` adds them (`mlops-kit adopt --dry-run` shows how)"
         )
+    assert module is not None
     return Project(root=root, module=module, answers=dict(kit_table(pyproject, "answers")))
