@@ -16,11 +16,14 @@ every combination is written once, the others under `{% if variant in [...] %}`.
 - requirements.lock (pip): exact pins exported from each uv resolution (`uv export`).
 
 The kit itself is resolved from a wheel built from this checkout, served on 127.0.0.1.
-Needs the network (the package index) and uv and poetry at the versions in
-cookiecutter.json (`_uv_version`, `_poetry_version`) on PATH, e.g.:
+Needs the network (the package index), Python 3.11, 3.12 and 3.13 interpreters (uv locks
+each requires-python with one), and uv and poetry at the versions in cookiecutter.json
+(`_uv_version`, `_poetry_version`) on PATH. `make lock-template` does all of it:
 
-    python -m venv /tmp/lock-tools && /tmp/lock-tools/bin/pip install uv==X poetry==Y
-    PATH=/tmp/lock-tools/bin:$PATH .venv/bin/python scripts/lock_template.py
+    make lock-template     # tools into .lock-tools/, then this script (~5 min)
+
+Bump `_uv_version` / `_poetry_version` there to move the generated CI and the tests to
+newer tools, then rerun it.
 
 Run it after changing the template's dependencies (its pyproject.toml) or the kit's own
 runtime dependencies. `--check` only verifies that each lock file is a template of this
