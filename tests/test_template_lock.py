@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import bake_project
+from helpers import REPO_ROOT, bake_project, run
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+UV = Path(sys.executable).parent / "uv"
 VARIANTS = [
     {"package_manager": "pip"},
     {"package_manager": "pip", "example": "minimal", "python_version": "3.13"},
@@ -93,3 +99,51 @@ def test_poetry_lock_hash_follows_the_answers(tmp_path: Path) -> None:
     assert metadata(second)["python-versions"] == ">=3.13"
     assert metadata(first)["content-hash"] != metadata(second)["content-hash"]
     assert len(metadata(first)["content-hash"]) == 64
+
+
+def interpreter(version: str) -> str | None:
+    """A Python `version` interpreter that runs, if this machine has one (uv needs it)."""
+    candidates = [shutil.which(f"python{version}")]
+    candidates += sorted(
+        str(p) for p in (Path.home() / ".pyenv/versions").glob(f"{version}*/bin/python3")
+    )
+    for candidate in candidates:
+        if candidate and subprocess.run([candidate, "-c", ""], capture_output=True).returncode == 0:
+            return candidate
+    return None
+
+
+UV_VARIANTS = [
+    {},
+    {"example": "minimal"},
+    {"dvc_remote": "s3://bucket/data"},
+    {"dvc_remote": "s3://bucket/data", "example": "minimal", "python_version": "3.12"},
+    {"python_version": "3.13"},
+]
+
+
+@pytest.mark.parametrize("answers", UV_VARIANTS, ids=lambda a: ",".join(a.values()) or "default")
+def test_uv_lock_is_current_for_the_answers_offline(
+    tmp_path: Path, answers: dict[str, str]
+) -> None:
+    python = interpreter(answers.get("python_version", "3.11"))
+    if python is None:
+        pytest.skip(f"no Python {answers['python_version']} here for uv to check with")
+    project = bake_project(tmp_path, package_manager="uv", **answers)
+    env = {
+        **os.environ,
+        "UV_CACHE_DIR": str(tmp_path / "uv-cache"),  # empty: nothing may be fetched
+        "UV_PYTHON": python,
+        "UV_PYTHON_DOWNLOADS": "never",
+    }
+    result = run([str(UV), "lock", "--check", "--offline"], cwd=project, env=env, check=False)
+    assert result.returncode == 0, (
+        f"the template's uv.lock does not match its pyproject.toml for {answers}: "
+        f"run `make lock-template`\n{result.stderr[-3000:]}"
+    )
+
+
+def test_uv_of_the_tests_is_the_version_the_template_pins() -> None:
+    pinned = json.loads((REPO_ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
+    version = run([str(UV), "--version"], cwd=REPO_ROOT).stdout
+    assert version.split()[1] == pinned["_uv_version"]

@@ -50,11 +50,15 @@ VARIANTS = {
 
 
 @pytest.fixture(scope="session")
-def machine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The kit's sdist and wheel, built from this checkout."""
+    return build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))
+
+
+@pytest.fixture(scope="session")
+def machine(wheelhouse: Path) -> Iterator[dict[str, str]]:
     """A new user's shell: the kit's wheel on a stand-in index, uv and poetry on PATH."""
-    wheelhouse = build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))
-    tools_bin = ensure_tools_venv()
-    yield machine_env(wheelhouse, tools_bin)
+    yield machine_env(wheelhouse, ensure_tools_venv())
 
 
 @pytest.fixture(scope="session")
@@ -137,8 +141,8 @@ def test_baked_project_works_on_a_fresh_machine(
     assert not run(["git", "status", "--porcelain"], cwd=project, env=env).stdout.strip()
 
 
-def test_kit_distributions_pass_twine_check(tmp_path: Path) -> None:
-    dist = build_wheelhouse(tmp_path)
+def test_kit_distributions_pass_twine_check(wheelhouse: Path) -> None:
+    dist = wheelhouse
     files = sorted(p.name for p in dist.iterdir())
     assert any(f.endswith(".whl") for f in files) and any(f.endswith(".tar.gz") for f in files)
     result = run(
