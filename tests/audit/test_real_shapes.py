@@ -331,3 +331,20 @@ def test_every_finding_points_at_a_file_that_exists_or_the_root(tmp_path: Path) 
         for issue in audit(root).issues:
             assert issue.path == "." or (root / str(issue.path)).is_file(), issue
             assert issue.path != "." or issue.line is None
+
+
+def test_a_folder_of_datasets_is_one_finding_and_lookups_are_none(tmp_path: Path) -> None:
+    rows = "a,b\n" + "1,2\n" * 6_000
+    root = repo(
+        tmp_path,
+        {
+            "datasets/iris.csv": rows,
+            "datasets/wine.csv": rows,
+            "datasets/titanic.csv.gz": rows,
+            "reports/feature_importance.csv": "feature,importance\nage,0.3\n",
+            "docs/design.zip": b"PK\x03\x04" + b"\0" * 30_000,
+        },
+    )
+    [issue] = [i for i in audit(root).issues if i.rule == "DAT102"]
+    assert issue.message.startswith("3 data files (0.1 MB) under datasets/ are in git")
+    assert not {"DAT101", "DAT103"} & fired(root)

@@ -109,6 +109,15 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
 _CONFIG_NAME = re.compile(
     r"^(?:[\w-]*/)?(?:config|configs|settings|params|conf)[\w.-]*\.(?:ya?ml|toml|json)$"
 )
+_TOOL_YAML = frozenset(
+    {".pre-commit-config.yaml", ".gitlab-ci.yml", "environment.yml", "environment.yaml",
+     "conda.yaml", "conda.yml", "mkdocs.yml", "mkdocs.yaml", ".readthedocs.yaml",
+     ".readthedocs.yml", "codecov.yml", ".codecov.yml", "dvc.yaml", "dvc.lock", "Taskfile.yml",
+     "lefthook.yml", ".yamllint.yml", ".yamllint", "renovate.yml", "pnpm-lock.yaml",
+     "pnpm-workspace.yaml", "azure-pipelines.yml", "bitbucket-pipelines.yml", ".travis.yml",
+     "cloudbuild.yaml", "buildspec.yml", "CITATION.cff", "action.yml", "action.yaml",
+     "mlops-kit.yaml", ".pre-commit-hooks.yaml", "docker-compose.yml", "compose.yaml"}
+)  # fmt: skip
 _CONFIG_LIBRARIES = (
     "omegaconf",
     "dynaconf",
@@ -125,6 +134,14 @@ def _config_files_kept(repo: RepoView) -> bool:
         return True
     if any(_CONFIG_NAME.match(p) for p in repo.files):
         return True
+    if any(
+        "/" not in p
+        and p.endswith((".yaml", ".yml"))
+        and p not in _TOOL_YAML
+        and "compose" not in p
+        for p in repo.files
+    ):
+        return True  # settings at the root (`recipe.yaml`, `experiment.yml`)
     folders = ("conf", "confs", "configs", "config", "settings")
     if any(p.endswith((".yaml", ".yml")) for f in folders for p in repo.under(f)):
         return True
