@@ -97,8 +97,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
 
     Why: raw and derived data committed to git cannot be shared through a DVC remote,
     is not linked to the pipeline that made it, and grows the repository on every change.
-    Files under 20 KB (lookup tables, small reports) are not reported; one finding covers
-    all the data files of a top-level folder.
+    Files under 20 KB (lookup tables, small reports) and the inputs of examples, tutorials
+    and docs are not reported; one finding covers the data files of a top-level folder.
     Fix: `git rm --cached <file>` then `dvc add <file>` (raw inputs) or declare it as a
     stage output; tiny test fixtures belong under tests/.
     """
@@ -106,7 +106,7 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     by_folder: dict[str, list[tuple[str, int]]] = {}
     for path in repo.files:
         name = path.rsplit("/", 1)[-1].lower()
-        if not is_data_name(name) or not _outside_fixtures(path):
+        if not is_data_name(name) or not _outside_fixtures(path) or DEMO_FOLDERS.search(path):
             continue
         if mlflow and _mlflow_store(path):
             continue

@@ -267,6 +267,8 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
             is_text_name(path) or path in repo.listing.special
         ):
             continue
+        if path.endswith(".ipynb") and path not in repo.listing.special:
+            continue  # notebooks are DAT104's: their size is their outputs
         repo.text(path)
     for path in sorted(repo.problems):
         if path not in repo.claimed and path not in repo.listing.symlinks:

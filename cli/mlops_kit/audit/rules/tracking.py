@@ -18,6 +18,7 @@ _SET_URI = re.compile(r"set_tracking_uri\s*\(")
 _LITERAL_URI = re.compile(
     r"""(?:set_tracking_uri\s*\(\s*|MLFLOW_TRACKING_URI["']?\]?\s*=\s*)[rbuf]?["']([^"']+)["']"""
 )
+_READS_ENV = re.compile(r"""(?:getenv|environ(?:\.get)?)\s*[(\[]\s*["']MLFLOW_TRACKING_URI""")
 _SET_EXPERIMENT = re.compile(r"set_experiment\s*\(|experiment_name\s*=|experiment_id\s*=")
 
 
@@ -145,6 +146,8 @@ def tracking_uri_not_hard_coded(repo: RepoView) -> Iterator[Finding]:
     it.
     """
     for path, line, _ in facts.search_sources(repo, _LITERAL_URI):
+        if _READS_ENV.search(repo.text(path) or ""):
+            continue  # a fallback for when MLFLOW_TRACKING_URI is not set
         yield Finding("tracking URI written as a literal in code", path, line)
 
 
