@@ -49,7 +49,9 @@ MEDIA_FILE = 5_000_000
 OWN_RULES = (*DATA_SUFFIXES, *MODEL_SUFFIXES, ".ipynb")
 # Small fixtures belong with the tests that use them.
 DEMO_FOLDERS = re.compile(r"(?:^|/)(?:examples?|tutorials?|docs?)/")
-FIXTURE_FOLDERS = re.compile(r"(?:^|/)(?:tests?|test_utils|testdata|test_data|fixtures)/")
+FIXTURE_FOLDERS = re.compile(
+    r"(?:^|/)(?:[\w.-]*[-_])?(?:tests?|testing|test_utils|testdata|test_data|fixtures)/"
+)
 SMALL_MODEL = 1024  # bytes; smaller "model" files are test fixtures or placeholders
 SMALL_DATA = 20_000  # bytes; smaller tables are lookups, reports or examples
 
@@ -98,11 +100,15 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     Why: raw and derived data committed to git cannot be shared through a DVC remote,
     is not linked to the pipeline that made it, and grows the repository on every change.
     Files under 20 KB (lookup tables, small reports) and the inputs of examples, tutorials
-    and docs are not reported; one finding covers the data files of a top-level folder.
+    and docs, or of a collection of notebooks (a book, a course), are not reported; one
+    finding covers the data files of a top-level folder.
     Fix: `git rm --cached <file>` then `dvc add <file>` (raw inputs) or declare it as a
     stage output; tiny test fixtures belong under tests/.
     """
-    mlflow = profile_of(repo).mlflow
+    profile = profile_of(repo)
+    if profile.layout == "notebooks" and not profile.kit:
+        return  # a collection of notebooks (a book, a course) ships its example data
+    mlflow = profile.mlflow
     by_folder: dict[str, list[tuple[str, int]]] = {}
     for path in repo.files:
         name = path.rsplit("/", 1)[-1].lower()

@@ -37,11 +37,11 @@ def license_present(repo: RepoView) -> Iterator[Finding]:
 
     Why: without a licence nobody may legally reuse the code, and the package metadata has
     nothing to point to.
-    Fix: add a LICENSE file (or LICENSE.md / COPYING), even "Proprietary, all rights
-    reserved" for internal work.
+    Fix: add a LICENSE file (or LICENSE.md, LICENSE-CODE, COPYING), even "Proprietary, all
+    rights reserved" for internal work.
     """
-    names = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "COPYING", "COPYING.md")
-    if _first(repo, *names) is None:
+    names = ("LICENSE", "LICENCE", "COPYING", "UNLICENSE")
+    if not any("/" not in p and p.upper().startswith(names) for p in repo.files):
         yield Finding("no LICENSE file at the project root", facts.ROOT)
 
 

@@ -180,6 +180,7 @@ def ci_config_parses(repo: RepoView) -> Iterator[Finding]:
 _RUNS_TESTS = re.compile(
     r"\bpytest\b|\bunittest\b|\btox\b|\bnox\b|\bhatch\s+test\b|\bcoverage\s+run\b"
     r"|\b(?:make|just|task|poe|invoke|inv)\s+(?:[\w-]+\s+)?tests?\b|\bmise\s+(?:run\s+)?tests?\b"
+    r"|\b(?:pixi|hatch|pdm|uv|poetry)\s+run\b[^\n]*\btests?\b"
 )
 _RUNS_AUDIT = re.compile(r"mlops-kit audit|\bmake\s+audit\b|mlops-kit(?:@|/)|pre-commit run")
 _RUNS_LINT = re.compile(

@@ -240,6 +240,9 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
     )
 
 
+# Scripts that run inside a container must bind every interface of the container; what
+# the host exposes is decided where the port is published (compose, `docker run -p`).
+_IN_IMAGE = re.compile(r"(?:^|/)(?:docker|containers?|images?)/|entrypoint[\w.-]*\.sh$")
 _COMPOSE = re.compile(r"(^|/)(docker-)?compose(\.[\w-]+)?\.ya?ml$")
 _LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
 _CLI_BIND = re.compile(r"mlflow\s+(?:server|ui)\b[^\n]*?(?:--host|-h)[ =]+(0\.0\.0\.0|::|\[::\])")
@@ -290,7 +293,9 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
                             path,
                             line_of(ports, index),
                         )
-        elif path == "Makefile" or path.endswith((".sh", "Makefile", ".mk")):
+        elif (
+            path == "Makefile" or path.endswith((".sh", "Makefile", ".mk"))
+        ) and not _IN_IMAGE.search(path):
             text = repo.text(path) or ""
             for match in _CLI_BIND.finditer(text):
                 line = text.count("\n", 0, match.start()) + 1
