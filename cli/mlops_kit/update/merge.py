@@ -245,6 +245,8 @@ def run_update(request: UpdateRequest) -> Outcome:
     assert ours_v is not None
     if request.check:
         return _check(stamp, version, changed, theirs_v > ours_v)
+    if theirs_v == ours_v and not changed and _recorded_current(git):
+        return Outcome(0, [f"Already on template {version}; nothing to merge."])
     if theirs_v < ours_v:
         raise UsageError(
             f"the project follows template {stamp.version}, newer than this one ({version}); "
@@ -262,6 +264,12 @@ def run_update(request: UpdateRequest) -> Outcome:
         if request.diff:
             return _preview(git, merge, tree, conflicts)
         return _apply(git, merge, tree, conflicts, changed)
+
+
+def _recorded_current(git: Git) -> bool:
+    """Return True when HEAD already holds the template branch (no bake needed to know)."""
+    tip, head = git.rev(REF), git.rev("HEAD")
+    return tip is not None and head is not None and git.is_ancestor(tip, head)
 
 
 def _check(stamp: Stamp, version: str, changed: list[str], newer: bool) -> Outcome:
