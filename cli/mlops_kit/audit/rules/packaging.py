@@ -192,7 +192,7 @@ def dependencies_bounded(repo: RepoView) -> Iterator[Finding]:
             yield Finding(
                 f"dependency {name!r} has no version constraint",
                 PYPROJECT,
-                _line(repo, rf"^\s*[\"']{re.escape(name)}"),
+                _line(repo, rf"^[ \t]*+[\"']{re.escape(name)}"),
             )
 
 
@@ -225,5 +225,5 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
             yield Finding(
                 f"{requirement!r} allows {name} older than {floor[0]}.{floor[1]}",
                 PYPROJECT,
-                _line(repo, rf"^\s*[\"']{re.escape(requirement)}"),
+                _line(repo, rf"^[ \t]*+[\"']{re.escape(requirement)}"),
             )
