@@ -34,28 +34,25 @@ FUNCTIONS = frozenset(
 )
 # Where `flags` sits among the positional arguments of each `re` function.
 FLAGS_POSITION = {"compile": 1, "sub": 4, "subn": 4, "split": 3}
-
-# Call sites whose pattern is built at run time -> the shapes they are built with.
-DYNAMIC: dict[str, tuple[tuple[str, int], ...]] = {
-    # `_line(repo, pattern)`: its callers pass `^\[project\]` and `^[ \t]*+["']<name>`.
-    "audit/rules/packaging.py:_line": (
-        (r"^\[project\]", re.MULTILINE),
-        (r"^[ \t]*+[\"']" + re.escape("scikit-learn>=1.5"), re.MULTILINE),
-    ),
-}
-
-
 # How a pattern is run: every match from every start (search, findall, sub, split...), or
 # anchored at the start, or over the whole text.
 EVERY_WAY = frozenset({"finditer", "match", "fullmatch"})
 WAY_OF = {"match": "match", "fullmatch": "fullmatch", "compile": "any"}
+
+# Call sites whose pattern is built at run time -> the shapes they are built with.
+DYNAMIC: dict[str, tuple[tuple[str, int], ...]] = {
+    # `\b{runner}\b...`: runner is one of the task runners CI may call.
+    "audit/facts.py:_called_targets": tuple(
+        (rf"\b{runner}\b((?:[ \t]+[^\s&|;]+)*)", 0) for runner in ("make", "just")
+    ),
+}
 
 
 class Found(NamedTuple):
     """One pattern, where it comes from, and the ways the kit runs it."""
 
     where: str
-    pattern: re.Pattern[str]
+    pattern: re.Pattern[Any]
     ways: frozenset[str] = EVERY_WAY
 
 
@@ -116,35 +113,108 @@ def _flags(node: ast.expr | None, namespace: dict[str, Any]) -> int | None:
     return int(value) if isinstance(value, int) else None
 
 
-def _literal(node: ast.expr, namespace: dict[str, Any]) -> str | None:
-    """The pattern text of a call argument: a literal, or a module constant (or both joined)."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+# What an escaped interpolation (`{re.escape(name)}`) stands for: its text is literal, so
+# any word does.
+ESCAPED = "scikit-learn>=1.5"
+
+
+def _literal(node: ast.expr, namespace: dict[str, Any]) -> str | bytes | None:
+    """The pattern text of a call argument: a literal, a module constant, or both joined."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str | bytes):
         return node.value
     if isinstance(node, ast.Name) and isinstance(namespace.get(node.id), str):
         return str(namespace[node.id])
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and ast.unparse(node.func) == "re.escape"
+    ):
+        return re.escape(ESCAPED)
     if isinstance(node, ast.JoinedStr):
         parts = []
         for part in node.values:
-            if isinstance(part, ast.Constant) and isinstance(part.value, str):
-                parts.append(part.value)
-            elif isinstance(part, ast.FormattedValue) and part.format_spec is None:
-                text = _literal(part.value, namespace)
-                if text is None:
-                    return None
-                parts.append(text)
-            else:
+            text = _literal(part.value if isinstance(part, ast.FormattedValue) else part, namespace)
+            if not isinstance(text, str) or (
+                isinstance(part, ast.FormattedValue) and part.format_spec is not None
+            ):
                 return None
+            parts.append(text)
         return "".join(parts)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _literal(node.left, namespace), _literal(node.right, namespace)
-        return None if left is None or right is None else left + right
+        if isinstance(left, str) and isinstance(right, str):
+            return left + right
     return None
 
 
+def _is_re_call(node: ast.Call) -> bool:
+    func = node.func
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id == "re"
+        and func.attr in FUNCTIONS
+        and bool(node.args)
+    )
+
+
+def _call_flags(node: ast.Call, namespace: dict[str, Any]) -> int | None:
+    assert isinstance(node.func, ast.Attribute)
+    flag_node = next((k.value for k in node.keywords if k.arg == "flags"), None)
+    position = FLAGS_POSITION.get(node.func.attr, 2)
+    if flag_node is None and len(node.args) > position:
+        flag_node = node.args[position]
+    return _flags(flag_node, namespace)
+
+
+def _ways(node: ast.Call) -> frozenset[str]:
+    # A direct `re.fullmatch(...)` runs only that way; a compiled pattern can be handed
+    # anywhere, so it must hold every way.
+    assert isinstance(node.func, ast.Attribute)
+    way = WAY_OF.get(node.func.attr, "finditer")
+    return EVERY_WAY if way == "any" else frozenset({way})
+
+
+class Forwarder(NamedTuple):
+    """A function that runs a pattern its caller passes (`line_in(repo, path, pattern)`)."""
+
+    parameter: str
+    index: int
+    flags: int
+    ways: frozenset[str]
+
+
+def forwarders(trees: dict[str, tuple[ast.Module, dict[str, Any]]]) -> dict[str, Forwarder]:
+    """Functions whose `re.*` call takes its pattern from a parameter, by `module:name`."""
+    found: dict[str, Forwarder] = {}
+    for relative, (tree, namespace) in trees.items():
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            parameters = [argument.arg for argument in function.args.args]
+            for node in ast.walk(function):
+                if (
+                    isinstance(node, ast.Call)
+                    and _is_re_call(node)
+                    and isinstance(node.args[0], ast.Name)
+                    and node.args[0].id in parameters
+                ):
+                    flags = _call_flags(node, namespace)
+                    name = node.args[0].id
+                    if flags is not None:
+                        found[f"{relative}:{function.name}"] = Forwarder(
+                            name, parameters.index(name), flags, _ways(node)
+                        )
+    return found
+
+
 class _Calls(ast.NodeVisitor):
-    def __init__(self, relative: str, namespace: dict[str, Any]) -> None:
+    def __init__(
+        self, relative: str, namespace: dict[str, Any], forwarding: dict[str, Forwarder]
+    ) -> None:
         self.relative = relative
         self.namespace = namespace
+        self.forwarding = forwarding
         self.functions: list[ast.FunctionDef] = []
         self.found: list[Found] = []
         self.unknown: list[str] = []
@@ -154,50 +224,63 @@ class _Calls(ast.NodeVisitor):
         self.generic_visit(node)
         self.functions.pop()
 
+    def _add(self, where: str, text: str | bytes, flags: int, ways: frozenset[str]) -> None:
+        self.found.append(Found(where, re.compile(text, flags), ways))
+
     def visit_Call(self, node: ast.Call) -> None:
-        func = node.func
-        if (
-            isinstance(func, ast.Attribute)
-            and isinstance(func.value, ast.Name)
-            and func.value.id == "re"
-            and func.attr in FUNCTIONS
-            and node.args
-        ):
-            function = self.functions[-1] if self.functions else None
-            where = f"{self.relative}:{function.name if function else node.lineno}"
+        function = self.functions[-1] if self.functions else None
+        where = f"{self.relative}:{function.name if function else node.lineno}"
+        at = f"{where} (line {node.lineno})"
+        # `_line(...)` calls this module's function; `facts.line_in(...)` another module's.
+        callee = f"{self.relative}:{node.func.id}" if isinstance(node.func, ast.Name) else None
+        if isinstance(node.func, ast.Attribute):
+            callee = next((k for k in self.forwarding if k.endswith(f":{node.func.attr}")), None)
+        if _is_re_call(node):
             text = _literal(node.args[0], self.namespace)
-            flag_node = next((k.value for k in node.keywords if k.arg == "flags"), None)
-            position = FLAGS_POSITION.get(func.attr, 2)
-            if flag_node is None and len(node.args) > position:
-                flag_node = node.args[position]
-            flags = _flags(flag_node, self.namespace)
+            flags = _call_flags(node, self.namespace)
+            forwarded = (
+                where in self.forwarding
+                and isinstance(node.args[0], ast.Name)
+                and node.args[0].id == self.forwarding[where].parameter
+            )
             if text is not None and flags is not None:
-                # A direct `re.fullmatch(...)` runs only that way; a compiled pattern can be
-                # handed anywhere, so it must hold every way.
-                way = WAY_OF.get(func.attr, "finditer")
-                ways = EVERY_WAY if way == "any" else frozenset({way})
-                self.found.append(
-                    Found(f"{where} (line {node.lineno})", re.compile(text, flags), ways)
-                )
+                self._add(at, text, flags, _ways(node))
             elif not (
-                where in DYNAMIC
+                forwarded  # its callers' patterns are collected at each call
+                or where in DYNAMIC
                 or function is None  # module level: the module holds the compiled pattern
                 or "Pattern" in ast.unparse(function.returns or ast.Constant(None))  # a factory
             ):
-                self.unknown.append(f"{where} (line {node.lineno})")
+                self.unknown.append(at)
+        elif callee in self.forwarding:
+            forwarder = self.forwarding[callee]
+            argument = next(
+                (k.value for k in node.keywords if k.arg == forwarder.parameter),
+                node.args[forwarder.index] if len(node.args) > forwarder.index else None,
+            )
+            if argument is not None:
+                text = _literal(argument, self.namespace)
+                if text is None:
+                    self.unknown.append(at)
+                else:
+                    self._add(f"{at} via {callee}", text, forwarder.flags, forwarder.ways)
         self.generic_visit(node)
 
 
 def source_patterns() -> tuple[list[Found], list[str]]:
     """Patterns in `re.*` calls of the source, and the call sites nobody accounted for."""
-    found: list[Found] = []
-    unknown: list[str] = []
+    trees: dict[str, tuple[ast.Module, dict[str, Any]]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         relative = path.relative_to(PACKAGE).as_posix()
         name = "mlops_kit." + relative[: -len(".py")].replace("/", ".").removesuffix(".__init__")
         namespace = vars(importlib.import_module(name)) if not name.endswith("__main__") else {}
-        visitor = _Calls(relative, dict(namespace))
-        visitor.visit(ast.parse(path.read_text(encoding="utf-8")))
+        trees[relative] = (ast.parse(path.read_text(encoding="utf-8")), dict(namespace))
+    forwarding = forwarders(trees)
+    found: list[Found] = []
+    unknown: list[str] = []
+    for relative, (tree, namespace) in trees.items():
+        visitor = _Calls(relative, namespace, forwarding)
+        visitor.visit(tree)
         found += visitor.found
         unknown += visitor.unknown
     for where, shapes in DYNAMIC.items():
@@ -256,19 +339,23 @@ def adversarial_inputs(run: int = RUN) -> dict[str, str]:
         "'python' * {n}//4": "python" * (run // 4),
         "'requirements' * {n}//8": "requirements" * (run // 8),
         "'compose.' * {n}//8": "compose." * (run // 8),
+        "'a' + ' ' * {n} + 'x'": "a" + " " * run + "x",
+        "'a' + ' a' * {n} + END": "a" + " a" * run + END,
+        "'a' + '\\t' * {n} + 'x'": "a" + "\t" * run + "x",
     }
     return texts
 
 
 def exercise(item: Found, text: str) -> None:
     """Run a pattern on `text` every way the kit runs it."""
+    subject: str | bytes = text.encode() if isinstance(item.pattern.pattern, bytes) else text
     if "finditer" in item.ways:
-        for _ in item.pattern.finditer(text):
+        for _ in item.pattern.finditer(subject):
             pass
     if "match" in item.ways:
-        item.pattern.match(text)
+        item.pattern.match(subject)
     if "fullmatch" in item.ways:
-        item.pattern.fullmatch(text)
+        item.pattern.fullmatch(subject)
 
 
 class _Hang(Exception):
@@ -300,19 +387,19 @@ def first_hang(items: list[Found], guard: int) -> str | None:
 
     try:
         for item in items:
-            label = ""
+            at = ""
             try:
                 probed = []
                 for label, text in probes.items():
+                    at = label.replace("{n}", str(PROBE))
                     probed.append((timed(item, label, text), label))
-                label = label.replace("{n}", str(PROBE))
                 worst = (0.0, "")
                 for _, label in sorted(probed, reverse=True)[:WORST]:
-                    worst = max(worst, (timed(item, label, full[label]), label))
-                label = label.replace("{n}", str(RUN))
+                    at = label.replace("{n}", str(RUN))
+                    worst = max(worst, (timed(item, label, full[label]), at))
             except _Hang:
-                return f"HANG {item.where}: {item.pattern.pattern!r} on {label}"
-            slowest.append((worst[0], worst[1].replace("{n}", str(RUN)), item.where))
+                return f"HANG {item.where}: {item.pattern.pattern!r} on {at}"
+            slowest.append((*worst, item.where))
     finally:
         signal.signal(signal.SIGALRM, previous)
     slowest.sort(reverse=True)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
+from mlops_kit.audit.profile import profile_of, template_source
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -43,7 +44,47 @@ def _uri_entries(repo: RepoView) -> list[tuple[str, int | None, object]]:
     return entries
 
 
-@rule("TRK101", family="tracking", severity="warning")
+def _anchor(repo: RepoView) -> tuple[str, int | None]:
+    """Where a tracking finding points: the first file that imports MLflow, at the import."""
+    files = profile_of(repo).mlflow_files
+    if not files:
+        return facts.ROOT, None
+    path = files[0]
+    return path, facts.line_in(repo, path, r"^[ \t]*+(?:import|from)[ \t]++mlflow|import mlflow")
+
+
+def _settings_files(repo: RepoView) -> list[str]:
+    """Return the files that may configure MLflow outside the code.
+
+    .env files, compose files, MLproject and YAML settings near the root (MLflow Recipes
+    profiles, application settings).
+    """
+
+    def compute() -> list[str]:
+        return [
+            p
+            for p in repo.files
+            if not template_source(p)
+            and (
+                p.rsplit("/", 1)[-1].startswith(".env")
+                or _COMPOSE.search(p)
+                or p.endswith("MLproject")
+                or (p.endswith((".yaml", ".yml")) and p.count("/") <= 1 and not p.startswith("."))
+            )
+        ]
+
+    return facts.memo(repo, "tracking.settings", compute)
+
+
+def _mentioned_outside_code(repo: RepoView, *words: str) -> bool:
+    """True when CI, task runner files or settings files mention one of `words`."""
+    ci = facts.task_text(repo)
+    if any(word in ci for word in words):
+        return True
+    return any(word in (repo.text(p) or "") for p in _settings_files(repo) for word in words)
+
+
+@rule("TRK101", family="tracking", severity="warning", applies=("mlflow", "project"))
 def tracking_uri_configured(repo: RepoView) -> Iterator[Finding]:
     """The MLflow tracking URI is set in config.
 
@@ -54,13 +95,22 @@ def tracking_uri_configured(repo: RepoView) -> Iterator[Finding]:
 
         uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}
     """
-    if not facts.uses_mlflow(repo):
+    if _uri_entries(repo) or facts.search_sources(repo, _SET_URI):
         return
-    if not _uri_entries(repo) and not facts.search_sources(repo, _SET_URI):
-        yield Finding("no tracking URI in conf/ (a `tracking_uri` or tracking `uri` key)", "conf")
+    if "MLproject" in repo.file_set or _mentioned_outside_code(
+        repo, "MLFLOW_TRACKING_URI", "tracking_uri"
+    ):
+        return
+    if any("set_tracking_uri" in (repo.text(p) or "") for p in profile_of(repo).mlflow_files):
+        return
+    yield Finding(
+        "MLflow is used but no tracking URI is configured (config key, set_tracking_uri() "
+        "or MLFLOW_TRACKING_URI)",
+        *_anchor(repo),
+    )
 
 
-@rule("TRK102", family="tracking", severity="warning")
+@rule("TRK102", family="tracking", severity="warning", applies=("mlflow", "project"))
 def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     """MLFLOW_TRACKING_URI overrides the configured tracking URI.
 
@@ -70,9 +120,10 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     Fix: honour the variable in config (`uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}`)
     or in code (`os.environ.get("MLFLOW_TRACKING_URI") or cfg.tracking.uri`).
     """
-    calls = facts.search_sources(repo, _SET_URI)
+    literal = {(path, line) for path, line, _ in facts.search_sources(repo, _LITERAL_URI)}
+    calls = [c for c in facts.search_sources(repo, _SET_URI) if c[:2] not in literal]
     if not calls:
-        return
+        return  # none, or only literal URIs (TRK103 reports those)
     mentioned = re.compile(r"MLFLOW_TRACKING_URI")
     if facts.search_sources(repo, mentioned):
         return
@@ -84,7 +135,7 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     )
 
 
-@rule("TRK103", family="tracking", severity="warning")
+@rule("TRK103", family="tracking", severity="warning", applies=("mlflow", "project"))
 def tracking_uri_not_hard_coded(repo: RepoView) -> Iterator[Finding]:
     """The tracking URI is not hard-coded in Python code.
 
@@ -97,7 +148,13 @@ def tracking_uri_not_hard_coded(repo: RepoView) -> Iterator[Finding]:
         yield Finding("tracking URI written as a literal in code", path, line)
 
 
-@rule("TRK104", family="tracking", severity="error", requires=("LAY109",))
+@rule(
+    "TRK104",
+    family="tracking",
+    severity="error",
+    requires=("LAY109",),
+    applies=("mlflow", "project"),
+)
 def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
     """Local MLflow stores are git-ignored.
 
@@ -109,17 +166,49 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
         mlruns/
         mlartifacts/
     """
-    if not facts.uses_mlflow(repo):
-        return
     facts.ask_git_what_it_ignores(repo)
+    exposed = []
     for store in facts.MLFLOW_STORES:
         if repo.is_tracked(store):
-            yield Finding(f"{store} is committed to git", store)
-        elif not repo.is_ignored(store):
-            yield Finding(f"{store} is not git-ignored", ".gitignore")
+            committed = store if store in repo.file_set else next(iter(repo.under(store)), store)
+            yield Finding(f"{store} is committed to git", committed)
+        elif not repo.is_ignored(store) and _store_expected(repo, store):
+            exposed.append(store)
+    if exposed:
+        yield Finding(
+            f"{', '.join(exposed)} {'is' if len(exposed) == 1 else 'are'} not git-ignored",
+            ".gitignore" if ".gitignore" in repo.file_set else facts.ROOT,
+        )
 
 
-@rule("TRK105", family="tracking", severity="warning")
+def _store_expected(repo: RepoView, store: str) -> bool:
+    """Return True when MLflow may create `store` at the repository root.
+
+    It does when the store exists, the code, config or settings name it at the root
+    (`sqlite:///mlflow.db`, `"mlruns"`), or no tracking URI is configured (MLflow 3 then
+    writes mlflow.db and mlruns/ in the working folder). A local SQLite store at the root
+    keeps its artifacts in mlruns/.
+    """
+    if repo.exists(store):
+        return True
+    if store == "mlartifacts":
+        return False  # only a local `mlflow server` creates it
+    if _named_at_root(repo, store) or (store == "mlruns" and _named_at_root(repo, "mlflow.db")):
+        return True
+    configured = bool(_uri_entries(repo) or facts.search_sources(repo, _SET_URI))
+    return not configured and not _mentioned_outside_code(
+        repo, "MLFLOW_TRACKING_URI", "tracking_uri"
+    )
+
+
+def _named_at_root(repo: RepoView, store: str) -> bool:
+    at_root = re.compile(rf"(?:sqlite:///|file:|\./|(?<![\w/.-])){re.escape(store)}(?![\w.-])")
+    paths = (*profile_of(repo).mlflow_files, *_settings_files(repo), *facts.conf_files(repo))
+    texts = [repo.text(p) or "" for p in paths]
+    return any(at_root.search(text) for text in (*texts, facts.task_text(repo)))
+
+
+@rule("TRK105", family="tracking", severity="warning", applies=("mlflow", "project"))
 def experiment_named(repo: RepoView) -> Iterator[Finding]:
     """Runs go to a named experiment.
 
@@ -128,13 +217,24 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
     Fix: set `experiment_name: my_project` in the tracking config and call
     `mlflow.set_experiment(cfg.tracking.experiment_name)`.
     """
-    if not facts.uses_mlflow(repo):
-        return
     if _conf_keys(repo, ("experiment_name", "experiment")):
         return
     if facts.search_sources(repo, _SET_EXPERIMENT):
         return
-    yield Finding("no experiment name in conf/ and no set_experiment() call in src/", "conf")
+    if (
+        any(_SET_EXPERIMENT.search(repo.text(p) or "") for p in profile_of(repo).mlflow_files)
+        or "MLproject" in repo.file_set
+    ):
+        return
+    if _mentioned_outside_code(
+        repo, "MLFLOW_EXPERIMENT_NAME", "--experiment-name", "experiment_name", "experiment:"
+    ):
+        return
+    yield Finding(
+        "runs go to MLflow's Default experiment: no experiment name in config, no "
+        "set_experiment() call, no MLFLOW_EXPERIMENT_NAME",
+        *_anchor(repo),
+    )
 
 
 _COMPOSE = re.compile(r"(^|/)(docker-)?compose(\.[\w-]+)?\.ya?ml$")
@@ -147,9 +247,20 @@ _CLI_BIND = re.compile(
 )
 
 
+def _tracking_service(name: object, service: object) -> bool:
+    """True for a compose service that runs MLflow (by its name, image, build or command)."""
+    if not isinstance(service, dict):
+        return False
+    words = " ".join(
+        str(part) for part in (name, service.get("image"), service.get("build"),
+                               service.get("command"), service.get("entrypoint"))
+    )  # fmt: skip
+    return "mlflow" in words.lower()
+
+
 @rule("TRK106", family="tracking", severity="warning")
 def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
-    """Tracking services publish their ports on loopback only.
+    """MLflow tracking services publish their ports on loopback only.
 
     Why: an MLflow server has no authentication by default; published on all interfaces
     (`5000:5000`, `--host 0.0.0.0`) anyone on the network can read and delete runs and
@@ -164,6 +275,8 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
             data = repo.data(path)
             services = data.get("services") if isinstance(data, dict) else None
             for name, service in services.items() if isinstance(services, dict) else []:
+                if not _tracking_service(name, service):
+                    continue
                 ports = service.get("ports") if isinstance(service, dict) else None
                 for index, port in enumerate(ports if isinstance(ports, list) else []):
                     if isinstance(port, dict):
@@ -184,3 +297,23 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
             for match in _CLI_BIND.finditer(text):
                 line = text.count("\n", 0, match.start()) + 1
                 yield Finding("mlflow binds every interface (--host 0.0.0.0)", path, line)
+
+
+@rule("TRK107", family="tracking", severity="warning", applies=("project", "ml", "code"))
+def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
+    """Training runs are tracked (MLflow).
+
+    Why: without a tracker, which parameters, data and code produced which metrics and
+    model lives in someone's memory or a spreadsheet; runs cannot be compared, and the
+    model in production cannot be traced back to its run.
+    Fix: log parameters, metrics and the model with MLflow:
+
+        mlflow.set_experiment("my_project")
+        with mlflow.start_run():
+            mlflow.log_params(cfg)
+            mlflow.log_metric("f1", f1)
+    """
+    profile = profile_of(repo)
+    if profile.mlflow or profile.trackers:
+        return
+    yield Finding("no experiment tracking: no code logs runs to MLflow (or another tracker)")
