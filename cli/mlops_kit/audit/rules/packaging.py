@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.profile import profile_of
+from mlops_kit.audit.profile import REQUIREMENTS, profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -33,7 +33,11 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     Fix: add a pyproject.toml with a `[project]` table, or fix the TOML error reported.
     """
     profile = profile_of(repo)
-    if not profile.packaged and not profile.template:
+    anywhere = any(
+        p.rsplit("/", 1)[-1] in ("pyproject.toml", "setup.py") or REQUIREMENTS.search(p)
+        for p in repo.files
+    )
+    if not profile.packaged and not profile.template and not anywhere:
         yield Finding(
             "no pyproject.toml, setup.py, requirements*.txt or environment.yml declares the "
             "dependencies",
