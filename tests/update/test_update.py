@@ -275,3 +275,18 @@ def test_set_module_name_renames_the_package_and_keeps_team_edits(
     assert 'print(f"prepare+: ' in renamed
     assert "python -m wine.stages.prepare" in (project / "dvc.yaml").read_text(encoding="utf-8")
     assert 'module_name = "wine"' in (project / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_files_git_converts_are_written_by_git(old_bake: Bake, invoke: Invoke) -> None:
+    project = old_bake()
+    (project / ".gitattributes").write_text("*.md text eol=crlf\n", encoding="utf-8")
+    commit_all(project, "Markdown with CRLF in the work tree")
+    for path in project.rglob("*.md"):
+        path.unlink()
+    git(project, "checkout", "--", ".")
+    assert b"\r\n" in (project / "README.md").read_bytes()
+    result = invoke("update", "--repo", project)
+    assert result.exit_code == 0, result.output
+    assert b"\r\n" in (project / "notebooks/README.md").read_bytes()
+    assert NOTEBOOKS_NEW in (project / "notebooks/README.md").read_text(encoding="utf-8")
+    assert git(project, "status", "--porcelain") == ""
