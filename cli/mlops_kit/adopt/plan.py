@@ -190,7 +190,7 @@ class _Planner:
         if path.is_symlink() or before is None:
             self.plan.conflicts.append("tests/conftest.py is not a plain file")
             return
-        if re.search(rb"^\s*def cfg\(", before, re.MULTILINE):
+        if re.search(rb"^[ \t]*+def cfg\(", before, re.MULTILINE):
             self.plan.kept.append("tests/conftest.py (has a cfg fixture)")
             return
         extra = "\n\n" + imports + "\n\n" + CONFTEST_FIXTURE

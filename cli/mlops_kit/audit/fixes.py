@@ -224,7 +224,7 @@ def fix_stamp(fixes: FixSet) -> None:
     if "DRF101" not in fixes.failing or before is None:
         return
     text = before.decode("utf-8", "replace")
-    if re.search(r"^\s*template-version\s*=", text, re.MULTILINE):
+    if re.search(r"^[ \t]*+template-version[ \t]*+=", text, re.MULTILINE):
         return
     try:
         version = template_version()
