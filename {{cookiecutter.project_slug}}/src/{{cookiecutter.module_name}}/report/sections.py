@@ -64,6 +64,9 @@ def anchors(pipeline: Pipeline, catalog: Mapping[str, Any], cfg: DictConfig) -> 
     validation = _get(cfg, "validate.report_path")
     if validation:
         links[str(validation)] = "#quality"
+    explanation = _get(cfg, "evaluate.explain_path")
+    if explanation:
+        links[str(explanation)] = "#card"
     for name, entry in catalog.items():
         if isinstance(entry, dict) and isinstance(entry.get("path"), str):
             links[entry["path"]] = f"#data-{name}"
@@ -493,7 +496,6 @@ def card_section(root: Path, cfg: DictConfig, store: StoreFacts | Missing, catal
     written = model_card.written_card(root)
     champion = None if isinstance(store, Missing) else store.champion(_get(cfg, "evaluate.alias"))
     model_dir = str(_get(cfg, "train.model_dir") or "models/model")
-    run_info = str(_get(cfg, "train.run_info_path") or "models/run.json")
     parts = []
     if isinstance(written, Missing):
         section.missing.append(written.sentence())
@@ -548,19 +550,10 @@ def card_section(root: Path, cfg: DictConfig, store: StoreFacts | Missing, catal
         if champion and not isinstance(store, Missing)
         else None
     )
-    try:
-        model, model_from = model_card.load_model(
-            root, model_dir, run_info, uri, champion.run_id if champion else None
-        )
-    except Exception as error:
-        section.missing.append(f"the model cannot be loaded ({type(error).__name__}: {error})")
-        section.body = "".join(parts)
-        return section
-    test_path = root / str(_get(cfg, "data.test_path"))
-    measured = model_card.measure(model, model_from, test_path, str(_get(cfg, "data.target")))
+    measured = _measure(root, cfg, uri, champion.run_id if champion else None, section)
     if isinstance(measured, Missing):
         section.missing.append(measured.sentence())
-    else:
+    elif measured is not None:
         parts.append(
             f'<h3>Per class</h3><p class="muted">Model {code(measured.model_from)} on '
             f"{measured.rows} test rows.</p>"
@@ -586,7 +579,7 @@ def card_section(root: Path, cfg: DictConfig, store: StoreFacts | Missing, catal
         parts.append(
             '<h3 id="importance">What drives the predictions</h3><p>Permutation importance: '
             "how much the test accuracy drops when one feature's values are shuffled "
-            f"({model_card.REPEATS} repeats).</p>"
+            f"({measured.repeats} repeats).</p>"
         )
         parts.append(
             image(png, "permutation importance", "mean ± std over repeats", "importance-chart")
@@ -600,6 +593,27 @@ def card_section(root: Path, cfg: DictConfig, store: StoreFacts | Missing, catal
         )
     section.body = "".join(parts)
     return section
+
+
+def _measure(
+    root: Path, cfg: DictConfig, uri: str | None, run_id: str | None, section: Section
+) -> model_card.Measured | Missing | None:
+    """What evaluate measured for this model, else measured here (loading the model)."""
+    model_dir = str(_get(cfg, "train.model_dir") or "models/model")
+    run_info = str(_get(cfg, "train.run_info_path") or "models/run.json")
+    written = _get(cfg, "evaluate.explain_path")
+    wanted = run_id or model_card.local_run_id(root, run_info)
+    if written:
+        measured = model_card.from_file(root / str(written), wanted)
+        if measured is not None:
+            return measured
+    try:
+        model, model_from = model_card.load_model(root, model_dir, run_info, uri, run_id)
+    except Exception as error:  # any load failure is shown on the page, not raised
+        section.missing.append(f"the model cannot be loaded ({type(error).__name__}: {error})")
+        return None
+    test_path = root / str(_get(cfg, "data.test_path"))
+    return model_card.measure(model, model_from, test_path, str(_get(cfg, "data.target")))
 
 
 # --- monitoring -----------------------------------------------------------------------

@@ -19,8 +19,9 @@ from omegaconf import DictConfig
 from sklearn import metrics as skm
 from sklearn.preprocessing import label_binarize
 
-from ..charts import plot_figure
+from ..charts import bar_figure, plot_figure
 from ..evidence import log_figures, log_files
+from ..explain import explain
 from ..files import read_split, write_json
 from ..lineage import git_state
 from ..runner import StageError, reported_errors, stage_config
@@ -112,6 +113,13 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     for name, rows in plot_data(labels, predicted, proba, model.classes_).items():
         write_json(plots_dir / f"{name}.json", rows)
         figures[name] = plot_figure(rows, PLOT_AXES[name], PLOT_AXES[name]["title"])
+    explanation = explain(model, features, labels)
+    write_json(cfg.evaluate.explain_path, {"run_id": trained["run_id"], **explanation})
+    figures["permutation_importance"] = bar_figure(
+        explanation["importance"],
+        explanation["importance_std"],
+        "Permutation importance (drop in test accuracy)",
+    )
     failures = gate_failures(metrics, cfg.evaluate.gate)
     version = None
     # The results join the training run, so one run holds the model and all its metrics.
@@ -120,7 +128,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         mlflow.log_metrics(test_metrics, model_id=trained["model_id"])
         mlflow.log_artifacts(str(plots_dir), "plots")
         log_figures(figures, "plots")
-        log_files([Path(cfg.evaluate.metrics_path)], "evaluation")
+        log_files([Path(cfg.evaluate.metrics_path), Path(cfg.evaluate.explain_path)], "evaluation")
         mlflow.set_tag("quality_gate", "failed" if failures else "passed")
         if not failures:
             version = register(cfg, trained["model_uri"], metrics)
