@@ -164,7 +164,7 @@ VIOLATIONS: dict[str, Mutation] = {
     "DAT102": put("raw.csv", "a,b\n" + "1,2\n" * 8_000, commit=True),
     "DAT103": put("model.pkl", b"\x80\x04N." * 512, commit=True),
     "DAT104": put("notebooks/explore.ipynb", NOTEBOOK),
-    "SEC101": put(f"{PKG}/keys.py", 'KEY = "AKIAIOSFODNN7EXAMPLE"\n'),
+    "SEC101": put(f"{PKG}/keys.py", 'KEY = "AKIA' + 'Q3VZ7LMN2HXRT4WB"\n'),
     "SEC102": edit("README.md", "\n", "\nDB: postgresql://mlflow:s3cr3tpass@db:5432/mlflow\n"),
     "SEC103": put("deploy/settings.yaml", "db_password: hunter2hunter2\n"),
     "SEC104": put(".env", "TOKEN=1\n", commit=True),
