@@ -190,7 +190,7 @@ class _Planner:
         if path.is_symlink() or before is None:
             self.plan.conflicts.append("tests/conftest.py is not a plain file")
             return
-        if re.search(rb"^\s*def cfg\(", before, re.MULTILINE):
+        if re.search(rb"^[ \t]*+def cfg\(", before, re.MULTILINE):
             self.plan.kept.append("tests/conftest.py (has a cfg fixture)")
             return
         extra = "\n\n" + imports + "\n\n" + CONFTEST_FIXTURE
@@ -198,14 +198,29 @@ class _Planner:
         self.plan.changes.append(FileChange(path, before, before + glue + extra.encode()))
 
 
+def repository_root(start: Path) -> Path:
+    """Return the repository that holds `start`.
+
+    That is the nearest folder at or above it with pyproject.toml or dvc.yaml, not above
+    the git work tree's top (else that top, else `start`).
+    """
+    start = start.resolve()
+    if not start.is_dir():
+        raise UsageError(f"{start} is not a folder; pass the repository with --repo")
+    for folder in [start, *start.parents]:
+        if (folder / "pyproject.toml").is_file() or (folder / "dvc.yaml").is_file():
+            return folder
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
 def plan_adopt(start: Path, sets: list[str]) -> AdoptPlan:
     """Work out every file adopt adds to the repository at `start`."""
     from mlops_kit.new import parse_assignments, questions
     from mlops_kit.template import template_dir
 
-    root = start.resolve()
-    if not root.is_dir():
-        raise UsageError(f"{start} is not a folder; pass the repository with --repo")
+    root = repository_root(start)
     found = detect(root)
     answers = {**found.answers, **parse_assignments(sets, list(questions(template_dir())))}
     with tempfile.TemporaryDirectory(prefix="mlops-kit-adopt-") as temp:

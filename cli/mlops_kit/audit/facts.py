@@ -491,7 +491,8 @@ RUNNER_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-_TARGET = re.compile(r"^([A-Za-z0-9_.-]+)(?:\s+[^:=\n]*)?\s*:(?!=)(.*)$")
+# Possessive runs: `\s+[^:=\n]*` then `\s*` could split a run of blanks every way.
+_TARGET = re.compile(r"^([A-Za-z0-9_.-]++)(?:\s++[^:=\n]*+)?\s*+:(?!=)(.*)$")
 
 
 def _called_targets(ci: str, runner: str) -> list[str]:

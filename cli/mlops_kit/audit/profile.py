@@ -94,7 +94,10 @@ HOOK_FILES: tuple[tuple[str, str], ...] = (
     ("lefthook.toml", "lefthook"),
     (".husky", "husky"),
 )
-REQUIREMENTS = re.compile(r"(?:^|/)[\w.-]*requirements[\w.-]*\.(?:txt|in)$")
+# A file name holding "requirements" and ending in .txt or .in. Written so that a search
+# stays linear: the name is scanned once from each `/`, never re-split around each
+# "requirements" in it.
+REQUIREMENTS = re.compile(r"(?:^|/)(?=[\w.-]*?requirements)[\w.-]*+(?:(?<=\.txt)|(?<=\.in))$")
 _IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
 _NOTEBOOK_IMPORT = re.compile(r"\"\s*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 _HYDRA_CALLS = frozenset({"main", "initialize", "initialize_config_dir", "compose"})
@@ -398,7 +401,7 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
         if "hydra" not in text:
             continue
         profile.hydra = profile.hydra or bool(
-            re.search(r"^\s*(?:import|from)\s+hydra\b", text, re.MULTILINE)
+            re.search(r"^[ \t]*+(?:import|from)[ \t]++hydra\b", text, re.MULTILINE)
         )
         if "config_path" not in text and "config_dir" not in text and "compose" not in text:
             continue

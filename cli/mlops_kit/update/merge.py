@@ -17,12 +17,16 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlops_kit.errors import UsageError
 from mlops_kit.update.branch import BRANCH
 from mlops_kit.update.git import Git, find_repo
 from mlops_kit.update.pristine import bake_tree, full_answers, template_version_of
 from mlops_kit.update.stamp import Stamp, read_stamp, version_tuple
+
+if TYPE_CHECKING:
+    from mlops_kit.edits import FileChange
 
 REF = f"refs/heads/{BRANCH}"
 BEHIND = 1
@@ -129,8 +133,8 @@ class _Merge:
     version: str
 
 
-def _prepare(git: Git, request: UpdateRequest, stamp: Stamp, template: Path) -> _Merge | None:
-    """Create the pristine commits (objects only) and return what to merge; None if current."""
+def _prepare(git: Git, request: UpdateRequest, stamp: Stamp, template: Path) -> _Merge:
+    """Create the pristine commits (objects only, no ref moves) and return what to merge."""
     version = template_version_of(template)
     head = git.rev("HEAD")
     if head is None:
@@ -176,12 +180,15 @@ def _blob(git: Git, oid: str) -> bytes:
     import subprocess
 
     env = {**os.environ, **git.env}
-    return subprocess.run(
-        ["git", "cat-file", "blob", oid], cwd=git.root, env=env, capture_output=True, check=True
-    ).stdout
+    result = subprocess.run(
+        ["git", "cat-file", "blob", oid], cwd=git.root, env=env, capture_output=True, check=False
+    )
+    if result.returncode != 0:
+        raise UsageError(f"git cat-file could not read {oid}: the repository is damaged", 1)
+    return result.stdout
 
 
-def _work_tree_changes(git: Git, old: str, new: str) -> list[object] | None:
+def _work_tree_changes(git: Git, old: str, new: str) -> list[FileChange] | None:
     """Return the file changes from commit `old` to `new`, or None when git must write them.
 
     Git writes them itself when a path is not a plain file (symlink, executable,
@@ -192,7 +199,7 @@ def _work_tree_changes(git: Git, old: str, new: str) -> list[object] | None:
 
     raw = git.out("diff", "--raw", "-z", "--no-renames", "--no-abbrev", old, new)
     fields = raw.split("\0") if raw else []
-    changes: list[object] = []
+    changes: list[FileChange] = []
     for meta, path in zip(fields[0::2], fields[1::2], strict=False):
         old_mode, new_mode, old_oid, new_oid, _status = meta.lstrip(":").split()
         if {old_mode, new_mode} - {PLAIN_FILE, "000000"}:
@@ -213,18 +220,38 @@ def _work_tree_changes(git: Git, old: str, new: str) -> list[object] | None:
 
 def _move_head(git: Git, old: str, new: str) -> list[str]:
     """Bring HEAD, index and files from `old` to `new` (a descendant); return changed paths."""
-    from mlops_kit.edits import FileChange, apply_changes
+    from mlops_kit.edits import apply_changes
 
-    paths = git.out("diff", "--name-only", "-z", old, new).split("\0")
+    paths = _summary(git, old, new)
     changes = _work_tree_changes(git, old, new)
     if changes is None:
         git.run("merge", "--ff-only", "--quiet", new)
     else:
-        apply_changes([c for c in changes if isinstance(c, FileChange)], git.root)
+        apply_changes(changes, git.root)
         git.run("update-ref", "-m", "mlops-kit update", "HEAD", new, old)
         git.run("read-tree", new)
         git.run("update-index", "-q", "--refresh", check=False)
-    return [path for path in paths if path]
+    return paths
+
+
+KINDS = {"A": "added", "D": "deleted", "M": "updated", "R": "renamed", "T": "changed"}
+
+
+def _summary(git: Git, old: str, new: str) -> list[str]:
+    """Return one line per changed path: `updated README.md`, `renamed a -> b`."""
+    fields = git.out("diff", "--name-status", "-z", "-M", old, new).split("\0")
+    lines: list[str] = []
+    index = 0
+    while index < len(fields) and fields[index]:
+        status = fields[index]
+        kind = KINDS.get(status[:1], status)
+        if status[:1] in ("R", "C"):
+            lines.append(f"{kind} {fields[index + 1]} -> {fields[index + 2]}")
+            index += 3
+        else:
+            lines.append(f"{kind} {fields[index + 1]}")
+            index += 2
+    return lines
 
 
 def _set_template_ref(git: Git, merge: _Merge) -> None:
@@ -257,7 +284,6 @@ def run_update(request: UpdateRequest) -> Outcome:
         _check_identity(git)
     with _scratch_objects(git, request.diff):
         merge = _prepare(git, request, stamp, template)
-        assert merge is not None
         if git.is_ancestor(merge.theirs, merge.ours):
             return _already_current(git, request, merge, stamp)
         tree, conflicts = _merge_tree(git, merge.ours, merge.theirs)

@@ -185,8 +185,13 @@ def dvc_hydra_integration(repo: RepoView) -> Iterator[Finding]:
     if text is None:
         yield Finding(".dvc/config is missing (run `dvc init`)", ".dvc/config")
         return
-    section = re.search(r"(?ms)^\s*\[\s*['\"]?hydra['\"]?\s*\](.*?)(?=^\s*\[|\Z)", text)
-    enabled = section and re.search(r"(?mi)^\s*enabled\s*=\s*(true|1|yes)\s*$", section.group(1))
+    # `[ \t]`, not `\s`: `\s*` after `^` spans blank lines and is rescanned from each one.
+    section = re.search(
+        r"(?ms)^[ \t]*+\[[ \t]*+['\"]?hydra['\"]?[ \t]*+\](.*?)(?=^[ \t]*+\[|\Z)", text
+    )
+    enabled = section and re.search(
+        r"(?mi)^[ \t]*+enabled[ \t]*+=[ \t]*+(true|1|yes)[ \t]*+$", section.group(1)
+    )
     if not enabled:
         yield Finding("Hydra integration is off: [hydra] enabled = true is missing", ".dvc/config")
 

@@ -283,7 +283,7 @@ def dependencies_bounded(repo: RepoView) -> Iterator[Finding]:
             yield Finding(
                 f"dependency {name!r} has no version constraint",
                 PYPROJECT,
-                _line(repo, rf"^\s*[\"']{re.escape(name)}"),
+                _line(repo, rf"^[ \t]*+[\"']{re.escape(name)}"),
             )
 
 
@@ -316,7 +316,7 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
             yield Finding(
                 f"{requirement!r} allows {name} older than {floor[0]}.{floor[1]}",
                 PYPROJECT,
-                _line(repo, rf"^\s*[\"']{re.escape(requirement)}"),
+                _line(repo, rf"^[ \t]*+[\"']{re.escape(requirement)}"),
             )
 
 
@@ -385,7 +385,7 @@ _INSTALL_REQUIRES = re.compile(r"install_requires\s*=\s*\[(.*?)\]", re.DOTALL)
 def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
     """(requirement, file, line) of runtime dependencies, wherever they are declared."""
     for requirement in facts.runtime_requirements(repo):
-        yield requirement, PYPROJECT, _line(repo, rf"^\s*[\"']?{re.escape(requirement)}")
+        yield requirement, PYPROJECT, _line(repo, rf"^[ \t]*+[\"']?{re.escape(requirement)}")
     setup = (repo.text("setup.py") or "") if "setup.py" in repo.file_set else ""
     block = _INSTALL_REQUIRES.search(setup)
     if block is not None:

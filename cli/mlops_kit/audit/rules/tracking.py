@@ -50,7 +50,7 @@ def _anchor(repo: RepoView) -> tuple[str, int | None]:
     if not files:
         return facts.ROOT, None
     path = files[0]
-    return path, facts.line_in(repo, path, r"^\s*(?:import|from)\s+mlflow|import mlflow")
+    return path, facts.line_in(repo, path, r"^[ \t]*+(?:import|from)[ \t]++mlflow|import mlflow")
 
 
 def _settings_files(repo: RepoView) -> list[str]:
@@ -239,7 +239,12 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
 
 _COMPOSE = re.compile(r"(^|/)(docker-)?compose(\.[\w-]+)?\.ya?ml$")
 _LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
-_CLI_BIND = re.compile(r"mlflow\s+(?:server|ui)\b[^\n]*?(?:--host|-h)[ =]+(0\.0\.0\.0|::|\[::\])")
+# The rest of the command line is scanned up to the next `mlflow `, so a search does not
+# rescan the line from every `mlflow` on it.
+_CLI_BIND = re.compile(
+    r"mlflow[ \t]++(?:server|ui)\b(?:(?!mlflow[ \t])[^\n])*?"
+    r"(?:--host|-h)[ =]++(0\.0\.0\.0|::|\[::\])"
+)
 
 
 def _tracking_service(name: object, service: object) -> bool:
