@@ -331,3 +331,52 @@ def test_every_finding_points_at_a_file_that_exists_or_the_root(tmp_path: Path) 
         for issue in audit(root).issues:
             assert issue.path == "." or (root / str(issue.path)).is_file(), issue
             assert issue.path != "." or issue.line is None
+
+
+def test_a_folder_of_datasets_is_one_finding_and_lookups_are_none(tmp_path: Path) -> None:
+    rows = "a,b\n" + "1,2\n" * 6_000
+    root = repo(
+        tmp_path,
+        {
+            "datasets/iris.csv": rows,
+            "datasets/wine.csv": rows,
+            "datasets/titanic.csv.gz": rows,
+            "reports/feature_importance.csv": "feature,importance\nage,0.3\n",
+            "docs/design.zip": b"PK\x03\x04" + b"\0" * 30_000,
+        },
+    )
+    [issue] = [i for i in audit(root).issues if i.rule == "DAT102"]
+    assert issue.message.startswith("3 data files (0.1 MB) under datasets/ are in git")
+    assert not {"DAT101", "DAT103"} & fired(root)
+
+
+def test_shapes_met_on_held_out_repositories(tmp_path: Path) -> None:
+    """Licence variants, placeholder paths, nested Poetry projects, pixi, container scripts,
+    Kubernetes example secrets and a book's example data are not problems."""
+    root = repo(
+        tmp_path,
+        {
+            "LICENSE-CODE": "MIT\n",
+            "hydra_app/main.py": 'import hydra\n\n@hydra.main(config_path="configs")\n'
+            "def main(cfg): ...\n",
+            "hydra_app/configs/config.yaml": "train_dir: /path/to/your/training/data\n",
+            "svc/pyproject.toml": '[tool.poetry.dependencies]\nmlflow = "==2.11.3"\n',
+            "svc/track.py": "import mlflow\n",
+            "requirements.txt": "hydra-core==1.3.2\n",
+            "pyproject.toml": MINIMAL_PYPROJECT,
+            "shop/__init__.py": "",
+            "tests/test_shop.py": "",
+            ".github/workflows/ci.yml": CI_STEPS + "      - run: pixi run -e py312 tests -n 3\n",
+            "docker/run-server.sh": "mlflow server --host 0.0.0.0 --port 5000\n",
+            "k8s/secret.yaml": "kind: Secret\ndata:\n  mongo_password: cGFzc3dvcmQ=\n",
+            "integration-test/model/model.pkl": b"\0" * 4096,
+        },
+    )
+    found = fired(root)
+    assert not {"LAY102", "CFG104", "PKG105", "QUA107", "TRK106", "SEC103", "DAT103"} & found
+    book = repo(
+        tmp_path,
+        {"a.ipynb": "{}", "b.ipynb": "{}", "notebooks/data/births.csv": "y,n\n" + "1,2\n" * 9000},
+        "book",
+    )
+    assert "DAT102" not in fired(book)

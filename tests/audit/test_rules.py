@@ -161,7 +161,7 @@ VIOLATIONS: dict[str, Mutation] = {
     "QUA108": put(".github/workflows/ci.yml", MINIMAL_CI),
     "QUA109": put(".github/workflows/ci.yml", MINIMAL_CI),
     "DAT101": put("docs/big.bin", b"\0" * 1_200_000, commit=True),
-    "DAT102": put("raw.csv", "a,b\n1,2\n", commit=True),
+    "DAT102": put("raw.csv", "a,b\n" + "1,2\n" * 8_000, commit=True),
     "DAT103": put("model.pkl", b"\x80\x04N." * 512, commit=True),
     "DAT104": put("notebooks/explore.ipynb", NOTEBOOK),
     "SEC101": put(f"{PKG}/keys.py", 'KEY = "AKIAIOSFODNN7EXAMPLE"\n'),

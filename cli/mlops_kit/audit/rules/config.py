@@ -125,6 +125,8 @@ def defaults_resolve(repo: RepoView) -> Iterator[Finding]:
                 )
 
 
+# "/path/to/your/data" is an instruction to the reader, not a machine's path.
+_PLACEHOLDER_PATH = re.compile(r"/path/to\b|<[^>]+>|\byour[_-]|/xxx\b", re.IGNORECASE)
 _ABSOLUTE = re.compile(r"^(?:/(?!/)[^\s]|~[/\\]|[A-Za-z]:[\\/]|file:///|sqlite:////)")
 
 
@@ -147,7 +149,11 @@ def no_absolute_paths(repo: RepoView) -> Iterator[Finding]:
     for path in _config_files(repo):
         data = repo.data(path)
         for keys, value, parent in facts.walk_values(data):
-            if isinstance(value, str) and _ABSOLUTE.match(value):
+            if (
+                isinstance(value, str)
+                and _ABSOLUTE.match(value)
+                and not _PLACEHOLDER_PATH.search(value)
+            ):
                 yield Finding(
                     f"{'.'.join(map(str, keys))} is an absolute path",
                     path,

@@ -77,7 +77,20 @@ def _demo_assignment(line: str, users: set[str]) -> bool:
     if match is None:
         return False
     value = match.group(2).split(" #", 1)[0].strip().strip("\"'")
-    return demo_value(value) or value.lower() in users
+    return demo_value(value) or value.lower() in users or demo_value(_unbase64(value))
+
+
+def _unbase64(value: str) -> str:
+    """Decode a Kubernetes Secret's base64 value (empty when it is not base64 text)."""
+    import base64
+    import binascii
+
+    if not re.fullmatch(r"[A-Za-z0-9+/]{4,}={0,2}", value) or len(value) % 4:
+        return ""
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return ""
 
 
 _USER_KEY = re.compile(r"(?:USER|USERNAME|_DB|DATABASE|_NAME)$", re.IGNORECASE)
