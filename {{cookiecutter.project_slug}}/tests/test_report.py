@@ -179,3 +179,45 @@ def test_metrics_and_curves_are_compared_with_the_previous_commit(
     page, _ = build_report(root, cfg, root / "index.html")
     assert "+0.05" in page  # HEAD holds these results already: against the commit before
     assert "Compared with <code>HEAD~1</code>" in page
+
+
+def test_a_monitoring_report_is_shown_and_linked(cfg: DictConfig, tmp_path: Path) -> None:
+    import json
+
+    root = project_copy(tmp_path)
+    monitor = root / "reports" / "monitor"
+    monitor.mkdir(parents=True)
+    (monitor / "metrics.json").write_text(
+        json.dumps({"alarm": 1, "rows": 50, "tests": {"alcohol": {"p_value": 0.0001}}}),
+        encoding="utf-8",
+    )
+    (monitor / "drift.html").write_text("<!doctype html><p>drift</p>", encoding="utf-8")
+
+    page, _ = build_report(root, cfg, root / "reports" / "site" / "index.html")
+
+    monitoring = page.split('<section id="monitoring">', 1)[1]
+    assert "The monitor raised an alarm." in monitoring and "tests.alcohol.p_value" in monitoring
+    assert 'href="../monitor/drift.html"' in monitoring
+
+
+def test_a_site_folder_linking_out_of_the_project_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project_copy(tmp_path / "project")
+    for name in ("conf", "params.yaml"):
+        source = PROJECT_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy(source, root / name)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "reports").mkdir()
+    (root / "reports" / "site").symlink_to(outside)
+    monkeypatch.chdir(root)
+
+    assert main([]) == 1
+
+    error = capsys.readouterr().err
+    assert error.startswith("Error: ") and "out of the project" in error
+    assert list(outside.iterdir()) == []

@@ -67,6 +67,10 @@ def anchors(pipeline: Pipeline, catalog: Mapping[str, Any], cfg: DictConfig) -> 
     explanation = _get(cfg, "evaluate.explain_path")
     if explanation:
         links[str(explanation)] = "#card"
+    monitored = monitor_dir(cfg).as_posix() + "/"
+    for path in list(links):
+        if path.startswith(monitored):
+            links[path] = "#monitoring"
     for name, entry in catalog.items():
         if isinstance(entry, dict) and isinstance(entry.get("path"), str):
             links[entry["path"]] = f"#data-{name}"
@@ -619,14 +623,21 @@ def _measure(
 # --- monitoring -----------------------------------------------------------------------
 
 
-def monitoring_section(root: Path, output_dir: Path) -> Section:
-    """The monitoring reports under reports/monitor/, when there are any."""
+def monitor_dir(cfg: DictConfig) -> Path:
+    """The folder the monitor writes to: that of `monitor.metrics_path`, else reports/monitor."""
+    configured = _get(cfg, "monitor.metrics_path")
+    return Path(str(configured)).parent if configured else MONITOR_DIR
+
+
+def monitoring_section(root: Path, cfg: DictConfig, output_dir: Path) -> Section:
+    """The monitoring reports (JSON and HTML) in the monitor's folder, when there are any."""
     section = Section("monitoring", "Monitoring")
-    folder = root / MONITOR_DIR
-    files = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
+    folder = monitor_dir(cfg)
+    found = root / folder
+    files = sorted(p for p in found.glob("*") if p.is_file()) if found.is_dir() else []
     if not files:
         section.body = (
-            f"<p>No monitoring report yet ({code(MONITOR_DIR.as_posix() + '/')}): the monitor "
+            f"<p>No monitoring report yet ({code(folder.as_posix() + '/')}): the monitor "
             "writes one there once the model serves and its inputs are compared with the "
             "training data.</p>"
         )
@@ -643,8 +654,14 @@ def monitoring_section(root: Path, output_dir: Path) -> Section:
             if isinstance(data, Missing):
                 section.missing.append(data.sentence())
                 continue
-            values = list(_flatten(data).items())
             parts.append(f"<h3>{escape(_rel(path, root))}</h3>")
+            if isinstance(data, dict) and "alarm" in data:
+                parts.append(
+                    '<p class="bad">The monitor raised an alarm.</p>'
+                    if data["alarm"]
+                    else '<p class="ok">No alarm.</p>'
+                )
+            values = list(_flatten(data).items())
             parts.append(table(("field", "value"), values[:MAX_MONITOR_VALUES]))
             if len(values) > MAX_MONITOR_VALUES:
                 more = len(values) - MAX_MONITOR_VALUES
