@@ -521,6 +521,7 @@ def _packaging(repo: RepoView, profile: RepoProfile) -> None:
         p
         for p in repo.files
         if p.count("/") <= 2
+        and not template_source(p)
         and (p.rsplit("/", 1)[-1] in LOCKS or re.fullmatch(r"pylock\.[\w-]+\.toml", p))
     )
     data = repo.pyproject
