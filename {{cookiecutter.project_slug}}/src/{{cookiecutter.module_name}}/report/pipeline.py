@@ -214,26 +214,35 @@ def build_graph(
             edges.append((file_node(path, producers.get(path)), f"stage:{stage.name}"))
         for path in stage.produces:
             edges.append((f"stage:{stage.name}", file_node(path, stage)))
-    layout(nodes, list(dict.fromkeys(edges)))
-    return nodes, list(dict.fromkeys(edges))
+    unique = list(dict.fromkeys(edges))
+    layout(nodes, unique)
+    return nodes, unique
 
 
 def layout(nodes: dict[str, Node], edges: Iterable[tuple[str, str]]) -> None:
     """Give each node a layer (longest path from a source) and a row within its layer."""
     incoming: dict[str, list[str]] = {key: [] for key in nodes}
+    outgoing: dict[str, list[str]] = {key: [] for key in nodes}
     for source, target in edges:
         incoming[target].append(source)
-    done: dict[str, int] = {}
-
-    def depth(key: str, trail: frozenset[str]) -> int:
-        if key in done:
-            return done[key]
-        sources = [s for s in incoming[key] if s not in trail]  # a cycle is drawn, not followed
-        done[key] = 1 + max((depth(s, trail | {key}) for s in sources), default=-1)
-        return done[key]
-
+        outgoing[source].append(target)
+    # Longest path by Kahn's topological order (no recursion, any pipeline length).
+    waiting = {key: len(incoming[key]) for key in nodes}
+    ready = [key for key, count in waiting.items() if count == 0]
+    placed: set[str] = set()
+    while ready:
+        key = ready.pop()
+        placed.add(key)
+        for target in outgoing[key]:
+            nodes[target].layer = max(nodes[target].layer, nodes[key].layer + 1)
+            waiting[target] -= 1
+            if waiting[target] == 0:
+                ready.append(target)
+    # Nodes on a cycle (DVC refuses those, but the file may be mid-edit): one layer after.
+    last = max((nodes[key].layer for key in placed), default=-1)
     for key in nodes:
-        nodes[key].layer = depth(key, frozenset())
+        if key not in placed:
+            nodes[key].layer = last + 1
     layers: dict[int, list[Node]] = {}
     for node in nodes.values():
         layers.setdefault(node.layer, []).append(node)

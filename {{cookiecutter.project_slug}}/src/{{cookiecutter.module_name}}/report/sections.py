@@ -26,6 +26,7 @@ from .sources import MAX_BYTES, Missing, read_at, read_json, read_text, read_yam
 REPRO = "run `dvc repro` first"
 MONITOR_DIR = Path("reports/monitor")
 MAX_MONITOR_VALUES = 40
+MAX_NODES = 400
 
 
 def _get(cfg: DictConfig, dotted: str) -> Any:
@@ -90,6 +91,12 @@ def pipeline_section(
         return section
     section.missing += pipeline.problems
     nodes, edges = build_graph(pipeline, anchors(pipeline, catalog, cfg))
+    if len(nodes) > MAX_NODES:
+        section.missing.append(
+            f"the pipeline has {len(nodes)} stages and files, too many to draw "
+            f"(at most {MAX_NODES}): `dvc dag` lists them"
+        )
+        nodes, edges = {}, []
     not_run = [s.name for s in pipeline.stages if not s.ran]
     if not_run:
         section.missing.append(
