@@ -28,6 +28,7 @@ COLORS = {
     "dataset": ("#dafbe1", "#1a7f37"),
     "model": ("#fbefff", "#8250df"),
     "report": ("#f6f8fa", "#57606a"),
+    "pending": ("#ffffff", "#1f6feb"),
 }
 
 
@@ -174,6 +175,7 @@ class Node:
     title: str
     layer: int = 0
     row: int = 0
+    pending: bool = False  # a stage that has not run yet (drawn dashed)
 
 
 def build_graph(
@@ -206,7 +208,9 @@ def build_graph(
     producers = {path: stage for stage in pipeline.stages for path in stage.produces}
     for stage in pipeline.stages:
         key = f"stage:{stage.name}"
-        nodes[key] = Node(key, stage.name, "stage", f"#stage-{stage.name}", stage.cmd)
+        title = stage.cmd if stage.ran else f"{stage.cmd} (not run yet)"
+        nodes[key] = Node(key, stage.name, "stage", f"#stage-{stage.name}", title)
+        nodes[key].pending = not stage.ran
     for stage in pipeline.stages:
         for path in stage.deps:
             if is_code(path):
@@ -298,13 +302,14 @@ def render_svg(nodes: Mapping[str, Node], edges: Iterable[tuple[str, str]]) -> s
         )
     for node in nodes.values():
         x, y = corner(node)
-        fill, ink = COLORS[node.kind]
+        fill, ink = COLORS["pending"] if node.pending else COLORS[node.kind]
         radius = 17 if node.kind == "stage" else 4
+        dashes = ' stroke-dasharray="5 3"' if node.pending else ""
         parts.append(
             f'<a href="{escape(node.href)}" class="node {node.kind}" '
             f'data-node="{escape(node.key)}"><title>{escape(node.title)}</title>'
             f'<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="{radius}" '
-            f'fill="{fill}" stroke="{ink}" stroke-width="1.2"/>'
+            f'fill="{fill}" stroke="{ink}" stroke-width="1.2"{dashes}/>'
             f'<text x="{x + NODE_WIDTH // 2}" y="{y + NODE_HEIGHT // 2 + 4}" '
             f'text-anchor="middle" fill="{ink}" font-size="12" '
             f'font-weight="{600 if node.kind == "stage" else 400}">'

@@ -103,8 +103,8 @@ def pipeline_section(
             f"stage(s) {', '.join(not_run)} have not run yet (no entry in dvc.lock): {REPRO}"
         )
     parts = [
-        '<p class="muted">Stages (blue) read and write datasets (green), models (purple) '
-        "and reports (grey). Click a box to jump to its section.</p>",
+        '<p class="muted">Stages (blue; dashed: not run yet) read and write datasets '
+        "(green), models (purple) and reports (grey). Click a box to jump to its section.</p>",
         f'<div class="dag-box">{render_svg(nodes, edges)}</div>',
     ]
     for stage in pipeline.stages:
