@@ -182,3 +182,14 @@ def test_never_writes_through_a_symlink(repo: Repo, invoke: Invoke, tmp_path: Pa
     assert result.stderr.startswith("Error: ") or "conflict" in result.stderr
     assert list(outside.iterdir()) == []
     assert snapshot(root) == before
+
+
+def test_partial_kit_table_is_a_conflict_not_broken_toml(repo: Repo, invoke: Invoke) -> None:
+    root = repo("package")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.mlops-kit.answers]\nci = "github"\n')
+    before = snapshot(root)
+    result = invoke("adopt", "--repo", root)
+    assert result.exit_code == 2
+    assert "template-version" in result.stderr
+    assert snapshot(root) == before
