@@ -46,6 +46,7 @@ PRUNE: dict[tuple[str, str], tuple[str, ...]] = {
         "tests/test_monitor.py",
         "tests/test_promote.py",
         "tests/test_drift_demo.py",
+        ".github/workflows/monitor.yml",
     ),
 }
 
