@@ -3,7 +3,9 @@
 One default project is baked and installed; a weak model is trained and evaluated first
 (it passes the gate and becomes @champion), then `dvc repro` trains the default model,
 which beats it and is promoted. The service is started with gunicorn on a free loopback
-port and gets real HTTP: every kind of bad input, and many requests at once.
+port and gets real HTTP: every kind of bad input, and many requests at once. That
+`dvc exp run` trials move no alias is checked by test_pipeline_e2e.py (embedded store)
+and tests/servers/test_champion_on_server.py (team server).
 """
 
 from __future__ import annotations
@@ -35,10 +37,8 @@ import json, sys
 from mlflow import MlflowClient
 client = MlflowClient(sys.argv[1])
 versions = client.search_model_versions(f"name = '{sys.argv[2]}'")
-print(json.dumps({
-    "versions": len(versions),
-    "aliases": {a: v.version for v in versions for a in v.aliases},
-}))
+aliases = client.get_registered_model(sys.argv[2]).aliases
+print(json.dumps({"versions": len(versions), "aliases": {k: str(v) for k, v in aliases.items()}}))
 """
 WEAK = ["model.scale_features=false", "model.estimator.C=0.000001"]
 NO_GATE = ["evaluate.gate.min_accuracy=0.0", "evaluate.gate.min_f1_macro=0.0"]
@@ -104,18 +104,6 @@ def test_a_worse_model_is_registered_but_not_promoted(project: Project) -> None:
     by_hand = project.run("make", "promote")
     assert "not promoted: version 3 does not beat @champion version 2" in by_hand.stdout
     assert project.registry()["aliases"]["champion"] == "2"
-    project.run("dvc", "checkout", "--force")  # the stage runs replaced models/ outputs
-
-
-def test_an_experiment_trial_never_moves_an_alias(project: Project) -> None:
-    before = project.registry()
-
-    result = project.run("dvc", "exp", "run", "--set-param", "model=random_forest")
-
-    assert "trials never move @champion" in result.stdout
-    after = project.registry()
-    assert after["versions"] == before["versions"] + 1
-    assert after["aliases"] == before["aliases"]
 
 
 @dataclass
@@ -167,8 +155,10 @@ def service(project: Project) -> Iterator[Service]:
     try:
         yield Service(url, process, log)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        os.killpg(process.pid, signal.SIGINT)  # gunicorn's quick shutdown
         process.wait(timeout=30)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,10 @@ NO_GATE = ["evaluate.gate.min_accuracy=0.0", "evaluate.gate.min_f1_macro=0.0"]
 def aliases(server: MlflowServer, name: str) -> tuple[int, dict[str, str]]:
     from mlflow import MlflowClient
 
-    versions = MlflowClient(tracking_uri=server.url).search_model_versions(f"name = '{name}'")
-    return len(versions), {alias: v.version for v in versions for alias in v.aliases}
+    client = MlflowClient(tracking_uri=server.url)
+    versions = client.search_model_versions(f"name = '{name}'")
+    aliases = client.get_registered_model(name).aliases
+    return len(versions), {alias: str(version) for alias, version in aliases.items()}
 
 
 def test_only_a_better_model_is_promoted_and_trials_move_nothing(
