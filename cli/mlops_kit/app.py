@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from mlops_kit import __version__
-from mlops_kit.commands import add_stage, audit, new, remove_stage
+from mlops_kit.commands import add_stage, adopt, audit, new, remove_stage, update
 
 app = typer.Typer(
     name="mlops-kit",
@@ -40,6 +40,8 @@ app.command("new")(new.new)
 app.command("add-stage")(add_stage.add_stage)
 app.command("remove-stage")(remove_stage.remove_stage)
 app.command("audit")(audit.audit)
+app.command("update")(update.update)
+app.command("adopt")(adopt.adopt)
 
 
 def main() -> None:

@@ -174,4 +174,8 @@ def bake_new_project(
     problems = load_validator(template).validate(answers)
     if problems:
         raise UsageError("; ".join(problems))
-    return render(template, answers, output_dir)
+    project = render(template, answers, output_dir)
+    from mlops_kit.update.branch import record_first_bake
+
+    record_first_bake(project)
+    return project

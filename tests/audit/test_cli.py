@@ -165,7 +165,7 @@ def test_baseline_from_config_and_malformed_baseline(project: Path) -> None:
 
 
 def test_output_file_and_stable_order(project: Path, tmp_path: Path) -> None:
-    write(project, "a.pkl", "x")
+    write(project, "a.pkl", "x" * 2048)
     write(project, "b.csv", "x")
     (project / "README.md").unlink()
     commit_all(project)

@@ -28,7 +28,7 @@ def hostile_report(tmp_path_factory: pytest.TempPathFactory, baked: Path) -> Rep
 
     project = tmp_path_factory.mktemp("hostile") / "p"
     shutil.copytree(baked, project, symlinks=True)
-    write(project, EVIL_NAME, "x")
+    write(project, EVIL_NAME, "x" * 2048)  # a model-sized file
     write(project, "leak.py", f'KEY = "{SECRET}"\nURL = "postgresql://u:s3cr3tpass@db/x"\n')
     write(project, "docs/bad.md", b"\xff\xfe b\x00a\x00d\x00")
     commit_all(project)

@@ -85,7 +85,7 @@ VIOLATIONS: dict[str, Mutation] = {
     "LAY102": rm("LICENSE"),
     "LAY103": rm(f"{PKG}/__init__.py"),
     "LAY104": rm("tests"),
-    "LAY105": rm("conf/config.yaml"),
+    "LAY105": rm("conf"),
     "LAY106": rm("data/README.md"),
     "LAY107": rm("notebooks/README.md"),
     "LAY108": rm(".gitignore"),
@@ -139,7 +139,10 @@ VIOLATIONS: dict[str, Mutation] = {
         f"{PKG}/remote.py", 'import mlflow\nmlflow.set_tracking_uri("http://10.0.0.1:5000")\n'
     ),
     "TRK104": committed(edit(".gitignore", "mlruns/\n", "")),
-    "TRK106": put("deploy/compose.extra.yaml", "services:\n  ui:\n    ports: ['5000:5000']\n"),
+    "TRK106": put(
+        "deploy/compose.extra.yaml",
+        "services:\n  ui:\n    image: ghcr.io/mlflow/mlflow\n    ports: ['5000:5000']\n",
+    ),
     "SRV101": put(
         f"{PKG}/api.py",
         "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
@@ -152,7 +155,7 @@ VIOLATIONS: dict[str, Mutation] = {
     ),
     "SRV103": edit("conf/serve/default.yaml", "host: 127.0.0.1", "host: 0.0.0.0"),
     "SRV104": rm(".github/workflows/monitor.yml"),
-    "QUA101": rm(".pre-commit-config.yaml"),
+    "QUA101": put(".pre-commit-config.yaml", "repos: [\n"),
     "QUA102": put(
         ".pre-commit-config.yaml",
         "repos:\n  - repo: local\n    hooks:\n"
@@ -163,7 +166,7 @@ VIOLATIONS: dict[str, Mutation] = {
         "repos:\n  - repo: local\n    hooks:\n"
         "      - {id: ruff, name: ruff, entry: ruff check, language: system}\n",
     ),
-    "QUA104": rm("tests/test_train.py"),
+    "QUA104": edit("dvc.yaml", "stages:\n", "stages:\n  publish:\n    cmd: echo hi\n"),
     "QUA105": edit("pyproject.toml", "[tool.pytest.ini_options]", "[tool.not-pytest]"),
     "QUA106": put(".github/workflows/ci.yml", "on: [push\n"),
     "QUA107": put(".github/workflows/ci.yml", MINIMAL_CI),
@@ -171,7 +174,7 @@ VIOLATIONS: dict[str, Mutation] = {
     "QUA109": put(".github/workflows/ci.yml", MINIMAL_CI),
     "DAT101": put("docs/big.bin", b"\0" * 1_200_000, commit=True),
     "DAT102": put("raw.csv", "a,b\n1,2\n", commit=True),
-    "DAT103": put("model.pkl", b"\x80\x04N.", commit=True),
+    "DAT103": put("model.pkl", b"\x80\x04N." * 512, commit=True),
     "DAT104": put("notebooks/explore.ipynb", NOTEBOOK),
     "SEC101": put(f"{PKG}/keys.py", 'KEY = "AKIAIOSFODNN7EXAMPLE"\n'),
     "SEC102": edit("README.md", "\n", "\nDB: postgresql://mlflow:s3cr3tpass@db:5432/mlflow\n"),
@@ -200,12 +203,27 @@ VIOLATIONS: dict[str, Mutation] = {
 # Rules whose violation cannot be made on the baked project (it satisfies them another way).
 CRAFTED: dict[str, dict[str, str | bytes]] = {
     "TRK101": {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["mlflow>=3.5"]\n',
-               "conf/config.yaml": "defaults:\n  - _self_\n"},
+               "train.py": "import mlflow\n\nmlflow.set_experiment('x')\n"},
     "TRK102": {"pyproject.toml": '[project]\nname = "x"\n',
-               "src/x/__init__.py": "import mlflow\n\n\ndef go(cfg):\n"
-                                    "    mlflow.set_tracking_uri(cfg.uri)\n"},
+               "train.py": "import mlflow\n\n\ndef go(cfg):\n"
+                           "    mlflow.set_tracking_uri(cfg.uri)\n"},
     "TRK105": {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["mlflow>=3.5"]\n',
+               "train.py": "import mlflow\n\nmlflow.log_metric('f1', 0.9)\n",
                "conf/tracking/local.yaml": "uri: sqlite:///mlflow.db\n"},
+    "TRK107": {"requirements.txt": "scikit-learn==1.5.2\n",
+               "train.py": "from sklearn.linear_model import LogisticRegression\n"},
+    "DVC115": {"requirements.txt": "scikit-learn==1.5.2\n",
+               "train.py": "from sklearn.linear_model import LogisticRegression\n"},
+    "DVC116": {"train.py": "import sklearn\n", "data/images/a.txt": "a\n",
+               "dvc.yaml": "stages:\n  pack:\n    cmd: tar czf images.tgz data/images\n"
+                           "    deps: [train.py]\n    outs: [images.tgz]\n"},
+    "PKG110": {"requirements.txt": "pandas\nscikit-learn==1.5.2\n", "train.py": "import sklearn\n"},
+    "PKG111": {"pyproject.toml": '[project]\nname = "x"\nversion = "1"\n'
+                                 'dependencies = ["pandas>=2", "pytest>=8"]\n',
+               "x/__init__.py": ""},
+    "QUA110": {"pyproject.toml": '[project]\nname = "x"\nversion = "1"\n', "x/__init__.py": ""},
+    "QUA111": {"github/workflows/ci.yml": MINIMAL_CI, "x.py": ""},
+    "QUA112": {"pyproject.toml": '[project]\nname = "x"\nversion = "1"\n', "x/__init__.py": ""},
 }  # fmt: skip
 
 

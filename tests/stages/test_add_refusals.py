@@ -107,7 +107,7 @@ def test_refuses_after_a_stage_without_outs(invoke: Invoke, project: Path) -> No
         (["-o", "dvc.yaml"], "outputs cannot go into dvc.yaml"),
         (["-o", "data/a.csv", "-o", "data/a.csv/b"], "overlap"),
         (["-d", "data/raw/demo.csv", "-o", "data/raw/demo.csv"], "both an input and an output"),
-        (["--after", "prepare", "-o", "data/a.csv", "-o", "data/b.csv"], "3 data inputs"),
+        (["--after", "prepare", "-o", "data/a.csv", "-o", "data/b.csv"], "3 input tables"),
     ],
 )
 def test_refuses_bad_paths_and_params(
@@ -206,7 +206,18 @@ def test_says_what_a_project_is_missing(invoke: Invoke, project: Path) -> None:
     (project / "params.yaml").unlink()
     (project / "data" / "catalog.yaml").unlink()
     message = refused(invoke, project, "featurize")
-    assert "is not an mlops-kit project: missing params.yaml, data/catalog.yaml" in message
+    assert "is not an mlops-kit project: missing params.yaml, data/catalog.yaml;" in message
+    assert "`mlops-kit adopt` adds them" in message
+
+
+def test_lists_every_missing_piece_at_once(invoke: Invoke, project: Path) -> None:
+    (project / "params.yaml").unlink()
+    (project / "src" / "demo" / "runner.py").unlink()
+    (project / "tests" / "conftest.py").unlink()
+    message = refused(invoke, project, "featurize")
+    for piece in ("params.yaml", "src/demo/runner.py", "the `cfg` fixture in tests/conftest.py"):
+        assert piece in message
+    assert message.count("\n") == 0
 
 
 def test_refuses_a_missing_repo_path(invoke: Invoke, tmp_path: Path) -> None:

@@ -53,12 +53,17 @@ def test_dry_run_prints_a_diff_and_writes_nothing(invoke: Invoke, project: Path)
     assert "nothing was written" in result.stdout
 
 
-def test_one_output_stacks_every_input(invoke: Invoke, project: Path) -> None:
+def test_one_folder_output_gets_one_file_per_input(invoke: Invoke, project: Path) -> None:
     result = invoke("add-stage", "merge", "--after", "prepare", "-o", "data/all", "--repo", project)
     assert result.exit_code == 0, result.output
     config = yaml.safe_load((project / "conf/merge/default.yaml").read_text())
-    inputs = ["data/raw/demo.csv", "data/processed/train.csv", "data/processed/test.csv"]
-    assert config["tables"] == {"all": {"input_paths": inputs, "output_path": "data/all"}}
+    assert config["tables"] == {
+        "demo": {"input_paths": ["data/raw/demo.csv"], "output_path": "data/all/demo.csv"},
+        "train": {"input_paths": ["data/processed/train.csv"], "output_path": "data/all/train.csv"},
+        "test": {"input_paths": ["data/processed/test.csv"], "output_path": "data/all/test.csv"},
+    }
+    stages = yaml.safe_load((project / "dvc.yaml").read_text())["stages"]
+    assert stages["merge"]["outs"] == ["data/all"]
 
 
 def test_writes_the_stage_and_inserts_only_new_blocks(invoke: Invoke, project: Path) -> None:
@@ -175,20 +180,20 @@ def test_force_replaces_an_existing_stage_in_place(invoke: Invoke, project: Path
     module.write_text("# edited by hand\n")
     first = read(project)
     result = invoke(
-        "add-stage", "featurize", "--after", "prepare", "-o", "data/all.csv", "--force",
+        "add-stage", "featurize", "--after", "prepare", "-o", "data/all", "--force",
         "--repo", project,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "edited by hand" not in module.read_text()
     stages = yaml.safe_load((project / "dvc.yaml").read_text())["stages"]
     assert list(stages) == ["prepare", "featurize", "train"]
-    assert stages["featurize"]["outs"] == ["data/all.csv"]
+    assert stages["featurize"]["outs"] == ["data/all"]
     defaults = (project / "conf/config.yaml").read_text()
     assert defaults.count("featurize: default") == 1
     assert first["conf/config.yaml"] == (project / "conf/config.yaml").read_bytes()
     datasets = yaml.safe_load((project / "data/catalog.yaml").read_text())["datasets"]
     mine = [v["path"] for v in datasets.values() if v["produced_by"] == "featurize"]
-    assert mine == ["data/all.csv"]
+    assert mine == ["data/all/demo.csv", "data/all/train.csv", "data/all/test.csv"]
 
 
 def test_two_runs_at_once_lose_no_update(project: Path, project_env: dict[str, str]) -> None:
@@ -225,14 +230,13 @@ def test_two_runs_at_once_lose_no_update(project: Path, project_env: dict[str, s
 
 
 def test_a_failing_write_leaves_every_file_as_it_was(invoke: Invoke, project: Path) -> None:
-    # The stage's test file is a link to a path under a regular file: the module and the
-    # config are written first, then creating the test fails; all must be rolled back.
-    (project / "NOTES").write_text("a file, not a folder\n")
-    (project / "tests" / "test_featurize.py").symlink_to(project / "NOTES" / "test.py")
+    # A folder sits where the test file's temporary copy goes: the module and the config
+    # are written first, then writing the test fails; all must be rolled back.
+    (project / "tests" / ".test_featurize.py.mlops-kit.tmp").mkdir()
     before = snapshot(project.parent)
-    result = invoke("add-stage", "featurize", "--force", "--repo", project)
+    result = invoke("add-stage", "featurize", "--repo", project)
     assert result.exit_code == 1, result.output
-    assert result.stderr.startswith("Error: could not write NOTES/test.py")
+    assert result.stderr.startswith("Error: could not write tests/test_featurize.py")
     assert "every file was restored" in result.stderr
     assert_unchanged(project.parent, before)
 

@@ -1,8 +1,12 @@
 """Run the audit: pick rules, run them on one RepoView, apply config and the baseline.
 
+Detect, then judge: the repository's profile (`profile.profile_of`) is computed first,
+and a rule whose `applies` facets do not hold is not run (it is listed as not applicable).
 Rules run in registry order; a rule whose `requires` reported findings (or were
-themselves skipped) is skipped. Required rules run even when not selected; only selected
-rules are reported. Output order is stable: family, rule id, path, line, message.
+themselves skipped) is skipped; a required rule that does not apply counts as passed.
+Required rules run even when not selected; only selected rules are reported. Every
+finding points at a file that exists, or at the repository root ("."). Output order is
+stable: family, rule id, path, line, message.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from pathlib import Path
 from mlops_kit.audit.cache import ParseCache
 from mlops_kit.audit.config import AuditConfig, load_config, resolve
 from mlops_kit.audit.model import FAMILY_ORDER, Finding, Ignored, Issue, Report, Skipped
+from mlops_kit.audit.profile import RepoProfile, profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import Rule
 from mlops_kit.audit.rules import all_rules
@@ -20,6 +25,7 @@ from mlops_kit.errors import UsageError
 
 CLI = "--select/--ignore"
 MAX_FINDINGS_PER_RULE = 200
+ROOT = "."  # where repo-wide findings point
 
 
 class Options:
@@ -63,16 +69,21 @@ def check_root(path: Path) -> Path:
 
 
 class _Runner:
-    def __init__(self, repo: RepoView, rules: dict[str, Rule]) -> None:
+    def __init__(self, repo: RepoView, rules: dict[str, Rule], profile: RepoProfile) -> None:
         self.repo = repo
         self.rules = rules
+        self.profile = profile
         self.findings: dict[str, list[Finding]] = {}
         self.skipped: dict[str, tuple[str, ...]] = {}
+        self.not_applicable: set[str] = set()
 
     def run(self, rule_id: str) -> None:
-        if rule_id in self.findings or rule_id in self.skipped:
+        if rule_id in self.findings or rule_id in self.skipped or rule_id in self.not_applicable:
             return
         rule = self.rules[rule_id]
+        if not all(self.profile.has(facet) for facet in rule.applies):
+            self.not_applicable.add(rule_id)
+            return
         blockers = []
         for required in rule.requires:
             self.run(required)
@@ -97,10 +108,19 @@ class _Runner:
             ) from None
 
 
+def _placed(repo: RepoView, finding: Finding) -> Finding:
+    """Point a finding at a file a reviewer can open when it exists, else at the root."""
+    line = finding.line if isinstance(finding.line, int) and finding.line > 0 else None
+    path = finding.path
+    if path is None or path in ("", ROOT) or not (path in repo.file_set or repo.is_file(path)):
+        return finding._replace(path=ROOT, line=None)
+    return finding._replace(line=line)
+
+
 def _issue(rule: Rule, severity: str, finding: Finding) -> Issue:
     message = scrub(finding.message)
     path = scrub(finding.path) if finding.path is not None else None
-    line = finding.line if isinstance(finding.line, int) and finding.line > 0 else None
+    line = finding.line
     return Issue(
         rule=rule.id,
         family=rule.family,
@@ -130,6 +150,7 @@ def run_audit(root: Path, options: Options) -> Report:
     by_id = {r.id: r for r in rules}
     cache = ParseCache.for_root(root) if options.use_cache else None
     repo = RepoView(root, cache=cache)
+    profile = profile_of(repo)
     config: AuditConfig = load_config(repo.pyproject, rules)
     select = options.select if options.select is not None else config.select
     selected = (
@@ -146,7 +167,7 @@ def run_audit(root: Path, options: Options) -> Report:
     ignored = [Ignored(r, reasons[r]) for r in sorted(reasons) if r in selected]
     selected -= set(reasons)
 
-    runner = _Runner(repo, by_id)
+    runner = _Runner(repo, by_id, profile)
     for rule in rules:
         if rule.id in selected:
             runner.run(rule.id)
@@ -154,7 +175,11 @@ def run_audit(root: Path, options: Options) -> Report:
     if cache is not None:
         cache.save(repo.file_set)
     issues = [
-        _issue(rule, config.severity.get(rule.id, rule.severity), finding)
+        _issue(
+            rule,
+            config.severity.get(rule.id, rule.severity),
+            _placed(repo, finding),
+        )
         for rule in rules
         if rule.id in selected
         for finding in runner.findings.get(rule.id, [])
@@ -177,4 +202,6 @@ def run_audit(root: Path, options: Options) -> Report:
         ignored=ignored,
         skipped=skipped,
         baselined=baselined,
+        profile=profile,
+        not_applicable=sorted(r for r in runner.not_applicable if r in selected),
     )

@@ -8,6 +8,7 @@ import shlex
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, TypeVar
 
+from mlops_kit.audit import profile as detect
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import Parsed, line_of
 from mlops_kit.audit.repo import RepoView, normalise
@@ -16,7 +17,8 @@ T = TypeVar("T")
 
 DVC_YAML = "dvc.yaml"
 PARAMS_YAML = "params.yaml"
-CONFIG_YAML = "conf/config.yaml"
+CONFIG_YAML = "conf/config.yaml"  # on mlops-kit projects; others: `primary_config()`
+ROOT = "."  # where repo-wide findings point
 CATALOG = "data/catalog.yaml"
 PRE_COMMIT = ".pre-commit-config.yaml"
 ENV_FILE = ".env"
@@ -280,8 +282,46 @@ def runtime_requirements(repo: RepoView) -> list[str]:
     return found
 
 
+_SETUP_REQUIREMENT = re.compile(
+    r"""["']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@]|["'])"""
+)
+
+
+def _setup_names(text: str) -> set[str]:
+    """Distribution names in setup.py's install_requires/extras (string literals in lists)."""
+    names: set[str] = set()
+    for block in re.finditer(r"(?:install_requires|extras_require|tests_require)\s*=", text):
+        chunk = text[block.end() : block.end() + 5000]
+        names.update(canonical(m.group(1)) for m in _SETUP_REQUIREMENT.finditer(chunk))
+    return names
+
+
+def requirement_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(line number, requirement) of a requirements file, comments and options skipped."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split(" #", 1)[0].strip()
+        if line and not line.startswith(("#", "-")) and requirement_name(line):
+            yield number, line
+
+
+def conda_requirements(data: Any) -> list[tuple[str, Any, int | None]]:
+    """Return (requirement, parent list, index) of a conda environment's dependencies."""
+    found: list[tuple[str, Any, int | None]] = []
+    deps = data.get("dependencies") if isinstance(data, dict) else None
+    for index, item in enumerate(deps if isinstance(deps, list) else []):
+        if isinstance(item, str):
+            found.append((item, deps, index))
+        elif isinstance(item, dict) and isinstance(item.get("pip"), list):
+            pip = item["pip"]
+            found += [(r, pip, i) for i, r in enumerate(pip) if isinstance(r, str)]
+    return found
+
+
+CONDA_FILES = ("environment.yml", "environment.yaml", "conda.yaml", "conda.yml")
+
+
 def declared_names(repo: RepoView) -> tuple[set[str], set[str]]:
-    """(runtime distribution names, every declared name incl. groups and extras)."""
+    """(runtime distribution names, every declared name incl. groups, extras and files)."""
 
     def compute() -> tuple[set[str], set[str]]:
         runtime = {n for n in map(requirement_name, runtime_requirements(repo)) if n}
@@ -302,18 +342,43 @@ def declared_names(repo: RepoView) -> tuple[set[str], set[str]]:
                 deps = group.get("dependencies") if isinstance(group, dict) else None
                 if isinstance(deps, dict):
                     everything.update(canonical(str(name)) for name in deps)
+        poetry_dev = data.get("tool", {}).get("poetry", {}).get("dev-dependencies")
+        if isinstance(poetry_dev, dict):
+            everything.update(canonical(str(name)) for name in poetry_dev)
         for path in repo.files:
-            if re.fullmatch(r"requirements[\w.-]*\.(txt|in)", path):
-                for line in (repo.text(path) or "").splitlines():
+            if not detect.REQUIREMENTS.search(path) or detect.template_source(path):
+                continue
+            for _, line in requirement_lines(repo.text(path) or ""):
+                everything.add(requirement_name(line) or "")
+        if "setup.py" in repo.file_set:
+            everything |= _setup_names(repo.text("setup.py") or "")
+        if "setup.cfg" in repo.file_set:
+            for line in (repo.text("setup.cfg") or "").splitlines():
+                if line[:1] in (" ", "\t"):
                     name = requirement_name(line)
-                    if name and not line.lstrip().startswith(("#", "-")):
+                    if name:
                         everything.add(name)
+        for path in CONDA_FILES:
+            if path in repo.file_set:
+                for requirement, _, _ in conda_requirements(repo.data(path)):
+                    name = requirement_name(requirement.split("=", 1)[0].split("::")[-1])
+                    if name:
+                        everything.add(name)
+        if "Pipfile" in repo.file_set:
+            pipfile = repo.data("Pipfile", "toml")
+            for section in ("packages", "dev-packages"):
+                table = pipfile.get(section) if isinstance(pipfile, dict) else None
+                if isinstance(table, dict):
+                    everything.update(canonical(str(name)) for name in table)
+        everything.discard("")
         return runtime, everything
 
     return memo(repo, "declared", compute)
 
 
-_IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+def runtime_code(repo: RepoView) -> list[str]:
+    """Python files of the project's own code: not tests, docs, examples or templates."""
+    return detect.runtime_files(repo)
 
 
 def python_sources(repo: RepoView, folder: str = "src") -> list[str]:
@@ -322,30 +387,29 @@ def python_sources(repo: RepoView, folder: str = "src") -> list[str]:
 
 
 def imports(repo: RepoView) -> dict[str, list[tuple[str, int]]]:
-    """Top-level modules imported by code under src/, with where."""
+    """Top-level modules imported by the project's runtime code, with where."""
 
     def compute() -> dict[str, list[tuple[str, int]]]:
+        code = set(runtime_code(repo))
         found: dict[str, list[tuple[str, int]]] = {}
-        for path in python_sources(repo):
-            text = repo.text(path) or ""
-            for match in _IMPORT.finditer(text):
-                line = text.count("\n", 0, match.start()) + 1
-                found.setdefault(match.group(1), []).append((path, line))
+        for module, places in detect.imported_modules(repo).items():
+            kept = [(path, line) for path, line in places if path in code]
+            if kept:
+                found[module] = kept
         return found
 
     return memo(repo, "imports", compute)
 
 
 def uses_mlflow(repo: RepoView) -> bool:
-    """Return True when the project declares or imports MLflow."""
-    _, declared = declared_names(repo)
-    return bool({"mlflow", "mlflow-skinny"} & declared) or "mlflow" in imports(repo)
+    """Return True when the project imports MLflow or keeps an MLflow store."""
+    return detect.profile_of(repo).mlflow
 
 
 def search_sources(repo: RepoView, pattern: re.Pattern[str]) -> list[tuple[str, int, str]]:
-    """Return matches of `pattern` in src/ Python files: (path, line, matched text)."""
+    """Return matches of `pattern` in the project's Python files: (path, line, matched text)."""
     hits = []
-    for path in python_sources(repo):
+    for path in runtime_code(repo):
         text = repo.text(path) or ""
         for match in pattern.finditer(text):
             hits.append((path, text.count("\n", 0, match.start()) + 1, match.group(0)))
@@ -353,9 +417,27 @@ def search_sources(repo: RepoView, pattern: re.Pattern[str]) -> list[tuple[str, 
 
 
 # -- config ------------------------------------------------------------------------------
+def config_dir(repo: RepoView) -> str | None:
+    """Return the Hydra config folder the profile found (conf/, configs/, ...), or None."""
+    return detect.profile_of(repo).hydra_config_dir
+
+
+def primary_config(repo: RepoView) -> str | None:
+    """Return the primary Hydra config file (`<config dir>/<config_name>.yaml`), or None."""
+    profile = detect.profile_of(repo)
+    if profile.hydra_config_dir is None:
+        return None
+    base = posixpath.join(profile.hydra_config_dir, profile.hydra_config_name or "config")
+    candidates = [base] if base.endswith((".yaml", ".yml")) else [base + ".yaml", base + ".yml"]
+    return next((c for c in candidates if repo.is_file(c)), candidates[0])
+
+
 def conf_files(repo: RepoView) -> list[str]:
-    """Return the YAML files under conf/."""
-    return [p for p in repo.under("conf") if p.endswith((".yaml", ".yml"))]
+    """Return the YAML files of the Hydra config folder."""
+    folder = config_dir(repo)
+    if folder is None:
+        return []
+    return [p for p in repo.under(folder) if p.endswith((".yaml", ".yml"))]
 
 
 def walk_values(
@@ -380,28 +462,57 @@ def walk_values(
 
 
 def ci_files(repo: RepoView) -> list[str]:
-    """GitHub workflow files and .gitlab-ci.yml."""
-    found = [
-        p
-        for p in repo.under(".github/workflows")
-        if p.endswith((".yml", ".yaml")) and p.count("/") == 2
-    ]
-    if repo.is_file(".gitlab-ci.yml"):
-        found.append(".gitlab-ci.yml")
-    return found
+    """Return the CI files (YAML) of every provider the profile found."""
+    return [p for p in detect.profile_of(repo).ci_files if p.endswith((".yml", ".yaml"))]
+
+
+# Task runner files CI may call, by the word that calls them.
+RUNNER_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("make", ("Makefile", "makefile", "GNUmakefile")),
+    ("just", ("justfile", "Justfile", ".justfile")),
+    ("mise", ("mise.toml", ".mise.toml")),
+    ("tox", ("tox.ini", "pyproject.toml", "setup.cfg")),
+    ("nox", ("noxfile.py",)),
+    ("inv", ("tasks.py",)),
+    ("task", ("Taskfile.yml", "Taskfile.yaml")),
+    ("poe", ("pyproject.toml",)),
+    ("hatch", ("pyproject.toml", "hatch.toml")),
+    ("pdm", ("pyproject.toml",)),
+    ("pre-commit", (".pre-commit-config.yaml",)),
+    ("lefthook", ("lefthook.yml", "lefthook.yaml", ".lefthook.yml", "lefthook.toml")),
+)
 
 
 def ci_text(repo: RepoView) -> str:
-    """Every string in the parsed CI files, one per line (for what-runs checks)."""
+    """Every string in the CI files, one per line (for what-runs checks)."""
 
     def compute() -> str:
         chunks = []
-        for path in ci_files(repo):
-            data = repo.data(path)
-            chunks += [str(v) for _, v, _ in walk_values(data) if isinstance(v, str)]
+        for path in detect.profile_of(repo).ci_files:
+            if path.endswith((".yml", ".yaml")):
+                data = repo.data(path)
+                chunks += [str(v) for _, v, _ in walk_values(data) if isinstance(v, str)]
+            else:
+                chunks.append(repo.text(path) or "")
         return "\n".join(chunks)
 
     return memo(repo, "ci_text", compute)
+
+
+def task_text(repo: RepoView) -> str:
+    """Return what CI can run: its own text plus the task runner files it calls."""
+
+    def compute() -> str:
+        ci = ci_text(repo)
+        chunks = [ci]
+        files: list[str] = []
+        for word, names in RUNNER_FILES:
+            if re.search(rf"\b{re.escape(word)}\b", ci):
+                files += [name for name in names if name in repo.file_set and name not in files]
+        chunks += [repo.text(name) or "" for name in files]
+        return "\n".join(chunks)
+
+    return memo(repo, "task_text", compute)
 
 
 def pre_commit_hooks(repo: RepoView) -> list[dict[str, Any]]:
@@ -413,6 +524,19 @@ def pre_commit_hooks(repo: RepoView) -> list[dict[str, Any]]:
         items = entry.get("hooks") if isinstance(entry, dict) else None
         hooks += [h for h in items if isinstance(h, dict)] if isinstance(items, list) else []
     return hooks
+
+
+def first_manifest(repo: RepoView) -> str:
+    """Return the packaging file a dependency finding points at (or the root)."""
+    manifests = detect.profile_of(repo).manifests
+    return manifests[0] if manifests else ROOT
+
+
+def line_in(repo: RepoView, path: str, pattern: str) -> int | None:
+    """Return the line of the first match of a regular expression in a file, if any."""
+    text = repo.text(path) or ""
+    match = re.search(pattern, text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def src_packages(repo: RepoView) -> list[str]:

@@ -6,7 +6,10 @@ built at every start-up, and building a dataclass costs about a millisecond.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from mlops_kit.audit.profile import RepoProfile
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
@@ -90,7 +93,10 @@ class Skipped(NamedTuple):
 class Report:
     """Everything an output format needs to render one audit."""
 
-    __slots__ = ("baselined", "fail_on", "ignored", "issues", "ran", "root", "skipped")
+    __slots__ = (
+        "baselined", "fail_on", "ignored", "issues", "not_applicable", "profile", "ran", "root",
+        "skipped",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -101,6 +107,8 @@ class Report:
         ignored: list[Ignored] | None = None,
         skipped: list[Skipped] | None = None,
         baselined: int = 0,
+        profile: RepoProfile | None = None,
+        not_applicable: list[str] | None = None,
     ) -> None:
         self.root = root
         self.issues = issues
@@ -109,6 +117,8 @@ class Report:
         self.ignored = ignored if ignored is not None else []
         self.skipped = skipped if skipped is not None else []
         self.baselined = baselined
+        self.profile = profile
+        self.not_applicable = not_applicable if not_applicable is not None else []
 
     @property
     def rules_run(self) -> int:

@@ -31,6 +31,7 @@ class Rule(NamedTuple):
     severity: str
     requires: tuple[str, ...]
     check: Check
+    applies: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -72,9 +73,24 @@ def parse_docstring(doc: str) -> tuple[str, str, str]:
 
 
 def rule(
-    rule_id: str, *, family: str, severity: str, requires: tuple[str, ...] = ()
+    rule_id: str,
+    *,
+    family: str,
+    severity: str,
+    requires: tuple[str, ...] = (),
+    applies: tuple[str, ...] = (),
 ) -> Callable[[Check], Rule]:
-    """Turn a check function with a `Why:`/`Fix:` docstring into a `Rule`."""
+    """Turn a check function with a `Why:`/`Fix:` docstring into a `Rule`.
+
+    `applies` names the facets of the repository profile (see `profile.FACETS`) that must
+    all hold for the rule to run: `("dvc",)` runs only where DVC is used, `("kit",)` only on
+    projects mlops-kit baked or adopted. Elsewhere the engine skips the rule silently.
+    """
+    from mlops_kit.audit.profile import FACETS
+
+    unknown = [facet for facet in applies if facet not in FACETS]
+    if unknown:
+        raise ValueError(f"{rule_id}: unknown facet(s) {', '.join(unknown)}")
     match = _ID.match(rule_id)
     if family not in FAMILIES:
         raise ValueError(f"{rule_id}: unknown family {family!r}")
@@ -84,6 +100,6 @@ def rule(
         raise ValueError(f"{rule_id}: unknown severity {severity!r}")
 
     def wrap(check: Check) -> Rule:
-        return Rule(rule_id, family, severity, tuple(requires), check)
+        return Rule(rule_id, family, severity, tuple(requires), check, tuple(applies))
 
     return wrap

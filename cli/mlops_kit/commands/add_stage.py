@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from mlops_kit.console import reported_errors
+from mlops_kit.errors import one_line_errors
 from mlops_kit.stages.options import DryRun, Force, Repo, finish_plan
 
 
@@ -50,7 +51,7 @@ def add_stage(
     """
     from mlops_kit.stages.add import AddRequest, plan_add_stage
 
-    with reported_errors():
+    with reported_errors(), one_line_errors():
         request = AddRequest(
             name=name,
             start=repo or Path.cwd(),
@@ -60,6 +61,7 @@ def add_stage(
             metrics=metrics or [],
             params=params or [],
             force=force,
+            dry_run=dry_run,
         )
         plan = plan_add_stage(request)
         finish_plan(plan, dry_run, f"Added stage {name!r}")

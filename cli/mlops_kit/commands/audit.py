@@ -93,11 +93,21 @@ def audit(
     explain: Annotated[
         str | None, typer.Option(help="Explain one rule (why, how to fix) and exit.", metavar="ID")
     ] = None,
+    fix: Annotated[
+        bool,
+        typer.Option("--fix", help="Apply the mechanical, safe fixes, then report what is left."),
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="With --fix: print the fixes as a diff; write nothing.")
+    ] = False,
 ) -> None:
     """Check a repository against the standard.
 
     Families: layout, packaging, config, pipeline, tracking, quality, data, secrets, docs
     and template drift.
+
+    `--fix` applies the mechanical, safe fixes (ignore patterns, missing READMEs, catalog
+    entries, the template stamp) as one change set, then reports what is left.
 
     Exit codes: 0 nothing at or above --fail-on, 1 failing findings, 2 usage, configuration
     or internal error. Reads `[tool.mlops-kit.audit]` from the project's pyproject.toml.
@@ -113,9 +123,11 @@ def audit(
             else:
                 typer.echo(docs.rule_table(rules.values()), nl=False)
             return
+        if diff and not fix:
+            raise UsageError("--diff previews --fix; pass both")
         exit_code = _run(
             path, output_format, output, _split(select) if select else None, _split(ignore),
-            fail_on, baseline, write_baseline,
+            fail_on, baseline, write_baseline, (fix, diff),
         )  # fmt: skip
     raise typer.Exit(exit_code)
 
@@ -141,6 +153,7 @@ def _run(
     fail_on: FailOn | None,
     baseline: Path | None,
     write_baseline: Path | None,
+    fixing: tuple[bool, bool] = (False, False),
 ) -> int:
     from mlops_kit.audit.listing import listed_ahead
 
@@ -158,6 +171,25 @@ def _run(
             use_baseline=write_baseline is None,
         )
         report = run_audit(root, options)
+        if fixing[0]:
+            from mlops_kit.audit.fixes import run_fixes
+
+            failing: dict[str, int] = {}
+            for issue in report.issues:
+                failing[issue.rule] = failing.get(issue.rule, 0) + 1
+            notes, diff_text = run_fixes(root, failing, preview=fixing[1])
+            if fixing[1]:
+                sys.stdout.write(diff_text)
+                typer.echo(f"(--diff: {len(notes)} fix(es) would be applied; nothing written)")
+                return 0
+            for note in notes:
+                typer.echo(f"fixed {note}", err=True)
+            report = run_audit(root, options)
+            left = len(report.issues)
+            typer.echo(
+                f"{left} finding(s) left for a person (below)." if left else "Nothing left.",
+                err=True,
+            )
         if write_baseline is not None:
             from mlops_kit.audit.baseline import write_baseline as save_baseline
 

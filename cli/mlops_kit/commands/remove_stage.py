@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from mlops_kit.console import reported_errors
+from mlops_kit.errors import one_line_errors
 from mlops_kit.stages.options import DryRun, Force, Repo, finish_plan
 
 
@@ -28,6 +29,8 @@ def remove_stage(
     """
     from mlops_kit.stages.remove import RemoveRequest, plan_remove_stage
 
-    with reported_errors():
-        plan = plan_remove_stage(RemoveRequest(name=name, start=repo or Path.cwd(), force=force))
+    with reported_errors(), one_line_errors():
+        plan = plan_remove_stage(
+            RemoveRequest(name=name, start=repo or Path.cwd(), force=force, dry_run=dry_run)
+        )
         finish_plan(plan, dry_run, f"Removed stage {name!r}")

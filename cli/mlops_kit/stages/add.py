@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mlops_kit.edits import settle_interrupted
 from mlops_kit.errors import UsageError
 from mlops_kit.stages.catalog import (
     data_outputs,
@@ -61,6 +63,7 @@ class AddRequest:
     metrics: list[str] = field(default_factory=list)
     params: list[str] = field(default_factory=list)
     force: bool = False
+    dry_run: bool = False
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -120,6 +123,22 @@ def _check_outputs(files: ProjectFiles, name: str, outputs: list[str], deps: lis
                         f"{path} overlaps {existing}, an output of stage {stage!r}; "
                         "pick another path"
                     )
+    _check_outputs_are_free(files, name, outputs)
+
+
+def _check_outputs_are_free(files: ProjectFiles, name: str, outputs: list[str]) -> None:
+    """Refuse an output that exists on disk and no stage writes: `dvc repro` would delete it."""
+    own = files.dvc.outputs(name) if name in files.dvc.stage_names() else []
+    root = files.project.root
+    for path in outputs:
+        if not os.path.lexists(root / path) or any(overlaps(path, out) for out in own):
+            continue
+        kind = "folder" if (root / path).is_dir() else "file"
+        raise UsageError(
+            f"{path} is an existing {kind} that no stage in dvc.yaml writes; `dvc repro` "
+            "deletes a stage's outputs before running it, so it would be lost: pick another "
+            "path, or move it away first"
+        )
 
 
 def _check_deps(files: ProjectFiles, name: str, deps: list[str]) -> None:
@@ -145,16 +164,16 @@ def _check_params(files: ProjectFiles, name: str, keys: list[str]) -> list[str]:
     return [name, *checked]
 
 
-def _default_outputs(name: str, inputs: list[str]) -> list[str]:
+def _default_outputs(name: str, inputs: list[str], under: str = "data/") -> list[str]:
     if not inputs:
-        return [f"data/{name}.csv"]
+        return [f"{under}{name}.csv"]
     outputs: list[str] = []
     for path in inputs:
         base = posixpath.basename(path)
-        candidate = f"data/{name}/{base}"
+        candidate = f"{under}{name}/{base}"
         number = 2
         while candidate in outputs:
-            candidate = f"data/{name}/{number}_{base}"
+            candidate = f"{under}{name}/{number}_{base}"
             number += 1
         outputs.append(candidate)
     return outputs
@@ -172,14 +191,60 @@ def _label(path: str, taken: set[str]) -> str:
 
 
 def plan_tables(inputs: list[str], outputs: list[str]) -> list[Table]:
-    """Decide which inputs make which output: one each, or all of them stacked into one."""
+    """Decide which inputs make which output: one each, or one file per input in a folder.
+
+    Several inputs are never stacked into one file: that mixes tables (train and test,
+    say). The caller refuses the one-file case before this is reached.
+    """
     taken: set[str] = set()
     if len(outputs) == len(inputs):
         return [
             Table(_label(out, taken), [source], out)
             for source, out in zip(inputs, outputs, strict=True)
         ]
+    if len(inputs) > 1 and len(outputs) == 1:  # a folder: one file per input inside it
+        folder = outputs[0]
+        targets = _default_outputs(folder, inputs, under="")
+        return [
+            Table(_label(target, taken), [source], target)
+            for source, target in zip(inputs, targets, strict=True)
+        ]
     return [Table(_label(out, taken), list(inputs), out) for out in outputs[:1]]
+
+
+# Top-level folders whose outputs are not tables a stage reads (models, reports).
+NOT_TABLES = ("models", "reports", "src", "conf", "tests")
+TABLE_SUFFIXES = (".csv",)
+
+
+def is_table(path: str) -> bool:
+    """Return True for a CSV file or a folder of them (a path without a suffix)."""
+    top = path.split("/", 1)[0]
+    if top in NOT_TABLES or path in PROTECTED_FILES:
+        return False
+    suffix = posixpath.splitext(path.rstrip("/"))[1].lower()
+    return suffix in TABLE_SUFFIXES or suffix == ""
+
+
+def _check_after_tables(after: str | None, after_outs: list[str]) -> None:
+    if after is None or any(is_table(path) for path in after_outs):
+        return
+    raise UsageError(
+        f"--after {after}: its outputs ({', '.join(after_outs)}) are reports or models, not "
+        "tables (CSV files or folders of them) a stage can read; name the tables it reads "
+        "with -d PATH instead"
+    )
+
+
+def _check_one_output(inputs: list[str], outs: list[str]) -> None:
+    if len(inputs) < 2 or len(outs) != 1 or not posixpath.splitext(outs[0])[1]:
+        return
+    folder = posixpath.splitext(outs[0])[0]
+    raise UsageError(
+        f"{len(inputs)} input tables ({', '.join(inputs)}) and one -o {outs[0]}: stacking "
+        f"them into one file would mix them; give one -o per input, or a folder (-o {folder}) "
+        "for one file per input, or -d only the table the stage reads"
+    )
 
 
 def _dvc_body(
@@ -243,6 +308,7 @@ def plan_add_stage(request: AddRequest) -> Plan:
     """
     name = check_stage_name(request.name)
     project = load_project(request.start)
+    settled = settle_interrupted(project.root, dry_run=request.dry_run)
     files = read_project_files(project)
     _check_name_free(files, name, request.force)
     after_outs = _after_outputs(files, name, request.after)
@@ -250,16 +316,19 @@ def plan_add_stage(request: AddRequest) -> Plan:
     outs = _unique([check_project_path(path, "-o") for path in request.outs])
     metrics = _unique([check_project_path(path, "-m") for path in request.metrics])
     module_path = stage_module_path(project, name)
-    data_deps = _unique([path for path in after_outs + user_deps if path.startswith("data/")])
+    _check_after_tables(request.after, after_outs)
+    # Every table the stage reads goes to its config, wherever it lives (data/ or not).
+    data_deps = _unique([path for path in after_outs + user_deps if is_table(path)])
     deps = _unique([module_path, *after_outs, *user_deps])
     if not outs:
         outs = _default_outputs(name, data_deps)
     _check_outputs(files, name, outs + metrics, deps)
     if len(outs) > 1 and len(outs) != len(data_deps):
         raise UsageError(
-            f"{len(outs)} outputs for {len(data_deps)} data inputs: give one -o per input "
-            "(or a single -o to combine them)"
+            f"{len(outs)} outputs for {len(data_deps)} input tables: give one -o per input, "
+            "or one folder -o for one file per input"
         )
+    _check_one_output(data_deps, outs)
     _check_deps(files, name, user_deps)
     params = _check_params(files, name, request.params)
     spec = StageSpec(
@@ -307,7 +376,6 @@ def plan_add_stage(request: AddRequest) -> Plan:
         files.change(PARAMS, params_with_section(files.params, name, values, previous)),
         files.change(CATALOG, catalog_text),
     ]
-    notes = [
-        f"Next: edit {module_path} and {config_label}, then `dvc repro {name}`.",
-    ]
+    notes = [f"Note: {settled}."] if settled else []
+    notes.append(f"Next: edit {module_path} and {config_label}, then `dvc repro {name}`.")
     return Plan(project, [c for c in changes if c is not None and c.before != c.after], notes)

@@ -51,14 +51,24 @@ class DvcFile:
         body = to_plain(self.stages.node[name])
         return body if isinstance(body, dict) else {}
 
+    def wdir(self, name: str) -> str:
+        """Return the folder a stage's paths are relative to (`wdir`, else the root)."""
+        wdir = self.stage(name).get("wdir")
+        return posixpath.normpath(wdir) if isinstance(wdir, str) and wdir.strip() else "."
+
     def outputs(self, name: str, keys: tuple[str, ...] = OUTPUT_KEYS) -> list[str]:
-        """Return the paths a stage writes (outs, metrics and plots by default)."""
+        """Return the paths a stage writes (outs, metrics and plots by default).
+
+        Paths are relative to the project root: a stage's `wdir` is applied.
+        """
         body = self.stage(name)
-        return [path for key in keys for path in entry_paths(body.get(key))]
+        wdir = self.wdir(name)
+        return [in_wdir(wdir, p) for key in keys for p in entry_paths(body.get(key))]
 
     def deps(self, name: str) -> list[str]:
-        """Return a stage's dependency paths."""
-        return entry_paths(self.stage(name).get("deps"))
+        """Return a stage's dependency paths, relative to the project root (`wdir` applied)."""
+        wdir = self.wdir(name)
+        return [in_wdir(wdir, path) for path in entry_paths(self.stage(name).get("deps"))]
 
     def params(self, name: str) -> list[str]:
         """Return the params.yaml keys a stage declares (other params files are left out)."""
@@ -82,6 +92,18 @@ def entry_paths(entries: Any) -> list[str]:
         elif isinstance(item, dict):
             paths += [posixpath.normpath(str(key)) for key in item]
     return paths
+
+
+def in_wdir(wdir: str, path: str) -> str:
+    """Return a stage path relative to the project root, given the stage's `wdir`."""
+    if wdir in ("", "."):
+        return path
+    return posixpath.normpath(posixpath.join(wdir, path))
+
+
+def inside_project(path: str) -> bool:
+    """Return whether a normalised stage path stays inside the project."""
+    return not (path.startswith(("/", "../")) or path == "..")
 
 
 def overlaps(first: str, second: str) -> bool:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
-from mlops_kit.edits import FileChange, read_bytes
+from mlops_kit.edits import FileChange, check_path
 from mlops_kit.errors import UsageError
 from mlops_kit.stages.catalog import Catalog, parse_catalog
 from mlops_kit.stages.dvcfile import DvcFile, parse_dvc_file
 from mlops_kit.stages.hydra_conf import HydraRoot, Params, parse_hydra_root, parse_params
 from mlops_kit.stages.project import Project
+from mlops_kit.stages.reading import read_limited
 from mlops_kit.stages.yamltext import YamlText
 
 DVC_YAML = "dvc.yaml"
@@ -56,17 +58,22 @@ class ProjectFiles:
 
 
 def _read(project: Project, relative: str) -> bytes:
+    return read_limited(project.path(relative), relative)
+
+
+def read_optional(project: Project, relative: str) -> bytes | None:
+    """Return a project file's bytes (bounded), or None when there is none."""
     path = project.path(relative)
-    if not path.is_file():
-        raise UsageError(f"{relative} is not a regular file")
-    return path.read_bytes()
+    if not os.path.lexists(path):
+        return None
+    return read_limited(path, relative)
 
 
 def read_project_files(project: Project, *, with_lock: bool = False) -> ProjectFiles:
     """Read and parse dvc.yaml, conf/config.yaml, params.yaml, the catalog (and dvc.lock)."""
     raw = {name: _read(project, name) for name in (DVC_YAML, HYDRA_ROOT, PARAMS, CATALOG)}
     lock = None
-    lock_bytes = read_bytes(project.path(DVC_LOCK)) if with_lock else None
+    lock_bytes = read_optional(project, DVC_LOCK) if with_lock else None
     if lock_bytes is not None:
         raw[DVC_LOCK] = lock_bytes
         lock = parse_dvc_file(lock_bytes, DVC_LOCK, lock_file=True)
@@ -82,11 +89,16 @@ def read_project_files(project: Project, *, with_lock: bool = False) -> ProjectF
 
 
 def new_file(project: Project, relative: str, content: str) -> FileChange:
-    """Return the change that writes `content` to a (new or replaced) file."""
+    """Return the change that writes `content` to a (new or replaced) file.
+
+    The path policy is applied here already, so a symlinked or odd file is refused
+    before anything else is prepared (and again when the change is applied).
+    """
     path = project.path(relative)
-    if path.is_dir():
+    if path.is_dir() and not path.is_symlink():
         raise UsageError(f"{relative} is a folder; cannot write the stage's file there")
-    return FileChange(path, read_bytes(path), content.encode("utf-8"))
+    check_path(path, project.root)
+    return FileChange(path, read_optional(project, relative), content.encode("utf-8"))
 
 
 def existing_pieces(files: ProjectFiles, name: str) -> list[str]:

@@ -30,9 +30,10 @@ Force = Annotated[bool, typer.Option("--force", help="Overwrite (or remove) desp
 
 def finish_plan(plan: Plan, dry_run: bool, headline: str) -> None:
     """Print the plan's diff (dry run) or apply it and list what changed."""
-    from mlops_kit.edits import apply_changes
+    from mlops_kit.edits import apply_changes, check_changes
     from mlops_kit.stages.report import dry_run_text, summary_lines
 
+    check_changes(plan.changes, plan.project.root)
     if dry_run:
         typer.echo(dry_run_text(plan))
         return

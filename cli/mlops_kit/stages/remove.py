@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlops_kit.edits import FileChange, read_bytes
+from mlops_kit.edits import FileChange, check_path, settle_interrupted
 from mlops_kit.errors import UsageError
 from mlops_kit.stages.catalog import without_entries
-from mlops_kit.stages.dvcfile import overlaps, without_stage
+from mlops_kit.stages.dvcfile import inside_project, overlaps, without_stage
 from mlops_kit.stages.files import (
     CATALOG,
     DVC_LOCK,
@@ -17,6 +18,7 @@ from mlops_kit.stages.files import (
     HYDRA_ROOT,
     PARAMS,
     ProjectFiles,
+    read_optional,
     read_project_files,
     stage_config_dir,
     stage_module_path,
@@ -26,6 +28,7 @@ from mlops_kit.stages.hydra_conf import defaults_without_group, params_without_s
 from mlops_kit.stages.names import check_stage_name
 from mlops_kit.stages.plan import Plan
 from mlops_kit.stages.project import Project, load_project
+from mlops_kit.stages.reading import read_limited
 
 DEFAULT_OPTION = "default.yaml"
 
@@ -37,6 +40,7 @@ class RemoveRequest:
     name: str
     start: Path
     force: bool = False
+    dry_run: bool = False
 
 
 def _dependents(files: ProjectFiles, name: str) -> list[str]:
@@ -56,6 +60,12 @@ def _dependents(files: ProjectFiles, name: str) -> list[str]:
 
 def _config_files(project: Project, name: str, in_pipeline: bool) -> list[Path]:
     folder = project.path(stage_config_dir(name))
+    if folder.is_symlink():
+        raise UsageError(
+            f"{stage_config_dir(name)} is a symbolic link (to {folder.readlink()}); "
+            "remove-stage never deletes through links: remove the link by hand "
+            f"(`rm {stage_config_dir(name)}` removes the link, not its target)"
+        )
     if not folder.exists():
         return []
     if not folder.is_dir():
@@ -82,10 +92,10 @@ def _gitignore_changes(project: Project, outputs: list[str]) -> list[FileChange]
         by_file.setdefault(posixpath.join(parent, ".gitignore"), []).append(f"/{base}")
     changes = []
     for relative, entries in by_file.items():
-        path = project.path(relative)
-        before = read_bytes(path)
+        before = read_optional(project, relative)
         if before is None:
             continue
+        path = project.path(relative)
         lines = before.decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
         kept = [line for line in lines if line.rstrip("\r\n") not in entries]
         if len(kept) == len(lines):
@@ -102,6 +112,7 @@ def plan_remove_stage(request: RemoveRequest) -> Plan:
     """
     name = check_stage_name(request.name)
     project = load_project(request.start)
+    settled = settle_interrupted(project.root, dry_run=request.dry_run)
     files = read_project_files(project, with_lock=True)
     in_pipeline = name in files.dvc.stage_names()
     if not in_pipeline and not request.force:
@@ -118,12 +129,14 @@ def plan_remove_stage(request: RemoveRequest) -> Plan:
     changes: list[FileChange | None] = []
     for relative in (stage_module_path(project, name), stage_test_path(name)):
         path = project.path(relative)
-        before = read_bytes(path)
-        if before is not None:
-            changes.append(FileChange(path, before, None))
+        if os.path.lexists(path):
+            check_path(path, project.root, deleting=True)
+            changes.append(FileChange(path, read_optional(project, relative), None))
     config_files = _config_files(project, name, in_pipeline)
     for path in config_files:
-        changes.append(FileChange(path, path.read_bytes(), None, prune_empty_parent=True))
+        label = f"{stage_config_dir(name)}/{path.name}"
+        check_path(path, project.root, deleting=True)
+        changes.append(FileChange(path, read_limited(path, label), None, prune_empty_parent=True))
     if in_pipeline or config_files:
         changes.append(files.change(HYDRA_ROOT, defaults_without_group(files.hydra, name)))
         changes.append(files.change(PARAMS, params_without_section(files.params, name)))
@@ -135,11 +148,11 @@ def plan_remove_stage(request: RemoveRequest) -> Plan:
     if produced:
         changes.append(files.change(CATALOG, without_entries(files.catalog, produced)))
     outs = files.dvc.outputs(name, ("outs",)) if in_pipeline else []
-    changes += _gitignore_changes(project, outs)
+    changes += _gitignore_changes(project, [out for out in outs if inside_project(out)])
     planned = [change for change in changes if change is not None]
     if not planned:
         raise UsageError(f"nothing of a stage {name!r} found in the project; nothing to remove")
-    notes = []
+    notes = [f"Note: {settled}."] if settled else []
     if outputs:
         notes.append(f"Its outputs were left on disk: {', '.join(outputs)}.")
     return Plan(project, planned, notes)

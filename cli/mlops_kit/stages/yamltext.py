@@ -9,12 +9,14 @@ package does not understand is refused instead of mangled.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from mlops_kit.errors import UsageError
+from mlops_kit.stages.reading import MAX_DEPTH, check_yaml_bounds
 
 BOM = "\ufeff"
 
@@ -77,14 +79,56 @@ class YamlText:
         del self.lines[start:end]
 
 
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+@functools.cache
+def _bounded_scanner() -> type:
+    """Return ruamel's round-trip scanner, stopping at `MAX_DEPTH` nested collections.
+
+    Deep nesting is refused while scanning: ruamel's scanner slows down quadratically and
+    its composer recurses once per level, so 5000 levels would take seconds and then fail.
+    """
+    from ruamel.yaml.scanner import RoundTripScanner
+
+    class BoundedScanner(RoundTripScanner):
+        def _check_depth(self) -> None:
+            if len(self.flow_context) + len(self.indents) > MAX_DEPTH:
+                raise _TooDeep(int(self.reader.line) + 1)
+
+        def add_indent(self, column: int) -> bool:
+            added = bool(super().add_indent(column))
+            if added:
+                self._check_depth()
+            return added
+
+        def fetch_flow_collection_start(self, token_class: Any, to_push: str) -> None:
+            super().fetch_flow_collection_start(token_class, to_push)
+            self._check_depth()
+
+    return BoundedScanner
+
+
 def load_round_trip(text: YamlText) -> Any:
-    """Parse with ruamel.yaml's round-trip loader; refuse bad YAML with file:line."""
+    """Parse with ruamel.yaml's round-trip loader; refuse bad YAML with file:line.
+
+    Bounded: nesting deeper than `MAX_DEPTH`, an alias bomb, or an integer too long to
+    convert is refused in one line (see `reading`).
+    """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     yaml = YAML(typ="rt")
+    yaml.Scanner = _bounded_scanner()
     try:
-        return yaml.load(text.text_for_parser())
+        data = yaml.load(text.text_for_parser())
+    except _TooDeep as error:
+        raise UsageError(
+            f"{text.label}:{error.line}: nested deeper than {MAX_DEPTH} levels; left untouched"
+        ) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -93,6 +137,22 @@ def load_round_trip(text: YamlText) -> Any:
     except YAMLError as error:
         summary = " ".join(str(error).split())
         raise UsageError(f"{text.label}: invalid YAML ({summary}); left untouched") from None
+    except (RecursionError, MemoryError):
+        raise UsageError(
+            f"{text.label}: nested too deeply or too large to parse; left untouched"
+        ) from None
+    except ValueError as error:
+        if "digits" in str(error):
+            raise UsageError(
+                f"{text.label}: holds an integer with more than 4300 digits; write it as a "
+                "quoted string, left untouched"
+            ) from None
+        summary = " ".join(str(error).split())[:120]
+        raise UsageError(
+            f"{text.label}: a value cannot be read ({summary}); left untouched"
+        ) from None
+    check_yaml_bounds(data, text.label)
+    return data
 
 
 def plain_mapping(data: Any) -> dict[str, Any]:

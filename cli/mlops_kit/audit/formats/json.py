@@ -20,6 +20,7 @@ def as_data(report: Report) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "mlops-kit", "version": __version__},
         "root": report.root,
+        "profile": report.profile.as_dict() if report.profile is not None else None,
         "summary": {
             **counts,
             "total": len(report.issues),
@@ -45,6 +46,7 @@ def as_data(report: Report) -> dict[str, Any]:
         ],
         "ignored": [{"rule": i.rule, "reason": i.reason} for i in report.ignored],
         "skipped": [{"rule": s.rule, "requires": list(s.requires)} for s in report.skipped],
+        "not_applicable": report.not_applicable,
     }
 
 

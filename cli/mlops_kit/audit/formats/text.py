@@ -33,6 +33,8 @@ def _groups(report: Report) -> dict[str, list[Issue]]:
 def plain(report: Report) -> str:
     """Return the report without colour or markup."""
     lines = [f"mlops-kit audit {printable(report.root)}"]
+    if report.profile is not None:
+        lines.append(f"Detected: {printable(report.profile.summary())}")
     for family, issues in _groups(report).items():
         lines += ["", FAMILIES[family][1]]
         for issue in issues:
@@ -58,6 +60,8 @@ def coloured(report: Report, width: int | None = None) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, force_terminal=True, width=width, highlight=False)
     console.print(f"[bold]mlops-kit audit[/] {escape(printable(report.root))}")
+    if report.profile is not None:
+        console.print(f"[dim]Detected: {escape(printable(report.profile.summary()))}[/]")
     for family, issues in _groups(report).items():
         console.print()
         console.print(f"[bold underline]{FAMILIES[family][1]}[/]")

@@ -12,15 +12,16 @@ from typing import Any
 from mlops_kit.audit import facts, secrets
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
+from mlops_kit.audit.profile import profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
 CONFIG = facts.CONFIG_YAML
 
 
-@rule("CFG101", family="config", severity="error")
+@rule("CFG101", family="config", severity="error", applies=("hydra",))
 def conf_files_parse(repo: RepoView) -> Iterator[Finding]:
-    """Every YAML file under conf/ parses.
+    """Every YAML file of the Hydra config folder parses.
 
     Why: Hydra composes the whole config at start-up; one broken file (a tab, a duplicate
     key, a stray `!!python` tag) fails every stage or, worse, silently keeps the last of
@@ -37,29 +38,46 @@ def conf_files_parse(repo: RepoView) -> Iterator[Finding]:
             yield Finding(f"{path}: {note}", path, line)
 
 
+def _primary(repo: RepoView) -> str:
+    return facts.primary_config(repo) or CONFIG
+
+
 def _defaults(repo: RepoView) -> Any:
-    data = repo.data(CONFIG)
+    data = repo.data(_primary(repo))
     return data.get("defaults") if isinstance(data, dict) else None
 
 
-@rule("CFG102", family="config", severity="error", requires=("LAY105", "CFG101"))
+@rule("CFG102", family="config", severity="error", requires=("CFG101",), applies=("hydra",))
 def defaults_list_present(repo: RepoView) -> Iterator[Finding]:
-    """conf/config.yaml starts from a Hydra defaults list.
+    """The primary Hydra config exists; on mlops-kit projects it starts from a defaults list.
 
-    Why: the defaults list is what makes config groups (model, data, each stage)
+    Why: Hydra fails at start-up when the `config_name` the code asks for is not in the
+    config folder; the defaults list is what makes config groups (model, data, each stage)
     switchable from the command line and through `dvc exp run --set-param`.
-    Fix:
+    Fix: create the primary config (`conf/config.yaml`, or the `config_name` your
+    `@hydra.main` names), starting with:
 
         defaults:
           - _self_
           - data: wine
           - model: random_forest
     """
-    data = repo.data(CONFIG)
+    profile = profile_of(repo)
+    primary = _primary(repo)
+    if not repo.is_file(primary):
+        if profile.hydra_config_name is not None or profile.kit:
+            where = (profile.hydra_source or "").rsplit(":", 1)
+            yield Finding(
+                f"{primary} is missing (the primary config the code composes)",
+                where[0] if where[0] else facts.ROOT,
+                int(where[1]) if len(where) == 2 and where[1].isdigit() else None,
+            )
+        return
+    data = repo.data(primary)
     if not isinstance(data, dict):
-        yield Finding("conf/config.yaml is not a mapping", CONFIG)
-    elif not isinstance(data.get("defaults"), list):
-        yield Finding("conf/config.yaml has no `defaults:` list", CONFIG, line_of(data))
+        yield Finding(f"{primary} is not a mapping", primary)
+    elif profile.kit and not isinstance(data.get("defaults"), list):
+        yield Finding(f"{primary} has no `defaults:` list", primary, line_of(data))
 
 
 def _entry(item: Any) -> list[tuple[str, str, bool]]:
@@ -80,7 +98,7 @@ def _entry(item: Any) -> list[tuple[str, str, bool]]:
     return [(group, o, optional) for o in options if isinstance(o, str)]
 
 
-@rule("CFG103", family="config", severity="error", requires=("CFG102",))
+@rule("CFG103", family="config", severity="error", requires=("CFG102",), applies=("hydra",))
 def defaults_resolve(repo: RepoView) -> Iterator[Finding]:
     """Every defaults-list entry resolves to a config file.
 
@@ -89,16 +107,20 @@ def defaults_resolve(repo: RepoView) -> Iterator[Finding]:
     Fix: create `conf/<group>/<option>.yaml`, or correct the entry's spelling.
     """
     defaults = _defaults(repo)
+    folder = facts.config_dir(repo) or "conf"
+    primary = _primary(repo)
     for index, item in enumerate(defaults if isinstance(defaults, list) else []):
         for group, option, optional in _entry(item):
             if option in ("???", "null") or facts.templated(option) or optional:
                 continue
-            base = posixpath.join("conf", group.lstrip("/"), option)
+            base = posixpath.join(folder, group.lstrip("/"), option)
+            if base.endswith((".yaml", ".yml")):
+                base = base.rsplit(".", 1)[0]
             if not any(repo.is_file(base + suffix) for suffix in (".yaml", ".yml")):
                 what = f"{group}: {option}" if group else option
                 yield Finding(
                     f"defaults entry `{what}` has no file {base}.yaml",
-                    CONFIG,
+                    primary,
                     line_of(defaults, index),
                 )
 
@@ -113,7 +135,7 @@ def _config_files(repo: RepoView) -> list[str]:
     return files
 
 
-@rule("CFG104", family="config", severity="warning", requires=("CFG101",))
+@rule("CFG104", family="config", severity="warning", requires=("CFG101",), applies=("hydra",))
 def no_absolute_paths(repo: RepoView) -> Iterator[Finding]:
     """Config holds no absolute local paths.
 
@@ -148,7 +170,7 @@ def no_credentials_in_config(repo: RepoView) -> Iterator[Finding]:
             yield Finding(f"{hit.kind} in config: {hit.preview}", path, hit.line)
 
 
-@rule("CFG106", family="config", severity="warning", requires=("LAY105",))
+@rule("CFG106", family="config", severity="warning", applies=("hydra", "dvc-pipeline"))
 def dvc_hydra_integration(repo: RepoView) -> Iterator[Finding]:
     """DVC's Hydra integration keeps params.yaml composed from conf/.
 
@@ -188,7 +210,7 @@ def _params_keys(defaults: Any, config: dict[str, Any]) -> list[tuple[str, int |
     return keys
 
 
-@rule("CFG107", family="config", severity="warning", requires=("CFG102",))
+@rule("CFG107", family="config", severity="warning", requires=("CFG102",), applies=("kit",))
 def params_match_conf(repo: RepoView) -> Iterator[Finding]:
     """params.yaml holds every top-level section that conf/ composes.
 

@@ -5,16 +5,20 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 from collections.abc import Iterator
 
+from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
+from mlops_kit.audit.profile import profile_of, template_source
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
 LARGE_FILE = 1_000_000  # bytes
-NOTEBOOK_LIMIT = 20 * 1024 * 1024
+NOTEBOOK_LIMIT = 2 * 1024 * 1024
 
+# Datasets, models and notebooks have their own rules (DAT102-DAT104), which say the size.
 DATA_SUFFIXES = (
     ".csv", ".tsv", ".parquet", ".feather", ".arrow", ".avro", ".orc", ".jsonl", ".ndjson",
     ".xlsx", ".xls", ".h5", ".hdf5", ".npy", ".npz", ".zip", ".tar", ".gz", ".bz2", ".xz",
@@ -24,8 +28,17 @@ MODEL_SUFFIXES = (
     ".pkl", ".pickle", ".joblib", ".pt", ".pth", ".ckpt", ".onnx", ".safetensors", ".keras",
     ".skops", ".cbm", ".ubj",
 )  # fmt: skip
+# Lock files are big by nature; documentation images and PDFs get a higher limit.
+LOCKS = frozenset(
+    {"uv.lock", "poetry.lock", "pdm.lock", "pipfile.lock", "package-lock.json", "yarn.lock",
+     "pnpm-lock.yaml", "conda-lock.yml", "pylock.toml", "pixi.lock"}
+)  # fmt: skip
+MEDIA_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".ico")
+MEDIA_FILE = 5_000_000
+OWN_RULES = (*DATA_SUFFIXES, *MODEL_SUFFIXES, ".ipynb")
 # Small fixtures belong with the tests that use them.
-FIXTURE_FOLDERS = ("tests/",)
+FIXTURE_FOLDERS = re.compile(r"(?:^|/)(?:tests?|test_utils|testdata|test_data|fixtures)/")
+SMALL_MODEL = 1024  # bytes; smaller "model" files are test fixtures or placeholders
 
 
 @rule("DAT101", family="data", severity="error", requires=("LAY109",))
@@ -38,15 +51,29 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
     stage output.
     """
     for path in repo.files:
-        if path in repo.listing.symlinks:
+        name = path.rsplit("/", 1)[-1].lower()
+        if path in repo.listing.symlinks or name in LOCKS or name.endswith(OWN_RULES):
             continue
+        limit = MEDIA_FILE if name.endswith(MEDIA_SUFFIXES) else LARGE_FILE
         info = repo.lstat(path)
-        if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > LARGE_FILE:
-            yield Finding(f"{path} is {info.st_size / 1e6:.1f} MB (limit 1 MB)", path)
+        if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            size = f"{info.st_size / 1e6:.1f} MB (limit {limit // 1_000_000} MB)"
+            yield Finding(f"{path} is {size}", path)
+
+
+def _size(repo: RepoView, path: str) -> str:
+    info = repo.lstat(path)
+    large = info is not None and info.st_size > LARGE_FILE
+    return f" ({info.st_size / 1e6:.1f} MB)" if info is not None and large else ""
 
 
 def _outside_fixtures(path: str) -> bool:
-    return not path.startswith(FIXTURE_FOLDERS)
+    return not FIXTURE_FOLDERS.search(path) and not template_source(path)
+
+
+def _mlflow_store(path: str) -> bool:
+    """MLflow's own stores: TRK104 reports them (once)."""
+    return path == "mlflow.db" or path.startswith(tuple(f"{s}/" for s in facts.MLFLOW_STORES))
 
 
 @rule("DAT102", family="data", severity="error", requires=("LAY109",))
@@ -58,10 +85,16 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     Fix: `git rm --cached <file>` then `dvc add <file>` (raw inputs) or declare it as a
     stage output; tiny test fixtures belong under tests/.
     """
+    mlflow = profile_of(repo).mlflow
     for path in repo.files:
         name = path.rsplit("/", 1)[-1].lower()
-        if name.endswith(DATA_SUFFIXES) and _outside_fixtures(path):
-            yield Finding(f"data file {path} is in git", path)
+        if not name.endswith(DATA_SUFFIXES) or not _outside_fixtures(path):
+            continue
+        if mlflow and _mlflow_store(path):
+            continue
+        if repo.is_git and path not in repo.tracked:
+            continue
+        yield Finding(f"data file {path} is in git{_size(repo, path)}", path)
 
 
 @rule("DAT103", family="data", severity="error", requires=("LAY109",))
@@ -74,8 +107,14 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     and register it in MLflow.
     """
     for path in repo.files:
-        if path.lower().endswith(MODEL_SUFFIXES) and _outside_fixtures(path):
-            yield Finding(f"model file {path} is in git", path)
+        if not path.lower().endswith(MODEL_SUFFIXES) or not _outside_fixtures(path):
+            continue
+        info = repo.lstat(path)
+        if info is None or info.st_size < SMALL_MODEL:
+            continue
+        if repo.is_git and path not in repo.tracked:
+            continue
+        yield Finding(f"model file {path} is in git{_size(repo, path)}", path)
 
 
 @rule("DAT104", family="data", severity="warning")
@@ -87,10 +126,17 @@ def notebooks_stripped(repo: RepoView) -> Iterator[Finding]:
     Fix: `nbstripout` (or `jupyter nbconvert --clear-output --inplace`), and a pre-commit
     hook that strips outputs on every commit.
     """
+    dirty_notebooks: list[tuple[str, int]] = []
     for path in repo.files:
         if not path.endswith(".ipynb") or path in repo.listing.symlinks:
             continue
         repo.claimed.add(path)
+        if not _outside_fixtures(path):
+            continue
+        info = repo.lstat(path)
+        if info is not None and info.st_size > NOTEBOOK_LIMIT:
+            dirty_notebooks.append((path, 0))  # that size comes from outputs
+            continue
         text = repo.text_or_none(path, limit=NOTEBOOK_LIMIT)
         if text is None:
             problem = repo.problem(path)
@@ -109,4 +155,16 @@ def notebooks_stripped(repo: RepoView) -> Iterator[Finding]:
             if isinstance(c, dict) and (c.get("outputs") or c.get("execution_count") is not None)
         ]
         if dirty:
-            yield Finding(f"{path}: {len(dirty)} cell(s) keep outputs or execution counts", path)
+            dirty_notebooks.append((path, len(dirty)))
+    # One fact (nothing strips outputs on commit), however many notebooks show it.
+    if len(dirty_notebooks) == 1:
+        path, cells = dirty_notebooks[0]
+        what = f"{cells} cell(s) keep" if cells else "too large: it keeps"
+        yield Finding(f"{path}: {what} outputs or execution counts", path)
+    elif dirty_notebooks:
+        names = ", ".join(p for p, _ in dirty_notebooks[:3])
+        more = f" and {len(dirty_notebooks) - 3} more" if len(dirty_notebooks) > 3 else ""
+        yield Finding(
+            f"{len(dirty_notebooks)} notebooks keep outputs or execution counts: {names}{more}",
+            dirty_notebooks[0][0],
+        )

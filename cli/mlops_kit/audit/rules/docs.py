@@ -25,7 +25,7 @@ _PIPELINE = re.compile(r"dvc repro|dvc exp run|make repro|make pipeline", re.IGN
 REQUIRED_FIELDS = ("path", "description", "source", "owner", "license", "schema")
 
 
-@rule("DOC101", family="docs", severity="warning", requires=("LAY101",))
+@rule("DOC101", family="docs", severity="warning", requires=("LAY101",), applies=("code",))
 def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
     """The README explains how to set up the project.
 
@@ -34,11 +34,17 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
     Fix: add a "Setup" section with the exact commands, e.g.
     `python -m venv .venv && pip install -e . --group dev`.
     """
-    if not _SETUP.search(repo.text("README.md") or ""):
-        yield Finding("README.md has no setup section or install command", "README.md")
+    readme = _readme(repo)
+    if readme is not None and not _SETUP.search(repo.text(readme) or ""):
+        yield Finding(f"{readme} has no setup section or install command", readme)
 
 
-@rule("DOC102", family="docs", severity="warning", requires=("LAY101",))
+def _readme(repo: RepoView) -> str | None:
+    names = ("README.md", "README.rst", "README.txt", "README")
+    return next((name for name in names if name in repo.file_set), None)
+
+
+@rule("DOC102", family="docs", severity="warning", requires=("LAY101",), applies=("dvc-pipeline",))
 def readme_explains_pipeline(repo: RepoView) -> Iterator[Finding]:
     """The README explains how to run the pipeline.
 
@@ -47,11 +53,12 @@ def readme_explains_pipeline(repo: RepoView) -> Iterator[Finding]:
     Fix: add a "Pipeline" section listing the stages and the command (`dvc repro`), and
     where metrics and the MLflow UI are.
     """
-    if repo.is_file(facts.DVC_YAML) and not _PIPELINE.search(repo.text("README.md") or ""):
-        yield Finding("README.md never says how to run the pipeline (dvc repro)", "README.md")
+    readme = _readme(repo)
+    if readme is not None and not _PIPELINE.search(repo.text(readme) or ""):
+        yield Finding(f"{readme} never says how to run the pipeline (dvc repro)", readme)
 
 
-@rule("DOC103", family="docs", severity="warning")
+@rule("DOC103", family="docs", severity="warning", applies=("kit",))
 def catalog_present(repo: RepoView) -> Iterator[Finding]:
     """A data catalog (data/catalog.yaml) describes the datasets.
 
@@ -99,7 +106,7 @@ def _covered(path: str, catalog: list[str]) -> bool:
     return any(path == c or path.startswith(c + "/") for c in catalog)
 
 
-@rule("DOC104", family="docs", severity="warning", requires=("DOC103", "DVC102"))
+@rule("DOC104", family="docs", severity="warning", requires=("DOC103", "DVC102"), applies=("kit",))
 def catalog_covers_datasets(repo: RepoView) -> Iterator[Finding]:
     """The data catalog covers every dataset under data/.
 
@@ -123,7 +130,7 @@ def catalog_covers_datasets(repo: RepoView) -> Iterator[Finding]:
                 yield Finding(f"{target} (tracked by {path}) is not in data/catalog.yaml", path)
 
 
-@rule("DOC105", family="docs", severity="warning", requires=("DOC103",))
+@rule("DOC105", family="docs", severity="warning", requires=("DOC103",), applies=("kit",))
 def catalog_entries_complete(repo: RepoView) -> Iterator[Finding]:
     """Every catalog entry has path, description, source, owner, license and schema.
 
@@ -142,7 +149,7 @@ def catalog_entries_complete(repo: RepoView) -> Iterator[Finding]:
             yield Finding(f"dataset {name!r} lacks {', '.join(missing)}", CATALOG, at)
 
 
-@rule("DOC106", family="docs", severity="warning", requires=("DOC103", "DVC102"))
+@rule("DOC106", family="docs", severity="warning", requires=("DOC103", "DVC102"), applies=("kit",))
 def catalog_entries_current(repo: RepoView) -> Iterator[Finding]:
     """Catalog entries point at real datasets and real stages.
 

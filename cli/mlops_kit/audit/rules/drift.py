@@ -32,7 +32,7 @@ def _line(repo: RepoView) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-@rule("DRF101", family="drift", severity="warning", requires=("PKG101",))
+@rule("DRF101", family="drift", severity="warning", requires=("PKG101",), applies=("kit",))
 def template_stamp_present(repo: RepoView) -> Iterator[Finding]:
     """The project records the template version it was baked from.
 
@@ -50,14 +50,14 @@ def template_stamp_present(repo: RepoView) -> Iterator[Finding]:
         yield Finding(f"template-version {value!r} is not a version number", PYPROJECT, _line(repo))
 
 
-@rule("DRF102", family="drift", severity="info", requires=("DRF101",))
+@rule("DRF102", family="drift", severity="info", requires=("DRF101",), applies=("kit",))
 def template_is_current(repo: RepoView) -> Iterator[Finding]:
     """The project follows the kit's current template.
 
     Why: newer templates carry fixes to the standard (rules, pins, CI); knowing you are
     behind is the first step to taking them.
-    Fix: compare with a fresh `mlops-kit new` of the same answers (recorded under
-    `[tool.mlops-kit.answers]`), port the changes, then bump `template-version`.
+    Fix: run `mlops-kit update` (git's three-way merge of the new template with your
+    changes; `mlops-kit update --diff` previews it, see docs/update.md).
     """
     from mlops_kit.errors import UsageError
     from mlops_kit.template import template_version

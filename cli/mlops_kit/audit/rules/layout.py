@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
+from mlops_kit.audit.profile import profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -26,7 +27,7 @@ def readme_present(repo: RepoView) -> Iterator[Finding]:
     the pipeline (`dvc repro`).
     """
     if _first(repo, "README.md", "README.rst", "README.txt", "README") is None:
-        yield Finding("no README.md at the project root", "README.md")
+        yield Finding("no README.md at the project root", facts.ROOT)
 
 
 @rule("LAY102", family="layout", severity="warning")
@@ -40,10 +41,10 @@ def license_present(repo: RepoView) -> Iterator[Finding]:
     """
     names = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "COPYING", "COPYING.md")
     if _first(repo, *names) is None:
-        yield Finding("no LICENSE file at the project root", "LICENSE")
+        yield Finding("no LICENSE file at the project root", facts.ROOT)
 
 
-@rule("LAY103", family="layout", severity="error")
+@rule("LAY103", family="layout", severity="error", applies=("kit",))
 def src_package_present(repo: RepoView) -> Iterator[Finding]:
     """Code lives in an importable package under src/.
 
@@ -57,38 +58,53 @@ def src_package_present(repo: RepoView) -> Iterator[Finding]:
         packages = [{ include = "<module>", from = "src" }]
     """
     if not facts.src_packages(repo):
-        yield Finding("no package (a folder with __init__.py) under src/", "src")
+        yield Finding("no package (a folder with __init__.py) under src/", facts.ROOT)
 
 
-@rule("LAY104", family="layout", severity="error")
+@rule("LAY104", family="layout", severity="error", applies=("code",))
 def tests_present(repo: RepoView) -> Iterator[Finding]:
-    """The project has tests under tests/.
+    """The project has tests.
 
     Why: pipeline code that is never tested breaks silently when data, config or a library
-    changes; a tests/ folder is where pytest and CI look.
+    changes; test modules are what pytest and CI run.
     Fix: add `tests/test_<stage>.py` files that run each stage on tiny data.
     """
-    names = [p.rsplit("/", 1)[-1] for p in repo.under("tests")]
-    if not any(
-        n.endswith(".py") and (n.startswith("test_") or n.endswith("_test.py")) for n in names
-    ):
-        yield Finding("no test_*.py file under tests/", "tests")
+    if not profile_of(repo).test_files:
+        yield Finding("no test module (test_*.py or *_test.py) anywhere", facts.ROOT)
 
 
-@rule("LAY105", family="layout", severity="error")
+@rule("LAY105", family="layout", severity="info", applies=("project", "ml"))
 def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
-    """Configuration lives in conf/, composed from conf/config.yaml.
+    """Configuration is composed by Hydra from a config folder.
 
     Why: one composed configuration (Hydra) is what makes runs comparable and experiments
     switchable from the command line; hard-coded settings cannot be tracked or swept.
+    The audit finds the folder from `@hydra.main(config_path=...)`, `initialize(...)` or
+    a conventional conf/, configs/ or config/ folder; the config rules check it.
     Fix: create `conf/config.yaml` with a defaults list and one folder per config group
-    (`conf/model/`, `conf/data/`, ...).
+    (`conf/model/`, `conf/data/`, ...), loaded by `@hydra.main(config_path="../conf")` or
+    Hydra's compose API.
     """
-    if not repo.exists(facts.CONFIG_YAML):
-        yield Finding("conf/config.yaml is missing", facts.CONFIG_YAML)
+    profile = profile_of(repo)
+    if profile.hydra_config_dir is not None:
+        return
+    if profile.hydra:
+        yield Finding(
+            "the code imports Hydra but no config folder was found (config_path= of "
+            "@hydra.main/initialize, or conf/, configs/, config/)",
+            facts.ROOT,
+        )
+    elif profile.kit:
+        yield Finding(f"{facts.CONFIG_YAML} is missing", facts.ROOT)
+    else:
+        yield Finding("no Hydra configuration: settings are not composed from config files")
 
 
-@rule("LAY106", family="layout", severity="warning")
+def _folder(repo: RepoView, name: str) -> bool:
+    return name in repo.folders or repo.exists(name)
+
+
+@rule("LAY106", family="layout", severity="warning", applies=("project",))
 def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     """data/ has a README saying where data comes from and how to get it.
 
@@ -96,11 +112,11 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     what tells people to run `dvc pull` or `dvc repro` and where the data originates.
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
-    if not repo.is_file("data/README.md"):
-        yield Finding("data/README.md is missing", "data/README.md")
+    if _folder(repo, "data") and not repo.is_file("data/README.md"):
+        yield Finding("data/README.md is missing", facts.ROOT)
 
 
-@rule("LAY107", family="layout", severity="info")
+@rule("LAY107", family="layout", severity="info", applies=("kit",))
 def notebooks_readme_present(repo: RepoView) -> Iterator[Finding]:
     """notebooks/ exists with a README about how notebooks are kept.
 
@@ -108,8 +124,8 @@ def notebooks_readme_present(repo: RepoView) -> Iterator[Finding]:
     (outputs stripped, code promoted to src/) keeps them from becoming the pipeline.
     Fix: add `notebooks/README.md`.
     """
-    if not repo.is_file("notebooks/README.md"):
-        yield Finding("notebooks/README.md is missing", "notebooks/README.md")
+    if _folder(repo, "notebooks") and not repo.is_file("notebooks/README.md"):
+        yield Finding("notebooks/README.md is missing", facts.ROOT)
 
 
 @rule("LAY108", family="layout", severity="error")
@@ -122,7 +138,7 @@ def gitignore_present(repo: RepoView) -> Iterator[Finding]:
     `.venv/`, `__pycache__/` and the pipeline's output folders.
     """
     if not repo.is_file(".gitignore"):
-        yield Finding(".gitignore is missing", ".gitignore")
+        yield Finding(".gitignore is missing", facts.ROOT)
 
 
 @rule("LAY109", family="layout", severity="error")
@@ -136,10 +152,12 @@ def is_git_repository(repo: RepoView) -> Iterator[Finding]:
     """
     if not repo.is_git:
         note = repo.listing.git_note
-        yield Finding(note or "not a git repository; files were listed by walking the tree")
+        yield Finding(
+            note or "not a git repository; files were listed by walking the tree", facts.ROOT
+        )
 
 
-@rule("LAY110", family="layout", severity="info")
+@rule("LAY110", family="layout", severity="info", applies=("kit",))
 def models_readme_present(repo: RepoView) -> Iterator[Finding]:
     """models/ has a README saying where trained models go.
 
@@ -147,8 +165,8 @@ def models_readme_present(repo: RepoView) -> Iterator[Finding]:
     the README says where to find them.
     Fix: add `models/README.md`.
     """
-    if not repo.is_file("models/README.md"):
-        yield Finding("models/README.md is missing", "models/README.md")
+    if _folder(repo, "models") and not repo.is_file("models/README.md"):
+        yield Finding("models/README.md is missing", facts.ROOT)
 
 
 @rule("LAY111", family="layout", severity="error")

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
+from mlops_kit.audit.parsing import line_of
+from mlops_kit.audit.profile import profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -21,17 +23,43 @@ def _line(repo: RepoView, pattern: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-@rule("PKG101", family="packaging", severity="error")
+@rule("PKG101", family="packaging", severity="error", applies=("python",))
 def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
-    """pyproject.toml exists and is valid TOML.
+    """The dependencies are declared in a manifest, and pyproject.toml is valid TOML.
 
     Why: every tool (pip, build backends, pytest, ruff, mypy, this audit) reads its
-    settings from pyproject.toml; if it is missing or broken, nothing installs.
+    settings from pyproject.toml; if it is broken nothing installs, and a project with no
+    manifest at all (pyproject.toml, requirements.txt, environment.yml) cannot be set up.
     Fix: add a pyproject.toml with a `[project]` table, or fix the TOML error reported.
     """
-    problem = facts.missing_or_broken(repo.toml(PYPROJECT), PYPROJECT)
-    if problem is not None:
-        yield problem
+    profile = profile_of(repo)
+    if not profile.packaged and not profile.template:
+        yield Finding(
+            "no pyproject.toml, setup.py, requirements*.txt or environment.yml declares the "
+            "dependencies",
+            facts.ROOT,
+        )
+        return
+    parsed = repo.toml(PYPROJECT)
+    if parsed is not None:
+        problem = facts.missing_or_broken(parsed, PYPROJECT)
+        if problem is not None:
+            yield problem
+
+
+def _project(repo: RepoView) -> dict[str, object] | None:
+    project = repo.pyproject.get("project")
+    return project if isinstance(project, dict) else None
+
+
+def _other_metadata(repo: RepoView) -> bool:
+    """True when setup.py, setup.cfg or Poetry 1 (`[tool.poetry]`) names the package."""
+    poetry = repo.pyproject.get("tool", {}).get("poetry")
+    return (
+        (isinstance(poetry, dict) and "name" in poetry)
+        or "setup.py" in repo.file_set
+        or "[metadata]" in (repo.text("setup.cfg") or "")
+    )
 
 
 @rule("PKG102", family="packaging", severity="error", requires=("PKG101",))
@@ -47,9 +75,14 @@ def pep621_project_table(repo: RepoView) -> Iterator[Finding]:
         version = "0.1.0"
         dependencies = ["dvc>=3.50,<4", "hydra-core>=1.3.2,<1.4", "mlflow>=3.5,<4"]
     """
-    project = repo.pyproject.get("project")
-    if not isinstance(project, dict):
-        yield Finding("no [project] table", PYPROJECT)
+    if PYPROJECT not in repo.file_set:
+        return
+    project = _project(repo)
+    if project is None:
+        # A pyproject.toml that only configures tools, or metadata kept elsewhere, is fine
+        # unless it asks to be built or the kit manages the project.
+        if profile_of(repo).kit or ("build-system" in repo.pyproject and not _other_metadata(repo)):
+            yield Finding("no [project] table", PYPROJECT, facts.line_in(repo, PYPROJECT, r"^\["))
         return
     dynamic = project.get("dynamic")
     dynamic = dynamic if isinstance(dynamic, list) else []
@@ -70,13 +103,20 @@ def build_backend_declared(repo: RepoView) -> Iterator[Finding]:
         requires = ["poetry-core>=2,<3"]
         build-backend = "poetry.core.masonry.api"
     """
+    if _project(repo) is None or "setup.py" in repo.file_set:
+        return
     system = repo.pyproject.get("build-system")
     if (
         not isinstance(system, dict)
         or not system.get("build-backend")
         or not system.get("requires")
     ):
-        yield Finding("[build-system] with requires and build-backend is missing", PYPROJECT)
+        yield Finding(
+            "[build-system] with requires and build-backend is missing",
+            PYPROJECT,
+            facts.line_in(repo, PYPROJECT, r"^\[build-system\]")
+            or facts.line_in(repo, PYPROJECT, r"^\[project\]"),
+        )
 
 
 @rule("PKG104", family="packaging", severity="warning", requires=("PKG102",))
@@ -87,7 +127,8 @@ def requires_python_set(repo: RepoView) -> Iterator[Finding]:
     an interpreter the project was never tested with instead of failing deep in a stage.
     Fix: `requires-python = ">=3.11"` in `[project]`.
     """
-    if not repo.pyproject.get("project", {}).get("requires-python"):
+    project = _project(repo)
+    if project is not None and not project.get("requires-python"):
         yield Finding("[project] has no requires-python", PYPROJECT, _line(repo, r"^\[project\]"))
 
 
@@ -100,14 +141,14 @@ IMPORT_PROVIDERS = {
     "sklearn": ("scikit-learn",),
     "pandas": ("pandas",),
     "pandera": ("pandera",),
-    "torch": ("torch",),
-    "tensorflow": ("tensorflow", "tensorflow-cpu"),
+    "torch": ("torch", "pytorch", "torchvision", "lightning", "pytorch-lightning", "fastai"),
+    "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos", "keras"),
     "xgboost": ("xgboost",),
     "lightgbm": ("lightgbm",),
 }
 
 
-@rule("PKG105", family="packaging", severity="error", requires=("PKG101",))
+@rule("PKG105", family="packaging", severity="error", requires=("PKG101",), applies=("packaged",))
 def tools_declared(repo: RepoView) -> Iterator[Finding]:
     """The ML tools the project uses are declared as dependencies.
 
@@ -116,22 +157,23 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     Fix: add the missing distribution to `[project].dependencies` (runtime imports) or to
     a dependency group (tools such as dvc), with a version range.
     """
-    runtime, everything = facts.declared_names(repo)
-    if repo.is_file(facts.DVC_YAML) and "dvc" not in everything:
-        yield Finding("dvc.yaml exists but no dependency declares dvc", PYPROJECT)
+    _, everything = facts.declared_names(repo)
+    kit = profile_of(repo).kit
+    if kit and repo.is_file(facts.DVC_YAML) and not {"dvc", "dvc-s3", "dvc-gs"} & everything:
+        manifest = facts.first_manifest(repo)
+        yield Finding(f"dvc.yaml exists but no dependency declares dvc ({manifest})", manifest)
     found = facts.imports(repo)
     for module, providers in IMPORT_PROVIDERS.items():
-        if module in found and not set(providers) & runtime:
+        if module in found and not set(providers) & everything:
             path, line = found[module][0]
             yield Finding(
-                f"src imports {module} but [project].dependencies does not declare "
-                f"{' or '.join(providers)}",
+                f"{path} imports {module} but no dependency declares {' or '.join(providers)}",
                 path,
                 line,
             )
 
 
-@rule("PKG106", family="packaging", severity="warning", requires=("PKG101",))
+@rule("PKG106", family="packaging", severity="warning", requires=("PKG101",), applies=("package",))
 def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
     """Development tools are declared in a dev dependency group.
 
@@ -147,9 +189,27 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
     data = repo.pyproject
     groups = data.get("dependency-groups", {})
     extras = data.get("project", {}).get("optional-dependencies", {})
-    poetry = data.get("tool", {}).get("poetry", {}).get("group", {})
-    if not any(isinstance(t, dict) and "dev" in t for t in (groups, extras, poetry)):
-        yield Finding("no `dev` dependency group ([dependency-groups] dev = [...])", PYPROJECT)
+    poetry = data.get("tool", {}).get("poetry", {})
+    tables = (groups, extras, poetry.get("group", {}) if isinstance(poetry, dict) else {})
+    if any(isinstance(t, dict) and DEV_GROUPS & set(t) for t in tables):
+        return
+    if isinstance(poetry, dict) and "dev-dependencies" in poetry:
+        return
+    if any(_DEV_FILE.search(p) for p in repo.files) or "extras_require" in (
+        repo.text("setup.py") or ""
+    ):
+        return
+    if "options.extras_require" in (repo.text("setup.cfg") or ""):
+        return
+    place = PYPROJECT if PYPROJECT in repo.file_set else facts.first_manifest(repo)
+    yield Finding("no `dev` dependency group ([dependency-groups] dev = [...])", place)
+
+
+DEV_GROUPS = frozenset({"dev", "develop", "development", "test", "tests", "testing", "lint"})
+_DEV_FILE = re.compile(
+    r"^(?:requirements[-_/.]?(?:dev|test|tests|lint|ci)[\w.-]*|(?:dev|test)[-_]requirements[\w.-]*)"
+    r"\.(?:txt|in)$|^requirements/(?:dev|test|tests|lint|ci)[\w.-]*\.(?:txt|in)$"
+)
 
 
 LOCK_FILES = (
@@ -158,7 +218,7 @@ LOCK_FILES = (
 )  # fmt: skip
 
 
-@rule("PKG107", family="packaging", severity="warning")
+@rule("PKG107", family="packaging", severity="warning", applies=("packaged", "project"))
 def lock_file_present(repo: RepoView) -> Iterator[Finding]:
     """Resolved dependency versions are locked in a committed file.
 
@@ -167,16 +227,33 @@ def lock_file_present(repo: RepoView) -> Iterator[Finding]:
     Fix: commit a lock file: `poetry lock`, `uv lock`, `pip lock` (pylock.toml) or a
     `requirements.lock` from `pip freeze`.
     """
-    if not any(repo.is_file(name) or name in repo.file_set for name in LOCK_FILES) and not any(
-        re.fullmatch(r"pylock\.[\w-]+\.toml", p) for p in repo.files
-    ):
-        yield Finding(f"none of {', '.join(LOCK_FILES[:4])}, ... found", PYPROJECT)
+    profile = profile_of(repo)
+    if profile.locks or any(_fully_pinned(repo, path) for path in profile.requirements):
+        return
+    if any(_fully_pinned(repo, path, conda=True) for path in facts.CONDA_FILES):
+        return
+    yield Finding(
+        f"none of {', '.join(LOCK_FILES[:4])}, ... found, and no requirements file pins "
+        "every version (==)",
+        facts.first_manifest(repo),
+    )
+
+
+def _fully_pinned(repo: RepoView, path: str, conda: bool = False) -> bool:
+    """True when every requirement of a requirements/conda file pins one version."""
+    if path not in repo.file_set:
+        return False
+    if conda:
+        entries = [r for r, _, _ in facts.conda_requirements(repo.data(path))]
+        return bool(entries) and all(re.search(r"==|=\d", r) for r in entries)
+    lines = [line for _, line in facts.requirement_lines(repo.text(path) or "")]
+    return bool(lines) and all("==" in line or "@" in line for line in lines)
 
 
 _SPEC = re.compile(r"(>=|==|~=|===|>|<|!=|@)")
 
 
-@rule("PKG108", family="packaging", severity="warning", requires=("PKG102",))
+@rule("PKG108", family="packaging", severity="warning", requires=("PKG102",), applies=("project",))
 def dependencies_bounded(repo: RepoView) -> Iterator[Finding]:
     """Every runtime dependency has a version constraint.
 
@@ -227,3 +304,96 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
                 PYPROJECT,
                 _line(repo, rf"^\s*[\"']{re.escape(requirement)}"),
             )
+
+
+_CONDA_SPEC = re.compile(r"[=<>!~@]")
+_SKIP_UNPINNED = frozenset({"pip", "setuptools", "wheel"})
+
+
+def _unconstrained(repo: RepoView, path: str) -> list[tuple[str, int | None]]:
+    """(name, line) of the requirements of a requirements or conda file with no version."""
+    if path in facts.CONDA_FILES:
+        found = []
+        for requirement, parent, index in facts.conda_requirements(repo.data(path)):
+            spec = requirement.split("::")[-1].strip()
+            name = facts.requirement_name(spec)
+            if name and name not in _SKIP_UNPINNED and not _CONDA_SPEC.search(spec):
+                found.append((spec, line_of(parent, index)))
+        return found
+    return [
+        (line, number)
+        for number, line in facts.requirement_lines(repo.text(path) or "")
+        if not _SPEC.search(line.split(";")[0])
+        and "://" not in line
+        and facts.requirement_name(line) not in _SKIP_UNPINNED
+    ]
+
+
+@rule("PKG110", family="packaging", severity="warning", applies=("project",))
+def requirement_files_constrained(repo: RepoView) -> Iterator[Finding]:
+    """Requirements files and conda environments give every package a version.
+
+    Why: `pandas` alone in requirements.txt or environment.yml installs whatever is newest
+    on the day; the environment that trained last month's model cannot be rebuilt, and the
+    next major release breaks the pipeline with no change on your side.
+    Fix: pin what you tested (`pandas==2.2.3`, conda `pandas=2.2.3`), or give a range
+    (`pandas>=2.2,<3`) and commit a lock file (`pip freeze > requirements.lock`,
+    `conda-lock`).
+    """
+    profile = profile_of(repo)
+    files = [p for p in profile.requirements if not p.startswith(("docs/", "doc/"))]
+    files += [p for p in facts.CONDA_FILES if p in repo.file_set]
+    for path in files:
+        loose = _unconstrained(repo, path)
+        if loose:
+            names = ", ".join(name for name, _ in loose[:5])
+            more = f" and {len(loose) - 5} more" if len(loose) > 5 else ""
+            yield Finding(
+                f"{path}: {len(loose)} package(s) without a version: {names}{more}",
+                path,
+                loose[0][1],
+            )
+
+
+DEV_TOOLS = frozenset(
+    {"pytest", "pytest-cov", "pytest-xdist", "pytest-mock", "ruff", "black", "mypy", "flake8",
+     "pylint", "isort", "pre-commit", "tox", "nox", "coverage", "bandit", "pyright",
+     "autopep8", "yapf", "pycodestyle", "pydocstyle", "nbstripout", "pip-tools"}
+)  # fmt: skip
+_INSTALL_REQUIRES = re.compile(r"install_requires\s*=\s*\[(.*?)\]", re.DOTALL)
+
+
+def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
+    """(requirement, file, line) of runtime dependencies, wherever they are declared."""
+    for requirement in facts.runtime_requirements(repo):
+        yield requirement, PYPROJECT, _line(repo, rf"^\s*[\"']?{re.escape(requirement)}")
+    setup = (repo.text("setup.py") or "") if "setup.py" in repo.file_set else ""
+    block = _INSTALL_REQUIRES.search(setup)
+    if block is not None:
+        for match in re.finditer(r"[\"']([^\"']+)[\"']", block.group(1)):
+            at = setup.count("\n", 0, block.start(1) + match.start()) + 1
+            yield match.group(1), "setup.py", at
+    # requirements.txt is the runtime set only when dev tools have a place of their own.
+    has_dev_place = any(_DEV_FILE.search(p) for p in repo.files) or bool(
+        repo.pyproject.get("dependency-groups")
+        or repo.pyproject.get("project", {}).get("optional-dependencies")
+    )
+    if has_dev_place and "requirements.txt" in repo.file_set:
+        for number, entry in facts.requirement_lines(repo.text("requirements.txt") or ""):
+            yield entry, "requirements.txt", number
+
+
+@rule("PKG111", family="packaging", severity="warning", applies=("packaged",))
+def dev_tools_not_runtime(repo: RepoView) -> Iterator[Finding]:
+    """Development tools are not runtime dependencies.
+
+    Why: pytest, ruff, black, mypy or pre-commit among the runtime dependencies are
+    installed into every production image and every user's environment, pin versions
+    users must live with, and hide which packages the code really needs.
+    Fix: move them to a dev group (`[dependency-groups] dev = [...]`, a Poetry dev group or
+    `requirements-dev.txt`).
+    """
+    for requirement, path, line in _runtime_places(repo):
+        name = facts.requirement_name(requirement)
+        if name in DEV_TOOLS:
+            yield Finding(f"dev tool {name} is a runtime dependency in {path}", path, line)

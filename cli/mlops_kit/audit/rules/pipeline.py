@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 from collections.abc import Iterator
 from typing import Any
 
 from mlops_kit.audit import facts, secrets
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
+from mlops_kit.audit.profile import profile_of
 from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
 
@@ -30,7 +32,7 @@ OUT_OPTIONS = frozenset(
 STAGE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 
-@rule("DVC101", family="pipeline", severity="error")
+@rule("DVC101", family="pipeline", severity="error", applies=("dvc-pipeline",))
 def dvc_yaml_parses(repo: RepoView) -> Iterator[Finding]:
     """dvc.yaml exists and parses.
 
@@ -75,7 +77,9 @@ def _check_list(stage: str, key: str, value: Any, body: Any) -> Iterator[Finding
         yield Finding(f"stage {stage!r}: {key} entries must be paths", DVC_YAML, at)
 
 
-@rule("DVC102", family="pipeline", severity="error", requires=("DVC101",))
+@rule(
+    "DVC102", family="pipeline", severity="error", requires=("DVC101",), applies=("dvc-pipeline",)
+)
 def dvc_yaml_schema(repo: RepoView) -> Iterator[Finding]:
     """dvc.yaml follows DVC's schema.
 
@@ -121,6 +125,7 @@ def dvc_yaml_schema(repo: RepoView) -> Iterator[Finding]:
 
 
 _PIPELINE = ("DVC102",)
+_USES_PIPELINE = ("dvc-pipeline",)
 
 
 def _plain_stages(repo: RepoView) -> list[facts.Stage]:
@@ -131,7 +136,7 @@ def _covers(dep: str, path: str) -> bool:
     return dep == path or path.startswith(dep.rstrip("/") + "/")
 
 
-@rule("DVC103", family="pipeline", severity="error", requires=_PIPELINE)
+@rule("DVC103", family="pipeline", severity="error", requires=_PIPELINE, applies=_USES_PIPELINE)
 def stage_code_is_a_dep(repo: RepoView) -> Iterator[Finding]:
     """A stage depends on its own code.
 
@@ -184,7 +189,7 @@ def _dep_known(repo: RepoView, path: str) -> bool:
     return False
 
 
-@rule("DVC104", family="pipeline", severity="error", requires=_PIPELINE)
+@rule("DVC104", family="pipeline", severity="error", requires=_PIPELINE, applies=_USES_PIPELINE)
 def deps_exist(repo: RepoView) -> Iterator[Finding]:
     """Every dep exists or is another stage's output.
 
@@ -205,7 +210,7 @@ def deps_exist(repo: RepoView) -> Iterator[Finding]:
                 )
 
 
-@rule("DVC105", family="pipeline", severity="error", requires=_PIPELINE)
+@rule("DVC105", family="pipeline", severity="error", requires=_PIPELINE, applies=_USES_PIPELINE)
 def no_cycles(repo: RepoView) -> Iterator[Finding]:
     """The stage graph has no cycles.
 
@@ -251,7 +256,13 @@ def no_cycles(repo: RepoView) -> Iterator[Finding]:
                 stack.append((child, iter(sorted(needs.get(child, ())))))
 
 
-@rule("DVC106", family="pipeline", severity="error", requires=("DVC102", "LAY109"))
+@rule(
+    "DVC106",
+    family="pipeline",
+    severity="error",
+    requires=("DVC102", "LAY109"),
+    applies=("dvc-pipeline",),
+)
 def outputs_not_in_git(repo: RepoView) -> Iterator[Finding]:
     """Cached stage outputs are git-ignored and not committed to git.
 
@@ -290,7 +301,7 @@ def _lookup(data: Any, dotted: str) -> bool:
     return True
 
 
-@rule("DVC107", family="pipeline", severity="error", requires=_PIPELINE)
+@rule("DVC107", family="pipeline", severity="error", requires=_PIPELINE, applies=_USES_PIPELINE)
 def params_exist(repo: RepoView) -> Iterator[Finding]:
     """Every params key a stage declares exists in its params file.
 
@@ -317,7 +328,9 @@ def _lock_stages(repo: RepoView) -> dict[str, Any] | None:
     return stages if isinstance(stages, dict) else None
 
 
-@rule("DVC108", family="pipeline", severity="warning", requires=("DVC102",))
+@rule(
+    "DVC108", family="pipeline", severity="warning", requires=("DVC102",), applies=("dvc-pipeline",)
+)
 def lock_committed(repo: RepoView) -> Iterator[Finding]:
     """Once the pipeline has run, dvc.lock exists and is committed.
 
@@ -336,7 +349,8 @@ def lock_committed(repo: RepoView) -> Iterator[Finding]:
             stage, out = made[0]
             yield Finding(
                 f"outputs exist (e.g. {out.path} of stage {stage.name!r}) but dvc.lock does not",
-                DVC_LOCK,
+                DVC_YAML,
+                stage.line,
             )
         return
     parsed = repo.yaml(DVC_LOCK)
@@ -346,7 +360,9 @@ def lock_committed(repo: RepoView) -> Iterator[Finding]:
         yield Finding("dvc.lock is not committed (git add dvc.lock)", DVC_LOCK)
 
 
-@rule("DVC109", family="pipeline", severity="warning", requires=("DVC102",))
+@rule(
+    "DVC109", family="pipeline", severity="warning", requires=("DVC102",), applies=("dvc-pipeline",)
+)
 def lock_covers_stages(repo: RepoView) -> Iterator[Finding]:
     """dvc.lock covers every stage of dvc.yaml.
 
@@ -374,7 +390,7 @@ DVC_CREDENTIAL_KEYS = re.compile(
 )
 
 
-@rule("DVC110", family="pipeline", severity="error")
+@rule("DVC110", family="pipeline", severity="error", applies=("dvc",))
 def dvc_config_has_no_credentials(repo: RepoView) -> Iterator[Finding]:
     """.dvc/config holds no credentials.
 
@@ -400,7 +416,7 @@ def dvc_config_has_no_credentials(repo: RepoView) -> Iterator[Finding]:
             yield Finding(f"{hit.kind}: {hit.preview}", path, hit.line)
 
 
-@rule("DVC111", family="pipeline", severity="error", requires=("LAY109",))
+@rule("DVC111", family="pipeline", severity="error", requires=("LAY109",), applies=("dvc",))
 def dvc_local_config_ignored(repo: RepoView) -> Iterator[Finding]:
     """.dvc/config.local is git-ignored.
 
@@ -418,7 +434,95 @@ def dvc_local_config_ignored(repo: RepoView) -> Iterator[Finding]:
         yield Finding(".dvc/config.local is not git-ignored", ".dvc/.gitignore")
 
 
-@rule("DVC112", family="pipeline", severity="error", requires=_PIPELINE)
+@rule("DVC115", family="pipeline", severity="warning", applies=("project", "ml"))
+def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
+    """Data and pipeline are versioned with DVC.
+
+    Why: without a pipeline definition nobody can tell which data, code and parameters
+    produced a model, or rerun only what changed; without data versioning last month's
+    results cannot be reproduced once the data moves on.
+    Fix: `dvc init`, track the raw data (`dvc add data/raw`) and describe the steps as
+    stages in dvc.yaml (`dvc stage add -n train -d src/train.py -o models/ ...`).
+    """
+    if not profile_of(repo).dvc:
+        yield Finding("no DVC: neither dvc.yaml nor DVC-tracked data", facts.ROOT)
+
+
+# Words of a command that are not paths it reads or writes.
+_NOT_PATHS = frozenset({".", "..", "/", "-", "--", "|", "||", "&&", ";", ">", ">>", "<", "2>"})
+
+
+def _command_paths(command: str) -> list[str]:
+    """Path-like words of a shell command (options' values too), in order."""
+    try:
+        words = shlex.split(command, comments=True)
+    except ValueError:
+        return []
+    found = []
+    for word in words:
+        if word.startswith("-") and "=" in word:
+            word = word.split("=", 1)[1]
+        elif "=" in word and not word.startswith(("/", ".")):
+            word = word.split("=", 1)[1]  # a Hydra override or VAR=value
+        word = word.strip("'\",;()")
+        if (
+            not word
+            or word in _NOT_PATHS
+            or word.startswith("-")
+            or "$" in word
+            or "://" in word
+            or "*" in word
+        ):
+            continue
+        found.append(word)
+    return found
+
+
+def _declared(stage: facts.Stage, path: str) -> bool:
+    """True when `path` is a dep, an output, inside one, or a folder holding one."""
+    declared = [dep for dep, _, _ in stage.deps if dep] + [o.path for o in stage.outs if o.path]
+    declared += [file for file, _, _ in stage.params]
+    return any(_covers(d, path) or _covers(path, d) for d in declared)
+
+
+@rule("DVC116", family="pipeline", severity="warning", requires=_PIPELINE, applies=_USES_PIPELINE)
+def command_paths_declared(repo: RepoView) -> Iterator[Finding]:
+    """Files a stage's command names are among its deps or outs.
+
+    Why: DVC only knows what dvc.yaml declares. A command that reads a file it does not
+    list (`tar czf out.tgz data/images`, `python train.py --data data/x.csv`) is not
+    re-run when that file changes, and one that writes an undeclared file leaves it
+    uncached and unversioned: results go stale silently.
+    Fix: add the path to the stage's `deps` (read) or `outs` (written).
+    """
+    produced = facts.outputs_by_path(repo)
+    for stage in _plain_stages(repo):
+        code = {c[1] for c in map(facts.stage_code, stage.commands) if c and c[0] == "script"}
+        reported: set[str] = set()
+        for command in stage.commands:
+            for word in _command_paths(command):
+                path = normalise(posixpath.join(stage.wdir, word))
+                if not path or path in reported or word in code or path in code:
+                    continue
+                if _declared(stage, path):
+                    continue
+                known = (
+                    path in repo.file_set
+                    or path in repo.folders
+                    or path in produced
+                    or repo.exists(path + ".dvc")
+                )
+                if not known or path == stage.wdir:
+                    continue
+                reported.add(path)
+                yield Finding(
+                    f"stage {stage.name!r}: command uses {path}, which is not in its deps or outs",
+                    DVC_YAML,
+                    stage.line,
+                )
+
+
+@rule("DVC112", family="pipeline", severity="error", requires=_PIPELINE, applies=_USES_PIPELINE)
 def paths_stay_relative(repo: RepoView) -> Iterator[Finding]:
     """Pipeline paths are relative and stay inside the repository.
 
@@ -442,7 +546,7 @@ def paths_stay_relative(repo: RepoView) -> Iterator[Finding]:
                 )
 
 
-@rule("DVC113", family="pipeline", severity="warning", requires=_PIPELINE)
+@rule("DVC113", family="pipeline", severity="warning", requires=_PIPELINE, applies=_USES_PIPELINE)
 def stages_have_deps_and_outs(repo: RepoView) -> Iterator[Finding]:
     """Every stage declares deps and outputs.
 
@@ -462,7 +566,7 @@ def stages_have_deps_and_outs(repo: RepoView) -> Iterator[Finding]:
             )
 
 
-@rule("DVC114", family="pipeline", severity="error", requires=_PIPELINE)
+@rule("DVC114", family="pipeline", severity="error", requires=_PIPELINE, applies=_USES_PIPELINE)
 def outputs_unique(repo: RepoView) -> Iterator[Finding]:
     """No two stages write the same output.
 

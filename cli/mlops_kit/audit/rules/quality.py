@@ -9,20 +9,20 @@ from collections.abc import Iterator
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
+from mlops_kit.audit.profile import profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
 PRE_COMMIT = facts.PRE_COMMIT
 
 
-@rule("QUA101", family="quality", severity="error")
+@rule("QUA101", family="quality", severity="error", applies=("pre-commit",))
 def pre_commit_config_parses(repo: RepoView) -> Iterator[Finding]:
-    """A pre-commit config exists and parses.
+    """The pre-commit config parses.
 
     Why: pre-commit hooks catch lint, format, type and audit problems before they reach
-    a commit, identically on every machine.
-    Fix: add `.pre-commit-config.yaml` with `repo: local` hooks running the project's own
-    tools, then `pre-commit install`.
+    a commit, identically on every machine; a broken config runs none of them.
+    Fix: correct `.pre-commit-config.yaml` at the reported line; it needs a `repos:` list.
     """
     parsed = repo.yaml(PRE_COMMIT)
     problem = facts.missing_or_broken(parsed, PRE_COMMIT)
@@ -45,7 +45,7 @@ def _hook_words(hook: dict[str, object]) -> str:
     return " ".join(str(hook.get(k, "")) for k in ("id", "entry", "name"))
 
 
-@rule("QUA102", family="quality", severity="warning", requires=("QUA101",))
+@rule("QUA102", family="quality", severity="warning", requires=("QUA101",), applies=("pre-commit",))
 def pre_commit_lint_format_types(repo: RepoView) -> Iterator[Finding]:
     """Pre-commit runs a linter, a formatter and a type checker.
 
@@ -55,12 +55,23 @@ def pre_commit_lint_format_types(repo: RepoView) -> Iterator[Finding]:
     `language: system` hooks they use the versions in your dev group).
     """
     words = [_hook_words(h) for h in facts.pre_commit_hooks(repo)]
-    for kind, pattern in _KINDS.items():
-        if not any(pattern.search(w) for w in words):
-            yield Finding(f"no {kind} hook in .pre-commit-config.yaml", PRE_COMMIT)
+    kit = profile_of(repo).kit
+    missing = [
+        kind
+        for kind, pattern in _KINDS.items()
+        if (kit or kind != "type check") and not any(pattern.search(w) for w in words)
+    ]
+    if missing:
+        yield Finding(f"no {' or '.join(missing)} hook in .pre-commit-config.yaml", PRE_COMMIT)
 
 
-@rule("QUA103", family="quality", severity="warning", requires=("QUA101",))
+@rule(
+    "QUA103",
+    family="quality",
+    severity="warning",
+    requires=("QUA101",),
+    applies=("kit", "pre-commit"),
+)
 def pre_commit_runs_audit(repo: RepoView) -> Iterator[Finding]:
     """Pre-commit runs `mlops-kit audit`.
 
@@ -82,27 +93,40 @@ def pre_commit_runs_audit(repo: RepoView) -> Iterator[Finding]:
     yield Finding("no mlops-kit-audit hook in .pre-commit-config.yaml", PRE_COMMIT)
 
 
-@rule("QUA104", family="quality", severity="warning", requires=("DVC102",))
+@rule(
+    "QUA104",
+    family="quality",
+    severity="warning",
+    requires=("DVC102",),
+    applies=("dvc-pipeline", "tests"),
+)
 def test_per_stage(repo: RepoView) -> Iterator[Finding]:
-    """Every pipeline stage has a test.
+    """Every pipeline stage's code is exercised by a test.
 
     Why: a stage is code that turns data into results; a test on tiny data catches a
     broken stage in seconds instead of after a long `dvc repro`.
-    Fix: add `tests/test_<stage>.py` that runs the stage's `run(cfg)` on tiny data.
+    Fix: add a test (`tests/test_<stage>.py`, or a case in an existing test module) that
+    runs the stage's code on tiny data.
     """
-    names = {p.rsplit("/", 1)[-1] for p in repo.under("tests")}
+    tests = "\n".join(repo.text(p) or "" for p in profile_of(repo).test_files)
     for stage in facts.stages(repo) or []:
         if stage.generated:
             continue
-        if f"test_{stage.name}.py" not in names and f"{stage.name}_test.py" not in names:
+        names = {stage.name}
+        for command in stage.commands:
+            code = facts.stage_code(command)
+            if code is not None:
+                target = code[1].rsplit("/", 1)[-1].removesuffix(".py")
+                names.add(target.rsplit(".", 1)[-1])
+        if not any(re.search(rf"\b{re.escape(name)}\b", tests) for name in names):
             yield Finding(
-                f"stage {stage.name!r} has no tests/test_{stage.name}.py",
+                f"stage {stage.name!r}: no test module mentions it or its code",
                 facts.DVC_YAML,
                 stage.line,
             )
 
 
-@rule("QUA105", family="quality", severity="warning")
+@rule("QUA105", family="quality", severity="warning", applies=("tests",))
 def pytest_configured(repo: RepoView) -> Iterator[Finding]:
     """Pytest is configured.
 
@@ -116,17 +140,18 @@ def pytest_configured(repo: RepoView) -> Iterator[Finding]:
     """
     if isinstance(repo.pyproject.get("tool", {}).get("pytest"), dict):
         return
-    if repo.is_file("pytest.ini") or repo.is_file("conftest.py"):
+    if repo.is_file("pytest.ini") or repo.is_file(".pytest.ini") or repo.is_file("conftest.py"):
         return
     for name, marker in (("tox.ini", "[pytest]"), ("setup.cfg", "[tool:pytest]")):
         if marker in (repo.text(name) or ""):
             return
     yield Finding(
-        "no [tool.pytest.ini_options] in pyproject.toml (nor pytest.ini)", "pyproject.toml"
+        "no [tool.pytest.ini_options] in pyproject.toml (nor pytest.ini)",
+        "pyproject.toml" if "pyproject.toml" in repo.file_set else facts.ROOT,
     )
 
 
-@rule("QUA106", family="quality", severity="error")
+@rule("QUA106", family="quality", severity="error", applies=("ci",))
 def ci_config_parses(repo: RepoView) -> Iterator[Finding]:
     """CI configuration parses.
 
@@ -140,18 +165,26 @@ def ci_config_parses(repo: RepoView) -> Iterator[Finding]:
             yield Finding(f"{path}: {parsed.error}", path, parsed.line)
 
 
-_RUNS_TESTS = re.compile(r"\bpytest\b|\bmake\s+test\b|\btox\b|\bnox\b")
+# What CI runs, read from its own text and the task runner files it can call (make, just,
+# mise, tox, nox, invoke, poe, hatch, ...): a test or lint command in either counts.
+_RUNS_TESTS = re.compile(
+    r"\bpytest\b|\bunittest\b|\btox\b|\bnox\b|\bhatch\s+test\b|\bcoverage\s+run\b"
+    r"|\b(?:make|just|task|poe|invoke|inv)\s+(?:[\w-]+\s+)?tests?\b|\bmise\s+(?:run\s+)?tests?\b"
+)
 _RUNS_AUDIT = re.compile(r"mlops-kit audit|\bmake\s+audit\b|mlops-kit(?:@|/)|pre-commit run")
-_RUNS_LINT = re.compile(r"pre-commit run|\bruff\b|\bmake\s+lint\b|flake8|pylint")
+_RUNS_LINT = re.compile(
+    r"pre-commit(?:/action|\s+run)|\bprek\b|\blefthook\s+run\b|\bruff\b|flake8|pylint|\bblack\b"
+    r"|\bmypy\b|\b(?:make|just|task|poe|invoke|inv|mise run|nox -s|tox -e)\s+(?:lint|check|style)\b"
+)
 
 
 def _ci_check(repo: RepoView, pattern: re.Pattern[str], what: str) -> Iterator[Finding]:
-    files = facts.ci_files(repo)
-    if files and not pattern.search(facts.ci_text(repo)):
+    files = list(profile_of(repo).ci_files)
+    if files and not pattern.search(facts.task_text(repo)):
         yield Finding(f"CI ({', '.join(files)}) never runs {what}", files[0])
 
 
-@rule("QUA107", family="quality", severity="warning", requires=("QUA106",))
+@rule("QUA107", family="quality", severity="warning", requires=("QUA106",), applies=("ci", "tests"))
 def ci_runs_tests(repo: RepoView) -> Iterator[Finding]:
     """CI runs the tests.
 
@@ -162,7 +195,7 @@ def ci_runs_tests(repo: RepoView) -> Iterator[Finding]:
     yield from _ci_check(repo, _RUNS_TESTS, "pytest")
 
 
-@rule("QUA108", family="quality", severity="warning", requires=("QUA106",))
+@rule("QUA108", family="quality", severity="warning", requires=("QUA106",), applies=("kit", "ci"))
 def ci_runs_audit(repo: RepoView) -> Iterator[Finding]:
     """CI runs `mlops-kit audit`.
 
@@ -171,10 +204,12 @@ def ci_runs_audit(repo: RepoView) -> Iterator[Finding]:
     Fix: a step `run: mlops-kit audit --format github` (or the kit's GitHub action, or
     `pre-commit run --all-files` when pre-commit runs the audit).
     """
-    yield from _ci_check(repo, _RUNS_AUDIT, "mlops-kit audit")
+    files = list(profile_of(repo).ci_files)
+    if files and not _RUNS_AUDIT.search(facts.ci_text(repo)):
+        yield Finding(f"CI ({', '.join(files)}) never runs mlops-kit audit", files[0])
 
 
-@rule("QUA109", family="quality", severity="info", requires=("QUA106",))
+@rule("QUA109", family="quality", severity="info", requires=("QUA106",), applies=("ci",))
 def ci_runs_lint(repo: RepoView) -> Iterator[Finding]:
     """CI runs the linters.
 
@@ -183,3 +218,47 @@ def ci_runs_lint(repo: RepoView) -> Iterator[Finding]:
     Fix: a step `run: pre-commit run --all-files` (or `ruff check .` and `mypy`).
     """
     yield from _ci_check(repo, _RUNS_LINT, "the linters (pre-commit or ruff)")
+
+
+@rule("QUA110", family="quality", severity="warning", applies=("code",))
+def ci_present(repo: RepoView) -> Iterator[Finding]:
+    """The project has continuous integration.
+
+    Why: without CI, tests, linters and the pipeline run only when someone remembers to,
+    on their own machine; main breaks silently and a pull request shows no evidence.
+    Fix: add `.github/workflows/ci.yml` (GitHub) or `.gitlab-ci.yml` (GitLab) that
+    installs the project and runs `pytest` and `pre-commit run --all-files`.
+    """
+    profile = profile_of(repo)
+    if profile.ci or profile.misplaced_ci:
+        return
+    answers = repo.pyproject.get("tool", {}).get("mlops-kit", {}).get("answers")
+    if profile.kit and isinstance(answers, dict) and answers.get("ci") == "none":
+        return  # baked without CI on purpose
+    yield Finding("no CI configuration (GitHub Actions, GitLab CI, ...)", facts.ROOT)
+
+
+@rule("QUA111", family="quality", severity="error")
+def ci_files_in_place(repo: RepoView) -> Iterator[Finding]:
+    """CI files are where the CI service reads them.
+
+    Why: GitHub only runs workflows in `.github/workflows/` (with the dot, no
+    sub-folders) and GitLab only reads `.gitlab-ci.yml`; a workflow in `github/workflows/`
+    or `.github/workflow/` looks like CI in review but never runs.
+    Fix: move the file, e.g. `git mv github/workflows/ci.yml .github/workflows/ci.yml`.
+    """
+    for path in profile_of(repo).misplaced_ci:
+        yield Finding(f"{path} is not read by any CI service (misplaced)", path)
+
+
+@rule("QUA112", family="quality", severity="info", applies=("code",))
+def git_hooks_managed(repo: RepoView) -> Iterator[Finding]:
+    """Git hooks are managed by a hook manager (pre-commit, lefthook, husky).
+
+    Why: hooks run linters, formatters and checks on every commit, identically on every
+    machine; without them the same problems reach review again and again.
+    Fix: add `.pre-commit-config.yaml` with the project's linters (`ruff`, `ruff-format`,
+    `mypy`), then `pre-commit install`.
+    """
+    if not profile_of(repo).hook_managers:
+        yield Finding("no git hook manager (.pre-commit-config.yaml, lefthook.yml, .husky/)")

@@ -6,6 +6,7 @@ Findings show a redacted preview only. conf/ and params.yaml (CFG105) and .dvc/c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from mlops_kit.audit import facts, secrets
@@ -19,6 +20,11 @@ OWN_RULES = ("conf/",)
 OWN_FILES = frozenset({"params.yaml", ".dvc/config"})
 CONFIG_SUFFIXES = (".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".json")
 TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl")
+# Lock files name packages (`registry-auth-token`), not credentials.
+LOCK_SUFFIXES = (".lock", "-lock.yaml", "-lock.yml", "-lock.json", "pylock.toml")
+# Example, test and documentation configs hold demonstration values (`password: secret`);
+# well-known token formats (SEC101, SEC102) are still reported there.
+DEMO_FOLDERS = re.compile(r"(?:^|/)(?:examples?|tests?|test_utils|fixtures|docs?|tutorials?)/")
 
 
 def _scanned(repo: RepoView) -> list[tuple[str, str]]:
@@ -87,17 +93,27 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
     """
     for path, text in _scanned(repo):
         name = path.rsplit("/", 1)[-1]
-        if name.endswith(TEMPLATE_SUFFIXES):
+        if name.endswith(TEMPLATE_SUFFIXES) or name.endswith(LOCK_SUFFIXES):
+            continue
+        if DEMO_FOLDERS.search(path):
             continue
         if not (name.endswith(CONFIG_SUFFIXES) or name.startswith(".env")):
             continue
         seen = {hit.line for where, hit in _token_hits(repo) if where == path}
+        lines = text.splitlines()
         for hit in secrets.credential_assignments(text):
-            if hit.line not in seen:
-                yield Finding(f"{hit.kind} = {hit.preview}", path, hit.line)
+            if hit.line in seen or _PERMISSION.match(lines[hit.line - 1]):
+                continue
+            yield Finding(f"{hit.kind} = {hit.preview}", path, hit.line)
 
 
-@rule("SEC104", family="secrets", severity="error", requires=("LAY109",))
+# A CI permission scope (`id-token: write`, `secrets: inherit`), not a credential.
+_PERMISSION = re.compile(
+    r"^\s*[\w-]+\s*:\s*[\"']?(?:read|write|none|read-all|write-all|inherit)[\"']?\s*(?:#.*)?$"
+)
+
+
+@rule("SEC104", family="secrets", severity="error", requires=("LAY109",), applies=("dotenv",))
 def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     """`.env` files are git-ignored and not committed.
 
@@ -111,4 +127,6 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
         yield Finding(f"{path} is committed to git", path)
     facts.ask_git_what_it_ignores(repo)
     if not committed and not repo.ignored([facts.ENV_FILE]):
-        yield Finding(".env is not git-ignored", ".gitignore")
+        yield Finding(
+            ".env is not git-ignored", ".gitignore" if ".gitignore" in repo.file_set else facts.ROOT
+        )

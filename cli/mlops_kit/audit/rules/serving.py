@@ -26,7 +26,7 @@ _VALIDATES = re.compile(
     re.MULTILINE,
 )
 _WILDCARD = ("0.0.0.0", "::", "[::]", "*")
-MONITOR_MODULE = re.compile(r"^src/[^/]+/monitor\.py$")
+MONITOR_MODULE = re.compile(r"(?:^|/)monitor\.py$")
 
 
 def service_files(repo: RepoView) -> list[str]:
@@ -41,8 +41,9 @@ def _section(repo: RepoView, name: str) -> tuple[str, Any] | None:
     params = repo.data(facts.PARAMS_YAML)
     if isinstance(params, dict) and isinstance(params.get(name), dict):
         return facts.PARAMS_YAML, params[name]
+    folder = facts.config_dir(repo)
     for path in facts.conf_files(repo):
-        if path.startswith(f"conf/{name}/"):
+        if path.startswith(f"{folder}/{name}/"):
             data = repo.data(path)
             if isinstance(data, dict):
                 return path, data
@@ -52,11 +53,11 @@ def _section(repo: RepoView, name: str) -> tuple[str, Any] | None:
 def has_monitor(repo: RepoView) -> bool:
     """Whether the project has a drift monitor (a monitor module or config section)."""
     return _section(repo, "monitor") is not None or any(
-        MONITOR_MODULE.match(path) for path in facts.python_sources(repo)
+        MONITOR_MODULE.search(path) for path in facts.runtime_code(repo)
     )
 
 
-@rule("SRV101", family="serving", severity="error")
+@rule("SRV101", family="serving", severity="error", applies=("code",))
 def service_validates_input(repo: RepoView) -> Iterator[Finding]:
     """A model service validates its input before predicting.
 
@@ -75,7 +76,7 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
             )
 
 
-@rule("SRV102", family="serving", severity="error")
+@rule("SRV102", family="serving", severity="error", applies=("not-template",))
 def monitor_has_reference_data(repo: RepoView) -> Iterator[Finding]:
     """A drift monitor names reference data that exists.
 
@@ -113,7 +114,7 @@ def monitor_has_reference_data(repo: RepoView) -> Iterator[Finding]:
         )
 
 
-@rule("SRV103", family="serving", severity="warning")
+@rule("SRV103", family="serving", severity="warning", applies=("hydra",))
 def service_binds_loopback(repo: RepoView) -> Iterator[Finding]:
     """The model service binds loopback by default.
 
@@ -122,8 +123,9 @@ def service_binds_loopback(repo: RepoView) -> Iterator[Finding]:
     Fix: keep `host: 127.0.0.1` in conf/serve/ and override it where a container needs it
     (`serve.host=0.0.0.0` in the Dockerfile's command, behind the container's port map).
     """
+    folder = facts.config_dir(repo)
     for path in facts.conf_files(repo):
-        if not path.startswith("conf/serve/"):
+        if not path.startswith(f"{folder}/serve/"):
             continue
         data = repo.data(path)
         host = data.get("host") if isinstance(data, dict) else None
@@ -133,7 +135,7 @@ def service_binds_loopback(repo: RepoView) -> Iterator[Finding]:
             )
 
 
-@rule("SRV104", family="serving", severity="warning")
+@rule("SRV104", family="serving", severity="warning", applies=("ci", "not-template"))
 def monitor_runs_on_a_schedule(repo: RepoView) -> Iterator[Finding]:
     """CI runs the drift monitor on a schedule.
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
+from mlops_kit.audit.profile import profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -43,7 +44,29 @@ def _uri_entries(repo: RepoView) -> list[tuple[str, int | None, object]]:
     return entries
 
 
-@rule("TRK101", family="tracking", severity="warning")
+def _anchor(repo: RepoView) -> tuple[str, int | None]:
+    """Where a tracking finding points: the first file that imports MLflow, at the import."""
+    files = profile_of(repo).mlflow_files
+    if not files:
+        return facts.ROOT, None
+    path = files[0]
+    return path, facts.line_in(repo, path, r"^\s*(?:import|from)\s+mlflow|import mlflow")
+
+
+def _mentioned_outside_code(repo: RepoView, word: str) -> bool:
+    """True when CI, task runner files, compose files or .env examples mention `word`."""
+    if word in facts.task_text(repo):
+        return True
+    for path in repo.files:
+        name = path.rsplit("/", 1)[-1]
+        if (name.startswith(".env") or _COMPOSE.search(path) or name == "MLproject") and (
+            word in (repo.text(path) or "")
+        ):
+            return True
+    return False
+
+
+@rule("TRK101", family="tracking", severity="warning", applies=("mlflow", "project"))
 def tracking_uri_configured(repo: RepoView) -> Iterator[Finding]:
     """The MLflow tracking URI is set in config.
 
@@ -54,13 +77,20 @@ def tracking_uri_configured(repo: RepoView) -> Iterator[Finding]:
 
         uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}
     """
-    if not facts.uses_mlflow(repo):
+    if _uri_entries(repo) or facts.search_sources(repo, _SET_URI):
         return
-    if not _uri_entries(repo) and not facts.search_sources(repo, _SET_URI):
-        yield Finding("no tracking URI in conf/ (a `tracking_uri` or tracking `uri` key)", "conf")
+    if "MLproject" in repo.file_set or _mentioned_outside_code(repo, "MLFLOW_TRACKING_URI"):
+        return
+    if any("set_tracking_uri" in (repo.text(p) or "") for p in profile_of(repo).mlflow_files):
+        return
+    yield Finding(
+        "MLflow is used but no tracking URI is configured (config key, set_tracking_uri() "
+        "or MLFLOW_TRACKING_URI)",
+        *_anchor(repo),
+    )
 
 
-@rule("TRK102", family="tracking", severity="warning")
+@rule("TRK102", family="tracking", severity="warning", applies=("mlflow", "project"))
 def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     """MLFLOW_TRACKING_URI overrides the configured tracking URI.
 
@@ -84,7 +114,7 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     )
 
 
-@rule("TRK103", family="tracking", severity="warning")
+@rule("TRK103", family="tracking", severity="warning", applies=("mlflow", "project"))
 def tracking_uri_not_hard_coded(repo: RepoView) -> Iterator[Finding]:
     """The tracking URI is not hard-coded in Python code.
 
@@ -97,7 +127,13 @@ def tracking_uri_not_hard_coded(repo: RepoView) -> Iterator[Finding]:
         yield Finding("tracking URI written as a literal in code", path, line)
 
 
-@rule("TRK104", family="tracking", severity="error", requires=("LAY109",))
+@rule(
+    "TRK104",
+    family="tracking",
+    severity="error",
+    requires=("LAY109",),
+    applies=("mlflow", "project"),
+)
 def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
     """Local MLflow stores are git-ignored.
 
@@ -109,17 +145,22 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
         mlruns/
         mlartifacts/
     """
-    if not facts.uses_mlflow(repo):
-        return
     facts.ask_git_what_it_ignores(repo)
+    exposed = []
     for store in facts.MLFLOW_STORES:
         if repo.is_tracked(store):
-            yield Finding(f"{store} is committed to git", store)
-        elif not repo.is_ignored(store):
-            yield Finding(f"{store} is not git-ignored", ".gitignore")
+            committed = store if store in repo.file_set else next(iter(repo.under(store)), store)
+            yield Finding(f"{store} is committed to git", committed)
+        elif not repo.is_ignored(store) and (store != "mlartifacts" or repo.exists(store)):
+            exposed.append(store)
+    if exposed:
+        yield Finding(
+            f"{', '.join(exposed)} {'is' if len(exposed) == 1 else 'are'} not git-ignored",
+            ".gitignore" if ".gitignore" in repo.file_set else facts.ROOT,
+        )
 
 
-@rule("TRK105", family="tracking", severity="warning")
+@rule("TRK105", family="tracking", severity="warning", applies=("mlflow", "project"))
 def experiment_named(repo: RepoView) -> Iterator[Finding]:
     """Runs go to a named experiment.
 
@@ -128,13 +169,24 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
     Fix: set `experiment_name: my_project` in the tracking config and call
     `mlflow.set_experiment(cfg.tracking.experiment_name)`.
     """
-    if not facts.uses_mlflow(repo):
-        return
     if _conf_keys(repo, ("experiment_name", "experiment")):
         return
     if facts.search_sources(repo, _SET_EXPERIMENT):
         return
-    yield Finding("no experiment name in conf/ and no set_experiment() call in src/", "conf")
+    if (
+        any(_SET_EXPERIMENT.search(repo.text(p) or "") for p in profile_of(repo).mlflow_files)
+        or "MLproject" in repo.file_set
+    ):
+        return
+    if _mentioned_outside_code(repo, "MLFLOW_EXPERIMENT_NAME") or _mentioned_outside_code(
+        repo, "--experiment-name"
+    ):
+        return
+    yield Finding(
+        "runs go to MLflow's Default experiment: no experiment name in config, no "
+        "set_experiment() call, no MLFLOW_EXPERIMENT_NAME",
+        *_anchor(repo),
+    )
 
 
 _COMPOSE = re.compile(r"(^|/)(docker-)?compose(\.[\w-]+)?\.ya?ml$")
@@ -142,9 +194,20 @@ _LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
 _CLI_BIND = re.compile(r"mlflow\s+(?:server|ui)\b[^\n]*?(?:--host|-h)[ =]+(0\.0\.0\.0|::|\[::\])")
 
 
+def _tracking_service(name: object, service: object) -> bool:
+    """True for a compose service that runs MLflow (by its name, image, build or command)."""
+    if not isinstance(service, dict):
+        return False
+    words = " ".join(
+        str(part) for part in (name, service.get("image"), service.get("build"),
+                               service.get("command"), service.get("entrypoint"))
+    )  # fmt: skip
+    return "mlflow" in words.lower()
+
+
 @rule("TRK106", family="tracking", severity="warning")
 def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
-    """Tracking services publish their ports on loopback only.
+    """MLflow tracking services publish their ports on loopback only.
 
     Why: an MLflow server has no authentication by default; published on all interfaces
     (`5000:5000`, `--host 0.0.0.0`) anyone on the network can read and delete runs and
@@ -159,6 +222,8 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
             data = repo.data(path)
             services = data.get("services") if isinstance(data, dict) else None
             for name, service in services.items() if isinstance(services, dict) else []:
+                if not _tracking_service(name, service):
+                    continue
                 ports = service.get("ports") if isinstance(service, dict) else None
                 for index, port in enumerate(ports if isinstance(ports, list) else []):
                     if isinstance(port, dict):
@@ -179,3 +244,23 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
             for match in _CLI_BIND.finditer(text):
                 line = text.count("\n", 0, match.start()) + 1
                 yield Finding("mlflow binds every interface (--host 0.0.0.0)", path, line)
+
+
+@rule("TRK107", family="tracking", severity="warning", applies=("project", "ml"))
+def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
+    """Training runs are tracked (MLflow).
+
+    Why: without a tracker, which parameters, data and code produced which metrics and
+    model lives in someone's memory or a spreadsheet; runs cannot be compared, and the
+    model in production cannot be traced back to its run.
+    Fix: log parameters, metrics and the model with MLflow:
+
+        mlflow.set_experiment("my_project")
+        with mlflow.start_run():
+            mlflow.log_params(cfg)
+            mlflow.log_metric("f1", f1)
+    """
+    profile = profile_of(repo)
+    if profile.mlflow or profile.trackers:
+        return
+    yield Finding("no experiment tracking: no code logs runs to MLflow (or another tracker)")

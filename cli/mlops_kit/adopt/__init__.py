@@ -1,0 +1,1 @@
+"""`mlops-kit adopt`: bring an existing repository onto the standard, all or nothing."""

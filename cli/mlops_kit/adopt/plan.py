@@ -1,0 +1,247 @@
+"""The change set that brings a repository onto the standard, never overwriting a file.
+
+The pieces the kit's tools rely on come from a bake of the bundled template with the
+answers detected in the repository, so an adopted project holds the same runner, config
+loader and tool configuration as a baked one (and later template updates merge cleanly
+into them). Pieces the repository already has are kept; a file the kit must own (the stage
+runner, the config loader) that exists with other content is a conflict: nothing is
+written and the conflict is listed.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlops_kit.adopt.detect import Detected, detect
+from mlops_kit.edits import FileChange, read_bytes
+from mlops_kit.errors import UsageError
+
+CONFLICT = 2
+STAMP_TABLE = re.compile(r"^\[tool\.mlops-kit(\.[^\]]+)?\]\s*$")
+TABLE = re.compile(r"^\[")
+
+EMPTY_DVC_YAML = b"""\
+# The pipeline. `mlops-kit add-stage NAME` adds stages here; `dvc repro` runs them.
+stages: {}
+"""
+EMPTY_CATALOG = b"""\
+# Every dataset under data/: where it comes from, who answers for it, what it may be used
+# for, which pipeline stage writes it and what its columns are. Keep one entry per file.
+datasets: {}
+"""
+CONFTEST_FIXTURE = '''\
+# The fixture the stage tests of `mlops-kit add-stage` take (added by `mlops-kit adopt`).
+@pytest.fixture
+def cfg(tmp_path: Path) -> DictConfig:
+    """The project's configuration (conf/) with every `*_path`/`*_dir` under tmp_path."""
+    config = compose_config(root=PROJECT_ROOT)
+    for section in config.values():
+        if not isinstance(section, DictConfig):
+            continue
+        for key, value in section.items():
+            if str(key).endswith(("_path", "_dir")) and isinstance(value, str):
+                section[key] = str(tmp_path / value)
+    return config
+'''
+CONFTEST_IMPORTS = """\
+from pathlib import Path
+
+import pytest
+from omegaconf import DictConfig
+
+from {module}.config import compose_config
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+"""
+CONFTEST_NEW = '''\
+"""Shared fixtures: the project's configuration with its files under a temp folder."""
+
+from __future__ import annotations
+
+{imports}
+
+{fixture}'''
+
+
+@dataclass
+class AdoptPlan:
+    """What adopt would write, what it keeps, and what blocks it."""
+
+    root: Path
+    module: str
+    changes: list[FileChange] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+
+def _bake(answers: dict[str, str], into: Path) -> tuple[Path, dict[str, str]]:
+    from mlops_kit.new import render
+    from mlops_kit.template import template_dir
+    from mlops_kit.update.pristine import full_answers
+
+    template = template_dir()
+    full = full_answers(template, answers)
+    return render(template, full, into), full
+
+
+def _stamp_block(baked_pyproject: str) -> str:
+    """Return the `[tool.mlops-kit]` tables of a baked pyproject.toml, with their comment."""
+    lines = baked_pyproject.splitlines(keepends=True)
+    block: list[str] = []
+    inside = False
+    for index, line in enumerate(lines):
+        if STAMP_TABLE.match(line):
+            inside = True
+            if not block and index and lines[index - 1].startswith("#"):
+                block.append(lines[index - 1])
+        elif TABLE.match(line):
+            inside = False
+        if inside:
+            block.append(line)
+    return "".join(block).rstrip("\n") + "\n"
+
+
+def _appended(before: bytes, block: str) -> bytes:
+    """Return `before` with `block` appended after one blank line."""
+    separator = b"\n" if before.endswith(b"\n") else b"\n\n"
+    if before.endswith(b"\n\n") or not before:
+        separator = b""
+    return before + separator + block.encode()
+
+
+def stamp_text(before: bytes, answers: dict[str, str]) -> bytes:
+    """Return pyproject.toml's bytes with the kit's stamp for `answers` appended."""
+    with tempfile.TemporaryDirectory(prefix="mlops-kit-stamp-") as temp:
+        bake, _ = _bake(answers, Path(temp))
+        block = _stamp_block((bake / "pyproject.toml").read_text(encoding="utf-8"))
+    return _appended(before, block)
+
+
+def _params_as_config(root: Path, module: str) -> bytes:
+    """conf/config.yaml for a repo without Hydra: today's params.yaml as its only source."""
+    head = (
+        "# The pipeline's configuration, composed by Hydra. params.yaml is its snapshot\n"
+        f"# (python -m {module}.config writes it): edit here, then refresh params.yaml.\n"
+        "defaults:\n  - _self_\n"
+    ).encode()
+    params = read_bytes(root / "params.yaml")
+    if params is None or not params.strip():
+        return head
+    from mlops_kit.audit.repo import RepoView
+
+    parsed = RepoView(root).yaml("params.yaml")
+    if parsed is None or not parsed.ok or not isinstance(parsed.data, dict):
+        reason = parsed.error if parsed is not None and parsed.error else "not a mapping"
+        raise UsageError(f"params.yaml: {reason}; fix it, then run mlops-kit adopt again")
+    return head + params.lstrip(b"\xef\xbb\xbf")
+
+
+class _Planner:
+    def __init__(self, found: Detected, bake: Path, plan: AdoptPlan) -> None:
+        self.found = found
+        self.bake = bake
+        self.plan = plan
+
+    def create(self, relative: str, data: bytes, *, owned: bool = False) -> None:
+        """Add `relative` unless it exists; an owned file with other bytes is a conflict."""
+        current = self.plan.root / relative
+        if current.is_symlink() or current.exists():
+            if not current.is_file() or current.is_symlink():
+                self.plan.conflicts.append(f"{relative} exists and is not a plain file")
+            elif owned and read_bytes(current) != data:
+                self.plan.conflicts.append(
+                    f"{relative} exists with other content; the kit's stage tools need their "
+                    "own copy: rename yours, then run mlops-kit adopt again"
+                )
+            else:
+                self.plan.kept.append(relative)
+            return
+        self.plan.changes.append(FileChange(current, None, data))
+
+    def from_bake(self, relative: str, *, owned: bool = False, target: str | None = None) -> None:
+        self.create(target or relative, (self.bake / relative).read_bytes(), owned=owned)
+
+    def pyproject(self) -> None:
+        path = self.plan.root / "pyproject.toml"
+        baked = (self.bake / "pyproject.toml").read_bytes()
+        if self.found.pyproject is None:
+            self.plan.changes.append(FileChange(path, None, baked))
+            return
+        if self.found.stamped:
+            self.plan.kept.append("pyproject.toml")
+            return
+        before = read_bytes(path)
+        assert before is not None
+        after = _appended(before, _stamp_block(baked.decode("utf-8")))
+        self.plan.changes.append(FileChange(path, before, after))
+
+    def conftest(self) -> None:
+        module = self.plan.module
+        path = self.plan.root / "tests" / "conftest.py"
+        imports = CONFTEST_IMPORTS.format(module=module)
+        before = read_bytes(path)
+        if before is None and not path.is_symlink():
+            text = CONFTEST_NEW.format(imports=imports.rstrip("\n"), fixture=CONFTEST_FIXTURE)
+            self.plan.changes.append(FileChange(path, None, text.encode()))
+            return
+        if path.is_symlink() or before is None:
+            self.plan.conflicts.append("tests/conftest.py is not a plain file")
+            return
+        if re.search(rb"^\s*def cfg\(", before, re.MULTILINE):
+            self.plan.kept.append("tests/conftest.py (has a cfg fixture)")
+            return
+        extra = "\n\n" + imports + "\n\n" + CONFTEST_FIXTURE
+        glue = b"" if before.endswith(b"\n") or not before else b"\n"
+        self.plan.changes.append(FileChange(path, before, before + glue + extra.encode()))
+
+
+def plan_adopt(start: Path, sets: list[str]) -> AdoptPlan:
+    """Work out every file adopt adds to the repository at `start`."""
+    from mlops_kit.new import parse_assignments, questions
+    from mlops_kit.template import template_dir
+
+    root = start.resolve()
+    if not root.is_dir():
+        raise UsageError(f"{start} is not a folder; pass the repository with --repo")
+    found = detect(root)
+    answers = {**found.answers, **parse_assignments(sets, list(questions(template_dir())))}
+    with tempfile.TemporaryDirectory(prefix="mlops-kit-adopt-") as temp:
+        try:
+            bake, full = _bake(answers, Path(temp))
+        except UsageError as error:
+            raise UsageError(
+                f"{error} (answers detected from the repository; correct them with --set KEY=VALUE)"
+            ) from None
+        module = full["module_name"]
+        plan = AdoptPlan(root=root, module=module)
+        planner = _Planner(found, bake, plan)
+        planner.pyproject()
+        package = f"src/{module}"
+        if not found.has(f"{package}/__init__.py"):
+            planner.from_bake(f"{package}/__init__.py")
+        if not found.has(f"{package}/stages/__init__.py"):
+            planner.from_bake(f"{package}/stages/__init__.py")
+        for piece in ("config.py", "runner.py", "files.py"):
+            planner.from_bake(f"{package}/{piece}", owned=True)
+        if found.has("conf/config.yaml"):
+            plan.kept.append("conf/config.yaml")
+        else:
+            planner.create("conf/config.yaml", _params_as_config(root, module))
+        snapshot = f"# The snapshot of conf/ that DVC tracks: python -m {module}.config\n"
+        planner.create("params.yaml", snapshot.encode())
+        planner.create("dvc.yaml", EMPTY_DVC_YAML)
+        planner.create("data/catalog.yaml", EMPTY_CATALOG)
+        planner.conftest()
+        for piece in (".pre-commit-config.yaml", ".gitignore", ".dvcignore"):
+            planner.from_bake(piece)
+        if not found.has(".dvc"):
+            planner.from_bake(".dvc/config")
+            planner.from_bake(".dvc/.gitignore")
+        if not found.ci:
+            ci = ".gitlab-ci.yml" if full["ci"] == "gitlab" else ".github/workflows/ci.yml"
+            if (bake / ci).is_file():
+                planner.from_bake(ci)
+    return plan

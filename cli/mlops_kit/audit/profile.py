@@ -1,0 +1,620 @@
+"""What a repository is, detected once before any rule judges it ("detect, then judge").
+
+`profile_of(repo)` reads the listing and a few small files of a `RepoView` and returns a
+`RepoProfile`: how the project is packaged and locked, its layout, where its Hydra config
+lives, whether it uses DVC and MLflow (anywhere in its code), its CI provider, task runners
+and git-hook managers, and whether mlops-kit baked or adopted it. Rules declare the facets
+they apply to (`RepoProfile.has`); the engine skips a rule where they do not hold. The
+`adopt` command reads the same profile to decide what to add.
+
+Cheap by construction: it reads file names, a handful of manifests, and parses with `ast`
+only the Python files that mention `hydra` literally.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from mlops_kit.audit.repo import RepoView, normalise
+
+T = TypeVar("T")
+
+# -- vocabulary --------------------------------------------------------------------------
+MANIFESTS = (
+    "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment.yml",
+    "environment.yaml", "conda.yaml", "conda.yml",
+)  # fmt: skip
+LOCKS = (
+    "poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock", "pylock.toml", "conda-lock.yml",
+    "requirements.lock", "requirements-lock.txt", "requirements.lock.txt", "constraints.txt",
+)  # fmt: skip
+CONVENTIONAL_CONFIG_DIRS = ("conf", "configs", "config")
+TEST_DIRS = ("tests", "test", "testing")
+# Import names of ML frameworks: code importing one trains or serves models.
+ML_MODULES = frozenset(
+    {"sklearn", "torch", "tensorflow", "keras", "xgboost", "lightgbm", "catboost",
+     "lightning", "pytorch_lightning", "transformers", "jax", "flax", "statsmodels",
+     "prophet", "sktime", "tf_keras", "timm", "fastai", "mlflow", "dvc", "optuna"}
+)  # fmt: skip
+# Files whose presence says "this is an ML project, not a library that others import".
+_PROJECT_MARKERS = re.compile(
+    r"(?:^|/)(?:train|training|fit|main_train|run_train)[\w-]*\.py$|^(?:data|models|notebooks)/"
+    r"|^MLproject$|^dvc\.yaml$|\.ipynb$"
+)
+# Experiment trackers, by the modules that log to them.
+TRACKERS: dict[str, tuple[str, ...]] = {
+    "mlflow": ("mlflow",), "wandb": ("wandb",), "dvclive": ("dvclive",),
+    "neptune": ("neptune",), "comet": ("comet_ml",), "clearml": ("clearml",), "aim": ("aim",),
+    "tensorboard": ("tensorboard", "tensorboardX"), "lightning": ("lightning", "pytorch_lightning"),
+}  # fmt: skip
+CI_PROVIDERS: tuple[tuple[str, str], ...] = (
+    (".gitlab-ci.yml", "gitlab"),
+    ("azure-pipelines.yml", "azure"),
+    ("azure-pipelines.yaml", "azure"),
+    (".circleci/config.yml", "circleci"),
+    (".circleci/config.yaml", "circleci"),
+    ("Jenkinsfile", "jenkins"),
+    (".travis.yml", "travis"),
+    ("bitbucket-pipelines.yml", "bitbucket"),
+    (".drone.yml", "drone"),
+    (".woodpecker.yml", "woodpecker"),
+    ("cloudbuild.yaml", "cloudbuild"),
+    ("cloudbuild.yml", "cloudbuild"),
+    ("buildspec.yml", "codebuild"),
+    ("appveyor.yml", "appveyor"),
+    (".appveyor.yml", "appveyor"),
+)
+RUNNER_FILES: tuple[tuple[str, str], ...] = (
+    ("Makefile", "make"),
+    ("makefile", "make"),
+    ("GNUmakefile", "make"),
+    ("justfile", "just"),
+    ("Justfile", "just"),
+    (".justfile", "just"),
+    ("mise.toml", "mise"),
+    (".mise.toml", "mise"),
+    ("tox.ini", "tox"),
+    ("noxfile.py", "nox"),
+    ("tasks.py", "invoke"),
+    ("Taskfile.yml", "task"),
+    ("Taskfile.yaml", "task"),
+)
+HOOK_FILES: tuple[tuple[str, str], ...] = (
+    (".pre-commit-config.yaml", "pre-commit"),
+    (".pre-commit-config.yml", "pre-commit"),
+    ("lefthook.yml", "lefthook"),
+    ("lefthook.yaml", "lefthook"),
+    (".lefthook.yml", "lefthook"),
+    (".lefthook.yaml", "lefthook"),
+    ("lefthook.toml", "lefthook"),
+    (".husky", "husky"),
+)
+REQUIREMENTS = re.compile(r"(?:^|/)[\w.-]*requirements[\w.-]*\.(?:txt|in)$")
+_IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+_NOTEBOOK_IMPORT = re.compile(r"\"\s*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+_HYDRA_CALLS = frozenset({"main", "initialize", "initialize_config_dir", "compose"})
+
+
+class RepoProfile:
+    """What the audit detected about a repository.
+
+    Attributes:
+        manifests: packaging files found at the root (pyproject.toml, setup.py, setup.cfg,
+            Pipfile, conda environment files) plus every requirements*.txt/.in file.
+        locks: lock files found (poetry.lock, uv.lock, pdm.lock, Pipfile.lock, ...).
+        package_metadata: True when the project declares a name to build a package from
+            (`[project]`, `[tool.poetry]`, setup.py or setup.cfg `[metadata]`).
+        layout: "src" (packages under src/), "flat" (packages at the root), "scripts"
+            (Python files without a package), "notebooks" (notebooks only) or "none".
+        packages: folders of top-level packages (`src/x`, `x`, `cli/x`: an `__init__.py`
+            whose parent folder has none), tests and examples left out.
+        template: True for a project template (cookiecutter.json or copier.yml at the root);
+            files under `{{...}}` folders are template sources, not the repo's code.
+        hydra: True when code imports Hydra or a dependency declares hydra-core.
+        hydra_config_dir: the Hydra config folder (from `@hydra.main(config_path=...)`,
+            `initialize(config_path=...)`/`initialize_config_dir`, or conventional
+            conf/, configs/, config/), or None.
+        hydra_config_name: the primary config's name (`config_name=`) when the code names
+            it; None when unknown (mlops-kit projects use "config").
+        hydra_source: "path:line" of the call that named the config folder, if any.
+        dvc: True when the repo has dvc.yaml, .dvc/ or `*.dvc` files.
+        dvc_pipeline: True when the repo has a dvc.yaml.
+        trackers: experiment trackers the code imports (mlflow, wandb, dvclive, ...).
+        mlflow: True when any code or notebook imports MLflow, a dependency declares it,
+            or an MLflow store (mlflow.db, mlruns/) lies in the repo.
+        mlflow_files: the files that import MLflow.
+        ml: True when code imports an ML framework (scikit-learn, PyTorch, ...).
+        kind: "template", "library" (a package without training code, data or notebooks),
+            "project" (trains or tracks models, or keeps data/notebooks) or "other".
+        ci: CI providers ("github", "gitlab", ...).
+        ci_files: their configuration files.
+        misplaced_ci: CI files in places no CI reads (`github/workflows/`, ...).
+        task_runners: make, just, mise, tox, nox, invoke, task, poe, hatch, pdm.
+        hook_managers: pre-commit, lefthook, husky.
+        test_files: test modules (test_*.py, *_test.py) outside template folders.
+        dotenv: True when the project uses `.env` files (one exists, or code loads one).
+        kit: True when mlops-kit baked or adopted the project (`[tool.mlops-kit]` stamp).
+        kit_version: the template version of the stamp, if any.
+
+    """
+
+    __slots__ = (
+        "ci",
+        "ci_files",
+        "dotenv",
+        "dvc",
+        "dvc_pipeline",
+        "hook_managers",
+        "hydra",
+        "hydra_config_dir",
+        "hydra_config_name",
+        "hydra_source",
+        "kind",
+        "kit",
+        "kit_version",
+        "layout",
+        "locks",
+        "manifests",
+        "misplaced_ci",
+        "ml",
+        "mlflow",
+        "mlflow_files",
+        "package_metadata",
+        "packages",
+        "task_runners",
+        "template",
+        "test_files",
+        "trackers",
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        self.manifests: tuple[str, ...] = ()
+        self.locks: tuple[str, ...] = ()
+        self.package_metadata = False
+        self.layout = "none"
+        self.packages: tuple[str, ...] = ()
+        self.template = False
+        self.hydra = False
+        self.hydra_config_dir: str | None = None
+        self.hydra_config_name: str | None = None
+        self.hydra_source: str | None = None
+        self.dvc = False
+        self.dvc_pipeline = False
+        self.trackers: tuple[str, ...] = ()
+        self.mlflow = False
+        self.mlflow_files: tuple[str, ...] = ()
+        self.ml = False
+        self.kind = "other"
+        self.ci: tuple[str, ...] = ()
+        self.ci_files: tuple[str, ...] = ()
+        self.misplaced_ci: tuple[str, ...] = ()
+        self.task_runners: tuple[str, ...] = ()
+        self.hook_managers: tuple[str, ...] = ()
+        self.test_files: tuple[str, ...] = ()
+        self.dotenv = False
+        self.kit = False
+        self.kit_version: str | None = None
+
+    # -- facets rules apply to -----------------------------------------------------------
+    def has(self, facet: str) -> bool:
+        """Return True when the repository has `facet` (see `FACETS`)."""
+        return FACETS[facet](self)
+
+    @property
+    def packaged(self) -> bool:
+        """True when any packaging manifest or requirements file exists."""
+        return bool(self.manifests)
+
+    @property
+    def requirements(self) -> tuple[str, ...]:
+        """The requirements*.txt / .in files."""
+        return tuple(m for m in self.manifests if REQUIREMENTS.search(m))
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the profile as plain data (for `--format json`)."""
+        data: dict[str, Any] = {}
+        for name in sorted(self.__slots__):
+            value = getattr(self, name)
+            data[name] = list(value) if isinstance(value, tuple) else value
+        return data
+
+    def summary(self) -> str:
+        """One line of what was detected, for the top of the text report."""
+        parts = []
+        if self.kit:
+            parts.append(f"mlops-kit project ({self.kit_version or 'adopted'})")
+        elif self.template:
+            parts.append("project template")
+        else:
+            parts.append(f"{self.kind}")
+        packaging = ", ".join(_short(self.manifests)) or "no packaging"
+        if self.locks:
+            packaging += f" + {', '.join(self.locks[:2])}"
+        parts.append(packaging)
+        parts.append(f"layout {self.layout}")
+        if self.hydra:
+            folder = f"{self.hydra_config_dir}/" if self.hydra_config_dir else "(no config dir)"
+            parts.append(f"Hydra {folder}")
+        parts += [name for name, present in (("DVC", self.dvc), ("MLflow", self.mlflow)) if present]
+        parts.append(f"CI {'+'.join(self.ci)}" if self.ci else "no CI")
+        if self.task_runners:
+            parts.append("runner " + "+".join(self.task_runners))
+        if self.hook_managers:
+            parts.append("hooks " + "+".join(self.hook_managers))
+        parts.append(f"{len(self.test_files)} test file(s)")
+        return "; ".join(parts)
+
+
+def _short(manifests: Iterable[str]) -> list[str]:
+    items = list(manifests)
+    requirements = [m for m in items if REQUIREMENTS.search(m)]
+    rest = [m for m in items if m not in requirements]
+    if requirements:
+        rest.append(
+            requirements[0] if len(requirements) == 1 else f"{len(requirements)} requirements files"
+        )
+    return rest
+
+
+FACETS: dict[str, Callable[[RepoProfile], bool]] = {
+    "python": lambda p: p.layout != "none" or p.packaged,
+    "packaged": lambda p: p.packaged,
+    "package": lambda p: p.package_metadata,
+    "project": lambda p: p.kind == "project" or p.kit,
+    "ml": lambda p: p.ml or p.kit,
+    "code": lambda p: p.kind in ("project", "library") or p.kit,
+    "hydra": lambda p: p.hydra_config_dir is not None,
+    "dvc": lambda p: p.dvc,
+    "dvc-pipeline": lambda p: p.dvc_pipeline,
+    "pre-commit": lambda p: "pre-commit" in p.hook_managers,
+    "mlflow": lambda p: p.mlflow,
+    "ci": lambda p: bool(p.ci),
+    "tests": lambda p: bool(p.test_files),
+    "hooks": lambda p: bool(p.hook_managers),
+    "dotenv": lambda p: p.dotenv or p.kit,
+    "kit": lambda p: p.kit,
+    "not-template": lambda p: not p.template or p.kit,
+}
+
+
+# -- detection ---------------------------------------------------------------------------
+def template_source(path: str) -> bool:
+    """Return True for files inside a template folder (`{{cookiecutter.x}}/...`)."""
+    return "{{" in path or "{%" in path
+
+
+def code_files(repo: RepoView) -> list[str]:
+    """Python files of the repository's own code (not template sources)."""
+
+    def compute() -> list[str]:
+        return [p for p in repo.files if p.endswith(".py") and not template_source(p)]
+
+    return _memo(repo, "profile.code_files", compute)
+
+
+# Code that is not the project's runtime: tests, docs, examples and benchmarks.
+_NOT_RUNTIME = re.compile(
+    r"(?:^|/)(?:tests?|testing|test_utils|fixtures|docs?|examples?|tutorials?|benchmarks?)/"
+)
+
+
+def runtime_files(repo: RepoView) -> list[str]:
+    """Python files of the project's own code: not tests, docs, examples or templates."""
+
+    def compute() -> list[str]:
+        return [p for p in code_files(repo) if not is_test_file(p) and not _NOT_RUNTIME.search(p)]
+
+    return _memo(repo, "profile.runtime_files", compute)
+
+
+def is_test_file(path: str) -> bool:
+    """Return True for test modules and anything under a tests folder."""
+    name = path.rsplit("/", 1)[-1]
+    if (name.startswith("test_") and name.endswith(".py")) or name.endswith("_test.py"):
+        return True
+    return name == "conftest.py" or any(f"/{d}/" in f"/{path}" for d in TEST_DIRS)
+
+
+def imported_modules(repo: RepoView) -> dict[str, list[tuple[str, int]]]:
+    """Top-level modules imported anywhere in the repo's code and notebooks, with where."""
+
+    def compute() -> dict[str, list[tuple[str, int]]]:
+        found: dict[str, list[tuple[str, int]]] = {}
+        for path in code_files(repo):
+            text = repo.text(path) or ""
+            for match in _IMPORT.finditer(text):
+                line = text.count("\n", 0, match.start()) + 1
+                found.setdefault(match.group(1), []).append((path, line))
+        for path in repo.files:
+            if path.endswith(".ipynb") and not template_source(path):
+                info = repo.lstat(path)
+                if info is None or info.st_size > 5_000_000:
+                    continue
+                text = repo.text_or_none(path, quiet=True) or ""
+                for match in _NOTEBOOK_IMPORT.finditer(text):
+                    found.setdefault(match.group(1), []).append((path, 0))
+        return found
+
+    return _memo(repo, "profile.imports", compute)
+
+
+def _memo(repo: RepoView, key: str, compute: Callable[[], T]) -> T:
+    if key not in repo.memo:
+        repo.memo[key] = compute()
+    value: T = repo.memo[key]
+    return value
+
+
+def _string(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _hydra_calls(tree: ast.AST) -> list[tuple[str, dict[str, str | None], int]]:
+    """Return (function, literal keyword arguments, line) of Hydra config calls."""
+    calls = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name not in _HYDRA_CALLS:
+            continue
+        if name == "main" and not (
+            isinstance(func, ast.Attribute) and getattr(func.value, "id", None) == "hydra"
+        ):
+            continue
+        arguments: dict[str, str | None] = {
+            k.arg: _string(k.value) for k in node.keywords if k.arg is not None
+        }
+        positional: tuple[str, ...] = ()
+        if name in ("main", "initialize"):
+            positional = ("config_path", "config_name")
+        if name == "initialize_config_dir":
+            positional = ("config_dir", "job_name")
+        elif name == "compose":
+            positional = ("config_name",)
+        for key, argument in zip(positional, node.args, strict=False):
+            arguments.setdefault(key, _string(argument))
+        calls.append((name, arguments, node.lineno))
+    return calls
+
+
+def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
+    """Find the Hydra config folder: from the code's calls first, else a conventional dir."""
+    named: list[tuple[str, str, str]] = []  # (config dir, config name, source)
+    names: list[str] = []
+    for path in runtime_files(repo):
+        if named:
+            break
+        text = repo.text(path) or ""
+        if "hydra" not in text:
+            continue
+        profile.hydra = profile.hydra or bool(
+            re.search(r"^\s*(?:import|from)\s+hydra\b", text, re.MULTILINE)
+        )
+        if "config_path" not in text and "config_dir" not in text and "compose" not in text:
+            continue
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for name, arguments, line in _hydra_calls(tree):
+            config_name = arguments.get("config_name")
+            if config_name:
+                names.append(config_name)
+            raw = arguments.get("config_path") or arguments.get("config_dir")
+            if not raw or raw.startswith("pkg://"):
+                continue
+            base = "" if name == "initialize_config_dir" else posixpath.dirname(path)
+            folder = normalise(posixpath.join(base, raw.removeprefix("file://")))
+            if folder and folder in repo.folders:
+                named.append((folder, config_name or "", f"{path}:{line}"))
+    if named:
+        folder, config_name, source = named[0]
+        profile.hydra_config_dir = folder
+        profile.hydra_source = source
+        profile.hydra_config_name = config_name or (names[0] if names else None)
+        profile.hydra = True
+        return
+    if not profile.hydra:
+        return
+    for folder in CONVENTIONAL_CONFIG_DIRS:
+        if any(p.endswith((".yaml", ".yml")) for p in repo.under(folder)):
+            profile.hydra_config_dir = folder
+            break
+    if names:
+        profile.hydra_config_name = names[0]
+
+
+def _ci(repo: RepoView, profile: RepoProfile) -> None:
+    providers: list[str] = []
+    files: list[str] = []
+    workflows = [
+        p
+        for p in repo.under(".github/workflows")
+        if p.endswith((".yml", ".yaml")) and p.count("/") == 2
+    ]
+    if workflows:
+        providers.append("github")
+        files += workflows
+    for name, provider in CI_PROVIDERS:
+        if name in repo.file_set:
+            if provider not in providers:
+                providers.append(provider)
+            files.append(name)
+    if any(p.startswith(".buildkite/") for p in repo.under(".buildkite")):
+        providers.append("buildkite")
+    profile.ci = tuple(providers)
+    profile.ci_files = tuple(files)
+    misplaced = [
+        p
+        for p in repo.files
+        if p.endswith((".yml", ".yaml"))
+        and not template_source(p)
+        and (
+            re.match(r"^(?:github|\.github/workflow|\.Github|\.github/Workflows)/", p)
+            or (p.startswith(".github/workflows/") and p.count("/") > 2)
+        )
+    ]
+    if ".gitlab-ci.yaml" in repo.file_set:
+        misplaced.append(".gitlab-ci.yaml")
+    profile.misplaced_ci = tuple(misplaced)
+
+
+def _runners(repo: RepoView, profile: RepoProfile) -> None:
+    runners: list[str] = []
+    for name, runner in RUNNER_FILES:
+        if name in repo.file_set and runner not in runners:
+            if runner == "invoke" and "invoke" not in (repo.text(name) or ""):
+                continue
+            runners.append(runner)
+    tool = repo.pyproject.get("tool")
+    tool = tool if isinstance(tool, dict) else {}
+    if "poe" in tool:
+        runners.append("poe")
+    hatch = tool.get("hatch")
+    if isinstance(hatch, dict) and isinstance(hatch.get("envs"), dict):
+        runners.append("hatch")
+    pdm = tool.get("pdm")
+    if isinstance(pdm, dict) and "scripts" in pdm:
+        runners.append("pdm")
+    if "tox" in tool and "tox" not in runners:
+        runners.append("tox")
+    profile.task_runners = tuple(runners)
+    hooks: list[str] = []
+    for name, manager in HOOK_FILES:
+        if (name in repo.file_set or name in repo.folders) and manager not in hooks:
+            hooks.append(manager)
+    profile.hook_managers = tuple(hooks)
+
+
+def _packaging(repo: RepoView, profile: RepoProfile) -> None:
+    manifests = [name for name in MANIFESTS if name in repo.file_set]
+    manifests += [
+        p
+        for p in repo.files
+        if REQUIREMENTS.search(p) and p.count("/") <= 1 and not template_source(p)
+    ]
+    profile.manifests = tuple(manifests)
+    profile.locks = tuple(name for name in LOCKS if name in repo.file_set) + tuple(
+        p for p in repo.files if re.fullmatch(r"pylock\.[\w-]+\.toml", p)
+    )
+    data = repo.pyproject
+    project = data.get("project")
+    tool = data.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    profile.package_metadata = (
+        (isinstance(project, dict) and "name" in project)
+        or (isinstance(poetry, dict) and "name" in poetry)
+        or "setup.py" in repo.file_set
+        or "[metadata]" in (repo.text("setup.cfg") or "" if "setup.cfg" in repo.file_set else "")
+    )
+    kit = tool.get("mlops-kit") if isinstance(tool, dict) else None
+    if isinstance(kit, dict) and set(kit) - {"audit"}:
+        profile.kit = True
+        version = kit.get("template-version")
+        profile.kit_version = version if isinstance(version, str) else None
+
+
+def _layout(repo: RepoView, profile: RepoProfile) -> None:
+    code = code_files(repo)
+    files = set(code)
+    # A package: a folder with __init__.py (at most two levels down) whose parent is none.
+    roots = sorted(
+        p[: -len("/__init__.py")]
+        for p in code
+        if p.endswith("/__init__.py")
+        and p.count("/") <= 2
+        and posixpath.dirname(posixpath.dirname(p)) + "/__init__.py" not in files
+        and not is_test_file(p)
+        and not _NOT_RUNTIME.search(p)
+    )
+    profile.packages = tuple(roots)
+    if any(p.startswith("src/") for p in roots):
+        profile.layout = "src"
+    elif roots:
+        profile.layout = "flat"
+    elif any(not is_test_file(p) for p in code):
+        profile.layout = "scripts"
+    elif any(p.endswith(".ipynb") for p in repo.files):
+        profile.layout = "notebooks"
+
+
+def _kind(repo: RepoView, profile: RepoProfile) -> str:
+    if profile.template and not profile.kit:
+        return "template"
+    markers = any(
+        _PROJECT_MARKERS.search(p)
+        for p in repo.files
+        if not is_test_file(p) and not _NOT_RUNTIME.search(p) and not template_source(p)
+    )
+    top_config = profile.hydra_config_dir is not None and profile.hydra_config_dir.count("/") <= 1
+    if profile.kit or profile.dvc or top_config or markers:
+        return "project"
+    if profile.package_metadata and profile.packages:
+        return "library"
+    return "project" if profile.ml else "other"
+
+
+def profile_of(repo: RepoView) -> RepoProfile:
+    """Detect what the repository is (memoised on the view: computed once per audit)."""
+
+    def compute() -> RepoProfile:
+        profile = RepoProfile()
+        files = repo.file_set
+        profile.template = bool({"cookiecutter.json", "copier.yml", "copier.yaml"} & files)
+        _packaging(repo, profile)
+        _layout(repo, profile)
+        _ci(repo, profile)
+        _runners(repo, profile)
+        imports = imported_modules(repo)
+        runtime = set(runtime_files(repo))
+        mlflow_files = sorted(
+            {p for p, _ in imports.get("mlflow", []) if p in runtime or p.endswith(".ipynb")}
+        )
+        profile.mlflow_files = tuple(mlflow_files)
+        profile.mlflow = bool(mlflow_files) or any(
+            repo.exists(store) for store in ("mlflow.db", "mlruns", "MLproject")
+        )
+        profile.dvc = (
+            "dvc.yaml" in files
+            or ".dvc/config" in files
+            or any(p.endswith(".dvc") and not template_source(p) for p in repo.files)
+        )
+        profile.dvc_pipeline = "dvc.yaml" in files
+        profile.trackers = tuple(
+            sorted(
+                name
+                for name, modules in TRACKERS.items()
+                if any(
+                    any(p in runtime or p.endswith(".ipynb") for p, _ in imports.get(m, []))
+                    for m in modules
+                )
+            )
+        )
+        _hydra_config(repo, profile)
+        used = {
+            module
+            for module, places in imports.items()
+            if any(p in runtime or p.endswith(".ipynb") for p, _ in places)
+        }
+        profile.ml = bool(ML_MODULES & used) or profile.dvc or profile.mlflow
+        profile.test_files = tuple(
+            p
+            for p in code_files(repo)
+            if (p.rsplit("/", 1)[-1].startswith("test_") or p.endswith("_test.py"))
+        )
+        profile.dotenv = any(
+            p.rsplit("/", 1)[-1].startswith(".env") and not template_source(p) for p in repo.files
+        ) or any(m in imports for m in ("dotenv", "environs", "decouple"))
+        profile.kind = _kind(repo, profile)
+        return profile
+
+    result: RepoProfile = _memo(repo, "profile", compute)
+    return result

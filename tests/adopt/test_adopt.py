@@ -1,0 +1,164 @@
+"""`mlops-kit adopt` on repositories the kit did not bake, then add-stage, dvc repro, tests."""
+
+from __future__ import annotations
+
+import subprocess
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from adopt.conftest import Invoke
+from helpers import run
+from mlops_kit.template import template_version
+
+Repo = Callable[[str], Path]
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under root (outside .git) with its bytes."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
+def commit(root: Path) -> None:
+    """Commit everything."""
+    for command in (["git", "add", "-A"], ["git", "commit", "-qm", "adopt"]):
+        subprocess.run(command, cwd=root, check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("shape", ["scripts", "package", "hydra"])
+def test_adopt_adds_only_what_is_missing(repo: Repo, invoke: Invoke, shape: str) -> None:
+    root = repo(shape)
+    before = snapshot(root)
+    result = invoke("adopt", "--repo", root)
+    assert result.exit_code == 0, result.output
+    after = snapshot(root)
+    for path, data in before.items():
+        if path not in ("pyproject.toml", "tests/conftest.py"):
+            assert after[path] == data, f"{path} was changed"
+        else:  # only appended to: what the team wrote comes first, unchanged
+            assert after[path].startswith(data), path
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    kit = pyproject["tool"]["mlops-kit"]
+    assert kit["template-version"] == template_version()
+    module = kit["answers"]["module_name"]
+    for piece in ("runner.py", "config.py", "files.py", "stages/__init__.py"):
+        assert (root / "src" / module / piece).is_file()
+    for piece in ("conf/config.yaml", "params.yaml", "dvc.yaml", "data/catalog.yaml"):
+        assert (root / piece).is_file()
+    assert "def cfg(" in (root / "tests/conftest.py").read_text(encoding="utf-8")
+    again = invoke("adopt", "--repo", root)
+    assert again.exit_code == 0 and "nothing to add" in again.output
+    assert snapshot(root) == after
+
+
+def test_detected_answers(repo: Repo, invoke: Invoke) -> None:
+    root = repo("package")
+    assert invoke("adopt", "--repo", root).exit_code == 0
+    answers = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["mlops-kit"]["answers"]
+    assert answers["module_name"] == "churn"
+    assert answers["project_slug"] == "churn_model"
+    assert answers["author_name"] == "Ana Lima"
+    assert not (root / ".github/workflows/ci.yml").exists()  # it has a workflow of its own
+
+
+def test_params_become_the_hydra_root(repo: Repo, invoke: Invoke) -> None:
+    root = repo("scripts")
+    assert invoke("adopt", "--repo", root).exit_code == 0
+    config = yaml.safe_load((root / "conf/config.yaml").read_text())
+    params = yaml.safe_load((root / "params.yaml").read_text())
+    assert config == {"defaults": ["_self_"], **params}
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(repo: Repo, invoke: Invoke) -> None:
+    root = repo("hydra")
+    before = snapshot(root)
+    result = invoke("adopt", "--dry-run", "--repo", root)
+    assert result.exit_code == 0, result.output
+    assert "+++ b/src/forecast/runner.py" in result.output
+    assert "+[tool.mlops-kit]" in result.output
+    assert snapshot(root) == before
+
+
+def test_refuses_to_overwrite_a_file_it_needs(repo: Repo, invoke: Invoke) -> None:
+    root = repo("hydra")
+    (root / "src/forecast/config.py").write_text("SETTINGS = {}\n", encoding="utf-8")
+    before = snapshot(root)
+    result = invoke("adopt", "--repo", root)
+    assert result.exit_code == 2
+    assert "src/forecast/config.py exists with other content" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert snapshot(root) == before
+
+
+def test_bad_answer_is_refused_with_the_fix(repo: Repo, invoke: Invoke) -> None:
+    root = repo("scripts")
+    before = snapshot(root)
+    result = invoke("adopt", "--set", "module_name=json", "--repo", root)
+    assert result.exit_code == 2 and "--set" in result.stderr
+    assert snapshot(root) == before
+
+
+def test_add_stage_before_adopt_names_every_missing_piece(repo: Repo, invoke: Invoke) -> None:
+    root = repo("hydra")
+    result = invoke("add-stage", "trend", "--repo", root)
+    assert result.exit_code == 2
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1
+    for piece in ("data/catalog.yaml", "src/forecast/runner.py", "cfg", "mlops-kit adopt"):
+        assert piece in message
+
+
+def test_report_stage_is_not_an_input(repo: Repo, invoke: Invoke) -> None:
+    root = repo("hydra")
+    assert invoke("adopt", "--repo", root).exit_code == 0
+    result = invoke("add-stage", "publish", "--after", "report", "--repo", root)
+    assert result.exit_code == 2
+    assert "reports/summary.md" in result.stderr and "not tables" in result.stderr
+
+
+def test_inputs_outside_data_reach_the_stage_config(repo: Repo, invoke: Invoke) -> None:
+    root = repo("package")
+    assert invoke("adopt", "--repo", root).exit_code == 0
+    result = invoke("add-stage", "score", "-d", "raw/customers.csv", "--repo", root)
+    assert result.exit_code == 0, result.output
+    config = yaml.safe_load((root / "conf/score/default.yaml").read_text())
+    assert config["tables"]["customers"]["input_paths"] == ["raw/customers.csv"]
+
+
+# (shape, add-stage arguments, the stage's line in `dvc repro`)
+PIPELINES = [
+    ("scripts", ["clean", "--after", "prepare"], "clean: prepared 40 rows"),
+    ("package", ["score", "--after", "featurize"], "score: customers 40 rows"),
+    ("hydra", ["trend", "--after", "aggregate"], "trend: regions 2 rows"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("shape", "args", "line"), PIPELINES)
+def test_adopted_repo_takes_a_stage_that_runs_and_passes_its_test(
+    repo: Repo, shape: str, args: list[str], line: str, project_env: dict[str, str]
+) -> None:
+    root = repo(shape)
+    env = {**project_env, "PYTHONPATH": str(root / "src")}
+    run(["mlops-kit", "adopt"], root, env)
+    commit(root)
+    run(["mlops-kit", "add-stage", *args], root, env)
+    repro = run(["dvc", "repro"], root, env, timeout=600).stdout
+    assert line in repro
+    name = args[0]
+    run(
+        ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider", f"tests/test_{name}.py"],
+        root,
+        env,
+    )
+    commit(root)
+    # The adopted repo takes template updates from now on.
+    update = run(["mlops-kit", "update"], root, env)
+    assert "Recorded the pristine bake" in update.stdout
+    assert run(["mlops-kit", "update", "--check"], root, env, check=False).returncode == 0
