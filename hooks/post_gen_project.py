@@ -47,6 +47,8 @@ PRUNE: dict[tuple[str, str], tuple[str, ...]] = {
         "tests/test_promote.py",
         "tests/test_drift_demo.py",
         ".github/workflows/monitor.yml",
+        "deploy/model.Dockerfile",
+        "deploy/compose.model.yaml",
     ),
 }
 
