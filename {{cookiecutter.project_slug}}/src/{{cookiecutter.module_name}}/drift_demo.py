@@ -118,10 +118,8 @@ def run(cfg: DictConfig) -> bool:
             outcome[label] = check(cfg, label)
             print(f"drift-demo: {label}: {outcome[label] or 'monitor passed'}", flush=True)
     finally:
-        os.killpg(server.pid, signal.SIGINT)  # gunicorn's quick shutdown
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-        if server.stderr is not None:
-            server.stderr.close()
     ok = outcome["normal"] is None and outcome["shifted"] is not None
     shifted_note = f"{column} moved up by one standard deviation"
     print(f"drift-demo: {'as expected' if ok else 'NOT as expected'} ({shifted_note})")
