@@ -260,3 +260,79 @@ def test_module_entry_point_and_version() -> None:
         [sys.executable, "-m", "mlops_kit", "--version"], capture_output=True, text=True, check=True
     )
     assert result.stdout.startswith("mlops-kit ")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="sends SIGKILL")
+def test_a_bake_killed_half_way_is_removed_by_the_next_new(tmp_path: Path) -> None:
+    hook = "import time, pathlib; pathlib.Path('hook-started').touch(); time.sleep(30)"
+    template = failing_template(tmp_path, hook)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("keep", encoding="utf-8")
+    process = subprocess.Popen(
+        [
+            str(ENV_BIN / "mlops-kit"),
+            "new",
+            "--no-input",
+            "--template",
+            str(template),
+            "-o",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while not (out / "wine_classifier" / "hook-started").exists():
+        assert time.monotonic() < deadline, "the project never appeared"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)  # no clean-up code can run
+    process.wait(timeout=30)
+    assert (out / "wine_classifier").is_dir()  # half-made, as a kill leaves it
+    assert (out / ".wine_classifier.mlops-kit-baking").is_file()
+    result = runner.invoke(app, ["new", "--no-input", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "half-made project" in result.stderr
+    assert not (out / "wine_classifier" / "hook-started").exists()
+    assert (out / "wine_classifier" / "dvc.yaml").is_file()
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt", "wine_classifier"]
+
+
+def test_a_marker_whose_baker_still_runs_is_busy(tmp_path: Path) -> None:
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (tmp_path / "wine_classifier").mkdir()
+        (tmp_path / ".wine_classifier.mlops-kit-baking").write_text(f"{sleeper.pid}\n")
+        before = entries(tmp_path)
+        result = runner.invoke(app, ["new", "--no-input", "-o", str(tmp_path)])
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: busy: another mlops-kit new")
+    assert entries(tmp_path) == before
+
+
+def test_a_default_context_that_is_a_list_gives_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "cookiecutterrc.yaml"
+    config.write_text("default_context:\n  - project_name\n  - x\n", encoding="utf-8")
+    monkeypatch.setenv("COOKIECUTTER_CONFIG", str(config))
+    result = runner.invoke(app, ["new", "--no-input", "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: the cookiecutter config (COOKIECUTTER_CONFIG or ~/.cookiecutterrc): "
+        "default_context must be a mapping of answers; fix or unset it"
+    ]
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_nul_typed_at_a_prompt_never_reaches_a_file(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["new", "-o", str(tmp_path / "o")], input="My\0Project\n" + "\n" * 40
+    )
+    assert result.exit_code == 2
+    assert "holds a NUL character" in result.stderr
+    assert not (tmp_path / "o").exists()

@@ -47,7 +47,7 @@ JOURNAL_VERSION = 1
 WRITE_FAILED = 1
 BUSY = 1
 REFUSED = 2
-_JOURNAL_ENTRIES = {".gitignore", JOURNAL_FILE, JOURNAL_FILE + TEMP_SUFFIX, COMMIT_MARKER}
+_JOURNAL_ENTRIES = {".gitignore", JOURNAL_FILE, f".{JOURNAL_FILE}{TEMP_SUFFIX}", COMMIT_MARKER}
 
 
 @dataclass(frozen=True)
@@ -188,6 +188,13 @@ def check_path(path: Path, root: Path, *, deleting: bool = False) -> None:
     if not stat.S_ISREG(info.st_mode):
         raise UsageError(
             f"{label} is not a regular file (a FIFO, socket or device); move it away first",
+            REFUSED,
+        )
+    if not info.st_mode & stat.S_IWUSR:
+        verb = "deleted" if deleting else "replaced"
+        raise UsageError(
+            f"{label} is read-only, so it is not {verb}; make it writable "
+            f"(chmod u+w {label}) if it should change",
             REFUSED,
         )
 
@@ -480,7 +487,7 @@ def _mark_committed(folder: Path) -> None:
 
 
 def _remove_journal(folder: Path, root: Path) -> None:
-    for name in (COMMIT_MARKER, JOURNAL_FILE, JOURNAL_FILE + TEMP_SUFFIX, ".gitignore"):
+    for name in (COMMIT_MARKER, JOURNAL_FILE, f".{JOURNAL_FILE}{TEMP_SUFFIX}", ".gitignore"):
         with contextlib.suppress(FileNotFoundError):
             (folder / name).unlink()
     folder.rmdir()
@@ -573,11 +580,11 @@ def _settle(root: Path) -> str | None:
             REFUSED,
         ) from None
     committed = (folder / COMMIT_MARKER).exists()
+    _remove_temps(intent)
     if committed:
         _roll_forward(intent)
     else:
         _roll_back(intent)
-    _remove_temps(intent)
     _remove_journal(folder, root)
     labels = ", ".join(relative_label(entry.path, root) for entry in intent.entries)
     what = "finished" if committed else "undid"
@@ -691,8 +698,8 @@ def _apply_with_journal(intent: _Intent, folder: Path, root: Path) -> None:
     except BaseException as error:
         failed = _failed_path(error, intent, root)
         try:
-            _roll_back(intent)
             _remove_temps(intent)
+            _roll_back(intent)
             _remove_journal(folder, root)
         except OSError:
             raise UsageError(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import os
 import shutil
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -96,6 +97,11 @@ def collect_answers(template: Path, given: Mapping[str, str], no_input: bool) ->
 
     try:
         config = get_user_config()
+        if not isinstance(config.get("default_context"), dict):
+            raise UsageError(
+                "the cookiecutter config (COOKIECUTTER_CONFIG or ~/.cookiecutterrc): "
+                "default_context must be a mapping of answers; fix or unset it"
+            )
         with _importable(template):
             context = generate_context(
                 context_file=str(template / "cookiecutter.json"),
@@ -120,8 +126,89 @@ def _first_missing(path: Path) -> Path | None:
     return missing
 
 
-def render(template: Path, answers: Mapping[str, Any], output_dir: Path) -> Path:
-    """Render the validated answers into `output_dir`; on any failure remove what was made."""
+BAKING_SUFFIX = ".mlops-kit-baking"
+
+
+def _marker_for(created: Path) -> Path:
+    """Return the marker that says `created` is a bake in progress (or a killed one)."""
+    return created.parent / f".{created.name}{BAKING_SUFFIX}"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def clear_interrupted_bake(target: Path) -> Path | None:
+    """Remove what a killed `mlops-kit new` left on the way to `target`; return it.
+
+    A bake writes `.<folder>.mlops-kit-baking` next to the first folder it creates before
+    rendering and removes it at the end, so a marker found later means that folder is
+    half-made. A marker whose baker still runs is refused ("busy").
+
+    Raises:
+        UsageError: another bake of the same folder is still running, or the leftover
+            cannot be removed (the message says what to delete by hand).
+
+    """
+    for child in [target, *target.parents]:
+        marker = _marker_for(child)
+        if not marker.is_file() or marker.is_symlink():
+            continue
+        try:
+            pid = int(marker.read_text(encoding="utf-8").split()[0])
+        except (OSError, ValueError, IndexError):
+            pid = 0
+        if _pid_alive(pid):
+            raise UsageError(
+                f"busy: another mlops-kit new (pid {pid}) is creating {child}; wait for it",
+                1,
+            )
+        try:
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            marker.unlink()
+        except OSError as error:
+            raise UsageError(
+                f"{child} is a half-made project left by an interrupted mlops-kit new, and "
+                f"it cannot be removed ({error.strerror}): delete {child} and {marker} "
+                "by hand",
+                1,
+            ) from None
+        return child
+    return None
+
+
+def _write_marker(created: Path) -> Path:
+    marker = _marker_for(created)
+    created.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        os.write(fd, f"{os.getpid()}\n".encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return marker
+
+
+def render(
+    template: Path,
+    answers: Mapping[str, Any],
+    output_dir: Path,
+    notes: list[str] | None = None,
+) -> Path:
+    """Render the validated answers into `output_dir`; on any failure remove what was made.
+
+    A marker file next to the first folder the bake creates lives exactly as long as the
+    bake; the next `new` to the same place removes a half-made project a kill left.
+    """
     from cookiecutter.main import cookiecutter
 
     # Cookiecutter logs a traceback when a hook fails; the one-line error below says it all.
@@ -130,10 +217,16 @@ def render(template: Path, answers: Mapping[str, Any], output_dir: Path) -> Path
         cookiecutter_log.addHandler(logging.NullHandler())
     cookiecutter_log.propagate = False
     target = output_dir / str(answers["project_slug"])
+    leftover = clear_interrupted_bake(target.absolute())
+    if leftover is not None and notes is not None:
+        notes.append(f"removed {leftover}, a half-made project an interrupted run left")
     if target.exists() or target.is_symlink():
         raise UsageError(f"{target} already exists; choose another --output-dir or project_slug")
-    created = _first_missing(target)
+    created = _first_missing(target.absolute())
+    marker = None
     try:
+        if created is not None:
+            marker = _write_marker(created)
         with _importable(template):
             result = cookiecutter(
                 str(template),
@@ -144,12 +237,16 @@ def render(template: Path, answers: Mapping[str, Any], output_dir: Path) -> Path
     except BaseException as error:
         if created is not None and created.exists():
             shutil.rmtree(created, ignore_errors=True)
+        if marker is not None:
+            marker.unlink(missing_ok=True)
         if isinstance(error, KeyboardInterrupt):
             raise
         summary = " ".join(str(error).split()) or type(error).__name__
         raise UsageError(
             f"generation failed, nothing was left behind: {summary}", GENERATION_FAILED
         ) from None
+    if marker is not None:
+        marker.unlink(missing_ok=True)
     return Path(result)
 
 
@@ -164,17 +261,28 @@ def check_template(template: Path) -> Path:
     return template.resolve()
 
 
+def _refuse_nul(answers: Mapping[str, Any]) -> None:
+    for key, value in answers.items():
+        if isinstance(value, str) and "\0" in value:
+            raise UsageError(f"answer {key!r} holds a NUL character; type it again without it")
+
+
 def bake_new_project(
-    pairs: Sequence[str], output_dir: Path, no_input: bool, template: Path | None = None
+    pairs: Sequence[str],
+    output_dir: Path,
+    no_input: bool,
+    template: Path | None = None,
+    notes: list[str] | None = None,
 ) -> Path:
     """Collect, validate and render answers into a new project; return its folder."""
     template = template_dir() if template is None else check_template(template)
     given = parse_assignments(pairs, list(questions(template)))
     answers = collect_answers(template, given, no_input)
+    _refuse_nul(answers)
     problems = load_validator(template).validate(answers)
     if problems:
         raise UsageError("; ".join(problems))
-    project = render(template, answers, output_dir)
+    project = render(template, answers, output_dir, notes)
     from mlops_kit.update.branch import record_first_bake
 
     record_first_bake(project)

@@ -21,6 +21,8 @@ def snapshot(root: Path) -> Snapshot:
             state[relative] = ("link", str(path.readlink()).encode(), info.st_mtime_ns)
         elif path.is_dir():
             state[relative] = ("dir", None, 0)
+        elif not path.is_file():
+            state[relative] = ("special", None, info.st_mtime_ns)  # a FIFO: never opened
         else:
             state[relative] = ("file", path.read_bytes(), info.st_mtime_ns)
     return state

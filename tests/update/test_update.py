@@ -256,3 +256,22 @@ def test_interrupted_update_leaves_nothing_half_applied(old_bake: Bake) -> None:
     assert finished.returncode == 0, finished.stderr
     assert (project / ADDED_FILE).is_file() and not (project / REMOVED_FILE).exists()
     assert git(project, "status", "--porcelain") == ""
+
+
+def test_set_module_name_renames_the_package_and_keeps_team_edits(
+    bake: Bake, invoke: Invoke
+) -> None:
+    project = bake()
+    prepare = project / "src/wine_classifier/stages/prepare.py"
+    prepare.write_text(
+        prepare.read_text(encoding="utf-8").replace('print(f"prepare: ', 'print(f"prepare+: '),
+        encoding="utf-8",
+    )
+    commit_all(project, "Team edit")
+    result = invoke("update", "--set", "module_name=wine", "--repo", project)
+    assert result.exit_code == 0, result.output
+    assert not (project / "src/wine_classifier").exists()
+    renamed = (project / "src/wine/stages/prepare.py").read_text(encoding="utf-8")
+    assert 'print(f"prepare+: ' in renamed
+    assert "python -m wine.stages.prepare" in (project / "dvc.yaml").read_text(encoding="utf-8")
+    assert 'module_name = "wine"' in (project / "pyproject.toml").read_text(encoding="utf-8")

@@ -25,7 +25,7 @@ def keep_both_sides(path: Path) -> None:
 def test_team_project_updates_and_stays_green(
     old_bake: Callable[..., Path], project_env: dict[str, str]
 ) -> None:
-    project = old_bake()
+    project = old_bake(example="minimal")  # prepare and train: the quicker pipeline
     install_project(project, project_env)
     env = {**project_env, "PYTHONPATH": str(project / "src")}
     # The team's work: a changed stage, a new stage, a deleted file, an edited README.

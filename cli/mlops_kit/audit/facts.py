@@ -364,6 +364,13 @@ def declared_names(repo: RepoView) -> tuple[set[str], set[str]]:
                     name = requirement_name(requirement.split("=", 1)[0].split("::")[-1])
                     if name:
                         everything.add(name)
+        for path in detect.profile_of(repo).manifests:
+            if path.endswith("/pyproject.toml"):
+                nested = repo.data(path, "toml")
+                project = nested.get("project") if isinstance(nested, dict) else None
+                deps = project.get("dependencies") if isinstance(project, dict) else None
+                for item in deps if isinstance(deps, list) else []:
+                    everything.add(requirement_name(item) or "")
         if "Pipfile" in repo.file_set:
             pipfile = repo.data("Pipfile", "toml")
             for section in ("packages", "dev-packages"):
@@ -473,7 +480,8 @@ RUNNER_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("mise", ("mise.toml", ".mise.toml")),
     ("tox", ("tox.ini", "pyproject.toml", "setup.cfg")),
     ("nox", ("noxfile.py",)),
-    ("inv", ("tasks.py",)),
+    ("invoke", ("tasks.py", "tasks/__init__.py")),
+    ("inv", ("tasks.py", "tasks/__init__.py")),
     ("task", ("Taskfile.yml", "Taskfile.yaml")),
     ("poe", ("pyproject.toml",)),
     ("hatch", ("pyproject.toml", "hatch.toml")),
@@ -481,6 +489,55 @@ RUNNER_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("pre-commit", (".pre-commit-config.yaml",)),
     ("lefthook", ("lefthook.yml", "lefthook.yaml", ".lefthook.yml", "lefthook.toml")),
 )
+
+
+_TARGET = re.compile(r"^([A-Za-z0-9_.-]+)(?:\s+[^:=\n]*)?\s*:(?!=)(.*)$")
+
+
+def _called_targets(ci: str, runner: str) -> list[str]:
+    """Targets CI passes to `make`/`just` ("" for the default target)."""
+    called: list[str] = []
+    for match in re.finditer(rf"\b{runner}\b((?:[ \t]+[^\s&|;]+)*)", ci):
+        words = [w for w in match.group(1).split() if not w.startswith("-") and "=" not in w]
+        called += words or [""]
+    return called
+
+
+def recipes(text: str, targets: list[str]) -> str:
+    """Return the recipes of `targets` (and of what they depend on) in a Makefile/justfile.
+
+    An empty target name means the default one (the first). Unknown targets give nothing.
+    """
+    table: dict[str, tuple[list[str], list[str]]] = {}
+    order: list[str] = []
+    current: list[str] | None = None
+    for line in text.splitlines():
+        if line[:1] in ("\t", " ") and current is not None:
+            current.append(line)
+            continue
+        match = _TARGET.match(line)
+        if match is None or line.startswith((".", "#")):
+            current = None
+            continue
+        name, rest = match.group(1), match.group(2)
+        current = [rest]
+        table[name] = (rest.split(), current)
+        order.append(name)
+    wanted = [t or (order[0] if order else "") for t in targets]
+    seen: set[str] = set()
+    lines: list[str] = []
+    while wanted:
+        name = wanted.pop()
+        if name in seen or name not in table:
+            continue
+        seen.add(name)
+        prerequisites, body = table[name]
+        wanted += prerequisites
+        lines += body
+    return "\n".join(lines)
+
+
+_SCRIPT_SUFFIXES = (".sh", ".bash", ".mk", ".py", ".yaml", ".yml", ".toml", ".cfg", ".ini")
 
 
 def ci_text(repo: RepoView) -> str:
@@ -506,10 +563,31 @@ def task_text(repo: RepoView) -> str:
         ci = ci_text(repo)
         chunks = [ci]
         files: list[str] = []
+        recipe_files: set[str] = set()
         for word, names in RUNNER_FILES:
-            if re.search(rf"\b{re.escape(word)}\b", ci):
-                files += [name for name in names if name in repo.file_set and name not in files]
-        chunks += [repo.text(name) or "" for name in files]
+            if not re.search(rf"\b{re.escape(word)}\b", ci):
+                continue
+            present = [name for name in names if name in repo.file_set and name not in files]
+            if word in ("make", "just"):
+                # Only the recipes of the targets CI calls (and what they depend on).
+                called = _called_targets(ci, word)
+                for name in present:
+                    chunks.append(recipes(repo.text(name) or "", called))
+                    recipe_files.add(name)
+                    files.append(name)
+            else:
+                files += present
+        # Scripts CI runs by path (`run: ./ci/test.sh`), and the modules of an invoke
+        # collection (`tasks/`), are read too: one level, no further.
+        if re.search(r"\binvoke?\b", ci):
+            files += [p for p in repo.under("tasks") if p.endswith(".py") and p not in files]
+        scripts = [p for p in repo.files if p.endswith(_SCRIPT_SUFFIXES)]
+        calling = "\n".join(chunks)
+        for _ in range(2):  # CI -> job file -> script
+            found = [p for p in scripts if p in calling and p not in files]
+            files += found
+            calling = "\n".join(repo.text(p) or "" for p in found)
+        chunks += [repo.text(name) or "" for name in files if name not in recipe_files]
         return "\n".join(chunks)
 
     return memo(repo, "task_text", compute)

@@ -32,6 +32,7 @@ LOCKS = (
     "poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock", "pylock.toml", "conda-lock.yml",
     "requirements.lock", "requirements-lock.txt", "requirements.lock.txt", "constraints.txt",
 )  # fmt: skip
+NESTED_MANIFESTS = frozenset({"pyproject.toml", "setup.py", "environment.yml", "conda.yaml"})
 CONVENTIONAL_CONFIG_DIRS = ("conf", "configs", "config")
 TEST_DIRS = ("tests", "test", "testing")
 # Import names of ML frameworks: code importing one trains or serves models.
@@ -136,7 +137,8 @@ class RepoProfile:
         task_runners: make, just, mise, tox, nox, invoke, task, poe, hatch, pdm.
         hook_managers: pre-commit, lefthook, husky.
         test_files: test modules (test_*.py, *_test.py) outside template folders.
-        dotenv: True when the project uses `.env` files (one exists, or code loads one).
+        dotenv: True when the project uses `.env` files (an example or an untracked one
+            exists, or code loads one).
         kit: True when mlops-kit baked or adopted the project (`[tool.mlops-kit]` stamp).
         kit_version: the template version of the stamp, if any.
 
@@ -266,7 +268,7 @@ FACETS: dict[str, Callable[[RepoProfile], bool]] = {
     "package": lambda p: p.package_metadata,
     "project": lambda p: p.kind == "project" or p.kit,
     "ml": lambda p: p.ml or p.kit,
-    "code": lambda p: p.kind in ("project", "library") or p.kit,
+    "code": lambda p: (p.kind in ("project", "library") and p.layout != "notebooks") or p.kit,
     "hydra": lambda p: p.hydra_config_dir is not None,
     "dvc": lambda p: p.dvc,
     "dvc-pipeline": lambda p: p.dvc_pipeline,
@@ -499,11 +501,20 @@ def _packaging(repo: RepoView, profile: RepoProfile) -> None:
     manifests += [
         p
         for p in repo.files
-        if REQUIREMENTS.search(p) and p.count("/") <= 1 and not template_source(p)
+        if not template_source(p)
+        and not _NOT_RUNTIME.search(p)
+        and (
+            (REQUIREMENTS.search(p) and p.count("/") <= 1)
+            # the packages of a monorepo (`apps/api/pyproject.toml`)
+            or (p.count("/") in (1, 2) and p.rsplit("/", 1)[-1] in NESTED_MANIFESTS)
+        )
     ]
     profile.manifests = tuple(manifests)
-    profile.locks = tuple(name for name in LOCKS if name in repo.file_set) + tuple(
-        p for p in repo.files if re.fullmatch(r"pylock\.[\w-]+\.toml", p)
+    profile.locks = tuple(
+        p
+        for p in repo.files
+        if p.count("/") <= 2
+        and (p.rsplit("/", 1)[-1] in LOCKS or re.fullmatch(r"pylock\.[\w-]+\.toml", p))
     )
     data = repo.pyproject
     project = data.get("project")
@@ -540,10 +551,13 @@ def _layout(repo: RepoView, profile: RepoProfile) -> None:
         profile.layout = "src"
     elif roots:
         profile.layout = "flat"
-    elif any(not is_test_file(p) for p in code):
-        profile.layout = "scripts"
-    elif any(p.endswith(".ipynb") for p in repo.files):
-        profile.layout = "notebooks"
+    else:
+        scripts = sum(1 for p in code if not is_test_file(p) and not _NOT_RUNTIME.search(p))
+        notebooks = sum(1 for p in repo.files if p.endswith(".ipynb"))
+        if notebooks > scripts:
+            profile.layout = "notebooks"
+        elif scripts:
+            profile.layout = "scripts"
 
 
 def _kind(repo: RepoView, profile: RepoProfile) -> str:
@@ -610,8 +624,13 @@ def profile_of(repo: RepoView) -> RepoProfile:
             for p in code_files(repo)
             if (p.rsplit("/", 1)[-1].startswith("test_") or p.endswith("_test.py"))
         )
+        # `.env` in use: an example of one, an untracked one, or code that loads one (a
+        # committed `.env` is configuration the project chose to share).
         profile.dotenv = any(
-            p.rsplit("/", 1)[-1].startswith(".env") and not template_source(p) for p in repo.files
+            p.rsplit("/", 1)[-1].startswith(".env")
+            and not template_source(p)
+            and (p.rsplit("/", 1)[-1] != ".env" or p not in repo.tracked)
+            for p in repo.files
         ) or any(m in imports for m in ("dotenv", "environs", "decouple"))
         profile.kind = _kind(repo, profile)
         return profile

@@ -42,10 +42,13 @@ def new(
     """
     from mlops_kit.new import bake_new_project
 
+    notes: list[str] = []
     with reported_errors():
         project = bake_new_project(
-            answers or [], output_dir=output_dir, no_input=no_input, template=template
+            answers or [], output_dir=output_dir, no_input=no_input, template=template, notes=notes
         )
+    for note in notes:
+        typer.echo(f"Note: {note}", err=True)
     typer.echo(f"Created {project}")
     typer.echo(
         f"Next: cd {project} && pip install -e . --group dev && dvc repro  (see its README.md)"

@@ -9,14 +9,14 @@ repository can fill in text but cannot run code.
 from __future__ import annotations
 
 import ast
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mlops_kit.errors import UsageError
 from mlops_kit.stages.project import Project
-from mlops_kit.stages.yamlemit import yaml_scalar
+from mlops_kit.stages.reading import read_limited
+from mlops_kit.stages.sandbox import environment, render_bounded, render_in_child
 from mlops_kit.stages.yamltext import YamlText, load_round_trip, to_plain
 
 BUILT_IN = Path(__file__).resolve().parent / "templates"
@@ -100,34 +100,26 @@ def template_path(project: Project, name: str) -> tuple[Path, str]:
     return BUILT_IN / name, f"built-in {name}"
 
 
-def _environment() -> Any:
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    env = SandboxedEnvironment(
-        undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False
-    )
-    env.filters["yaml_string"] = yaml_scalar
-    env.filters["python_string"] = lambda value: json.dumps(str(value), ensure_ascii=False)
-    return env
-
-
-def _render(env: Any, path: Path, label: str, variables: dict[str, Any]) -> str:
-    from jinja2 import TemplateError, TemplateSyntaxError
-
-    raw = path.read_bytes()
-    if len(raw) > MAX_TEMPLATE_BYTES:
-        raise UsageError(f"{label}: larger than {MAX_TEMPLATE_BYTES // 1024} KiB; not a template")
+def _read_template(path: Path, label: str) -> str:
+    raw = read_limited(path, label, MAX_TEMPLATE_BYTES)
     try:
-        source = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise UsageError(f"{label}: not UTF-8 text") from None
-    try:
-        return str(env.from_string(source).render(**variables))
-    except TemplateSyntaxError as error:
-        raise UsageError(f"{label}:{error.lineno}: {error.message}") from None
-    except TemplateError as error:
-        raise UsageError(f"{label}: {error}") from None
+
+
+def _render_trusted(sources: dict[str, str], variables: dict[str, Any]) -> dict[str, str]:
+    """Render the kit's own templates in this process."""
+    from jinja2 import TemplateError
+
+    env = environment()
+    rendered = {}
+    for name, source in sources.items():
+        try:
+            rendered[name] = render_bounded(env, source, variables)
+        except TemplateError as error:  # pragma: no cover - the built-ins are tested
+            raise UsageError(f"built-in {name}: {error}") from None
+    return rendered
 
 
 def _check_python(source: str, label: str) -> None:
@@ -137,16 +129,29 @@ def _check_python(source: str, label: str) -> None:
         raise UsageError(
             f"{label} renders invalid Python (line {error.lineno}): {error.msg}"
         ) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise UsageError(
+            f"{label} renders Python too deeply nested or too large to check"
+        ) from None
 
 
 def render_scaffold(project: Project, spec: StageSpec) -> Scaffold:
     """Render the stage's three files; refuse a template that renders broken code or YAML."""
-    env = _environment()
     variables = spec.variables()
-    rendered: dict[str, str] = {}
+    sources: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    overrides: dict[str, str] = {}
     for name in TEMPLATE_NAMES:
         path, label = template_path(project, name)
-        rendered[name] = _render(env, path, label, variables)
+        sources[name] = _read_template(path, label)
+        labels[name] = label
+        if label.startswith(OVERRIDE_DIR):
+            overrides[name] = sources[name]
+    if overrides:
+        # A project's own template is untrusted: bounded child process (see `sandbox`).
+        rendered = render_in_child(sources, overrides, variables, labels)
+    else:
+        rendered = _render_trusted(sources, variables)
     for name in (MODULE_TEMPLATE, TEST_TEMPLATE):
         _check_python(rendered[name], template_path(project, name)[1])
     config_label = template_path(project, CONFIG_TEMPLATE)[1]

@@ -215,7 +215,7 @@ def _move_head(git: Git, old: str, new: str) -> list[str]:
     """Bring HEAD, index and files from `old` to `new` (a descendant); return changed paths."""
     from mlops_kit.edits import FileChange, apply_changes
 
-    paths = git.out("diff", "--name-only", "-z", old, new).split("\0")
+    paths = _summary(git, old, new)
     changes = _work_tree_changes(git, old, new)
     if changes is None:
         git.run("merge", "--ff-only", "--quiet", new)
@@ -224,7 +224,27 @@ def _move_head(git: Git, old: str, new: str) -> list[str]:
         git.run("update-ref", "-m", "mlops-kit update", "HEAD", new, old)
         git.run("read-tree", new)
         git.run("update-index", "-q", "--refresh", check=False)
-    return [path for path in paths if path]
+    return paths
+
+
+KINDS = {"A": "added", "D": "deleted", "M": "updated", "R": "renamed", "T": "changed"}
+
+
+def _summary(git: Git, old: str, new: str) -> list[str]:
+    """Return one line per changed path: `updated README.md`, `renamed a -> b`."""
+    fields = git.out("diff", "--name-status", "-z", "-M", old, new).split("\0")
+    lines: list[str] = []
+    index = 0
+    while index < len(fields) and fields[index]:
+        status = fields[index]
+        kind = KINDS.get(status[:1], status)
+        if status[:1] in ("R", "C"):
+            lines.append(f"{kind} {fields[index + 1]} -> {fields[index + 2]}")
+            index += 3
+        else:
+            lines.append(f"{kind} {fields[index + 1]}")
+            index += 2
+    return lines
 
 
 def _set_template_ref(git: Git, merge: _Merge) -> None:
@@ -245,6 +265,8 @@ def run_update(request: UpdateRequest) -> Outcome:
     assert ours_v is not None
     if request.check:
         return _check(stamp, version, changed, theirs_v > ours_v)
+    if theirs_v == ours_v and not changed and _recorded_current(git):
+        return Outcome(0, [f"Already on template {version}; nothing to merge."])
     if theirs_v < ours_v:
         raise UsageError(
             f"the project follows template {stamp.version}, newer than this one ({version}); "
@@ -262,6 +284,12 @@ def run_update(request: UpdateRequest) -> Outcome:
         if request.diff:
             return _preview(git, merge, tree, conflicts)
         return _apply(git, merge, tree, conflicts, changed)
+
+
+def _recorded_current(git: Git) -> bool:
+    """Return True when HEAD already holds the template branch (no bake needed to know)."""
+    tip, head = git.rev(REF), git.rev("HEAD")
+    return tip is not None and head is not None and git.is_ancestor(tip, head)
 
 
 def _check(stamp: Stamp, version: str, changed: list[str], newer: bool) -> Outcome:

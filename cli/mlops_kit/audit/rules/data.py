@@ -37,6 +37,7 @@ MEDIA_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".ic
 MEDIA_FILE = 5_000_000
 OWN_RULES = (*DATA_SUFFIXES, *MODEL_SUFFIXES, ".ipynb")
 # Small fixtures belong with the tests that use them.
+DEMO_FOLDERS = re.compile(r"(?:^|/)(?:examples?|tutorials?|docs?)/")
 FIXTURE_FOLDERS = re.compile(r"(?:^|/)(?:tests?|test_utils|testdata|test_data|fixtures)/")
 SMALL_MODEL = 1024  # bytes; smaller "model" files are test fixtures or placeholders
 
@@ -131,8 +132,8 @@ def notebooks_stripped(repo: RepoView) -> Iterator[Finding]:
         if not path.endswith(".ipynb") or path in repo.listing.symlinks:
             continue
         repo.claimed.add(path)
-        if not _outside_fixtures(path):
-            continue
+        if not _outside_fixtures(path) or DEMO_FOLDERS.search(path):
+            continue  # test fixtures; tutorials and examples show their outputs on purpose
         info = repo.lstat(path)
         if info is not None and info.st_size > NOTEBOOK_LIMIT:
             dirty_notebooks.append((path, 0))  # that size comes from outputs

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from mlops_kit.audit import facts
@@ -73,13 +74,15 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
         yield Finding("no test module (test_*.py or *_test.py) anywhere", facts.ROOT)
 
 
-@rule("LAY105", family="layout", severity="info", applies=("project", "ml"))
+@rule("LAY105", family="layout", severity="info", applies=("project", "ml", "code"))
 def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     """Configuration is composed by Hydra from a config folder.
 
     Why: one composed configuration (Hydra) is what makes runs comparable and experiments
     switchable from the command line; hard-coded settings cannot be tracked or swept.
-    The audit finds the folder from `@hydra.main(config_path=...)`, `initialize(...)` or
+    Outside mlops-kit projects, settings kept in other config files (params.yaml, a
+    config folder, OmegaConf, MLproject parameters) are accepted. The audit finds the
+    folder from `@hydra.main(config_path=...)`, `initialize(...)` or
     a conventional conf/, configs/ or config/ folder; the config rules check it.
     Fix: create `conf/config.yaml` with a defaults list and one folder per config group
     (`conf/model/`, `conf/data/`, ...), loaded by `@hydra.main(config_path="../conf")` or
@@ -96,8 +99,36 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
         )
     elif profile.kit:
         yield Finding(f"{facts.CONFIG_YAML} is missing", facts.ROOT)
-    else:
-        yield Finding("no Hydra configuration: settings are not composed from config files")
+    elif not _config_files_kept(repo):
+        yield Finding(
+            "no configuration files: no Hydra config, params.yaml or config folder; settings "
+            "live in the code"
+        )
+
+
+_CONFIG_NAME = re.compile(
+    r"^(?:[\w-]*/)?(?:config|configs|settings|params|conf)[\w.-]*\.(?:ya?ml|toml|json)$"
+)
+_CONFIG_LIBRARIES = (
+    "omegaconf",
+    "dynaconf",
+    "pydantic_settings",
+    "confuse",
+    "gin",
+    "ml_collections",
+)
+
+
+def _config_files_kept(repo: RepoView) -> bool:
+    """True when settings live in files another tool composes (not Hydra, but config)."""
+    if "MLproject" in repo.file_set or "params.yaml" in repo.file_set:
+        return True
+    if any(_CONFIG_NAME.match(p) for p in repo.files):
+        return True
+    folders = ("conf", "confs", "configs", "config", "settings")
+    if any(p.endswith((".yaml", ".yml")) for f in folders for p in repo.under(f)):
+        return True
+    return bool(set(_CONFIG_LIBRARIES) & set(facts.imports(repo)))
 
 
 def _folder(repo: RepoView, name: str) -> bool:

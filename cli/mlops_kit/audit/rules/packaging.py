@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.profile import profile_of
+from mlops_kit.audit.profile import REQUIREMENTS, profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -33,7 +33,11 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     Fix: add a pyproject.toml with a `[project]` table, or fix the TOML error reported.
     """
     profile = profile_of(repo)
-    if not profile.packaged and not profile.template:
+    anywhere = any(
+        p.rsplit("/", 1)[-1] in ("pyproject.toml", "setup.py") or REQUIREMENTS.search(p)
+        for p in repo.files
+    )
+    if not profile.packaged and not profile.template and not anywhere:
         yield Finding(
             "no pyproject.toml, setup.py, requirements*.txt or environment.yml declares the "
             "dependencies",
@@ -105,6 +109,9 @@ def build_backend_declared(repo: RepoView) -> Iterator[Finding]:
     """
     if _project(repo) is None or "setup.py" in repo.file_set:
         return
+    profile = profile_of(repo)
+    if not profile.packages and not profile.kit:
+        return  # a virtual project (uv, PDM): nothing to build
     system = repo.pyproject.get("build-system")
     if (
         not isinstance(system, dict)
@@ -173,7 +180,10 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
             )
 
 
-@rule("PKG106", family="packaging", severity="warning", requires=("PKG101",), applies=("package",))
+@rule(
+    "PKG106", family="packaging", severity="warning", requires=("PKG101",),
+    applies=("package", "code"),
+)  # fmt: skip
 def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
     """Development tools are declared in a dev dependency group.
 
@@ -194,6 +204,10 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
     if any(isinstance(t, dict) and DEV_GROUPS & set(t) for t in tables):
         return
     if isinstance(poetry, dict) and "dev-dependencies" in poetry:
+        return
+    pixi = data.get("tool", {}).get("pixi", {})
+    features = pixi.get("feature") if isinstance(pixi, dict) else None
+    if isinstance(features, dict) and DEV_GROUPS & set(features):
         return
     if any(_DEV_FILE.search(p) for p in repo.files) or "extras_require" in (
         repo.text("setup.py") or ""
@@ -341,7 +355,12 @@ def requirement_files_constrained(repo: RepoView) -> Iterator[Finding]:
     `conda-lock`).
     """
     profile = profile_of(repo)
-    files = [p for p in profile.requirements if not p.startswith(("docs/", "doc/"))]
+    # pip-tools inputs (`requirements.in`) are meant to be loose: the compiled .txt pins.
+    files = [
+        p
+        for p in profile.requirements
+        if not p.startswith(("docs/", "doc/")) and not p.endswith(".in")
+    ]
     files += [p for p in facts.CONDA_FILES if p in repo.file_set]
     for path in files:
         loose = _unconstrained(repo, path)

@@ -434,7 +434,7 @@ def dvc_local_config_ignored(repo: RepoView) -> Iterator[Finding]:
         yield Finding(".dvc/config.local is not git-ignored", ".dvc/.gitignore")
 
 
-@rule("DVC115", family="pipeline", severity="warning", applies=("project", "ml"))
+@rule("DVC115", family="pipeline", severity="warning", applies=("project", "ml", "code"))
 def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     """Data and pipeline are versioned with DVC.
 
@@ -555,15 +555,21 @@ def stages_have_deps_and_outs(repo: RepoView) -> Iterator[Finding]:
     Fix: list what the stage reads under `deps` and what it writes under `outs`,
     `metrics` or `plots`.
     """
-    for stage in _plain_stages(repo):
-        if stage.frozen:
-            continue
-        if not stage.deps:
-            yield Finding(f"stage {stage.name!r} declares no deps", DVC_YAML, stage.line)
-        if not stage.outs:
+    stages = [s for s in _plain_stages(repo) if not s.frozen]
+    # One finding per gap, naming every stage that has it.
+    gaps = (
+        ("deps", [s for s in stages if not s.deps]),
+        ("outs, metrics or plots", [s for s in stages if not s.outs]),
+    )
+    for what, missing in gaps:
+        if len(missing) == 1:
             yield Finding(
-                f"stage {stage.name!r} declares no outs, metrics or plots", DVC_YAML, stage.line
+                f"stage {missing[0].name!r} declares no {what}", DVC_YAML, missing[0].line
             )
+        elif missing:
+            names = ", ".join(repr(s.name) for s in missing[:5])
+            more = f" and {len(missing) - 5:,} more" if len(missing) > 5 else ""
+            yield Finding(f"stages {names}{more} declare no {what}", DVC_YAML, missing[0].line)
 
 
 @rule("DVC114", family="pipeline", severity="error", requires=_PIPELINE, applies=_USES_PIPELINE)

@@ -55,6 +55,12 @@ def pre_commit_lint_format_types(repo: RepoView) -> Iterator[Finding]:
     `language: system` hooks they use the versions in your dev group).
     """
     words = [_hook_words(h) for h in facts.pre_commit_hooks(repo)]
+    # A hook that calls a task runner (`entry: make`, `args: [lint]`) runs what the
+    # runner's file runs.
+    called = {str(h.get("entry", "")).split(" ", 1)[0] for h in facts.pre_commit_hooks(repo)}
+    for word, names in facts.RUNNER_FILES:
+        if word in called:
+            words += [repo.text(name) or "" for name in names if name in repo.file_set]
     kit = profile_of(repo).kit
     missing = [
         kind
@@ -126,7 +132,7 @@ def test_per_stage(repo: RepoView) -> Iterator[Finding]:
             )
 
 
-@rule("QUA105", family="quality", severity="warning", applies=("tests",))
+@rule("QUA105", family="quality", severity="warning", applies=("kit", "tests"))
 def pytest_configured(repo: RepoView) -> Iterator[Finding]:
     """Pytest is configured.
 
@@ -173,13 +179,15 @@ _RUNS_TESTS = re.compile(
 )
 _RUNS_AUDIT = re.compile(r"mlops-kit audit|\bmake\s+audit\b|mlops-kit(?:@|/)|pre-commit run")
 _RUNS_LINT = re.compile(
-    r"pre-commit(?:/action|\s+run)|\bprek\b|\blefthook\s+run\b|\bruff\b|flake8|pylint|\bblack\b"
+    r"pre-commit(?:/action|\s+run)|\bprek\b|\blefthook\s+run\b|\bruff\b|flake8|pylint|\bblack\b|bandit"
     r"|\bmypy\b|\b(?:make|just|task|poe|invoke|inv|mise run|nox -s|tox -e)\s+(?:lint|check|style)\b"
 )
 
 
 def _ci_check(repo: RepoView, pattern: re.Pattern[str], what: str) -> Iterator[Finding]:
     files = list(profile_of(repo).ci_files)
+    if what.startswith("the linters") and "ci" in (repo.data(PRE_COMMIT) or {}):
+        return  # pre-commit.ci runs the hooks on every push (`ci:` in the config)
     if files and not pattern.search(facts.task_text(repo)):
         yield Finding(f"CI ({', '.join(files)}) never runs {what}", files[0])
 
@@ -209,7 +217,7 @@ def ci_runs_audit(repo: RepoView) -> Iterator[Finding]:
         yield Finding(f"CI ({', '.join(files)}) never runs mlops-kit audit", files[0])
 
 
-@rule("QUA109", family="quality", severity="info", requires=("QUA106",), applies=("ci",))
+@rule("QUA109", family="quality", severity="info", requires=("QUA106",), applies=("ci", "code"))
 def ci_runs_lint(repo: RepoView) -> Iterator[Finding]:
     """CI runs the linters.
 

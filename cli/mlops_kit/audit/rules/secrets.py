@@ -16,7 +16,6 @@ from mlops_kit.audit.rule import rule
 from mlops_kit.audit.rules.layout import is_text_name
 
 SCAN_LIMIT = 1024 * 1024  # bytes; larger files are data, not config
-OWN_RULES = ("conf/",)
 OWN_FILES = frozenset({"params.yaml", ".dvc/config"})
 CONFIG_SUFFIXES = (".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".json")
 TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl")
@@ -27,11 +26,91 @@ LOCK_SUFFIXES = (".lock", "-lock.yaml", "-lock.yml", "-lock.json", "pylock.toml"
 DEMO_FOLDERS = re.compile(r"(?:^|/)(?:examples?|tests?|test_utils|fixtures|docs?|tutorials?)/")
 
 
+# Where words of an interface are kept (`"password": "Passwort"` is a label).
+LABEL_FOLDERS = re.compile(r"(?:^|/)(?:i18n|l10n|locales?|translations?|lang)/")
+# Well-known local defaults of development containers (compose files, CI service
+# containers): not secrets anybody can abuse outside the developer's machine.
+DEV_DEFAULTS = frozenset(
+    {"postgres", "password", "mlflow", "airflow", "admin", "root", "minio", "minioadmin",
+     "minio123", "guest", "user", "pass", "secret", "mysql", "redis", "grafana", "prefect",
+     "dagster", "superset", "optuna", "mongo", "rabbitmq", "jupyter", "velib"}
+)  # fmt: skip
+_DEMO_PREFIXES = ("test", "ci-", "ci_", "dev", "local", "dummy", "fake", "example", "sample")
+
+
+def demo_value(value: str, user: str = "") -> bool:
+    """Return True for values that are local defaults, test values or variable names."""
+    value = value.strip().strip("\"'")
+    lowered = value.lower()
+    return (
+        lowered in DEV_DEFAULTS
+        or (bool(user) and lowered == user.lower())
+        or lowered.startswith(_DEMO_PREFIXES)
+        or re.fullmatch(r"[A-Z][A-Z0-9_]*", value) is not None
+        or value.startswith(("<", "{", "%(", "$"))
+    )
+
+
+def _line(text: str, number: int) -> str:
+    lines = text.splitlines()
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+_LOCAL_HOST = re.compile(r"(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])\b")
+
+
+def _demo_uri(line: str, in_demo_folder: bool) -> bool:
+    """Return True when every password-bearing URI on the line holds a demo value.
+
+    In tests, examples and docs a URI to a database on the local machine is a fixture too.
+    """
+    matches = list(secrets.URI_WITH_PASSWORD.finditer(line))
+    return bool(matches) and all(
+        demo_value(m.group(3), m.group(2))
+        or (in_demo_folder and _LOCAL_HOST.match(line, m.end()) is not None)
+        for m in matches
+    )
+
+
+def _demo_assignment(line: str, users: set[str]) -> bool:
+    match = secrets.ASSIGNMENT.match(line)
+    if match is None:
+        return False
+    value = match.group(2).split(" #", 1)[0].strip().strip("\"'")
+    return demo_value(value) or value.lower() in users
+
+
+_USER_KEY = re.compile(r"(?:USER|USERNAME|_DB|DATABASE|_NAME)$", re.IGNORECASE)
+
+
+def _user_values(text: str) -> set[str]:
+    """Values of user and database-name keys (a password equal to one is a local default)."""
+    values = set()
+    for line in text.splitlines():
+        match = secrets.ASSIGNMENT.match(line)
+        if match is not None and _USER_KEY.search(match.group(1)):
+            values.add(match.group(2).split(" #", 1)[0].strip().strip("\"'").lower())
+    return values - {""}
+
+
+def _own_files(repo: RepoView) -> frozenset[str]:
+    """Files other rules scan for secrets: the Hydra config (CFG105), .dvc/config (DVC110)."""
+    return facts.memo(repo, "secrets.own", lambda: OWN_FILES | set(facts.conf_files(repo)))
+
+
+# Pictures and rendered widgets (plotly HTML) in notebook outputs are single JSON lines of
+# base64 or markup: no token hides there, and the token patterns crawl through megabytes
+# of them. Blanking them keeps every line number.
+_NOTEBOOK_IMAGE = re.compile(r'("image/(?:png|jpeg|gif|webp|bmp)"\s*:\s*)"[^"\n]*"')
+_NOTEBOOK_BLOB = re.compile(r"(?m)^[^\n]{20000,}$")
+
+
 def _scanned(repo: RepoView) -> list[tuple[str, str]]:
     def compute() -> list[tuple[str, str]]:
         found = []
+        own = _own_files(repo)
         for path in repo.files:
-            if path in OWN_FILES or path.startswith(OWN_RULES) or path in repo.listing.symlinks:
+            if path in own or path in repo.listing.symlinks:
                 continue
             if not is_text_name(path) or path in repo.listing.special:
                 continue
@@ -40,6 +119,8 @@ def _scanned(repo: RepoView) -> list[tuple[str, str]]:
                 continue
             text = repo.text(path)
             if text is not None:
+                if path.endswith(".ipynb"):
+                    text = _NOTEBOOK_BLOB.sub("", _NOTEBOOK_IMAGE.sub(r'\1""', text))
                 found.append((path, text))
         return found
 
@@ -73,12 +154,16 @@ def no_passwords_in_uris(repo: RepoView) -> Iterator[Finding]:
     """No URIs with embedded passwords (`scheme://user:password@host`).
 
     Why: database and tracking-server URIs get logged, printed and copied around; a
-    password inside one leaks with it.
+    password inside one leaks with it. Local defaults (`postgres://mlflow:mlflow@db`), test
+    values and variable names (`DB_PASSWORD`) are not reported.
     Fix: keep the password out of the URI: `postgresql://mlflow@db/mlflow` with
     `PGPASSWORD` in the environment, or `${oc.env:DB_PASSWORD}` interpolation in config.
     """
+    texts = dict(_scanned(repo))
     for path, hit in _token_hits(repo):
-        if hit.kind == "password in a URI":
+        line = _line(texts[path], hit.line)
+        demo = DEMO_FOLDERS.search(path) is not None
+        if hit.kind == "password in a URI" and not _demo_uri(line, demo):
             yield Finding(f"{hit.kind}: {hit.preview}", path, hit.line)
 
 
@@ -87,7 +172,9 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
     """Config files assign no literal passwords, tokens or keys.
 
     Why: `password: hunter2` in a committed YAML, TOML or INI file is as public as the
-    repository. Example files (`*.example`) with placeholders are fine.
+    repository. Example files (`*.example`), example/test/docs folders, interface labels
+    (i18n), CI permission scopes and well-known local defaults of development containers
+    (`POSTGRES_PASSWORD: postgres`, values starting with `test` or `dev`) are not reported.
     Fix: reference the environment instead (`${DB_PASSWORD}` in compose files,
     `${oc.env:DB_PASSWORD}` in Hydra config) and keep values in a git-ignored `.env`.
     """
@@ -95,14 +182,16 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
         name = path.rsplit("/", 1)[-1]
         if name.endswith(TEMPLATE_SUFFIXES) or name.endswith(LOCK_SUFFIXES):
             continue
-        if DEMO_FOLDERS.search(path):
+        if DEMO_FOLDERS.search(path) or LABEL_FOLDERS.search(path):
             continue
         if not (name.endswith(CONFIG_SUFFIXES) or name.startswith(".env")):
             continue
         seen = {hit.line for where, hit in _token_hits(repo) if where == path}
         lines = text.splitlines()
+        users = _user_values(text)
         for hit in secrets.credential_assignments(text):
-            if hit.line in seen or _PERMISSION.match(lines[hit.line - 1]):
+            line = lines[hit.line - 1] if hit.line <= len(lines) else ""
+            if hit.line in seen or _PERMISSION.match(line) or _demo_assignment(line, users):
                 continue
             yield Finding(f"{hit.kind} = {hit.preview}", path, hit.line)
 
@@ -122,7 +211,18 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     Fix: add `.env` (and `.env.*` with `!.env.example`) to .gitignore; if it was
     committed, `git rm --cached .env` and rotate what it held.
     """
-    committed = [p for p in repo.tracked if p.rsplit("/", 1)[-1] == ".env"]
+    # A committed .env that holds no credential-named key is deliberate configuration
+    # (`COMPOSE_PROJECT_NAME=...`); one that does is reported.
+    committed = [
+        p
+        for p in repo.tracked
+        if p.rsplit("/", 1)[-1] == ".env"
+        and any(
+            secrets.CREDENTIAL_KEY.search(m.group(1))
+            for m in map(secrets.ASSIGNMENT.match, (repo.text(p) or "").splitlines())
+            if m is not None
+        )
+    ]
     for path in sorted(committed):
         yield Finding(f"{path} is committed to git", path)
     facts.ask_git_what_it_ignores(repo)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.profile import profile_of
+from mlops_kit.audit.profile import profile_of, template_source
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -53,17 +53,35 @@ def _anchor(repo: RepoView) -> tuple[str, int | None]:
     return path, facts.line_in(repo, path, r"^\s*(?:import|from)\s+mlflow|import mlflow")
 
 
-def _mentioned_outside_code(repo: RepoView, word: str) -> bool:
-    """True when CI, task runner files, compose files or .env examples mention `word`."""
-    if word in facts.task_text(repo):
+def _settings_files(repo: RepoView) -> list[str]:
+    """Return the files that may configure MLflow outside the code.
+
+    .env files, compose files, MLproject and YAML settings near the root (MLflow Recipes
+    profiles, application settings).
+    """
+
+    def compute() -> list[str]:
+        return [
+            p
+            for p in repo.files
+            if not template_source(p)
+            and (
+                p.rsplit("/", 1)[-1].startswith(".env")
+                or _COMPOSE.search(p)
+                or p.endswith("MLproject")
+                or (p.endswith((".yaml", ".yml")) and p.count("/") <= 1 and not p.startswith("."))
+            )
+        ]
+
+    return facts.memo(repo, "tracking.settings", compute)
+
+
+def _mentioned_outside_code(repo: RepoView, *words: str) -> bool:
+    """True when CI, task runner files or settings files mention one of `words`."""
+    ci = facts.task_text(repo)
+    if any(word in ci for word in words):
         return True
-    for path in repo.files:
-        name = path.rsplit("/", 1)[-1]
-        if (name.startswith(".env") or _COMPOSE.search(path) or name == "MLproject") and (
-            word in (repo.text(path) or "")
-        ):
-            return True
-    return False
+    return any(word in (repo.text(p) or "") for p in _settings_files(repo) for word in words)
 
 
 @rule("TRK101", family="tracking", severity="warning", applies=("mlflow", "project"))
@@ -79,7 +97,9 @@ def tracking_uri_configured(repo: RepoView) -> Iterator[Finding]:
     """
     if _uri_entries(repo) or facts.search_sources(repo, _SET_URI):
         return
-    if "MLproject" in repo.file_set or _mentioned_outside_code(repo, "MLFLOW_TRACKING_URI"):
+    if "MLproject" in repo.file_set or _mentioned_outside_code(
+        repo, "MLFLOW_TRACKING_URI", "tracking_uri"
+    ):
         return
     if any("set_tracking_uri" in (repo.text(p) or "") for p in profile_of(repo).mlflow_files):
         return
@@ -100,9 +120,10 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     Fix: honour the variable in config (`uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}`)
     or in code (`os.environ.get("MLFLOW_TRACKING_URI") or cfg.tracking.uri`).
     """
-    calls = facts.search_sources(repo, _SET_URI)
+    literal = {(path, line) for path, line, _ in facts.search_sources(repo, _LITERAL_URI)}
+    calls = [c for c in facts.search_sources(repo, _SET_URI) if c[:2] not in literal]
     if not calls:
-        return
+        return  # none, or only literal URIs (TRK103 reports those)
     mentioned = re.compile(r"MLFLOW_TRACKING_URI")
     if facts.search_sources(repo, mentioned):
         return
@@ -151,13 +172,40 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
         if repo.is_tracked(store):
             committed = store if store in repo.file_set else next(iter(repo.under(store)), store)
             yield Finding(f"{store} is committed to git", committed)
-        elif not repo.is_ignored(store) and (store != "mlartifacts" or repo.exists(store)):
+        elif not repo.is_ignored(store) and _store_expected(repo, store):
             exposed.append(store)
     if exposed:
         yield Finding(
             f"{', '.join(exposed)} {'is' if len(exposed) == 1 else 'are'} not git-ignored",
             ".gitignore" if ".gitignore" in repo.file_set else facts.ROOT,
         )
+
+
+def _store_expected(repo: RepoView, store: str) -> bool:
+    """Return True when MLflow may create `store` at the repository root.
+
+    It does when the store exists, the code, config or settings name it at the root
+    (`sqlite:///mlflow.db`, `"mlruns"`), or no tracking URI is configured (MLflow 3 then
+    writes mlflow.db and mlruns/ in the working folder). A local SQLite store at the root
+    keeps its artifacts in mlruns/.
+    """
+    if repo.exists(store):
+        return True
+    if store == "mlartifacts":
+        return False  # only a local `mlflow server` creates it
+    if _named_at_root(repo, store) or (store == "mlruns" and _named_at_root(repo, "mlflow.db")):
+        return True
+    configured = bool(_uri_entries(repo) or facts.search_sources(repo, _SET_URI))
+    return not configured and not _mentioned_outside_code(
+        repo, "MLFLOW_TRACKING_URI", "tracking_uri"
+    )
+
+
+def _named_at_root(repo: RepoView, store: str) -> bool:
+    at_root = re.compile(rf"(?:sqlite:///|file:|\./|(?<![\w/.-])){re.escape(store)}(?![\w.-])")
+    paths = (*profile_of(repo).mlflow_files, *_settings_files(repo), *facts.conf_files(repo))
+    texts = [repo.text(p) or "" for p in paths]
+    return any(at_root.search(text) for text in (*texts, facts.task_text(repo)))
 
 
 @rule("TRK105", family="tracking", severity="warning", applies=("mlflow", "project"))
@@ -178,8 +226,8 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
         or "MLproject" in repo.file_set
     ):
         return
-    if _mentioned_outside_code(repo, "MLFLOW_EXPERIMENT_NAME") or _mentioned_outside_code(
-        repo, "--experiment-name"
+    if _mentioned_outside_code(
+        repo, "MLFLOW_EXPERIMENT_NAME", "--experiment-name", "experiment_name", "experiment:"
     ):
         return
     yield Finding(
@@ -246,7 +294,7 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
                 yield Finding("mlflow binds every interface (--host 0.0.0.0)", path, line)
 
 
-@rule("TRK107", family="tracking", severity="warning", applies=("project", "ml"))
+@rule("TRK107", family="tracking", severity="warning", applies=("project", "ml", "code"))
 def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
     """Training runs are tracked (MLflow).
 

@@ -19,6 +19,9 @@ from omegaconf import DictConfig
 from sklearn import metrics as skm
 from sklearn.preprocessing import label_binarize
 
+from ..charts import bar_figure, plot_figure
+from ..evidence import log_figures, log_files
+from ..explain import explain
 from ..files import read_split, write_json
 from ..lineage import git_state
 from ..promote import experiment_trial, promote
@@ -26,6 +29,21 @@ from ..runner import StageError, reported_errors, stage_config
 from ..tracking import start_tracking, tracked_run
 
 DIGITS = 4
+# How each plot is drawn as an image for MLflow (dvc.yaml says the same for `dvc plots`).
+PLOT_AXES: dict[str, dict[str, str]] = {
+    "confusion_matrix": {
+        "template": "confusion",
+        "x": "predicted",
+        "y": "actual",
+        "title": "Confusion matrix (test set)",
+    },
+    "roc": {"x": "fpr", "y": "tpr", "title": "ROC curve, micro-averaged (test set)"},
+    "precision_recall": {
+        "x": "recall",
+        "y": "precision",
+        "title": "Precision-recall curve, micro-averaged (test set)",
+    },
+}
 
 
 class GateFailed(StageError):
@@ -92,8 +110,17 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     metrics = score(labels, predicted, proba)
     write_json(cfg.evaluate.metrics_path, metrics)
     plots_dir = Path(cfg.evaluate.plots_dir)
+    figures = {}
     for name, rows in plot_data(labels, predicted, proba, model.classes_).items():
         write_json(plots_dir / f"{name}.json", rows)
+        figures[name] = plot_figure(rows, PLOT_AXES[name], PLOT_AXES[name]["title"])
+    explanation = explain(model, features, labels)
+    write_json(cfg.evaluate.explain_path, {"run_id": trained["run_id"], **explanation})
+    figures["permutation_importance"] = bar_figure(
+        explanation["importance"],
+        explanation["importance_std"],
+        "Permutation importance (drop in test accuracy)",
+    )
     failures = gate_failures(metrics, cfg.evaluate.gate)
     version = None
     # The results join the training run, so one run holds the model and all its metrics.
@@ -101,6 +128,8 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         test_metrics = {f"test_{name}": value for name, value in metrics.items()}
         mlflow.log_metrics(test_metrics, model_id=trained["model_id"])
         mlflow.log_artifacts(str(plots_dir), "plots")
+        log_figures(figures, "plots")
+        log_files([Path(cfg.evaluate.metrics_path), Path(cfg.evaluate.explain_path)], "evaluation")
         mlflow.set_tag("quality_gate", "failed" if failures else "passed")
         if not failures:
             version = register(cfg, trained["model_uri"], metrics)

@@ -16,8 +16,11 @@ from typing import Any, cast
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
+from ..evidence import log_datasets, log_files
 from ..files import write_json
+from ..profile import column_stats, validation_page
 from ..runner import StageError, reported_errors, stage_config
+from ..tracking import tracked_run
 
 MAX_EXAMPLES = 3
 
@@ -116,14 +119,25 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     spec = cast("dict[str, Any]", OmegaConf.to_container(cfg.validate, resolve=True))
     schema = build_schema(spec)
     datasets: dict[str, Any] = {}
+    frames: dict[str, tuple[str, pd.DataFrame]] = {}
     for name, path in (("train", cfg.data.train_path), ("test", cfg.data.test_path)):
         frame = pd.read_csv(path)
         problems = check_frame(frame, schema)
         datasets[name] = {"path": str(path), "rows": len(frame), "problems": problems}
+        datasets[name]["statistics"] = column_stats(frame)
+        frames[name] = (str(path), frame)
     passed = not any(entry["problems"] for entry in datasets.values())
     report = {"passed": passed, "datasets": datasets}
     report_path = Path(cfg.validate.report_path)
     write_json(report_path, report)
+    html_path = report_path.with_suffix(".html")
+    html_path.write_text(validation_page(report), encoding="utf-8")
+    with tracked_run(cfg, run_name="validate"):
+        import mlflow
+
+        mlflow.set_tags({"stage": "validate", "validation": "passed" if passed else "failed"})
+        log_datasets(frames, str(cfg.data.target))
+        log_files([report_path, html_path], "validation")
     if not passed:
         lines = [
             f"  {name} ({entry['path']}): {problem['message']}"
