@@ -89,9 +89,9 @@ def test_repro_promotes_the_better_model_and_predicts_with_it(project: Project) 
     header, first = predictions.splitlines()[:2]
     assert header.endswith("model_name,model_version,run_id,batch_md5")
     assert f",{project.module},2," in first
-    monitor = json.loads((project.path / "reports" / "monitor.json").read_text())
+    monitor = json.loads((project.path / "reports" / "monitor" / "metrics.json").read_text())
     assert monitor["alarm"] == 0 and monitor["live_accuracy"] >= 0.85
-    report = (project.path / "reports" / "monitor.html").read_text()
+    report = (project.path / "reports" / "monitor" / "drift.html").read_text()
     assert "No alarm" in report and "https://" not in report
 
 
@@ -260,4 +260,4 @@ def test_make_drift_demo_passes_then_alarms(project: Project) -> None:
     assert "normal: monitor passed" in result.stdout
     assert "shifted: monitor: drift in alcohol" in result.stdout
     assert "as expected" in result.stdout
-    assert (project.path / "reports" / "drift-demo-shifted.html").is_file()
+    assert (project.path / "reports" / "drift-demo" / "shifted.html").is_file()

@@ -54,8 +54,7 @@ def test_only_a_better_model_is_promoted_and_trials_move_nothing(
     assert "version 2 beats @champion version 1" in step("dvc", "repro")
     assert aliases(tracking_server, module) == (2, {"champion": "2", "candidate": "2"})
 
-    assert "trials never move @champion" in step(
-        "dvc", "exp", "run", "--set-param", "model=random_forest"
-    )
+    trial = step("dvc", "exp", "run", "--set-param", "model=random_forest")
+    assert "trials never move @champion" in trial, trial
     assert aliases(tracking_server, module) == (3, {"champion": "2", "candidate": "2"})
     assert not (project / "mlflow.db").exists()

@@ -165,4 +165,4 @@ def test_results_are_logged_to_mlflow(batch: DictConfig) -> None:
     assert experiment is not None
     (run,) = client.search_runs([experiment.experiment_id], "tags.stage = 'monitor'", max_results=1)
     assert run.data.metrics["alarm"] == 0.0
-    assert {a.path for a in client.list_artifacts(run.info.run_id)} >= {"monitor.html"}
+    assert {a.path for a in client.list_artifacts(run.info.run_id)} >= {"drift.html"}

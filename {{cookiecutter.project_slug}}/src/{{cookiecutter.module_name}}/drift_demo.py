@@ -6,7 +6,8 @@ Starts the service on a free loopback port with its own prediction log
 (logs/drift-demo.jsonl), sends a normal batch (rows drawn from the training split),
 runs the monitor on it (no alarm), then sends a shifted batch (one feature moved up by
 one standard deviation) and runs the monitor on the last batch (alarm, naming the
-feature). Both HTML reports are kept under reports/. Exits 0 when the monitor behaved so.
+feature). Both reports are kept under reports/drift-demo/. Exits 0 when the monitor
+behaved so.
 """
 
 from __future__ import annotations
@@ -85,8 +86,8 @@ def check(cfg: DictConfig, label: str) -> str | None:
     """Run the monitor on the last batch of the demo log; return its alarm, if any."""
     cfg.monitor.current_path = LOG
     cfg.monitor.window = ROWS
-    cfg.monitor.html_path = f"reports/drift-demo-{label}.html"
-    cfg.monitor.metrics_path = f"reports/drift-demo-{label}.json"
+    cfg.monitor.html_path = f"reports/drift-demo/{label}.html"
+    cfg.monitor.metrics_path = f"reports/drift-demo/{label}.json"
     cfg.monitor.log_to_mlflow = False
     try:
         monitor.run(cfg)
@@ -118,8 +119,10 @@ def run(cfg: DictConfig) -> bool:
             outcome[label] = check(cfg, label)
             print(f"drift-demo: {label}: {outcome[label] or 'monitor passed'}", flush=True)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        os.killpg(server.pid, signal.SIGINT)  # gunicorn's quick shutdown
         server.wait(timeout=30)
+        if server.stderr is not None:
+            server.stderr.close()
     ok = outcome["normal"] is None and outcome["shifted"] is not None
     shifted_note = f"{column} moved up by one standard deviation"
     print(f"drift-demo: {'as expected' if ok else 'NOT as expected'} ({shifted_note})")

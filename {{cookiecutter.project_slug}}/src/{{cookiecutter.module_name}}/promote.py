@@ -4,11 +4,12 @@ The rule, applied by the evaluate stage to every model that passed the quality g
 by hand with `make promote` (python -m <package>.promote) to the `@candidate`:
 1. In a DVC experiment trial nothing moves: `dvc exp run` runs each stage with
    DVC_EXP_NAME and DVC_EXP_BASELINE_REV in its environment, and a trial is a question,
-   not a release. Setting PROMOTE_CHAMPION=false does the same (CI on branches that are
-   not the default one).
+   not a release.
 2. With no `@champion` yet, the candidate becomes the champion, so a fresh `dvc repro`
    leaves one.
-3. Otherwise both models are scored on the same test set (`data.test_path`) and the
+3. With PROMOTE_CHAMPION=false in the environment (CI on branches other than the default
+   one, scheduled monitoring) an existing champion is never replaced.
+4. Otherwise both models are scored on the same test set (`data.test_path`) and the
    candidate is promoted only when its `evaluate.promotion.metric` beats the champion's
    by more than `evaluate.promotion.margin`.
 The decision is written as tags on the candidate's model version.
@@ -49,14 +50,9 @@ def experiment_trial() -> str | None:
     return None
 
 
-def promotion_allowed() -> str | None:
-    """Return why promotion is switched off here, or None when it may happen."""
-    trial = experiment_trial()
-    if trial is not None:
-        return f"experiment trial {trial!r}: experiments never move @champion"
-    if os.environ.get(SWITCH, "").strip().lower() in {"0", "false", "no", "off"}:
-        return f"{SWITCH}=false: promotion is switched off here"
-    return None
+def switched_off() -> bool:
+    """Return whether PROMOTE_CHAMPION=false (or 0, no, off) is set."""
+    return os.environ.get(SWITCH, "").strip().lower() in {"0", "false", "no", "off"}
 
 
 def is_better(candidate: float, champion: float, margin: float) -> bool:
@@ -84,9 +80,9 @@ def promote(
     name = str(cfg.evaluate.registered_model_name)
     settings = cfg.evaluate.promotion
     alias, metric, margin = str(settings.alias), str(settings.metric), float(settings.margin)
-    blocked = promotion_allowed()
-    if blocked is not None:
-        return Decision(False, blocked)
+    trial = experiment_trial()
+    if trial is not None:
+        return Decision(False, f"experiment trial {trial!r}: trials never move @{alias}")
     client = MlflowClient()
     champion = alias_version(name, alias)
     if champion is not None and str(champion.version) == str(candidate):
@@ -94,6 +90,10 @@ def promote(
     if champion is None:
         client.set_registered_model_alias(name, alias, candidate)
         decision = Decision(True, f"version {candidate} is the first @{alias}")
+    elif switched_off():
+        decision = Decision(
+            False, f"{SWITCH}=false: @{alias} stays version {champion.version} here"
+        )
     else:
         ours = dict(candidate_metrics or score_version(cfg, name, candidate))
         theirs = score_version(cfg, name, str(champion.version))

@@ -3,7 +3,9 @@
 Writes metrics (reports/metrics.json) and plot data (reports/plots/) for `dvc metrics show`
 and `dvc plots show`, logs the test metrics to the training run in MLflow, and registers
 the model in MLflow's model registry only when every metric meets its minimum in
-`evaluate.gate`; otherwise the stage fails and nothing is registered.
+`evaluate.gate`; otherwise the stage fails and nothing is registered. A registered model
+gets the `@candidate` alias and becomes `@champion` only when it beats the current one
+(promote.py; `dvc exp run` trials are registered but move no alias).
 """
 
 from __future__ import annotations
