@@ -385,8 +385,8 @@ def lock_covers_stages(repo: RepoView) -> Iterator[Finding]:
 
 
 DVC_CREDENTIAL_KEYS = re.compile(
-    r"(?mi)^\s*(access_key_id|secret_access_key|session_token|password|account_key|sas_token|"
-    r"connection_string|client_secret|gdrive_client_secret|key_secret|token)\s*=\s*(\S.*)$"
+    r"(?mi)^[ \t]*+(access_key_id|secret_access_key|session_token|password|account_key|sas_token|"
+    r"connection_string|client_secret|gdrive_client_secret|key_secret|token)[ \t]*+=[ \t]*+(\S.*)$"
 )
 
 
