@@ -143,6 +143,18 @@ VIOLATIONS: dict[str, Mutation] = {
         "deploy/compose.extra.yaml",
         "services:\n  ui:\n    image: ghcr.io/mlflow/mlflow\n    ports: ['5000:5000']\n",
     ),
+    "SRV101": put(
+        f"{PKG}/api.py",
+        "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+        "@app.post('/predict')\ndef predict():\n    return {'y': MODEL.predict(request.json)}\n",
+    ),
+    "SRV102": edit(
+        "params.yaml",
+        "  reference_path: data/processed/train.csv",
+        "  reference_path: data/reference/gone.csv",
+    ),
+    "SRV103": edit("conf/serve/default.yaml", "host: 127.0.0.1", "host: 0.0.0.0"),
+    "SRV104": rm(".github/workflows/monitor.yml"),
     "QUA101": put(".pre-commit-config.yaml", "repos: [\n"),
     "QUA102": put(
         ".pre-commit-config.yaml",
@@ -246,9 +258,13 @@ def test_dvc_lock_rules_follow_the_pipeline_lifecycle(project: Path) -> None:
     assert not {"DVC108", "DVC109"} & fired(project)
     write(project, "models/run.json", "{}")
     assert "DVC108" in fired(project)
+    commands = {
+        **{name: f"stages.{name}" for name in ("prepare", "validate", "train", "evaluate")},
+        **{name: name for name in ("predict", "monitor")},
+    }
     lock = "schema: '2.0'\nstages:\n" + "".join(
-        f"  {name}:\n    cmd: python -m wine_classifier.stages.{name}\n"
-        for name in ("prepare", "validate", "train", "evaluate")
+        f"  {name}:\n    cmd: python -m wine_classifier.{module}\n"
+        for name, module in commands.items()
     )
     write(project, "dvc.lock", lock)
     assert "DVC108" in fired(project)  # not committed yet
