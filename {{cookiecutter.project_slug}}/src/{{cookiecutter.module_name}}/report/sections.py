@@ -26,6 +26,7 @@ from .sources import MAX_BYTES, Missing, read_at, read_json, read_text, read_yam
 REPRO = "run `dvc repro` first"
 MONITOR_DIR = Path("reports/monitor")
 MAX_MONITOR_VALUES = 40
+MAX_NODES = 400
 
 
 def _get(cfg: DictConfig, dotted: str) -> Any:
@@ -90,14 +91,20 @@ def pipeline_section(
         return section
     section.missing += pipeline.problems
     nodes, edges = build_graph(pipeline, anchors(pipeline, catalog, cfg))
+    if len(nodes) > MAX_NODES:
+        section.missing.append(
+            f"the pipeline has {len(nodes)} stages and files, too many to draw "
+            f"(at most {MAX_NODES}): `dvc dag` lists them"
+        )
+        nodes, edges = {}, []
     not_run = [s.name for s in pipeline.stages if not s.ran]
     if not_run:
         section.missing.append(
             f"stage(s) {', '.join(not_run)} have not run yet (no entry in dvc.lock): {REPRO}"
         )
     parts = [
-        '<p class="muted">Stages (blue) read and write datasets (green), models (purple) '
-        "and reports (grey). Click a box to jump to its section.</p>",
+        '<p class="muted">Stages (blue; dashed: not run yet) read and write datasets '
+        "(green), models (purple) and reports (grey). Click a box to jump to its section.</p>",
         f'<div class="dag-box">{render_svg(nodes, edges)}</div>',
     ]
     for stage in pipeline.stages:
