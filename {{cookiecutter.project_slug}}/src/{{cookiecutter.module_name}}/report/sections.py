@@ -26,6 +26,7 @@ from .sources import MAX_BYTES, Missing, read_at, read_json, read_text, read_yam
 REPRO = "run `dvc repro` first"
 MONITOR_DIR = Path("reports/monitor")
 MAX_MONITOR_VALUES = 40
+MAX_NODES = 400
 
 
 def _get(cfg: DictConfig, dotted: str) -> Any:
@@ -64,6 +65,13 @@ def anchors(pipeline: Pipeline, catalog: Mapping[str, Any], cfg: DictConfig) -> 
     validation = _get(cfg, "validate.report_path")
     if validation:
         links[str(validation)] = "#quality"
+    explanation = _get(cfg, "evaluate.explain_path")
+    if explanation:
+        links[str(explanation)] = "#card"
+    monitored = monitor_dir(cfg).as_posix() + "/"
+    for path in list(links):
+        if path.startswith(monitored):
+            links[path] = "#monitoring"
     for name, entry in catalog.items():
         if isinstance(entry, dict) and isinstance(entry.get("path"), str):
             links[entry["path"]] = f"#data-{name}"
@@ -83,14 +91,20 @@ def pipeline_section(
         return section
     section.missing += pipeline.problems
     nodes, edges = build_graph(pipeline, anchors(pipeline, catalog, cfg))
+    if len(nodes) > MAX_NODES:
+        section.missing.append(
+            f"the pipeline has {len(nodes)} stages and files, too many to draw "
+            f"(at most {MAX_NODES}): `dvc dag` lists them"
+        )
+        nodes, edges = {}, []
     not_run = [s.name for s in pipeline.stages if not s.ran]
     if not_run:
         section.missing.append(
             f"stage(s) {', '.join(not_run)} have not run yet (no entry in dvc.lock): {REPRO}"
         )
     parts = [
-        '<p class="muted">Stages (blue) read and write datasets (green), models (purple) '
-        "and reports (grey). Click a box to jump to its section.</p>",
+        '<p class="muted">Stages (blue; dashed: not run yet) read and write datasets '
+        "(green), models (purple) and reports (grey). Click a box to jump to its section.</p>",
         f'<div class="dag-box">{render_svg(nodes, edges)}</div>',
     ]
     for stage in pipeline.stages:
@@ -493,7 +507,6 @@ def card_section(root: Path, cfg: DictConfig, store: StoreFacts | Missing, catal
     written = model_card.written_card(root)
     champion = None if isinstance(store, Missing) else store.champion(_get(cfg, "evaluate.alias"))
     model_dir = str(_get(cfg, "train.model_dir") or "models/model")
-    run_info = str(_get(cfg, "train.run_info_path") or "models/run.json")
     parts = []
     if isinstance(written, Missing):
         section.missing.append(written.sentence())
@@ -548,19 +561,10 @@ def card_section(root: Path, cfg: DictConfig, store: StoreFacts | Missing, catal
         if champion and not isinstance(store, Missing)
         else None
     )
-    try:
-        model, model_from = model_card.load_model(
-            root, model_dir, run_info, uri, champion.run_id if champion else None
-        )
-    except Exception as error:
-        section.missing.append(f"the model cannot be loaded ({type(error).__name__}: {error})")
-        section.body = "".join(parts)
-        return section
-    test_path = root / str(_get(cfg, "data.test_path"))
-    measured = model_card.measure(model, model_from, test_path, str(_get(cfg, "data.target")))
+    measured = _measure(root, cfg, uri, champion.run_id if champion else None, section)
     if isinstance(measured, Missing):
         section.missing.append(measured.sentence())
-    else:
+    elif measured is not None:
         parts.append(
             f'<h3>Per class</h3><p class="muted">Model {code(measured.model_from)} on '
             f"{measured.rows} test rows.</p>"
@@ -586,7 +590,7 @@ def card_section(root: Path, cfg: DictConfig, store: StoreFacts | Missing, catal
         parts.append(
             '<h3 id="importance">What drives the predictions</h3><p>Permutation importance: '
             "how much the test accuracy drops when one feature's values are shuffled "
-            f"({model_card.REPEATS} repeats).</p>"
+            f"({measured.repeats} repeats).</p>"
         )
         parts.append(
             image(png, "permutation importance", "mean ± std over repeats", "importance-chart")
@@ -602,17 +606,45 @@ def card_section(root: Path, cfg: DictConfig, store: StoreFacts | Missing, catal
     return section
 
 
+def _measure(
+    root: Path, cfg: DictConfig, uri: str | None, run_id: str | None, section: Section
+) -> model_card.Measured | Missing | None:
+    """What evaluate measured for this model, else measured here (loading the model)."""
+    model_dir = str(_get(cfg, "train.model_dir") or "models/model")
+    run_info = str(_get(cfg, "train.run_info_path") or "models/run.json")
+    written = _get(cfg, "evaluate.explain_path")
+    wanted = run_id or model_card.local_run_id(root, run_info)
+    if written:
+        measured = model_card.from_file(root / str(written), wanted)
+        if measured is not None:
+            return measured
+    try:
+        model, model_from = model_card.load_model(root, model_dir, run_info, uri, run_id)
+    except Exception as error:  # any load failure is shown on the page, not raised
+        section.missing.append(f"the model cannot be loaded ({type(error).__name__}: {error})")
+        return None
+    test_path = root / str(_get(cfg, "data.test_path"))
+    return model_card.measure(model, model_from, test_path, str(_get(cfg, "data.target")))
+
+
 # --- monitoring -----------------------------------------------------------------------
 
 
-def monitoring_section(root: Path, output_dir: Path) -> Section:
-    """The monitoring reports under reports/monitor/, when there are any."""
+def monitor_dir(cfg: DictConfig) -> Path:
+    """The folder the monitor writes to: that of `monitor.metrics_path`, else reports/monitor."""
+    configured = _get(cfg, "monitor.metrics_path")
+    return Path(str(configured)).parent if configured else MONITOR_DIR
+
+
+def monitoring_section(root: Path, cfg: DictConfig, output_dir: Path) -> Section:
+    """The monitoring reports (JSON and HTML) in the monitor's folder, when there are any."""
     section = Section("monitoring", "Monitoring")
-    folder = root / MONITOR_DIR
-    files = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
+    folder = monitor_dir(cfg)
+    found = root / folder
+    files = sorted(p for p in found.glob("*") if p.is_file()) if found.is_dir() else []
     if not files:
         section.body = (
-            f"<p>No monitoring report yet ({code(MONITOR_DIR.as_posix() + '/')}): the monitor "
+            f"<p>No monitoring report yet ({code(folder.as_posix() + '/')}): the monitor "
             "writes one there once the model serves and its inputs are compared with the "
             "training data.</p>"
         )
@@ -629,8 +661,14 @@ def monitoring_section(root: Path, output_dir: Path) -> Section:
             if isinstance(data, Missing):
                 section.missing.append(data.sentence())
                 continue
-            values = list(_flatten(data).items())
             parts.append(f"<h3>{escape(_rel(path, root))}</h3>")
+            if isinstance(data, dict) and "alarm" in data:
+                parts.append(
+                    '<p class="bad">The monitor raised an alarm.</p>'
+                    if data["alarm"]
+                    else '<p class="ok">No alarm.</p>'
+                )
+            values = list(_flatten(data).items())
             parts.append(table(("field", "value"), values[:MAX_MONITOR_VALUES]))
             if len(values) > MAX_MONITOR_VALUES:
                 more = len(values) - MAX_MONITOR_VALUES
