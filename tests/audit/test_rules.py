@@ -169,9 +169,13 @@ VIOLATIONS: dict[str, Mutation] = {
     "QUA104": edit("dvc.yaml", "stages:\n", "stages:\n  publish:\n    cmd: echo hi\n"),
     "QUA105": edit("pyproject.toml", "[tool.pytest.ini_options]", "[tool.not-pytest]"),
     "QUA106": put(".github/workflows/ci.yml", "on: [push\n"),
-    "QUA107": put(".github/workflows/ci.yml", MINIMAL_CI),
+    "QUA107": chain(
+        rm(".github/workflows/monitor.yml"), put(".github/workflows/ci.yml", MINIMAL_CI)
+    ),
     "QUA108": put(".github/workflows/ci.yml", MINIMAL_CI),
-    "QUA109": put(".github/workflows/ci.yml", MINIMAL_CI),
+    "QUA109": chain(
+        rm(".github/workflows/monitor.yml"), put(".github/workflows/ci.yml", MINIMAL_CI)
+    ),
     "DAT101": put("docs/big.bin", b"\0" * 1_200_000, commit=True),
     "DAT102": put("raw.csv", "a,b\n" + "1,2\n" * 8_000, commit=True),
     "DAT103": put("model.pkl", b"\x80\x04N." * 512, commit=True),
