@@ -380,3 +380,25 @@ def test_shapes_met_on_held_out_repositories(tmp_path: Path) -> None:
         "book",
     )
     assert "DAT102" not in fired(book)
+
+
+def test_made_up_tokens_and_local_uris_are_not_leaks(tmp_path: Path) -> None:
+    real = "AKIA" + "Q3VZ7LMN2HXRT4WB"
+    root = repo(
+        tmp_path,
+        {
+            "app/redact.py": 'SAMPLES = ["AKIAIOSFODNN7EXAMPLE", "hf_' + "a" * 34 + '",\n'
+            '    "sk-proj-abcdef1234567890AAAABBBBCCCCDDDD"]\n'
+            f'LEAK = "{real}"\n',
+            "app/db.py": 'LOCAL = "postgresql://postgres:cityconcierge@127.0.0.1:5433/x"\n'
+            'DOC = "postgresql://user:pw@host:5432/db"\n',
+            "tests/test_db.py": 'URL = "postgresql://toxic:s3cretpass@db.internal/x"\n',
+            "compose.yaml": "services:\n  mlflow:\n    environment:\n      URI: "
+            "postgresql://${DB_USER:-mlflow}:${DB_PASSWORD:-mlflow}@db/mlflow\n",
+            "chart/values.yaml": "tls:\n  privateKey: private.pem\n  secretKey: symmetric.pem\n",
+            ".github/workflows/deploy.yml": "on: push\njobs:\n  d:\n    runs-on: x\n    steps:\n"
+            "      - with:\n          secrets: |\n            API_KEY=API_KEY:latest\n",
+        },
+    )
+    secrets_found = [(i.rule, i.path, i.line) for i in audit(root).issues if i.family == "secrets"]
+    assert secrets_found == [("SEC101", "app/redact.py", 3)]

@@ -65,6 +65,7 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
     Fix: `git rm --cached <file>`, then track it with DVC (`dvc add <file>`) or make it a
     stage output.
     """
+    large: dict[str, list[tuple[str, int, int]]] = {}
     for path in repo.files:
         name = path.rsplit("/", 1)[-1].lower()
         if path in repo.listing.symlinks or name in LOCKS or name.endswith(OWN_RULES):
@@ -74,8 +75,21 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
         limit = MEDIA_FILE if name.endswith(MEDIA_SUFFIXES) else LARGE_FILE
         info = repo.lstat(path)
         if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > limit:
-            size = f"{info.st_size / 1e6:.1f} MB (limit {limit // 1_000_000} MB)"
-            yield Finding(f"{path} is {size}", path)
+            folder = path.split("/", 1)[0] if "/" in path else "."
+            large.setdefault(folder, []).append((path, info.st_size, limit))
+    # One finding per top-level folder: a folder of big files is one fact.
+    for folder, found in large.items():
+        path, size, limit = found[0]
+        if len(found) == 1:
+            yield Finding(f"{path} is {size / 1e6:.1f} MB (limit {limit // 1_000_000} MB)", path)
+            continue
+        total = sum(s for _, s, _ in found) / 1e6
+        names = ", ".join(p.rsplit("/", 1)[-1] for p, _, _ in found[:3])
+        yield Finding(
+            f"{len(found)} files over {limit // 1_000_000} MB ({total:.1f} MB) under {folder}/: "
+            f"{names}, ...",
+            path,
+        )
 
 
 def _size(repo: RepoView, path: str) -> str:
