@@ -217,10 +217,10 @@ def test_backtracking_bait_in_the_repository_is_audited_in_bounded_time(tmp_path
         tmp_path / "repo",
         {
             "README.md": "# x\n",
-            "notes.md": "a." * 450_000 + "\n",  # the URI-password pattern was quadratic here
+            "notes.md": "x://u:p@h\n" + "a." * 450_000,  # the URI-password pattern was quadratic
             "deploy/app.yaml": "password: x" + " " * 3000 + "y\n",  # and the assignment cubic
             "Makefile": "all:\n\t" + "mlflow server " * 20_000 + "\n",
-            "conf/x.yaml": "\n" * 200_000 + "a: 1\n",
+            ".dvc/config": "\n" * 200_000 + "[core]\n",  # `^\s*` rescanned every blank line
         },
     )
     findings(run_cli(repo, "--format", "json"))
