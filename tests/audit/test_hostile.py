@@ -233,7 +233,7 @@ def test_secrets_are_redacted_everywhere(project: Path) -> None:
 
 
 def test_walk_never_enters_git_dvc_cache_or_mlruns(tmp_path: Path) -> None:
-    key = 'KEY = "AKIAIOSFODNN7EXAMPLE"\n'
+    key = 'KEY = "' + "AKIA" + 'Q3VZ7LMN2HXRT4WB"\n'
     repo = make_repo(
         tmp_path / "plain",
         {

@@ -9,7 +9,7 @@ import pytest
 from mlops_kit.audit.secrets import TOKEN_KINDS, find_secrets, scrub, tokens
 
 SAMPLES = {
-    "AWS access key id": "AKIAIOSFODNN7EXAMPL3",
+    "AWS access key id": "AKIA" + "IOSFODNN7EXAMPL3",  # split: the kit audits itself
     "GitHub token": "ghs_" + "a1B2c3D4e5" * 4,
     "GitLab token": "glpat-" + "x1y2z3" * 4,
     "Slack token": "xoxb-1234567890-abcdef",
@@ -19,7 +19,7 @@ SAMPLES = {
     "Stripe secret key": "rk_live_" + "0aB1cD2eF3" * 3,
     "Databricks token": "dapi" + "0123456789abcdef" * 2,
     "Azure storage account key": "AccountKey=" + "Zm9vYmFy" * 6,
-    "private key": "-----BEGIN OPENSSH PRIVATE KEY-----",
+    "private key": "-----BEGIN OPENSSH " + "PRIVATE KEY-----",
 }
 
 
@@ -45,7 +45,7 @@ def test_no_marker_means_no_token() -> None:
 
 
 def test_tokens_and_uri_passwords_in_order() -> None:
-    text = "a postgresql://u:s3cr3tpass@db/x\nb AKIAIOSFODNN7EXAMPL3\n"
+    text = "a postgresql://u:s3cr3tpass@db/x\nb AKIA" + "IOSFODNN7EXAMPL3\n"
     hits = find_secrets(text, assignments=False)
     assert [(hit.kind, hit.line) for hit in hits] == [
         ("password in a URI", 1),

@@ -185,6 +185,9 @@ def test_make_docs_builds_the_api_docs(baked: Baked) -> None:
 def test_mlflow_holds_the_run_its_lineage_and_the_registered_model(baked: Baked) -> None:
     summary = baked.mlflow()
     finished = [r for r in summary["runs"] if r["status"] == "FINISHED" and is_training(r)]
+    # The full example's monitor stage logs a run of its own (stage: monitor).
+    monitored = [r for r in summary["runs"] if r["tags"].get("stage") == "monitor"]
+    assert len(monitored) == int(baked.full)
     assert len(finished) == 1
     trained = finished[0]
     assert trained["params"]["model.name"] == "logistic_regression"
@@ -266,6 +269,7 @@ def test_dvc_exp_run_set_param_switches_the_model(default_project: Baked) -> Non
         if r["status"] == "FINISHED" and is_training(r)
     }
     assert models == {"logistic_regression", "random_forest"}
-    assert summary["candidate"]["version"] == 2
+    assert summary["candidate"]["version"] == 1  # a trial is registered but moves no alias
+    assert "trials never move @champion" in result.stdout
     experiments = json.loads(default_project.run("dvc", "exp", "show", "--json").stdout)
     assert "random_forest" in json.dumps(experiments)

@@ -290,3 +290,26 @@ def test_files_git_converts_are_written_by_git(old_bake: Bake, invoke: Invoke) -
     assert b"\r\n" in (project / "notebooks/README.md").read_bytes()
     assert NOTEBOOKS_NEW in (project / "notebooks/README.md").read_text(encoding="utf-8")
     assert git(project, "status", "--porcelain") == ""
+
+
+def test_update_killed_between_files_and_head_is_finished_next_time(
+    old_bake: Bake, invoke: Invoke
+) -> None:
+    project = old_bake()
+    start = git(project, "rev-parse", "HEAD").strip()
+    assert invoke("update", "--repo", project).exit_code == 0
+    merged = git(project, "rev-parse", "HEAD").strip()
+    # The state a kill leaves after the change set is written and before HEAD moves.
+    git(project, "update-ref", "HEAD", start)
+    git(project, "read-tree", start)
+    git_dir = Path(git(project, "rev-parse", "--absolute-git-dir").strip())
+    (git_dir / "mlops-kit-update").write_text(f"{start} {merged}\n", encoding="ascii")
+    assert git(project, "status", "--porcelain", "--untracked-files=no") != ""
+
+    result = invoke("update", "--repo", project)
+
+    assert result.exit_code == 0, result.output
+    assert "finished an update that was interrupted" in result.output
+    assert git(project, "rev-parse", "HEAD").strip() == merged
+    assert git(project, "status", "--porcelain") == ""
+    assert not (git_dir / "mlops-kit-update").exists()

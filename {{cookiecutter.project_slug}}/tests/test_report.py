@@ -11,6 +11,7 @@ from omegaconf import DictConfig
 
 from {{ cookiecutter.module_name }}.lineage import file_md5
 from {{ cookiecutter.module_name }}.report.__main__ import build_report, main
+from {{ cookiecutter.module_name }}.report.sources import Missing
 from {{ cookiecutter.module_name }}.stages import {% if cookiecutter.example == "full" %}evaluate, {% endif %}train{% if cookiecutter.example == "full" %}, validate{% endif %}
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +78,11 @@ def test_a_project_that_ran_shows_data_model_plots_and_card(
     assert "@candidate" in page
     assert page.count("data:image/png;base64,") == 4  # three plots and the importance chart
     assert "Validation passed" in page
-    assert not any("plot" in sentence or "metrics" in sentence for sentence in missing)
+    # The monitor stage (after predict) has not run here; its metrics may be missing.
+    assert not any(
+        ("plot" in sentence or "metrics" in sentence) and "stage monitor" not in sentence
+        for sentence in missing
+    )
 {%- else %}
     assert page.count("data:image/png;base64,") == 1  # the importance chart
     assert "does not register models" in page
@@ -179,3 +184,65 @@ def test_metrics_and_curves_are_compared_with_the_previous_commit(
     page, _ = build_report(root, cfg, root / "index.html")
     assert "+0.05" in page  # HEAD holds these results already: against the commit before
     assert "Compared with <code>HEAD~1</code>" in page
+
+
+def test_a_monitoring_report_is_shown_and_linked(cfg: DictConfig, tmp_path: Path) -> None:
+    import json
+
+    root = project_copy(tmp_path)
+    monitor = root / "reports" / "monitor"
+    monitor.mkdir(parents=True)
+    (monitor / "metrics.json").write_text(
+        json.dumps({"alarm": 1, "rows": 50, "tests": {"alcohol": {"p_value": 0.0001}}}),
+        encoding="utf-8",
+    )
+    (monitor / "drift.html").write_text("<!doctype html><p>drift</p>", encoding="utf-8")
+
+    page, _ = build_report(root, cfg, root / "reports" / "site" / "index.html")
+
+    monitoring = page.split('<section id="monitoring">', 1)[1]
+    assert "The monitor raised an alarm." in monitoring and "tests.alcohol.p_value" in monitoring
+    assert 'href="../monitor/drift.html"' in monitoring
+
+
+def test_a_site_folder_linking_out_of_the_project_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project_copy(tmp_path / "project")
+    for name in ("conf", "params.yaml"):
+        source = PROJECT_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy(source, root / name)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "reports").mkdir()
+    (root / "reports" / "site").symlink_to(outside)
+    monkeypatch.chdir(root)
+
+    assert main([]) == 1
+
+    error = capsys.readouterr().err
+    assert error.startswith("Error: ") and "out of the project" in error
+    assert list(outside.iterdir()) == []
+
+
+def test_a_long_pipeline_is_laid_out_without_recursion(cfg: DictConfig, tmp_path: Path) -> None:
+    from {{ cookiecutter.module_name }}.report.pipeline import build_graph, load_pipeline
+
+    root = project_copy(tmp_path)
+    chain = "".join(
+        f"  s{i}:\n    cmd: echo\n    deps: [data/f{i}.csv]\n    outs: [data/f{i + 1}.csv]\n"
+        for i in range(1200)  # deeper than Python's recursion limit
+    )
+    (root / "dvc.yaml").write_text(f"stages:\n{chain}", encoding="utf-8")
+    pipeline = load_pipeline(root)
+    assert not isinstance(pipeline, Missing)
+
+    nodes, _ = build_graph(pipeline, {})
+    page, missing = build_report(root, cfg, root / "index.html")
+
+    assert nodes["stage:s1199"].layer == 2 * 1199 + 1
+    assert any("too many to draw" in sentence for sentence in missing)
+    assert 'id="stage-s1199"' in page

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -176,6 +177,15 @@ class _Planner:
         before = read_bytes(path)
         assert before is not None
         after = _appended(before, _stamp_block(baked.decode("utf-8")))
+        try:
+            tomllib.loads(after.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            self.plan.conflicts.append(
+                "pyproject.toml has [tool.mlops-kit] tables but no template-version; add "
+                "`template-version` to its [tool.mlops-kit] table (`mlops-kit audit --fix` "
+                "does it), then run mlops-kit adopt again"
+            )
+            return
         self.plan.changes.append(FileChange(path, before, after))
 
     def conftest(self) -> None:

@@ -367,10 +367,15 @@ def declared_names(repo: RepoView) -> tuple[set[str], set[str]]:
         for path in detect.profile_of(repo).manifests:
             if path.endswith("/pyproject.toml"):
                 nested = repo.data(path, "toml")
-                project = nested.get("project") if isinstance(nested, dict) else None
+                nested = nested if isinstance(nested, dict) else {}
+                project = nested.get("project")
                 deps = project.get("dependencies") if isinstance(project, dict) else None
                 for item in deps if isinstance(deps, list) else []:
                     everything.add(requirement_name(item) or "")
+                poetry = nested.get("tool", {}).get("poetry", {})
+                table = poetry.get("dependencies") if isinstance(poetry, dict) else None
+                if isinstance(table, dict):
+                    everything.update(canonical(str(name)) for name in table)
         if "Pipfile" in repo.file_set:
             pipfile = repo.data("Pipfile", "toml")
             for section in ("packages", "dev-packages"):
@@ -486,6 +491,7 @@ RUNNER_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("poe", ("pyproject.toml",)),
     ("hatch", ("pyproject.toml", "hatch.toml")),
     ("pdm", ("pyproject.toml",)),
+    ("pixi", ("pixi.toml", "pyproject.toml")),
     ("pre-commit", (".pre-commit-config.yaml",)),
     ("lefthook", ("lefthook.yml", "lefthook.yaml", ".lefthook.yml", "lefthook.toml")),
 )

@@ -32,6 +32,7 @@ REF = f"refs/heads/{BRANCH}"
 BEHIND = 1
 CONFLICTS = 1
 PLAIN_FILE = "100644"
+PENDING = "mlops-kit-update"  # in the git folder: "<old> <new>" while HEAD catches up
 
 
 @dataclass(frozen=True)
@@ -218,20 +219,65 @@ def _work_tree_changes(git: Git, old: str, new: str) -> list[FileChange] | None:
     return changes
 
 
+def _pending_marker(git: Git) -> Path:
+    return Path(git.out("rev-parse", "--absolute-git-dir")) / PENDING
+
+
 def _move_head(git: Git, old: str, new: str) -> list[str]:
-    """Bring HEAD, index and files from `old` to `new` (a descendant); return changed paths."""
+    """Bring HEAD, index and files from `old` to `new` (a descendant); return changed paths.
+
+    The files go first (one change set); HEAD follows. A marker in the git folder names
+    both commits meanwhile, so a run killed between the two is finished by the next one.
+    """
     from mlops_kit.edits import apply_changes
 
     paths = _summary(git, old, new)
     changes = _work_tree_changes(git, old, new)
     if changes is None:
         git.run("merge", "--ff-only", "--quiet", new)
-    else:
-        apply_changes(changes, git.root)
-        git.run("update-ref", "-m", "mlops-kit update", "HEAD", new, old)
-        git.run("read-tree", new)
-        git.run("update-index", "-q", "--refresh", check=False)
+        return paths
+    marker = _pending_marker(git)
+    marker.write_text(f"{old} {new}\n", encoding="ascii")
+    apply_changes(changes, git.root)
+    _point_head(git, old, new)
+    marker.unlink(missing_ok=True)
     return paths
+
+
+def _point_head(git: Git, old: str, new: str) -> None:
+    git.run("update-ref", "-m", "mlops-kit update", "HEAD", new, old)
+    git.run("read-tree", new)
+    git.run("update-index", "-q", "--refresh", check=False)
+
+
+def _work_tree_matches(git: Git, commit: str) -> bool:
+    """Return True when every file of `commit` is in the work tree with its content."""
+    with tempfile.TemporaryDirectory(prefix="mlops-kit-index-") as temp:
+        index = {"GIT_INDEX_FILE": str(Path(temp) / "index")}
+        git.run("read-tree", commit, env=index)
+        git.run("update-index", "-q", "--refresh", env=index, check=False)
+        return git.run("diff-files", "--quiet", env=index, check=False).returncode == 0
+
+
+def finish_interrupted(git: Git) -> str | None:
+    """Finish an update killed after writing its files and before moving HEAD.
+
+    Returns a note when something was finished. A marker whose files were rolled back
+    (the work tree still matches HEAD) is only removed.
+    """
+    marker = _pending_marker(git)
+    try:
+        old, new = marker.read_text(encoding="ascii").split()
+    except (OSError, ValueError):
+        marker.unlink(missing_ok=True)
+        return None
+    note = None
+    head = git.rev("HEAD")
+    if head == old and git.rev(new) == new and _work_tree_matches(git, new):
+        _point_head(git, old, new)
+        note = "finished an update that was interrupted after writing its files"
+    marker.unlink(missing_ok=True)
+    return note
 
 
 KINDS = {"A": "added", "D": "deleted", "M": "updated", "R": "renamed", "T": "changed"}
@@ -261,6 +307,13 @@ def _set_template_ref(git: Git, merge: _Merge) -> None:
 def run_update(request: UpdateRequest) -> Outcome:
     """Run `mlops-kit update` as asked and return what to print and the exit code."""
     git = find_repo(request.start)
+    lines: list[str] = []
+    if not (request.diff or request.check):
+        from mlops_kit.edits import settle_interrupted
+
+        for note in (settle_interrupted(git.root), finish_interrupted(git)):
+            if note:
+                lines.append(f"Note: {note}.")
     stamp = read_stamp(git.root)
     template = _template(request.template)
     version = template_version_of(template)
@@ -273,7 +326,7 @@ def run_update(request: UpdateRequest) -> Outcome:
     if request.check:
         return _check(stamp, version, changed, theirs_v > ours_v)
     if theirs_v == ours_v and not changed and _recorded_current(git):
-        return Outcome(0, [f"Already on template {version}; nothing to merge."])
+        return Outcome(0, [*lines, f"Already on template {version}; nothing to merge."])
     if theirs_v < ours_v:
         raise UsageError(
             f"the project follows template {stamp.version}, newer than this one ({version}); "
@@ -285,11 +338,14 @@ def run_update(request: UpdateRequest) -> Outcome:
     with _scratch_objects(git, request.diff):
         merge = _prepare(git, request, stamp, template)
         if git.is_ancestor(merge.theirs, merge.ours):
-            return _already_current(git, request, merge, stamp)
-        tree, conflicts = _merge_tree(git, merge.ours, merge.theirs)
-        if request.diff:
-            return _preview(git, merge, tree, conflicts)
-        return _apply(git, merge, tree, conflicts, changed)
+            outcome = _already_current(git, request, merge, stamp)
+        else:
+            tree, conflicts = _merge_tree(git, merge.ours, merge.theirs)
+            if request.diff:
+                return _preview(git, merge, tree, conflicts)
+            outcome = _apply(git, merge, tree, conflicts, changed)
+    outcome.lines[:0] = lines
+    return outcome
 
 
 def _recorded_current(git: Git) -> bool:

@@ -37,11 +37,11 @@ def license_present(repo: RepoView) -> Iterator[Finding]:
 
     Why: without a licence nobody may legally reuse the code, and the package metadata has
     nothing to point to.
-    Fix: add a LICENSE file (or LICENSE.md / COPYING), even "Proprietary, all rights
-    reserved" for internal work.
+    Fix: add a LICENSE file (or LICENSE.md, LICENSE-CODE, COPYING), even "Proprietary, all
+    rights reserved" for internal work.
     """
-    names = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "COPYING", "COPYING.md")
-    if _first(repo, *names) is None:
+    names = ("LICENSE", "LICENCE", "COPYING", "UNLICENSE")
+    if not any("/" not in p and p.upper().startswith(names) for p in repo.files):
         yield Finding("no LICENSE file at the project root", facts.ROOT)
 
 
@@ -109,6 +109,15 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
 _CONFIG_NAME = re.compile(
     r"^(?:[\w-]*/)?(?:config|configs|settings|params|conf)[\w.-]*\.(?:ya?ml|toml|json)$"
 )
+_TOOL_YAML = frozenset(
+    {".pre-commit-config.yaml", ".gitlab-ci.yml", "environment.yml", "environment.yaml",
+     "conda.yaml", "conda.yml", "mkdocs.yml", "mkdocs.yaml", ".readthedocs.yaml",
+     ".readthedocs.yml", "codecov.yml", ".codecov.yml", "dvc.yaml", "dvc.lock", "Taskfile.yml",
+     "lefthook.yml", ".yamllint.yml", ".yamllint", "renovate.yml", "pnpm-lock.yaml",
+     "pnpm-workspace.yaml", "azure-pipelines.yml", "bitbucket-pipelines.yml", ".travis.yml",
+     "cloudbuild.yaml", "buildspec.yml", "CITATION.cff", "action.yml", "action.yaml",
+     "mlops-kit.yaml", ".pre-commit-hooks.yaml", "docker-compose.yml", "compose.yaml"}
+)  # fmt: skip
 _CONFIG_LIBRARIES = (
     "omegaconf",
     "dynaconf",
@@ -125,6 +134,14 @@ def _config_files_kept(repo: RepoView) -> bool:
         return True
     if any(_CONFIG_NAME.match(p) for p in repo.files):
         return True
+    if any(
+        "/" not in p
+        and p.endswith((".yaml", ".yml"))
+        and p not in _TOOL_YAML
+        and "compose" not in p
+        for p in repo.files
+    ):
+        return True  # settings at the root (`recipe.yaml`, `experiment.yml`)
     folders = ("conf", "confs", "configs", "config", "settings")
     if any(p.endswith((".yaml", ".yml")) for f in folders for p in repo.under(f)):
         return True
@@ -250,6 +267,8 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
             is_text_name(path) or path in repo.listing.special
         ):
             continue
+        if path.endswith(".ipynb") and path not in repo.listing.special:
+            continue  # notebooks are DAT104's: their size is their outputs
         repo.text(path)
     for path in sorted(repo.problems):
         if path not in repo.claimed and path not in repo.listing.symlinks:

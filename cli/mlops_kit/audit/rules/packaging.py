@@ -110,8 +110,8 @@ def build_backend_declared(repo: RepoView) -> Iterator[Finding]:
     if _project(repo) is None or "setup.py" in repo.file_set:
         return
     profile = profile_of(repo)
-    if not profile.packages and not profile.kit:
-        return  # a virtual project (uv, PDM): nothing to build
+    if not profile.kit and not _installed(repo):
+        return  # a virtual project (uv, PDM) or a script collection: nothing is built
     system = repo.pyproject.get("build-system")
     if (
         not isinstance(system, dict)
@@ -124,6 +124,17 @@ def build_backend_declared(repo: RepoView) -> Iterator[Finding]:
             facts.line_in(repo, PYPROJECT, r"^\[build-system\]")
             or facts.line_in(repo, PYPROJECT, r"^\[project\]"),
         )
+
+
+_INSTALLS_ITSELF = re.compile(r"pip install (?:-e |--editable )?\.(?:\[|\s|$)|python -m build\b")
+
+
+def _installed(repo: RepoView) -> bool:
+    """True when CI, a task runner or the README installs the project itself."""
+    readme = next(
+        (repo.text(n) or "" for n in ("README.md", "README.rst") if n in repo.file_set), ""
+    )
+    return bool(_INSTALLS_ITSELF.search(facts.task_text(repo)) or _INSTALLS_ITSELF.search(readme))
 
 
 @rule("PKG104", family="packaging", severity="warning", requires=("PKG102",))

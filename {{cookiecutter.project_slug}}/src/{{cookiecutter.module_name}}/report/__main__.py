@@ -57,7 +57,7 @@ def build_report(
         model_section(store, registers is not None),
         metrics_section(root, pipeline, baseline),
         card_section(root, cfg, store, catalog),
-        monitoring_section(root, output.parent),
+        monitoring_section(root, cfg, output.parent),
     ]
     title, description = project_title(root)
     page = render_page(f"{title}: project report", description, header_facts(root), sections)
@@ -98,6 +98,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Error: {error}", file=sys.stderr)
         return 1
     output = args.output if args.output.is_absolute() else root / args.output
+    if not args.output.is_absolute() and not output.parent.resolve().is_relative_to(root.resolve()):
+        print(
+            f"Error: {output.parent} leads out of the project (a symbolic link); "
+            "remove the link or pick --output",
+            file=sys.stderr,
+        )
+        return 1
     if output.is_symlink() or output.is_dir():
         print(
             f"Error: {output} is a symlink or a folder; remove it or pick --output", file=sys.stderr

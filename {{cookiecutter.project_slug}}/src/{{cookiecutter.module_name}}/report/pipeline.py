@@ -28,6 +28,7 @@ COLORS = {
     "dataset": ("#dafbe1", "#1a7f37"),
     "model": ("#fbefff", "#8250df"),
     "report": ("#f6f8fa", "#57606a"),
+    "pending": ("#ffffff", "#1f6feb"),
 }
 
 
@@ -174,6 +175,7 @@ class Node:
     title: str
     layer: int = 0
     row: int = 0
+    pending: bool = False  # a stage that has not run yet (drawn dashed)
 
 
 def build_graph(
@@ -206,7 +208,9 @@ def build_graph(
     producers = {path: stage for stage in pipeline.stages for path in stage.produces}
     for stage in pipeline.stages:
         key = f"stage:{stage.name}"
-        nodes[key] = Node(key, stage.name, "stage", f"#stage-{stage.name}", stage.cmd)
+        title = stage.cmd if stage.ran else f"{stage.cmd} (not run yet)"
+        nodes[key] = Node(key, stage.name, "stage", f"#stage-{stage.name}", title)
+        nodes[key].pending = not stage.ran
     for stage in pipeline.stages:
         for path in stage.deps:
             if is_code(path):
@@ -214,26 +218,35 @@ def build_graph(
             edges.append((file_node(path, producers.get(path)), f"stage:{stage.name}"))
         for path in stage.produces:
             edges.append((f"stage:{stage.name}", file_node(path, stage)))
-    layout(nodes, list(dict.fromkeys(edges)))
-    return nodes, list(dict.fromkeys(edges))
+    unique = list(dict.fromkeys(edges))
+    layout(nodes, unique)
+    return nodes, unique
 
 
 def layout(nodes: dict[str, Node], edges: Iterable[tuple[str, str]]) -> None:
     """Give each node a layer (longest path from a source) and a row within its layer."""
     incoming: dict[str, list[str]] = {key: [] for key in nodes}
+    outgoing: dict[str, list[str]] = {key: [] for key in nodes}
     for source, target in edges:
         incoming[target].append(source)
-    done: dict[str, int] = {}
-
-    def depth(key: str, trail: frozenset[str]) -> int:
-        if key in done:
-            return done[key]
-        sources = [s for s in incoming[key] if s not in trail]  # a cycle is drawn, not followed
-        done[key] = 1 + max((depth(s, trail | {key}) for s in sources), default=-1)
-        return done[key]
-
+        outgoing[source].append(target)
+    # Longest path by Kahn's topological order (no recursion, any pipeline length).
+    waiting = {key: len(incoming[key]) for key in nodes}
+    ready = [key for key, count in waiting.items() if count == 0]
+    placed: set[str] = set()
+    while ready:
+        key = ready.pop()
+        placed.add(key)
+        for target in outgoing[key]:
+            nodes[target].layer = max(nodes[target].layer, nodes[key].layer + 1)
+            waiting[target] -= 1
+            if waiting[target] == 0:
+                ready.append(target)
+    # Nodes on a cycle (DVC refuses those, but the file may be mid-edit): one layer after.
+    last = max((nodes[key].layer for key in placed), default=-1)
     for key in nodes:
-        nodes[key].layer = depth(key, frozenset())
+        if key not in placed:
+            nodes[key].layer = last + 1
     layers: dict[int, list[Node]] = {}
     for node in nodes.values():
         layers.setdefault(node.layer, []).append(node)
@@ -289,13 +302,14 @@ def render_svg(nodes: Mapping[str, Node], edges: Iterable[tuple[str, str]]) -> s
         )
     for node in nodes.values():
         x, y = corner(node)
-        fill, ink = COLORS[node.kind]
+        fill, ink = COLORS["pending"] if node.pending else COLORS[node.kind]
         radius = 17 if node.kind == "stage" else 4
+        dashes = ' stroke-dasharray="5 3"' if node.pending else ""
         parts.append(
             f'<a href="{escape(node.href)}" class="node {node.kind}" '
             f'data-node="{escape(node.key)}"><title>{escape(node.title)}</title>'
             f'<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="{radius}" '
-            f'fill="{fill}" stroke="{ink}" stroke-width="1.2"/>'
+            f'fill="{fill}" stroke="{ink}" stroke-width="1.2"{dashes}/>'
             f'<text x="{x + NODE_WIDTH // 2}" y="{y + NODE_HEIGHT // 2 + 4}" '
             f'text-anchor="middle" fill="{ink}" font-size="12" '
             f'font-weight="{600 if node.kind == "stage" else 400}">'

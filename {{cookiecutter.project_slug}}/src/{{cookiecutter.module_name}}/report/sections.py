@@ -26,6 +26,7 @@ from .sources import MAX_BYTES, Missing, read_at, read_json, read_text, read_yam
 REPRO = "run `dvc repro` first"
 MONITOR_DIR = Path("reports/monitor")
 MAX_MONITOR_VALUES = 40
+MAX_NODES = 400
 
 
 def _get(cfg: DictConfig, dotted: str) -> Any:
@@ -67,6 +68,10 @@ def anchors(pipeline: Pipeline, catalog: Mapping[str, Any], cfg: DictConfig) -> 
     explanation = _get(cfg, "evaluate.explain_path")
     if explanation:
         links[str(explanation)] = "#card"
+    monitored = monitor_dir(cfg).as_posix() + "/"
+    for path in list(links):
+        if path.startswith(monitored):
+            links[path] = "#monitoring"
     for name, entry in catalog.items():
         if isinstance(entry, dict) and isinstance(entry.get("path"), str):
             links[entry["path"]] = f"#data-{name}"
@@ -86,14 +91,20 @@ def pipeline_section(
         return section
     section.missing += pipeline.problems
     nodes, edges = build_graph(pipeline, anchors(pipeline, catalog, cfg))
+    if len(nodes) > MAX_NODES:
+        section.missing.append(
+            f"the pipeline has {len(nodes)} stages and files, too many to draw "
+            f"(at most {MAX_NODES}): `dvc dag` lists them"
+        )
+        nodes, edges = {}, []
     not_run = [s.name for s in pipeline.stages if not s.ran]
     if not_run:
         section.missing.append(
             f"stage(s) {', '.join(not_run)} have not run yet (no entry in dvc.lock): {REPRO}"
         )
     parts = [
-        '<p class="muted">Stages (blue) read and write datasets (green), models (purple) '
-        "and reports (grey). Click a box to jump to its section.</p>",
+        '<p class="muted">Stages (blue; dashed: not run yet) read and write datasets '
+        "(green), models (purple) and reports (grey). Click a box to jump to its section.</p>",
         f'<div class="dag-box">{render_svg(nodes, edges)}</div>',
     ]
     for stage in pipeline.stages:
@@ -619,14 +630,21 @@ def _measure(
 # --- monitoring -----------------------------------------------------------------------
 
 
-def monitoring_section(root: Path, output_dir: Path) -> Section:
-    """The monitoring reports under reports/monitor/, when there are any."""
+def monitor_dir(cfg: DictConfig) -> Path:
+    """The folder the monitor writes to: that of `monitor.metrics_path`, else reports/monitor."""
+    configured = _get(cfg, "monitor.metrics_path")
+    return Path(str(configured)).parent if configured else MONITOR_DIR
+
+
+def monitoring_section(root: Path, cfg: DictConfig, output_dir: Path) -> Section:
+    """The monitoring reports (JSON and HTML) in the monitor's folder, when there are any."""
     section = Section("monitoring", "Monitoring")
-    folder = root / MONITOR_DIR
-    files = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
+    folder = monitor_dir(cfg)
+    found = root / folder
+    files = sorted(p for p in found.glob("*") if p.is_file()) if found.is_dir() else []
     if not files:
         section.body = (
-            f"<p>No monitoring report yet ({code(MONITOR_DIR.as_posix() + '/')}): the monitor "
+            f"<p>No monitoring report yet ({code(folder.as_posix() + '/')}): the monitor "
             "writes one there once the model serves and its inputs are compared with the "
             "training data.</p>"
         )
@@ -643,8 +661,14 @@ def monitoring_section(root: Path, output_dir: Path) -> Section:
             if isinstance(data, Missing):
                 section.missing.append(data.sentence())
                 continue
-            values = list(_flatten(data).items())
             parts.append(f"<h3>{escape(_rel(path, root))}</h3>")
+            if isinstance(data, dict) and "alarm" in data:
+                parts.append(
+                    '<p class="bad">The monitor raised an alarm.</p>'
+                    if data["alarm"]
+                    else '<p class="ok">No alarm.</p>'
+                )
+            values = list(_flatten(data).items())
             parts.append(table(("field", "value"), values[:MAX_MONITOR_VALUES]))
             if len(values) > MAX_MONITOR_VALUES:
                 more = len(values) - MAX_MONITOR_VALUES

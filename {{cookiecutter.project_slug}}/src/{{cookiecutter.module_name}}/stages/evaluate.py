@@ -3,7 +3,9 @@
 Writes metrics (reports/metrics.json) and plot data (reports/plots/) for `dvc metrics show`
 and `dvc plots show`, logs the test metrics to the training run in MLflow, and registers
 the model in MLflow's model registry only when every metric meets its minimum in
-`evaluate.gate`; otherwise the stage fails and nothing is registered.
+`evaluate.gate`; otherwise the stage fails and nothing is registered. A registered model
+gets the `@candidate` alias and becomes `@champion` only when it beats the current one
+(promote.py; `dvc exp run` trials are registered but move no alias).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ..evidence import log_figures, log_files
 from ..explain import explain
 from ..files import read_split, write_json
 from ..lineage import git_state
+from ..promote import experiment_trial, promote
 from ..runner import StageError, reported_errors, stage_config
 from ..tracking import start_tracking, tracked_run
 
@@ -132,6 +135,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         mlflow.set_tag("quality_gate", "failed" if failures else "passed")
         if not failures:
             version = register(cfg, trained["model_uri"], metrics)
+    promotion = None if version is None else promote(cfg, str(version), metrics)
     if failures:
         raise GateFailed(
             f"quality gate failed: {'; '.join(failures)} (evaluate.gate in conf/evaluate/); "
@@ -142,7 +146,13 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         f"registered {cfg.evaluate.registered_model_name} version {version} "
         f"(alias @{cfg.evaluate.alias})"
     )
-    return {"metrics": metrics, "version": version}
+    if promotion is not None:
+        print(f"evaluate: {'promoted' if promotion.promoted else 'kept'}: {promotion.reason}")
+    return {
+        "metrics": metrics,
+        "version": version,
+        "promoted": bool(promotion and promotion.promoted),
+    }
 
 
 def register(cfg: DictConfig, model_uri: str, metrics: Mapping[str, float]) -> int:
@@ -153,7 +163,8 @@ def register(cfg: DictConfig, model_uri: str, metrics: Mapping[str, float]) -> i
     name = str(cfg.evaluate.registered_model_name)
     tags = {**git_state(), **{f"test_{k}": str(v) for k, v in metrics.items()}}
     version = mlflow.register_model(model_uri, name, tags=tags)
-    MlflowClient().set_registered_model_alias(name, str(cfg.evaluate.alias), version.version)
+    if experiment_trial() is None:  # trials are registered but move no alias
+        MlflowClient().set_registered_model_alias(name, str(cfg.evaluate.alias), version.version)
     return int(version.version)
 
 
