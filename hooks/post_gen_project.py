@@ -27,6 +27,28 @@ PRUNE: dict[tuple[str, str], tuple[str, ...]] = {
         "conf/evaluate",
         "tests/test_validate.py",
         "tests/test_evaluate.py",
+        # After training: prediction, serving, monitoring and promotion need the validate
+        # stage's schema and a registered model, which the minimal skeleton does not have.
+        "src/{module}/inputs.py",
+        "src/{module}/registry.py",
+        "src/{module}/predlog.py",
+        "src/{module}/predict.py",
+        "src/{module}/serve.py",
+        "src/{module}/monitor.py",
+        "src/{module}/promote.py",
+        "src/{module}/drift_demo.py",
+        "conf/predict",
+        "conf/serve",
+        "conf/monitor",
+        "tests/test_predlog.py",
+        "tests/test_predict.py",
+        "tests/test_serve.py",
+        "tests/test_monitor.py",
+        "tests/test_promote.py",
+        "tests/test_drift_demo.py",
+        ".github/workflows/monitor.yml",
+        "deploy/model.Dockerfile",
+        "deploy/compose.model.yaml",
     ),
 }
 

@@ -157,8 +157,42 @@ def test_adopted_repo_takes_a_stage_that_runs_and_passes_its_test(
         root,
         env,
     )
+    # params.yaml is still the snapshot of conf/ (what the project's hook checks).
+    answers = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["mlops-kit"]["answers"]
+    run(["python", "-m", f"{answers['module_name']}.config", "--check"], root, env)
     commit(root)
     # The adopted repo takes template updates from now on.
     update = run(["mlops-kit", "update"], root, env)
     assert "Recorded the pristine bake" in update.stdout
     assert run(["mlops-kit", "update", "--check"], root, env, check=False).returncode == 0
+
+
+def test_run_from_a_subfolder_adopts_the_repository(repo: Repo, invoke: Invoke) -> None:
+    root = repo("scripts")
+    result = invoke("adopt", "--repo", root / "src")
+    assert result.exit_code == 0, result.output
+    assert (root / "conf/config.yaml").is_file() and not (root / "src/conf").exists()
+
+
+def test_never_writes_through_a_symlink(repo: Repo, invoke: Invoke, tmp_path: Path) -> None:
+    root = repo("hydra")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "tests").symlink_to(outside)
+    before = snapshot(root)
+    result = invoke("adopt", "--repo", root)
+    assert result.exit_code != 0
+    assert result.stderr.startswith("Error: ") or "conflict" in result.stderr
+    assert list(outside.iterdir()) == []
+    assert snapshot(root) == before
+
+
+def test_partial_kit_table_is_a_conflict_not_broken_toml(repo: Repo, invoke: Invoke) -> None:
+    root = repo("package")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.mlops-kit.answers]\nci = "github"\n')
+    before = snapshot(root)
+    result = invoke("adopt", "--repo", root)
+    assert result.exit_code == 2
+    assert "template-version" in result.stderr
+    assert snapshot(root) == before

@@ -166,7 +166,7 @@ def test_baseline_from_config_and_malformed_baseline(project: Path) -> None:
 
 def test_output_file_and_stable_order(project: Path, tmp_path: Path) -> None:
     write(project, "a.pkl", "x" * 2048)
-    write(project, "b.csv", "x")
+    write(project, "b.csv", "x" * 30_000)  # a dataset-sized table
     (project / "README.md").unlink()
     commit_all(project)
     first, second = tmp_path / "1.json", tmp_path / "2.json"

@@ -331,3 +331,91 @@ def test_every_finding_points_at_a_file_that_exists_or_the_root(tmp_path: Path) 
         for issue in audit(root).issues:
             assert issue.path == "." or (root / str(issue.path)).is_file(), issue
             assert issue.path != "." or issue.line is None
+
+
+def test_a_folder_of_datasets_is_one_finding_and_lookups_are_none(tmp_path: Path) -> None:
+    rows = "a,b\n" + "1,2\n" * 6_000
+    root = repo(
+        tmp_path,
+        {
+            "datasets/iris.csv": rows,
+            "datasets/wine.csv": rows,
+            "datasets/titanic.csv.gz": rows,
+            "reports/feature_importance.csv": "feature,importance\nage,0.3\n",
+            "docs/design.zip": b"PK\x03\x04" + b"\0" * 30_000,
+        },
+    )
+    [issue] = [i for i in audit(root).issues if i.rule == "DAT102"]
+    assert issue.message.startswith("3 data files (0.1 MB) under datasets/ are in git")
+    assert not {"DAT101", "DAT103"} & fired(root)
+
+
+def test_shapes_met_on_held_out_repositories(tmp_path: Path) -> None:
+    """Licence variants, placeholder paths, nested Poetry projects, pixi, container scripts,
+    Kubernetes example secrets and a book's example data are not problems."""
+    root = repo(
+        tmp_path,
+        {
+            "LICENSE-CODE": "MIT\n",
+            "hydra_app/main.py": 'import hydra\n\n@hydra.main(config_path="configs")\n'
+            "def main(cfg): ...\n",
+            "hydra_app/configs/config.yaml": "train_dir: /path/to/your/training/data\n",
+            "svc/pyproject.toml": '[tool.poetry.dependencies]\nmlflow = "==2.11.3"\n',
+            "svc/track.py": "import mlflow\n",
+            "requirements.txt": "hydra-core==1.3.2\n",
+            "pyproject.toml": MINIMAL_PYPROJECT,
+            "shop/__init__.py": "",
+            "tests/test_shop.py": "",
+            ".github/workflows/ci.yml": CI_STEPS + "      - run: pixi run -e py312 tests -n 3\n",
+            "docker/run-server.sh": "mlflow server --host 0.0.0.0 --port 5000\n",
+            "k8s/secret.yaml": "kind: Secret\ndata:\n  mongo_password: cGFzc3dvcmQ=\n",
+            "integration-test/model/model.pkl": b"\0" * 4096,
+        },
+    )
+    found = fired(root)
+    assert not {"LAY102", "CFG104", "PKG105", "QUA107", "TRK106", "SEC103", "DAT103"} & found
+    book = repo(
+        tmp_path,
+        {"a.ipynb": "{}", "b.ipynb": "{}", "notebooks/data/births.csv": "y,n\n" + "1,2\n" * 9000},
+        "book",
+    )
+    assert "DAT102" not in fired(book)
+
+
+def test_made_up_tokens_and_local_uris_are_not_leaks(tmp_path: Path) -> None:
+    real = "AKIA" + "Q3VZ7LMN2HXRT4WB"
+    root = repo(
+        tmp_path,
+        {
+            "app/redact.py": 'SAMPLES = ["AKIAIOSFODNN7EXAMPLE", "hf_' + "a" * 34 + '",\n'
+            '    "sk-proj-abcdef1234567890AAAABBBBCCCCDDDD"]\n'
+            f'LEAK = "{real}"\n',
+            "app/db.py": 'LOCAL = "postgresql://postgres:cityconcierge@127.0.0.1:5433/x"\n'
+            'DOC = "postgresql://user:pw@host:5432/db"\n',
+            "tests/test_db.py": 'URL = "postgresql://toxic:s3cretpass@db.internal/x"\n',
+            "compose.yaml": "services:\n  mlflow:\n    environment:\n      URI: "
+            "postgresql://${DB_USER:-mlflow}:${DB_PASSWORD:-mlflow}@db/mlflow\n",
+            "chart/values.yaml": "tls:\n  privateKey: private.pem\n  secretKey: symmetric.pem\n",
+            ".github/workflows/deploy.yml": "on: push\njobs:\n  d:\n    runs-on: x\n    steps:\n"
+            "      - with:\n          secrets: |\n            API_KEY=API_KEY:latest\n",
+        },
+    )
+    secrets_found = [(i.rule, i.path, i.line) for i in audit(root).issues if i.family == "secrets"]
+    assert secrets_found == [("SEC101", "app/redact.py", 3)]
+
+
+def test_tool_settings_in_pyproject_are_not_a_lint_step(tmp_path: Path) -> None:
+    pyproject = (
+        MINIMAL_PYPROJECT + '[tool.ruff]\nline-length = 100\n[tool.pixi.tasks]\ntests = "pytest"\n'
+    )
+    root = repo(
+        tmp_path,
+        {
+            "pyproject.toml": pyproject,
+            ".github/workflows/ci.yml": CI_STEPS + "      - run: pixi run tests\n",
+            "shop/__init__.py": "",
+            "tests/test_shop.py": "",
+        },
+    )
+    found = fired(root)
+    assert "QUA109" in found and "QUA107" not in found

@@ -143,6 +143,18 @@ VIOLATIONS: dict[str, Mutation] = {
         "deploy/compose.extra.yaml",
         "services:\n  ui:\n    image: ghcr.io/mlflow/mlflow\n    ports: ['5000:5000']\n",
     ),
+    "SRV101": put(
+        f"{PKG}/api.py",
+        "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+        "@app.post('/predict')\ndef predict():\n    return {'y': MODEL.predict(request.json)}\n",
+    ),
+    "SRV102": edit(
+        "params.yaml",
+        "  reference_path: data/processed/train.csv",
+        "  reference_path: data/reference/gone.csv",
+    ),
+    "SRV103": edit("conf/serve/default.yaml", "host: 127.0.0.1", "host: 0.0.0.0"),
+    "SRV104": rm(".github/workflows/monitor.yml"),
     "QUA101": put(".pre-commit-config.yaml", "repos: [\n"),
     "QUA102": put(
         ".pre-commit-config.yaml",
@@ -161,10 +173,10 @@ VIOLATIONS: dict[str, Mutation] = {
     "QUA108": put(".github/workflows/ci.yml", MINIMAL_CI),
     "QUA109": put(".github/workflows/ci.yml", MINIMAL_CI),
     "DAT101": put("docs/big.bin", b"\0" * 1_200_000, commit=True),
-    "DAT102": put("raw.csv", "a,b\n1,2\n", commit=True),
+    "DAT102": put("raw.csv", "a,b\n" + "1,2\n" * 8_000, commit=True),
     "DAT103": put("model.pkl", b"\x80\x04N." * 512, commit=True),
     "DAT104": put("notebooks/explore.ipynb", NOTEBOOK),
-    "SEC101": put(f"{PKG}/keys.py", 'KEY = "AKIAIOSFODNN7EXAMPLE"\n'),
+    "SEC101": put(f"{PKG}/keys.py", 'KEY = "AKIA' + 'Q3VZ7LMN2HXRT4WB"\n'),
     "SEC102": edit("README.md", "\n", "\nDB: postgresql://mlflow:s3cr3tpass@db:5432/mlflow\n"),
     "SEC103": put("deploy/settings.yaml", "db_password: hunter2hunter2\n"),
     "SEC104": put(".env", "TOKEN=1\n", commit=True),
@@ -246,9 +258,13 @@ def test_dvc_lock_rules_follow_the_pipeline_lifecycle(project: Path) -> None:
     assert not {"DVC108", "DVC109"} & fired(project)
     write(project, "models/run.json", "{}")
     assert "DVC108" in fired(project)
+    commands = {
+        **{name: f"stages.{name}" for name in ("prepare", "validate", "train", "evaluate")},
+        **{name: name for name in ("predict", "monitor")},
+    }
     lock = "schema: '2.0'\nstages:\n" + "".join(
-        f"  {name}:\n    cmd: python -m wine_classifier.stages.{name}\n"
-        for name in ("prepare", "validate", "train", "evaluate")
+        f"  {name}:\n    cmd: python -m wine_classifier.{module}\n"
+        for name, module in commands.items()
     )
     write(project, "dvc.lock", lock)
     assert "DVC108" in fired(project)  # not committed yet
@@ -280,3 +296,11 @@ def test_baked_projects_audit_clean(tmp_path: Path, answers: dict[str, str]) -> 
 @pytest.mark.xfail(bool(TEMPLATE_GAPS), reason="; ".join(TEMPLATE_GAPS.values()), strict=True)
 def test_baked_project_has_no_template_gaps(baked: Path) -> None:
     assert not fired(baked) & set(TEMPLATE_GAPS)
+
+
+def test_the_kit_passes_its_own_audit() -> None:
+    from helpers import REPO_ROOT
+
+    report = audit(REPO_ROOT)
+    assert report.profile is not None and report.profile.template
+    assert report.failing() == [], [i.location() for i in report.failing()]

@@ -105,3 +105,46 @@ def test_missing_gitignore_is_created(bake: Bake, rule: str) -> None:
     assert any(r == rule for r, _, _ in findings(project))
     audit(project, "--fix")
     assert not any(r in (rule, "SEC104", "TRK104") for r, _, _ in findings(project))
+
+
+NOTEBOOK = {
+    "cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Look"]},
+        {
+            "cell_type": "code",
+            "execution_count": 3,
+            "metadata": {},
+            "outputs": [{"output_type": "stream", "name": "stdout", "text": ["42\n"]}],
+            "source": ["print(42)"],
+        },
+    ],
+    "metadata": {},
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+def test_notebook_outputs_are_stripped_and_the_hook_added(tmp_path: Path) -> None:
+    project = tmp_path / "nb"
+    (project / "notebooks").mkdir(parents=True)
+    (project / "notebooks/01-explore.ipynb").write_text(json.dumps(NOTEBOOK), encoding="utf-8")
+    (project / "train.py").write_text("print('training')\n", encoding="utf-8")
+    config = "repos:\n  - repo: local\n    hooks:\n      - id: ruff\n        name: ruff\n"
+    config += "        entry: ruff check\n        language: system\n"
+    (project / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+    subprocess.run(["git", "commit", "-qm", "x"], cwd=project, check=True)
+    before = findings(project)
+    assert any(rule == "DAT104" for rule, _, _ in before)
+
+    audit(project, "--fix")
+
+    after = findings(project)
+    assert after == [f for f in before if f[0] not in {"DAT104", "LAY108", "SEC104", "TRK104"}]
+    notebook = json.loads((project / "notebooks/01-explore.ipynb").read_text(encoding="utf-8"))
+    code = notebook["cells"][1]
+    assert code["outputs"] == [] and code["execution_count"] is None
+    assert code["source"] == ["print(42)"]
+    hooks = (project / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert hooks.startswith(config) and "entry: nbstripout" in hooks

@@ -35,6 +35,10 @@ COMBOS: dict[str, dict[str, str]] = {
     "minimal-none": {"example": "minimal", "ci": "none"},
 }
 STAGES = {"full": ["prepare", "validate", "train", "evaluate"], "minimal": ["prepare", "train"]}
+# After training (full example): modules beside the stages, run as `python -m <module>.<name>`;
+# predict and monitor are also DVC stages, serve is configured in conf/ but runs no stage.
+LIFE_STAGES = {"full": ["predict", "monitor"], "minimal": []}
+LIFE_CONF = {"full": ["predict", "serve", "monitor"], "minimal": []}
 # Tool named by a pre-commit hook's entry -> the dev-group package that provides it.
 HOOK_TOOLS = {
     "ruff": "ruff",
@@ -83,7 +87,8 @@ def test_params_yaml_is_the_composition_of_conf(baked: tuple[dict[str, str], Pat
     answers, project = baked
     params = load_yaml(project / "params.yaml")
     assert params == compose(project)
-    assert list(params) == ["data", "model", "tracking", *STAGES[answers["example"]]]
+    example = answers["example"]
+    assert list(params) == ["data", "model", "tracking", *STAGES[example], *LIFE_CONF[example]]
     if "tracking_uri" in answers:
         assert params["tracking"]["uri"] == answers["tracking_uri"]
     else:
@@ -95,10 +100,12 @@ def test_dvc_stages_follow_the_layout_contract(baked: tuple[dict[str, str], Path
     module = project.name
     stages = load_yaml(project / "dvc.yaml")["stages"]
     params = load_yaml(project / "params.yaml")
-    assert list(stages) == STAGES[answers["example"]]
+    example = answers["example"]
+    assert list(stages) == STAGES[example] + LIFE_STAGES[example]
     for name, stage in stages.items():
-        assert stage["cmd"] == f"python -m {module}.stages.{name}"
-        code = f"src/{module}/stages/{name}.py"
+        package = module if name in LIFE_STAGES[example] else f"{module}.stages"
+        assert stage["cmd"] == f"python -m {package}.{name}"
+        code = f"src/{package.replace('.', '/')}/{name}.py"
         assert code in stage["deps"]
         for dep in stage["deps"]:
             if dep.startswith("src/"):
@@ -115,7 +122,7 @@ def test_dvc_stages_follow_the_layout_contract(baked: tuple[dict[str, str], Path
         for item in load_yaml(project / "conf/config.yaml")["defaults"]
         if isinstance(item, dict)
     ]
-    assert conf_groups == ["data", "model", "tracking", *STAGES[answers["example"]]]
+    assert conf_groups == ["data", "model", "tracking", *STAGES[example], *LIFE_CONF[example]]
 
 
 def test_pipeline_files_match_the_example(baked: tuple[dict[str, str], Path]) -> None:
@@ -129,6 +136,9 @@ def test_pipeline_files_match_the_example(baked: tuple[dict[str, str], Path]) ->
         "conf/evaluate/default.yaml",
         "tests/test_validate.py",
         "tests/test_evaluate.py",
+        *(f"src/{module}/{name}.py" for name in ("predict", "serve", "monitor", "promote")),
+        *(f"tests/test_{name}.py" for name in ("predict", "serve", "monitor", "promote")),
+        "conf/monitor/default.yaml",
     ):
         assert (project / path).exists() is full, path
     stages = load_yaml(project / "dvc.yaml")["stages"]
@@ -157,7 +167,7 @@ def test_pre_commit_hooks_are_local_pinned_tools(baked: tuple[dict[str, str], Pa
 
 
 def test_makefile_has_every_target(baked: tuple[dict[str, str], Path]) -> None:
-    _, project = baked
+    answers, project = baked
     text = (project / "Makefile").read_text(encoding="utf-8")
     targets = set(re.findall(r"^([a-z][a-z-]*):", text, re.MULTILINE))
     wanted = {
@@ -174,6 +184,9 @@ def test_makefile_has_every_target(baked: tuple[dict[str, str], Path]) -> None:
         "pull",
     }
     assert wanted | {"server"} <= targets
+    life = {"predict", "serve", "monitor", "promote", "drift-demo"}
+    assert (life <= targets) is (answers["example"] == "full")
+    assert not life & targets or answers["example"] == "full"
     assert "--workers 1" in text and "--host 127.0.0.1" in text
     assert "docker compose --env-file .env -f deploy/compose.yaml up -d" in text
 

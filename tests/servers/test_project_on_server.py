@@ -116,6 +116,20 @@ def test_second_repro_is_a_no_op_and_logs_nothing(
     assert len(experiment_runs(tracking_server, "served_project")) == before
 
 
+def test_report_reads_runs_and_registry_from_the_server(
+    served_project: Path, tracking_server: MlflowServer, project_env: dict[str, str]
+) -> None:
+    started = time.perf_counter()
+    result = run(["python", "-m", "served_project.report"], cwd=served_project, env=project_env)
+    print(
+        f"\nTIMING make report against the tracking server: {time.perf_counter() - started:.1f} s"
+    )
+    page = (served_project / "reports" / "site" / "index.html").read_text(encoding="utf-8")
+    assert tracking_server.url in page
+    assert 'id="version-1"' in page and "@candidate" in page
+    assert "not shown" not in result.stdout, result.stdout
+
+
 def test_two_pipelines_log_to_one_server_at_once(
     tracking_server: MlflowServer,
     tmp_path_factory: pytest.TempPathFactory,

@@ -256,3 +256,60 @@ def test_interrupted_update_leaves_nothing_half_applied(old_bake: Bake) -> None:
     assert finished.returncode == 0, finished.stderr
     assert (project / ADDED_FILE).is_file() and not (project / REMOVED_FILE).exists()
     assert git(project, "status", "--porcelain") == ""
+
+
+def test_set_module_name_renames_the_package_and_keeps_team_edits(
+    bake: Bake, invoke: Invoke
+) -> None:
+    project = bake()
+    prepare = project / "src/wine_classifier/stages/prepare.py"
+    prepare.write_text(
+        prepare.read_text(encoding="utf-8").replace('print(f"prepare: ', 'print(f"prepare+: '),
+        encoding="utf-8",
+    )
+    commit_all(project, "Team edit")
+    result = invoke("update", "--set", "module_name=wine", "--repo", project)
+    assert result.exit_code == 0, result.output
+    assert not (project / "src/wine_classifier").exists()
+    renamed = (project / "src/wine/stages/prepare.py").read_text(encoding="utf-8")
+    assert 'print(f"prepare+: ' in renamed
+    assert "python -m wine.stages.prepare" in (project / "dvc.yaml").read_text(encoding="utf-8")
+    assert 'module_name = "wine"' in (project / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_files_git_converts_are_written_by_git(old_bake: Bake, invoke: Invoke) -> None:
+    project = old_bake()
+    (project / ".gitattributes").write_text("*.md text eol=crlf\n", encoding="utf-8")
+    commit_all(project, "Markdown with CRLF in the work tree")
+    for path in project.rglob("*.md"):
+        path.unlink()
+    git(project, "checkout", "--", ".")
+    assert b"\r\n" in (project / "README.md").read_bytes()
+    result = invoke("update", "--repo", project)
+    assert result.exit_code == 0, result.output
+    assert b"\r\n" in (project / "notebooks/README.md").read_bytes()
+    assert NOTEBOOKS_NEW in (project / "notebooks/README.md").read_text(encoding="utf-8")
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_update_killed_between_files_and_head_is_finished_next_time(
+    old_bake: Bake, invoke: Invoke
+) -> None:
+    project = old_bake()
+    start = git(project, "rev-parse", "HEAD").strip()
+    assert invoke("update", "--repo", project).exit_code == 0
+    merged = git(project, "rev-parse", "HEAD").strip()
+    # The state a kill leaves after the change set is written and before HEAD moves.
+    git(project, "update-ref", "HEAD", start)
+    git(project, "read-tree", start)
+    git_dir = Path(git(project, "rev-parse", "--absolute-git-dir").strip())
+    (git_dir / "mlops-kit-update").write_text(f"{start} {merged}\n", encoding="ascii")
+    assert git(project, "status", "--porcelain", "--untracked-files=no") != ""
+
+    result = invoke("update", "--repo", project)
+
+    assert result.exit_code == 0, result.output
+    assert "finished an update that was interrupted" in result.output
+    assert git(project, "rev-parse", "HEAD").strip() == merged
+    assert git(project, "status", "--porcelain") == ""
+    assert not (git_dir / "mlops-kit-update").exists()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -176,6 +177,15 @@ class _Planner:
         before = read_bytes(path)
         assert before is not None
         after = _appended(before, _stamp_block(baked.decode("utf-8")))
+        try:
+            tomllib.loads(after.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            self.plan.conflicts.append(
+                "pyproject.toml has [tool.mlops-kit] tables but no template-version; add "
+                "`template-version` to its [tool.mlops-kit] table (`mlops-kit audit --fix` "
+                "does it), then run mlops-kit adopt again"
+            )
+            return
         self.plan.changes.append(FileChange(path, before, after))
 
     def conftest(self) -> None:
@@ -190,7 +200,7 @@ class _Planner:
         if path.is_symlink() or before is None:
             self.plan.conflicts.append("tests/conftest.py is not a plain file")
             return
-        if re.search(rb"^\s*def cfg\(", before, re.MULTILINE):
+        if re.search(rb"^[ \t]*+def cfg\(", before, re.MULTILINE):
             self.plan.kept.append("tests/conftest.py (has a cfg fixture)")
             return
         extra = "\n\n" + imports + "\n\n" + CONFTEST_FIXTURE
@@ -198,14 +208,29 @@ class _Planner:
         self.plan.changes.append(FileChange(path, before, before + glue + extra.encode()))
 
 
+def repository_root(start: Path) -> Path:
+    """Return the repository that holds `start`.
+
+    That is the nearest folder at or above it with pyproject.toml or dvc.yaml, not above
+    the git work tree's top (else that top, else `start`).
+    """
+    start = start.resolve()
+    if not start.is_dir():
+        raise UsageError(f"{start} is not a folder; pass the repository with --repo")
+    for folder in [start, *start.parents]:
+        if (folder / "pyproject.toml").is_file() or (folder / "dvc.yaml").is_file():
+            return folder
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
 def plan_adopt(start: Path, sets: list[str]) -> AdoptPlan:
     """Work out every file adopt adds to the repository at `start`."""
     from mlops_kit.new import parse_assignments, questions
     from mlops_kit.template import template_dir
 
-    root = start.resolve()
-    if not root.is_dir():
-        raise UsageError(f"{start} is not a folder; pass the repository with --repo")
+    root = repository_root(start)
     found = detect(root)
     answers = {**found.answers, **parse_assignments(sets, list(questions(template_dir())))}
     with tempfile.TemporaryDirectory(prefix="mlops-kit-adopt-") as temp:

@@ -2,37 +2,70 @@
 
 A finding matches a baseline entry by fingerprint (rule, path and message; not the line,
 so edits elsewhere in a file do not resurface it). Each entry absorbs one finding.
+
+A baseline named by the audited project's own config is untrusted: it is read only from
+inside the project (no absolute path, no `..`, no symlink out), only when it is a regular
+file (a FIFO or device is refused, never opened for a blocking read) of at most
+BASELINE_LIMIT bytes. One named on the command line is the user's: any regular file.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import stat
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from mlops_kit.audit.config import WHERE
+from mlops_kit.audit.formats import printable
 from mlops_kit.audit.model import Issue
+from mlops_kit.audit.repo import normalise, read_regular_file
 from mlops_kit.errors import UsageError
 
+if TYPE_CHECKING:
+    from mlops_kit.audit.repo import RepoView
+
 BASELINE_VERSION = 1
+BASELINE_LIMIT = 32 * 1024 * 1024  # bytes; ~100,000 findings
 
 
 def read_baseline(path: Path) -> Counter[str]:
-    """Fingerprints recorded in a baseline file (with multiplicity)."""
+    """Fingerprints recorded in a baseline file named on the command line."""
+    name = f"baseline file {printable(str(path))}"
+    data, problem = read_regular_file(os.path.realpath(path), BASELINE_LIMIT)
+    if data is None:
+        raise UsageError(f"{name} {problem}")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"baseline file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"baseline file {path} cannot be read: {error}") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{name} is not UTF-8 text") from None
+    return parse_baseline(text, name)
+
+
+def read_project_baseline(repo: RepoView, configured: str) -> Counter[str]:
+    """Fingerprints in the baseline the project's config names, read inside the project only."""
+    name = f"{WHERE}: baseline {printable(configured)!r}"
+    clean = normalise(configured)
+    if not clean:
+        raise UsageError(f"{name} is not inside the project; give a path relative to its root")
+    text = repo.text_or_none(clean, limit=BASELINE_LIMIT)
+    if text is None:
+        problem = repo.problem(clean) or "does not exist"
+        raise UsageError(f"{name} {problem}")
+    return parse_baseline(text, name)
+
+
+def parse_baseline(text: str, name: str) -> Counter[str]:
+    """Fingerprints (with multiplicity) in a baseline's text; `name` says which in errors."""
+    try:
+        data = json.loads(text)
     except (ValueError, RecursionError):
-        raise UsageError(f"baseline file {path} is not valid JSON") from None
+        raise UsageError(f"{name} is not valid JSON") from None
     entries = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(entries, list) or data.get("version") != BASELINE_VERSION:
-        raise UsageError(
-            f"baseline file {path} is not a version {BASELINE_VERSION} mlops-kit baseline"
-        )
+        raise UsageError(f"{name} is not a version {BASELINE_VERSION} mlops-kit baseline")
     prints = [e.get("fingerprint") for e in entries if isinstance(e, dict)]
     return Counter(p for p in prints if isinstance(p, str))
 
@@ -63,17 +96,38 @@ def write_baseline(path: Path, issues: list[Issue]) -> None:
     write_atomically(path, text + "\n")
 
 
+def _mode_for(path: Path) -> int:
+    """Permissions for a new version of `path`: those of the file it replaces, else the umask's.
+
+    Reports and baselines hold redacted findings only, so nothing forces them private.
+    """
+    try:
+        info = path.stat()
+    except (OSError, ValueError):
+        info = None
+    if info is not None and stat.S_ISREG(info.st_mode):
+        return stat.S_IMODE(info.st_mode)
+    umask = os.umask(0o022)  # read it (there is no getter) and put it back at once
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Replace `path` with `text` in one step (no half-written file on failure)."""
+    import tempfile
+
+    name = printable(str(path))
     folder = path.parent if str(path.parent) else Path()
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror}") from None
+        raise UsageError(f"cannot write {name}: {error.strerror}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            if hasattr(os, "fchmod"):  # mkstemp makes the file 0600
+                os.fchmod(stream.fileno(), _mode_for(path))
             stream.write(text)
         Path(temporary).replace(path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise UsageError(f"cannot write {path}: {error.strerror}") from None
+        raise UsageError(f"cannot write {name}: {error.strerror}") from None

@@ -245,7 +245,7 @@ class ParseCache:
         """Remember a parse result (kept only when small and plain, and holding no secret)."""
         if kind not in CACHED_KINDS or len(text) > ENTRY_LIMIT:
             return
-        if secrets.find_secrets(text, assignments=True):
+        if secrets.find_secrets(text, assignments=True, allowlist=False):
             return  # no copy of a credential outside the repository
         try:
             encoded = encode_parsed(parsed)

@@ -11,13 +11,14 @@ stable: family, rule id, path, line, message.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from mlops_kit.audit.cache import ParseCache
 from mlops_kit.audit.config import AuditConfig, load_config, resolve
 from mlops_kit.audit.model import FAMILY_ORDER, Finding, Ignored, Issue, Report, Skipped
 from mlops_kit.audit.profile import RepoProfile, profile_of
-from mlops_kit.audit.repo import RepoView
+from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import Rule
 from mlops_kit.audit.rules import all_rules
 from mlops_kit.audit.secrets import scrub
@@ -26,12 +27,16 @@ from mlops_kit.errors import UsageError
 CLI = "--select/--ignore"
 MAX_FINDINGS_PER_RULE = 200
 ROOT = "."  # where repo-wide findings point
+# Starts the message of a finding that reports a rule which raised (the command exits 2).
+INTERNAL_ERROR = "internal error in rule"
 
 
 class Options:
     """What the command line asked for (None: take the project's config or default)."""
 
-    __slots__ = ("baseline", "fail_on", "ignore", "select", "use_baseline", "use_cache")
+    __slots__ = (
+        "baseline", "fail_on", "ignore", "own_files", "select", "use_baseline", "use_cache",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -41,6 +46,7 @@ class Options:
         baseline: Path | None = None,
         use_baseline: bool = True,
         use_cache: bool = True,
+        own_files: tuple[Path, ...] = (),
     ) -> None:
         self.select = select
         self.ignore = ignore if ignore is not None else []
@@ -48,6 +54,7 @@ class Options:
         self.baseline = baseline
         self.use_baseline = use_baseline
         self.use_cache = use_cache
+        self.own_files = own_files  # files this run writes (report, baseline): not audited
 
 
 def check_root(path: Path) -> Path:
@@ -92,20 +99,28 @@ class _Runner:
         if blockers:
             self.skipped[rule_id] = tuple(blockers)
             return
+        found: list[Finding] = []
+        self.repo.reading = None
         try:
-            found = list(rule.check(self.repo))
-            if len(found) > MAX_FINDINGS_PER_RULE:
-                more = len(found) - MAX_FINDINGS_PER_RULE
-                found = found[:MAX_FINDINGS_PER_RULE]
-                found.append(Finding(f"... and {more:,} more findings of this rule not shown"))
-            self.findings[rule_id] = found
+            found.extend(rule.check(self.repo))
         except (KeyboardInterrupt, UsageError):
             raise
-        except Exception as error:
-            detail = " ".join(str(error).split())[:200]
-            raise UsageError(
-                f"internal error in rule {rule_id}: {type(error).__name__}: {detail}"
-            ) from None
+        except Exception as error:  # one rule failing on one file: report it, audit the rest
+            found.append(internal_error(rule_id, self.repo.reading, error))
+        if len(found) > MAX_FINDINGS_PER_RULE:
+            more = len(found) - MAX_FINDINGS_PER_RULE
+            found = found[:MAX_FINDINGS_PER_RULE]
+            found.append(Finding(f"... and {more:,} more findings of this rule not shown"))
+        self.findings[rule_id] = found
+
+
+def internal_error(rule_id: str, path: str | None, error: Exception) -> Finding:
+    """Return the finding for a rule that raised: which rule, on which file, what went wrong."""
+    detail = " ".join(str(error).split())[:200]
+    where = f" on {path}" if path else ""
+    return Finding(
+        f"{INTERNAL_ERROR} {rule_id}{where}: {type(error).__name__}: {detail}", path or None
+    )
 
 
 def _placed(repo: RepoView, finding: Finding) -> Finding:
@@ -144,6 +159,31 @@ def sort_key(issue: Issue) -> tuple[int, str, str, int, str]:
     )
 
 
+def _set_aside_own_files_and_read_baseline(
+    repo: RepoView, options: Options, config: AuditConfig
+) -> Counter[str] | None:
+    """Leave the audit's own files out of it, then read the baseline (None: no baseline).
+
+    A baseline or report holds redacted findings; scanning it would report them again.
+    """
+    own = [path for path in (*options.own_files, options.baseline) if path is not None]
+    inside = []
+    for path in own:
+        try:
+            inside.append(path.resolve().relative_to(repo.root).as_posix())
+        except (OSError, RuntimeError, ValueError):
+            continue
+    configured = normalise(config.baseline) if config.baseline else None
+    repo.set_aside([*inside, *([configured] if configured else [])])
+    if not options.use_baseline or (options.baseline is None and config.baseline is None):
+        return None
+    from mlops_kit.audit import baseline
+
+    if options.baseline is not None:
+        return baseline.read_baseline(options.baseline)
+    return baseline.read_project_baseline(repo, str(config.baseline))
+
+
 def run_audit(root: Path, options: Options) -> Report:
     """Audit the project at `root` (already validated) and return the report."""
     rules = all_rules()
@@ -167,6 +207,7 @@ def run_audit(root: Path, options: Options) -> Report:
     ignored = [Ignored(r, reasons[r]) for r in sorted(reasons) if r in selected]
     selected -= set(reasons)
 
+    known = _set_aside_own_files_and_read_baseline(repo, options, config)
     runner = _Runner(repo, by_id, profile)
     for rule in rules:
         if rule.id in selected:
@@ -186,13 +227,10 @@ def run_audit(root: Path, options: Options) -> Report:
     ]
     issues.sort(key=sort_key)
     baselined = 0
-    baseline = options.baseline
-    if baseline is None and config.baseline is not None:
-        baseline = root / config.baseline
-    if baseline is not None and options.use_baseline:
-        from mlops_kit.audit.baseline import apply_baseline, read_baseline
+    if known is not None:
+        from mlops_kit.audit.baseline import apply_baseline
 
-        issues, baselined = apply_baseline(issues, read_baseline(baseline))
+        issues, baselined = apply_baseline(issues, known)
     skipped = [Skipped(r, runner.skipped[r]) for r in sorted(runner.skipped) if r in selected]
     return Report(
         root=str(root),

@@ -224,7 +224,7 @@ def fix_stamp(fixes: FixSet) -> None:
     if "DRF101" not in fixes.failing or before is None:
         return
     text = before.decode("utf-8", "replace")
-    if re.search(r"^\s*template-version\s*=", text, re.MULTILINE):
+    if re.search(r"^[ \t]*+template-version[ \t]*+=", text, re.MULTILINE):
         return
     try:
         version = template_version()
@@ -243,11 +243,112 @@ def fix_stamp(fixes: FixSet) -> None:
     fixes.write("pyproject.toml", after, f"DRF101: recorded template-version {version}")
 
 
+NBSTRIPOUT_HOOK = """\
+- repo: local
+  hooks:
+    - id: nbstripout
+      name: strip notebook outputs
+      entry: nbstripout
+      language: system
+      types: [jupyter]
+"""
+
+
+def _stripped(text: str) -> str | None:
+    """Return the notebook without outputs and execution counts (None: not a notebook)."""
+    import json
+
+    try:
+        notebook = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list):
+        return None
+    for cell in cells:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    # The layout nbformat writes: one-space indent, sorted keys, a final newline.
+    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _with_nbstripout_hook(text: str) -> str | None:
+    """Return the pre-commit config with a local nbstripout hook appended to `repos:`.
+
+    Only when `repos:` is the last top-level key in block style, so the hook can be added
+    as trailing lines; the result must parse to the old config plus the hook.
+    """
+    import re
+
+    import yaml
+
+    try:
+        old = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    keys = re.findall(r"^([A-Za-z_][\w-]*):", text, re.MULTILINE)
+    item = re.search(r"^( *)- repo:", text, re.MULTILINE)
+    if not isinstance(old, dict) or not keys or keys[-1] != "repos" or item is None:
+        return None
+    indent = item.group(1)
+    hook = "".join(
+        indent + line if line.strip() else line for line in NBSTRIPOUT_HOOK.splitlines(True)
+    )
+    new_text = text + ("" if text.endswith("\n") else "\n") + hook
+    try:
+        new = yaml.safe_load(new_text)
+    except yaml.YAMLError:
+        return None
+    expected = {**old, "repos": [*old.get("repos", []), yaml.safe_load(NBSTRIPOUT_HOOK)[0]]}
+    return new_text if new == expected else None
+
+
+def _notebooks_to_strip(repo: RepoView) -> list[str]:
+    """Return the notebooks DAT104 judges (same folders left out, same size limit)."""
+    from mlops_kit.audit.rules.data import DEMO_FOLDERS, NOTEBOOK_LIMIT, _outside_fixtures
+
+    found = []
+    for path in repo.files:
+        if not path.endswith(".ipynb") or path in repo.listing.symlinks:
+            continue
+        if not _outside_fixtures(path) or DEMO_FOLDERS.search(path):
+            continue
+        info = repo.lstat(path)
+        if info is not None and info.st_size <= NOTEBOOK_LIMIT:
+            found.append(path)
+    return found
+
+
+def fix_notebooks(fixes: FixSet) -> None:
+    """Strip outputs from committed notebooks and strip them on commit too (DAT104)."""
+    if "DAT104" not in fixes.failing:
+        return
+    stripped = []
+    for path in _notebooks_to_strip(fixes.repo):
+        target = fixes.root / path
+        before = fixes.current(path)
+        if before is None or target.is_symlink():
+            continue
+        after = _stripped(before.decode("utf-8", "replace"))
+        if after is not None and after.encode() != before:
+            fixes.edits[path] = after.encode()
+            stripped.append(path)
+    if stripped:
+        fixes.notes.append(f"DAT104: stripped outputs from {', '.join(stripped)}")
+    config = fixes.current(facts.PRE_COMMIT)
+    if config is not None and b"nbstripout" not in config:
+        added = _with_nbstripout_hook(config.decode("utf-8", "replace"))
+        if added is not None:
+            fixes.write(facts.PRE_COMMIT, added.encode(), "DAT104: nbstripout pre-commit hook")
+
+
 FIXERS: tuple[Fixer, ...] = (
     Fixer(("LAY108", "DVC106", "DVC111", "TRK104", "SEC104"), fix_ignore_patterns),
     Fixer(tuple(READMES), fix_readmes),
     Fixer(("DOC103", "DOC104"), fix_catalog),
     Fixer(("DRF101",), fix_stamp),
+    Fixer(("DAT104",), fix_notebooks),
 )
 
 

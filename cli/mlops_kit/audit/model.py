@@ -22,6 +22,7 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "config": ("CFG", "Configuration (Hydra)"),
     "pipeline": ("DVC", "Pipeline (DVC)"),
     "tracking": ("TRK", "Tracking (MLflow)"),
+    "serving": ("SRV", "Serving and monitoring"),
     "quality": ("QUA", "Quality"),
     "data": ("DAT", "Data hygiene"),
     "secrets": ("SEC", "Secrets"),

@@ -17,9 +17,14 @@ from typing import Any
 MAX_DEPTH = 64
 MAX_NODES = 500_000
 
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-_INT_OTHER = re.compile(r"0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+# Integer literals longer than this stay text: int() of a long decimal string is quadratic
+# (Python refuses more than 4,300 digits outright), and no real setting needs 1,000 digits.
+MAX_INT_CHARS = 1000
+# Used with fullmatch (no `\Z`: a pattern ending in `\Z` rescans a long digit run from
+# every start when searched).
+_INT = re.compile(r"[-+]?[0-9]+")
+_INT_OTHER = re.compile(r"0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
 # Every int, float and special float (.inf, .nan) starts with one of these.
 _NUMBER_STARTS = frozenset("0123456789+-.")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -117,11 +122,11 @@ def _scalar(value: str, tag: str | None, plain: bool) -> Any:
         return False
     if value[:1] not in _NUMBER_STARTS:  # the usual plain string: no number pattern can match
         return value
-    if _INT.match(value):
-        return int(value)
-    if _INT_OTHER.match(value):
-        return int(value, 0)
-    if _FLOAT.match(value):
+    if _INT.fullmatch(value):
+        return int(value) if len(value) <= MAX_INT_CHARS else value
+    if _INT_OTHER.fullmatch(value):
+        return int(value, 0) if len(value) <= MAX_INT_CHARS else value
+    if _FLOAT.fullmatch(value):
         return float(value)
     if value in _SPECIAL_FLOATS:
         return _SPECIAL_FLOATS[value]
@@ -274,27 +279,66 @@ def load_yaml(text: str, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES)
 
 
 _TOML_LINE = re.compile(r"\(at line (\d+)")
+# A run of digits long enough to be an integer over MAX_INT_CHARS (starts of runs only, so
+# the search stays linear).
+_LONG_DIGITS = re.compile(rf"(?<![0-9a-fA-F_])[0-9a-fA-F_]{{{MAX_INT_CHARS},}}+")
+# The most digits tomllib may turn into an int: int() of 10,000 digits takes ~2 ms.
+TOML_INT_DIGITS = 10_000
+
+
+def _long_ints_as_text(value: Any) -> Any:
+    """Replace integers of more than MAX_INT_CHARS digits by their text, in place."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value) if value.bit_length() > MAX_INT_CHARS * 3 else value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = _long_ints_as_text(item)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            value[index] = _long_ints_as_text(item)
+    return value
 
 
 def load_toml(text: str) -> Parsed:
-    """Parse TOML; errors carry the line tomllib names."""
+    """Parse TOML; errors carry the line tomllib names; huge integers become text."""
+    import sys
     import tomllib
 
+    long_digits = _LONG_DIGITS.search(text) is not None
+    limit = sys.get_int_max_str_digits()
     try:
-        return Parsed(data=tomllib.loads(text))
+        if long_digits:  # let tomllib read a 5,000-digit integer (bounded: it costs time)
+            sys.set_int_max_str_digits(TOML_INT_DIGITS)
+        data = tomllib.loads(text)
+        return Parsed(data=_long_ints_as_text(data) if long_digits else data)
     except tomllib.TOMLDecodeError as error:
         match = _TOML_LINE.search(str(error))
         return Parsed(error=f"invalid TOML: {error}", line=int(match.group(1)) if match else None)
+    except ValueError:  # an integer of more than TOML_INT_DIGITS digits
+        return Parsed(error=f"invalid TOML: an integer has more than {TOML_INT_DIGITS:,} digits")
     except (RecursionError, MemoryError):
         return Parsed(error="too deeply nested or too large to parse")
+    finally:
+        if long_digits:
+            sys.set_int_max_str_digits(limit)
+
+
+def _int_or_text(literal: str) -> int | str:
+    return int(literal) if len(literal) <= MAX_INT_CHARS else literal
 
 
 def load_json(text: str) -> Parsed:
-    """Parse JSON; errors carry their line."""
+    """Parse JSON; errors carry their line; integers of over MAX_INT_CHARS digits stay text."""
     import json
 
     try:
-        return Parsed(data=json.loads(text))
+        try:
+            return Parsed(data=json.loads(text))
+        except ValueError as error:
+            if isinstance(error, json.JSONDecodeError):
+                raise
+            # An integer too long for int(): read again, keeping long integers as text.
+            return Parsed(data=json.loads(text, parse_int=_int_or_text))
     except json.JSONDecodeError as error:
         return Parsed(error=f"invalid JSON: {error.msg}", line=error.lineno)
     except (RecursionError, MemoryError):

@@ -94,9 +94,16 @@ HOOK_FILES: tuple[tuple[str, str], ...] = (
     ("lefthook.toml", "lefthook"),
     (".husky", "husky"),
 )
-REQUIREMENTS = re.compile(r"(?:^|/)[\w.-]*requirements[\w.-]*\.(?:txt|in)$")
+# A file name holding "requirements" and ending in .txt or .in. Written so that a search
+# stays linear: the name is scanned once from each `/`, never re-split around each
+# "requirements" in it.
+# requirements*.txt / *.in anywhere, and any .txt / .in in a requirements/ folder.
+REQUIREMENTS = re.compile(
+    r"(?:^|/)(?:(?=[\w.-]*?requirements)|requirements/)[\w.-]*+(?:(?<=\.txt)|(?<=\.in))$"
+)
 _IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
 _NOTEBOOK_IMPORT = re.compile(r"\"\s*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+NOTEBOOK_SCAN_LIMIT = 1_000_000  # bytes
 _HYDRA_CALLS = frozenset({"main", "initialize", "initialize_config_dir", "compose"})
 
 
@@ -334,9 +341,9 @@ def imported_modules(repo: RepoView) -> dict[str, list[tuple[str, int]]]:
         for path in repo.files:
             if path.endswith(".ipynb") and not template_source(path):
                 info = repo.lstat(path)
-                if info is None or info.st_size > 5_000_000:
-                    continue
-                text = repo.text_or_none(path, quiet=True) or ""
+                if info is None or info.st_size > NOTEBOOK_SCAN_LIMIT:
+                    continue  # outputs make it that big; the imports are in any smaller one
+                text = repo.text_or_none(path) or ""
                 for match in _NOTEBOOK_IMPORT.finditer(text):
                     found.setdefault(match.group(1), []).append((path, 0))
         return found
@@ -398,7 +405,7 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
         if "hydra" not in text:
             continue
         profile.hydra = profile.hydra or bool(
-            re.search(r"^\s*(?:import|from)\s+hydra\b", text, re.MULTILINE)
+            re.search(r"^[ \t]*+(?:import|from)[ \t]++hydra\b", text, re.MULTILINE)
         )
         if "config_path" not in text and "config_dir" not in text and "compose" not in text:
             continue
@@ -514,6 +521,7 @@ def _packaging(repo: RepoView, profile: RepoProfile) -> None:
         p
         for p in repo.files
         if p.count("/") <= 2
+        and not template_source(p)
         and (p.rsplit("/", 1)[-1] in LOCKS or re.fullmatch(r"pylock\.[\w-]+\.toml", p))
     )
     data = repo.pyproject

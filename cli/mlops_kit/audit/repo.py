@@ -11,8 +11,10 @@ remembers every problem so that one rule can report it.
 from __future__ import annotations
 
 import errno
+import ntpath
 import os
 import posixpath
+import re
 import stat
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
@@ -49,14 +51,81 @@ def _special_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def normalise(path: str) -> str | None:
-    """Return a clean repo-relative POSIX path, or None if it leaves the repository."""
-    if not path or path.startswith(("/", "\\")) or ":" in path.split("/", 1)[0]:
+WINDOWS = os.name == "nt"
+# `scheme://...`: a URL (a DVC remote, an S3 object), not a path in the repository.
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,63}+://")
+
+
+def normalise(path: str, windows: bool = WINDOWS) -> str | None:
+    """Return a clean repo-relative POSIX path, or None if it leaves the repository.
+
+    A colon is an ordinary character in a POSIX file name (`creds:prod.env`, `a:b.py`); only
+    a URL, or on Windows a drive (`C:`, `a:b.py` is drive A), points somewhere else.
+    """
+    if not path or path.startswith(("/", "\\")) or _URL.match(path):
+        return None
+    if windows and ntpath.splitdrive(path)[0]:
         return None
     clean = posixpath.normpath(path.replace("\\", "/"))
     if clean == ".." or clean.startswith("../"):
         return None
     return "" if clean == "." else clean
+
+
+def read_regular_file(
+    full: str, limit: int, info: os.stat_result | None = None
+) -> tuple[bytes | None, str | None]:
+    """Read a regular file of at most `limit` bytes: (bytes, None) or (None, problem).
+
+    Symlinks are not followed (resolve them first); FIFOs, sockets and devices are refused
+    from lstat (`info`, when the caller has it), and the file is opened non-blocking and
+    checked again, so nothing hangs.
+    """
+    if info is None:
+        try:
+            info = os.lstat(full)
+        except FileNotFoundError:
+            return None, "does not exist"
+        except (OSError, ValueError) as error:
+            return None, f"cannot be read ({_reason(error)})"
+    if stat.S_ISLNK(info.st_mode):
+        return None, "is a symlink (not followed)"
+    if not stat.S_ISREG(info.st_mode):
+        return None, f"is {_special_kind(info.st_mode)}, not a regular file"
+    if info.st_size > limit:
+        return None, f"is too large to audit ({info.st_size:,} bytes; limit {limit:,})"
+    try:
+        fd = os.open(full, _OPEN_FLAGS)
+    except OSError as error:
+        return None, f"cannot be read ({_reason(error)})"
+    try:
+        opened = os.fstat(fd)
+        if not stat.S_ISREG(opened.st_mode):
+            return None, "is not a regular file"
+        chunks = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+            if len(chunk) == opened.st_size:  # the whole file as opened: skip the EOF read
+                break
+    except OSError as error:
+        return None, f"cannot be read ({_reason(error)})"
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        return None, f"is too large to audit (more than {limit:,} bytes)"
+    return data, None
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, OSError) and error.errno:
+        return os.strerror(error.errno)
+    return "error"
 
 
 class RepoView:
@@ -77,6 +146,18 @@ class RepoView:
         self._ignored: dict[str, bool] = {}
         self._lstat: dict[str, os.stat_result | None] = {}
         self.memo: dict[str, Any] = {}  # facts derived from files, shared between rules
+        self.reading: str | None = None  # the file a rule asked for last (for error reports)
+
+    def set_aside(self, paths: Iterable[str]) -> None:
+        """Leave files out of the audit (the audit's own baseline and report files).
+
+        Call before any rule runs: derived views of the listing are rebuilt.
+        """
+        drop = set(paths) & self.file_set
+        if drop:
+            self.listing.files = [p for p in self.listing.files if p not in drop]
+            self.file_set = frozenset(self.listing.files)
+            self.__dict__.pop("folders", None)
 
     # -- listing ---------------------------------------------------------------------
     @property
@@ -176,47 +257,17 @@ class RepoView:
             real, problem = self.resolve_link(path)
             if real is None:
                 return None, problem
-            full = real
-            try:
-                info = os.lstat(full)
-            except OSError:
-                return None, "cannot be read"
-        if not stat.S_ISREG(info.st_mode):
-            return None, f"is {_special_kind(info.st_mode)}, not a regular file"
-        if info.st_size > limit:
-            return None, f"is too large to audit ({info.st_size:,} bytes; limit {limit:,})"
-        try:
-            fd = os.open(full, _OPEN_FLAGS)
-        except OSError as error:
-            return None, f"cannot be read ({os.strerror(error.errno or 0) or 'error'})"
-        try:
-            opened = os.fstat(fd)
-            if not stat.S_ISREG(opened.st_mode):
-                return None, "is not a regular file"
-            chunks = []
-            remaining = limit + 1
-            while remaining > 0:
-                chunk = os.read(fd, min(remaining, 1 << 20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                remaining -= len(chunk)
-                if len(chunk) == opened.st_size:  # the whole file as opened: skip the EOF read
-                    break
-        except OSError as error:
-            return None, f"cannot be read ({os.strerror(error.errno or 0) or 'error'})"
-        finally:
-            os.close(fd)
-        data = b"".join(chunks)
-        if len(data) > limit:
-            return None, f"is too large to audit (more than {limit:,} bytes)"
-        return data, None
+            return read_regular_file(real, limit)
+        return read_regular_file(full, limit, info)
 
     def text_or_none(self, path: str, limit: int = TEXT_LIMIT, quiet: bool = False) -> str | None:
         """Return a file's UTF-8 text, or None (absent or unreadable; problem recorded)."""
+        self.reading = path
         if path in self._text:
             return self._text[path]
-        clean = normalise(path)
+        # A listed name is already repo-relative: read it as git spells it (a backslash or a
+        # colon is part of the name on POSIX); anything else is normalised and confined.
+        clean = path if path in self.file_set and not WINDOWS else normalise(path)
         if clean is None or clean == "":
             return None
         data, problem = self._read(clean, limit)
@@ -247,6 +298,7 @@ class RepoView:
         return self.problems.get(path)
 
     def _parse(self, path: str, kind: str) -> Parsed | None:
+        self.reading = path
         if path in self._parsed:
             return self._parsed[path]
         self.claimed.add(path)

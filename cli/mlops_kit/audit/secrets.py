@@ -2,8 +2,10 @@
 
 Three kinds: well-known token formats (cloud keys, platform tokens, private keys), URIs
 with a password (`scheme://user:password@host`), and credential-named keys assigned a
-literal value (`password: hunter2`). Interpolations (`${oc.env:VAR}`, `$VAR`, `{{ x }}`)
-and obvious placeholders are not secrets.
+literal value (`password: hunter2`). Interpolations (`${oc.env:VAR}`, `$VAR`, `{{ x }}`),
+obvious placeholders and redacted previews (a report or baseline quoting a finding) are
+not secrets; a line carrying an inline allowlist comment (`# pragma: allowlist secret`,
+`gitleaks:allow`) is exempt. Every pattern is linear-time: the text is untrusted.
 """
 
 from __future__ import annotations
@@ -42,10 +44,15 @@ def any_token() -> re.Pattern[str]:
     return re.compile("|".join(f"(?P<t{i}>{p})" for i, (_, _, p) in enumerate(TOKEN_KINDS)))
 
 
-URI_WITH_PASSWORD = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://)([^\s:/@'\"`<>]+):([^\s@/'\"`]+)@")
+# Every pattern here runs on untrusted text, so each is linear-time: possessive runs (`++`)
+# never give back characters to retry, and the scheme is bounded (a search tries every
+# word start, and an unbounded scheme run would be rescanned from each of them).
+URI_WITH_PASSWORD = re.compile(
+    r"\b([a-zA-Z][a-zA-Z0-9+.-]{0,63}+://)([^\s:/@'\"`<>]++):([^\s@/'\"`]++)@"
+)
 # The tail of every URI_WITH_PASSWORD match: a literal start, so a quick search rules out
 # texts that cannot match before the full pattern runs.
-_URI_PASSWORD_TAIL = re.compile(r"://[^\s:/@'\"`<>]+:[^\s@/'\"`]+@")
+_URI_PASSWORD_TAIL = re.compile(r"://[^\s:/@'\"`<>]++:[^\s@/'\"`]++@")
 
 _CREDENTIAL_WORDS = (
     r"password|passwd|pwd|secret|token|api_?key|apikey|access_?key|secret_?key|private_?key|"
@@ -56,10 +63,16 @@ CREDENTIAL_KEY = re.compile(rf"(?:^|[_.-])(?:{_CREDENTIAL_WORDS})(?:$|[_.-])", r
 # none has no credential assignment. (A case-sensitive search of `text.lower()` is ten
 # times faster than an IGNORECASE one.)
 _CREDENTIAL_WORD = re.compile(_CREDENTIAL_WORDS)
-# `key: value`, `key = value`, `KEY=value`, `"key": "value"` (one per line).
-ASSIGNMENT = re.compile(
-    r"""^\s*(?:export\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*(.*?)\s*,?\s*$"""
-)
+# `key: value`, `key = value`, `KEY=value`, `"key": "value"` (one per line). The value is
+# the rest of the line; trailing blanks and one comma are cut in code (`_value_of`): a
+# regex tail like `(.*?)\s*,?\s*$` backtracks cubically on a long run of spaces.
+ASSIGNMENT = re.compile(r"""^\s*+(?:export\s++)?["']?([A-Za-z0-9_.-]++)["']?\s*+[:=]\s*+(.*)""")
+# Inline allowlist comments, as detect-secrets (`# pragma: allowlist secret`, or on the line
+# before: `# pragma: allowlist nextline secret`) and gitleaks (`gitleaks:allow`) write them.
+_ALLOW_MARKERS = ("allowlist", "whitelist", "gitleaks:allow")
+_ALLOW_LINE = re.compile(r"pragma: ?(?:allow|white)list[ -]secret|gitleaks:allow")
+_ALLOW_NEXT_LINE = re.compile(r"pragma: ?allowlist[ -]nextline[ -]secret")
+REDACTED = "(redacted)"
 
 PLACEHOLDERS = frozenset(
     {"password", "passwd", "pass", "secret", "changeme", "change-me", "change_me", "example",
@@ -80,7 +93,7 @@ def redact(value: str) -> str:
     """Keep at most four leading characters of a secret and hide the rest."""
     value = value.strip()
     shown = value[:4] if len(value) >= 12 else ""
-    return f"{shown}…(redacted)"
+    return f"{shown}…{REDACTED}"
 
 
 def may_hold_token(text: str) -> bool:
@@ -112,7 +125,7 @@ def scrub(text: str) -> str:
 def is_placeholder(value: str) -> bool:
     """Return True for interpolations, environment references, masks and placeholder words."""
     value = value.strip().strip("\"'")
-    if not value:
+    if not value or REDACTED in value:  # a report or baseline quoting a redacted finding
         return True
     if value.startswith(("${", "$", "{{", "<", "%(", "{", "***", "...")):
         return True
@@ -126,9 +139,22 @@ def is_placeholder(value: str) -> bool:
 _MEMO = 1024
 
 
-def tokens(text: str) -> Iterator[SecretHit]:
-    """Well-known token formats and passwords in URIs."""
-    return iter(_tokens(text))
+def tokens(text: str, allowlist: bool = True) -> Iterator[SecretHit]:
+    """Well-known token formats and passwords in URIs (bar allowlisted lines)."""
+    return iter(_exempt(_tokens(text), text) if allowlist else _tokens(text))
+
+
+def allowlisted_lines(text: str) -> frozenset[int]:
+    """Line numbers (1-based) an inline allowlist comment exempts from the secret scan."""
+    if not any(marker in text for marker in _ALLOW_MARKERS):
+        return frozenset()
+    allowed = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _ALLOW_NEXT_LINE.search(line):
+            allowed.add(number + 1)
+        elif _ALLOW_LINE.search(line):
+            allowed.add(number)
+    return frozenset(allowed)
 
 
 @lru_cache(maxsize=_MEMO)
@@ -146,9 +172,23 @@ def _tokens(text: str) -> tuple[SecretHit, ...]:
     return tuple(hit for _, hit in sorted(hits, key=lambda item: item[0]))
 
 
-def credential_assignments(text: str) -> Iterator[SecretHit]:
+def _exempt(hits: tuple[SecretHit, ...], text: str) -> tuple[SecretHit, ...]:
+    allowed = allowlisted_lines(text) if hits else frozenset()
+    return tuple(hit for hit in hits if hit.line not in allowed) if allowed else hits
+
+
+def credential_assignments(text: str, allowlist: bool = True) -> Iterator[SecretHit]:
     """Credential-named keys assigned a literal value in config-like text."""
-    return iter(_credential_assignments(text))
+    hits = _credential_assignments(text)
+    return iter(_exempt(hits, text) if allowlist else hits)
+
+
+def _value_of(assigned: str) -> str:
+    """Return the assigned value without a trailing comma, ` # comment`, blanks or quotes."""
+    value = assigned.rstrip()
+    if value.endswith(","):
+        value = value[:-1].rstrip()
+    return value.split(" #", 1)[0].strip().strip("\"'")
 
 
 @lru_cache(maxsize=_MEMO)
@@ -163,7 +203,7 @@ def _credential_assignments(text: str) -> tuple[SecretHit, ...]:
         match = ASSIGNMENT.match(line)
         if not match or not CREDENTIAL_KEY.search(match.group(1)):
             continue
-        value = match.group(2).split(" #", 1)[0].strip().strip("\"'")
+        value = _value_of(match.group(2))
         if not value or is_placeholder(value) or _is_plain_literal(value):
             continue
         hits.append(SecretHit(f"credential `{match.group(1)}`", number, redact(value)))
@@ -182,10 +222,14 @@ def _is_plain_literal(value: str) -> bool:
     return bool(re.fullmatch(r"[A-Z][A-Z0-9_]*", value)) or value.startswith(("/", "./", "~/"))
 
 
-def find_secrets(text: str, assignments: bool) -> list[SecretHit]:
-    """All secrets in `text`; credential assignments only when `assignments` is set."""
-    hits = list(tokens(text))
+def find_secrets(text: str, assignments: bool, allowlist: bool = True) -> list[SecretHit]:
+    """All secrets in `text`; credential assignments only when `assignments` is set.
+
+    With `allowlist` false, lines exempted by an allowlist comment count too (for callers
+    that must not copy a secret anywhere, whatever the repository says of it).
+    """
+    hits = list(tokens(text, allowlist))
     if assignments:
         seen = {hit.line for hit in hits}
-        hits.extend(hit for hit in credential_assignments(text) if hit.line not in seen)
+        hits.extend(hit for hit in credential_assignments(text, allowlist) if hit.line not in seen)
     return sorted(hits, key=lambda hit: hit.line)

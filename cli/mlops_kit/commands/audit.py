@@ -101,7 +101,7 @@ def audit(
         bool, typer.Option("--diff", help="With --fix: print the fixes as a diff; write nothing.")
     ] = False,
 ) -> None:
-    """Check a repository against the standard.
+    r"""Check a repository against the standard.
 
     Families: layout, packaging, config, pipeline, tracking, quality, data, secrets, docs
     and template drift.
@@ -110,7 +110,8 @@ def audit(
     entries, the template stamp) as one change set, then reports what is left.
 
     Exit codes: 0 nothing at or above --fail-on, 1 failing findings, 2 usage, configuration
-    or internal error. Reads `[tool.mlops-kit.audit]` from the project's pyproject.toml.
+    or internal error (a check that fails on a file is a finding; the report is still
+    written). Reads `\[tool.mlops-kit.audit]` from the project's pyproject.toml.
     """
     with reported_errors(), _internal_errors():
         if explain is not None or list_rules:
@@ -158,8 +159,8 @@ def _run(
     from mlops_kit.audit.listing import listed_ahead
 
     with listed_ahead(path):  # git lists the files while the rules are imported
-        from mlops_kit.audit.engine import Options, check_root, run_audit
-        from mlops_kit.audit.formats import renderer
+        from mlops_kit.audit.engine import INTERNAL_ERROR, Options, check_root, run_audit
+        from mlops_kit.audit.formats import printable, renderer
         from mlops_kit.audit.rules import rules_by_id
 
         root = check_root(path)
@@ -169,6 +170,7 @@ def _run(
             fail_on=fail_on.value if fail_on else None,
             baseline=baseline,
             use_baseline=write_baseline is None,
+            own_files=tuple(p for p in (output, write_baseline) if p is not None),
         )
         report = run_audit(root, options)
         if fixing[0]:
@@ -194,7 +196,7 @@ def _run(
             from mlops_kit.audit.baseline import write_baseline as save_baseline
 
             save_baseline(write_baseline, report.issues)
-            typer.echo(f"Wrote {len(report.issues)} finding(s) to {write_baseline}")
+            typer.echo(f"Wrote {len(report.issues)} finding(s) to {printable(str(write_baseline))}")
             return 0
         text = renderer(output_format.value)(
             report, rules_by_id(), _use_colour(output_format, output)
@@ -210,4 +212,6 @@ def _run(
                 encoding = sys.stdout.encoding or "ascii"
                 sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
             sys.stdout.flush()
+        if any(issue.message.startswith(INTERNAL_ERROR) for issue in report.issues):
+            return 2  # the report is out, but some check could not run to the end
         return report.exit_code()

@@ -172,7 +172,7 @@ def _module_or_none(root: Path, pyproject: dict[str, Any]) -> str | None:
 # What the scaffold of add-stage builds on: every piece `mlops-kit adopt` guarantees.
 WANTED_FILES = ("dvc.yaml", "params.yaml", "conf/config.yaml", "data/catalog.yaml")
 PACKAGE_FILES = ("runner.py", "config.py", "files.py")
-CFG_FIXTURE = re.compile(r"^\s*def cfg\(", re.MULTILINE)
+CFG_FIXTURE = re.compile(r"^[ \t]*+def cfg\(", re.MULTILINE)  # `[ \t]`: linear on blank lines
 
 
 def _missing_parts(root: Path, module: str | None, stamped: bool) -> list[str]:

@@ -19,8 +19,9 @@ from mlops_kit.stages.yamltext import (
     key_line,
 )
 
-_EMPTY_FLOW = re.compile(r"(?P<key>.*?:)\s*\{\s*\}(?P<comment>\s+#.*)?\s*")
-_KEY_WITH_COMMENT = re.compile(r"(?P<key>.*?:)(?P<comment>\s+#.*)?\s*")
+# `\A`: fullmatch anchors anyway, and anchored patterns stay linear if ever searched.
+_EMPTY_FLOW = re.compile(r"\A(?P<key>.*?:)\s*\{\s*\}(?P<comment>\s+#.*)?\s*")
+_KEY_WITH_COMMENT = re.compile(r"\A(?P<key>.*?:)(?P<comment>\s+#.*)?\s*")
 
 
 @dataclass(frozen=True)

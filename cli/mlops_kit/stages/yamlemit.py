@@ -48,7 +48,7 @@ class Indentation:
         return " " * (parent_column + self.dash_offset) + "- "
 
 
-_KEY_ONLY = re.compile(r" *[^\s#-][^#]*:\s*(#.*)?")
+_KEY_ONLY = re.compile(r"\A *[^\s#-][^#]*:\s*(#.*)?")
 
 
 def _next_content(lines: Sequence[str], index: int) -> int | None:

@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlops_kit.errors import UsageError
 from mlops_kit.update.branch import BRANCH
@@ -24,10 +25,14 @@ from mlops_kit.update.git import Git, find_repo
 from mlops_kit.update.pristine import bake_tree, full_answers, template_version_of
 from mlops_kit.update.stamp import Stamp, read_stamp, version_tuple
 
+if TYPE_CHECKING:
+    from mlops_kit.edits import FileChange
+
 REF = f"refs/heads/{BRANCH}"
 BEHIND = 1
 CONFLICTS = 1
 PLAIN_FILE = "100644"
+PENDING = "mlops-kit-update"  # in the git folder: "<old> <new>" while HEAD catches up
 
 
 @dataclass(frozen=True)
@@ -129,8 +134,8 @@ class _Merge:
     version: str
 
 
-def _prepare(git: Git, request: UpdateRequest, stamp: Stamp, template: Path) -> _Merge | None:
-    """Create the pristine commits (objects only) and return what to merge; None if current."""
+def _prepare(git: Git, request: UpdateRequest, stamp: Stamp, template: Path) -> _Merge:
+    """Create the pristine commits (objects only, no ref moves) and return what to merge."""
     version = template_version_of(template)
     head = git.rev("HEAD")
     if head is None:
@@ -176,12 +181,15 @@ def _blob(git: Git, oid: str) -> bytes:
     import subprocess
 
     env = {**os.environ, **git.env}
-    return subprocess.run(
-        ["git", "cat-file", "blob", oid], cwd=git.root, env=env, capture_output=True, check=True
-    ).stdout
+    result = subprocess.run(
+        ["git", "cat-file", "blob", oid], cwd=git.root, env=env, capture_output=True, check=False
+    )
+    if result.returncode != 0:
+        raise UsageError(f"git cat-file could not read {oid}: the repository is damaged", 1)
+    return result.stdout
 
 
-def _work_tree_changes(git: Git, old: str, new: str) -> list[object] | None:
+def _work_tree_changes(git: Git, old: str, new: str) -> list[FileChange] | None:
     """Return the file changes from commit `old` to `new`, or None when git must write them.
 
     Git writes them itself when a path is not a plain file (symlink, executable,
@@ -192,7 +200,7 @@ def _work_tree_changes(git: Git, old: str, new: str) -> list[object] | None:
 
     raw = git.out("diff", "--raw", "-z", "--no-renames", "--no-abbrev", old, new)
     fields = raw.split("\0") if raw else []
-    changes: list[object] = []
+    changes: list[FileChange] = []
     for meta, path in zip(fields[0::2], fields[1::2], strict=False):
         old_mode, new_mode, old_oid, new_oid, _status = meta.lstrip(":").split()
         if {old_mode, new_mode} - {PLAIN_FILE, "000000"}:
@@ -211,20 +219,85 @@ def _work_tree_changes(git: Git, old: str, new: str) -> list[object] | None:
     return changes
 
 
-def _move_head(git: Git, old: str, new: str) -> list[str]:
-    """Bring HEAD, index and files from `old` to `new` (a descendant); return changed paths."""
-    from mlops_kit.edits import FileChange, apply_changes
+def _pending_marker(git: Git) -> Path:
+    return Path(git.out("rev-parse", "--absolute-git-dir")) / PENDING
 
-    paths = git.out("diff", "--name-only", "-z", old, new).split("\0")
+
+def _move_head(git: Git, old: str, new: str) -> list[str]:
+    """Bring HEAD, index and files from `old` to `new` (a descendant); return changed paths.
+
+    The files go first (one change set); HEAD follows. A marker in the git folder names
+    both commits meanwhile, so a run killed between the two is finished by the next one.
+    """
+    from mlops_kit.edits import apply_changes
+
+    paths = _summary(git, old, new)
     changes = _work_tree_changes(git, old, new)
     if changes is None:
         git.run("merge", "--ff-only", "--quiet", new)
-    else:
-        apply_changes([c for c in changes if isinstance(c, FileChange)], git.root)
-        git.run("update-ref", "-m", "mlops-kit update", "HEAD", new, old)
-        git.run("read-tree", new)
-        git.run("update-index", "-q", "--refresh", check=False)
-    return [path for path in paths if path]
+        return paths
+    marker = _pending_marker(git)
+    marker.write_text(f"{old} {new}\n", encoding="ascii")
+    apply_changes(changes, git.root)
+    _point_head(git, old, new)
+    marker.unlink(missing_ok=True)
+    return paths
+
+
+def _point_head(git: Git, old: str, new: str) -> None:
+    git.run("update-ref", "-m", "mlops-kit update", "HEAD", new, old)
+    git.run("read-tree", new)
+    git.run("update-index", "-q", "--refresh", check=False)
+
+
+def _work_tree_matches(git: Git, commit: str) -> bool:
+    """Return True when every file of `commit` is in the work tree with its content."""
+    with tempfile.TemporaryDirectory(prefix="mlops-kit-index-") as temp:
+        index = {"GIT_INDEX_FILE": str(Path(temp) / "index")}
+        git.run("read-tree", commit, env=index)
+        git.run("update-index", "-q", "--refresh", env=index, check=False)
+        return git.run("diff-files", "--quiet", env=index, check=False).returncode == 0
+
+
+def finish_interrupted(git: Git) -> str | None:
+    """Finish an update killed after writing its files and before moving HEAD.
+
+    Returns a note when something was finished. A marker whose files were rolled back
+    (the work tree still matches HEAD) is only removed.
+    """
+    marker = _pending_marker(git)
+    try:
+        old, new = marker.read_text(encoding="ascii").split()
+    except (OSError, ValueError):
+        marker.unlink(missing_ok=True)
+        return None
+    note = None
+    head = git.rev("HEAD")
+    if head == old and git.rev(new) == new and _work_tree_matches(git, new):
+        _point_head(git, old, new)
+        note = "finished an update that was interrupted after writing its files"
+    marker.unlink(missing_ok=True)
+    return note
+
+
+KINDS = {"A": "added", "D": "deleted", "M": "updated", "R": "renamed", "T": "changed"}
+
+
+def _summary(git: Git, old: str, new: str) -> list[str]:
+    """Return one line per changed path: `updated README.md`, `renamed a -> b`."""
+    fields = git.out("diff", "--name-status", "-z", "-M", old, new).split("\0")
+    lines: list[str] = []
+    index = 0
+    while index < len(fields) and fields[index]:
+        status = fields[index]
+        kind = KINDS.get(status[:1], status)
+        if status[:1] in ("R", "C"):
+            lines.append(f"{kind} {fields[index + 1]} -> {fields[index + 2]}")
+            index += 3
+        else:
+            lines.append(f"{kind} {fields[index + 1]}")
+            index += 2
+    return lines
 
 
 def _set_template_ref(git: Git, merge: _Merge) -> None:
@@ -234,6 +307,13 @@ def _set_template_ref(git: Git, merge: _Merge) -> None:
 def run_update(request: UpdateRequest) -> Outcome:
     """Run `mlops-kit update` as asked and return what to print and the exit code."""
     git = find_repo(request.start)
+    lines: list[str] = []
+    if not (request.diff or request.check):
+        from mlops_kit.edits import settle_interrupted
+
+        for note in (settle_interrupted(git.root), finish_interrupted(git)):
+            if note:
+                lines.append(f"Note: {note}.")
     stamp = read_stamp(git.root)
     template = _template(request.template)
     version = template_version_of(template)
@@ -245,6 +325,8 @@ def run_update(request: UpdateRequest) -> Outcome:
     assert ours_v is not None
     if request.check:
         return _check(stamp, version, changed, theirs_v > ours_v)
+    if theirs_v == ours_v and not changed and _recorded_current(git):
+        return Outcome(0, [*lines, f"Already on template {version}; nothing to merge."])
     if theirs_v < ours_v:
         raise UsageError(
             f"the project follows template {stamp.version}, newer than this one ({version}); "
@@ -255,13 +337,21 @@ def run_update(request: UpdateRequest) -> Outcome:
         _check_identity(git)
     with _scratch_objects(git, request.diff):
         merge = _prepare(git, request, stamp, template)
-        assert merge is not None
         if git.is_ancestor(merge.theirs, merge.ours):
-            return _already_current(git, request, merge, stamp)
-        tree, conflicts = _merge_tree(git, merge.ours, merge.theirs)
-        if request.diff:
-            return _preview(git, merge, tree, conflicts)
-        return _apply(git, merge, tree, conflicts, changed)
+            outcome = _already_current(git, request, merge, stamp)
+        else:
+            tree, conflicts = _merge_tree(git, merge.ours, merge.theirs)
+            if request.diff:
+                return _preview(git, merge, tree, conflicts)
+            outcome = _apply(git, merge, tree, conflicts, changed)
+    outcome.lines[:0] = lines
+    return outcome
+
+
+def _recorded_current(git: Git) -> bool:
+    """Return True when HEAD already holds the template branch (no bake needed to know)."""
+    tip, head = git.rev(REF), git.rev("HEAD")
+    return tip is not None and head is not None and git.is_ancestor(tip, head)
 
 
 def _check(stamp: Stamp, version: str, changed: list[str], newer: bool) -> Outcome:

@@ -21,11 +21,13 @@ from mlops_kit.audit.rules import (
     pipeline,
     quality,
     secrets,
+    serving,
     tracking,
 )
 
 RULE_MODULES: tuple[ModuleType, ...] = (
-    packaging, config, pipeline, tracking, quality, data, secrets, docs, drift, layout,
+    packaging, config, pipeline, tracking, serving, quality, data, secrets, docs, drift,
+    layout,
 )  # fmt: skip
 
 

@@ -42,6 +42,15 @@ def _primary(repo: RepoView) -> str:
     return facts.primary_config(repo) or CONFIG
 
 
+def _config_store(repo: RepoView) -> bool:
+    """True when the code registers structured configs in Hydra's ConfigStore."""
+    return facts.memo(
+        repo,
+        "config.store",
+        lambda: any("ConfigStore" in (repo.text(p) or "") for p in facts.runtime_code(repo)),
+    )
+
+
 def _defaults(repo: RepoView) -> Any:
     data = repo.data(_primary(repo))
     return data.get("defaults") if isinstance(data, dict) else None
@@ -65,7 +74,7 @@ def defaults_list_present(repo: RepoView) -> Iterator[Finding]:
     profile = profile_of(repo)
     primary = _primary(repo)
     if not repo.is_file(primary):
-        if profile.hydra_config_name is not None or profile.kit:
+        if (profile.hydra_config_name is not None or profile.kit) and not _config_store(repo):
             where = (profile.hydra_source or "").rsplit(":", 1)
             yield Finding(
                 f"{primary} is missing (the primary config the code composes)",
@@ -106,6 +115,8 @@ def defaults_resolve(repo: RepoView) -> Iterator[Finding]:
     file that does not exist; catching it here is faster than a failed pipeline run.
     Fix: create `conf/<group>/<option>.yaml`, or correct the entry's spelling.
     """
+    if _config_store(repo):
+        return  # groups may be registered in Python (ConfigStore), not only as files
     defaults = _defaults(repo)
     folder = facts.config_dir(repo) or "conf"
     primary = _primary(repo)
@@ -125,6 +136,8 @@ def defaults_resolve(repo: RepoView) -> Iterator[Finding]:
                 )
 
 
+# "/path/to/your/data" is an instruction to the reader, not a machine's path.
+_PLACEHOLDER_PATH = re.compile(r"/path/to\b|<[^>]+>|\byour[_-]|/xxx\b", re.IGNORECASE)
 _ABSOLUTE = re.compile(r"^(?:/(?!/)[^\s]|~[/\\]|[A-Za-z]:[\\/]|file:///|sqlite:////)")
 
 
@@ -147,7 +160,11 @@ def no_absolute_paths(repo: RepoView) -> Iterator[Finding]:
     for path in _config_files(repo):
         data = repo.data(path)
         for keys, value, parent in facts.walk_values(data):
-            if isinstance(value, str) and _ABSOLUTE.match(value):
+            if (
+                isinstance(value, str)
+                and _ABSOLUTE.match(value)
+                and not _PLACEHOLDER_PATH.search(value)
+            ):
                 yield Finding(
                     f"{'.'.join(map(str, keys))} is an absolute path",
                     path,
@@ -185,8 +202,13 @@ def dvc_hydra_integration(repo: RepoView) -> Iterator[Finding]:
     if text is None:
         yield Finding(".dvc/config is missing (run `dvc init`)", ".dvc/config")
         return
-    section = re.search(r"(?ms)^\s*\[\s*['\"]?hydra['\"]?\s*\](.*?)(?=^\s*\[|\Z)", text)
-    enabled = section and re.search(r"(?mi)^\s*enabled\s*=\s*(true|1|yes)\s*$", section.group(1))
+    # `[ \t]`, not `\s`: `\s*` after `^` spans blank lines and is rescanned from each one.
+    section = re.search(
+        r"(?ms)^[ \t]*+\[[ \t]*+['\"]?hydra['\"]?[ \t]*+\](.*?)(?=^[ \t]*+\[|\Z)", text
+    )
+    enabled = section and re.search(
+        r"(?mi)^[ \t]*+enabled[ \t]*+=[ \t]*+(true|1|yes)[ \t]*+$", section.group(1)
+    )
     if not enabled:
         yield Finding("Hydra integration is off: [hydra] enabled = true is missing", ".dvc/config")
 

@@ -21,9 +21,20 @@ NOTEBOOK_LIMIT = 2 * 1024 * 1024
 # Datasets, models and notebooks have their own rules (DAT102-DAT104), which say the size.
 DATA_SUFFIXES = (
     ".csv", ".tsv", ".parquet", ".feather", ".arrow", ".avro", ".orc", ".jsonl", ".ndjson",
-    ".xlsx", ".xls", ".h5", ".hdf5", ".npy", ".npz", ".zip", ".tar", ".gz", ".bz2", ".xz",
-    ".zst", ".tfrecord", ".db", ".sqlite", ".sqlite3",
+    ".xlsx", ".xls", ".h5", ".hdf5", ".npy", ".npz", ".tfrecord", ".db", ".sqlite", ".sqlite3",
 )  # fmt: skip
+# A compressed dataset (`train.csv.gz`) is data; another archive (`design.zip`) is only
+# reported when it is large (DAT101).
+COMPRESSION_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
+
+
+def is_data_name(name: str) -> bool:
+    """Return True for dataset file names, compressed ones included."""
+    for suffix in COMPRESSION_SUFFIXES:
+        name = name.removesuffix(suffix)
+    return name.endswith(DATA_SUFFIXES)
+
+
 MODEL_SUFFIXES = (
     ".pkl", ".pickle", ".joblib", ".pt", ".pth", ".ckpt", ".onnx", ".safetensors", ".keras",
     ".skops", ".cbm", ".ubj",
@@ -33,12 +44,19 @@ LOCKS = frozenset(
     {"uv.lock", "poetry.lock", "pdm.lock", "pipfile.lock", "package-lock.json", "yarn.lock",
      "pnpm-lock.yaml", "conda-lock.yml", "pylock.toml", "pixi.lock"}
 )  # fmt: skip
-MEDIA_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".ico")
+MEDIA_SUFFIXES = (
+    ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".ico", ".drawio",
+    ".excalidraw", ".pptx", ".docx",
+)  # fmt: skip
 MEDIA_FILE = 5_000_000
 OWN_RULES = (*DATA_SUFFIXES, *MODEL_SUFFIXES, ".ipynb")
 # Small fixtures belong with the tests that use them.
-FIXTURE_FOLDERS = re.compile(r"(?:^|/)(?:tests?|test_utils|testdata|test_data|fixtures)/")
+DEMO_FOLDERS = re.compile(r"(?:^|/)(?:examples?|tutorials?|docs?)/")
+FIXTURE_FOLDERS = re.compile(
+    r"(?:^|/)(?:[\w.-]*[-_])?(?:tests?|testing|test_utils|testdata|test_data|fixtures)/"
+)
 SMALL_MODEL = 1024  # bytes; smaller "model" files are test fixtures or placeholders
+SMALL_DATA = 20_000  # bytes; smaller tables are lookups, reports or examples
 
 
 @rule("DAT101", family="data", severity="error", requires=("LAY109",))
@@ -50,15 +68,31 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
     Fix: `git rm --cached <file>`, then track it with DVC (`dvc add <file>`) or make it a
     stage output.
     """
+    large: dict[str, list[tuple[str, int, int]]] = {}
     for path in repo.files:
         name = path.rsplit("/", 1)[-1].lower()
         if path in repo.listing.symlinks or name in LOCKS or name.endswith(OWN_RULES):
             continue
+        if is_data_name(name):
+            continue
         limit = MEDIA_FILE if name.endswith(MEDIA_SUFFIXES) else LARGE_FILE
         info = repo.lstat(path)
         if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > limit:
-            size = f"{info.st_size / 1e6:.1f} MB (limit {limit // 1_000_000} MB)"
-            yield Finding(f"{path} is {size}", path)
+            folder = path.split("/", 1)[0] if "/" in path else "."
+            large.setdefault(folder, []).append((path, info.st_size, limit))
+    # One finding per top-level folder: a folder of big files is one fact.
+    for folder, found in large.items():
+        path, size, limit = found[0]
+        if len(found) == 1:
+            yield Finding(f"{path} is {size / 1e6:.1f} MB (limit {limit // 1_000_000} MB)", path)
+            continue
+        total = sum(s for _, s, _ in found) / 1e6
+        names = ", ".join(p.rsplit("/", 1)[-1] for p, _, _ in found[:3])
+        yield Finding(
+            f"{len(found)} files over {limit // 1_000_000} MB ({total:.1f} MB) under {folder}/: "
+            f"{names}, ...",
+            path,
+        )
 
 
 def _size(repo: RepoView, path: str) -> str:
@@ -82,19 +116,43 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
 
     Why: raw and derived data committed to git cannot be shared through a DVC remote,
     is not linked to the pipeline that made it, and grows the repository on every change.
+    Files under 20 KB (lookup tables, small reports) and the inputs of examples, tutorials
+    and docs, or of a collection of notebooks (a book, a course), are not reported; one
+    finding covers the data files of a top-level folder.
     Fix: `git rm --cached <file>` then `dvc add <file>` (raw inputs) or declare it as a
     stage output; tiny test fixtures belong under tests/.
     """
-    mlflow = profile_of(repo).mlflow
+    profile = profile_of(repo)
+    if profile.layout == "notebooks" and not profile.kit:
+        return  # a collection of notebooks (a book, a course) ships its example data
+    mlflow = profile.mlflow
+    by_folder: dict[str, list[tuple[str, int]]] = {}
     for path in repo.files:
         name = path.rsplit("/", 1)[-1].lower()
-        if not name.endswith(DATA_SUFFIXES) or not _outside_fixtures(path):
+        if not is_data_name(name) or not _outside_fixtures(path) or DEMO_FOLDERS.search(path):
             continue
         if mlflow and _mlflow_store(path):
             continue
         if repo.is_git and path not in repo.tracked:
             continue
-        yield Finding(f"data file {path} is in git{_size(repo, path)}", path)
+        info = repo.lstat(path)
+        size = info.st_size if info is not None else SMALL_DATA  # deleted: size unknown
+        if size < SMALL_DATA:
+            continue  # a lookup table or a report, not a dataset
+        folder = path.split("/", 1)[0] if "/" in path else "."
+        by_folder.setdefault(folder, []).append((path, size))
+    # One finding per top-level folder: a folder of datasets in git is one fact.
+    for folder, found in by_folder.items():
+        path, size = found[0]
+        if len(found) == 1:
+            yield Finding(f"data file {path} is in git{_size(repo, path)}", path)
+            continue
+        total = sum(s for _, s in found) / 1e6
+        names = ", ".join(p.rsplit("/", 1)[-1] for p, _ in found[:3])
+        yield Finding(
+            f"{len(found)} data files ({total:.1f} MB) under {folder}/ are in git: {names}, ...",
+            path,
+        )
 
 
 @rule("DAT103", family="data", severity="error", requires=("LAY109",))
@@ -117,7 +175,7 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
         yield Finding(f"model file {path} is in git{_size(repo, path)}", path)
 
 
-@rule("DAT104", family="data", severity="warning")
+@rule("DAT104", family="data", severity="warning", applies=("code",))
 def notebooks_stripped(repo: RepoView) -> Iterator[Finding]:
     """Committed notebooks have their outputs stripped.
 
@@ -131,8 +189,8 @@ def notebooks_stripped(repo: RepoView) -> Iterator[Finding]:
         if not path.endswith(".ipynb") or path in repo.listing.symlinks:
             continue
         repo.claimed.add(path)
-        if not _outside_fixtures(path):
-            continue
+        if not _outside_fixtures(path) or DEMO_FOLDERS.search(path):
+            continue  # test fixtures; tutorials and examples show their outputs on purpose
         info = repo.lstat(path)
         if info is not None and info.st_size > NOTEBOOK_LIMIT:
             dirty_notebooks.append((path, 0))  # that size comes from outputs

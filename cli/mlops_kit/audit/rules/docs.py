@@ -19,10 +19,15 @@ CATALOG = facts.CATALOG
 _SETUP = re.compile(
     r"pip install|poetry install|uv sync|uv pip install|make install|conda env create"
     r"|mlflow run|pixi install|pdm install|hatch env|docker compose up"
-    r"|^#+\s*(install|setup|set up|getting started|quick ?start)",
+    r"|^#+\s*(install|setup|set up|getting started|quick ?start|prerequisites|requirements"
+    r"|how to use|usage)",
     re.IGNORECASE | re.MULTILINE,
 )
-_PIPELINE = re.compile(r"dvc repro|dvc exp run|make repro|make pipeline", re.IGNORECASE)
+_PIPELINE = re.compile(
+    r"dvc repro|dvc exp run|make repro|make pipeline"
+    r"|^#+\s*(pipeline|execution|running|how to run|reproduc)",
+    re.IGNORECASE | re.MULTILINE,
+)
 REQUIRED_FIELDS = ("path", "description", "source", "owner", "license", "schema")
 
 

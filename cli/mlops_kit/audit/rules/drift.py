@@ -28,7 +28,7 @@ def version_tuple(version: str) -> tuple[int, ...] | None:
 
 def _line(repo: RepoView) -> int | None:
     text = repo.text(PYPROJECT) or ""
-    match = re.search(r"^\s*template-version\s*=", text, re.MULTILINE)
+    match = re.search(r"^[ \t]*+template-version[ \t]*+=", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 

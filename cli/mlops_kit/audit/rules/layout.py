@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from mlops_kit.audit import facts
@@ -36,11 +37,11 @@ def license_present(repo: RepoView) -> Iterator[Finding]:
 
     Why: without a licence nobody may legally reuse the code, and the package metadata has
     nothing to point to.
-    Fix: add a LICENSE file (or LICENSE.md / COPYING), even "Proprietary, all rights
-    reserved" for internal work.
+    Fix: add a LICENSE file (or LICENSE.md, LICENSE-CODE, COPYING), even "Proprietary, all
+    rights reserved" for internal work.
     """
-    names = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "COPYING", "COPYING.md")
-    if _first(repo, *names) is None:
+    names = ("LICENSE", "LICENCE", "COPYING", "UNLICENSE")
+    if not any("/" not in p and p.upper().startswith(names) for p in repo.files):
         yield Finding("no LICENSE file at the project root", facts.ROOT)
 
 
@@ -79,7 +80,9 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
 
     Why: one composed configuration (Hydra) is what makes runs comparable and experiments
     switchable from the command line; hard-coded settings cannot be tracked or swept.
-    The audit finds the folder from `@hydra.main(config_path=...)`, `initialize(...)` or
+    Outside mlops-kit projects, settings kept in other config files (params.yaml, a
+    config folder, OmegaConf, MLproject parameters) are accepted. The audit finds the
+    folder from `@hydra.main(config_path=...)`, `initialize(...)` or
     a conventional conf/, configs/ or config/ folder; the config rules check it.
     Fix: create `conf/config.yaml` with a defaults list and one folder per config group
     (`conf/model/`, `conf/data/`, ...), loaded by `@hydra.main(config_path="../conf")` or
@@ -96,8 +99,53 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
         )
     elif profile.kit:
         yield Finding(f"{facts.CONFIG_YAML} is missing", facts.ROOT)
-    else:
-        yield Finding("no Hydra configuration: settings are not composed from config files")
+    elif not _config_files_kept(repo):
+        yield Finding(
+            "no configuration files: no Hydra config, params.yaml or config folder; settings "
+            "live in the code"
+        )
+
+
+_CONFIG_NAME = re.compile(
+    r"^(?:[\w-]*/)?(?:config|configs|settings|params|conf)[\w.-]*\.(?:ya?ml|toml|json)$"
+)
+_TOOL_YAML = frozenset(
+    {".pre-commit-config.yaml", ".gitlab-ci.yml", "environment.yml", "environment.yaml",
+     "conda.yaml", "conda.yml", "mkdocs.yml", "mkdocs.yaml", ".readthedocs.yaml",
+     ".readthedocs.yml", "codecov.yml", ".codecov.yml", "dvc.yaml", "dvc.lock", "Taskfile.yml",
+     "lefthook.yml", ".yamllint.yml", ".yamllint", "renovate.yml", "pnpm-lock.yaml",
+     "pnpm-workspace.yaml", "azure-pipelines.yml", "bitbucket-pipelines.yml", ".travis.yml",
+     "cloudbuild.yaml", "buildspec.yml", "CITATION.cff", "action.yml", "action.yaml",
+     "mlops-kit.yaml", ".pre-commit-hooks.yaml", "docker-compose.yml", "compose.yaml"}
+)  # fmt: skip
+_CONFIG_LIBRARIES = (
+    "omegaconf",
+    "dynaconf",
+    "pydantic_settings",
+    "confuse",
+    "gin",
+    "ml_collections",
+)
+
+
+def _config_files_kept(repo: RepoView) -> bool:
+    """True when settings live in files another tool composes (not Hydra, but config)."""
+    if "MLproject" in repo.file_set or "params.yaml" in repo.file_set:
+        return True
+    if any(_CONFIG_NAME.match(p) for p in repo.files):
+        return True
+    if any(
+        "/" not in p
+        and p.endswith((".yaml", ".yml"))
+        and p not in _TOOL_YAML
+        and "compose" not in p
+        for p in repo.files
+    ):
+        return True  # settings at the root (`recipe.yaml`, `experiment.yml`)
+    folders = ("conf", "confs", "configs", "config", "settings")
+    if any(p.endswith((".yaml", ".yml")) for f in folders for p in repo.under(f)):
+        return True
+    return bool(set(_CONFIG_LIBRARIES) & set(facts.imports(repo)))
 
 
 def _folder(repo: RepoView, name: str) -> bool:
@@ -219,6 +267,8 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
             is_text_name(path) or path in repo.listing.special
         ):
             continue
+        if path.endswith(".ipynb") and path not in repo.listing.special:
+            continue  # notebooks are DAT104's: their size is their outputs
         repo.text(path)
     for path in sorted(repo.problems):
         if path not in repo.claimed and path not in repo.listing.symlinks:

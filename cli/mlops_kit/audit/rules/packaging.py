@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.profile import profile_of
+from mlops_kit.audit.profile import REQUIREMENTS, profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -33,7 +33,11 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     Fix: add a pyproject.toml with a `[project]` table, or fix the TOML error reported.
     """
     profile = profile_of(repo)
-    if not profile.packaged and not profile.template:
+    anywhere = any(
+        p.rsplit("/", 1)[-1] in ("pyproject.toml", "setup.py") or REQUIREMENTS.search(p)
+        for p in repo.files
+    )
+    if not profile.packaged and not profile.template and not anywhere:
         yield Finding(
             "no pyproject.toml, setup.py, requirements*.txt or environment.yml declares the "
             "dependencies",
@@ -106,8 +110,8 @@ def build_backend_declared(repo: RepoView) -> Iterator[Finding]:
     if _project(repo) is None or "setup.py" in repo.file_set:
         return
     profile = profile_of(repo)
-    if not profile.packages and not profile.kit:
-        return  # a virtual project (uv, PDM): nothing to build
+    if not profile.kit and not _installed(repo):
+        return  # a virtual project (uv, PDM) or a script collection: nothing is built
     system = repo.pyproject.get("build-system")
     if (
         not isinstance(system, dict)
@@ -120,6 +124,17 @@ def build_backend_declared(repo: RepoView) -> Iterator[Finding]:
             facts.line_in(repo, PYPROJECT, r"^\[build-system\]")
             or facts.line_in(repo, PYPROJECT, r"^\[project\]"),
         )
+
+
+_INSTALLS_ITSELF = re.compile(r"pip install (?:-e |--editable )?\.(?:\[|\s|$)|python -m build\b")
+
+
+def _installed(repo: RepoView) -> bool:
+    """True when CI, a task runner or the README installs the project itself."""
+    readme = next(
+        (repo.text(n) or "" for n in ("README.md", "README.rst") if n in repo.file_set), ""
+    )
+    return bool(_INSTALLS_ITSELF.search(facts.task_text(repo)) or _INSTALLS_ITSELF.search(readme))
 
 
 @rule("PKG104", family="packaging", severity="warning", requires=("PKG102",))
@@ -279,7 +294,7 @@ def dependencies_bounded(repo: RepoView) -> Iterator[Finding]:
             yield Finding(
                 f"dependency {name!r} has no version constraint",
                 PYPROJECT,
-                _line(repo, rf"^\s*[\"']{re.escape(name)}"),
+                _line(repo, rf"^[ \t]*+[\"']{re.escape(name)}"),
             )
 
 
@@ -312,7 +327,7 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
             yield Finding(
                 f"{requirement!r} allows {name} older than {floor[0]}.{floor[1]}",
                 PYPROJECT,
-                _line(repo, rf"^\s*[\"']{re.escape(requirement)}"),
+                _line(repo, rf"^[ \t]*+[\"']{re.escape(requirement)}"),
             )
 
 
@@ -381,7 +396,7 @@ _INSTALL_REQUIRES = re.compile(r"install_requires\s*=\s*\[(.*?)\]", re.DOTALL)
 def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
     """(requirement, file, line) of runtime dependencies, wherever they are declared."""
     for requirement in facts.runtime_requirements(repo):
-        yield requirement, PYPROJECT, _line(repo, rf"^\s*[\"']?{re.escape(requirement)}")
+        yield requirement, PYPROJECT, _line(repo, rf"^[ \t]*+[\"']?{re.escape(requirement)}")
     setup = (repo.text("setup.py") or "") if "setup.py" in repo.file_set else ""
     block = _INSTALL_REQUIRES.search(setup)
     if block is not None:

@@ -385,8 +385,8 @@ def lock_covers_stages(repo: RepoView) -> Iterator[Finding]:
 
 
 DVC_CREDENTIAL_KEYS = re.compile(
-    r"(?mi)^\s*(access_key_id|secret_access_key|session_token|password|account_key|sas_token|"
-    r"connection_string|client_secret|gdrive_client_secret|key_secret|token)\s*=\s*(\S.*)$"
+    r"(?mi)^[ \t]*+(access_key_id|secret_access_key|session_token|password|account_key|sas_token|"
+    r"connection_string|client_secret|gdrive_client_secret|key_secret|token)[ \t]*+=[ \t]*+(\S.*)$"
 )
 
 
@@ -555,15 +555,21 @@ def stages_have_deps_and_outs(repo: RepoView) -> Iterator[Finding]:
     Fix: list what the stage reads under `deps` and what it writes under `outs`,
     `metrics` or `plots`.
     """
-    for stage in _plain_stages(repo):
-        if stage.frozen:
-            continue
-        if not stage.deps:
-            yield Finding(f"stage {stage.name!r} declares no deps", DVC_YAML, stage.line)
-        if not stage.outs:
+    stages = [s for s in _plain_stages(repo) if not s.frozen]
+    # One finding per gap, naming every stage that has it.
+    gaps = (
+        ("deps", [s for s in stages if not s.deps]),
+        ("outs, metrics or plots", [s for s in stages if not s.outs]),
+    )
+    for what, missing in gaps:
+        if len(missing) == 1:
             yield Finding(
-                f"stage {stage.name!r} declares no outs, metrics or plots", DVC_YAML, stage.line
+                f"stage {missing[0].name!r} declares no {what}", DVC_YAML, missing[0].line
             )
+        elif missing:
+            names = ", ".join(repr(s.name) for s in missing[:5])
+            more = f" and {len(missing) - 5:,} more" if len(missing) > 5 else ""
+            yield Finding(f"stages {names}{more} declare no {what}", DVC_YAML, missing[0].line)
 
 
 @rule("DVC114", family="pipeline", severity="error", requires=_PIPELINE, applies=_USES_PIPELINE)

@@ -114,7 +114,8 @@ def test_per_stage(repo: RepoView) -> Iterator[Finding]:
     Fix: add a test (`tests/test_<stage>.py`, or a case in an existing test module) that
     runs the stage's code on tiny data.
     """
-    tests = "\n".join(repo.text(p) or "" for p in profile_of(repo).test_files)
+    test_files = profile_of(repo).test_files
+    tests = "\n".join([*test_files, *(repo.text(p) or "" for p in test_files)])
     for stage in facts.stages(repo) or []:
         if stage.generated:
             continue
@@ -124,7 +125,10 @@ def test_per_stage(repo: RepoView) -> Iterator[Finding]:
             if code is not None:
                 target = code[1].rsplit("/", 1)[-1].removesuffix(".py")
                 names.add(target.rsplit(".", 1)[-1])
-        if not any(re.search(rf"\b{re.escape(name)}\b", tests) for name in names):
+        # `test_train.py` mentions `train`: an underscore separates words here.
+        if not any(
+            re.search(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", tests) for name in names
+        ):
             yield Finding(
                 f"stage {stage.name!r}: no test module mentions it or its code",
                 facts.DVC_YAML,
@@ -176,6 +180,7 @@ def ci_config_parses(repo: RepoView) -> Iterator[Finding]:
 _RUNS_TESTS = re.compile(
     r"\bpytest\b|\bunittest\b|\btox\b|\bnox\b|\bhatch\s+test\b|\bcoverage\s+run\b"
     r"|\b(?:make|just|task|poe|invoke|inv)\s+(?:[\w-]+\s+)?tests?\b|\bmise\s+(?:run\s+)?tests?\b"
+    r"|\b(?:pixi|hatch|pdm|uv|poetry)\s+run\b[^\n]*\btests?\b"
 )
 _RUNS_AUDIT = re.compile(r"mlops-kit audit|\bmake\s+audit\b|mlops-kit(?:@|/)|pre-commit run")
 _RUNS_LINT = re.compile(

@@ -59,16 +59,45 @@ def _line(text: str, number: int) -> str:
 _LOCAL_HOST = re.compile(r"(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])\b")
 
 
-def _demo_uri(line: str, in_demo_folder: bool) -> bool:
-    """Return True when every password-bearing URI on the line holds a demo value.
+GENERIC_USERS = frozenset({"user", "username", "usr", "foo", "me", "name", "login", "test"})
 
-    In tests, examples and docs a URI to a database on the local machine is a fixture too.
+
+def _demo_uri(line: str, in_demo_folder: bool) -> bool:
+    """Return True when every password-bearing URI on the line is not a leak.
+
+    Not a leak: demo values (`user:pw@`, `mlflow:mlflow@`), interpolations
+    (`${DB_USER:-x}:${DB_PASSWORD:-y}@`), a database on the local machine (a development
+    container's password), and any URI in tests, examples or docs (fixtures).
     """
+    if in_demo_folder:
+        return True
     matches = list(secrets.URI_WITH_PASSWORD.finditer(line))
     return bool(matches) and all(
         demo_value(m.group(3), m.group(2))
-        or (in_demo_folder and _LOCAL_HOST.match(line, m.end()) is not None)
+        or m.group(2).lower() in GENERIC_USERS
+        or "${" in m.group(0)
+        or _LOCAL_HOST.match(line, m.end()) is not None
         for m in matches
+    )
+
+
+# Runs people type when they make a token up: 123456, abcdef, AAABBBCCC.
+_MADE_UP = re.compile(
+    r"(?:0123|1234|2345|3456|4567|5678|6789)\d\d|abcdef|ABCDEF|(.)\1\1(?!\1)(.)\2\2(?!\2)(.)\3\3"
+    r"|(?i:planted|sample|mock)"
+)
+_SEQUENCES = ("0123456789", "abcdefgh", "ABCDEFGH", "EXAMPLE", "example", "FAKE", "fake")
+
+
+def fake_token(value: str) -> bool:
+    """Return True for tokens made up for tests and docs (AWS's EXAMPLE key, `hf_aaaa...`)."""
+    body = re.sub(r"^[A-Za-z]{2,5}[-_]|^(?:AKIA|ASIA)", "", value)
+    return (
+        any(s in value for s in _SEQUENCES)
+        or re.search(r"(.)\1{5,}", body) is not None  # aaaaaa, 000000
+        or _MADE_UP.search(body) is not None
+        or re.search(r"(?i)test|dummy|placeholder|xxxx|redacted", body) is not None
+        or len(set(body)) < 8
     )
 
 
@@ -76,8 +105,37 @@ def _demo_assignment(line: str, users: set[str]) -> bool:
     match = secrets.ASSIGNMENT.match(line)
     if match is None:
         return False
-    value = match.group(2).split(" #", 1)[0].strip().strip("\"'")
-    return demo_value(value) or value.lower() in users
+    key = match.group(1)
+    value = match.group(2).split(" #", 1)[0].strip().rstrip("\\").strip().strip("\"'")
+    return (
+        demo_value(value)
+        or value.lower() in users
+        or demo_value(_unbase64(value))
+        or value.split(":", 1)[0].lstrip("-") == key.lstrip("-")  # NAME=NAME:latest, a reference
+        or re.fullmatch(r"[\w.-]+\.(?:pem|key|crt|cer|p12|pfx|json|txt|jks)", value) is not None
+        or _NOT_A_VALUE.search(value) is not None
+    )
+
+
+# Values that name or fetch a secret instead of holding one: a host:port, a kebab-case key
+# name (`secretKey: mysql-root-password` in a Kubernetes secretKeyRef), code reading the
+# environment.
+_NOT_A_VALUE = re.compile(
+    r"^[\w.-]+:\d{2,5}$|^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$|os\.environ|getenv\(|env\("
+)
+
+
+def _unbase64(value: str) -> str:
+    """Decode a Kubernetes Secret's base64 value (empty when it is not base64 text)."""
+    import base64
+    import binascii
+
+    if not re.fullmatch(r"[A-Za-z0-9+/]{4,}={0,2}", value) or len(value) % 4:
+        return ""
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return ""
 
 
 _USER_KEY = re.compile(r"(?:USER|USERNAME|_DB|DATABASE|_NAME)$", re.IGNORECASE)
@@ -98,6 +156,13 @@ def _own_files(repo: RepoView) -> frozenset[str]:
     return facts.memo(repo, "secrets.own", lambda: OWN_FILES | set(facts.conf_files(repo)))
 
 
+# Pictures and rendered widgets (plotly HTML) in notebook outputs are single JSON lines of
+# base64 or markup: no token hides there, and the token patterns crawl through megabytes
+# of them. Blanking them keeps every line number.
+_NOTEBOOK_IMAGE = re.compile(r'("image/(?:png|jpeg|gif|webp|bmp)"\s*:\s*)"[^"\n]*"')
+_NOTEBOOK_BLOB = re.compile(r"(?m)^[^\n]{20000,}$")
+
+
 def _scanned(repo: RepoView) -> list[tuple[str, str]]:
     def compute() -> list[tuple[str, str]]:
         found = []
@@ -112,6 +177,8 @@ def _scanned(repo: RepoView) -> list[tuple[str, str]]:
                 continue
             text = repo.text(path)
             if text is not None:
+                if path.endswith(".ipynb"):
+                    text = _NOTEBOOK_BLOB.sub("", _NOTEBOOK_IMAGE.sub(r'\1""', text))
                 found.append((path, text))
         return found
 
@@ -132,12 +199,21 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
     Why: anything committed is copied to every clone, fork and CI log, and stays in
     history after deletion; leaked keys are harvested from public repositories within
     minutes.
+    Tokens made up for tests and docs (AWS's `AKIAIOSFODNN7EXAMPLE`, `hf_aaaa...`,
+    `sk-test-...`, sequences like `0123456789`) are not reported.
     Fix: revoke the key now, remove it from the file (and from history), and read it from
     the environment or a git-ignored `.env` instead.
     """
+    texts = dict(_scanned(repo))
+    reported: set[tuple[str, int]] = set()
     for path, hit in _token_hits(repo):
-        if hit.kind != "password in a URI":
-            yield Finding(f"{hit.kind}: {hit.preview}", path, hit.line)
+        if hit.kind == "password in a URI" or (path, hit.line) in reported:
+            continue  # one finding per line
+        tokens = [m.group(0) for m in secrets.any_token().finditer(_line(texts[path], hit.line))]
+        if tokens and all(fake_token(token) for token in tokens):
+            continue
+        reported.add((path, hit.line))
+        yield Finding(f"{hit.kind}: {hit.preview}", path, hit.line)
 
 
 @rule("SEC102", family="secrets", severity="error")
@@ -145,8 +221,9 @@ def no_passwords_in_uris(repo: RepoView) -> Iterator[Finding]:
     """No URIs with embedded passwords (`scheme://user:password@host`).
 
     Why: database and tracking-server URIs get logged, printed and copied around; a
-    password inside one leaks with it. Local defaults (`postgres://mlflow:mlflow@db`), test
-    values and variable names (`DB_PASSWORD`) are not reported.
+    password inside one leaks with it. Local defaults (`postgres://mlflow:mlflow@db`), URIs
+    to a database on the local machine, placeholders (`user:pw@`), interpolations
+    (`${DB_PASSWORD:-x}`), and URIs in tests, examples and docs are not reported.
     Fix: keep the password out of the URI: `postgresql://mlflow@db/mlflow` with
     `PGPASSWORD` in the environment, or `${oc.env:DB_PASSWORD}` interpolation in config.
     """
@@ -165,7 +242,10 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
     Why: `password: hunter2` in a committed YAML, TOML or INI file is as public as the
     repository. Example files (`*.example`), example/test/docs folders, interface labels
     (i18n), CI permission scopes and well-known local defaults of development containers
-    (`POSTGRES_PASSWORD: postgres`, values starting with `test` or `dev`) are not reported.
+    (`POSTGRES_PASSWORD: postgres`, values starting with `test` or `dev`), key file names
+    (`privateKey: private.pem`), references to a secret store (`KEY=KEY:latest`,
+    `secretKey: mysql-root-password`), hosts (`redis:6379`) and code reading the
+    environment are not reported.
     Fix: reference the environment instead (`${DB_PASSWORD}` in compose files,
     `${oc.env:DB_PASSWORD}` in Hydra config) and keep values in a git-ignored `.env`.
     """

@@ -18,6 +18,7 @@ _SET_URI = re.compile(r"set_tracking_uri\s*\(")
 _LITERAL_URI = re.compile(
     r"""(?:set_tracking_uri\s*\(\s*|MLFLOW_TRACKING_URI["']?\]?\s*=\s*)[rbuf]?["']([^"']+)["']"""
 )
+_READS_ENV = re.compile(r"""(?:getenv|environ(?:\.get)?)\s*[(\[]\s*["']MLFLOW_TRACKING_URI""")
 _SET_EXPERIMENT = re.compile(r"set_experiment\s*\(|experiment_name\s*=|experiment_id\s*=")
 
 
@@ -50,7 +51,7 @@ def _anchor(repo: RepoView) -> tuple[str, int | None]:
     if not files:
         return facts.ROOT, None
     path = files[0]
-    return path, facts.line_in(repo, path, r"^\s*(?:import|from)\s+mlflow|import mlflow")
+    return path, facts.line_in(repo, path, r"^[ \t]*+(?:import|from)[ \t]++mlflow|import mlflow")
 
 
 def _settings_files(repo: RepoView) -> list[str]:
@@ -145,6 +146,8 @@ def tracking_uri_not_hard_coded(repo: RepoView) -> Iterator[Finding]:
     it.
     """
     for path, line, _ in facts.search_sources(repo, _LITERAL_URI):
+        if _READS_ENV.search(repo.text(path) or ""):
+            continue  # a fallback for when MLFLOW_TRACKING_URI is not set
         yield Finding("tracking URI written as a literal in code", path, line)
 
 
@@ -237,9 +240,17 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
     )
 
 
+# Scripts that run inside a container must bind every interface of the container; what
+# the host exposes is decided where the port is published (compose, `docker run -p`).
+_IN_IMAGE = re.compile(r"(?:^|/)(?:docker|containers?|images?)/|entrypoint[\w.-]*\.sh$")
 _COMPOSE = re.compile(r"(^|/)(docker-)?compose(\.[\w-]+)?\.ya?ml$")
 _LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
-_CLI_BIND = re.compile(r"mlflow\s+(?:server|ui)\b[^\n]*?(?:--host|-h)[ =]+(0\.0\.0\.0|::|\[::\])")
+# The rest of the command line is scanned up to the next `mlflow `, so a search does not
+# rescan the line from every `mlflow` on it.
+_CLI_BIND = re.compile(
+    r"mlflow[ \t]++(?:server|ui)\b(?:(?!mlflow[ \t])[^\n])*?"
+    r"(?:--host|-h)[ =]++(0\.0\.0\.0|::|\[::\])"
+)
 
 
 def _tracking_service(name: object, service: object) -> bool:
@@ -287,7 +298,9 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
                             path,
                             line_of(ports, index),
                         )
-        elif path == "Makefile" or path.endswith((".sh", "Makefile", ".mk")):
+        elif (
+            path == "Makefile" or path.endswith((".sh", "Makefile", ".mk"))
+        ) and not _IN_IMAGE.search(path):
             text = repo.text(path) or ""
             for match in _CLI_BIND.finditer(text):
                 line = text.count("\n", 0, match.start()) + 1

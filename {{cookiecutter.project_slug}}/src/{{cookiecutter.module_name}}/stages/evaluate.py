@@ -3,7 +3,9 @@
 Writes metrics (reports/metrics.json) and plot data (reports/plots/) for `dvc metrics show`
 and `dvc plots show`, logs the test metrics to the training run in MLflow, and registers
 the model in MLflow's model registry only when every metric meets its minimum in
-`evaluate.gate`; otherwise the stage fails and nothing is registered.
+`evaluate.gate`; otherwise the stage fails and nothing is registered. A registered model
+gets the `@candidate` alias and becomes `@champion` only when it beats the current one
+(promote.py; `dvc exp run` trials are registered but move no alias).
 """
 
 from __future__ import annotations
@@ -19,12 +21,31 @@ from omegaconf import DictConfig
 from sklearn import metrics as skm
 from sklearn.preprocessing import label_binarize
 
+from ..charts import bar_figure, plot_figure
+from ..evidence import log_figures, log_files
+from ..explain import explain
 from ..files import read_split, write_json
 from ..lineage import git_state
+from ..promote import experiment_trial, promote
 from ..runner import StageError, reported_errors, stage_config
 from ..tracking import start_tracking, tracked_run
 
 DIGITS = 4
+# How each plot is drawn as an image for MLflow (dvc.yaml says the same for `dvc plots`).
+PLOT_AXES: dict[str, dict[str, str]] = {
+    "confusion_matrix": {
+        "template": "confusion",
+        "x": "predicted",
+        "y": "actual",
+        "title": "Confusion matrix (test set)",
+    },
+    "roc": {"x": "fpr", "y": "tpr", "title": "ROC curve, micro-averaged (test set)"},
+    "precision_recall": {
+        "x": "recall",
+        "y": "precision",
+        "title": "Precision-recall curve, micro-averaged (test set)",
+    },
+}
 
 
 class GateFailed(StageError):
@@ -91,8 +112,17 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     metrics = score(labels, predicted, proba)
     write_json(cfg.evaluate.metrics_path, metrics)
     plots_dir = Path(cfg.evaluate.plots_dir)
+    figures = {}
     for name, rows in plot_data(labels, predicted, proba, model.classes_).items():
         write_json(plots_dir / f"{name}.json", rows)
+        figures[name] = plot_figure(rows, PLOT_AXES[name], PLOT_AXES[name]["title"])
+    explanation = explain(model, features, labels)
+    write_json(cfg.evaluate.explain_path, {"run_id": trained["run_id"], **explanation})
+    figures["permutation_importance"] = bar_figure(
+        explanation["importance"],
+        explanation["importance_std"],
+        "Permutation importance (drop in test accuracy)",
+    )
     failures = gate_failures(metrics, cfg.evaluate.gate)
     version = None
     # The results join the training run, so one run holds the model and all its metrics.
@@ -100,9 +130,12 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         test_metrics = {f"test_{name}": value for name, value in metrics.items()}
         mlflow.log_metrics(test_metrics, model_id=trained["model_id"])
         mlflow.log_artifacts(str(plots_dir), "plots")
+        log_figures(figures, "plots")
+        log_files([Path(cfg.evaluate.metrics_path), Path(cfg.evaluate.explain_path)], "evaluation")
         mlflow.set_tag("quality_gate", "failed" if failures else "passed")
         if not failures:
             version = register(cfg, trained["model_uri"], metrics)
+    promotion = None if version is None else promote(cfg, str(version), metrics)
     if failures:
         raise GateFailed(
             f"quality gate failed: {'; '.join(failures)} (evaluate.gate in conf/evaluate/); "
@@ -113,7 +146,13 @@ def run(cfg: DictConfig) -> dict[str, Any]:
         f"registered {cfg.evaluate.registered_model_name} version {version} "
         f"(alias @{cfg.evaluate.alias})"
     )
-    return {"metrics": metrics, "version": version}
+    if promotion is not None:
+        print(f"evaluate: {'promoted' if promotion.promoted else 'kept'}: {promotion.reason}")
+    return {
+        "metrics": metrics,
+        "version": version,
+        "promoted": bool(promotion and promotion.promoted),
+    }
 
 
 def register(cfg: DictConfig, model_uri: str, metrics: Mapping[str, float]) -> int:
@@ -124,7 +163,8 @@ def register(cfg: DictConfig, model_uri: str, metrics: Mapping[str, float]) -> i
     name = str(cfg.evaluate.registered_model_name)
     tags = {**git_state(), **{f"test_{k}": str(v) for k, v in metrics.items()}}
     version = mlflow.register_model(model_uri, name, tags=tags)
-    MlflowClient().set_registered_model_alias(name, str(cfg.evaluate.alias), version.version)
+    if experiment_trial() is None:  # trials are registered but move no alias
+        MlflowClient().set_registered_model_alias(name, str(cfg.evaluate.alias), version.version)
     return int(version.version)
 
 

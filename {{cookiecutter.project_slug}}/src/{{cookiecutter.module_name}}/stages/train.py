@@ -17,6 +17,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from ..evidence import log_datasets, log_files
 from ..files import read_split, write_json
 from ..lineage import data_version, git_state
 from ..runner import reported_errors, stage_config
@@ -71,6 +72,20 @@ def save_model(model: Pipeline, path: str, **mlflow_model: Any) -> None:
     mlflow.sklearn.save_model(model, path, **mlflow_model)
 
 
+def log_training_story(cfg: DictConfig) -> None:
+    """Log the train and test files as dataset inputs and the validation report, if any."""
+    import pandas as pd
+
+    splits = {"train": cfg.data.train_path, "test": cfg.data.test_path}
+    log_datasets(
+        {context: (path, pd.read_csv(path)) for context, path in splits.items()},
+        str(cfg.data.target),
+    )
+    report = OmegaConf.select(cfg, "validate.report_path", default=None)
+    if report:
+        log_files([Path(report), Path(report).with_suffix(".html")], "validation")
+
+
 def run(cfg: DictConfig) -> dict[str, Any]:
     """Fit, cross-validate, log and save the model; return the run's id, model and metrics."""
     features, labels = read_split(cfg.data.train_path, cfg.data.target)
@@ -89,6 +104,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
             }
         )
         mlflow.log_dict(OmegaConf.to_container(cfg, resolve=True), "config.yaml")
+        log_training_story(cfg)
         folds = StratifiedKFold(n_splits=cfg.train.cv_folds, shuffle=True, random_state=0)
         scores = cross_val_score(model, features, labels, cv=folds, scoring="accuracy")
         model.fit(features, labels)

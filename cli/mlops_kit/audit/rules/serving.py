@@ -1,0 +1,159 @@
+# A rule's docstring starts with its title, a statement of the standard (not imperative).
+# ruff: noqa: D401
+"""Serving and monitoring: a served model checks its input, a monitor has a reference."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from mlops_kit.audit import facts
+from mlops_kit.audit.model import Finding
+from mlops_kit.audit.parsing import line_of
+from mlops_kit.audit.repo import RepoView
+from mlops_kit.audit.rule import rule
+
+WEB_FRAMEWORKS = ("flask", "fastapi", "starlette", "litestar", "sanic", "bottle", "falcon")
+_ROUTE = re.compile(
+    r"@\w+\.(?:route|post|put|api_route)\(|\.add_url_rule\(|\.add_route\(", re.MULTILINE
+)
+# Code that checks input: a schema library imported, or a validating call.
+_VALIDATES = re.compile(
+    r"^[ \t]*(?:from|import)[ \t][^\n]*\b(?:pandera|pydantic|jsonschema|marshmallow|cerberus)\b"
+    r"|\b(?:BaseModel|Schema)\b"
+    r"|\b\w*(?:validat\w*|frame_from_records|check_\w+|parse_obj|model_validate)\(",
+    re.MULTILINE,
+)
+_WILDCARD = ("0.0.0.0", "::", "[::]", "*")
+MONITOR_MODULE = re.compile(r"(?:^|/)monitor\.py$")
+
+
+def service_files(repo: RepoView) -> list[str]:
+    """Python files under src/ that import a web framework and declare a route."""
+    found = facts.imports(repo)
+    candidates = sorted({path for module in WEB_FRAMEWORKS for path, _ in found.get(module, [])})
+    return [path for path in candidates if _ROUTE.search(repo.text(path) or "")]
+
+
+def _section(repo: RepoView, name: str) -> tuple[str, Any] | None:
+    """The config section `name`: params.yaml's, else the first conf/<name>/ file's."""
+    params = repo.data(facts.PARAMS_YAML)
+    if isinstance(params, dict) and isinstance(params.get(name), dict):
+        return facts.PARAMS_YAML, params[name]
+    folder = facts.config_dir(repo)
+    for path in facts.conf_files(repo):
+        if path.startswith(f"{folder}/{name}/"):
+            data = repo.data(path)
+            if isinstance(data, dict):
+                return path, data
+    return None
+
+
+def has_monitor(repo: RepoView) -> bool:
+    """Whether the project has a drift monitor (a monitor module or config section)."""
+    return _section(repo, "monitor") is not None or any(
+        MONITOR_MODULE.search(path) for path in facts.runtime_code(repo)
+    )
+
+
+@rule("SRV101", family="serving", severity="error", applies=("code",))
+def service_validates_input(repo: RepoView) -> Iterator[Finding]:
+    """A model service validates its input before predicting.
+
+    Why: a request with a missing column, a string for a number or a value far outside
+    the training range either crashes the service (a 500 the caller cannot act on) or,
+    worse, returns a confident prediction for nonsense; neither shows up in any metric.
+    Fix: check each request against the schema the training data is validated with and
+    answer 4xx naming the field, before calling the model:
+
+        features = frame_from_records(records, cfg)  # raises BadInput(field, row)
+    """
+    for path in service_files(repo):
+        if not _VALIDATES.search(repo.text(path) or ""):
+            yield Finding(
+                "this service predicts without checking its input against a schema", path, 1
+            )
+
+
+@rule("SRV102", family="serving", severity="error", applies=("not-template",))
+def monitor_has_reference_data(repo: RepoView) -> Iterator[Finding]:
+    """A drift monitor names reference data that exists.
+
+    Why: drift is a difference from a reference (the training data); a monitor whose
+    reference is missing, or is a file nobody versions or produces, either fails when it
+    is needed or compares against whatever happens to lie on one machine.
+    Fix: set `monitor.reference_path` to a dataset the pipeline produces or DVC tracks:
+
+        monitor:
+          reference_path: ${data.train_path}
+    """
+    if not has_monitor(repo):
+        return
+    section = _section(repo, "monitor")
+    if section is None:
+        yield Finding("a monitor module but no `monitor` config section with reference_path")
+        return
+    path, values = section
+    reference = values.get("reference_path", values.get("reference"))
+    if not isinstance(reference, str) or not reference.strip():
+        yield Finding("the monitor config names no reference_path", path)
+        return
+    if "${" in reference or "://" in reference:
+        return  # interpolated (checked in params.yaml) or remote
+    if not (
+        repo.exists(reference)
+        or repo.exists(reference + ".dvc")
+        or facts.producer(repo, reference) is not None
+    ):
+        yield Finding(
+            f"monitor reference {reference} does not exist, is not DVC-tracked and no stage "
+            "produces it",
+            path,
+            line_of(values, "reference_path"),
+        )
+
+
+@rule("SRV103", family="serving", severity="warning", applies=("hydra",))
+def service_binds_loopback(repo: RepoView) -> Iterator[Finding]:
+    """The model service binds loopback by default.
+
+    Why: a service listening on every interface of a laptop or a shared host exposes the
+    model (and the prediction log it writes) to the whole network.
+    Fix: keep `host: 127.0.0.1` in conf/serve/ and override it where a container needs it
+    (`serve.host=0.0.0.0` in the Dockerfile's command, behind the container's port map).
+    """
+    folder = facts.config_dir(repo)
+    for path in facts.conf_files(repo):
+        if not path.startswith(f"{folder}/serve/"):
+            continue
+        data = repo.data(path)
+        host = data.get("host") if isinstance(data, dict) else None
+        if isinstance(host, str) and host.strip() in _WILDCARD:
+            yield Finding(
+                f"serve host {host} listens on every interface", path, line_of(data, "host")
+            )
+
+
+@rule("SRV104", family="serving", severity="warning", applies=("ci", "not-template"))
+def monitor_runs_on_a_schedule(repo: RepoView) -> Iterator[Finding]:
+    """CI runs the drift monitor on a schedule.
+
+    Why: drift happens between releases; a monitor nobody runs raises no alarm. A
+    scheduled job that fails on drift is the simplest alert a team already watches.
+    Fix: add a scheduled workflow (GitHub `on: schedule`, or a GitLab job with
+    `rules: - if: $CI_PIPELINE_SOURCE == "schedule"`) that runs the monitor (`make monitor`).
+    """
+    if not has_monitor(repo) or not facts.ci_files(repo):
+        return
+    scheduled = False
+    for path in facts.ci_files(repo):
+        data = repo.data(path)
+        text = repo.text(path) or ""
+        if "monitor" not in text:
+            continue
+        triggers = data.get("on", data.get(True)) if isinstance(data, dict) else None
+        if (isinstance(triggers, dict) and "schedule" in triggers) or "schedule" in text:
+            scheduled = True
+    if not scheduled:
+        yield Finding("no CI job runs the monitor on a schedule", facts.ci_files(repo)[0])
