@@ -157,6 +157,9 @@ def test_adopted_repo_takes_a_stage_that_runs_and_passes_its_test(
         root,
         env,
     )
+    # params.yaml is still the snapshot of conf/ (what the project's hook checks).
+    answers = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["mlops-kit"]["answers"]
+    run(["python", "-m", f"{answers['module_name']}.config", "--check"], root, env)
     commit(root)
     # The adopted repo takes template updates from now on.
     update = run(["mlops-kit", "update"], root, env)

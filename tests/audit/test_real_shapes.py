@@ -402,3 +402,20 @@ def test_made_up_tokens_and_local_uris_are_not_leaks(tmp_path: Path) -> None:
     )
     secrets_found = [(i.rule, i.path, i.line) for i in audit(root).issues if i.family == "secrets"]
     assert secrets_found == [("SEC101", "app/redact.py", 3)]
+
+
+def test_tool_settings_in_pyproject_are_not_a_lint_step(tmp_path: Path) -> None:
+    pyproject = (
+        MINIMAL_PYPROJECT + '[tool.ruff]\nline-length = 100\n[tool.pixi.tasks]\ntests = "pytest"\n'
+    )
+    root = repo(
+        tmp_path,
+        {
+            "pyproject.toml": pyproject,
+            ".github/workflows/ci.yml": CI_STEPS + "      - run: pixi run tests\n",
+            "shop/__init__.py": "",
+            "tests/test_shop.py": "",
+        },
+    )
+    found = fired(root)
+    assert "QUA109" in found and "QUA107" not in found

@@ -296,3 +296,11 @@ def test_baked_projects_audit_clean(tmp_path: Path, answers: dict[str, str]) -> 
 @pytest.mark.xfail(bool(TEMPLATE_GAPS), reason="; ".join(TEMPLATE_GAPS.values()), strict=True)
 def test_baked_project_has_no_template_gaps(baked: Path) -> None:
     assert not fired(baked) & set(TEMPLATE_GAPS)
+
+
+def test_the_kit_passes_its_own_audit() -> None:
+    from helpers import REPO_ROOT
+
+    report = audit(REPO_ROOT)
+    assert report.profile is not None and report.profile.template
+    assert report.failing() == [], [i.location() for i in report.failing()]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from mlops_kit.audit.secrets import TOKEN_KINDS, find_secrets, scrub, tokens
 
 SAMPLES = {
-    "AWS access key id": "AKIAIOSFODNN7EXAMPL3",
+    "AWS access key id": "AKIA" + "IOSFODNN7EXAMPL3",  # split: the kit audits itself
     "GitHub token": "ghs_" + "a1B2c3D4e5" * 4,
     "GitLab token": "glpat-" + "x1y2z3" * 4,
     "Slack token": "xoxb-1234567890-abcdef",
@@ -18,7 +19,7 @@ SAMPLES = {
     "Stripe secret key": "rk_live_" + "0aB1cD2eF3" * 3,
     "Databricks token": "dapi" + "0123456789abcdef" * 2,
     "Azure storage account key": "AccountKey=" + "Zm9vYmFy" * 6,
-    "private key": "-----BEGIN OPENSSH PRIVATE KEY-----",
+    "private key": "-----BEGIN OPENSSH " + "PRIVATE KEY-----",
 }
 
 
@@ -44,9 +45,47 @@ def test_no_marker_means_no_token() -> None:
 
 
 def test_tokens_and_uri_passwords_in_order() -> None:
-    text = "a postgresql://u:s3cr3tpass@db/x\nb AKIAIOSFODNN7EXAMPL3\n"
+    text = "a postgresql://u:s3cr3tpass@db/x\nb AKIA" + "IOSFODNN7EXAMPL3\n"
     hits = find_secrets(text, assignments=False)
     assert [(hit.kind, hit.line) for hit in hits] == [
         ("password in a URI", 1),
         ("AWS access key id", 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["# pragma: allowlist secret", "// pragma: allowlist-secret", "# gitleaks:allow"],
+)
+def test_an_allowlist_comment_exempts_its_line(comment: str) -> None:
+    token = SAMPLES["GitHub token"]
+    text = (
+        f"a = '{token}'  {comment}\n"
+        f"b = 'postgresql://u:s3cr3tpass@db/x'  {comment}\n"
+        f"password: hunter2hunter2  {comment}\n"
+        f"c = '{token}'\n"
+    )
+    assert [hit.line for hit in find_secrets(text, assignments=True)] == [4]
+    # Callers that must not copy a secret anywhere can still see it.
+    assert len(find_secrets(text, assignments=True, allowlist=False)) == 4
+
+
+def test_an_allowlist_comment_on_the_line_before() -> None:
+    text = "# pragma: allowlist nextline secret\npassword: hunter2hunter2\npassword: other-one\n"
+    assert [hit.line for hit in find_secrets(text, assignments=True)] == [3]
+
+
+def test_redacted_previews_are_not_secrets() -> None:
+    hits = find_secrets("db = postgresql://mlflow:Sup3rS3cretPass@db/mlflow\n", assignments=False)
+    preview = hits[0].preview
+    for quoted in (preview, json.dumps(preview), json.dumps(preview, ensure_ascii=True)):
+        assert not find_secrets(f"message: {quoted}\n", assignments=True)
+
+
+def test_trailing_blanks_and_a_comma_are_not_part_of_the_value() -> None:
+    text = '"password":   "hunter2hunter2"  ,  \n'
+
+    hits = find_secrets(text, assignments=True)
+    assert [(hit.kind, hit.preview) for hit in hits] == [
+        ("credential `password`", "hunt…(redacted)")
     ]

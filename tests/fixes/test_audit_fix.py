@@ -128,6 +128,7 @@ def test_notebook_outputs_are_stripped_and_the_hook_added(tmp_path: Path) -> Non
     project = tmp_path / "nb"
     (project / "notebooks").mkdir(parents=True)
     (project / "notebooks/01-explore.ipynb").write_text(json.dumps(NOTEBOOK), encoding="utf-8")
+    (project / "train.py").write_text("print('training')\n", encoding="utf-8")
     config = "repos:\n  - repo: local\n    hooks:\n      - id: ruff\n        name: ruff\n"
     config += "        entry: ruff check\n        language: system\n"
     (project / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")

@@ -563,6 +563,29 @@ def ci_text(repo: RepoView) -> str:
     return memo(repo, "ci_text", compute)
 
 
+def _pyproject_tasks(repo: RepoView) -> str:
+    """Return the task definitions kept in pyproject.toml (poe, pixi, hatch, pdm, tox)."""
+    tool = repo.pyproject.get("tool")
+    tool = tool if isinstance(tool, dict) else {}
+    tables: list[Any] = []
+    for name, keys in (("poe", ("tasks",)), ("pdm", ("scripts",)), ("tox", ("legacy_tox_ini",))):
+        table = tool.get(name)
+        if isinstance(table, dict):
+            tables += [table.get(key) for key in keys]
+    pixi = tool.get("pixi")
+    if isinstance(pixi, dict):
+        tables.append(pixi.get("tasks"))
+        features = pixi.get("feature")
+        if isinstance(features, dict):
+            tables += [f.get("tasks") for f in features.values() if isinstance(f, dict)]
+    envs = tool.get("hatch", {}).get("envs") if isinstance(tool.get("hatch"), dict) else None
+    if isinstance(envs, dict):
+        tables += [e.get("scripts") for e in envs.values() if isinstance(e, dict)]
+    chunks = [t for t in tables if isinstance(t, str)]
+    chunks += [str(v) for t in tables if isinstance(t, dict) for _, v, _ in walk_values(t)]
+    return "\n".join(chunks)
+
+
 def task_text(repo: RepoView) -> str:
     """Return what CI can run: its own text plus the task runner files it calls."""
 
@@ -575,6 +598,10 @@ def task_text(repo: RepoView) -> str:
             if not re.search(rf"\b{re.escape(word)}\b", ci):
                 continue
             present = [name for name in names if name in repo.file_set and name not in files]
+            if "pyproject.toml" in present:
+                # Only its task tables: [tool.ruff] settings are not a lint step.
+                chunks.append(_pyproject_tasks(repo))
+                recipe_files.add("pyproject.toml")
             if word in ("make", "just"):
                 # Only the recipes of the targets CI calls (and what they depend on).
                 called = _called_targets(ci, word)

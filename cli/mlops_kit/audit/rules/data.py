@@ -44,7 +44,10 @@ LOCKS = frozenset(
     {"uv.lock", "poetry.lock", "pdm.lock", "pipfile.lock", "package-lock.json", "yarn.lock",
      "pnpm-lock.yaml", "conda-lock.yml", "pylock.toml", "pixi.lock"}
 )  # fmt: skip
-MEDIA_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".ico")
+MEDIA_SUFFIXES = (
+    ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".ico", ".drawio",
+    ".excalidraw", ".pptx", ".docx",
+)  # fmt: skip
 MEDIA_FILE = 5_000_000
 OWN_RULES = (*DATA_SUFFIXES, *MODEL_SUFFIXES, ".ipynb")
 # Small fixtures belong with the tests that use them.

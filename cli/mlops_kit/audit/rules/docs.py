@@ -19,7 +19,8 @@ CATALOG = facts.CATALOG
 _SETUP = re.compile(
     r"pip install|poetry install|uv sync|uv pip install|make install|conda env create"
     r"|mlflow run|pixi install|pdm install|hatch env|docker compose up"
-    r"|^#+\s*(install|setup|set up|getting started|quick ?start|prerequisites|requirements)",
+    r"|^#+\s*(install|setup|set up|getting started|quick ?start|prerequisites|requirements"
+    r"|how to use|usage)",
     re.IGNORECASE | re.MULTILINE,
 )
 _PIPELINE = re.compile(

@@ -113,7 +113,16 @@ def _demo_assignment(line: str, users: set[str]) -> bool:
         or demo_value(_unbase64(value))
         or value.split(":", 1)[0].lstrip("-") == key.lstrip("-")  # NAME=NAME:latest, a reference
         or re.fullmatch(r"[\w.-]+\.(?:pem|key|crt|cer|p12|pfx|json|txt|jks)", value) is not None
+        or _NOT_A_VALUE.search(value) is not None
     )
+
+
+# Values that name or fetch a secret instead of holding one: a host:port, a kebab-case key
+# name (`secretKey: mysql-root-password` in a Kubernetes secretKeyRef), code reading the
+# environment.
+_NOT_A_VALUE = re.compile(
+    r"^[\w.-]+:\d{2,5}$|^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$|os\.environ|getenv\(|env\("
+)
 
 
 def _unbase64(value: str) -> str:
@@ -234,8 +243,9 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
     repository. Example files (`*.example`), example/test/docs folders, interface labels
     (i18n), CI permission scopes and well-known local defaults of development containers
     (`POSTGRES_PASSWORD: postgres`, values starting with `test` or `dev`), key file names
-    (`privateKey: private.pem`) and references to a secret store (`KEY=KEY:latest`) are
-    not reported.
+    (`privateKey: private.pem`), references to a secret store (`KEY=KEY:latest`,
+    `secretKey: mysql-root-password`), hosts (`redis:6379`) and code reading the
+    environment are not reported.
     Fix: reference the environment instead (`${DB_PASSWORD}` in compose files,
     `${oc.env:DB_PASSWORD}` in Hydra config) and keep values in a git-ignored `.env`.
     """
