@@ -31,7 +31,8 @@ import difflib
 import json
 import os
 import stat
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -516,23 +517,36 @@ def _put(path: Path, data: bytes | None, mode: int | None) -> None:
     _write_durably(path, data, mode if mode is not None else _new_file_mode())
 
 
-def _roll_forward(intent: _Intent) -> None:
+def _roll_forward(intent: _Intent) -> list[Path]:
+    """Finish every write; return the files left alone because someone changed them since."""
+    kept = []
     for directory in intent.made_dirs:
         with contextlib.suppress(FileExistsError):
             directory.mkdir()
     for entry in intent.entries:
-        _put(entry.path, entry.after, entry.mode)
+        current = _current(entry.path)
+        if current == entry.before:
+            _put(entry.path, entry.after, entry.mode)
+        elif current != entry.after:
+            kept.append(entry.path)
     for directory in intent.pruned_dirs:
-        with contextlib.suppress(FileNotFoundError, OSError):
+        with contextlib.suppress(OSError):
             directory.rmdir()
+    return kept
 
 
-def _roll_back(intent: _Intent) -> None:
+def _roll_back(intent: _Intent) -> list[Path]:
+    """Undo every write; return the files left alone because someone changed them since."""
+    kept = []
     for directory in reversed(intent.pruned_dirs):
         with contextlib.suppress(FileExistsError):
             directory.mkdir()
     for entry in reversed(intent.entries):
-        if _current(entry.path) == entry.before:
+        current = _current(entry.path)
+        if current == entry.before:
+            continue
+        if current != entry.after:
+            kept.append(entry.path)
             continue
         _put(entry.path, entry.before, entry.mode)
         if entry.before is not None and entry.times is not None:
@@ -540,6 +554,7 @@ def _roll_back(intent: _Intent) -> None:
     for directory in reversed(intent.made_dirs):
         with contextlib.suppress(OSError):
             directory.rmdir()
+    return kept
 
 
 def _remove_temps(intent: _Intent) -> None:
@@ -581,21 +596,29 @@ def _settle(root: Path) -> str | None:
         ) from None
     committed = (folder / COMMIT_MARKER).exists()
     _remove_temps(intent)
-    if committed:
-        _roll_forward(intent)
-    else:
-        _roll_back(intent)
+    kept = _roll_forward(intent) if committed else _roll_back(intent)
     _remove_journal(folder, root)
     labels = ", ".join(relative_label(entry.path, root) for entry in intent.entries)
     what = "finished" if committed else "undid"
-    return f"an earlier run was interrupted; {what} its edit of {labels}"
+    note = f"an earlier run was interrupted; {what} its edit of {labels}"
+    if kept:
+        changed = ", ".join(relative_label(path, root) for path in kept)
+        note += f" (left {changed} as it is: it changed since; check it)"
+    return note
 
 
-def settle_interrupted(root: Path, *, dry_run: bool = False) -> str | None:
-    """Settle an edit a killed run left behind, under the lock; return a note for the user.
+def _report_on_stderr(note: str) -> None:
+    print(f"Note: {note}.", file=sys.stderr)
 
-    Every writing command calls this first. With `dry_run` nothing is touched: a pending
-    journal is refused with instructions instead.
+
+def settle_interrupted(
+    root: Path, *, dry_run: bool = False, report: Callable[[str], None] = _report_on_stderr
+) -> str | None:
+    """Settle an edit a killed run left behind, under the lock; return what was done.
+
+    Every writing command calls this first; what it did is reported at once (one `Note:`
+    line on stderr by default), even if the command then refuses. With `dry_run` nothing
+    is touched: a pending journal is refused with instructions instead.
 
     Raises:
         UsageError: busy, or the journal cannot be settled (one line says how to fix it).
@@ -612,13 +635,16 @@ def settle_interrupted(root: Path, *, dry_run: bool = False) -> str | None:
         )
     try:
         with repo_lock(root):
-            return _settle(root)
+            note = _settle(root)
     except OSError as error:
         raise UsageError(
             f"cannot settle the interrupted edit in {JOURNAL_DIR}/ "
             f"({error.strerror or error}); it is kept for the next run",
             WRITE_FAILED,
         ) from None
+    if note is not None:
+        report(note)
+    return note
 
 
 def has_pending_journal(root: Path) -> bool:
