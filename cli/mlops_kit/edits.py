@@ -31,7 +31,8 @@ import difflib
 import json
 import os
 import stat
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -591,11 +592,18 @@ def _settle(root: Path) -> str | None:
     return f"an earlier run was interrupted; {what} its edit of {labels}"
 
 
-def settle_interrupted(root: Path, *, dry_run: bool = False) -> str | None:
-    """Settle an edit a killed run left behind, under the lock; return a note for the user.
+def _report_on_stderr(note: str) -> None:
+    print(f"Note: {note}.", file=sys.stderr)
 
-    Every writing command calls this first. With `dry_run` nothing is touched: a pending
-    journal is refused with instructions instead.
+
+def settle_interrupted(
+    root: Path, *, dry_run: bool = False, report: Callable[[str], None] = _report_on_stderr
+) -> str | None:
+    """Settle an edit a killed run left behind, under the lock; return what was done.
+
+    Every writing command calls this first; what it did is reported at once (one `Note:`
+    line on stderr by default), even if the command then refuses. With `dry_run` nothing
+    is touched: a pending journal is refused with instructions instead.
 
     Raises:
         UsageError: busy, or the journal cannot be settled (one line says how to fix it).
@@ -612,13 +620,16 @@ def settle_interrupted(root: Path, *, dry_run: bool = False) -> str | None:
         )
     try:
         with repo_lock(root):
-            return _settle(root)
+            note = _settle(root)
     except OSError as error:
         raise UsageError(
             f"cannot settle the interrupted edit in {JOURNAL_DIR}/ "
             f"({error.strerror or error}); it is kept for the next run",
             WRITE_FAILED,
         ) from None
+    if note is not None:
+        report(note)
+    return note
 
 
 def has_pending_journal(root: Path) -> bool:

@@ -130,3 +130,13 @@ def test_rich_text_styles_but_escapes_markup(hostile_report: Report) -> None:
     assert "\x1b[" in out  # styled
     assert "[31mred" in out  # the file name's escape sequence is shown, not interpreted
     assert "\x1b[31mred" not in out
+
+
+def test_a_pipe_in_a_file_name_stays_in_its_markdown_cell(tmp_path: Path) -> None:
+    from audit.support import make_repo
+
+    repo = make_repo(tmp_path / "repo", {"README.md": "# x\n", "a|b.py": f'KEY = "{SECRET}"\n'})
+    report = audit(repo, select=["SEC101"])
+    assert [issue.path for issue in report.issues] == ["a|b.py"]
+    row = next(line for line in render(report, "markdown").splitlines() if "SEC101" in line)
+    assert len(re.findall(r"(?<!\\)\|", row)) == 5  # four cells

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -49,4 +50,42 @@ def test_tokens_and_uri_passwords_in_order() -> None:
     assert [(hit.kind, hit.line) for hit in hits] == [
         ("password in a URI", 1),
         ("AWS access key id", 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["# pragma: allowlist secret", "// pragma: allowlist-secret", "# gitleaks:allow"],
+)
+def test_an_allowlist_comment_exempts_its_line(comment: str) -> None:
+    token = SAMPLES["GitHub token"]
+    text = (
+        f"a = '{token}'  {comment}\n"
+        f"b = 'postgresql://u:s3cr3tpass@db/x'  {comment}\n"
+        f"password: hunter2hunter2  {comment}\n"
+        f"c = '{token}'\n"
+    )
+    assert [hit.line for hit in find_secrets(text, assignments=True)] == [4]
+    # Callers that must not copy a secret anywhere can still see it.
+    assert len(find_secrets(text, assignments=True, allowlist=False)) == 4
+
+
+def test_an_allowlist_comment_on_the_line_before() -> None:
+    text = "# pragma: allowlist nextline secret\npassword: hunter2hunter2\npassword: other-one\n"
+    assert [hit.line for hit in find_secrets(text, assignments=True)] == [3]
+
+
+def test_redacted_previews_are_not_secrets() -> None:
+    hits = find_secrets("db = postgresql://mlflow:Sup3rS3cretPass@db/mlflow\n", assignments=False)
+    preview = hits[0].preview
+    for quoted in (preview, json.dumps(preview), json.dumps(preview, ensure_ascii=True)):
+        assert not find_secrets(f"message: {quoted}\n", assignments=True)
+
+
+def test_trailing_blanks_and_a_comma_are_not_part_of_the_value() -> None:
+    text = '"password":   "hunter2hunter2"  ,  \n'
+
+    hits = find_secrets(text, assignments=True)
+    assert [(hit.kind, hit.preview) for hit in hits] == [
+        ("credential `password`", "hunt…(redacted)")
     ]

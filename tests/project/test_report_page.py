@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import bake_project, install_project, run
+from helpers import bake_project, run
 from project.browser import find_or_install_chromium, render
 
 pytestmark = pytest.mark.slow
@@ -114,9 +114,8 @@ class Project:
 
 def baked(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str], name: str) -> Project:
     project = bake_project(tmp_path_factory.mktemp(name))
-    install_project(project, env)
-    # Other sessions may install their own baked wine_classifier into the shared env at
-    # any time; put this project's source first so every command runs this copy.
+    # The project runs from its own src/ (not installed): other sessions may install their
+    # own baked wine_classifier into the shared env at any time.
     return Project(project, {**env, "PYTHONPATH": str(project / "src")})
 
 

@@ -30,6 +30,14 @@ def project_copy(root: Path) -> Path:
     return root
 
 
+def runnable_copy(root: Path) -> Path:
+    """A project copy with its configuration too, where `main()` can run."""
+    project_copy(root)
+    shutil.copytree(PROJECT_ROOT / "conf", root / "conf")
+    shutil.copy(PROJECT_ROOT / "params.yaml", root / "params.yaml")
+    return root
+
+
 def stage_names() -> list[str]:
     import yaml
 
@@ -91,10 +99,24 @@ def test_a_project_that_ran_shows_data_model_plots_and_card(
     assert not FETCHED.search(page)
 
 
+def test_the_page_is_written_whole_and_readable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(runnable_copy(tmp_path / "project"))
+    page = tmp_path / "site" / "index.html"
+
+    assert main(["--output", str(page)]) == 0
+
+    assert page.read_text(encoding="utf-8").endswith("</html>\n")
+    assert page.stat().st_mode & 0o444 == 0o444
+    assert [p.name for p in page.parent.iterdir()] == ["index.html"]  # no temporary left
+    assert "report: " in capsys.readouterr().out
+
+
 def test_output_that_is_a_folder_is_refused_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.chdir(PROJECT_ROOT)
+    monkeypatch.chdir(runnable_copy(tmp_path / "project"))
     (tmp_path / "index.html").mkdir()
 
     assert main(["--output", str(tmp_path / "index.html")]) == 1
@@ -208,13 +230,7 @@ def test_a_monitoring_report_is_shown_and_linked(cfg: DictConfig, tmp_path: Path
 def test_a_site_folder_linking_out_of_the_project_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = project_copy(tmp_path / "project")
-    for name in ("conf", "params.yaml"):
-        source = PROJECT_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copy(source, root / name)
+    root = runnable_copy(tmp_path / "project")
     outside = tmp_path / "outside"
     outside.mkdir()
     (root / "reports").mkdir()

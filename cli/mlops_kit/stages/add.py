@@ -308,7 +308,7 @@ def plan_add_stage(request: AddRequest) -> Plan:
     """
     name = check_stage_name(request.name)
     project = load_project(request.start)
-    settled = settle_interrupted(project.root, dry_run=request.dry_run)
+    settle_interrupted(project.root, dry_run=request.dry_run)
     files = read_project_files(project)
     _check_name_free(files, name, request.force)
     after_outs = _after_outputs(files, name, request.after)
@@ -376,6 +376,5 @@ def plan_add_stage(request: AddRequest) -> Plan:
         files.change(PARAMS, params_with_section(files.params, name, values, previous)),
         files.change(CATALOG, catalog_text),
     ]
-    notes = [f"Note: {settled}."] if settled else []
-    notes.append(f"Next: edit {module_path} and {config_label}, then `dvc repro {name}`.")
+    notes = [f"Next: edit {module_path} and {config_label}, then `dvc repro {name}`."]
     return Plan(project, [c for c in changes if c is not None and c.before != c.after], notes)

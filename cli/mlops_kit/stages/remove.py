@@ -112,7 +112,7 @@ def plan_remove_stage(request: RemoveRequest) -> Plan:
     """
     name = check_stage_name(request.name)
     project = load_project(request.start)
-    settled = settle_interrupted(project.root, dry_run=request.dry_run)
+    settle_interrupted(project.root, dry_run=request.dry_run)
     files = read_project_files(project, with_lock=True)
     in_pipeline = name in files.dvc.stage_names()
     if not in_pipeline and not request.force:
@@ -152,7 +152,7 @@ def plan_remove_stage(request: RemoveRequest) -> Plan:
     planned = [change for change in changes if change is not None]
     if not planned:
         raise UsageError(f"nothing of a stage {name!r} found in the project; nothing to remove")
-    notes = [f"Note: {settled}."] if settled else []
+    notes = []
     if outputs:
         notes.append(f"Its outputs were left on disk: {', '.join(outputs)}.")
     return Plan(project, planned, notes)

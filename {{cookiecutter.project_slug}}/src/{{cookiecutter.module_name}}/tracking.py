@@ -114,11 +114,59 @@ def tracked_run(
         # start_run's context manager ends the run as FAILED when the block raises.
         # The experiment is named explicitly: when two pipelines create it at once, the
         # loser gets it back from set_experiment without it becoming the active one.
-        with mlflow.start_run(
+        with _store_errors_unlogged(), mlflow.start_run(
             run_id=run_id,
             run_name=run_name,
             experiment_id=None if run_id else experiment_id,
         ) as run:
             yield run
-    except MlflowException as error:
-        raise TrackingError(f"MLflow store {uri}: {_first_line(error.message)}") from None
+    except Exception as error:
+        if not (isinstance(error, MlflowException) or _from_database(error)):
+            raise
+        first = _first_database_error(error)
+        if first is None:  # the store answered with an error of its own
+            message = getattr(error, "message", None) or str(error)
+            raise TrackingError(f"MLflow store {uri}: {_first_line(message)}") from None
+        message = str(getattr(first, "orig", None) or first)  # the driver's own words
+        hint = STORE_HINT.get(uri.split(":", 1)[0], "")
+        raise TrackingError(f"MLflow store {uri}: {_first_line(message)}{hint}") from None
+
+
+# What to check when a local store fails half-way through a run.
+STORE_HINT = {
+    "sqlite": " (was the database file deleted or moved while the stage ran? run it again)",
+}
+
+
+def _from_database(error: BaseException) -> bool:
+    return type(error).__module__.split(".")[0] in ("sqlalchemy", "sqlite3")
+
+
+def _first_database_error(error: BaseException) -> BaseException | None:
+    """Return the first database error in a chain (the later errors are its consequences)."""
+    first = None
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _from_database(current):
+            first = current
+        current = current.__cause__ or current.__context__
+    return first
+
+
+@contextmanager
+def _store_errors_unlogged() -> Iterator[None]:
+    """Keep MLflow from logging a traceback per failed database call during a run.
+
+    The failure still raises; `tracked_run` turns it into one line.
+    """
+    import logging
+
+    store_logger = logging.getLogger("mlflow.store.db.utils")
+    level = store_logger.level
+    store_logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        store_logger.setLevel(level)

@@ -26,7 +26,9 @@ def render(report: Report, rules: Mapping[str, Rule], color: bool = False) -> st
         lines += ["| Severity | Rule | Location | Finding |", "| --- | --- | --- | --- |"]
         for issue in report.issues:
             rule = f"[{issue.rule}]({issue.help_url}) {escape(issue.title)}"
-            where = f"`{printable(issue.location()).replace('`', chr(39))}`" if issue.path else ""
+            # A `|` ends a table cell even inside a code span unless escaped (GFM).
+            location = printable(issue.location()).replace("`", "'").replace("|", "\\|")
+            where = f"`{location}`" if issue.path else ""
             lines.append(
                 f"| {ICONS[issue.severity]} | {rule} | {where} | {escape(issue.message)} |"
             )

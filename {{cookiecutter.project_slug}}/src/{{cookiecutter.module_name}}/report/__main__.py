@@ -68,9 +68,12 @@ def write_atomically(path: Path, text: str) -> None:
     """Write `path` through a temporary file, so a reader never sees half a page."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
+    mask = os.umask(0)
+    os.umask(mask)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        os.chmod(temporary, 0o666 & ~mask)  # readable like any file, not mkstemp's 0600
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

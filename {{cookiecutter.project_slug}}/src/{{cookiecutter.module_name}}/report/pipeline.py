@@ -19,6 +19,8 @@ from .sources import Missing, read_yaml
 NODE_WIDTH = 190
 NODE_HEIGHT = 34
 LAYER_GAP = 70
+LAYER_GAP_DOWN = 30
+MAX_LAYERS_ACROSS = 5  # wider than this, the picture runs top to bottom
 ROW_GAP = 18
 MARGIN = 12
 MAX_LABEL = 26
@@ -269,19 +271,27 @@ def _short(text: str) -> str:
 
 
 def render_svg(nodes: Mapping[str, Node], edges: Iterable[tuple[str, str]]) -> str:
-    """Return the graph as an inline SVG element; every node links to its section."""
+    """Return the graph as an inline SVG element; every node links to its section.
+
+    Layers run left to right while the picture fits the page at full size, top to bottom
+    beyond that, so labels never shrink to unreadable.
+    """
     if not nodes:
         return ""
-    width = MARGIN * 2 + (max(n.layer for n in nodes.values()) + 1) * (NODE_WIDTH + LAYER_GAP)
-    width -= LAYER_GAP
-    height = MARGIN * 2 + (max(n.row for n in nodes.values()) + 1) * (NODE_HEIGHT + ROW_GAP)
-    height -= ROW_GAP
+    layers = max(n.layer for n in nodes.values()) + 1
+    rows = max(n.row for n in nodes.values()) + 1
+    across = layers <= MAX_LAYERS_ACROSS
+    step_layer = NODE_WIDTH + LAYER_GAP if across else NODE_HEIGHT + LAYER_GAP_DOWN
+    step_row = NODE_HEIGHT + ROW_GAP if across else NODE_WIDTH + ROW_GAP
+    long_side = (
+        MARGIN * 2 + layers * step_layer - (step_layer - (NODE_WIDTH if across else NODE_HEIGHT))
+    )
+    short_side = MARGIN * 2 + rows * step_row - (step_row - (NODE_HEIGHT if across else NODE_WIDTH))
+    width, height = (long_side, short_side) if across else (short_side, long_side)
 
     def corner(node: Node) -> tuple[int, int]:
-        return (
-            MARGIN + node.layer * (NODE_WIDTH + LAYER_GAP),
-            MARGIN + node.row * (NODE_HEIGHT + ROW_GAP),
-        )
+        along, beside = MARGIN + node.layer * step_layer, MARGIN + node.row * step_row
+        return (along, beside) if across else (beside, along)
 
     parts = [
         f'<svg class="dag" viewBox="0 0 {width} {height}" '
@@ -293,12 +303,19 @@ def render_svg(nodes: Mapping[str, Node], edges: Iterable[tuple[str, str]]) -> s
     for source, target in edges:
         sx, sy = corner(nodes[source])
         tx, ty = corner(nodes[target])
-        x1, y1 = sx + NODE_WIDTH, sy + NODE_HEIGHT // 2
-        x2, y2 = tx, ty + NODE_HEIGHT // 2
-        bend = max(30, (x2 - x1) // 2)
+        if across:
+            x1, y1 = sx + NODE_WIDTH, sy + NODE_HEIGHT // 2
+            x2, y2 = tx, ty + NODE_HEIGHT // 2
+            bend = max(30, (x2 - x1) // 2)
+            curve = f"M{x1},{y1} C{x1 + bend},{y1} {x2 - bend},{y2} {x2},{y2}"
+        else:
+            x1, y1 = sx + NODE_WIDTH // 2, sy + NODE_HEIGHT
+            x2, y2 = tx + NODE_WIDTH // 2, ty
+            bend = max(20, (y2 - y1) // 2)
+            curve = f"M{x1},{y1} C{x1},{y1 + bend} {x2},{y2 - bend} {x2},{y2}"
         parts.append(
-            f'<path d="M{x1},{y1} C{x1 + bend},{y1} {x2 - bend},{y2} {x2},{y2}" fill="none" '
-            'stroke="#8c959f" stroke-width="1.4" marker-end="url(#arrow)"/>'
+            f'<path d="{curve}" fill="none" stroke="#8c959f" stroke-width="1.4" '
+            'marker-end="url(#arrow)"/>'
         )
     for node in nodes.values():
         x, y = corner(node)

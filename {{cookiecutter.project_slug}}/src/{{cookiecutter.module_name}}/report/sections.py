@@ -27,6 +27,7 @@ REPRO = "run `dvc repro` first"
 MONITOR_DIR = Path("reports/monitor")
 MAX_MONITOR_VALUES = 40
 MAX_NODES = 400
+OPEN_METRICS = 15
 
 
 def _get(cfg: DictConfig, dotted: str) -> Any:
@@ -442,7 +443,6 @@ def metrics_section(
         f"<p>Compared with {against}; <code>make report AGAINST=main</code> compares "
         "with another branch.</p>"
     ]
-    rows = []
     for stage in pipeline.stages:
         for path in stage.metrics:
             data = read_json(root / path)
@@ -450,20 +450,25 @@ def metrics_section(
                 section.missing.append(f"metrics {path} (stage {stage.name}): {REPRO}")
                 continue
             before = _flatten(read_at(root, baseline[0], path)) if baseline else {}
+            rows = []
             for name, value in _flatten(data).items():
                 was = before.get(name)
                 rows.append(
                     (
-                        escape(path),
                         escape(name),
                         escape(str(value)),
                         escape(str(was if was is not None else "-")),
                         _change(value, was),
                     )
                 )
-    if rows:
-        raw = frozenset(range(5))
-        parts.append(table(("file", "metric", "now", "before", "change"), rows, raw))
+            # Short files open; long ones (a monitor's per-feature tests) folded.
+            opened = " open" if len(rows) <= OPEN_METRICS else ""
+            parts.append(
+                f"<details{opened}><summary>{code(path)} (stage {escape(stage.name)}, "
+                f"{len(rows)} values)</summary>"
+                + table(("metric", "now", "before", "change"), rows, frozenset(range(4)))
+                + "</details>"
+            )
     parts.append(plots_html(root, pipeline, baseline, section))
     section.body = "".join(parts)
     return section

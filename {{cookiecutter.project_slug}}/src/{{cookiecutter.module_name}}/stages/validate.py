@@ -17,7 +17,7 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from ..evidence import log_datasets, log_files
-from ..files import write_json
+from ..files import write_json, write_text
 from ..profile import column_stats, validation_page
 from ..runner import StageError, reported_errors, stage_config
 from ..tracking import tracked_run
@@ -114,6 +114,55 @@ def check_frame(frame: pd.DataFrame, schema: Any) -> list[dict[str, Any]]:
     return []
 
 
+def read_table(path: str | Path) -> tuple[pd.DataFrame | None, str]:
+    """Read a CSV split; return (frame, "") or (None, what is wrong with the file)."""
+    try:
+        frame = pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        return None, "the file is empty (no header row, no data)"
+    except UnicodeDecodeError:
+        return None, "the file is not UTF-8 text (binary data?)"
+    except (pd.errors.ParserError, ValueError) as error:
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else "parse error"
+        return None, f"the file is not valid CSV ({detail})"
+    if frame.empty:
+        return None, "the file has no data rows"
+    return frame, ""
+
+
+def _is_number_dtype(dtype: Any) -> bool:
+    try:
+        return pd.api.types.pandas_dtype(dtype).kind in "iuf"
+    except TypeError:
+        return False
+
+
+def not_numbers(frame: pd.DataFrame, spec: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return a problem per column declared numeric that holds values that are not numbers."""
+    problems = []
+    for name, column in spec["columns"].items():
+        if name not in frame or not _is_number_dtype(column["dtype"]):
+            continue
+        values = frame[name]
+        if pd.api.types.is_numeric_dtype(values):
+            continue
+        bad = values[values.notna() & pd.to_numeric(values, errors="coerce").isna()]
+        if bad.empty:
+            continue
+        examples = ", ".join(repr(_plain(v)) for v in bad.iloc[:MAX_EXAMPLES])
+        rows = ", ".join(str(_plain(i)) for i in bad.index[:MAX_EXAMPLES])
+        problems.append(
+            {
+                "column": name,
+                "check": "numeric",
+                "failures": len(bad),
+                "message": f"column {name!r}: {len(bad)} value(s) are not numbers, "
+                f"e.g. {examples} at row index {rows} (the schema says {column['dtype']})",
+            }
+        )
+    return problems
+
+
 def run(cfg: DictConfig) -> dict[str, Any]:
     """Validate every split, write the report; raise ValidationFailed on any problem."""
     spec = cast("dict[str, Any]", OmegaConf.to_container(cfg.validate, resolve=True))
@@ -121,8 +170,15 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     datasets: dict[str, Any] = {}
     frames: dict[str, tuple[str, pd.DataFrame]] = {}
     for name, path in (("train", cfg.data.train_path), ("test", cfg.data.test_path)):
-        frame = pd.read_csv(path)
-        problems = check_frame(frame, schema)
+        frame, unreadable = read_table(path)
+        if frame is None:
+            problem = {"column": None, "check": "readable", "failures": 1, "message": unreadable}
+            datasets[name] = {"path": str(path), "rows": 0, "problems": [problem]}
+            continue
+        problems = not_numbers(frame, spec)
+        reported = {problem["column"] for problem in problems}
+        # A column holding text where numbers belong fails every other check on it too.
+        problems += [p for p in check_frame(frame, schema) if p["column"] not in reported]
         datasets[name] = {"path": str(path), "rows": len(frame), "problems": problems}
         datasets[name]["statistics"] = column_stats(frame)
         frames[name] = (str(path), frame)
@@ -131,7 +187,7 @@ def run(cfg: DictConfig) -> dict[str, Any]:
     report_path = Path(cfg.validate.report_path)
     write_json(report_path, report)
     html_path = report_path.with_suffix(".html")
-    html_path.write_text(validation_page(report), encoding="utf-8")
+    write_text(html_path, validation_page(report))
     with tracked_run(cfg, run_name="validate"):
         import mlflow
 
