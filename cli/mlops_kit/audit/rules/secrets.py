@@ -43,7 +43,8 @@ def demo_value(value: str, user: str = "") -> bool:
     value = value.strip().strip("\"'")
     lowered = value.lower()
     return (
-        lowered in DEV_DEFAULTS
+        len(value) <= 2  # `u:p@h`: a shape, not a password
+        or lowered in DEV_DEFAULTS
         or (bool(user) and lowered.startswith(user.lower()))  # iqa:iqa_password
         or lowered.startswith(_DEMO_PREFIXES)
         or re.fullmatch(r"[A-Z][A-Z0-9_]*", value) is not None
@@ -110,7 +111,7 @@ def _demo_assignment(line: str, users: set[str]) -> bool:
     return (
         demo_value(value)
         or any(value.lower().startswith(user) for user in users)
-        or demo_value(_unbase64(value))
+        or (bool(_unbase64(value)) and demo_value(_unbase64(value)))
         or value.split(":", 1)[0].lstrip("-") == key.lstrip("-")  # NAME=NAME:latest, a reference
         or re.fullmatch(r"[\w.-]+\.(?:pem|key|crt|cer|p12|pfx|json|txt|jks)", value) is not None
         or _NOT_A_VALUE.search(value) is not None
