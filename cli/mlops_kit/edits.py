@@ -517,23 +517,36 @@ def _put(path: Path, data: bytes | None, mode: int | None) -> None:
     _write_durably(path, data, mode if mode is not None else _new_file_mode())
 
 
-def _roll_forward(intent: _Intent) -> None:
+def _roll_forward(intent: _Intent) -> list[Path]:
+    """Finish every write; return the files left alone because someone changed them since."""
+    kept = []
     for directory in intent.made_dirs:
         with contextlib.suppress(FileExistsError):
             directory.mkdir()
     for entry in intent.entries:
-        _put(entry.path, entry.after, entry.mode)
+        current = _current(entry.path)
+        if current == entry.before:
+            _put(entry.path, entry.after, entry.mode)
+        elif current != entry.after:
+            kept.append(entry.path)
     for directory in intent.pruned_dirs:
-        with contextlib.suppress(FileNotFoundError, OSError):
+        with contextlib.suppress(OSError):
             directory.rmdir()
+    return kept
 
 
-def _roll_back(intent: _Intent) -> None:
+def _roll_back(intent: _Intent) -> list[Path]:
+    """Undo every write; return the files left alone because someone changed them since."""
+    kept = []
     for directory in reversed(intent.pruned_dirs):
         with contextlib.suppress(FileExistsError):
             directory.mkdir()
     for entry in reversed(intent.entries):
-        if _current(entry.path) == entry.before:
+        current = _current(entry.path)
+        if current == entry.before:
+            continue
+        if current != entry.after:
+            kept.append(entry.path)
             continue
         _put(entry.path, entry.before, entry.mode)
         if entry.before is not None and entry.times is not None:
@@ -541,6 +554,7 @@ def _roll_back(intent: _Intent) -> None:
     for directory in reversed(intent.made_dirs):
         with contextlib.suppress(OSError):
             directory.rmdir()
+    return kept
 
 
 def _remove_temps(intent: _Intent) -> None:
@@ -582,14 +596,15 @@ def _settle(root: Path) -> str | None:
         ) from None
     committed = (folder / COMMIT_MARKER).exists()
     _remove_temps(intent)
-    if committed:
-        _roll_forward(intent)
-    else:
-        _roll_back(intent)
+    kept = _roll_forward(intent) if committed else _roll_back(intent)
     _remove_journal(folder, root)
     labels = ", ".join(relative_label(entry.path, root) for entry in intent.entries)
     what = "finished" if committed else "undid"
-    return f"an earlier run was interrupted; {what} its edit of {labels}"
+    note = f"an earlier run was interrupted; {what} its edit of {labels}"
+    if kept:
+        changed = ", ".join(relative_label(path, root) for path in kept)
+        note += f" (left {changed} as it is: it changed since; check it)"
+    return note
 
 
 def _report_on_stderr(note: str) -> None:

@@ -288,3 +288,16 @@ def test_the_path_policy_refuses_before_anything_is_written(tmp_path: Path, kind
     assert (root / "real.txt").read_bytes() == b"real"
     assert (root / "sub" / "a.txt").read_bytes() == b"a"
     assert not (tmp_path / "escape.txt").exists()
+
+
+def test_settling_never_overwrites_a_file_changed_after_the_kill(tmp_path: Path) -> None:
+    from mlops_kit.edits import settle_interrupted
+
+    changes = half_applied(tmp_path, committed=False, written=1)
+    # The user edited dvc.yaml by hand before running the kit again.
+    (tmp_path / "dvc.yaml").write_bytes(b"stages:\n  mine: {}\n")
+    notes: list[str] = []
+    settle_interrupted(tmp_path, report=notes.append)
+    assert (tmp_path / "dvc.yaml").read_bytes() == b"stages:\n  mine: {}\n"
+    assert (tmp_path / "params.yaml").read_bytes() == changes[3].before
+    assert "left dvc.yaml as it is" in notes[0]

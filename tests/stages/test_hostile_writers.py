@@ -335,13 +335,13 @@ def test_new_files_follow_the_umask(invoke: Invoke, project: Path, umask: int) -
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 512 KiB tmpfs (root only; skipped where mounting is not allowed)."""
+    """A 512 KiB tmpfs with 400 inodes (root only; skipped where mounting is not allowed)."""
     mount = tmp_path / "disk"
     mount.mkdir()
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("mounting a small file system needs root")
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)],
+        ["mount", "-t", "tmpfs", "-o", "size=512k,nr_inodes=400", "tmpfs", str(mount)],
         capture_output=True,
         check=False,
     )
@@ -360,6 +360,29 @@ def fill(folder: Path) -> None:
                 handle.write(b"\0" * 4096)
         except OSError:
             pass
+
+
+def use_up_inodes(folder: Path) -> None:
+    spare = folder / "spare"
+    spare.mkdir()
+    try:
+        for number in range(1_000_000):
+            (spare / str(number)).touch()
+    except OSError:
+        pass
+
+
+def test_no_room_for_the_lock_file_gives_one_line(
+    invoke: Invoke, project: Path, small_disk: Path
+) -> None:
+    target = small_disk / "demo"
+    shutil.copytree(project, target)
+    use_up_inodes(small_disk)
+    before = snapshot(small_disk)
+    result = invoke(ADD, "featurize", "--repo", target)
+    message = one_error_line(result, 1)
+    assert ".mlops-kit.lock" in message
+    assert_unchanged(small_disk, before)
 
 
 def test_a_full_disk_gives_one_line_and_restores_everything(

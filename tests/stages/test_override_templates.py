@@ -132,3 +132,47 @@ def test_an_override_symlinked_out_of_the_project_is_refused(
     assert result.exit_code == 2
     assert "symlink that leads out of the project" in result.stderr
     assert "token" not in result.output
+
+
+HOSTILE_TEMPLATES = {
+    "endless-loop": (
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+        "took longer than",
+    ),
+    "huge-string": ("{{ 'x' * 10**10 }}", "MiB to render"),
+    "huge-padding": ("{{ 'x'|center(10**10) }}", "MiB to render"),
+    "long-output": ("{% for i in range(100000) %}{{ 'y' * 50 }}{% endfor %}", "KiB of text"),
+    "include-outside": ("{% include '/etc/passwd' %}", "/etc/passwd"),
+    "include-parent": ("{% include '../../../pyproject.toml' %}", "pyproject.toml"),
+    "recursive-macro": ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "recurses"),
+    "too-nested-python": ("x = " + "(" * 300 + "1" + ")" * 300 + "\n", "renders"),
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"), list(HOSTILE_TEMPLATES.values()), ids=list(HOSTILE_TEMPLATES)
+)
+def test_a_hostile_override_is_stopped_in_one_line(
+    invoke: Invoke, project: Path, text: str, reason: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlops_kit.stages import sandbox
+
+    # A shorter wall-clock limit keeps the endless loop's test quick; the bound is the same.
+    monkeypatch.setattr(sandbox, "TIMEOUT_SECONDS", 1.5)
+    override(project, "stage.py.j2", text)
+    before = snapshot(project.parent)
+    result = invoke("add-stage", "featurize", "--repo", project)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert reason in lines[0]
+    assert "root:" not in result.output  # nothing of /etc/passwd
+    assert_unchanged(project.parent, before)
+
+
+def test_an_include_reaches_the_other_project_templates(invoke: Invoke, project: Path) -> None:
+    override(project, "stage.py.j2", '{% include "test.py.j2" %}')
+    override(project, "test.py.j2", "X = {{ name|python_string }}\n")
+    result = invoke("add-stage", "featurize", "--repo", project)
+    assert result.exit_code == 0, result.output
+    assert (project / "src/demo/stages/featurize.py").read_text() == 'X = "featurize"\n'

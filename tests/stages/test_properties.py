@@ -262,3 +262,41 @@ def test_symlink_layouts_never_lead_a_write_astray(
         for path, data in inside_targets.items():
             assert path.read_bytes() == data
         assert files(project / "conf" / "prepare") == prepare_conf
+
+
+TOML_VALUES = st.sampled_from(
+    ['"oops"', "1", "[]", "[1, 2]", "{}", '{ module_name = "demo" }', "true", '"demo"']
+)
+
+
+@PROPERTY_SETTINGS
+@given(
+    kit=st.sampled_from(["table", "array", "value", "none"]),
+    answers=TOML_VALUES,
+    module=TOML_VALUES,
+    tool_value=st.booleans(),
+)
+def test_generated_pyproject_shapes_give_a_result_or_one_line(
+    kit: str, answers: str, module: str, tool_value: bool
+) -> None:
+    with scratch() as (project, outside):
+        head = 'tool = "x"\n' if tool_value else ""
+        body = {
+            "table": f"[tool.mlops-kit]\nanswers = {answers}\n",
+            "array": f"[[tool.mlops-kit]]\nanswers = {answers}\n",
+            "value": f"[tool]\nmlops-kit = {answers}\n",
+            "none": "",
+        }[kit]
+        if tool_value and body.startswith("[tool"):
+            body = ""  # `tool` is a plain value: no table of that name can follow
+        answers_table = (
+            f"\n[tool.mlops-kit.answers]\nmodule_name = {module}\n" if kit == "none" else ""
+        )
+        text = head + '[project]\nname = "demo"\n\n' + body + answers_table
+        (project / "pyproject.toml").write_text(text)
+        original, beside = files(project), files(outside)
+        for command in ("add-stage", "remove-stage"):
+            result = run(command, "featurize", "--repo", project)
+            if result.exit_code:
+                assert files(project) == original
+        assert files(outside) == beside

@@ -107,7 +107,7 @@ def render_in_child(
     limits = _limit_resources if sys.platform != "win32" else None
     try:
         done = subprocess.run(
-            [sys.executable, "-I", "-m", "mlops_kit.stages.sandbox"],
+            [sys.executable, "-P", "-m", "mlops_kit.stages.sandbox"],
             input=request,
             capture_output=True,
             text=True,
