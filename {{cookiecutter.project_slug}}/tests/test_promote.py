@@ -97,3 +97,17 @@ def test_margin_is_strict() -> None:
     assert promote.is_better(0.95, 0.90, 0.0)
     assert not promote.is_better(0.95, 0.95, 0.0)
     assert not promote.is_better(0.95, 0.94, 0.02)
+
+
+def test_a_champion_that_cannot_be_loaded_is_replaced(pipeline: DictConfig, tmp_path: Path) -> None:
+    client = MlflowClient(pipeline.tracking.uri)
+    name = pipeline.evaluate.registered_model_name
+    client.create_registered_model(name)
+    gone = client.create_model_version(name, source=str(tmp_path / "deleted-model"))
+    client.set_registered_model_alias(name, "champion", gone.version)
+
+    result = _train_and_evaluate(pipeline, good=True)
+
+    assert result["promoted"] and _alias(pipeline, "champion") == "2"
+    reason = client.get_model_version(name, "2").tags["promotion"]
+    assert "cannot be loaded" in reason and "replaces it" in reason

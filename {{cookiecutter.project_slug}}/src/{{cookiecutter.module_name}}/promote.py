@@ -9,7 +9,9 @@ by hand with `make promote` (python -m <package>.promote) to the `@candidate`:
    leaves one.
 3. With PROMOTE_CHAMPION=false in the environment (CI on branches other than the default
    one, scheduled monitoring) an existing champion is never replaced.
-4. Otherwise both models are scored on the same test set (`data.test_path`) and the
+4. A champion whose files cannot be loaded (its artifact store is gone) is replaced, and
+   the decision says so.
+5. Otherwise both models are scored on the same test set (`data.test_path`) and the
    candidate is promoted only when its `evaluate.promotion.metric` beats the champion's
    by more than `evaluate.promotion.margin`.
 The decision is written as tags on the candidate's model version.
@@ -60,14 +62,28 @@ def is_better(candidate: float, champion: float, margin: float) -> bool:
     return candidate > champion + margin
 
 
+class Unloadable(StageError):
+    """A registered model version whose files cannot be loaded."""
+
+
 def score_version(cfg: DictConfig, name: str, version: str) -> dict[str, float]:
-    """Score a registered model version on the test set with the evaluate stage's metrics."""
+    """Score a registered model version on the test set with the evaluate stage's metrics.
+
+    Raises Unloadable (one line) when the version's files cannot be loaded.
+    """
     import mlflow.sklearn
+    from mlflow.exceptions import MlflowException
 
     from .stages.evaluate import score
 
     features, labels = read_split(cfg.data.test_path, cfg.data.target)
-    model = mlflow.sklearn.load_model(f"models:/{name}/{version}")
+    try:
+        model = mlflow.sklearn.load_model(f"models:/{name}/{version}")
+    except (MlflowException, OSError) as error:
+        lines = str(error).strip().splitlines()
+        raise Unloadable(
+            f"version {version} of {name!r} cannot be loaded ({lines[0] if lines else error!r})"
+        ) from None
     return score(labels, model.predict(features), model.predict_proba(features))
 
 
@@ -96,7 +112,15 @@ def promote(
         )
     else:
         ours = dict(candidate_metrics or score_version(cfg, name, candidate))
-        theirs = score_version(cfg, name, str(champion.version))
+        try:
+            theirs = score_version(cfg, name, str(champion.version))
+        except Unloadable as error:
+            # A champion nobody can load serves nothing: a loadable model that passed the
+            # gate replaces it, and the reason says so.
+            client.set_registered_model_alias(name, alias, candidate)
+            decision = Decision(True, f"@{alias} {error}; version {candidate} replaces it")
+            client.set_model_version_tag(name, candidate, "promotion", decision.reason)
+            return decision
         if metric not in ours:
             raise StageError(
                 f"evaluate.promotion.metric {metric!r} is not a test metric; known: "

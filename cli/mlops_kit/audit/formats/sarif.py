@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from mlops_kit import __version__
+from mlops_kit import HOMEPAGE, __version__
 from mlops_kit.audit.model import Report
 from mlops_kit.audit.rule import Rule
 
@@ -21,7 +21,6 @@ SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-INFORMATION_URI = "https://github.com/mlops-kit/mlops-kit"
 PROJECT_ANCHOR = "pyproject.toml"
 
 
@@ -74,7 +73,7 @@ def as_data(report: Report, rules: Mapping[str, Rule]) -> dict[str, Any]:
                     "driver": {
                         "name": "mlops-kit",
                         "version": __version__,
-                        "informationUri": INFORMATION_URI,
+                        "informationUri": HOMEPAGE,
                         "rules": [_descriptor(rules[rule_id]) for rule_id in ordered],
                     }
                 },

@@ -42,7 +42,7 @@ MODEL_SUFFIXES = (
 # Lock files are big by nature; documentation images and PDFs get a higher limit.
 LOCKS = frozenset(
     {"uv.lock", "poetry.lock", "pdm.lock", "pipfile.lock", "package-lock.json", "yarn.lock",
-     "pnpm-lock.yaml", "conda-lock.yml", "pylock.toml", "pixi.lock"}
+     "pnpm-lock.yaml", "conda-lock.yml", "pylock.toml", "pixi.lock", "requirements.lock"}
 )  # fmt: skip
 MEDIA_SUFFIXES = (
     ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".ico", ".drawio",
