@@ -260,6 +260,27 @@ def test_unreachable_tracking_server_fails_in_one_line(
     assert not (tmp_path / "model").exists()
 
 
+def test_a_conf_edit_stops_dvc_repro_until_params_are_refreshed(default_project: Baked) -> None:
+    conf = default_project.path / "conf" / "prepare" / "default.yaml"
+    original = conf.read_text(encoding="utf-8")
+    conf.write_text(original.replace("test_size: 0.2", "test_size: 0.25"), encoding="utf-8")
+    stopped = default_project.run("dvc", "repro", check=False)
+    assert stopped.returncode != 0
+    assert "Running stage 'prepare'" not in stopped.stdout
+    output = (stopped.stdout + stopped.stderr).splitlines()
+    (line,) = [text for text in output if "params.yaml is stale" in text]
+    assert "make repro" in line
+    # `make repro` refreshes params.yaml first; its `make params` half, then what DVC sees.
+    default_project.run("make", "params")
+    params = yaml.safe_load((default_project.path / "params.yaml").read_text(encoding="utf-8"))
+    assert params["prepare"]["test_size"] == 0.25
+    status = default_project.run("dvc", "status").stdout
+    assert "prepare" in status and "modified" in status
+    conf.write_text(original, encoding="utf-8")
+    default_project.run("make", "params")
+    assert "Data and pipelines are up to date." in default_project.run("dvc", "repro").stdout
+
+
 # Runs last in this module: `dvc exp run` rewrites params.yaml and logs another run.
 def test_dvc_exp_run_set_param_switches_the_model(default_project: Baked) -> None:
     before = default_project.lock()["stages"]
