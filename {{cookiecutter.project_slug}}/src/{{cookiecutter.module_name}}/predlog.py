@@ -78,7 +78,7 @@ def lines_for_frame(
     if all(kind in "fiub" for kind in features.dtypes.map(lambda d: d.kind)):
         # Numbers only: no text can hold "},{", so pandas' fast records JSON splits safely.
         text = features.to_json(orient="records", double_precision=15)
-        inputs = [f"{{{row}}}" for row in text[2:-2].split("},{")] if len(features) else []
+        inputs = ["{" + row + "}" for row in text[2:-2].split("},{")] if len(features) else []
     else:
         inputs = [
             json.dumps(row, separators=(",", ":"), default=_json_default)
