@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := out
 
-.PHONY: demo test test-fast lint bench lock clean
+.PHONY: demo test test-fast lint bench lock lock-template clean
 
 # The dev and test environment is pinned in locks/dev.txt (pip constraints), so a fresh
 # machine gets the versions CI got; `make lock` re-pins after a dependency change.
@@ -51,5 +51,15 @@ lock:
 	  .lock-venv/bin/python -m pip freeze --exclude-editable; } > $(LOCK)
 	rm -rf .lock-venv
 
+## lock-template: re-resolve the lock files the template ships (uv.lock, poetry.lock, requirements.lock)
+# uv and poetry at the versions cookiecutter.json pins, in a venv of their own.
+TOOLS := .lock-tools
+lock-template: $(VENV)/.installed
+	$(eval UV := $(shell $(BIN)/python -c 'import json; print(json.load(open("cookiecutter.json"))["_uv_version"])'))
+	$(eval POETRY := $(shell $(BIN)/python -c 'import json; print(json.load(open("cookiecutter.json"))["_poetry_version"])'))
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV)" "poetry==$(POETRY)"
+	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" $(BIN)/python scripts/lock_template.py
+
 clean:
-	rm -rf $(VENV) $(DEMO_DIR)
+	rm -rf $(VENV) $(DEMO_DIR) $(TOOLS)

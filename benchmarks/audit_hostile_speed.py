@@ -78,7 +78,8 @@ def sparse(root: Path) -> None:
 
 CASES: dict[str, Callable[[Path], None]] = {
     "URI bait: a URI, then 'a.' x 450,000": lambda r: git_repo(
-        r, {"notes.md": "x://u:p@h\n" + "a." * 450_000}
+        r,
+        {"notes.md": "x://u:p@h\n" + "a." * 450_000},  # pragma: allowlist secret
     ),
     "assignment bait: password + 3000 spaces": lambda r: git_repo(
         r, {"deploy/app.yaml": "password: x" + " " * 3000 + "y\n"}

@@ -7,10 +7,12 @@ string, so they stay data. Optional steps (git) warn and go on when they cannot 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,9 @@ PRUNE: dict[tuple[str, str], tuple[str, ...]] = {
     ("ci", "github"): (".gitlab-ci.yml",),
     ("ci", "gitlab"): (".github",),
     ("ci", "none"): (".github", ".gitlab-ci.yml"),
+    ("package_manager", "poetry"): ("uv.lock", "requirements.lock"),
+    ("package_manager", "uv"): ("poetry.lock", "poetry.toml", "requirements.lock"),
+    ("package_manager", "pip"): ("poetry.lock", "poetry.toml", "uv.lock"),
     ("example", "minimal"): (
         "src/{module}/stages/validate.py",
         "src/{module}/stages/evaluate.py",
@@ -80,6 +85,55 @@ def remove_bytecode(project: Path) -> None:
             shutil.rmtree(cache)
 
 
+def poetry_content_hash(pyproject: Mapping[str, Any]) -> str:
+    """Return the `content-hash` Poetry 2 writes into poetry.lock for this pyproject.
+
+    The same digest as Poetry's `Locker._get_content_hash`: the sorted JSON of the parts of
+    pyproject.toml that decide the resolution (`poetry check --lock` compares it).
+    """
+    project = pyproject.get("project", {})
+    relevant_project = {
+        key: project[key]
+        for key in ("requires-python", "dependencies", "optional-dependencies")
+        if key in project
+    }
+    groups = pyproject.get("dependency-groups", {})
+    poetry = pyproject.get("tool", {}).get("poetry", {})
+    legacy = ("dependencies", "source", "extras", "dev-dependencies")
+    relevant_poetry = {}
+    for key in (*legacy, "group"):
+        value = poetry.get(key)
+        if value is None and (key not in legacy or relevant_project or groups):
+            continue
+        relevant_poetry[key] = value
+    content: dict[str, Any] = {}
+    if relevant_project:
+        content["project"] = relevant_project
+    if groups:
+        content["dependency-groups"] = groups
+    if content:
+        content["tool"] = {"poetry": relevant_poetry}
+    else:
+        content = relevant_poetry
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+def stamp_poetry_lock(project: Path) -> None:
+    """Write the content-hash of the rendered pyproject.toml into poetry.lock."""
+    lock = project / "poetry.lock"
+    if not lock.is_file():
+        return
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    text = lock.read_text(encoding="utf-8")
+    marker = 'content-hash = "'
+    if marker not in text:
+        return
+    start = text.rindex(marker) + len(marker)
+    end = text.index('"', start)
+    digest = poetry_content_hash(pyproject)
+    lock.write_text(text[:start] + digest + text[end:], encoding="utf-8")
+
+
 def _git(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["git", *args], cwd=project, capture_output=True, text=True, check=False, timeout=60
@@ -116,6 +170,7 @@ def main(answers_json: str) -> int:
     answers = json.loads(answers_json)
     project = Path.cwd()
     prune(project, answers)
+    stamp_poetry_lock(project)
     remove_bytecode(project)
     init_git(project)
     return 0

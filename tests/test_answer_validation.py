@@ -110,3 +110,26 @@ def test_hook_gets_answers_only_through_tojson() -> None:
         source = Path(REPO_ROOT, "hooks", hook).read_text(encoding="utf-8")
         placeholders = [line for line in source.splitlines() if "{{" in line or "{%" in line]
         assert placeholders == ['        sys.exit(main(r"""{{ cookiecutter|tojson }}"""))']
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("123 Numbers", "123_numbers"), ("!!!", ""), ("Class", "class"), ("JSON", "json")],
+)
+def test_a_derived_name_blames_the_answer_typed(
+    validator: ModuleType, name: str, slug: str
+) -> None:
+    answers = {**defaults(), "project_name": name, "project_slug": slug, "module_name": slug}
+    problems = validator.validate(answers)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"project_name {name!a}")
+    assert "project_slug=" in problems[0]  # how to keep the name anyway
+    # Typed by hand, the same slug is the slug's own problem.
+    typed = validator.validate(answers, derived=set())
+    assert typed[0].startswith("project_slug")
+
+
+def test_problems_are_keyed_by_the_answer_to_change(validator: ModuleType) -> None:
+    answers = {**defaults(), "author_email": "nobody", "project_slug": "x-y"}
+    keyed = validator.problems_by_answer(answers)
+    assert set(keyed) == {"author_email", "project_slug"}

@@ -18,6 +18,7 @@ from helpers import REPO_ROOT, bake_project, parse_generated_files
 
 OPTIONS: dict[str, list[str]] = {
     "python_version": ["3.11", "3.12", "3.13"],
+    "package_manager": ["poetry", "uv", "pip"],
     "license": ["MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"],
     "tracking": ["local", "server"],
     "ci": ["github", "gitlab", "none"],
@@ -131,6 +132,15 @@ def test_file_set_matches_the_options(baked: tuple[dict[str, str], Path]) -> Non
         assert must in actual
     assert (".github/workflows/ci.yml" in actual) is (combo["ci"] == "github")
     assert (".gitlab-ci.yml" in actual) is (combo["ci"] == "gitlab")
+    locks = {
+        "poetry": {"poetry.lock", "poetry.toml"},
+        "uv": {"uv.lock"},
+        "pip": {"requirements.lock"},
+    }
+    assert (
+        actual & {"poetry.lock", "poetry.toml", "uv.lock", "requirements.lock"}
+        == locks[combo["package_manager"]]
+    )
 
 
 def test_no_template_syntax_is_left(baked: tuple[dict[str, str], Path]) -> None:

@@ -114,7 +114,7 @@ def test_config_file_defaults_are_used(tmp_path: Path) -> None:
 
 def test_interactive_prompts_take_typed_answers(tmp_path: Path) -> None:
     # One line per question, in cookiecutter.json order; empty lines take the default.
-    typed = "Fraud Detector\n\n\nDetects fraud.\n\n\n\n\n\n\n\n3\n2\n"
+    typed = "Fraud Detector\n\n\nDetects fraud.\n\n\n\n\n\n\n\n\n3\n2\n"
     result = runner.invoke(app, ["new", "-o", str(tmp_path)], input=typed)
     assert result.exit_code == 0, result.output
     project = tmp_path / "fraud_detector"
@@ -122,6 +122,41 @@ def test_interactive_prompts_take_typed_answers(tmp_path: Path) -> None:
     answers = stamp["tool"]["mlops-kit"]["answers"]
     assert answers["description"] == "Detects fraud."
     assert (answers["ci"], answers["example"]) == ("none", "minimal")
+
+
+# Empty lines: every later question takes its default (14 questions, some asked twice).
+REST = "\n" * 14
+
+
+def test_a_bad_answer_is_asked_again_naming_the_answer_typed(tmp_path: Path) -> None:
+    typed = "123 Numbers\n!!!\nFraud Detector\nfraud-detector\nfraud_x\n" + REST
+    result = runner.invoke(app, ["new", "-o", str(tmp_path)], input=typed)
+    assert result.exit_code == 0, result.output
+    errors = [line for line in result.output.splitlines() if "Error:" in line]
+    assert len(errors) == 3, result.output
+    assert "project_name '123 Numbers'" in errors[0]
+    assert "project_name '!!!'" in errors[1]
+    assert "project_slug 'fraud-detector'" in errors[2]
+    # The derived folder name is never blamed for the name typed.
+    assert "project_slug '123_numbers'" not in result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["fraud_x"]
+    answers = tomllib.loads((tmp_path / "fraud_x" / "pyproject.toml").read_text("utf-8"))
+    assert answers["tool"]["mlops-kit"]["answers"]["module_name"] == "fraud_x"
+
+
+def test_a_slug_given_on_the_command_line_frees_the_name(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["new", "-o", str(tmp_path), "project_slug=numbers_123"], input="123 Numbers\n" + REST
+    )
+    assert result.exit_code == 0, result.output
+    assert "Error" not in result.output
+    assert (tmp_path / "numbers_123").is_dir()
+
+
+def test_closing_hint_is_make_install(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["new", "--no-input", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "make install" in result.output.splitlines()[-1]
 
 
 @pytest.mark.parametrize(
@@ -136,7 +171,10 @@ def test_interactive_prompts_take_typed_answers(tmp_path: Path) -> None:
         ("colour=blue", "unknown question 'colour'"),
         ("just-a-word", "is not KEY=VALUE"),
         ("project_name=\u0416\u0416", None),  # Cyrillic name: a non-empty slug is derived
-        ("project_name=\U0001f600", None),  # no Latin letters at all: the fallback slug
+        # Nothing usable left for the folder name: refused, naming the answer typed.
+        ("project_name=\U0001f600", "project_name '\\U0001f600' has no letters or digits"),
+        ("project_name=!!!", "project_name '!!!' has no letters or digits"),
+        ("project_name=123 Numbers", "project_name '123 Numbers' gives the folder"),
     ],
 )
 def test_bad_answers_fail_before_anything_exists(
@@ -147,7 +185,7 @@ def test_bad_answers_fail_before_anything_exists(
     if fragment is None:
         assert result.exit_code == 0, result.output
         (project,) = out.iterdir()
-        assert project.name in {"zhzh", "ml_project"}
+        assert project.name == "zhzh"
         return
     assert result.exit_code == 2, result.output
     assert fragment in result.output

@@ -71,3 +71,45 @@ def test_one_version_everywhere() -> None:
     pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     template = json.loads((REPO_ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
     assert mlops_kit.__version__ == pyproject["project"]["version"] == template["_template_version"]
+
+
+def test_one_home_url_and_a_readme_that_renders_on_an_index() -> None:
+    """Help links, SARIF and [project.urls] name one home; README links work off GitHub."""
+    import tomllib
+
+    import mlops_kit
+    from mlops_kit.audit.model import RULES_DOC_URL
+
+    pyproject = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    urls = pyproject["project"]["urls"]
+    assert urls["Homepage"] == mlops_kit.HOMEPAGE
+    assert all(url.startswith(mlops_kit.HOMEPAGE) for url in urls.values())
+    assert RULES_DOC_URL.startswith(mlops_kit.HOMEPAGE)
+    assert pyproject["project"]["license"] == "MIT"
+    assert (REPO_ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([^)]+)\)", readme)
+    assert links and all(link.startswith("https://") for link in links), links
+    # The placeholder home appears in one place of the code only.
+    sources = [p for p in (REPO_ROOT / "cli").rglob("*.py")]
+    holders = [p for p in sources if mlops_kit.HOMEPAGE in p.read_text(encoding="utf-8")]
+    assert holders == [REPO_ROOT / "cli" / "mlops_kit" / "__init__.py"]
+
+
+def test_kit_ci_and_release_workflows() -> None:
+    import yaml
+
+    ci = yaml.safe_load((REPO_ROOT / ".github/workflows/ci.yml").read_text(encoding="utf-8"))
+    runs = [s.get("run", "") for job in ci["jobs"].values() for s in job["steps"]]
+    assert "bash .ci/run" in runs
+    release = yaml.safe_load(
+        (REPO_ROOT / ".github/workflows/release.yml").read_text(encoding="utf-8")
+    )
+    build = "\n".join(s.get("run", "") for s in release["jobs"]["build"]["steps"])
+    assert "python -m build" in build and "twine check" in build
+    publish = release["jobs"]["publish"]
+    assert publish["permissions"] == {"id-token": "write"}
+    assert any(
+        s.get("uses", "").startswith("pypa/gh-action-pypi-publish") for s in publish["steps"]
+    )
+    assert "refs/tags/v" in publish["if"]

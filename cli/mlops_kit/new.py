@@ -82,8 +82,77 @@ def questions(template: Path) -> dict[str, Any]:
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
-def collect_answers(template: Path, given: Mapping[str, str], no_input: bool) -> dict[str, Any]:
-    """Prompt (or take defaults) for every question not answered in `given`."""
+# Answers whose defaults are derived from earlier answers (slug from name, module from slug).
+DERIVED = ("project_slug", "module_name")
+
+
+def ask_each(
+    context: dict[str, Any], validator: ModuleType, given: Mapping[str, str]
+) -> dict[str, Any]:
+    """Ask every question in order, checking each answer as it is typed.
+
+    An answer the template's validator refuses is reported (naming that answer) and asked
+    again; an answer is checked with the defaults the later questions would take, so a
+    project name whose derived folder name is unusable is refused at the name.
+    """
+    from cookiecutter.prompt import (
+        prompt_choice_for_config,
+        read_user_variable,
+        render_variable,
+    )
+    from cookiecutter.utils import create_env_with_context
+    from rich.console import Console
+
+    console = Console(stderr=True, highlight=False)
+    env = create_env_with_context(context)
+    raw_questions: dict[str, Any] = context["cookiecutter"]
+    prompts = raw_questions.pop("__prompts__", {})
+    visible = [key for key in raw_questions if not key.startswith("_")]
+    answers: dict[str, Any] = {}
+    for key, raw in raw_questions.items():
+        if key.startswith("_"):
+            answers[key] = raw if not key.startswith("__") else render_variable(env, raw, answers)
+            continue
+        prefix = f"  [dim][{visible.index(key) + 1}/{len(visible)}][/] "
+        while True:
+            if isinstance(raw, list):
+                value = prompt_choice_for_config(answers, env, key, raw, False, prompts, prefix)
+            else:
+                value = read_user_variable(key, render_variable(env, raw, answers), prompts, prefix)
+            answers[key] = value
+            later = _later_defaults(env, raw_questions, answers, render_variable)
+            derived = {k for k in DERIVED if k in later and k not in given}
+            problems = validator.problems_by_answer({**later, **answers}, derived).get(key, [])
+            if not problems:
+                break
+            for problem in problems:
+                console.print(f"[bold red]Error:[/] {problem}", markup=True, soft_wrap=True)
+    return answers
+
+
+def _later_defaults(
+    env: Any, raw_questions: Mapping[str, Any], answers: Mapping[str, Any], render: Any
+) -> dict[str, Any]:
+    """Render the defaults of the questions not asked yet from the answers so far."""
+    later: dict[str, Any] = {}
+    for key, raw in raw_questions.items():
+        if key.startswith("_") or key in answers:
+            continue
+        value = raw[0] if isinstance(raw, list) else raw
+        later[key] = render(env, value, {**answers, **later})
+    return later
+
+
+def collect_answers(
+    template: Path,
+    given: Mapping[str, str],
+    no_input: bool,
+    validator: ModuleType | None = None,
+) -> dict[str, Any]:
+    """Prompt (or take defaults) for every question not answered in `given`.
+
+    Asked interactively, each answer is checked by the template's validator as it is typed.
+    """
     from cookiecutter.config import get_user_config
     from cookiecutter.generate import generate_context
     from cookiecutter.prompt import prompt_for_config
@@ -108,7 +177,11 @@ def collect_answers(template: Path, given: Mapping[str, str], no_input: bool) ->
                 default_context=config["default_context"],
                 extra_context={key: jinja_literal(value) for key, value in given.items()},
             )
-            answers = prompt_for_config(context, no_input)
+            if no_input:
+                answers = prompt_for_config(context, no_input)
+            else:
+                checker = validator if validator is not None else load_validator(template)
+                answers = ask_each(context, checker, given)
     except (CookiecutterException, ValueError) as error:
         raise UsageError(
             f"the answers cannot be worked out: {' '.join(str(error).split())}"
@@ -189,7 +262,8 @@ def clear_interrupted_bake(target: Path) -> Path | None:
 def _write_marker(created: Path) -> Path:
     marker = _marker_for(created)
     created.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(marker, flags, 0o644)
     try:
         os.write(fd, f"{os.getpid()}\n".encode())
         os.fsync(fd)
@@ -277,9 +351,12 @@ def bake_new_project(
     """Collect, validate and render answers into a new project; return its folder."""
     template = template_dir() if template is None else check_template(template)
     given = parse_assignments(pairs, list(questions(template)))
-    answers = collect_answers(template, given, no_input)
+    validator = load_validator(template)
+    answers = collect_answers(template, given, no_input, validator)
     _refuse_nul(answers)
-    problems = load_validator(template).validate(answers)
+    # Values nobody typed were derived: their problems are the typed answer's to fix.
+    derived = {key for key in DERIVED if key not in given} if no_input else set()
+    problems = validator.validate(answers, derived)
     if problems:
         raise UsageError("; ".join(problems))
     project = render(template, answers, output_dir, notes)

@@ -177,3 +177,19 @@ def test_files_holding_secrets_are_not_copied(project: Path, private_parse_cache
     assert "yaml:dvc.yaml" in entries
     assert token not in file.read_text(encoding="ascii")
     assert "hunter2hunter2" not in file.read_text(encoding="ascii")
+
+
+def test_allowlisted_secrets_are_not_copied_either(
+    project: Path, private_parse_cache: Path
+) -> None:
+    # An allowlist comment silences the finding; the value still stays out of the cache.
+    token = "ghp_" + "Qa1Ws2Ed3R" * 4
+    replace(
+        project / "conf" / "config.yaml",
+        "defaults:",
+        f"api: {token}  # pragma: allowlist secret\ndefaults:",
+    )
+    report = audit(project)
+    assert not [i for i in report.issues if i.path == "conf/config.yaml" and "ghp_" in i.message]
+    [file] = cache_files(private_parse_cache)
+    assert token not in file.read_text(encoding="ascii")

@@ -30,7 +30,7 @@ def test_baked_project_profile(baked: Path) -> None:
     assert found.hydra_config_dir == "conf" and found.dvc and found.dvc_pipeline and found.mlflow
     assert found.ci == ("github",) and "make" in found.task_runners
     assert found.hook_managers == ("pre-commit",)
-    assert "pyproject.toml" in found.manifests and "requirements.lock" in found.locks
+    assert "pyproject.toml" in found.manifests and "poetry.lock" in found.locks
     assert found.test_files and all(p.startswith("tests/") for p in found.test_files)
 
 

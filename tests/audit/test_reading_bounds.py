@@ -26,7 +26,6 @@ from mlops_kit.audit.rule import Rule
 
 HANG_GUARD = 120  # seconds; a guard against hangs, not a speed assertion
 TOKEN = "ghp_" + "Zx9Kq2Lm" * 5  # GitHub token shape
-AWS_KEY = "AKIAIOSFODNN7EXAMPL3"
 
 
 def run_cli(path: Path, *args: str, umask: int | None = None) -> subprocess.CompletedProcess[str]:

@@ -169,9 +169,13 @@ VIOLATIONS: dict[str, Mutation] = {
     "QUA104": edit("dvc.yaml", "stages:\n", "stages:\n  publish:\n    cmd: echo hi\n"),
     "QUA105": edit("pyproject.toml", "[tool.pytest.ini_options]", "[tool.not-pytest]"),
     "QUA106": put(".github/workflows/ci.yml", "on: [push\n"),
-    "QUA107": put(".github/workflows/ci.yml", MINIMAL_CI),
+    "QUA107": chain(
+        rm(".github/workflows/monitor.yml"), put(".github/workflows/ci.yml", MINIMAL_CI)
+    ),
     "QUA108": put(".github/workflows/ci.yml", MINIMAL_CI),
-    "QUA109": put(".github/workflows/ci.yml", MINIMAL_CI),
+    "QUA109": chain(
+        rm(".github/workflows/monitor.yml"), put(".github/workflows/ci.yml", MINIMAL_CI)
+    ),
     "DAT101": put("docs/big.bin", b"\0" * 1_200_000, commit=True),
     "DAT102": put("raw.csv", "a,b\n" + "1,2\n" * 8_000, commit=True),
     "DAT103": put("model.pkl", b"\x80\x04N." * 512, commit=True),
@@ -253,12 +257,20 @@ def test_lock_rule_quiet_with_a_lock_file(project: Path) -> None:
     assert "PKG107" not in fired(project)
 
 
+@pytest.mark.parametrize("name", ["uv.lock", "poetry.lock", "requirements.lock"])
+def test_a_large_lock_file_is_not_data(project: Path, name: str) -> None:
+    write(project, name, "# lock\n" + "x = 1\n" * 250_000)  # 1.5 MB
+    commit_all(project)
+    assert "DAT101" not in fired(project)
+
+
 def test_dvc_lock_rules_follow_the_pipeline_lifecycle(project: Path) -> None:
     """Quiet on a fresh bake; outputs without a lock fire; a committed full lock is quiet."""
     assert not {"DVC108", "DVC109"} & fired(project)
     write(project, "models/run.json", "{}")
     assert "DVC108" in fired(project)
     commands = {
+        "config": "config",
         **{name: f"stages.{name}" for name in ("prepare", "validate", "train", "evaluate")},
         **{name: name for name in ("predict", "monitor")},
     }
@@ -276,9 +288,11 @@ def test_dvc_lock_rules_follow_the_pipeline_lifecycle(project: Path) -> None:
 BAKES = [
     {},
     {"ci": "gitlab", "example": "minimal", "license": "Apache-2.0", "tracking": "server"},
-    {"ci": "none", "license": "Proprietary", "python_version": "3.13", "dvc_remote": "/srv/dvc"},
+    {"ci": "none", "license": "Proprietary", "python_version": "3.13", "dvc_remote": "/srv/dvc",
+     "package_manager": "uv"},
     {"ci": "github", "example": "minimal", "license": "BSD-3-Clause", "python_version": "3.12",
-     "dvc_remote": "s3://bucket/path", "project_name": "Churn: \"Model\" #1"},
+     "dvc_remote": "s3://bucket/path", "project_name": "Churn: \"Model\" #1",
+     "package_manager": "pip"},
 ]  # fmt: skip
 
 

@@ -100,6 +100,11 @@ def test_dvc_stages_follow_the_layout_contract(baked: tuple[dict[str, str], Path
     module = project.name
     stages = load_yaml(project / "dvc.yaml")["stages"]
     params = load_yaml(project / "params.yaml")
+    # First, the guard that stops `dvc repro` at once while params.yaml is stale.
+    config = stages.pop("config")
+    assert config["cmd"].startswith(f"python -m {module}.config --check ")
+    assert config["deps"] == ["conf", f"src/{module}/config.py"]
+    assert "reports/config_check.txt" in stages["prepare"]["deps"]  # runs after the guard
     example = answers["example"]
     assert list(stages) == STAGES[example] + LIFE_STAGES[example]
     for name, stage in stages.items():
@@ -156,12 +161,15 @@ def test_pre_commit_hooks_are_local_pinned_tools(baked: tuple[dict[str, str], Pa
     hooks = {hook["id"]: hook for hook in config["repos"][0]["hooks"]}
     assert all(hook["language"] == "system" for hook in hooks.values())
     packages = dev_packages(project)
+    wrapper = "sh scripts/in-venv "  # runs the tool from .venv, activated or not
     for hook in hooks.values():
-        tool = hook["entry"].split()[0]
+        assert hook["entry"].startswith(wrapper), hook["id"]
+        tool = hook["entry"].removeprefix(wrapper).split()[0]
         if tool in HOOK_TOOLS:
             assert HOOK_TOOLS[tool] in packages, tool
-    assert hooks["params-in-sync"]["entry"] == f"python -m {project.name}.config --check"
-    assert hooks["mlops-kit-audit"]["entry"] == "mlops-kit audit"
+    assert hooks["params-in-sync"]["entry"] == f"{wrapper}python -m {project.name}.config --check"
+    assert hooks["mlops-kit-audit"]["entry"] == f"{wrapper}mlops-kit audit"
+    assert "mlops-kit" in packages
     assert hooks["mlops-kit-audit"]["pass_filenames"] is False
     assert {"pytest", "pre-commit", "pdoc", "ruff", "mypy"} <= packages
 
@@ -207,15 +215,17 @@ def test_ci_is_valid_and_pulls_data_only_with_a_remote(
     run(["check-jsonschema", "--builtin-schema", schema, str(path)], cwd=project, env=project_env)
     text = path.read_text(encoding="utf-8")
     for command in (
+        "make install",  # through the project's lock: the kit comes from its dev group
         "pre-commit run --all-files",
-        "python -m pytest",
-        "dvc repro",
+        "make test",
+        "make repro",
         "mlops-kit audit",
     ):
         assert command in text
+    assert "mlops-kit==" not in text
     assert ("dvc pull" in text) is bool(answers["dvc_remote"])
     if answers["dvc_remote"]:
-        assert text.index("dvc pull") < text.index("dvc repro")
+        assert text.index("dvc pull") < text.index("make repro")
 
 
 def test_dvc_remote_is_configured_without_credentials(baked: tuple[dict[str, str], Path]) -> None:

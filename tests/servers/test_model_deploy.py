@@ -39,7 +39,18 @@ def test_image_is_pinned_non_root_with_a_healthcheck(project: Path) -> None:
     assert users and users[-1] not in {"root", "0"}
     assert re.search(r"^HEALTHCHECK .*\n?.*/health", text, flags=re.MULTILINE)
     assert '"-m", "served_wine.serve"' in text
-    assert "--constraint requirements.lock" in text
+    assert "poetry install --only main" in text  # from poetry.lock, the default manager
+    for copied in re.findall(r"^COPY\s+(.+?)\s+\S+$", text, flags=re.MULTILINE):
+        for name in copied.split():
+            assert (project / name).exists(), name
+
+
+@pytest.mark.parametrize("manager", ["uv", "pip"])
+def test_image_installs_from_the_managers_lock(tmp_path: Path, manager: str) -> None:
+    project = bake_project(tmp_path, package_manager=manager)
+    text = (project / DOCKERFILE).read_text("utf-8")
+    lock = {"uv": "uv.lock", "pip": "requirements.lock"}[manager]
+    assert re.search(rf"^COPY .*\b{re.escape(lock)}\b", text, flags=re.MULTILINE)
     for copied in re.findall(r"^COPY\s+(.+?)\s+\S+$", text, flags=re.MULTILINE):
         for name in copied.split():
             assert (project / name).exists(), name

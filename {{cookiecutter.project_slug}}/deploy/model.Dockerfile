@@ -1,4 +1,4 @@
-# The model service image: this project, installed at the versions of requirements.lock,
+# The model service image: this project, installed at the versions of its lock file,
 # serving the @champion from the tracking server with gunicorn (python -m <module>.serve).
 # Build and run it next to the tracking server with deploy/compose.model.yaml:
 #   docker compose --env-file .env -f deploy/compose.yaml -f deploy/compose.model.yaml up -d --wait
@@ -13,11 +13,33 @@ ENV PIP_NO_CACHE_DIR=1 \
 RUN useradd --create-home --uid 10001 model
 WORKDIR /home/model/app
 
+{%- if cookiecutter.package_manager == "poetry" %}
+COPY pyproject.toml poetry.lock poetry.toml README.md params.yaml ./
+COPY conf/ conf/
+COPY src/ src/
+# The runtime dependencies at the versions of poetry.lock, then the project itself.
+RUN python -m pip install "poetry=={{ cookiecutter._poetry_version }}" \
+    && POETRY_VIRTUALENVS_CREATE=false poetry install --only main --no-root --no-interaction \
+    && python -m pip install --no-deps . \
+    && python -m pip uninstall --yes poetry \
+    && mkdir logs && chown model logs
+{%- elif cookiecutter.package_manager == "uv" %}
+COPY pyproject.toml uv.lock README.md params.yaml ./
+COPY conf/ conf/
+COPY src/ src/
+# The runtime dependencies at the versions of uv.lock, then the project itself.
+RUN python -m pip install "uv=={{ cookiecutter._uv_version }}" \
+    && uv export --frozen --no-dev --no-emit-project --no-hashes --output-file /tmp/lock.txt \
+    && python -m pip install --constraint /tmp/lock.txt . \
+    && python -m pip uninstall --yes uv \
+    && mkdir logs && chown model logs
+{%- else %}
 COPY pyproject.toml requirements.lock README.md params.yaml ./
 COPY conf/ conf/
 COPY src/ src/
 RUN python -m pip install --constraint requirements.lock . \
     && mkdir logs && chown model logs
+{%- endif %}
 
 USER model
 EXPOSE 8080

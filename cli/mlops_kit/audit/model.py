@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from mlops_kit.audit.profile import RepoProfile
 
+from mlops_kit import DOCS_URL
+
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
@@ -31,7 +33,7 @@ FAMILIES: dict[str, tuple[str, str]] = {
 }
 FAMILY_ORDER = {name: index for index, name in enumerate(FAMILIES)}
 
-RULES_DOC_URL = "https://github.com/mlops-kit/mlops-kit/blob/main/docs/rules.md"
+RULES_DOC_URL = f"{DOCS_URL}/rules.md"
 
 
 class Finding(NamedTuple):

@@ -50,6 +50,5 @@ def new(
     for note in notes:
         typer.echo(f"Note: {note}", err=True)
     typer.echo(f"Created {project}")
-    typer.echo(
-        f"Next: cd {project} && pip install -e . --group dev && dvc repro  (see its README.md)"
-    )
+    # `make install` works with any pip (a fresh venv's too) and each package manager.
+    typer.echo(f"Next: cd {project} && make install && make repro  (see its README.md)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import ntpath
 import posixpath
 import re
 
@@ -57,7 +58,8 @@ def check_project_path(path: str, option: str) -> str:
     if not path.isprintable():
         raise UsageError(f"{option} {path!a}: a path cannot hold control characters")
     cleaned = path.replace("\\", "/")
-    if cleaned.startswith("/") or re.match(r"[A-Za-z]:/", cleaned):
+    # `C:/x`, and `a:b` too (drive A's current folder): on Windows both leave the project.
+    if cleaned.startswith("/") or ntpath.splitdrive(cleaned)[0]:
         raise UsageError(f"{option} {path}: use a path relative to the project root")
     normal = posixpath.normpath(cleaned)
     if normal == "." or normal == ".." or normal.startswith("../"):

@@ -80,15 +80,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog=REFRESH_COMMAND, description="Write params.yaml from the Hydra config."
     )
     parser.add_argument("--check", action="store_true", help="only check that it is current")
+    parser.add_argument(
+        "--stamp",
+        type=Path,
+        help="with --check: write this file when current (the pipeline's first output)",
+    )
     parser.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="Hydra overrides")
     args = parser.parse_args(argv)
     root = project_root()
     if args.check:
         if params_are_current(root):
+            if args.stamp:
+                args.stamp.parent.mkdir(parents=True, exist_ok=True)
+                args.stamp.write_text(f"{PARAMS_FILE} matches {CONFIG_DIR}/\n", encoding="utf-8")
             return 0
         print(
-            f"{PARAMS_FILE} differs from {CONFIG_DIR}/; run `{REFRESH_COMMAND}` "
-            "(make params) and commit both",
+            f"{PARAMS_FILE} is stale: {CONFIG_DIR}/ changed since it was written; run "
+            f"`make repro` (refreshes it, then the pipeline) or `make params` ({REFRESH_COMMAND})",
             file=sys.stderr,
         )
         return 1

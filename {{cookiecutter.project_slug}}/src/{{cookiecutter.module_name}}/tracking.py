@@ -114,11 +114,14 @@ def tracked_run(
         # start_run's context manager ends the run as FAILED when the block raises.
         # The experiment is named explicitly: when two pipelines create it at once, the
         # loser gets it back from set_experiment without it becoming the active one.
-        with _store_errors_unlogged(), mlflow.start_run(
-            run_id=run_id,
-            run_name=run_name,
-            experiment_id=None if run_id else experiment_id,
-        ) as run:
+        with (
+            _store_errors_unlogged(),
+            mlflow.start_run(
+                run_id=run_id,
+                run_name=run_name,
+                experiment_id=None if run_id else experiment_id,
+            ) as run,
+        ):
             yield run
     except Exception as error:
         if not (isinstance(error, MlflowException) or _from_database(error)):

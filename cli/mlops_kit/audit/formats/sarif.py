@@ -2,7 +2,8 @@
 
 Rule metadata (title, why, fix, severity, help link) goes to `tool.driver.rules`; each
 result has a repo-relative location (code scanning needs one: findings about the whole
-project point at pyproject.toml) and a partial fingerprint that ignores line moves.
+project point at its README or pyproject.toml) and a partial fingerprint that ignores line
+moves.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from mlops_kit import __version__
+from mlops_kit import HOMEPAGE, __version__
 from mlops_kit.audit.model import Report
 from mlops_kit.audit.rule import Rule
 
@@ -21,7 +22,6 @@ SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-INFORMATION_URI = "https://github.com/mlops-kit/mlops-kit"
 PROJECT_ANCHOR = "pyproject.toml"
 
 
@@ -39,6 +39,20 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
+def _located(path: str | None, root: str) -> str:
+    """Return a file code scanning can show for a finding.
+
+    The finding's own file; for findings about the whole repository (`.`), the README or
+    pyproject.toml when one exists, else the root.
+    """
+    if path not in (None, ".", ""):
+        return str(path)
+    for anchor in ("README.md", PROJECT_ANCHOR, "README.rst", "README"):
+        if (Path(root) / anchor).is_file():
+            return anchor
+    return "."
+
+
 def as_data(report: Report, rules: Mapping[str, Rule]) -> dict[str, Any]:
     """Return the report as a SARIF log."""
     wanted = list(dict.fromkeys([*report.ran, *(i.rule for i in report.issues)]))
@@ -49,7 +63,7 @@ def as_data(report: Report, rules: Mapping[str, Rule]) -> dict[str, Any]:
         region = {"startLine": issue.line} if issue.line is not None else None
         physical: dict[str, Any] = {
             "artifactLocation": {
-                "uri": quote(issue.path or PROJECT_ANCHOR, safe="/", errors="surrogateescape"),
+                "uri": quote(_located(issue.path, report.root), safe="/", errors="surrogateescape"),
                 "uriBaseId": "%SRCROOT%",
             }
         }
@@ -74,7 +88,7 @@ def as_data(report: Report, rules: Mapping[str, Rule]) -> dict[str, Any]:
                     "driver": {
                         "name": "mlops-kit",
                         "version": __version__,
-                        "informationUri": INFORMATION_URI,
+                        "informationUri": HOMEPAGE,
                         "rules": [_descriptor(rules[rule_id]) for rule_id in ordered],
                     }
                 },
