@@ -222,6 +222,9 @@ def main() -> None:
             print(stats.line() + f"  ({time.perf_counter() - started:.0f} s)")
             for problem in stats.partial[:10]:
                 print(f"  PARTIAL: {problem}")
+    # Every process this script waited for: the killed runs, the settling runs, the setup.
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(f"peak memory of any child process (killed or settling run): {peak / 1024:.0f} MiB")
 
 
 if __name__ == "__main__":

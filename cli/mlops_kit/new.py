@@ -262,7 +262,8 @@ def clear_interrupted_bake(target: Path) -> Path | None:
 def _write_marker(created: Path) -> Path:
     marker = _marker_for(created)
     created.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(marker, flags, 0o644)
     try:
         os.write(fd, f"{os.getpid()}\n".encode())
         os.fsync(fd)

@@ -338,6 +338,7 @@ def test_a_folder_of_datasets_is_one_finding_and_lookups_are_none(tmp_path: Path
     root = repo(
         tmp_path,
         {
+            "train.py": TRAIN,
             "datasets/iris.csv": rows,
             "datasets/wine.csv": rows,
             "datasets/titanic.csv.gz": rows,
@@ -419,3 +420,31 @@ def test_tool_settings_in_pyproject_are_not_a_lint_step(tmp_path: Path) -> None:
     )
     found = fired(root)
     assert "QUA109" in found and "QUA107" not in found
+
+
+def test_a_library_with_tutorial_notebooks_is_not_an_ml_project(tmp_path: Path) -> None:
+    root = repo(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "MAPIE"\nversion = "1"\n',
+            "mapie/__init__.py": TRAIN,
+            "notebooks/regression/demo.ipynb": "{}",
+            "notebooks/regression/planets.csv": "a,b\n" + "1,2\n" * 9000,
+            "compose.yaml": "services:\n  mlflow:\n    image: ghcr.io/mlflow/mlflow\n"
+            "    ports: ['${BIND_ADDR:-127.0.0.1}:5000:5000']\n",
+        },
+    )
+    found = fired(root)
+    assert not {"LAY105", "DVC115", "TRK107", "DAT102", "DAT104", "TRK106"} & found
+
+
+def test_a_dvc_yaml_of_artifacts_only_is_not_a_broken_pipeline(tmp_path: Path) -> None:
+    root = repo(
+        tmp_path,
+        {
+            "dvc.yaml": "artifacts:\n  churn:\n    type: model\n    path: models/churn.pkl\n",
+            "README.md": "# Registry\n",
+            "train.py": TRAIN,
+        },
+    )
+    assert not {"DVC101", "DVC102", "DOC102"} & fired(root)

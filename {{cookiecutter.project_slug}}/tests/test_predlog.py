@@ -79,3 +79,20 @@ def test_a_symlink_at_the_log_path_is_refused(tmp_path: Path) -> None:
         predlog.append(link, predlog.records_for([{"a": 1}], [0], {}, "r", "t"))
 
     assert elsewhere.read_text(encoding="utf-8") == "keep\n"
+
+
+def test_lines_from_a_frame_read_back_as_its_rows(tmp_path: Path) -> None:
+    import pandas as pd
+
+    numbers = pd.DataFrame({"a": [1.5, 2.25, 1e-300], "b": [3.0, -0.1, 7.0]})
+    text = numbers.assign(c=["x", "},{", 'q"uote'])
+    path = tmp_path / "predictions.jsonl"
+    for frame in (numbers, text):
+        predlog.append_lines(
+            path, predlog.lines_for_frame(frame, [0, 1, 2], {"version": "4"}, "req", "t")
+        )
+
+    records = predlog.read(path)
+    assert [r["inputs"] for r in records] == numbers.to_dict("records") + text.to_dict("records")
+    assert [r["output"] for r in records] == [0, 1, 2] * 2
+    assert all(r["model"]["version"] == "4" and r["request_id"] == "req" for r in records)

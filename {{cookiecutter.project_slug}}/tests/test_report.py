@@ -38,6 +38,11 @@ def runnable_copy(root: Path) -> Path:
     return root
 
 
+def links_land(page: str) -> bool:
+    """Whether every in-page link (`href="#x"`) has an element with that id."""
+    return set(re.findall(r'href="#([^"]+)"', page)) <= set(re.findall(r' id="([^"]+)"', page))
+
+
 def stage_names() -> list[str]:
     import yaml
 
@@ -58,6 +63,7 @@ def test_a_project_that_never_ran_gets_a_page_saying_what_is_missing(
         assert f'id="stage-{stage}"' in page
     assert missing and any("run `dvc repro` first" in sentence for sentence in missing)
     assert "<code>dvc repro</code> first" in page
+    assert links_land(page)
     assert not FETCHED.search(page)
 
 
@@ -96,6 +102,7 @@ def test_a_project_that_ran_shows_data_model_plots_and_card(
     assert "does not register models" in page
 {%- endif %}
     assert not any("no trained model" in s or "no training run" in s for s in missing)
+    assert links_land(page)
     assert not FETCHED.search(page)
 
 

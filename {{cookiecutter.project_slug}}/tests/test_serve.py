@@ -26,7 +26,7 @@ def client(tiny_data: DictConfig) -> Any:
     features, labels = read_split(tiny_data.data.train_path, tiny_data.data.target)
     model = train.build_model(tiny_data.model).fit(features, labels)
     loaded = registry.LoadedModel(
-        model, "models:/test@champion", "test", "7", "champion", "run1", "abc"
+        model, "models:/test@champion", "test", "7", "champion", "run1", "abc", list(model.classes_)
     )
     tiny_data.serve.max_body_bytes = 20_000
     tiny_data.serve.max_rows = 5
@@ -87,6 +87,8 @@ def _changed(record: dict[str, Any], **changes: Any) -> dict[str, Any]:
             "alcohol",
         ),
         (lambda r: json.dumps(_changed(r, alcohol=float("inf"))), 400, None),
+        (lambda r: json.dumps(_changed(r, alcohol=10**400)), 422, "alcohol"),
+        (lambda r: json.dumps(_changed(r, alcohol=[13.0])), 422, "alcohol"),
         (lambda r: json.dumps(_changed(r, colour="red")), 422, "colour"),
         (lambda r: json.dumps([r, "not a record"]), 422, None),
         (lambda r: json.dumps([r] * 6), 400, None),

@@ -369,9 +369,15 @@ def declared_names(repo: RepoView) -> tuple[set[str], set[str]]:
                 nested = repo.data(path, "toml")
                 nested = nested if isinstance(nested, dict) else {}
                 project = nested.get("project")
-                deps = project.get("dependencies") if isinstance(project, dict) else None
-                for item in deps if isinstance(deps, list) else []:
-                    everything.add(requirement_name(item) or "")
+                lists = [project.get("dependencies")] if isinstance(project, dict) else []
+                for table in (
+                    project.get("optional-dependencies") if isinstance(project, dict) else None,
+                    nested.get("dependency-groups"),
+                ):
+                    lists += list(table.values()) if isinstance(table, dict) else []
+                for deps in lists:
+                    for item in deps if isinstance(deps, list) else []:
+                        everything.add(requirement_name(item) or "")
                 poetry = nested.get("tool", {}).get("poetry", {})
                 table = poetry.get("dependencies") if isinstance(poetry, dict) else None
                 if isinstance(table, dict):

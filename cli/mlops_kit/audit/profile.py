@@ -568,16 +568,39 @@ def _layout(repo: RepoView, profile: RepoProfile) -> None:
             profile.layout = "scripts"
 
 
+def _distribution_name(repo: RepoView) -> str | None:
+    data = repo.pyproject
+    project = data.get("project")
+    poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
+    for table in (project, poetry):
+        if isinstance(table, dict) and isinstance(table.get("name"), str):
+            return re.sub(r"[-_.]+", "_", table["name"]).lower()
+    return None
+
+
 def _kind(repo: RepoView, profile: RepoProfile) -> str:
     if profile.template and not profile.kit:
         return "template"
+    top_config = profile.hydra_config_dir is not None and profile.hydra_config_dir.count("/") <= 1
+    if profile.kit or profile.dvc or top_config or "MLproject" in repo.file_set:
+        return "project"
+    # A package named like the distribution it builds is a library, even with notebooks
+    # and sample data next to it, unless a training entry point sits at the root.
+    name = _distribution_name(repo)
+    own_package = name is not None and any(
+        p.rsplit("/", 1)[-1].lower() == name for p in profile.packages
+    )
+    root_training = any(
+        re.match(r"(?:scripts/)?(?:train|training)[\w-]*\.py$", p) for p in repo.files
+    )
+    if own_package and not root_training:
+        return "library"
     markers = any(
         _PROJECT_MARKERS.search(p)
         for p in repo.files
         if not is_test_file(p) and not _NOT_RUNTIME.search(p) and not template_source(p)
     )
-    top_config = profile.hydra_config_dir is not None and profile.hydra_config_dir.count("/") <= 1
-    if profile.kit or profile.dvc or top_config or markers:
+    if markers:
         return "project"
     if profile.package_metadata and profile.packages:
         return "library"

@@ -157,10 +157,28 @@ def allowlisted_lines(text: str) -> frozenset[int]:
     return frozenset(allowed)
 
 
+def _token_matches(text: str) -> Iterator[re.Match[str]]:
+    """Token matches, scanning only the lines that hold a marker (no token spans lines).
+
+    A marker such as `sk-` also occurs in ordinary words (`task-list`); running the full
+    pattern on those lines only, rather than on the whole text, keeps large files cheap.
+    """
+    pattern = any_token()
+    done = -1
+    for marker in _TOKEN_MARKER.finditer(text):
+        if marker.start() <= done:
+            continue
+        start = text.rfind("\n", 0, marker.start()) + 1
+        end = text.find("\n", marker.start())
+        end = len(text) if end < 0 else end
+        done = end
+        yield from pattern.finditer(text, start, end)
+
+
 @lru_cache(maxsize=_MEMO)
 def _tokens(text: str) -> tuple[SecretHit, ...]:
     hits: list[tuple[int, SecretHit]] = []
-    for match in any_token().finditer(text) if may_hold_token(text) else ():
+    for match in _token_matches(text):
         line = text.count("\n", 0, match.start()) + 1
         hits.append((match.start(), SecretHit(token_kind(match), line, redact(match.group(0)))))
     if _URI_PASSWORD_TAIL.search(text) is not None:

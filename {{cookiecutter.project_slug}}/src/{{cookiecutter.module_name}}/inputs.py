@@ -75,21 +75,53 @@ def _number(value: Any, name: str, row: int, integer: bool) -> float:
         )
     if integer and isinstance(value, float) and not value.is_integer():
         raise BadInput(f"field {name!r} in row {row} must be an integer", name, row)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
     if not math.isfinite(number):
         raise BadInput(f"field {name!r} in row {row} must be a finite number", name, row)
     return number
 
 
-def frame_from_records(records: Sequence[Any], cfg: DictConfig) -> pd.DataFrame:
+def _numbers(values: list[Any], name: str, integer: bool, nullable: bool) -> np.ndarray:
+    """Return a column's values as floats, or raise BadInput naming the first bad row."""
+    kinds = {type(value) for value in values}
+    if kinds <= {float, int}:  # the common case, checked with numpy (bool is not int here)
+        try:
+            numbers = np.asarray(values, dtype=float)
+        except OverflowError:
+            numbers = None
+        if (
+            numbers is not None
+            and np.isfinite(numbers).all()
+            and (not integer or (numbers == np.floor(numbers)).all())
+        ):
+            return numbers
+    # Find the first bad value, row by row.
+    checked = np.empty(len(values), dtype=float)
+    for row, value in enumerate(values):
+        if value is None:
+            if not nullable:
+                raise BadInput(f"field {name!r} in row {row} has no value", name, row)
+            checked[row] = np.nan
+        else:
+            checked[row] = _number(value, name, row, integer)
+    return checked
+
+
+def frame_from_records(
+    records: Sequence[Any], cfg: DictConfig, spec: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
     """Check JSON records against the schema; return them as a frame in schema order.
 
     Raises BadInput naming the first field (and row) that is missing, unexpected, of the
-    wrong type, missing a value, out of range or not an allowed value.
+    wrong type, missing a value, out of range or not an allowed value. A caller that
+    checks many requests passes `spec` (`schema_spec(cfg)`) once.
     """
-    spec = schema_spec(cfg)
+    spec = spec if spec is not None else schema_spec(cfg)
     columns: dict[str, Any] = spec["columns"]
-    expected = set(columns)
+    expected = columns.keys()
     for row, record in enumerate(records):
         if not isinstance(record, dict):
             raise BadInput(f"row {row} must be a JSON object of field: value", None, row)
@@ -101,20 +133,14 @@ def frame_from_records(records: Sequence[Any], cfg: DictConfig) -> pd.DataFrame:
                 extra = sorted(str(key) for key in record.keys() - expected)
                 raise BadInput(f"row {row} has unexpected field {extra[0]!r}", extra[0], row)
     data: dict[str, Any] = {}
+    default_share = float(spec.get("max_missing_share", 0))
     for name, column in columns.items():
         values = [record[name] for record in records]
         dtype = str(column["dtype"])
-        if str(dtype).startswith(NUMERIC_DTYPES):
+        if dtype.startswith(NUMERIC_DTYPES):
             integer = not dtype.startswith("float")
-            nullable = float(column.get("max_missing_share", spec.get("max_missing_share", 0)))
-            numbers = np.empty(len(values), dtype=float)
-            for row, value in enumerate(values):
-                if value is None and nullable > 0:
-                    numbers[row] = np.nan
-                    continue
-                if value is None:
-                    raise BadInput(f"field {name!r} in row {row} has no value", name, row)
-                numbers[row] = _number(value, name, row, integer)
+            nullable = float(column.get("max_missing_share", default_share)) > 0
+            numbers = _numbers(values, name, integer, nullable)
             _check_range(numbers, column, name)
             data[name] = (
                 numbers.astype(dtype) if integer and not np.isnan(numbers).any() else numbers

@@ -84,10 +84,10 @@ def run(cfg: DictConfig, loaded: LoadedModel | None = None) -> dict[str, Any]:
     output_path.parent.mkdir(parents=True, exist_ok=True)
     output.to_csv(output_path, index=False)
     if cfg.predict.log_predictions:
-        predlog.append(
+        predlog.append_lines(
             cfg.predict.log_path,
-            predlog.records_for(
-                features.to_dict("records"),
+            predlog.lines_for_frame(
+                features,
                 predictions[PREDICTION].tolist(),
                 loaded.metadata(),
                 predlog.new_request_id(),

@@ -27,10 +27,11 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from omegaconf import DictConfig
 
 from . import predlog
-from .inputs import BadInput, frame_from_records
+from .inputs import BadInput, frame_from_records, schema_spec
 from .registry import LoadedModel, load_model
 from .runner import reported_errors, stage_config
 
@@ -111,6 +112,9 @@ def create_app(cfg: DictConfig, loaded: LoadedModel) -> Any:
     log_path = str(cfg.predict.log_path) if cfg.predict.log_predictions else None
     metadata = loaded.metadata()
     metrics = Metrics()
+    spec = schema_spec(cfg)
+    classes = np.asarray(loaded.classes)
+    with_proba = hasattr(loaded.model, "predict_proba") and len(classes) > 0
 
     def answer(body: Any, status: int = 200, endpoint: str = "predict") -> Response:
         metrics.requests.labels(endpoint, str(status)).inc()
@@ -139,22 +143,23 @@ def create_app(cfg: DictConfig, loaded: LoadedModel) -> Any:
             metrics.failures.labels("body").inc()
             return answer({**error.as_json(), "request_id": request_id}, 400)
         try:
-            features = frame_from_records(records, cfg)
+            features = frame_from_records(records, cfg, spec)
         except BadInput as error:
             metrics.failures.labels(error.field or "record").inc()
             return answer({**error.as_json(), "request_id": request_id}, 422)
-        predicted = loaded.model.predict(features).tolist()
-        body: dict[str, Any] = {
-            "predictions": predicted,
-            "model_version": loaded.version,
-            "request_id": request_id,
-        }
-        if hasattr(loaded.model, "predict_proba"):
-            body["probabilities"] = loaded.model.predict_proba(features).round(6).tolist()
+        body: dict[str, Any] = {"model_version": loaded.version, "request_id": request_id}
+        if with_proba:
+            # One pass: a classifier's prediction is its most probable class.
+            proba = loaded.model.predict_proba(features)
+            predicted = classes.take(proba.argmax(axis=1)).tolist()
+            body["probabilities"] = proba.round(6).tolist()
+        else:
+            predicted = loaded.model.predict(features).tolist()
+        body["predictions"] = predicted
         if log_path is not None:
-            predlog.append(
+            predlog.append_lines(
                 log_path,
-                predlog.records_for(records, predicted, metadata, request_id, "serve"),
+                predlog.lines_for_frame(features, predicted, metadata, request_id, "serve"),
             )
         metrics.rows.inc(len(predicted))
         for value in set(predicted):

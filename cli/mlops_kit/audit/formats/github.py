@@ -30,7 +30,7 @@ def render(report: Report, rules: Mapping[str, Rule], color: bool = False) -> st
     lines = []
     for issue in report.issues:
         props = []
-        if issue.path is not None:
+        if issue.path not in (None, "."):  # a repository-wide finding: no file to annotate
             props.append(f"file={escape_property(issue.path)}")
             if issue.line is not None:
                 props.append(f"line={issue.line}")

@@ -2,7 +2,8 @@
 
 Rule metadata (title, why, fix, severity, help link) goes to `tool.driver.rules`; each
 result has a repo-relative location (code scanning needs one: findings about the whole
-project point at pyproject.toml) and a partial fingerprint that ignores line moves.
+project point at its README or pyproject.toml) and a partial fingerprint that ignores line
+moves.
 """
 
 from __future__ import annotations
@@ -38,6 +39,20 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
+def _located(path: str | None, root: str) -> str:
+    """Return a file code scanning can show for a finding.
+
+    The finding's own file; for findings about the whole repository (`.`), the README or
+    pyproject.toml when one exists, else the root.
+    """
+    if path not in (None, ".", ""):
+        return str(path)
+    for anchor in ("README.md", PROJECT_ANCHOR, "README.rst", "README"):
+        if (Path(root) / anchor).is_file():
+            return anchor
+    return "."
+
+
 def as_data(report: Report, rules: Mapping[str, Rule]) -> dict[str, Any]:
     """Return the report as a SARIF log."""
     wanted = list(dict.fromkeys([*report.ran, *(i.rule for i in report.issues)]))
@@ -48,7 +63,7 @@ def as_data(report: Report, rules: Mapping[str, Rule]) -> dict[str, Any]:
         region = {"startLine": issue.line} if issue.line is not None else None
         physical: dict[str, Any] = {
             "artifactLocation": {
-                "uri": quote(issue.path or PROJECT_ANCHOR, safe="/", errors="surrogateescape"),
+                "uri": quote(_located(issue.path, report.root), safe="/", errors="surrogateescape"),
                 "uriBaseId": "%SRCROOT%",
             }
         }

@@ -51,7 +51,7 @@ MEDIA_SUFFIXES = (
 MEDIA_FILE = 5_000_000
 OWN_RULES = (*DATA_SUFFIXES, *MODEL_SUFFIXES, ".ipynb")
 # Small fixtures belong with the tests that use them.
-DEMO_FOLDERS = re.compile(r"(?:^|/)(?:examples?|tutorials?|docs?)/")
+DEMO_FOLDERS = re.compile(r"(?:^|/)(?:examples?|tutorials?|docs?|benchmarks?)/")
 FIXTURE_FOLDERS = re.compile(
     r"(?:^|/)(?:[\w.-]*[-_])?(?:tests?|testing|test_utils|testdata|test_data|fixtures)/"
 )
@@ -73,8 +73,8 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
         name = path.rsplit("/", 1)[-1].lower()
         if path in repo.listing.symlinks or name in LOCKS or name.endswith(OWN_RULES):
             continue
-        if is_data_name(name):
-            continue
+        if is_data_name(name) and profile_of(repo).has("project"):
+            continue  # DAT102 reports datasets of projects (libraries: only large ones, here)
         limit = MEDIA_FILE if name.endswith(MEDIA_SUFFIXES) else LARGE_FILE
         info = repo.lstat(path)
         if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > limit:
@@ -110,7 +110,7 @@ def _mlflow_store(path: str) -> bool:
     return path == "mlflow.db" or path.startswith(tuple(f"{s}/" for s in facts.MLFLOW_STORES))
 
 
-@rule("DAT102", family="data", severity="error", requires=("LAY109",))
+@rule("DAT102", family="data", severity="error", requires=("LAY109",), applies=("project",))
 def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     """Datasets are versioned by DVC, not committed to git.
 
@@ -175,7 +175,7 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
         yield Finding(f"model file {path} is in git{_size(repo, path)}", path)
 
 
-@rule("DAT104", family="data", severity="warning", applies=("code",))
+@rule("DAT104", family="data", severity="warning", applies=("code", "project"))
 def notebooks_stripped(repo: RepoView) -> Iterator[Finding]:
     """Committed notebooks have their outputs stripped.
 

@@ -60,6 +60,8 @@ def readme_explains_pipeline(repo: RepoView) -> Iterator[Finding]:
     where metrics and the MLflow UI are.
     """
     readme = _readme(repo)
+    if not facts.stages(repo):
+        return  # no stages (only artifacts or metrics): nothing to run
     if readme is not None and not _PIPELINE.search(repo.text(readme) or ""):
         yield Finding(f"{readme} never says how to run the pipeline (dvc repro)", readme)
 

@@ -96,6 +96,8 @@ def dvc_yaml_schema(repo: RepoView) -> Iterator[Finding]:
         if key not in TOP_KEYS:
             yield Finding(f"unknown top-level key {key!r}", DVC_YAML, line_of(data, key))
     table = data.get("stages")
+    if table is None and set(data) & {"artifacts", "metrics", "plots", "params", "datasets"}:
+        return  # a dvc.yaml that only declares artifacts, metrics or plots: no pipeline
     if not isinstance(table, dict):
         yield Finding("dvc.yaml has no `stages:` mapping", DVC_YAML, line_of(data, "stages"))
         return

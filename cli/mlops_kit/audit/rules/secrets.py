@@ -43,8 +43,9 @@ def demo_value(value: str, user: str = "") -> bool:
     value = value.strip().strip("\"'")
     lowered = value.lower()
     return (
-        lowered in DEV_DEFAULTS
-        or (bool(user) and lowered == user.lower())
+        len(value) <= 2  # `u:p@h`: a shape, not a password
+        or lowered in DEV_DEFAULTS
+        or (bool(user) and lowered.startswith(user.lower()))  # iqa:iqa_password
         or lowered.startswith(_DEMO_PREFIXES)
         or re.fullmatch(r"[A-Z][A-Z0-9_]*", value) is not None
         or value.startswith(("<", "{", "%(", "$"))
@@ -109,8 +110,8 @@ def _demo_assignment(line: str, users: set[str]) -> bool:
     value = match.group(2).split(" #", 1)[0].strip().rstrip("\\").strip().strip("\"'")
     return (
         demo_value(value)
-        or value.lower() in users
-        or demo_value(_unbase64(value))
+        or any(value.lower().startswith(user) for user in users)
+        or (bool(_unbase64(value)) and demo_value(_unbase64(value)))
         or value.split(":", 1)[0].lstrip("-") == key.lstrip("-")  # NAME=NAME:latest, a reference
         or re.fullmatch(r"[\w.-]+\.(?:pem|key|crt|cer|p12|pfx|json|txt|jks)", value) is not None
         or _NOT_A_VALUE.search(value) is not None
@@ -230,7 +231,7 @@ def no_passwords_in_uris(repo: RepoView) -> Iterator[Finding]:
     texts = dict(_scanned(repo))
     for path, hit in _token_hits(repo):
         line = _line(texts[path], hit.line)
-        demo = DEMO_FOLDERS.search(path) is not None
+        demo = DEMO_FOLDERS.search(path) is not None or path.endswith(TEMPLATE_SUFFIXES)
         if hit.kind == "password in a URI" and not _demo_uri(line, demo):
             yield Finding(f"{hit.kind}: {hit.preview}", path, hit.line)
 

@@ -244,6 +244,7 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
 # the host exposes is decided where the port is published (compose, `docker run -p`).
 _IN_IMAGE = re.compile(r"(?:^|/)(?:docker|containers?|images?)/|entrypoint[\w.-]*\.sh$")
 _COMPOSE = re.compile(r"(^|/)(docker-)?compose(\.[\w-]+)?\.ya?ml$")
+_INTERPOLATION = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}")
 _LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
 # The rest of the command line is scanned up to the next `mlflow `, so a search does not
 # rescan the line from every `mlflow` on it.
@@ -290,8 +291,11 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
                             "published" in port and str(port.get("host_ip", "")) not in _LOOPBACK
                         )
                     else:
-                        text = str(port)
-                        exposed = not any(text.startswith(f"{h}:") for h in _LOOPBACK)
+                        # `${BIND:-127.0.0.1}:5000:5000` binds what the default says.
+                        text = _INTERPOLATION.sub(lambda m: m.group(1) or "${}", str(port))
+                        exposed = not any(text.startswith(f"{h}:") for h in _LOOPBACK) and (
+                            not text.startswith("${")  # host chosen at run time: unknown
+                        )
                     if exposed:
                         yield Finding(
                             f"service {name!r} publishes {port!r} on every interface",

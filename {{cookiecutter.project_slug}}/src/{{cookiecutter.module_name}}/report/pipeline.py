@@ -195,7 +195,8 @@ def build_graph(
         for path in stage.plots:
             plot_dirs.setdefault(str(Path(path).parent), []).append(path)
 
-    def file_node(path: str, stage: Stage | None) -> str:
+    def file_node(path: str, stage: Stage | None, user: str) -> str:
+        """The node of a file; `user` is the stage at hand, the link for an unknown file."""
         folder = str(Path(path).parent)
         if path in (stage.plots if stage else {}) and len(plot_dirs.get(folder, [])) > 1:
             key = f"file:{folder}/"
@@ -204,7 +205,7 @@ def build_graph(
             key, label, title = f"file:{path}", path, path
         if key not in nodes:
             kind = artifact_kind(path, stage)
-            nodes[key] = Node(key, label, kind, href.get(path, f"#{kind}"), title)
+            nodes[key] = Node(key, label, kind, href.get(path, f"#stage-{user}"), title)
         return key
 
     producers = {path: stage for stage in pipeline.stages for path in stage.produces}
@@ -217,9 +218,10 @@ def build_graph(
         for path in stage.deps:
             if is_code(path):
                 continue
-            edges.append((file_node(path, producers.get(path)), f"stage:{stage.name}"))
+            source = file_node(path, producers.get(path), stage.name)
+            edges.append((source, f"stage:{stage.name}"))
         for path in stage.produces:
-            edges.append((f"stage:{stage.name}", file_node(path, stage)))
+            edges.append((f"stage:{stage.name}", file_node(path, stage, stage.name)))
     unique = list(dict.fromkeys(edges))
     layout(nodes, unique)
     return nodes, unique
