@@ -40,6 +40,18 @@ def yaml_string(value: Any) -> str:
     return _YAML_NEEDS_ESCAPE.sub(escape, text)
 
 
+def yaml_scalar(value: Any) -> str:
+    """Return `value` as PyYAML (and so OmegaConf's to_yaml) writes it: quoted only if needed.
+
+    For generated files that a tool rewrites later (params.yaml), so a rewrite changes
+    nothing.
+    """
+    import yaml  # cookiecutter's own dependency
+
+    text = yaml.dump(str(value), allow_unicode=True, sort_keys=False)
+    return text.removesuffix("\n...\n").rstrip("\n")
+
+
 def python_string(value: Any) -> str:
     """Return `value` as a Python string literal."""
     return repr(str(value))
@@ -68,6 +80,7 @@ def plain_line(value: Any) -> str:
 FILTERS = {
     "toml_string": toml_string,
     "yaml_string": yaml_string,
+    "yaml_scalar": yaml_scalar,
     "python_string": python_string,
     "markdown_text": markdown_text,
     "plain_line": plain_line,

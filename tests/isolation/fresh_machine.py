@@ -119,11 +119,16 @@ def plain_commands(readme: str) -> list[str]:
 
 
 def github_run_steps(workflow: Path) -> list[tuple[str, str, dict[str, str]]]:
-    """(name, script, env) of each `run:` step of every job, in order."""
+    """(name, script, env) of each `run:` step of every job, in order, as on a push to main.
+
+    Steps whose `if:` asks for a pull request are left out.
+    """
     data: Any = yaml.safe_load(workflow.read_text(encoding="utf-8"))
     steps: list[tuple[str, str, dict[str, str]]] = []
     for job in data["jobs"].values():
         for step in job["steps"]:
+            if "pull_request" in str(step.get("if", "")):
+                continue
             if "run" in step:
                 env = {**data.get("env", {}), **job.get("env", {}), **step.get("env", {})}
                 steps.append((step.get("name", step["run"]), step["run"], plain_values(env)))
@@ -137,15 +142,52 @@ def gitlab_run_steps(config_file: Path) -> list[tuple[str, str, dict[str, str]]]
     stages = data.get("stages", ["test"])
     jobs = [
         (name, job) for name, job in data.items()
-        if isinstance(job, dict) and "script" in job
+        if isinstance(job, dict) and "script" in job and gitlab_rule(job, PUSH_TO_MAIN) is not None
     ]  # fmt: skip
     jobs.sort(key=lambda item: stages.index(item[1].get("stage", "test")))
     steps: list[tuple[str, str, dict[str, str]]] = []
     for name, job in jobs:
-        variables = plain_values({**data.get("variables", {}), **job.get("variables", {})})
+        rule = gitlab_rule(job, PUSH_TO_MAIN) or {}
+        variables = plain_values(
+            {**data.get("variables", {}), **job.get("variables", {}), **rule.get("variables", {})}
+        )
         script = [*job.get("before_script", default.get("before_script", [])), *job["script"]]
         steps.append((name, "\n".join(script), variables))
     return steps
+
+
+# The predefined variables of a pipeline for a push to the default branch.
+PUSH_TO_MAIN = {
+    "CI_PIPELINE_SOURCE": "push",
+    "CI_COMMIT_BRANCH": "main",
+    "CI_DEFAULT_BRANCH": "main",
+}
+
+
+def gitlab_rule(job: Mapping[str, Any], ci: Mapping[str, str]) -> dict[str, Any] | None:
+    """The first of a job's `rules:` that matches `ci` ({} without rules); None: not run.
+
+    Understands the clauses the template uses: `$A == "x"`, `$A != $B`, `$A`, joined by &&.
+    """
+    rules = job.get("rules")
+    if rules is None:
+        return {}
+    for rule in rules:
+        if all(_clause(part.strip(), ci) for part in str(rule.get("if", "")).split("&&")):
+            return None if rule.get("when") == "never" else dict(rule)
+    return None
+
+
+def _clause(text: str, ci: Mapping[str, str]) -> bool:
+    def value(token: str) -> str:
+        token = token.strip()
+        return ci.get(token[1:], "") if token.startswith("$") else token.strip("\"'")
+
+    for operator in ("==", "!="):
+        if operator in text:
+            left, right = text.split(operator, 1)
+            return (value(left) == value(right)) is (operator == "==")
+    return bool(value(text)) if text else True
 
 
 def plain_values(env: Mapping[str, Any]) -> dict[str, str]:

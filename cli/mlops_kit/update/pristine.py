@@ -37,6 +37,9 @@ def full_answers(template: Path, answers: Mapping[str, str]) -> dict[str, str]:
 
     known = questions(template)
     given = {key: value for key, value in answers.items() if key in known}
+    if "package_manager" in known and "package_manager" not in answers:
+        # Projects baked before the question existed install with pip from requirements.lock.
+        given["package_manager"] = "pip"
     collected = collect_answers(template, given, no_input=True)
     problems = load_validator(template).validate(collected)
     if problems:
