@@ -10,9 +10,22 @@ import pytest
 from omegaconf import DictConfig
 
 from {{ cookiecutter.module_name }}.lineage import file_md5
-from {{ cookiecutter.module_name }}.report.__main__ import build_report, main
-from {{ cookiecutter.module_name }}.report.sources import Missing
-from {{ cookiecutter.module_name }}.stages import {% if cookiecutter.example == "full" %}evaluate, {% endif %}train{% if cookiecutter.example == "full" %}, validate{% endif %}
+from {{ cookiecutter.module_name }}.report.__main__ import (
+    build_report,
+    main,
+)
+from {{ cookiecutter.module_name }}.report.sources import (
+    Missing,
+)
+from {{ cookiecutter.module_name }}.stages import (
+{%- if cookiecutter.example == "full" %}
+    evaluate,
+{%- endif %}
+    train,
+{%- if cookiecutter.example == "full" %}
+    validate,
+{%- endif %}
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = ("pipeline", "catalog", "quality", "model", "metrics", "card", "monitoring")
@@ -252,7 +265,10 @@ def test_a_site_folder_linking_out_of_the_project_is_refused(
 
 
 def test_a_long_pipeline_is_laid_out_without_recursion(cfg: DictConfig, tmp_path: Path) -> None:
-    from {{ cookiecutter.module_name }}.report.pipeline import build_graph, load_pipeline
+    from {{ cookiecutter.module_name }}.report.pipeline import (
+        build_graph,
+        load_pipeline,
+    )
 
     root = project_copy(tmp_path)
     chain = "".join(

@@ -47,7 +47,8 @@ def log_datasets(splits: Mapping[str, tuple[str | Path, pd.DataFrame]], target: 
     for context, (path, frame) in splits.items():
         with warnings.catch_warnings():
             # MLflow says which kind of source it guessed a path is, and hints that integer
-            # columns cannot hold missing values: neither applies to logging a file.
+            # columns cannot hold missing values (when the dataset is made, and again when
+            # its schema is inferred on logging): neither applies to logging a file.
             warnings.simplefilter("ignore", UserWarning)
             dataset = mlflow.data.from_pandas(
                 frame,
@@ -56,7 +57,7 @@ def log_datasets(splits: Mapping[str, tuple[str | Path, pd.DataFrame]], target: 
                 targets=target if target in frame.columns else None,
                 digest=file_md5(path),
             )
-        mlflow.log_input(dataset, context=context)
+            mlflow.log_input(dataset, context=context)
 
 
 def log_files(paths: list[Path], artifact_dir: str) -> None:
