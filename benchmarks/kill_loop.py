@@ -67,6 +67,27 @@ def cli(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "mlops_kit", *[str(arg) for arg in args]]
 
 
+# A disk whose fsync takes FSYNC_SECONDS, as a busy or networked one does: on a quiet local
+# disk the write phase lasts well under a millisecond and a timed kill would almost never
+# land inside it. Only the kills aimed at the write phase run on this slow disk.
+FSYNC_SECONDS = 0.01
+_SLOW_DISK_BOOT = (
+    "import os, sys, time\n"
+    "_fsync = os.fsync\n"
+    "def _slow_fsync(fd):\n"
+    f"    time.sleep({FSYNC_SECONDS})\n"
+    "    _fsync(fd)\n"
+    "os.fsync = _slow_fsync\n"
+    "from mlops_kit.app import main\n"
+    "sys.argv = ['mlops-kit', *sys.argv[1:]]\n"
+    "main()\n"
+)
+
+
+def cli_on_slow_disk(*args: str | Path) -> list[str]:
+    return [sys.executable, "-c", _SLOW_DISK_BOOT, *[str(arg) for arg in args]]
+
+
 def settle_with_cli(root: Path) -> str:
     """The next writing command: remove-stage of a stage that does not exist settles first."""
     done = subprocess.run(
@@ -157,8 +178,9 @@ def kill_once(
 ) -> None:
     """Run the command, SIGKILL it (after `delay` s, or in its write phase), settle, classify."""
     shutil.copytree(scenario.start, run_dir)
+    command = cli_on_slow_disk if in_write else cli
     process = subprocess.Popen(
-        cli(*scenario.command, "--repo", run_dir),
+        command(*scenario.command, "--repo", run_dir),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=ENV,
