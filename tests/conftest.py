@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers import REPO_ROOT, bake_project
+from helpers import REPO_ROOT, Invoke, bake_project
+from typer.testing import Result
 
 ENV_BIN = Path(sys.executable).parent
 
@@ -73,3 +74,17 @@ def project_env() -> dict[str, str]:
     env.pop("VIRTUAL_ENV", None)
     env.pop("PYTHONPATH", None)
     return env
+
+
+@pytest.fixture
+def invoke() -> Invoke:
+    """Run `mlops-kit ARGS...` in-process; return the click Result."""
+    from mlops_kit.app import app
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+
+    def run(*args: str | Path) -> Result:
+        return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
+
+    return run

@@ -7,13 +7,16 @@ import json
 import subprocess
 import sys
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import Result
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Runs `mlops-kit ARGS...` in-process (the `invoke` fixture of conftest.py).
+Invoke = Callable[..., Result]
 
 
 def bake_project(output_dir: Path, **answers: str) -> Path:

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from adopt.conftest import Invoke
-from helpers import run
+from helpers import Invoke, run
 from mlops_kit.template import template_version
 
 Repo = Callable[[str], Path]

@@ -6,9 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from mlops_kit.app import app
-from stages.stage_tools import Invoke
-from typer.testing import CliRunner, Result
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "project"
 
@@ -22,14 +19,3 @@ def project(tmp_path: Path) -> Path:
     target = tmp_path / "demo"
     shutil.copytree(FIXTURE, target)
     return target
-
-
-@pytest.fixture
-def invoke() -> Invoke:
-    """Run `mlops-kit ARGS...` in-process; return the click Result."""
-    runner = CliRunner()
-
-    def run(*args: str | Path) -> Result:
-        return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
-
-    return run

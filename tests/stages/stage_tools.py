@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from typer.testing import Result
-
 Snapshot = dict[str, tuple[str, bytes | None, int]]
-Invoke = Callable[..., Result]
 
 
 def snapshot(root: Path) -> Snapshot:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from stages.stage_tools import Invoke, assert_unchanged, snapshot
+from helpers import Invoke
+from stages.stage_tools import assert_unchanged, snapshot
 
 
 def refused(invoke: Invoke, project: Path, *args: str, code: int = 2) -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from stages.stage_tools import Invoke, assert_unchanged, snapshot
+from helpers import Invoke
+from stages.stage_tools import assert_unchanged, snapshot
 
 NEW_FILES = [
     "src/demo/stages/featurize.py",

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import Invoke
 from mlops_kit.stages.scaffold import BUILT_IN, TEMPLATE_NAMES
-from stages.stage_tools import Invoke, assert_unchanged, snapshot
+from stages.stage_tools import assert_unchanged, snapshot
 
 OVERRIDE = Path(".mlops-kit/templates/stage")
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import Invoke
 from mlops_kit.stages.yamlemit import yaml_scalar
 from mlops_kit.stages.yamltext import YamlText, load_round_trip, to_plain
-from stages.stage_tools import Invoke
 
 PREPARE = (
     "  prepare:\n    cmd: python -m demo.stages.prepare\n    outs:\n      - data/raw/demo.csv\n"

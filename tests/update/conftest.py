@@ -6,11 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from mlops_kit.app import app
-from typer.testing import CliRunner, Result
 from update.oldtemplate import build_old_template
-
-Invoke = Callable[..., Result]
 
 
 @pytest.fixture(scope="session")
@@ -29,14 +25,3 @@ def old_bake(tmp_path: Path, old_template: Path) -> Callable[..., Path]:
         return bake_new_project(pairs, output_dir=tmp_path, no_input=True, template=old_template)
 
     return bake
-
-
-@pytest.fixture
-def invoke() -> Invoke:
-    """Run `mlops-kit ARGS...` in-process; return the click Result."""
-    runner = CliRunner()
-
-    def run(*args: str | Path) -> Result:
-        return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
-
-    return run

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import REPO_ROOT, bake_project
+from helpers import REPO_ROOT, Invoke, bake_project
 from mlops_kit.template import template_version
-from update.conftest import Invoke
 from update.oldtemplate import (
     ADDED_FILE,
     NOTEBOOKS_NEW,
