@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tomllib
 from collections.abc import Callable
@@ -48,6 +49,10 @@ def test_adopt_adds_only_what_is_missing(repo: Repo, invoke: Invoke, shape: str)
     module = kit["answers"]["module_name"]
     for piece in ("runner.py", "config.py", "files.py", "stages/__init__.py"):
         assert (root / "src" / module / piece).is_file()
+    # Every script the added hooks run is there too.
+    hooks = (root / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    for script in set(re.findall(r"entry: sh (\S+)", hooks)):
+        assert (root / script).is_file(), script
     for piece in ("conf/config.yaml", "params.yaml", "dvc.yaml", "data/catalog.yaml"):
         assert (root / piece).is_file()
     assert "def cfg(" in (root / "tests/conftest.py").read_text(encoding="utf-8")

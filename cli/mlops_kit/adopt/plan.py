@@ -23,6 +23,7 @@ from mlops_kit.errors import UsageError
 CONFLICT = 2
 STAMP_TABLE = re.compile(r"^\[tool\.mlops-kit(\.[^\]]+)?\]\s*$")
 TABLE = re.compile(r"^\[")
+HOOK_LAUNCHER = "scripts/in-venv"
 
 EMPTY_DVC_YAML = b"""\
 # The pipeline. `mlops-kit add-stage NAME` adds stages here; `dvc repro` runs them.
@@ -262,6 +263,9 @@ def plan_adopt(start: Path, sets: list[str]) -> AdoptPlan:
         planner.conftest()
         for piece in (".pre-commit-config.yaml", ".gitignore", ".dvcignore"):
             planner.from_bake(piece)
+        # The baked hooks run their tools through this launcher (it finds the project's .venv).
+        if (bake / HOOK_LAUNCHER).is_file():
+            planner.from_bake(HOOK_LAUNCHER)
         if not found.has(".dvc"):
             planner.from_bake(".dvc/config")
             planner.from_bake(".dvc/.gitignore")
