@@ -34,3 +34,39 @@ def test_a_run_that_raises_is_marked_failed(cfg: DictConfig) -> None:
 
     status = MlflowClient(cfg.tracking.uri).get_run(run.info.run_id).info.status
     assert status == "FAILED"
+
+
+def test_a_dataset_a_concurrent_run_stored_first_is_asked_for_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    from {{ cookiecutter.module_name }} import evidence
+
+    calls: list[str] = []
+
+    def refuse_first(dataset: object, context: str) -> None:
+        calls.append(context)
+        if len(calls) == 1:
+            raise MlflowException("the dataset was inserted by another run")
+
+    monkeypatch.setattr(mlflow, "log_input", refuse_first)
+    monkeypatch.setattr(evidence.time, "sleep", lambda seconds: None)
+    evidence.log_input_once_stored(object(), "training")
+    assert calls == ["training", "training"]
+
+
+def test_a_store_that_keeps_refusing_a_dataset_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    from {{ cookiecutter.module_name }} import evidence
+
+    def refuse(dataset: object, context: str) -> None:
+        raise MlflowException("refused")
+
+    monkeypatch.setattr(mlflow, "log_input", refuse)
+    monkeypatch.setattr(evidence.time, "sleep", lambda seconds: None)
+    with pytest.raises(MlflowException):
+        evidence.log_input_once_stored(object(), "training", attempts=3)
