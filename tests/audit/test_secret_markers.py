@@ -41,7 +41,7 @@ def test_every_token_holds_a_marker_near_its_start(
         "task-list disk-usage " * 5_000 + "ghp_" + "a1B2c3D4e5" * 4,
         # Tokens back to back, and one running into the next line.
         "hf_" + "AbCdEfGhIj" * 3 + "hf_" + "AbCdEfGhIj" * 3 + "\nglpat-" + "x1y2z3" * 4,
-        "github_pat_" + "A1b2" * 6 + "-----BEGIN RSA PRIVATE KEY-----",
+        "github_pat_" + "A1b2" * 6 + "-----BEGIN RSA " + "PRIVATE KEY-----",
     ],
     ids=["overlap-azure", "overlap-aws", "word-start", "long-line", "back-to-back", "pat"],
 )
