@@ -226,12 +226,19 @@ def repository_root(start: Path) -> Path:
     return start
 
 
-def plan_adopt(start: Path, sets: list[str]) -> AdoptPlan:
-    """Work out every file adopt adds to the repository at `start`."""
+def plan_adopt(start: Path, sets: list[str], *, dry_run: bool = False) -> AdoptPlan:
+    """Work out every file adopt adds to the repository at `start`.
+
+    An edit a killed run left half done is settled first (under the lock), so the plan
+    reads the repository as it was before that run or after it, never half-way; a dry
+    run refuses instead (it writes nothing).
+    """
+    from mlops_kit.edits import settle_interrupted
     from mlops_kit.new import parse_assignments, questions
     from mlops_kit.template import template_dir
 
     root = repository_root(start)
+    settle_interrupted(root, dry_run=dry_run)
     found = detect(root)
     answers = {**found.answers, **parse_assignments(sets, list(questions(template_dir())))}
     with tempfile.TemporaryDirectory(prefix="mlops-kit-adopt-") as temp:
