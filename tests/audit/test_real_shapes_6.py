@@ -182,8 +182,8 @@ def test_mlproject_parameters_of_sub_projects_are_configuration(tmp_path: Path) 
     }
     assert "LAY105" in fired(repo(tmp_path, files, name="bare"))
     files["python/sklearn/MLproject"] = (
-        "name: wine\nentry_points:\n  main:\n    parameters:\n      alpha: {type: float, default: 0.5}\n"
-        "    command: python train.py --alpha {alpha}\n"
+        "name: wine\nentry_points:\n  main:\n    parameters:\n"
+        "      alpha: {type: float, default: 0.5}\n    command: python train.py --alpha {alpha}\n"
     )
     assert "LAY105" not in fired(repo(tmp_path, files, name="mlproject"))
 
