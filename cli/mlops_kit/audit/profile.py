@@ -607,6 +607,11 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     return "project" if profile.ml else "other"
 
 
+# The key of the profile in `RepoView.memo` (the engine puts an empty one there when
+# detection fails, so that rules asking for it go on).
+PROFILE_MEMO = "profile"
+
+
 def profile_of(repo: RepoView) -> RepoProfile:
     """Detect what the repository is (memoised on the view: computed once per audit)."""
 
@@ -666,5 +671,5 @@ def profile_of(repo: RepoView) -> RepoProfile:
         profile.kind = _kind(repo, profile)
         return profile
 
-    result: RepoProfile = _memo(repo, "profile", compute)
+    result: RepoProfile = _memo(repo, PROFILE_MEMO, compute)
     return result

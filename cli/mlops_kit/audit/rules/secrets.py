@@ -258,10 +258,13 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
             continue
         if not (name.endswith(CONFIG_SUFFIXES) or name.startswith(".env")):
             continue
+        hits = list(secrets.credential_assignments(text))
+        if not hits:
+            continue
         seen = {hit.line for where, hit in _token_hits(repo) if where == path}
         lines = text.splitlines()
         users = _user_values(text)
-        for hit in secrets.credential_assignments(text):
+        for hit in hits:
             line = lines[hit.line - 1] if hit.line <= len(lines) else ""
             if hit.line in seen or _PERMISSION.match(line) or _demo_assignment(line, users):
                 continue
