@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from adopt.repos import write_repo
-from helpers import Invoke, leave_killed_edit, run
+from helpers import Invoke, bake_project, leave_killed_edit, run
 from mlops_kit.template import template_version
 
 Repo = Callable[[str], Path]
@@ -233,3 +233,33 @@ def test_adopt_dry_run_refuses_while_a_killed_run_is_pending(repo: Repo, invoke:
     assert result.exit_code == 2
     assert "without --dry-run" in result.stderr
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("shape", ["hydra", "package"], ids=["new-conftest", "appended"])
+def test_cfg_fixture_moves_files_with_the_template_s_own_helper(
+    repo: Repo, invoke: Invoke, tmp_path: Path, shape: str
+) -> None:
+    import ast
+    import sys
+
+    root = repo(shape)
+    team_conftest = (root / "tests/conftest.py").read_bytes() if shape == "package" else b""
+    assert invoke("adopt", "--repo", root).exit_code == 0
+    module = "forecast" if shape == "hydra" else "churn"
+    baked = bake_project(tmp_path / "bake", module_name=module, example="minimal")
+    template_conftest = (baked / "tests/conftest.py").read_text(encoding="utf-8")
+    helper = next(
+        node
+        for node in ast.parse(template_conftest).body
+        if isinstance(node, ast.FunctionDef) and node.name == "config_under"
+    )
+    adopted = (root / "tests/conftest.py").read_text(encoding="utf-8")
+    assert adopted.startswith(team_conftest.decode())
+    assert ast.get_source_segment(template_conftest, helper) in adopted
+    assert re.search(r"def cfg\(.*\n.*\n    return config_under\(tmp_path\)", adopted)
+    compile(adopted, "conftest.py", "exec")
+    if shape == "hydra":  # a conftest of its own: lint-clean under the template's settings
+        ruff, settings = str(Path(sys.executable).parent / "ruff"), str(baked / "pyproject.toml")
+        conftest = str(root / "tests/conftest.py")
+        run([ruff, "check", "--config", settings, conftest], root)
+        run([ruff, "format", "--check", "--config", settings, conftest], root)

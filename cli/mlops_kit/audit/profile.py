@@ -94,6 +94,12 @@ HOOK_FILES: tuple[tuple[str, str], ...] = (
     ("lefthook.toml", "lefthook"),
     (".husky", "husky"),
 )
+# Git hook scripts committed for `git config core.hooksPath` or a symlink into .git/hooks
+# (`.githooks/pre-commit`, `hooks/pre-commit`): hooks the project manages itself.
+_HOOK_SCRIPT = re.compile(
+    r"^(?:\.?githooks|\.?git-hooks|\.?hooks|scripts/(?:git-)?hooks)/"
+    r"(?:pre-commit|pre-push|commit-msg|prepare-commit-msg)(?:\.sh)?$"
+)
 # A file name holding "requirements" and ending in .txt or .in. Written so that a search
 # stays linear: the name is scanned once from each `/`, never re-split around each
 # "requirements" in it.
@@ -104,6 +110,14 @@ REQUIREMENTS = re.compile(
 _IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
 _NOTEBOOK_IMPORT = re.compile(r"\"\s*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 NOTEBOOK_SCAN_LIMIT = 1_000_000  # bytes
+# Test modules: pytest's default names and `tests_*.py`/`*_tests.py` (collected through
+# `python_files` settings), and a `test.py`/`tests.py` that holds test functions (in
+# research code a `test.py` often evaluates a model instead).
+_TEST_MODULE = re.compile(r"(?:^|/)tests?_[\w-]*\.py$|_tests?\.py$")
+_PLAIN_TEST_MODULE = re.compile(r"(?:^|/)tests?\.py$")
+_TEST_FUNCTION = re.compile(
+    r"^[ \t]*(?:async )?def test_|^import (?:pytest|unittest)", re.MULTILINE
+)
 _HYDRA_CALLS = frozenset({"main", "initialize", "initialize_config_dir", "compose"})
 
 
@@ -142,8 +156,10 @@ class RepoProfile:
         ci_files: their configuration files.
         misplaced_ci: CI files in places no CI reads (`github/workflows/`, ...).
         task_runners: make, just, mise, tox, nox, invoke, task, poe, hatch, pdm.
-        hook_managers: pre-commit, lefthook, husky.
-        test_files: test modules (test_*.py, *_test.py) outside template folders.
+        hook_managers: pre-commit, lefthook, husky, or "git hooks" (hook scripts committed
+            in .githooks/ or hooks/).
+        test_files: test modules (test_*.py, *_test.py, tests_*.py, a test.py with test
+            functions) outside template folders.
         dotenv: True when the project uses `.env` files (an example or an untracked one
             exists, or code loads one).
         kit: True when mlops-kit baked or adopted the project (`[tool.mlops-kit]` stamp).
@@ -500,6 +516,8 @@ def _runners(repo: RepoView, profile: RepoProfile) -> None:
     for name, manager in HOOK_FILES:
         if (name in repo.file_set or name in repo.folders) and manager not in hooks:
             hooks.append(manager)
+    if any(_HOOK_SCRIPT.match(p) for p in repo.files):
+        hooks.append("git hooks")
     profile.hook_managers = tuple(hooks)
 
 
@@ -658,7 +676,8 @@ def profile_of(repo: RepoView) -> RepoProfile:
         profile.test_files = tuple(
             p
             for p in code_files(repo)
-            if (p.rsplit("/", 1)[-1].startswith("test_") or p.endswith("_test.py"))
+            if _TEST_MODULE.search(p)
+            or (_PLAIN_TEST_MODULE.search(p) and _TEST_FUNCTION.search(repo.text(p) or ""))
         )
         # `.env` in use: an example of one, an untracked one, or code that loads one (a
         # committed `.env` is configuration the project chose to share).

@@ -18,7 +18,16 @@ from mlops_kit.audit.rules.layout import is_text_name
 SCAN_LIMIT = 1024 * 1024  # bytes; larger files are data, not config
 OWN_FILES = frozenset({"params.yaml", ".dvc/config"})
 CONFIG_SUFFIXES = (".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".json")
-TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl")
+# Files that show which settings to copy (`.env.example`, `.env-local-template`,
+# `config.sample.yaml`): a word of the name says so.
+_TEMPLATE_NAME = re.compile(r"(?:^|[-_.])(?:example|sample|template|dist|tmpl)(?:$|[-_.])")
+
+
+def template_name(path: str) -> bool:
+    """Return True for a file whose name marks it as a template to copy and fill in."""
+    return _TEMPLATE_NAME.search(path.rsplit("/", 1)[-1].lower()) is not None
+
+
 # Lock files name packages (`registry-auth-token`), not credentials.
 LOCK_SUFFIXES = (".lock", "-lock.yaml", "-lock.yml", "-lock.json", "pylock.toml")
 # Example, test and documentation configs hold demonstration values (`password: secret`);
@@ -250,7 +259,7 @@ def no_passwords_in_uris(repo: RepoView) -> Iterator[Finding]:
     texts = dict(_scanned(repo))
     for path, hit in _token_hits(repo):
         line = _line(texts[path], hit.line)
-        demo = DEMO_FOLDERS.search(path) is not None or path.endswith(TEMPLATE_SUFFIXES)
+        demo = DEMO_FOLDERS.search(path) is not None or template_name(path)
         if hit.kind == "password in a URI" and not _demo_uri(line, demo):
             yield Finding(f"{hit.kind}: {hit.preview}", path, hit.line)
 
@@ -260,7 +269,8 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
     """Config files assign no literal passwords, tokens or keys.
 
     Why: `password: hunter2` in a committed YAML, TOML or INI file is as public as the
-    repository. Example files (`*.example`), example/test/docs folders, interface labels
+    repository. Example and template files (`.env.example`, `.env-local-template`),
+    example/test/docs folders, interface labels
     (i18n), CI permission scopes and well-known local defaults of development containers
     (`POSTGRES_PASSWORD: postgres`, values starting with `test` or `dev`), key file names
     (`privateKey: private.pem`), references to a secret store (`KEY=KEY:latest`,
@@ -271,7 +281,7 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
     """
     for path, text in _scanned(repo):
         name = path.rsplit("/", 1)[-1]
-        if name.endswith(TEMPLATE_SUFFIXES) or name.endswith(LOCK_SUFFIXES):
+        if template_name(name) or name.endswith(LOCK_SUFFIXES):
             continue
         if DEMO_FOLDERS.search(path) or LABEL_FOLDERS.search(path):
             continue
