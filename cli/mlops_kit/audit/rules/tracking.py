@@ -216,7 +216,10 @@ def _named_at_root(repo: RepoView, store: str) -> bool:
     at_root = re.compile(rf"(?:sqlite:///|file:|\./|(?<![\w/.-])){re.escape(store)}(?![\w.-])")
     paths = (*profile_of(repo).mlflow_files, *_settings_files(repo), *facts.conf_files(repo))
     texts = [repo.text(p) or "" for p in paths]
-    return any(at_root.search(text) for text in (*texts, facts.task_text(repo)))
+    # The literal test first: the pattern has no literal start, so a search tries it at
+    # every character of every text.
+    texts.append(facts.task_text(repo))
+    return any(store in text and at_root.search(text) is not None for text in texts)
 
 
 @rule("TRK105", family="tracking", severity="warning", applies=("mlflow", "project"))
