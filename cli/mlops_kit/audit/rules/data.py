@@ -63,6 +63,7 @@ TEACHING_FOLDERS = re.compile(
     r"|assignments?)/",
     re.IGNORECASE,
 )
+_EDITOR_COPY = re.compile(r"(?:^|/)\.(?:ipynb_checkpoints|virtual_documents)/")
 DEMO_MODEL = 64_000  # bytes; a smaller model in an example or a lab is a toy it loads
 SMALL_DATA = 20_000  # bytes; smaller tables are lookups, reports or examples
 
@@ -204,8 +205,8 @@ def notebooks_stripped(repo: RepoView) -> Iterator[Finding]:
         if not path.endswith(".ipynb") or path in repo.listing.symlinks:
             continue
         repo.claimed.add(path)
-        if not _outside_fixtures(path):
-            continue  # test fixtures
+        if not _outside_fixtures(path) or _EDITOR_COPY.search(path):
+            continue  # test fixtures; checkpoints and scratch copies are LAY113's
         demo = _demo(path)  # tutorials, examples and labs show their outputs on purpose
         info = repo.lstat(path)
         if info is not None and info.st_size > NOTEBOOK_LIMIT:
