@@ -207,8 +207,15 @@ def _store_expected(repo: RepoView, store: str) -> bool:
 def _named_at_root(repo: RepoView, store: str) -> bool:
     at_root = re.compile(rf"(?:sqlite:///|file:|\./|(?<![\w/.-])){re.escape(store)}(?![\w.-])")
     paths = (*profile_of(repo).mlflow_files, *_settings_files(repo), *facts.conf_files(repo))
-    texts = [repo.text(p) or "" for p in paths]
+    texts = [_without_comments(repo.text(p) or "") for p in paths]
     return any(at_root.search(text) for text in (*texts, facts.task_text(repo)))
+
+
+def _without_comments(text: str) -> str:
+    """The text without its comment lines (`# e.g. ./mlruns` names no store in use)."""
+    if "#" not in text:
+        return text
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 
 
 @rule("TRK105", family="tracking", severity="warning", applies=("mlflow", "project"))
@@ -324,8 +331,11 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
         with mlflow.start_run():
             mlflow.log_params(cfg)
             mlflow.log_metric("f1", f1)
+
+    Code that trains nothing (`fit`, `train`, a `Trainer`, a backward pass: ETL or
+    inference only) has no runs to track and is not reported.
     """
     profile = profile_of(repo)
-    if profile.mlflow or profile.trackers:
+    if profile.mlflow or profile.trackers or not profile.trains:
         return
     yield Finding("no experiment tracking: no code logs runs to MLflow (or another tracker)")
