@@ -1,6 +1,7 @@
 """Audit every checkout in a folder: findings by rule and repo, precision, and speed.
 
     python benchmarks/audit_corpus.py /tmp/corpus [--runs 3] [--labels FILE] [--dump FILE]
+        [--speed-only]
 
 For each sub-folder (one git checkout of a public repository) it runs
 `mlops-kit audit --format json --fail-on never` (parse cache off: every run reads and
@@ -9,7 +10,9 @@ bench`), `repo-review` with sp-repo-review's checks, and prints:
 
 1. the profile line of each repo (what the audit detected);
 2. a table of findings per rule and repo (errors marked `!`);
-3. the median wall time of both tools per repo;
+3. the median wall time of both tools per repo (runs interleaved: audit, repo-review,
+   audit, ...; both tools load bytecode from a private `PYTHONPYCACHEPREFIX` that an
+   untimed warm-up run fills, as after a pip install), with the load average;
 4. with `--labels`, precision: the share of findings labelled true, overall and for
    errors, and the findings that have no label yet (label them by hand).
 
@@ -30,6 +33,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -57,20 +61,42 @@ def location(finding: dict[str, Any]) -> str:
     return f"{path}:{finding['line']}" if finding.get("line") else path
 
 
-def audit_repos(folder: Path, runs: int) -> list[dict[str, Any]]:
-    """Audit each checkout `runs` times (plus repo-review); return one record per repo."""
+def environment(pycache: Path) -> dict[str, str]:
+    """Both tools' environment: bytecode in a private folder, no parse cache, no colour.
+
+    Under `PYTHONDONTWRITEBYTECODE=1` an editable install recompiles the kit's modules on
+    every run while repo-review loads the bytecode pip wrote: an unequal comparison.
+    """
+    env = {**os.environ, "NO_COLOR": "1", "DVC_NO_ANALYTICS": "1", "MLOPS_KIT_NO_CACHE": "1"}
+    env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def load() -> str:
+    """The 1/5/15-minute load averages (the machine may be shared)."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def audit_repos(folder: Path, runs: int, pycache: Path) -> list[dict[str, Any]]:
+    """Audit each checkout `runs` times (interleaved with repo-review); one record per repo."""
     kit, review = tool("mlops-kit"), tool("repo-review")
     if kit is None:
         raise SystemExit("mlops-kit is not installed in this environment")
-    env = {**os.environ, "NO_COLOR": "1", "DVC_NO_ANALYTICS": "1", "MLOPS_KIT_NO_CACHE": "1"}
+    env = environment(pycache)
     records = []
     for repo in sorted(p for p in folder.iterdir() if (p / ".git").exists()):
         argv = [kit, "audit", str(repo), "--format", "json", "--fail-on", "never"]
+        review_argv = [review, str(repo)] if review is not None else None
         run(argv, env)  # warm-up: byte-compile, fill the OS file cache
-        times, output = [], ""
+        if review_argv is not None:
+            run(review_argv, env)
+        times, review_times, output = [], [], ""
         for _ in range(runs):
             seconds, output = run(argv, env)
             times.append(seconds)
+            if review_argv is not None:
+                review_times.append(run(review_argv, env)[0])
         report = json.loads(output)
         listed = subprocess.run(
             ["git", "-C", str(repo), "ls-files", "-z"], capture_output=True, check=False
@@ -81,11 +107,8 @@ def audit_repos(folder: Path, runs: int) -> list[dict[str, Any]]:
             "audit": statistics.median(times),
             "files": listed.count(b"\0"),
         }
-        if review is not None:
-            run([review, str(repo)], env)
-            record["review"] = statistics.median(
-                [run([review, str(repo)], env)[0] for _ in range(runs)]
-            )
+        if review_times:
+            record["review"] = statistics.median(review_times)
         records.append(record)
     return records
 
@@ -129,6 +152,11 @@ def print_tables(records: list[dict[str, Any]]) -> None:
         print(f"  {rule_id:<8}" + "".join(cells) + f"  {sum(counts[rule_id].values()):>5}")
     totals = [sum(counts[r][n] for r in counts) for n in names]
     print("  " + "total".ljust(8) + "".join(str(t).rjust(11) for t in totals))
+    print_speed(records)
+
+
+def print_speed(records: list[dict[str, Any]]) -> None:
+    """Median wall times of both tools per repo, and how many repos the audit is slower on."""
     print("\nSpeed (median wall time; audit reads every text file for secrets, no parse cache)")
     print(f"  {'repo':<34} {'files':>6} {'audit':>9} {'repo-review':>12} {'ratio':>7}")
     for record in records:
@@ -139,6 +167,13 @@ def print_tables(records: list[dict[str, Any]]) -> None:
         print(
             f"  {record['repo']:<34} {files!s:>6} {record['audit'] * 1000:>6.0f} ms "
             f"{review_text:>12} {ratio:>7}"
+        )
+    ratios = [r["audit"] / r["review"] for r in records if r.get("review")]
+    if ratios:
+        slower = sum(ratio > 1 for ratio in ratios)
+        print(
+            f"  audit slower than repo-review on {slower} of {len(ratios)} repositories; "
+            f"ratio median {statistics.median(ratios):.2f}x, max {max(ratios):.2f}x"
         )
 
 
@@ -206,8 +241,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="timed runs per tool and repo")
     parser.add_argument("--labels", type=Path, help="CSV of hand-classified findings")
     parser.add_argument("--dump", type=Path, help="write findings as label rows to this CSV")
+    parser.add_argument("--speed-only", action="store_true", help="print only the timings")
     args = parser.parse_args()
-    records = audit_repos(args.folder, args.runs)
+    print(f"load average before: {load()}   ({os.cpu_count()} CPUs)")
+    with tempfile.TemporaryDirectory() as scratch:
+        records = audit_repos(args.folder, args.runs, Path(scratch) / "pycache")
+    print(f"load average after: {load()}")
+    if args.speed_only:
+        print_speed(records)
+        return
     print_tables(records)
     if args.labels is not None:
         print_precision(records, read_labels(args.labels))

@@ -14,6 +14,7 @@ Usage: python benchmarks/kill_loop.py [RUNS_PER_COMMAND]   (default 500)
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import random
 import resource
@@ -29,7 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = REPO_ROOT / "tests" / "stages" / "fixtures" / "project"
+# The stage tests' fixture project, completed with the template's kit modules.
+FIXTURE_PROJECT = REPO_ROOT / "tests" / "stages" / "fixture_project.py"
 LOCK_NAME = ".mlops-kit.lock"
 JOURNAL = ".mlops-kit.journal"
 # Seconds after the journal appears over which write-phase kills are spread (fsyncs make
@@ -138,10 +140,20 @@ class Scenario:
     duration: float
 
 
+def copy_fixture_project(target: Path) -> Path:
+    """Copy the stage tests' fixture project to `target` (see its module)."""
+    spec = importlib.util.spec_from_file_location("fixture_project", FIXTURE_PROJECT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    copied: Path = module.copy_fixture_project(target)
+    return copied
+
+
 def prepare(command: str, workdir: Path, settle: Settle) -> Scenario:
     """Build the before and after trees of one command and time an uninterrupted run."""
     start = workdir / f"{command}-start"
-    shutil.copytree(FIXTURE, start)
+    copy_fixture_project(start)
     if command == "remove-stage":
         subprocess.run(cli("add-stage", STAGE, "--repo", start), env=ENV, check=True,
                        capture_output=True)  # fmt: skip

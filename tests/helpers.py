@@ -9,10 +9,14 @@ import sys
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
 from typer.testing import Result
+
+if TYPE_CHECKING:
+    from mlops_kit.edits import FileChange
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Runs `mlops-kit ARGS...` in-process (the `invoke` fixture of conftest.py).
@@ -83,3 +87,29 @@ def parse_generated_files(project: Path) -> int:
             continue
         parsed += 1
     return parsed
+
+
+def leave_killed_edit(
+    root: Path, changes: Sequence[FileChange], *, written: int, committed: bool = False
+) -> None:
+    """Leave what a run killed inside `edits.apply_changes` leaves behind.
+
+    The intent journal of `changes`, the first `written` of them on disk, the next one's
+    temporary copy half written, and (with `committed`) the commit marker of a run that
+    was killed after its last write.
+    """
+    from mlops_kit import edits
+
+    intent = edits._plan_intent(changes, root)
+    folder = edits._write_journal(intent, root)
+    for directory in intent.made_dirs:
+        directory.mkdir()
+    for change in changes[:written]:
+        if change.after is None:
+            change.path.unlink()
+        else:
+            change.path.write_bytes(change.after)
+    if written < len(changes):
+        edits.temp_path(changes[written].path).write_bytes(b"half")
+    if committed:
+        (folder / edits.COMMIT_MARKER).touch()

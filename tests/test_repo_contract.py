@@ -11,7 +11,7 @@ from helpers import REPO_ROOT, run
 
 BIN = Path(sys.executable).parent
 # The template folder holds Jinja, not Python: its baked output is linted by the bake tests.
-KIT_PATHS = ["cli", "tests", "hooks", "benchmarks", "scripts", "local_extensions.py"]
+TEMPLATE_FOLDER = "{{cookiecutter.project_slug}}"
 
 
 def quick_start_commands() -> list[str]:
@@ -35,15 +35,25 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [
-        ["ruff", "check", *KIT_PATHS],
-        ["ruff", "format", "--check", *KIT_PATHS],
-        ["mypy"],
-    ],
+    [["ruff", "check", "."], ["ruff", "format", "--check", "."], ["mypy"]],
     ids=["ruff-check", "ruff-format", "mypy-strict"],
 )
 def test_kit_passes_its_own_linters(command: list[str]) -> None:
+    """As typed at the root: `ruff check .` must not trip over the template's Jinja files."""
     run([str(BIN / command[0]), *command[1:]], cwd=REPO_ROOT)
+
+
+def test_ruff_at_the_root_skips_only_the_template_folder() -> None:
+    listed = run([str(BIN / "ruff"), "check", "--show-files", "."], cwd=REPO_ROOT).stdout
+    linted = {
+        Path(line.strip()).resolve().relative_to(REPO_ROOT).as_posix()
+        for line in listed.splitlines()
+        if line.strip().endswith((".py", ".pyi"))
+    }
+    tracked = run(["git", "ls-files", "*.py", "*.pyi"], cwd=REPO_ROOT).stdout.split()
+    kit = {path for path in tracked if not path.startswith(f"{TEMPLATE_FOLDER}/")}
+    assert kit and kit <= linted, sorted(kit - linted)
+    assert not any(path.startswith(f"{TEMPLATE_FOLDER}/") for path in linted)
 
 
 @pytest.mark.slow

@@ -612,13 +612,19 @@ def _report_on_stderr(note: str) -> None:
 
 
 def settle_interrupted(
-    root: Path, *, dry_run: bool = False, report: Callable[[str], None] = _report_on_stderr
+    root: Path,
+    *,
+    dry_run: bool = False,
+    preview_flag: str = "--dry-run",
+    report: Callable[[str], None] = _report_on_stderr,
 ) -> str | None:
     """Settle an edit a killed run left behind, under the lock; return what was done.
 
-    Every writing command calls this first; what it did is reported at once (one `Note:`
-    line on stderr by default), even if the command then refuses. With `dry_run` nothing
-    is touched: a pending journal is refused with instructions instead.
+    Every writing command (add-stage, remove-stage, adopt, update, audit --fix) calls this
+    before it reads the files it plans to change; what it did is reported at once (one
+    `Note:` line on stderr by default), even if the command then refuses. With `dry_run`
+    nothing is touched: a pending journal is refused with instructions instead, naming the
+    command's `preview_flag`.
 
     Raises:
         UsageError: busy, or the journal cannot be settled (one line says how to fix it).
@@ -630,7 +636,7 @@ def settle_interrupted(
     if dry_run:
         raise UsageError(
             f"an earlier mlops-kit run was interrupted ({JOURNAL_DIR}/ is left); run the "
-            "command once without --dry-run to settle it first",
+            f"command once without {preview_flag} to settle it first",
             REFUSED,
         )
     try:

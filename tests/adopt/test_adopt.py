@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import Invoke, run
+from adopt.repos import write_repo
+from helpers import Invoke, bake_project, leave_killed_edit, run
 from mlops_kit.template import template_version
 
 Repo = Callable[[str], Path]
@@ -200,3 +201,65 @@ def test_partial_kit_table_is_a_conflict_not_broken_toml(repo: Repo, invoke: Inv
     assert result.exit_code == 2
     assert "template-version" in result.stderr
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("committed", [False, True], ids=["undone", "finished"])
+def test_an_adopt_killed_half_way_is_settled_before_the_next_one_looks(
+    repo: Repo, invoke: Invoke, tmp_path: Path, committed: bool
+) -> None:
+    from mlops_kit.adopt.plan import plan_adopt
+
+    reference = write_repo(tmp_path / "reference", "package")
+    assert invoke("adopt", "--repo", reference).exit_code == 0
+    root = repo("package")
+    changes = plan_adopt(root, []).changes
+    # Killed after pyproject.toml (the stamp) and the next files were written.
+    leave_killed_edit(root, changes, written=3, committed=committed)
+
+    result = invoke("adopt", "--repo", root)
+
+    assert result.exit_code == 0, result.output
+    assert "an earlier run was interrupted" in result.stderr
+    assert snapshot(root) == snapshot(reference)
+
+
+def test_adopt_dry_run_refuses_while_a_killed_run_is_pending(repo: Repo, invoke: Invoke) -> None:
+    from mlops_kit.adopt.plan import plan_adopt
+
+    root = repo("scripts")
+    leave_killed_edit(root, plan_adopt(root, []).changes, written=1)
+    before = snapshot(root)
+    result = invoke("adopt", "--dry-run", "--repo", root)
+    assert result.exit_code == 2
+    assert "without --dry-run" in result.stderr
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("shape", ["hydra", "package"], ids=["new-conftest", "appended"])
+def test_cfg_fixture_moves_files_with_the_template_s_own_helper(
+    repo: Repo, invoke: Invoke, tmp_path: Path, shape: str
+) -> None:
+    import ast
+    import sys
+
+    root = repo(shape)
+    team_conftest = (root / "tests/conftest.py").read_bytes() if shape == "package" else b""
+    assert invoke("adopt", "--repo", root).exit_code == 0
+    module = "forecast" if shape == "hydra" else "churn"
+    baked = bake_project(tmp_path / "bake", module_name=module, example="minimal")
+    template_conftest = (baked / "tests/conftest.py").read_text(encoding="utf-8")
+    helper = next(
+        node
+        for node in ast.parse(template_conftest).body
+        if isinstance(node, ast.FunctionDef) and node.name == "config_under"
+    )
+    adopted = (root / "tests/conftest.py").read_text(encoding="utf-8")
+    assert adopted.startswith(team_conftest.decode())
+    assert ast.get_source_segment(template_conftest, helper) in adopted
+    assert re.search(r"def cfg\(.*\n.*\n    return config_under\(tmp_path\)", adopted)
+    compile(adopted, "conftest.py", "exec")
+    if shape == "hydra":  # a conftest of its own: lint-clean under the template's settings
+        ruff, settings = str(Path(sys.executable).parent / "ruff"), str(baked / "pyproject.toml")
+        conftest = str(root / "tests/conftest.py")
+        run([ruff, "check", "--config", settings, conftest], root)
+        run([ruff, "format", "--check", "--config", settings, conftest], root)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import leave_killed_edit
 from mlops_kit.app import app
 from mlops_kit.template import template_version
 from typer.testing import CliRunner, Result
@@ -148,3 +149,40 @@ def test_notebook_outputs_are_stripped_and_the_hook_added(tmp_path: Path) -> Non
     assert code["source"] == ["print(42)"]
     hooks = (project / ".pre-commit-config.yaml").read_text(encoding="utf-8")
     assert hooks.startswith(config) and "entry: nbstripout" in hooks
+
+
+def killed_fix(project: Path, before: list[tuple[str, str | None, str]]) -> None:
+    """Leave what an `audit --fix` killed after two of its writes leaves behind."""
+    from mlops_kit.audit.fixes import prepare_fixes
+
+    failing: dict[str, int] = {}
+    for rule, _, _ in before:
+        failing[rule] = failing.get(rule, 0) + 1
+    changes = [c for c in prepare_fixes(project, failing).changes() if c.before != c.after]
+    assert len(changes) > 2
+    leave_killed_edit(project, changes, written=2)
+
+
+def test_fix_settles_a_killed_fix_before_it_audits(bake: Bake) -> None:
+    project = bake()
+    broken(project)
+    before = findings(project)
+    killed_fix(project, before)
+
+    result = audit(project, "--fix")
+
+    assert "an earlier run was interrupted" in result.stderr
+    assert "busy" not in result.stderr
+    assert findings(project) == [f for f in before if f[0] not in FIXED]
+    assert not (project / ".mlops-kit.journal").exists()
+
+
+def test_fix_diff_refuses_while_a_killed_fix_is_pending(bake: Bake) -> None:
+    project = bake()
+    broken(project)
+    killed_fix(project, findings(project))
+    before = files(project)
+    result = audit(project, "--fix", "--diff")
+    assert result.exit_code == 2
+    assert "without --diff" in result.stderr
+    assert files(project) == before

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "project"
+from stages.fixture_project import copy_fixture_project
 
 # The fixture project is data, not tests of the kit.
 collect_ignore = ["fixtures"]
@@ -16,6 +14,4 @@ collect_ignore = ["fixtures"]
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the fixture project: the layout contract in miniature (module `demo`)."""
-    target = tmp_path / "demo"
-    shutil.copytree(FIXTURE, target)
-    return target
+    return copy_fixture_project(tmp_path / "demo")

@@ -276,3 +276,15 @@ def test_the_command_path_imports_no_heavy_library(project: Path) -> None:
         [sys.executable, "-c", probe, str(project)], capture_output=True, text=True, check=True
     )
     assert result.stdout.splitlines()[-1] == "[]", result.stderr
+
+
+def test_the_fixture_project_runs_the_template_s_own_kit_modules(
+    project: Path, tmp_path: Path
+) -> None:
+    from helpers import bake_project
+    from stages.fixture_project import KIT_MODULES
+
+    baked = bake_project(tmp_path / "bake", project_name="Demo", module_name="demo")
+    for name in KIT_MODULES:
+        ours = (project / "src/demo" / name).read_bytes()
+        assert ours == (baked / "src/demo" / name).read_bytes(), name

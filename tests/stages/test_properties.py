@@ -16,9 +16,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mlops_kit.app import app
+from stages.fixture_project import copy_fixture_project
 from typer.testing import CliRunner, Result
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "project"
 LOCK = ".mlops-kit.lock"
 runner = CliRunner()
 
@@ -95,7 +95,7 @@ def scratch() -> Iterator[tuple[Path, Path]]:
     base = Path(tempfile.mkdtemp(prefix="stage-props-"))
     try:
         project = base / "demo"
-        shutil.copytree(FIXTURE, project)
+        copy_fixture_project(project)
         outside = base / "outside"
         outside.mkdir()
         (outside / "secret.txt").write_text("secret\n")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import REPO_ROOT, Invoke, bake_project
+from helpers import REPO_ROOT, Invoke, bake_project, leave_killed_edit
 from mlops_kit.template import template_version
 from update.oldtemplate import (
     ADDED_FILE,
@@ -312,3 +312,27 @@ def test_update_killed_between_files_and_head_is_finished_next_time(
     assert git(project, "rev-parse", "HEAD").strip() == merged
     assert git(project, "status", "--porcelain") == ""
     assert not (git_dir / "mlops-kit-update").exists()
+
+
+def test_update_killed_while_writing_files_is_undone_then_run(
+    old_bake: Bake, invoke: Invoke
+) -> None:
+    from mlops_kit.edits import FileChange
+
+    project = old_bake()
+    readme, notebooks = project / "README.md", project / "notebooks/README.md"
+    changes = [
+        FileChange(path, path.read_bytes(), path.read_bytes() + b"\nmerged\n")
+        for path in (readme, notebooks)
+    ]
+    leave_killed_edit(project, changes, written=1)
+    assert git(project, "status", "--porcelain", "--untracked-files=no") != ""
+
+    result = invoke("update", "--repo", project)
+
+    assert result.exit_code == 0, result.output
+    assert "an earlier run was interrupted; undid its edit" in result.stderr
+    assert result.output.count("an earlier run was interrupted") == 1, result.output
+    assert (project / ADDED_FILE).is_file()
+    assert b"merged" not in readme.read_bytes()
+    assert git(project, "status", "--porcelain") == ""

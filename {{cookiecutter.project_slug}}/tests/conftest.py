@@ -25,18 +25,24 @@ def mlflow_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("mlflow")
 
 
-@pytest.fixture
-def cfg(tmp_path: Path, mlflow_dir: Path, monkeypatch: pytest.MonkeyPatch) -> DictConfig:
-    """The project's configuration with its files under tmp_path and a test MLflow store."""
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    monkeypatch.chdir(mlflow_dir)  # MLflow puts run artifacts (mlruns/) in the cwd
+def config_under(folder: Path) -> DictConfig:
+    """The project's configuration (conf/) with every `*_path`/`*_dir` moved under `folder`."""
     config = compose_config(root=PROJECT_ROOT)
     for section in config.values():
         if not isinstance(section, DictConfig):
             continue
         for key, value in section.items():
             if str(key).endswith(("_path", "_dir")) and isinstance(value, str):
-                section[key] = str(tmp_path / value)
+                section[key] = str(folder / value)
+    return config
+
+
+@pytest.fixture
+def cfg(tmp_path: Path, mlflow_dir: Path, monkeypatch: pytest.MonkeyPatch) -> DictConfig:
+    """The project's configuration with its files under tmp_path and a test MLflow store."""
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.chdir(mlflow_dir)  # MLflow puts run artifacts (mlruns/) in the cwd
+    config = config_under(tmp_path)
     config.tracking.uri = f"sqlite:///{mlflow_dir / 'mlflow.db'}"
     return config
 

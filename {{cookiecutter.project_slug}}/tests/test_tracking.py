@@ -36,37 +36,34 @@ def test_a_run_that_raises_is_marked_failed(cfg: DictConfig) -> None:
     assert status == "FAILED"
 
 
-def test_a_dataset_a_concurrent_run_stored_first_is_asked_for_again(
+def test_a_record_a_concurrent_run_stored_first_is_asked_for_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import mlflow
     from mlflow.exceptions import MlflowException
 
-    from {{ cookiecutter.module_name }} import evidence
+    answers: list[str] = []
 
-    calls: list[str] = []
+    def refused_once() -> str:
+        answers.append("asked")
+        if len(answers) == 1:
+            raise MlflowException("another run inserted the same record first")
+        return "stored"
 
-    def refuse_first(dataset: object, context: str) -> None:
-        calls.append(context)
-        if len(calls) == 1:
-            raise MlflowException("the dataset was inserted by another run")
-
-    monkeypatch.setattr(mlflow, "log_input", refuse_first)
-    monkeypatch.setattr(evidence.time, "sleep", lambda seconds: None)
-    evidence.log_input_once_stored(object(), "training")
-    assert calls == ["training", "training"]
+    monkeypatch.setattr(tracking.time, "sleep", lambda seconds: None)
+    assert tracking.asked_again(refused_once) == "stored"
+    assert len(answers) == 2
 
 
-def test_a_store_that_keeps_refusing_a_dataset_fails(monkeypatch: pytest.MonkeyPatch) -> None:
-    import mlflow
+def test_a_store_that_keeps_refusing_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     from mlflow.exceptions import MlflowException
 
-    from {{ cookiecutter.module_name }} import evidence
+    answers: list[str] = []
 
-    def refuse(dataset: object, context: str) -> None:
+    def refused() -> None:
+        answers.append("asked")
         raise MlflowException("refused")
 
-    monkeypatch.setattr(mlflow, "log_input", refuse)
-    monkeypatch.setattr(evidence.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(tracking.time, "sleep", lambda seconds: None)
     with pytest.raises(MlflowException):
-        evidence.log_input_once_stored(object(), "training", attempts=3)
+        tracking.asked_again(refused, attempts=3)
+    assert len(answers) == 3

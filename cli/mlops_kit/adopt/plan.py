@@ -10,6 +10,7 @@ written and the conflict is listed.
 
 from __future__ import annotations
 
+import ast
 import re
 import tempfile
 import tomllib
@@ -34,36 +35,26 @@ EMPTY_CATALOG = b"""\
 # for, which pipeline stage writes it and what its columns are. Keep one entry per file.
 datasets: {}
 """
+# The template's conftest.py helper that moves the configuration's files under a folder,
+# and the fixture adopt wraps around it (the template's own `cfg` also sets up MLflow).
+CONFIG_HELPER = "config_under"
 CONFTEST_FIXTURE = '''\
 # The fixture the stage tests of `mlops-kit add-stage` take (added by `mlops-kit adopt`).
 @pytest.fixture
 def cfg(tmp_path: Path) -> DictConfig:
     """The project's configuration (conf/) with every `*_path`/`*_dir` under tmp_path."""
-    config = compose_config(root=PROJECT_ROOT)
-    for section in config.values():
-        if not isinstance(section, DictConfig):
-            continue
-        for key, value in section.items():
-            if str(key).endswith(("_path", "_dir")) and isinstance(value, str):
-                section[key] = str(tmp_path / value)
-    return config
+    return config_under(tmp_path)
 '''
-CONFTEST_IMPORTS = """\
-from pathlib import Path
-
-import pytest
-from omegaconf import DictConfig
-
-from {module}.config import compose_config
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-"""
 CONFTEST_NEW = '''\
 """Shared fixtures: the project's configuration with its files under a temp folder."""
 
 from __future__ import annotations
 
 {imports}
+
+
+{helper}
+
 
 {fixture}'''
 
@@ -190,12 +181,17 @@ class _Planner:
         self.plan.changes.append(FileChange(path, before, after))
 
     def conftest(self) -> None:
-        module = self.plan.module
         path = self.plan.root / "tests" / "conftest.py"
-        imports = CONFTEST_IMPORTS.format(module=module)
+        template_conftest = (self.bake / "tests/conftest.py").read_text(encoding="utf-8")
+        try:
+            imports, helper = conftest_pieces(template_conftest)
+        except ValueError as error:
+            raise UsageError(
+                f"the bundled template is broken: {error}; reinstall mlops-kit", 1
+            ) from None
         before = read_bytes(path)
         if before is None and not path.is_symlink():
-            text = CONFTEST_NEW.format(imports=imports.rstrip("\n"), fixture=CONFTEST_FIXTURE)
+            text = CONFTEST_NEW.format(imports=imports, helper=helper, fixture=CONFTEST_FIXTURE)
             self.plan.changes.append(FileChange(path, None, text.encode()))
             return
         if path.is_symlink() or before is None:
@@ -204,9 +200,73 @@ class _Planner:
         if re.search(rb"^[ \t]*+def cfg\(", before, re.MULTILINE):
             self.plan.kept.append("tests/conftest.py (has a cfg fixture)")
             return
-        extra = "\n\n" + imports + "\n\n" + CONFTEST_FIXTURE
+        extra = f"\n\n{imports}\n\n\n{helper}\n\n\n{CONFTEST_FIXTURE}"
         glue = b"" if before.endswith(b"\n") or not before else b"\n"
         self.plan.changes.append(FileChange(path, before, before + glue + extra.encode()))
+
+
+def _names(node: ast.AST) -> set[str]:
+    return {child.id for child in ast.walk(node) if isinstance(child, ast.Name)}
+
+
+def conftest_pieces(template_conftest: str) -> tuple[str, str]:
+    """Return the imports and the config helper the adopted `cfg` fixture needs.
+
+    Both are read from the baked template's tests/conftest.py: its `config_under`
+    function, the module-level names that function uses (PROJECT_ROOT...) and the imports
+    those and the fixture need (not `__future__` ones), in the template's order and
+    groups, so an adopted project's fixture moves files exactly as a baked project's does.
+
+    Raises:
+        ValueError: the template's conftest.py has no such helper.
+
+    """
+    tree = ast.parse(template_conftest)
+    helper = next(
+        (
+            node
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef) and node.name == CONFIG_HELPER
+        ),
+        None,
+    )
+    if helper is None:
+        raise ValueError(f"tests/conftest.py has no {CONFIG_HELPER}()")
+    needed = _names(helper) | _names(ast.parse(CONFTEST_FIXTURE))
+    kept: list[ast.stmt] = []
+    for node in reversed(tree.body):  # an assignment may use names imported above it
+        if isinstance(node, ast.Assign):
+            targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
+            if targets & needed:
+                kept.append(node)
+                needed |= _names(node.value)
+    imports: list[ast.stmt] = []
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            continue  # only at the top of a file: CONFTEST_NEW has it
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            bound = {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+            if bound & needed:
+                imports.append(node)
+    block = _keeping_groups(template_conftest, imports)
+    assignments = [ast.get_source_segment(template_conftest, node) or "" for node in reversed(kept)]
+    if assignments:
+        block += "\n\n" + "\n".join(assignments)
+    return block, ast.get_source_segment(template_conftest, helper) or ""
+
+
+def _keeping_groups(source: str, imports: list[ast.stmt]) -> str:
+    """Join import statements of `source`, blank lines between them where it had one."""
+    lines = source.splitlines()
+    block = ""
+    previous: ast.stmt | None = None
+    for node in imports:
+        if previous is not None:
+            between = lines[previous.end_lineno or previous.lineno : node.lineno - 1]
+            block += "\n\n" if any(not line.strip() for line in between) else "\n"
+        block += ast.get_source_segment(source, node) or ""
+        previous = node
+    return block
 
 
 def repository_root(start: Path) -> Path:
@@ -226,12 +286,19 @@ def repository_root(start: Path) -> Path:
     return start
 
 
-def plan_adopt(start: Path, sets: list[str]) -> AdoptPlan:
-    """Work out every file adopt adds to the repository at `start`."""
+def plan_adopt(start: Path, sets: list[str], *, dry_run: bool = False) -> AdoptPlan:
+    """Work out every file adopt adds to the repository at `start`.
+
+    An edit a killed run left half done is settled first (under the lock), so the plan
+    reads the repository as it was before that run or after it, never half-way; a dry
+    run refuses instead (it writes nothing).
+    """
+    from mlops_kit.edits import settle_interrupted
     from mlops_kit.new import parse_assignments, questions
     from mlops_kit.template import template_dir
 
     root = repository_root(start)
+    settle_interrupted(root, dry_run=dry_run)
     found = detect(root)
     answers = {**found.answers, **parse_assignments(sets, list(questions(template_dir())))}
     with tempfile.TemporaryDirectory(prefix="mlops-kit-adopt-") as temp:

@@ -4,7 +4,9 @@ Detect, then judge: the repository's profile (`profile.profile_of`) is computed 
 and a rule whose `applies` facets do not hold is not run (it is listed as not applicable).
 Rules run in registry order; a rule whose `requires` reported findings (or were
 themselves skipped) is skipped; a required rule that does not apply counts as passed.
-Required rules run even when not selected; only selected rules are reported. Every
+Required rules run even when not selected; only selected rules are reported. A rule that
+raises is one finding and the others still run; so is a profile that cannot be built (the
+rules then see an empty profile), and the command exits 2 after the report. Every
 finding points at a file that exists, or at the repository root ("."). Output order is
 stable: family, rule id, path, line, message.
 """
@@ -17,7 +19,7 @@ from pathlib import Path
 from mlops_kit.audit.cache import ParseCache
 from mlops_kit.audit.config import AuditConfig, load_config, resolve
 from mlops_kit.audit.model import FAMILY_ORDER, Finding, Ignored, Issue, Report, Skipped
-from mlops_kit.audit.profile import RepoProfile, profile_of
+from mlops_kit.audit.profile import PROFILE_MEMO, RepoProfile, profile_of
 from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import Rule
 from mlops_kit.audit.rules import all_rules
@@ -27,8 +29,12 @@ from mlops_kit.errors import UsageError
 CLI = "--select/--ignore"
 MAX_FINDINGS_PER_RULE = 200
 ROOT = "."  # where repo-wide findings point
-# Starts the message of a finding that reports a rule which raised (the command exits 2).
-INTERNAL_ERROR = "internal error in rule"
+# Starts the message of a finding that reports a rule, or the profile, that raised (the
+# command exits 2).
+INTERNAL_ERROR = "internal error in"
+# Where the audit reports what it could not read or detect (unreadable files, a listing cut
+# short, a profile that could not be built).
+AUDIT_PROBLEMS_RULE = "LAY112"
 
 
 class Options:
@@ -116,11 +122,34 @@ class _Runner:
 
 def internal_error(rule_id: str, path: str | None, error: Exception) -> Finding:
     """Return the finding for a rule that raised: which rule, on which file, what went wrong."""
+    return _failure(f"rule {rule_id}", path, error)
+
+
+def _failure(what: str, path: str | None, error: Exception) -> Finding:
     detail = " ".join(str(error).split())[:200]
     where = f" on {path}" if path else ""
     return Finding(
-        f"{INTERNAL_ERROR} {rule_id}{where}: {type(error).__name__}: {detail}", path or None
+        f"{INTERNAL_ERROR} {what}{where}: {type(error).__name__}: {detail}", path or None
     )
+
+
+def _profile(repo: RepoView) -> tuple[RepoProfile, Finding | None]:
+    """Detect the repository's profile; when detection raises, carry on without it.
+
+    A bug in one detector must not stop the audit: the rules then see an empty profile
+    (the facet-gated ones do not apply, the others run as usual) and one finding says what
+    failed, so the command exits 2 after the report.
+    """
+    repo.reading = None
+    try:
+        return profile_of(repo), None
+    except (KeyboardInterrupt, UsageError):
+        raise
+    except Exception as error:
+        failure = _failure("the repository profile", repo.reading, error)
+        empty = RepoProfile()
+        repo.memo[PROFILE_MEMO] = empty  # what rules asking `profile_of` get from now on
+        return empty, failure
 
 
 def _placed(repo: RepoView, finding: Finding) -> Finding:
@@ -190,7 +219,7 @@ def run_audit(root: Path, options: Options) -> Report:
     by_id = {r.id: r for r in rules}
     cache = ParseCache.for_root(root) if options.use_cache else None
     repo = RepoView(root, cache=cache)
-    profile = profile_of(repo)
+    profile, profile_failure = _profile(repo)
     config: AuditConfig = load_config(repo.pyproject, rules)
     select = options.select if options.select is not None else config.select
     selected = (
@@ -225,6 +254,8 @@ def run_audit(root: Path, options: Options) -> Report:
         if rule.id in selected
         for finding in runner.findings.get(rule.id, [])
     ]
+    if profile_failure is not None:  # reported whatever is selected: the audit is partial
+        issues.append(_issue(by_id[AUDIT_PROBLEMS_RULE], "error", _placed(repo, profile_failure)))
     issues.sort(key=sort_key)
     baselined = 0
     if known is not None:
@@ -240,6 +271,6 @@ def run_audit(root: Path, options: Options) -> Report:
         ignored=ignored,
         skipped=skipped,
         baselined=baselined,
-        profile=profile,
+        profile=profile if profile_failure is None else None,
         not_applicable=sorted(r for r in runner.not_applicable if r in selected),
     )

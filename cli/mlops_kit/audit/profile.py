@@ -60,6 +60,7 @@ _TRAINS = re.compile(
     r"\.(?:fit|partial_fit|fit_generator|train|train_on_batch)\(|\bTrainer\(|\.backward\("
     r"|\btrain_model\("
 )
+_TRAINING_SCRIPT = re.compile(r"(?:train|training)(?:[_-][\w-]*)?\.py$")
 # Pipeline orchestrators, by the modules their flows, DAGs and nodes import.
 ORCHESTRATORS: dict[str, tuple[str, ...]] = {
     "kedro": ("kedro",), "metaflow": ("metaflow",), "zenml": ("zenml",),
@@ -112,9 +113,12 @@ HOOK_FILES: tuple[tuple[str, str], ...] = (
     ("lefthook.toml", "lefthook"),
     (".husky", "husky"),
 )
-# Hand-written hooks kept in the repository (installed with `git config core.hooksPath`).
-HOOK_FOLDERS = (".githooks", "githooks", ".git-hooks", "git-hooks", ".hooks")
-_HOOK_SCRIPT = re.compile(r"^(?:pre-commit|pre-push|commit-msg)(?:\.\w+)?$")
+# Git hook scripts committed for `git config core.hooksPath` or a symlink into .git/hooks
+# (`.githooks/pre-commit`, `hooks/pre-commit`): hooks the project manages itself.
+_HOOK_SCRIPT = re.compile(
+    r"^(?:\.?githooks|\.?git-hooks|\.?hooks|scripts/(?:git-)?hooks)/"
+    r"(?:pre-commit|pre-push|commit-msg|prepare-commit-msg)(?:\.sh)?$"
+)
 # A file name holding "requirements" and ending in .txt or .in. Written so that a search
 # stays linear: the name is scanned once from each `/`, never re-split around each
 # "requirements" in it.
@@ -125,6 +129,14 @@ REQUIREMENTS = re.compile(
 _IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
 _NOTEBOOK_IMPORT = re.compile(r"\"\s*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 NOTEBOOK_SCAN_LIMIT = 1_000_000  # bytes
+# Test modules: pytest's default names and `tests_*.py`/`*_tests.py` (collected through
+# `python_files` settings), and a `test.py`/`tests.py` that holds test functions (in
+# research code a `test.py` often evaluates a model instead).
+_TEST_MODULE = re.compile(r"(?:^|/)tests?_[\w-]*\.py$|_tests?\.py$")
+_PLAIN_TEST_MODULE = re.compile(r"(?:^|/)tests?\.py$")
+_TEST_FUNCTION = re.compile(
+    r"^[ \t]*(?:async )?def test_|^import (?:pytest|unittest)", re.MULTILINE
+)
 _HYDRA_CALLS = frozenset({"main", "initialize", "initialize_config_dir", "compose"})
 
 
@@ -161,17 +173,19 @@ class RepoProfile:
         mlflow_files: the files that import MLflow.
         ml: True when code imports an ML framework (scikit-learn, PyTorch, ...).
         trains: True when the project's code or notebooks call a training routine (`fit`,
-            `train`, a `Trainer`, a backward pass), it uses MLflow (runs and recipes train
-            through it), or the kit baked it.
+            `train`, a `Trainer`, a backward pass) or it has a training script (`train.py`),
+            it uses MLflow (runs and recipes train through it) or a DVC pipeline, or the kit
+            baked it.
         kind: "template", "library" (a package without training code, data or notebooks),
             "project" (trains or tracks models, or keeps data/notebooks) or "other".
         ci: CI providers ("github", "gitlab", ...).
         ci_files: their configuration files.
         misplaced_ci: CI files in places no CI reads (`github/workflows/`, ...).
         task_runners: make, just, mise, tox, nox, invoke, task, poe, hatch, pdm.
-        hook_managers: pre-commit, lefthook, husky, or "githooks" (hook scripts committed in
-            a folder such as .githooks/ or git-hooks/).
-        test_files: test modules (test_*.py, *_test.py) outside template folders.
+        hook_managers: pre-commit, lefthook, husky, or "git hooks" (hook scripts committed
+            in .githooks/ or hooks/).
+        test_files: test modules (test_*.py, *_test.py, tests_*.py, a test.py with test
+            functions) outside template folders.
         dotenv: True when the project uses `.env` files (an example or an untracked one
             exists, or code loads one).
         kit: True when mlops-kit baked or adopted the project (`[tool.mlops-kit]` stamp).
@@ -532,12 +546,8 @@ def _runners(repo: RepoView, profile: RepoProfile) -> None:
     for name, manager in HOOK_FILES:
         if (name in repo.file_set or name in repo.folders) and manager not in hooks:
             hooks.append(manager)
-    for folder in HOOK_FOLDERS:
-        if (
-            any(_HOOK_SCRIPT.match(p.rsplit("/", 1)[-1]) for p in repo.under(folder))
-            and "githooks" not in hooks
-        ):
-            hooks.append("githooks")
+    if any(_HOOK_SCRIPT.match(p) for p in repo.files):
+        hooks.append("git hooks")
     profile.hook_managers = tuple(hooks)
 
 
@@ -646,7 +656,13 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
 
 
 def _trains(repo: RepoView, runtime: set[str]) -> bool:
-    """Return True when runtime code or a notebook calls a training routine."""
+    """Return True when runtime code or a notebook trains a model.
+
+    That is a training script (`train.py`, `training_x.py`) or a call to a training
+    routine (`fit`, `train`, a `Trainer`, a backward pass).
+    """
+    if any(_TRAINING_SCRIPT.match(p.rsplit("/", 1)[-1]) for p in runtime):
+        return True
     for path in repo.files:
         if path in runtime or (path.endswith(".ipynb") and not template_source(path)):
             info = repo.lstat(path)
@@ -679,6 +695,11 @@ def _orchestrators(
     )
     if plugin and "mlflow" not in profile.trackers:
         profile.trackers = tuple(sorted((*profile.trackers, "mlflow")))
+
+
+# The key of the profile in `RepoView.memo` (the engine puts an empty one there when
+# detection fails, so that rules asking for it go on).
+PROFILE_MEMO = "profile"
 
 
 def profile_of(repo: RepoView) -> RepoProfile:
@@ -725,11 +746,14 @@ def profile_of(repo: RepoView) -> RepoProfile:
             if any(p in runtime or p.endswith(".ipynb") for p, _ in places)
         }
         profile.ml = bool(ML_MODULES & used) or profile.dvc or profile.mlflow
-        profile.trains = profile.kit or profile.mlflow or _trains(repo, runtime)
+        profile.trains = (
+            profile.kit or profile.mlflow or profile.dvc_pipeline or _trains(repo, runtime)
+        )
         profile.test_files = tuple(
             p
             for p in code_files(repo)
-            if (p.rsplit("/", 1)[-1].startswith("test_") or p.endswith("_test.py"))
+            if _TEST_MODULE.search(p)
+            or (_PLAIN_TEST_MODULE.search(p) and _TEST_FUNCTION.search(repo.text(p) or ""))
         )
         # `.env` in use: an example of one, an untracked one, or code that loads one (a
         # committed `.env` is configuration the project chose to share).
@@ -742,5 +766,5 @@ def profile_of(repo: RepoView) -> RepoProfile:
         profile.kind = _kind(repo, profile)
         return profile
 
-    result: RepoProfile = _memo(repo, "profile", compute)
+    result: RepoProfile = _memo(repo, PROFILE_MEMO, compute)
     return result

@@ -32,7 +32,7 @@ def adopt(
     from mlops_kit.errors import UsageError
 
     with reported_errors():
-        plan = plan_adopt(repo or Path.cwd(), sets or [])
+        plan = plan_adopt(repo or Path.cwd(), sets or [], dry_run=dry_run)
         if plan.conflicts:
             for conflict in plan.conflicts:
                 typer.echo(f"conflict: {conflict}", err=True)

@@ -164,6 +164,12 @@ def _run(
         from mlops_kit.audit.rules import rules_by_id
 
         root = check_root(path)
+        if fixing[0]:
+            from mlops_kit.edits import settle_interrupted
+
+            # Before the audit reads the files: it must see them as a killed run left them
+            # settled, never half-written.
+            settle_interrupted(root, dry_run=fixing[1], preview_flag="--diff")
         options = Options(
             select=select,
             ignore=ignore,

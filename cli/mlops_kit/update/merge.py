@@ -311,9 +311,11 @@ def run_update(request: UpdateRequest) -> Outcome:
     if not (request.diff or request.check):
         from mlops_kit.edits import settle_interrupted
 
-        for note in (settle_interrupted(git.root), finish_interrupted(git)):
-            if note:
-                lines.append(f"Note: {note}.")
+        # Reported on stderr at once (even if the update then refuses), so not in `lines`.
+        settle_interrupted(git.root)
+        note = finish_interrupted(git)
+        if note:
+            lines.append(f"Note: {note}.")
     stamp = read_stamp(git.root)
     template = _template(request.template)
     version = template_version_of(template)

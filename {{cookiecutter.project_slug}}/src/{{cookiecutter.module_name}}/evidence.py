@@ -8,15 +8,16 @@ as artifacts. Call these inside an active run (`tracking.tracked_run`).
 
 from __future__ import annotations
 
-import time
 import warnings
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .lineage import file_md5
+from .tracking import asked_again
 
 CATALOG = Path("data/catalog.yaml")
 
@@ -58,27 +59,7 @@ def log_datasets(splits: Mapping[str, tuple[str | Path, pd.DataFrame]], target: 
                 targets=target if target in frame.columns else None,
                 digest=file_md5(path),
             )
-            log_input_once_stored(dataset, context)
-
-
-# Two pipelines that log the same file to one tracking server at once both find the dataset
-# missing and both insert it; the store refuses the second insert. Asking again finds it.
-DATASET_ATTEMPTS = 4
-
-
-def log_input_once_stored(dataset: Any, context: str, attempts: int = DATASET_ATTEMPTS) -> None:
-    """Log `dataset` as an input of the active run, asking again when a concurrent run won."""
-    import mlflow
-    from mlflow.exceptions import MlflowException
-
-    for attempt in range(1, attempts + 1):
-        try:
-            mlflow.log_input(dataset, context=context)
-            return
-        except MlflowException:
-            if attempt == attempts:
-                raise
-            time.sleep(0.2 * attempt)
+            asked_again(partial(mlflow.log_input, dataset, context=context))
 
 
 def log_files(paths: list[Path], artifact_dir: str) -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from omegaconf import DictConfig
 
 from .files import read_split
-from .registry import alias_version
+from .registry import alias_version, point_alias
 from .runner import StageError, reported_errors, stage_config
 from .tracking import start_tracking
 
@@ -104,7 +104,7 @@ def promote(
     if champion is not None and str(champion.version) == str(candidate):
         return Decision(False, f"version {candidate} is already @{alias}")
     if champion is None:
-        client.set_registered_model_alias(name, alias, candidate)
+        point_alias(name, alias, candidate)
         decision = Decision(True, f"version {candidate} is the first @{alias}")
     elif switched_off():
         decision = Decision(
@@ -117,7 +117,7 @@ def promote(
         except Unloadable as error:
             # A champion nobody can load serves nothing: a loadable model that passed the
             # gate replaces it, and the reason says so.
-            client.set_registered_model_alias(name, alias, candidate)
+            point_alias(name, alias, candidate)
             decision = Decision(True, f"@{alias} {error}; version {candidate} replaces it")
             client.set_model_version_tag(name, candidate, "promotion", decision.reason)
             return decision
@@ -128,7 +128,7 @@ def promote(
             )
         better = is_better(ours[metric], theirs[metric], margin)
         if better:
-            client.set_registered_model_alias(name, alias, candidate)
+            point_alias(name, alias, candidate)
         verdict = "beats" if better else "does not beat"
         decision = Decision(
             better,

@@ -14,7 +14,7 @@ from typing import Any
 from omegaconf import DictConfig
 
 from .runner import StageError
-from .tracking import start_tracking
+from .tracking import asked_again, start_tracking
 
 _REGISTRY_URI = re.compile(r"^models:/(?P<name>[^/@]+)@(?P<alias>[^/@]+)$")
 
@@ -111,3 +111,11 @@ def load_model(cfg: DictConfig, uri: str | None = None) -> LoadedModel:
         data_version=data_hash,
         classes=list(getattr(model, "classes_", [])),
     )
+
+
+def point_alias(name: str, alias: str, version: str | int) -> None:
+    """Point `name@alias` at `version` (a concurrent pipeline may be creating the alias too)."""
+    from mlflow import MlflowClient
+
+    client = MlflowClient()
+    asked_again(lambda: client.set_registered_model_alias(name, alias, str(version)))

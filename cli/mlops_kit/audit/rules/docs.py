@@ -32,7 +32,9 @@ def _headings(words: str) -> str:
 
 _SETUP = re.compile(
     r"pip3? install|poetry install|uv sync|uv pip install|make install|conda env create"
-    r"|mlflow run|pixi install|pdm install|hatch env|docker[ -]compose up|"
+    r"|mlflow run|pixi install|pdm install|hatch env|docker[ -]compose up"
+    r"|^#+[ \t]*+[^\n]{0,40}?\b(?:install|setup|set up|getting started|quick ?start"
+    r"|prerequisites|requirements|how to use|usage)|"
     + _headings(
         "install|setup|set up|getting started|quick ?start|prerequisites|requirements"
         "|how to use|usage"

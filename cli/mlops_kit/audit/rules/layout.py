@@ -130,8 +130,8 @@ _CONFIG_LIBRARIES = (
 
 def _config_files_kept(repo: RepoView) -> bool:
     """True when settings live in files another tool composes (not Hydra, but config)."""
-    if "MLproject" in repo.file_set or "params.yaml" in repo.file_set:
-        return True
+    if any(p.rsplit("/", 1)[-1] in ("MLproject", "params.yaml") for p in repo.files):
+        return True  # at the root or in each sub-project (MLproject parameters are config)
     if any(_CONFIG_NAME.match(p) for p in repo.files):
         return True
     if any(

@@ -268,7 +268,8 @@ def ci_files_in_place(repo: RepoView) -> Iterator[Finding]:
 def git_hooks_managed(repo: RepoView) -> Iterator[Finding]:
     """Git hooks are managed by a hook manager (pre-commit, lefthook, husky).
 
-    Hook scripts committed in a hooks folder (`.githooks/pre-commit`, `git-hooks/`) count.
+    Hook scripts the project commits itself (`.githooks/pre-commit`, `hooks/pre-commit`)
+    count as managed hooks.
 
     Why: hooks run linters, formatters and checks on every commit, identically on every
     machine; without them the same problems reach review again and again.

@@ -27,6 +27,7 @@ from ..explain import explain
 from ..files import read_split, write_json
 from ..lineage import git_state
 from ..promote import experiment_trial, promote
+from ..registry import point_alias
 from ..runner import StageError, reported_errors, stage_config
 from ..tracking import start_tracking, tracked_run
 
@@ -158,13 +159,12 @@ def run(cfg: DictConfig) -> dict[str, Any]:
 def register(cfg: DictConfig, model_uri: str, metrics: Mapping[str, float]) -> int:
     """Register the logged model, tag the version with its lineage, point the alias at it."""
     import mlflow
-    from mlflow import MlflowClient
 
     name = str(cfg.evaluate.registered_model_name)
     tags = {**git_state(), **{f"test_{k}": str(v) for k, v in metrics.items()}}
     version = mlflow.register_model(model_uri, name, tags=tags)
     if experiment_trial() is None:  # trials are registered but move no alias
-        MlflowClient().set_registered_model_alias(name, str(cfg.evaluate.alias), version.version)
+        point_alias(name, str(cfg.evaluate.alias), version.version)
     return int(version.version)
 
 
