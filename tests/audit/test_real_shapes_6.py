@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit.support import audit, fired, make_repo
+from audit.support import audit, commit_all, fired, git, make_repo
 
 TRAIN = "from sklearn.linear_model import LogisticRegression\n"
 LIBRARY = '[project]\nname = "shapes"\nversion = "1.0"\ndependencies = ["numpy>=1.26"]\n'
@@ -132,10 +132,9 @@ def test_course_labs_show_outputs_and_load_toy_models(tmp_path: Path) -> None:
         },
     )
     assert places(root, "DAT103") == ["models/model.pkl"]
-    assert sorted(places(root, "DAT104")) == [
-        "Labs/TFDV_Lab/.virtual_documents/lab.ipynb",
-        "analysis/explore.ipynb",
-    ]
+    assert places(root, "DAT104") == ["analysis/explore.ipynb"]
+    # The scratch copy jupyterlab-lsp wrote is a generated file, one finding.
+    assert places(root, "LAY113") == ["Labs/TFDV_Lab/.virtual_documents/lab.ipynb"]
 
 
 def test_parquet_files_named_pq_are_datasets(tmp_path: Path) -> None:
@@ -255,3 +254,37 @@ def test_a_template_repository_dev_environment_has_no_runtime(tmp_path: Path) ->
     assert "PKG111" in fired(repo(tmp_path, files, name="project"))
     template = {**files, "cookiecutter.json": '{"name": "x"}\n', "{{ cookiecutter.name }}/x.py": ""}
     assert "PKG111" not in fired(repo(tmp_path, template, name="template"))
+
+
+def test_generated_files_committed_are_one_finding(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "train.py": TRAIN,
+        "requirements.txt": "scikit-learn==1.5.2\n",
+        "src/__pycache__/train.cpython-39.pyc": b"\x61\x0d\x0d\x0a",
+        "notebooks/.ipynb_checkpoints/eda-checkpoint.ipynb": '{"cells": []}',
+        "notebooks/eda.ipynb": '{"cells": []}',
+    }
+    clean = repo(tmp_path, {**files, ".gitignore": "__pycache__/\n.ipynb_checkpoints/\n"}, "clean")
+    assert "LAY113" not in fired(clean)
+    root = repo(tmp_path, files)
+    git(root, "add", "--force", "src", "notebooks")  # past any global excludes file
+    commit_all(root)
+    [issue] = [i for i in audit(root).issues if i.rule == "LAY113"]
+    assert issue.path == "notebooks/.ipynb_checkpoints/eda-checkpoint.ipynb"
+    assert issue.message.startswith("2 generated files are committed")
+
+
+def test_tests_that_are_course_material_need_no_ci_run(tmp_path: Path) -> None:
+    docs_only = (
+        "on: push\njobs:\n  pages:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: pip install mkdocs && mkdocs build\n"
+    )
+    files: dict[str, str | bytes] = {
+        "train.py": TRAIN,
+        "requirements.txt": "scikit-learn==1.5.2\n",
+        ".github/workflows/docs.yml": docs_only,
+        "labs/02_pipeline/test_process_dataset.py": "def test_rows():\n    assert True\n",
+    }
+    assert "QUA107" not in fired(repo(tmp_path, files, name="workshop"))
+    files["tests/test_train.py"] = "def test_fit():\n    assert True\n"
+    assert places(repo(tmp_path, files, name="project"), "QUA107") == [".github/workflows/docs.yml"]

@@ -93,6 +93,7 @@ VIOLATIONS: dict[str, Mutation] = {
     "LAY110": rm("models/README.md"),
     "LAY111": symlink("passwords", "/etc/passwd"),
     "LAY112": put("docs/notes.md", b"caf\xe9 latin-1\n"),
+    "LAY113": put("notebooks/.ipynb_checkpoints/eda-checkpoint.ipynb", "{}", commit=True),
     "PKG101": edit("pyproject.toml", "[project]", "[project]\n[[["),
     "PKG102": edit("pyproject.toml", "[project]", "[not-project]"),
     "PKG103": edit("pyproject.toml", 'build-backend = "poetry.core.masonry.api"', ""),

@@ -51,10 +51,14 @@ SAFE_GIT_CONFIG = (
 class Listing:
     """The files of a repository, as repo-relative POSIX paths."""
 
-    __slots__ = ("files", "git", "git_note", "special", "symlinks", "tracked", "truncated")
+    __slots__ = (
+        "files", "git", "git_note", "hidden", "special", "symlinks", "tracked", "truncated",
+    )  # fmt: skip
 
     def __init__(self, git: bool = False) -> None:
         self.files: list[str] = []
+        # Committed files inside folders the audit never enters (`__pycache__/`, ...).
+        self.hidden: list[str] = []
         self.tracked: frozenset[str] = frozenset()
         self.symlinks: set[str] = set()
         self.special: set[str] = set()
@@ -174,6 +178,8 @@ def list_with_git(root: Path) -> Listing | None:
             continue
         meta, _, path = body.partition("\t")
         if is_skipped(path):
+            if path not in gone:
+                listing.hidden.append(path)
             continue
         if path in tracked:  # unmerged entries appear once per stage
             continue

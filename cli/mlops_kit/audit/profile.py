@@ -34,6 +34,13 @@ LOCKS = (
 )  # fmt: skip
 NESTED_MANIFESTS = frozenset({"pyproject.toml", "setup.py", "environment.yml", "conda.yaml"})
 CONVENTIONAL_CONFIG_DIRS = ("conf", "configs", "config")
+# Course and workshop material (`Labs/`, `exercises/`, `lessons/`): like examples, it
+# shows notebook outputs, ships toy models and holds tests participants run themselves.
+TEACHING_FOLDERS = re.compile(
+    r"(?:^|/)(?:labs?|exercises?|exercise_files|lessons?|lectures?|workshops?|homeworks?"
+    r"|assignments?)/",
+    re.IGNORECASE,
+)
 TEST_DIRS = ("tests", "test", "testing")
 # Import names of ML frameworks: code importing one trains or serves models.
 ML_MODULES = frozenset(

@@ -236,6 +236,33 @@ def symlinks_stay_inside(repo: RepoView) -> Iterator[Finding]:
             yield Finding(f"{path} {problem}", path)
 
 
+# Files tools write next to the code: bytecode, notebook checkpoints, editor scratch
+# copies, tool caches, Finder metadata.
+GENERATED = re.compile(
+    r"(?:^|/)(?:__pycache__|\.ipynb_checkpoints|\.virtual_documents|\.pytest_cache"
+    r"|\.mypy_cache|\.ruff_cache)/|\.py[co]$|(?:^|/)\.DS_Store$"
+)
+
+
+@rule("LAY113", family="layout", severity="warning", requires=("LAY109",))
+def no_generated_files(repo: RepoView) -> Iterator[Finding]:
+    """Files that tools generate (bytecode, notebook checkpoints, caches) are not committed.
+
+    Why: `__pycache__/*.pyc`, `.ipynb_checkpoints/`, jupyterlab-lsp's `.virtual_documents/`
+    and tool caches are rewritten on every run; committed, they go stale at once, show up
+    in every diff, and a checkpoint can hold outputs the real notebook no longer shows.
+    Fix: `git rm -r --cached <path>` and add the folders (`__pycache__/`,
+    `.ipynb_checkpoints/`, `.virtual_documents/`, `.DS_Store`) to .gitignore.
+    """
+    committed = (p for p in (*repo.files, *repo.listing.hidden) if GENERATED.search(p))
+    found = sorted({p for p in committed if p in repo.tracked or p in repo.listing.hidden})
+    if found:
+        names = ", ".join(found[:3])
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        what = "file is" if len(found) == 1 else "files are"
+        yield Finding(f"{len(found)} generated {what} committed: {names}{more}", found[0])
+
+
 # Text formats checked for encoding; other files may be binary.
 TEXT_SUFFIXES = (
     ".py", ".pyi", ".yaml", ".yml", ".toml", ".json", ".md", ".rst", ".txt", ".cfg", ".ini",
