@@ -272,3 +272,19 @@ def test_generated_files_committed_are_one_finding(tmp_path: Path) -> None:
     [issue] = [i for i in audit(root).issues if i.rule == "LAY113"]
     assert issue.path == "notebooks/.ipynb_checkpoints/eda-checkpoint.ipynb"
     assert issue.message.startswith("2 generated files are committed")
+
+
+def test_tests_that_are_course_material_need_no_ci_run(tmp_path: Path) -> None:
+    docs_only = (
+        "on: push\njobs:\n  pages:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: pip install mkdocs && mkdocs build\n"
+    )
+    files: dict[str, str | bytes] = {
+        "train.py": TRAIN,
+        "requirements.txt": "scikit-learn==1.5.2\n",
+        ".github/workflows/docs.yml": docs_only,
+        "labs/02_pipeline/test_process_dataset.py": "def test_rows():\n    assert True\n",
+    }
+    assert "QUA107" not in fired(repo(tmp_path, files, name="workshop"))
+    files["tests/test_train.py"] = "def test_fit():\n    assert True\n"
+    assert places(repo(tmp_path, files, name="project"), "QUA107") == [".github/workflows/docs.yml"]

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
-from mlops_kit.audit.profile import profile_of, template_source
+from mlops_kit.audit.profile import TEACHING_FOLDERS, profile_of, template_source
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -56,13 +56,6 @@ FIXTURE_FOLDERS = re.compile(
     r"(?:^|/)(?:[\w.-]*[-_])?(?:tests?|testing|test_utils|testdata|test_data|fixtures)/"
 )
 SMALL_MODEL = 1024  # bytes; smaller "model" files are test fixtures or placeholders
-# Course and workshop material (`Labs/`, `exercises/`, `lessons/`): like examples, it
-# shows outputs and ships toy models on purpose.
-TEACHING_FOLDERS = re.compile(
-    r"(?:^|/)(?:labs?|exercises?|exercise_files|lessons?|lectures?|workshops?|homeworks?"
-    r"|assignments?)/",
-    re.IGNORECASE,
-)
 _EDITOR_COPY = re.compile(r"(?:^|/)\.(?:ipynb_checkpoints|virtual_documents)/")
 DEMO_MODEL = 64_000  # bytes; a smaller model in an example or a lab is a toy it loads
 SMALL_DATA = 20_000  # bytes; smaller tables are lookups, reports or examples
