@@ -19,6 +19,7 @@ CATALOG = facts.CATALOG
 _SETUP = re.compile(
     r"pip install|poetry install|uv sync|uv pip install|make install|conda env create"
     r"|mlflow run|pixi install|pdm install|hatch env|docker compose up"
+    r"|\binstall(?:ed)? (?:it )?(?:via|with|using|from) `?(?:pip|uv|conda|pypi|poetry)\b"
     r"|^#+[ \t]*+[^\n]{0,40}?\b(?:install|setup|set up|getting started|quick ?start"
     r"|prerequisites|requirements|how to use|usage)"
     r"|^(?:installation|install|setup|getting started|quick ?start|usage)\b[^\n]{0,40}\n[=~^-]{3}",
