@@ -158,8 +158,12 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
 
     Why: data folders are git-ignored, so a fresh clone has an empty data/; the README is
     what tells people to run `dvc pull` or `dvc repro` and where the data originates.
+    A Kedro project describes its data in its catalog (conf/base/catalog.yml) and is not
+    reported.
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
+    if "kedro" in profile_of(repo).orchestrators:
+        return
     if _folder(repo, "data") and not repo.is_file("data/README.md"):
         yield Finding("data/README.md is missing", facts.ROOT)
 

@@ -156,7 +156,7 @@ IMPORT_PROVIDERS = {
     "hydra": ("hydra-core",),
     "omegaconf": ("omegaconf", "hydra-core"),
     "dvc": ("dvc",),
-    "sklearn": ("scikit-learn",),
+    "sklearn": ("scikit-learn", "sklearn"),
     "pandas": ("pandas",),
     "pandera": ("pandera",),
     "torch": ("torch", "pytorch", "torchvision", "lightning", "pytorch-lightning", "fastai"),
@@ -172,6 +172,8 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
 
     Why: a fresh environment built from pyproject.toml must be able to run the pipeline;
     a library that only happens to be installed on one laptop breaks CI and colleagues.
+    An import inside a `try:` block is an optional extra the code does without, and is
+    not reported.
     Fix: add the missing distribution to `[project].dependencies` (runtime imports) or to
     a dependency group (tools such as dvc), with a version range.
     """
@@ -188,6 +190,8 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
         for path, line in found[module]:
             if _provided_elsewhere(repo, path, line, providers, library):
                 continue
+            if _optional_import(repo, path, line):
+                continue  # `try: import torch` / `except ImportError`: used when installed
             yield Finding(
                 f"{path} imports {module} but no dependency declares {' or '.join(providers)}",
                 path,
@@ -267,6 +271,24 @@ def _local_manifests(repo: RepoView) -> dict[str, list[str]]:
         return by_folder
 
     return facts.memo(repo, "packaging.local_manifests", compute)
+
+
+def _optional_import(repo: RepoView, path: str, line: int) -> bool:
+    """Return True when the import on `line` sits in a `try:` block (an optional extra)."""
+    if line < 1 or not path.endswith(".py"):
+        return False
+    lines = (repo.text(path) or "").splitlines()
+    if line > len(lines):
+        return False
+    own = lines[line - 1]
+    indent = len(own) - len(own.lstrip())
+    for above in reversed(lines[max(0, line - 40) : line - 1]):
+        stripped = above.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if len(above) - len(above.lstrip()) < indent:
+            return stripped.startswith("try:")
+    return False
 
 
 @rule(

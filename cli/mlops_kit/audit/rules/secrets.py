@@ -274,8 +274,9 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
     (i18n), CI permission scopes and well-known local defaults of development containers
     (`POSTGRES_PASSWORD: postgres`, values starting with `test` or `dev`), key file names
     (`privateKey: private.pem`), references to a secret store (`KEY=KEY:latest`,
-    `secretKey: mysql-root-password`), hosts (`redis:6379`) and code reading the
-    environment are not reported.
+    `secretKey: mysql-root-password`), hosts (`redis:6379`), keys that describe a
+    credential rather than hold it (`token_audience`, `token_url`, `secret_name`) and code
+    reading the environment are not reported.
     Fix: reference the environment instead (`${DB_PASSWORD}` in compose files,
     `${oc.env:DB_PASSWORD}` in Hydra config) and keep values in a git-ignored `.env`.
     """

@@ -234,11 +234,18 @@ def _named_at_root(repo: RepoView, store: str) -> bool:
         if p.count("/") <= 1 or not p.endswith((".yaml", ".yml")) or _COMPOSE.search(p)
     ]
     paths = (*profile_of(repo).mlflow_files, *settings, *facts.conf_files(repo))
-    texts = [repo.text(p) or "" for p in paths]
+    texts = [_without_comments(repo.text(p) or "") for p in paths]
     # The literal test first: the pattern has no literal start, so a search tries it at
     # every character of every text.
     texts.append(facts.task_text(repo))
     return any(store in text and at_root.search(text) is not None for text in texts)
+
+
+def _without_comments(text: str) -> str:
+    """The text without its comment lines (`# e.g. ./mlruns` names no store in use)."""
+    if "#" not in text:
+        return text
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 
 
 @rule("TRK105", family="tracking", severity="warning", applies=("mlflow", "project"))
@@ -357,9 +364,12 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
         with mlflow.start_run():
             mlflow.log_params(cfg)
             mlflow.log_metric("f1", f1)
+
+    Code that trains nothing (`fit`, `train`, a `Trainer`, a backward pass: ETL or
+    inference only) has no runs to track and is not reported.
     """
     profile = profile_of(repo)
-    if profile.mlflow or profile.trackers:
+    if profile.mlflow or profile.trackers or not profile.trains:
         return
     if any(o.kind == "metrics" for stage in facts.stages(repo) or [] for o in stage.outs):
         return  # DVC tracks the runs: `dvc exp show` / `dvc metrics diff` compare them
