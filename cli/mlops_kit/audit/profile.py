@@ -34,11 +34,13 @@ LOCKS = (
 )  # fmt: skip
 NESTED_MANIFESTS = frozenset({"pyproject.toml", "setup.py", "environment.yml", "conda.yaml"})
 CONVENTIONAL_CONFIG_DIRS = ("conf", "configs", "config")
-# Course and workshop material (`Labs/`, `exercises/`, `lessons/`): like examples, it
-# shows notebook outputs, ships toy models and holds tests participants run themselves.
+# Course and workshop material (`Labs/`, `exercises/`, `week-2/`, numbered modules like
+# `01-intro/` at the top): like examples, it shows notebook outputs, ships the models its
+# exercises load and holds tests participants run themselves.
 TEACHING_FOLDERS = re.compile(
     r"(?:^|/)(?:labs?|exercises?|exercise_files|lessons?|lectures?|workshops?|homeworks?"
-    r"|assignments?)/",
+    r"|assignments?|(?:week|module|lesson|session|chapter|unit)[-_ ]?\d{1,2})/"
+    r"|^\d{1,2}[-_][A-Za-z][\w-]*/",  # a course's numbered modules: `01-intro/`
     re.IGNORECASE,
 )
 TEST_DIRS = ("tests", "test", "testing")
