@@ -14,7 +14,7 @@ import os
 import shutil
 import stat
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -120,6 +120,34 @@ def run_git(root: Path, args: Iterable[str], stdin: bytes | None = None) -> byte
     """Run a read-only git command in `root`; return stdout, or None when git fails."""
     process = _start_git(root, args, stdin=stdin is not None)
     return None if process is None else _finish_git(process, stdin)
+
+
+def git_in_background(
+    root: Path, args: Iterable[str], stdin: bytes | None = None
+) -> Callable[[], bytes | None]:
+    """Start a read-only git command now; return a function that waits for its stdout.
+
+    A thread feeds git its input and reads its output (a large batch would fill the pipes
+    otherwise), so the caller goes on with its own work meanwhile.
+    """
+    import threading
+
+    process = _start_git(root, args, stdin=stdin is not None)
+    if process is None:
+        return lambda: None
+    answer: list[bytes | None] = [None]
+
+    def finish() -> None:
+        answer[0] = _finish_git(process, stdin)
+
+    thread = threading.Thread(target=finish, name="git", daemon=True)
+    thread.start()
+
+    def wait() -> bytes | None:
+        thread.join()
+        return answer[0]
+
+    return wait
 
 
 # Listings started ahead of time, by resolved root (see `start_listing`).
