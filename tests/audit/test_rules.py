@@ -93,6 +93,7 @@ VIOLATIONS: dict[str, Mutation] = {
     "LAY110": rm("models/README.md"),
     "LAY111": symlink("passwords", "/etc/passwd"),
     "LAY112": put("docs/notes.md", b"caf\xe9 latin-1\n"),
+    "LAY113": put("notebooks/.ipynb_checkpoints/eda-checkpoint.ipynb", "{}", commit=True),
     "PKG101": edit("pyproject.toml", "[project]", "[project]\n[[["),
     "PKG102": edit("pyproject.toml", "[project]", "[not-project]"),
     "PKG103": edit("pyproject.toml", 'build-backend = "poetry.core.masonry.api"', ""),
@@ -215,9 +216,11 @@ CRAFTED: dict[str, dict[str, str | bytes]] = {
                "train.py": "import mlflow\n\nmlflow.log_metric('f1', 0.9)\n",
                "conf/tracking/local.yaml": "uri: sqlite:///mlflow.db\n"},
     "TRK107": {"requirements.txt": "scikit-learn==1.5.2\n",
-               "train.py": "from sklearn.linear_model import LogisticRegression\n"},
+               "train.py": "from sklearn.linear_model import LogisticRegression\n"
+                           "model = LogisticRegression().fit(X, y)\n"},
     "DVC115": {"requirements.txt": "scikit-learn==1.5.2\n",
-               "train.py": "from sklearn.linear_model import LogisticRegression\n"},
+               "train.py": "from sklearn.linear_model import LogisticRegression\n"
+                           "model = LogisticRegression().fit(X, y)\n"},
     "DVC116": {"train.py": "import sklearn\n", "data/images/a.txt": "a\n",
                "dvc.yaml": "stages:\n  pack:\n    cmd: tar czf images.tgz data/images\n"
                            "    deps: [train.py]\n    outs: [images.tgz]\n"},

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from mlops_kit.audit import facts
 from mlops_kit.audit.cache import ParseCache
 from mlops_kit.audit.config import AuditConfig, load_config, resolve
 from mlops_kit.audit.model import FAMILY_ORDER, Finding, Ignored, Issue, Report, Skipped
@@ -152,6 +153,23 @@ def _profile(repo: RepoView) -> tuple[RepoProfile, Finding | None]:
         return empty, failure
 
 
+def _ask_git_early(repo: RepoView, profile: RepoProfile) -> None:
+    """Start git's answer on what it ignores now, so it arrives while the rules run.
+
+    The rules that ask (`.env`, DVC outputs and config, MLflow stores) apply only where
+    the profile finds `.env` files, DVC or MLflow. Should working out the question fail,
+    those rules ask again inside their own error isolation.
+    """
+    if not (profile.dotenv or profile.dvc or profile.mlflow):
+        return
+    try:
+        facts.ask_git_what_it_ignores(repo)
+    except (KeyboardInterrupt, UsageError):
+        raise
+    except Exception:  # reported by the rule that asks again, inside its isolation
+        pass
+
+
 def _placed(repo: RepoView, finding: Finding) -> Finding:
     """Point a finding at a file a reviewer can open when it exists, else at the root."""
     line = finding.line if isinstance(finding.line, int) and finding.line > 0 else None
@@ -237,6 +255,7 @@ def run_audit(root: Path, options: Options) -> Report:
     selected -= set(reasons)
 
     known = _set_aside_own_files_and_read_baseline(repo, options, config)
+    _ask_git_early(repo, profile)
     runner = _Runner(repo, by_id, profile)
     for rule in rules:
         if rule.id in selected:

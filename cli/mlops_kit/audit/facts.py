@@ -182,13 +182,16 @@ def cached_outputs(repo: RepoView) -> list[tuple[Stage, Output]]:
 
 
 def ask_git_what_it_ignores(repo: RepoView) -> None:
-    """Ask git once about every path the rules check; their own questions then hit the cache."""
+    """Ask git once about every path the rules check; their own questions then hit the cache.
+
+    The engine asks early, before the rules run, so git answers while they work.
+    """
 
     def compute() -> bool:
         paths = [ENV_FILE, DVC_LOCAL_CONFIG]
         paths += [probe for store in MLFLOW_STORES for probe in repo.ignore_probes(store)]
         paths += [p for _, out in cached_outputs(repo) for p in repo.ignore_probes(out.path or "")]
-        repo.ignored(paths)
+        repo.ask_ignored(paths)
         return True
 
     memo(repo, "ignore_answers", compute)

@@ -14,7 +14,7 @@ import os
 import shutil
 import stat
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -51,10 +51,14 @@ SAFE_GIT_CONFIG = (
 class Listing:
     """The files of a repository, as repo-relative POSIX paths."""
 
-    __slots__ = ("files", "git", "git_note", "special", "symlinks", "tracked", "truncated")
+    __slots__ = (
+        "files", "git", "git_note", "hidden", "special", "symlinks", "tracked", "truncated",
+    )  # fmt: skip
 
     def __init__(self, git: bool = False) -> None:
         self.files: list[str] = []
+        # Committed files inside folders the audit never enters (`__pycache__/`, ...).
+        self.hidden: list[str] = []
         self.tracked: frozenset[str] = frozenset()
         self.symlinks: set[str] = set()
         self.special: set[str] = set()
@@ -118,6 +122,34 @@ def run_git(root: Path, args: Iterable[str], stdin: bytes | None = None) -> byte
     return None if process is None else _finish_git(process, stdin)
 
 
+def git_in_background(
+    root: Path, args: Iterable[str], stdin: bytes | None = None
+) -> Callable[[], bytes | None]:
+    """Start a read-only git command now; return a function that waits for its stdout.
+
+    A thread feeds git its input and reads its output (a large batch would fill the pipes
+    otherwise), so the caller goes on with its own work meanwhile.
+    """
+    import threading
+
+    process = _start_git(root, args, stdin=stdin is not None)
+    if process is None:
+        return lambda: None
+    answer: list[bytes | None] = [None]
+
+    def finish() -> None:
+        answer[0] = _finish_git(process, stdin)
+
+    thread = threading.Thread(target=finish, name="git", daemon=True)
+    thread.start()
+
+    def wait() -> bytes | None:
+        thread.join()
+        return answer[0]
+
+    return wait
+
+
 # Listings started ahead of time, by resolved root (see `start_listing`).
 _STARTED: dict[Path, Popen] = {}
 
@@ -174,6 +206,8 @@ def list_with_git(root: Path) -> Listing | None:
             continue
         meta, _, path = body.partition("\t")
         if is_skipped(path):
+            if path not in gone:
+                listing.hidden.append(path)
             continue
         if path in tracked:  # unmerged entries appear once per stage
             continue

@@ -34,6 +34,13 @@ LOCKS = (
 )  # fmt: skip
 NESTED_MANIFESTS = frozenset({"pyproject.toml", "setup.py", "environment.yml", "conda.yaml"})
 CONVENTIONAL_CONFIG_DIRS = ("conf", "configs", "config")
+# Course and workshop material (`Labs/`, `exercises/`, `lessons/`): like examples, it
+# shows notebook outputs, ships toy models and holds tests participants run themselves.
+TEACHING_FOLDERS = re.compile(
+    r"(?:^|/)(?:labs?|exercises?|exercise_files|lessons?|lectures?|workshops?|homeworks?"
+    r"|assignments?)/",
+    re.IGNORECASE,
+)
 TEST_DIRS = ("tests", "test", "testing")
 # Import names of ML frameworks: code importing one trains or serves models.
 ML_MODULES = frozenset(
@@ -51,7 +58,26 @@ TRACKERS: dict[str, tuple[str, ...]] = {
     "mlflow": ("mlflow",), "wandb": ("wandb",), "dvclive": ("dvclive",),
     "neptune": ("neptune",), "comet": ("comet_ml",), "clearml": ("clearml",), "aim": ("aim",),
     "tensorboard": ("tensorboard", "tensorboardX"), "lightning": ("lightning", "pytorch_lightning"),
+    # Pipeline frameworks that record every run's parameters, metrics and artifacts.
+    "metaflow": ("metaflow",), "zenml": ("zenml",),
 }  # fmt: skip
+# A call that trains a model: scikit-learn's `fit`, Keras/XGBoost `train`, a Lightning or
+# Hugging Face `Trainer`, a PyTorch backward pass.
+_TRAINS = re.compile(
+    r"\.(?:fit|partial_fit|fit_generator|train|train_on_batch)\(|\bTrainer\(|\.backward\("
+    r"|\btrain_model\("
+)
+_TRAINING_SCRIPT = re.compile(r"(?:train|training)(?:[_-][\w-]*)?\.py$")
+# Pipeline orchestrators, by the modules their flows, DAGs and nodes import.
+ORCHESTRATORS: dict[str, tuple[str, ...]] = {
+    "kedro": ("kedro",), "metaflow": ("metaflow",), "zenml": ("zenml",),
+    "airflow": ("airflow",), "prefect": ("prefect",), "dagster": ("dagster",),
+    "flyte": ("flytekit",), "kubeflow": ("kfp",),
+}  # fmt: skip
+# Orchestrators whose runs keep versioned datasets and artifacts (a data catalog or an
+# artifact store), as DVC would.
+VERSIONING_ORCHESTRATORS = frozenset({"kedro", "metaflow", "zenml"})
+KEDRO_CATALOG = re.compile(r"^conf/[\w-]+/catalog[\w.-]*\.ya?ml$")
 CI_PROVIDERS: tuple[tuple[str, str], ...] = (
     (".gitlab-ci.yml", "gitlab"),
     ("azure-pipelines.yml", "azure"),
@@ -94,6 +120,12 @@ HOOK_FILES: tuple[tuple[str, str], ...] = (
     ("lefthook.toml", "lefthook"),
     (".husky", "husky"),
 )
+# Git hook scripts committed for `git config core.hooksPath` or a symlink into .git/hooks
+# (`.githooks/pre-commit`, `hooks/pre-commit`): hooks the project manages itself.
+_HOOK_SCRIPT = re.compile(
+    r"^(?:\.?githooks|\.?git-hooks|\.?hooks|scripts/(?:git-)?hooks)/"
+    r"(?:pre-commit|pre-push|commit-msg|prepare-commit-msg)(?:\.sh)?$"
+)
 # A file name holding "requirements" and ending in .txt or .in. Written so that a search
 # stays linear: the name is scanned once from each `/`, never re-split around each
 # "requirements" in it.
@@ -104,6 +136,14 @@ REQUIREMENTS = re.compile(
 _IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
 _NOTEBOOK_IMPORT = re.compile(r"\"\s*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 NOTEBOOK_SCAN_LIMIT = 1_000_000  # bytes
+# Test modules: pytest's default names and `tests_*.py`/`*_tests.py` (collected through
+# `python_files` settings), and a `test.py`/`tests.py` that holds test functions (in
+# research code a `test.py` often evaluates a model instead).
+_TEST_MODULE = re.compile(r"(?:^|/)tests?_[\w-]*\.py$|_tests?\.py$")
+_PLAIN_TEST_MODULE = re.compile(r"(?:^|/)tests?\.py$")
+_TEST_FUNCTION = re.compile(
+    r"^[ \t]*(?:async )?def test_|^import (?:pytest|unittest)", re.MULTILINE
+)
 _HYDRA_CALLS = frozenset({"main", "initialize", "initialize_config_dir", "compose"})
 
 
@@ -131,19 +171,28 @@ class RepoProfile:
         hydra_source: "path:line" of the call that named the config folder, if any.
         dvc: True when the repo has dvc.yaml, .dvc/ or `*.dvc` files.
         dvc_pipeline: True when the repo has a dvc.yaml.
-        trackers: experiment trackers the code imports (mlflow, wandb, dvclive, ...).
+        trackers: experiment trackers the code imports (mlflow, wandb, dvclive, ...), and
+            mlflow when the kedro-mlflow plugin logs runs.
+        orchestrators: pipeline frameworks the code uses (kedro, metaflow, zenml, airflow,
+            prefect, dagster, flyte, kubeflow); kedro also from its conf/<env>/catalog.yml.
         mlflow: True when any code or notebook imports MLflow, a dependency declares it,
             or an MLflow store (mlflow.db, mlruns/) lies in the repo.
         mlflow_files: the files that import MLflow.
         ml: True when code imports an ML framework (scikit-learn, PyTorch, ...).
+        trains: True when the project's code or notebooks call a training routine (`fit`,
+            `train`, a `Trainer`, a backward pass) or it has a training script (`train.py`),
+            it uses MLflow (runs and recipes train through it) or a DVC pipeline, or the kit
+            baked it.
         kind: "template", "library" (a package without training code, data or notebooks),
             "project" (trains or tracks models, or keeps data/notebooks) or "other".
         ci: CI providers ("github", "gitlab", ...).
         ci_files: their configuration files.
         misplaced_ci: CI files in places no CI reads (`github/workflows/`, ...).
         task_runners: make, just, mise, tox, nox, invoke, task, poe, hatch, pdm.
-        hook_managers: pre-commit, lefthook, husky.
-        test_files: test modules (test_*.py, *_test.py) outside template folders.
+        hook_managers: pre-commit, lefthook, husky, or "git hooks" (hook scripts committed
+            in .githooks/ or hooks/).
+        test_files: test modules (test_*.py, *_test.py, tests_*.py, a test.py with test
+            functions) outside template folders.
         dotenv: True when the project uses `.env` files (an example or an untracked one
             exists, or code loads one).
         kit: True when mlops-kit baked or adopted the project (`[tool.mlops-kit]` stamp).
@@ -172,12 +221,14 @@ class RepoProfile:
         "ml",
         "mlflow",
         "mlflow_files",
+        "orchestrators",
         "package_metadata",
         "packages",
         "task_runners",
         "template",
         "test_files",
         "trackers",
+        "trains",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -194,9 +245,11 @@ class RepoProfile:
         self.dvc = False
         self.dvc_pipeline = False
         self.trackers: tuple[str, ...] = ()
+        self.orchestrators: tuple[str, ...] = ()
         self.mlflow = False
         self.mlflow_files: tuple[str, ...] = ()
         self.ml = False
+        self.trains = False
         self.kind = "other"
         self.ci: tuple[str, ...] = ()
         self.ci_files: tuple[str, ...] = ()
@@ -500,6 +553,8 @@ def _runners(repo: RepoView, profile: RepoProfile) -> None:
     for name, manager in HOOK_FILES:
         if (name in repo.file_set or name in repo.folders) and manager not in hooks:
             hooks.append(manager)
+    if any(_HOOK_SCRIPT.match(p) for p in repo.files):
+        hooks.append("git hooks")
     profile.hook_managers = tuple(hooks)
 
 
@@ -607,6 +662,48 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     return "project" if profile.ml else "other"
 
 
+def _trains(repo: RepoView, runtime: set[str]) -> bool:
+    """Return True when runtime code or a notebook trains a model.
+
+    That is a training script (`train.py`, `training_x.py`) or a call to a training
+    routine (`fit`, `train`, a `Trainer`, a backward pass).
+    """
+    if any(_TRAINING_SCRIPT.match(p.rsplit("/", 1)[-1]) for p in runtime):
+        return True
+    for path in repo.files:
+        if path in runtime or (path.endswith(".ipynb") and not template_source(path)):
+            info = repo.lstat(path)
+            if info is None or info.st_size > NOTEBOOK_SCAN_LIMIT:
+                continue
+            if _TRAINS.search(repo.text_or_none(path) or ""):
+                return True
+    return False
+
+
+def _orchestrators(
+    repo: RepoView,
+    profile: RepoProfile,
+    imports: dict[str, list[tuple[str, int]]],
+    runtime: set[str],
+) -> None:
+    found = [
+        name
+        for name, modules in ORCHESTRATORS.items()
+        if any(p in runtime for m in modules for p, _ in imports.get(m, []))
+    ]
+    catalogs = [p for p in repo.under("conf") if KEDRO_CATALOG.match(p)]
+    if catalogs and "kedro" not in found:
+        found.insert(0, "kedro")
+    profile.orchestrators = tuple(found)
+    # kedro-mlflow logs every run through hooks and catalog datasets, not imports.
+    plugin = any(
+        "kedro-mlflow" in text or "kedro_mlflow" in text
+        for text in (repo.text(p) or "" for p in (*profile.manifests, *catalogs))
+    )
+    if plugin and "mlflow" not in profile.trackers:
+        profile.trackers = tuple(sorted((*profile.trackers, "mlflow")))
+
+
 # The key of the profile in `RepoView.memo` (the engine puts an empty one there when
 # detection fails, so that rules asking for it go on).
 PROFILE_MEMO = "profile"
@@ -648,6 +745,7 @@ def profile_of(repo: RepoView) -> RepoProfile:
                 )
             )
         )
+        _orchestrators(repo, profile, imports, runtime)
         _hydra_config(repo, profile)
         used = {
             module
@@ -655,10 +753,14 @@ def profile_of(repo: RepoView) -> RepoProfile:
             if any(p in runtime or p.endswith(".ipynb") for p, _ in places)
         }
         profile.ml = bool(ML_MODULES & used) or profile.dvc or profile.mlflow
+        profile.trains = (
+            profile.kit or profile.mlflow or profile.dvc_pipeline or _trains(repo, runtime)
+        )
         profile.test_files = tuple(
             p
             for p in code_files(repo)
-            if (p.rsplit("/", 1)[-1].startswith("test_") or p.endswith("_test.py"))
+            if _TEST_MODULE.search(p)
+            or (_PLAIN_TEST_MODULE.search(p) and _TEST_FUNCTION.search(repo.text(p) or ""))
         )
         # `.env` in use: an example of one, an untracked one, or code that loads one (a
         # committed `.env` is configuration the project chose to share).

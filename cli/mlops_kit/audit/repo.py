@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlops_kit.audit.listing import Listing, list_files, run_git
+from mlops_kit.audit.listing import Listing, git_in_background, list_files, run_git
 from mlops_kit.audit.parsing import Parsed, load_json, load_toml, load_yaml
 
 if TYPE_CHECKING:
@@ -35,6 +35,8 @@ PARSERS: dict[str, Callable[[str], Parsed]] = {
     "toml": load_toml,
     "json": load_json,
 }
+
+CHECK_IGNORE = ("check-ignore", "--no-index", "-z", "--stdin")
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
@@ -122,6 +124,10 @@ def read_regular_file(
     return data, None
 
 
+def _null_separated(paths: Iterable[str]) -> bytes:
+    return b"".join(os.fsencode(p) + b"\0" for p in paths)
+
+
 def _reason(error: Exception) -> str:
     if isinstance(error, OSError) and error.errno:
         return os.strerror(error.errno)
@@ -144,6 +150,7 @@ class RepoView:
         self._text: dict[str, str | None] = {}
         self._parsed: dict[str, Parsed] = {}
         self._ignored: dict[str, bool] = {}
+        self._asked: tuple[list[str], Callable[[], bytes | None]] | None = None  # git at work
         self._lstat: dict[str, os.stat_result | None] = {}
         self.memo: dict[str, Any] = {}  # facts derived from files, shared between rules
         self.reading: str | None = None  # the file a rule asked for last (for error reports)
@@ -340,20 +347,38 @@ class RepoView:
         return data if isinstance(data, dict) else {}
 
     # -- git -------------------------------------------------------------------------
+    def ask_ignored(self, paths: Iterable[str]) -> None:
+        """Start asking git which of `paths` it ignores; `ignored` collects the answer.
+
+        git then works on the other core while the rules run.
+        """
+        self._collect_ignored()
+        wanted = [p for p in dict.fromkeys(paths) if p not in self._ignored]
+        if wanted and self.is_git:
+            wait = git_in_background(self.root, CHECK_IGNORE, stdin=_null_separated(wanted))
+            self._asked = (wanted, wait)
+
     def ignored(self, paths: Iterable[str]) -> set[str]:
         """Return the subset of `paths` git ignores (none outside git); one git call a batch."""
+        self._collect_ignored()
         paths = list(paths)
         wanted = [p for p in dict.fromkeys(paths) if p not in self._ignored]
         if wanted and self.is_git:
-            answer = run_git(
-                self.root,
-                ["check-ignore", "--no-index", "-z", "--stdin"],
-                stdin=b"".join(os.fsencode(p) + b"\0" for p in wanted),
+            self._record_ignored(
+                wanted, run_git(self.root, CHECK_IGNORE, stdin=_null_separated(wanted))
             )
-            hits = set() if answer is None else {os.fsdecode(p) for p in answer.split(b"\0")}
-            for path in wanted:
-                self._ignored[path] = path in hits
         return {p for p in paths if self._ignored.get(p, False)}
+
+    def _collect_ignored(self) -> None:
+        if self._asked is not None:
+            wanted, wait = self._asked
+            self._asked = None
+            self._record_ignored(wanted, wait())
+
+    def _record_ignored(self, wanted: list[str], answer: bytes | None) -> None:
+        hits = set() if answer is None else {os.fsdecode(p) for p in answer.split(b"\0")}
+        for path in wanted:
+            self._ignored[path] = path in hits
 
     @staticmethod
     def ignore_probes(path: str) -> list[str]:

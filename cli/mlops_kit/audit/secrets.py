@@ -83,6 +83,15 @@ _CREDENTIAL_WORDS = (
     r"account_?key|client_?secret|connection_?string|sas_?token"
 )
 CREDENTIAL_KEY = re.compile(rf"(?:^|[_.-])(?:{_CREDENTIAL_WORDS})(?:$|[_.-])", re.IGNORECASE)
+# A key that describes a credential rather than holds it: its audience, where it is sent or
+# kept, its lifetime, its name in a secret store (`projected_token_audience: sts...`,
+# `token_url`, `secret_name`, `api_key_header`).
+DESCRIBES_CREDENTIAL = re.compile(
+    rf"(?:{_CREDENTIAL_WORDS})[_.-](?:audience|aud|url|uri|endpoint|issuer|host|type|ttl|"
+    r"ttl_seconds|expiry|expires|expiration|lifetime|length|path|file|name|id|header|prefix|"
+    r"env|var|field|scope|kind|format|algorithm|mode|provider|ref)$",
+    re.IGNORECASE,
+)
 # A credential key (ASCII) contains one of the words: a text whose lower-cased form holds
 # none has no credential assignment. (A case-sensitive search of `text.lower()` is ten
 # times faster than an IGNORECASE one.)
@@ -101,7 +110,7 @@ REDACTED = "(redacted)"
 PLACEHOLDERS = frozenset(
     {"password", "passwd", "pass", "secret", "changeme", "change-me", "change_me", "example",
      "placeholder", "redacted", "none", "null", "todo", "xxx", "your-password", "token",
-     "dummy", "test"}
+     "dummy", "test", "insecure"}
 )  # fmt: skip
 
 
@@ -253,6 +262,8 @@ def _credential_assignments(text: str) -> tuple[SecretHit, ...]:
             continue
         match = ASSIGNMENT.match(line)
         if not match or not CREDENTIAL_KEY.search(match.group(1)):
+            continue
+        if DESCRIBES_CREDENTIAL.search(match.group(1)):
             continue
         value = _value_of(match.group(2))
         if not value or is_placeholder(value) or _is_plain_literal(value):

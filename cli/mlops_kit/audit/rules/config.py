@@ -148,16 +148,33 @@ def _config_files(repo: RepoView) -> list[str]:
     return files
 
 
+# Config groups that choose the machine a run happens on.
+_MACHINE_GROUP = re.compile(
+    r"(?:^|/)(?:env|envs|environment|environments|machine|machines|platform|platforms"
+    r"|cluster|clusters|host|hosts|site|sites)$"
+)
+
+
 @rule("CFG104", family="config", severity="warning", requires=("CFG101",), applies=("hydra",))
 def no_absolute_paths(repo: RepoView) -> Iterator[Finding]:
     """Config holds no absolute local paths.
 
     Why: `/home/alice/data/train.csv` works on one laptop only; relative paths (from the
     project root) work for everyone, in CI and inside containers.
+    A config group that selects the machine (`env/kaggle.yaml` and `env/local.yaml`,
+    `machine/`, `cluster/`: two or more options) exists to hold such locations and is not
+    reported.
     Fix: use a path relative to the project root (`data/raw/train.csv`), or read a
     machine-specific location from the environment: `${oc.env:DATA_DIR}`.
     """
-    for path in _config_files(repo):
+    files = _config_files(repo)
+    groups: dict[str, int] = {}
+    for path in files:
+        groups[posixpath.dirname(path)] = groups.get(posixpath.dirname(path), 0) + 1
+    for path in files:
+        group = posixpath.dirname(path)
+        if _MACHINE_GROUP.search(group) and groups[group] > 1:
+            continue  # one file per machine: absolute locations are what it selects
         data = repo.data(path)
         for keys, value, parent in facts.walk_values(data):
             if (

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
-from mlops_kit.audit.profile import profile_of, template_source
+from mlops_kit.audit.profile import TEACHING_FOLDERS, profile_of, template_source
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -20,7 +20,7 @@ NOTEBOOK_LIMIT = 2 * 1024 * 1024
 
 # Datasets, models and notebooks have their own rules (DAT102-DAT104), which say the size.
 DATA_SUFFIXES = (
-    ".csv", ".tsv", ".parquet", ".feather", ".arrow", ".avro", ".orc", ".jsonl", ".ndjson",
+    ".csv", ".tsv", ".parquet", ".pq", ".feather", ".arrow", ".avro", ".orc", ".jsonl", ".ndjson",
     ".xlsx", ".xls", ".h5", ".hdf5", ".npy", ".npz", ".tfrecord", ".db", ".sqlite", ".sqlite3",
 )  # fmt: skip
 # A compressed dataset (`train.csv.gz`) is data; another archive (`design.zip`) is only
@@ -56,6 +56,8 @@ FIXTURE_FOLDERS = re.compile(
     r"(?:^|/)(?:[\w.-]*[-_])?(?:tests?|testing|test_utils|testdata|test_data|fixtures)/"
 )
 SMALL_MODEL = 1024  # bytes; smaller "model" files are test fixtures or placeholders
+_EDITOR_COPY = re.compile(r"(?:^|/)\.(?:ipynb_checkpoints|virtual_documents)/")
+DEMO_MODEL = 64_000  # bytes; a smaller model in an example or a lab is a toy it loads
 SMALL_DATA = 20_000  # bytes; smaller tables are lookups, reports or examples
 
 
@@ -99,6 +101,11 @@ def _size(repo: RepoView, path: str) -> str:
     info = repo.lstat(path)
     large = info is not None and info.st_size > LARGE_FILE
     return f" ({info.st_size / 1e6:.1f} MB)" if info is not None and large else ""
+
+
+def _demo(path: str) -> bool:
+    """True for example, tutorial, documentation and course material."""
+    return DEMO_FOLDERS.search(path) is not None or TEACHING_FOLDERS.search(path) is not None
 
 
 def _outside_fixtures(path: str) -> bool:
@@ -170,6 +177,8 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
         info = repo.lstat(path)
         if info is None or info.st_size < SMALL_MODEL:
             continue
+        if info.st_size < DEMO_MODEL and _demo(path):
+            continue  # a toy model an example or a lab loads
         if repo.is_git and path not in repo.tracked:
             continue
         yield Finding(f"model file {path} is in git{_size(repo, path)}", path)
@@ -189,17 +198,25 @@ def notebooks_stripped(repo: RepoView) -> Iterator[Finding]:
         if not path.endswith(".ipynb") or path in repo.listing.symlinks:
             continue
         repo.claimed.add(path)
-        if not _outside_fixtures(path) or DEMO_FOLDERS.search(path):
-            continue  # test fixtures; tutorials and examples show their outputs on purpose
+        if not _outside_fixtures(path) or _EDITOR_COPY.search(path):
+            continue  # test fixtures; checkpoints and scratch copies are LAY113's
+        demo = _demo(path)  # tutorials, examples and labs show their outputs on purpose
         info = repo.lstat(path)
         if info is not None and info.st_size > NOTEBOOK_LIMIT:
-            dirty_notebooks.append((path, 0))  # that size comes from outputs
+            if not demo:
+                dirty_notebooks.append((path, 0))  # that size comes from outputs
             continue
         text = repo.text_or_none(path, limit=NOTEBOOK_LIMIT)
         if text is None:
             problem = repo.problem(path)
             if problem:
                 yield Finding(f"{path} {problem}", path)
+            continue
+        if demo:
+            # Outputs are kept on purpose; only a file that cannot be a notebook is news
+            # (an editor's scratch copy committed by accident).
+            if not text.lstrip().startswith("{"):
+                yield Finding(f"{path} is not a valid notebook (JSON)", path)
             continue
         try:
             notebook = json.loads(text)

@@ -16,18 +16,37 @@ from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
 
 CATALOG = facts.CATALOG
+
+
+def _headings(words: str) -> str:
+    """A Markdown (`## 2. 🛠 Setup`) or underlined (`Setup` over `-----`) heading of `words`.
+
+    Numbers, emoji and bold markers may open the heading (up to 20 characters).
+    """
+    lead = r"[^A-Za-z\n]{0,20}"
+    return (
+        rf"^#+[ \t]*{lead}(?:{words})"
+        rf"|^{lead}(?:{words})[^\n]*\n[=\-~^*]{{3,}}[ \t]*$"
+    )
+
+
 _SETUP = re.compile(
-    r"pip install|poetry install|uv sync|uv pip install|make install|conda env create"
-    r"|mlflow run|pixi install|pdm install|hatch env|docker compose up"
-    r"|^#+\s*(install|setup|set up|getting started|quick ?start|prerequisites|requirements"
-    r"|how to use|usage)",
+    r"pip3? install|poetry install|uv sync|uv pip install|make install|conda env create"
+    r"|mlflow run|pixi install|pdm install|hatch env|docker[ -]compose up"
+    r"|^#+[ \t]*+[^\n]{0,40}?\b(?:install|setup|set up|getting started|quick ?start"
+    r"|prerequisites|requirements|how to use|usage)|"
+    + _headings(
+        "install|setup|set up|getting started|quick ?start|prerequisites|requirements"
+        "|how to use|usage"
+    ),
     re.IGNORECASE | re.MULTILINE,
 )
 _PIPELINE = re.compile(
-    r"dvc repro|dvc exp run|make repro|make pipeline"
-    r"|^#+\s*(pipeline|execution|running|how to run|reproduc)",
+    r"dvc repro|dvc exp run|make repro|make pipeline|"
+    + _headings("pipeline|execution|running|how to run|reproduc"),
     re.IGNORECASE | re.MULTILINE,
 )
+
 REQUIRED_FIELDS = ("path", "description", "source", "owner", "license", "schema")
 
 

@@ -130,8 +130,8 @@ _CONFIG_LIBRARIES = (
 
 def _config_files_kept(repo: RepoView) -> bool:
     """True when settings live in files another tool composes (not Hydra, but config)."""
-    if "MLproject" in repo.file_set or "params.yaml" in repo.file_set:
-        return True
+    if any(p.rsplit("/", 1)[-1] in ("MLproject", "params.yaml") for p in repo.files):
+        return True  # at the root or in each sub-project (MLproject parameters are config)
     if any(_CONFIG_NAME.match(p) for p in repo.files):
         return True
     if any(
@@ -158,8 +158,12 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
 
     Why: data folders are git-ignored, so a fresh clone has an empty data/; the README is
     what tells people to run `dvc pull` or `dvc repro` and where the data originates.
+    A Kedro project describes its data in its catalog (conf/base/catalog.yml) and is not
+    reported.
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
+    if "kedro" in profile_of(repo).orchestrators:
+        return
     if _folder(repo, "data") and not repo.is_file("data/README.md"):
         yield Finding("data/README.md is missing", facts.ROOT)
 
@@ -230,6 +234,33 @@ def symlinks_stay_inside(repo: RepoView) -> Iterator[Finding]:
         _, problem = repo.resolve_link(path)
         if problem is not None:
             yield Finding(f"{path} {problem}", path)
+
+
+# Files tools write next to the code: bytecode, notebook checkpoints, editor scratch
+# copies, tool caches, Finder metadata.
+GENERATED = re.compile(
+    r"(?:^|/)(?:__pycache__|\.ipynb_checkpoints|\.virtual_documents|\.pytest_cache"
+    r"|\.mypy_cache|\.ruff_cache)/|\.py[co]$|(?:^|/)\.DS_Store$"
+)
+
+
+@rule("LAY113", family="layout", severity="warning", requires=("LAY109",))
+def no_generated_files(repo: RepoView) -> Iterator[Finding]:
+    """Files that tools generate (bytecode, notebook checkpoints, caches) are not committed.
+
+    Why: `__pycache__/*.pyc`, `.ipynb_checkpoints/`, jupyterlab-lsp's `.virtual_documents/`
+    and tool caches are rewritten on every run; committed, they go stale at once, show up
+    in every diff, and a checkpoint can hold outputs the real notebook no longer shows.
+    Fix: `git rm -r --cached <path>` and add the folders (`__pycache__/`,
+    `.ipynb_checkpoints/`, `.virtual_documents/`, `.DS_Store`) to .gitignore.
+    """
+    committed = (p for p in (*repo.files, *repo.listing.hidden) if GENERATED.search(p))
+    found = sorted({p for p in committed if p in repo.tracked or p in repo.listing.hidden})
+    if found:
+        names = ", ".join(found[:3])
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        what = "file is" if len(found) == 1 else "files are"
+        yield Finding(f"{len(found)} generated {what} committed: {names}{more}", found[0])
 
 
 # Text formats checked for encoding; other files may be binary.

@@ -156,7 +156,7 @@ IMPORT_PROVIDERS = {
     "hydra": ("hydra-core",),
     "omegaconf": ("omegaconf", "hydra-core"),
     "dvc": ("dvc",),
-    "sklearn": ("scikit-learn",),
+    "sklearn": ("scikit-learn", "sklearn"),
     "pandas": ("pandas",),
     "pandera": ("pandera",),
     "torch": ("torch", "pytorch", "torchvision", "lightning", "pytorch-lightning", "fastai"),
@@ -172,6 +172,8 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
 
     Why: a fresh environment built from pyproject.toml must be able to run the pipeline;
     a library that only happens to be installed on one laptop breaks CI and colleagues.
+    An import inside a `try:` block is an optional extra the code does without, and is
+    not reported.
     Fix: add the missing distribution to `[project].dependencies` (runtime imports) or to
     a dependency group (tools such as dvc), with a version range.
     """
@@ -181,14 +183,112 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
         manifest = facts.first_manifest(repo)
         yield Finding(f"dvc.yaml exists but no dependency declares dvc ({manifest})", manifest)
     found = facts.imports(repo)
+    library = profile_of(repo).kind == "library"
     for module, providers in IMPORT_PROVIDERS.items():
-        if module in found and not set(providers) & everything:
-            path, line = found[module][0]
+        if module not in found or set(providers) & everything:
+            continue
+        for path, line in found[module]:
+            if _provided_elsewhere(repo, path, line, providers, library):
+                continue
+            if _optional_import(repo, path, line):
+                continue  # `try: import torch` / `except ImportError`: used when installed
             yield Finding(
                 f"{path} imports {module} but no dependency declares {' or '.join(providers)}",
                 path,
                 line,
             )
+            break
+
+
+# Manifests a sub-project keeps next to its code (a workspace member, a course's sample
+# project, a template's rendered manifest), by file name.
+_LOCAL_MANIFESTS = frozenset(
+    {"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment.yml",
+     "environment.yaml", "conda.yaml", "conda.yml"}
+)  # fmt: skip
+_TEMPLATE_SUFFIXES = (".jinja", ".jinja2", ".j2", ".tmpl")
+# First line of a notebook exported from Databricks: it runs on a managed runtime that
+# provides the ML stack (sklearn, mlflow, torch, ...), not on a manifest of the repository.
+_DATABRICKS = "# Databricks notebook source"
+
+
+def _provided_elsewhere(
+    repo: RepoView, path: str, line: int, providers: tuple[str, ...], library: bool
+) -> bool:
+    """Return True when an import needs no declaration in the repository's main manifests.
+
+    That is when a manifest in one of the file's own folders declares a provider (a nested
+    project, at any depth), the file is a Databricks notebook, or a library imports the
+    module inside a function or block (an optional integration left to its users).
+    """
+    text = repo.text(path) or ""
+    if text.startswith(_DATABRICKS):
+        return True
+    if library:
+        lines = text.splitlines()
+        if 0 < line <= len(lines) and lines[line - 1][:1] in (" ", "\t"):
+            return True
+    wanted = {facts.canonical(p) for p in providers}
+    folder = path.rpartition("/")[0]
+    while folder:
+        for manifest in _local_manifests(repo).get(folder, ()):
+            if wanted & _names_in(repo, manifest):
+                return True
+        folder = folder.rpartition("/")[0]
+    return False
+
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _names_in(repo: RepoView, manifest: str) -> set[str]:
+    """Every word of a manifest that could be a distribution name, normalised.
+
+    Read as words, not parsed: a template's `pyproject.toml.jinja` is not valid TOML.
+    """
+    return facts.memo(
+        repo,
+        f"packaging.names:{manifest}",
+        lambda: {facts.canonical(w) for w in _NAME.findall(repo.text(manifest) or "")},
+    )
+
+
+def _local_manifests(repo: RepoView) -> dict[str, list[str]]:
+    """Manifests below the root, by folder (a `requirements/` folder counts for its parent)."""
+
+    def compute() -> dict[str, list[str]]:
+        by_folder: dict[str, list[str]] = {}
+        for path in repo.files:
+            rendered = path
+            for suffix in _TEMPLATE_SUFFIXES:
+                rendered = rendered.removesuffix(suffix)
+            folder, _, name = rendered.rpartition("/")
+            if folder and (name in _LOCAL_MANIFESTS or REQUIREMENTS.search(rendered)):
+                if folder == "requirements" or folder.endswith("/requirements"):
+                    folder = folder.rpartition("/")[0]
+                if folder:
+                    by_folder.setdefault(folder, []).append(path)
+        return by_folder
+
+    return facts.memo(repo, "packaging.local_manifests", compute)
+
+
+def _optional_import(repo: RepoView, path: str, line: int) -> bool:
+    """Return True when the import on `line` sits in a `try:` block (an optional extra)."""
+    if line < 1 or not path.endswith(".py"):
+        return False
+    lines = (repo.text(path) or "").splitlines()
+    if line > len(lines):
+        return False
+    own = lines[line - 1]
+    indent = len(own) - len(own.lstrip())
+    for above in reversed(lines[max(0, line - 40) : line - 1]):
+        stripped = above.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if len(above) - len(above.lstrip()) < indent:
+            return stripped.startswith("try:")
+    return False
 
 
 @rule(
@@ -413,7 +513,7 @@ def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
             yield entry, "requirements.txt", number
 
 
-@rule("PKG111", family="packaging", severity="warning", applies=("packaged",))
+@rule("PKG111", family="packaging", severity="warning", applies=("packaged", "not-template"))
 def dev_tools_not_runtime(repo: RepoView) -> Iterator[Finding]:
     """Development tools are not runtime dependencies.
 

@@ -13,9 +13,10 @@ from typing import Any
 from mlops_kit.audit import facts, secrets
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.profile import profile_of
+from mlops_kit.audit.profile import VERSIONING_ORCHESTRATORS, profile_of
 from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
+from mlops_kit.audit.rules.data import is_data_name
 
 DVC_YAML = facts.DVC_YAML
 DVC_LOCK = "dvc.lock"
@@ -445,8 +446,16 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     results cannot be reproduced once the data moves on.
     Fix: `dvc init`, track the raw data (`dvc add data/raw`) and describe the steps as
     stages in dvc.yaml (`dvc stage add -n train -d src/train.py -o models/ ...`).
+    A Kedro, Metaflow or ZenML project already defines its pipeline and versions what its
+    runs read and write (a data catalog, an artifact store) and is not reported; neither
+    is code that trains no model and keeps no dataset files (ETL or inference jobs).
     """
-    if not profile_of(repo).dvc:
+    profile = profile_of(repo)
+    if set(profile.orchestrators) & VERSIONING_ORCHESTRATORS:
+        return
+    if not profile.trains and not any(is_data_name(p.lower()) for p in repo.files):
+        return
+    if not profile.dvc:
         yield Finding("no DVC: neither dvc.yaml nor DVC-tracked data", facts.ROOT)
 
 

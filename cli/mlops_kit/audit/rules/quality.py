@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
-from mlops_kit.audit.profile import profile_of
+from mlops_kit.audit.profile import TEACHING_FOLDERS, profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -202,9 +202,13 @@ def ci_runs_tests(repo: RepoView) -> Iterator[Finding]:
     """CI runs the tests.
 
     Why: tests that only run on laptops stop being run; CI is what keeps main green.
+    Tests that are course material (under `labs/`, `exercises/`, ...) are run by the
+    participants, not by CI.
     Fix: add a step that runs `pytest` (GitHub: a `run: pytest` step; GitLab: a job whose
     `script` runs `pytest`).
     """
+    if all(TEACHING_FOLDERS.search(path) for path in profile_of(repo).test_files):
+        return
     yield from _ci_check(repo, _RUNS_TESTS, "pytest")
 
 
@@ -267,6 +271,9 @@ def ci_files_in_place(repo: RepoView) -> Iterator[Finding]:
 @rule("QUA112", family="quality", severity="info", applies=("code",))
 def git_hooks_managed(repo: RepoView) -> Iterator[Finding]:
     """Git hooks are managed by a hook manager (pre-commit, lefthook, husky).
+
+    Hook scripts the project commits itself (`.githooks/pre-commit`, `hooks/pre-commit`)
+    count as managed hooks.
 
     Why: hooks run linters, formatters and checks on every commit, identically on every
     machine; without them the same problems reach review again and again.

@@ -18,7 +18,16 @@ from mlops_kit.audit.rules.layout import is_text_name
 SCAN_LIMIT = 1024 * 1024  # bytes; larger files are data, not config
 OWN_FILES = frozenset({"params.yaml", ".dvc/config"})
 CONFIG_SUFFIXES = (".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".json")
-TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl")
+# Files that show which settings to copy (`.env.example`, `.env-local-template`,
+# `config.sample.yaml`): a word of the name says so.
+_TEMPLATE_NAME = re.compile(r"(?:^|[-_.])(?:example|sample|template|dist|tmpl)(?:$|[-_.])")
+
+
+def template_name(path: str) -> bool:
+    """Return True for a file whose name marks it as a template to copy and fill in."""
+    return _TEMPLATE_NAME.search(path.rsplit("/", 1)[-1].lower()) is not None
+
+
 # Lock files name packages (`registry-auth-token`), not credentials.
 LOCK_SUFFIXES = (".lock", "-lock.yaml", "-lock.yml", "-lock.json", "pylock.toml")
 # Example, test and documentation configs hold demonstration values (`password: secret`);
@@ -160,8 +169,27 @@ def _own_files(repo: RepoView) -> frozenset[str]:
 # Pictures and rendered widgets (plotly HTML) in notebook outputs are single JSON lines of
 # base64 or markup: no token hides there, and the token patterns crawl through megabytes
 # of them. Blanking them keeps every line number.
-_NOTEBOOK_IMAGE = re.compile(r'("image/(?:png|jpeg|gif|webp|bmp)"\s*:\s*)"[^"\n]*"')
+_NOTEBOOK_IMAGE = re.compile(r'"image/(?:png|jpeg|gif|webp|bmp)"\s*:\s*"')
 _NOTEBOOK_BLOB = re.compile(r"(?m)^[^\n]{20000,}$")
+
+
+def _blank_images(text: str) -> str:
+    """Empty the picture strings of a notebook: `"image/png": "iVBOR..."` -> `"image/png": ""`.
+
+    A picture string runs to the next quote on its line (one that meets a line end first is
+    left alone); that quote is found by a literal search, which skips megabytes of base64
+    far faster than a character class does.
+    """
+    pieces = []
+    copied = position = 0
+    while (key := _NOTEBOOK_IMAGE.search(text, position)) is not None:
+        close = text.find('"', key.end())
+        if close < 0 or text.find("\n", key.end(), close) >= 0:
+            position = key.start() + 1
+            continue
+        pieces.append(text[copied : key.end()])
+        copied, position = close, close + 1
+    return "".join((*pieces, text[copied:])) if pieces else text
 
 
 def _scanned(repo: RepoView) -> list[tuple[str, str]]:
@@ -179,7 +207,7 @@ def _scanned(repo: RepoView) -> list[tuple[str, str]]:
             text = repo.text(path)
             if text is not None:
                 if path.endswith(".ipynb"):
-                    text = _NOTEBOOK_BLOB.sub("", _NOTEBOOK_IMAGE.sub(r'\1""', text))
+                    text = _NOTEBOOK_BLOB.sub("", _blank_images(text))
                 found.append((path, text))
         return found
 
@@ -231,7 +259,7 @@ def no_passwords_in_uris(repo: RepoView) -> Iterator[Finding]:
     texts = dict(_scanned(repo))
     for path, hit in _token_hits(repo):
         line = _line(texts[path], hit.line)
-        demo = DEMO_FOLDERS.search(path) is not None or path.endswith(TEMPLATE_SUFFIXES)
+        demo = DEMO_FOLDERS.search(path) is not None or template_name(path)
         if hit.kind == "password in a URI" and not _demo_uri(line, demo):
             yield Finding(f"{hit.kind}: {hit.preview}", path, hit.line)
 
@@ -241,18 +269,20 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
     """Config files assign no literal passwords, tokens or keys.
 
     Why: `password: hunter2` in a committed YAML, TOML or INI file is as public as the
-    repository. Example files (`*.example`), example/test/docs folders, interface labels
+    repository. Example and template files (`.env.example`, `.env-local-template`),
+    example/test/docs folders, interface labels
     (i18n), CI permission scopes and well-known local defaults of development containers
     (`POSTGRES_PASSWORD: postgres`, values starting with `test` or `dev`), key file names
     (`privateKey: private.pem`), references to a secret store (`KEY=KEY:latest`,
-    `secretKey: mysql-root-password`), hosts (`redis:6379`) and code reading the
-    environment are not reported.
+    `secretKey: mysql-root-password`), hosts (`redis:6379`), keys that describe a
+    credential rather than hold it (`token_audience`, `token_url`, `secret_name`) and code
+    reading the environment are not reported.
     Fix: reference the environment instead (`${DB_PASSWORD}` in compose files,
     `${oc.env:DB_PASSWORD}` in Hydra config) and keep values in a git-ignored `.env`.
     """
     for path, text in _scanned(repo):
         name = path.rsplit("/", 1)[-1]
-        if name.endswith(TEMPLATE_SUFFIXES) or name.endswith(LOCK_SUFFIXES):
+        if template_name(name) or name.endswith(LOCK_SUFFIXES):
             continue
         if DEMO_FOLDERS.search(path) or LABEL_FOLDERS.search(path):
             continue

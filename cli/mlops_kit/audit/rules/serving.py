@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -26,6 +27,18 @@ _VALIDATES = re.compile(
     re.MULTILINE,
 )
 _WILDCARD = ("0.0.0.0", "::", "[::]", "*")
+# A route that serves a model calls it: `model.predict(...)`, `predict_proba`, `infer(...)`.
+_PREDICTS = re.compile(r"\b\w*predict\w*\(|\b\w*inference\w*\(|\binfer\(")
+_ROUTE_METHODS = frozenset({"route", "post", "put", "patch", "api_route"})
+# Frameworks that validate a handler's typed parameters against the model class it names
+# (FastAPI and Litestar answer 422 for a body that does not fit a pydantic model).
+_TYPED_FRAMEWORKS = ("fastapi", "litestar")
+# Parameter types that carry no schema: framework objects, builtins and typing generics.
+_UNTYPED = frozenset(
+    {"Request", "Response", "WebSocket", "BackgroundTasks", "UploadFile", "File", "Form",
+     "Depends", "Any", "Optional", "Union", "List", "Dict", "Sequence", "Mapping", "Annotated",
+     "Body", "Query", "Header", "Path", "Cookie", "HTTPConnection", "State"}
+)  # fmt: skip
 MONITOR_MODULE = re.compile(r"(?:^|/)monitor\.py$")
 
 
@@ -68,12 +81,71 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
     answer 4xx naming the field, before calling the model:
 
         features = frame_from_records(records, cfg)  # raises BadInput(field, row)
+
+    Only services whose code calls a model (`predict`, `inference`) are checked; a
+    FastAPI or Litestar route with a parameter typed by a model class (a pydantic body)
+    is validated by the framework. The finding points at the route that predicts.
     """
     for path in service_files(repo):
-        if not _VALIDATES.search(repo.text(path) or ""):
-            yield Finding(
-                "this service predicts without checking its input against a schema", path, 1
-            )
+        text = repo.text(path) or ""
+        if not _PREDICTS.search(text) or _VALIDATES.search(text):
+            continue  # no model behind its routes, or it checks what it gets
+        routes = _routes(text)
+        typed = any(f in text for f in _TYPED_FRAMEWORKS)
+        if typed and any(schema for _, _, schema in routes):
+            continue  # the framework validates the request against the named model class
+        serving = [line for line, predicts, _ in routes if predicts] or [
+            line for line, _, _ in routes
+        ]
+        yield Finding(
+            "this service predicts without checking its input against a schema",
+            path,
+            serving[0] if serving else None,
+        )
+
+
+def _routes(text: str) -> list[tuple[int, bool, bool]]:
+    """(decorator line, calls a model, has a typed schema parameter) of each route handler."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        lines = [
+            d.lineno
+            for d in node.decorator_list
+            if isinstance(d, ast.Call)
+            and isinstance(d.func, ast.Attribute)
+            and d.func.attr in _ROUTE_METHODS
+        ]
+        if not lines:
+            continue
+        predicts = any(
+            isinstance(call, ast.Call) and _PREDICTS.match(_called_name(call.func) + "(")
+            for call in ast.walk(node)
+        )
+        arguments = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+        schema = any(_schema_type(a.annotation) for a in arguments if a.annotation is not None)
+        found.append((lines[0], predicts, schema))
+    return sorted(found)
+
+
+def _called_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def _schema_type(annotation: ast.expr) -> bool:
+    """Return True when an annotation names a class (a pydantic model), not a builtin."""
+    for node in ast.walk(annotation):
+        name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
+        if isinstance(name, str) and name[:1].isupper() and name not in _UNTYPED:
+            return True
+    return False
 
 
 @rule("SRV102", family="serving", severity="error", applies=("not-template",))

@@ -19,6 +19,8 @@ _LITERAL_URI = re.compile(
     r"""(?:set_tracking_uri\s*\(\s*|MLFLOW_TRACKING_URI["']?\]?\s*=\s*)[rbuf]?["']([^"']+)["']"""
 )
 _READS_ENV = re.compile(r"""(?:getenv|environ(?:\.get)?)\s*[(\[]\s*["']MLFLOW_TRACKING_URI""")
+# An f-string that is nothing but interpolations (`f"{MLFLOW_TRACKING_URI}"`).
+_ONLY_PLACEHOLDERS = re.compile(r"""[rbu]?f[rbu]?["'](?:\{[^{}"']*\})+["']$""", re.IGNORECASE)
 _SET_EXPERIMENT = re.compile(r"set_experiment\s*\(|experiment_name\s*=|experiment_id\s*=")
 
 
@@ -121,7 +123,11 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     Fix: honour the variable in config (`uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}`)
     or in code (`os.environ.get("MLFLOW_TRACKING_URI") or cfg.tracking.uri`).
     """
-    literal = {(path, line) for path, line, _ in facts.search_sources(repo, _LITERAL_URI)}
+    literal = {
+        (path, line)
+        for path, line, text in facts.search_sources(repo, _LITERAL_URI)
+        if not _ONLY_PLACEHOLDERS.search(text)
+    }
     calls = [c for c in facts.search_sources(repo, _SET_URI) if c[:2] not in literal]
     if not calls:
         return  # none, or only literal URIs (TRK103 reports those)
@@ -145,9 +151,11 @@ def tracking_uri_not_hard_coded(repo: RepoView) -> Iterator[Finding]:
     Fix: read it from config (`cfg.tracking.uri`) and let `MLFLOW_TRACKING_URI` override
     it.
     """
-    for path, line, _ in facts.search_sources(repo, _LITERAL_URI):
+    for path, line, text in facts.search_sources(repo, _LITERAL_URI):
         if _READS_ENV.search(repo.text(path) or ""):
             continue  # a fallback for when MLFLOW_TRACKING_URI is not set
+        if _ONLY_PLACEHOLDERS.search(text):
+            continue  # f"{uri}": the value comes from a variable
         yield Finding("tracking URI written as a literal in code", path, line)
 
 
@@ -207,8 +215,18 @@ def _store_expected(repo: RepoView, store: str) -> bool:
 def _named_at_root(repo: RepoView, store: str) -> bool:
     at_root = re.compile(rf"(?:sqlite:///|file:|\./|(?<![\w/.-])){re.escape(store)}(?![\w.-])")
     paths = (*profile_of(repo).mlflow_files, *_settings_files(repo), *facts.conf_files(repo))
-    texts = [repo.text(p) or "" for p in paths]
-    return any(at_root.search(text) for text in (*texts, facts.task_text(repo)))
+    texts = [_without_comments(repo.text(p) or "") for p in paths]
+    # The literal test first: the pattern has no literal start, so a search tries it at
+    # every character of every text.
+    texts.append(facts.task_text(repo))
+    return any(store in text and at_root.search(text) is not None for text in texts)
+
+
+def _without_comments(text: str) -> str:
+    """The text without its comment lines (`# e.g. ./mlruns` names no store in use)."""
+    if "#" not in text:
+        return text
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 
 
 @rule("TRK105", family="tracking", severity="warning", applies=("mlflow", "project"))
@@ -315,6 +333,9 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
 def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
     """Training runs are tracked (MLflow).
 
+    A DVC pipeline whose stages declare metrics counts as tracked: DVC experiments
+    compare its runs.
+
     Why: without a tracker, which parameters, data and code produced which metrics and
     model lives in someone's memory or a spreadsheet; runs cannot be compared, and the
     model in production cannot be traced back to its run.
@@ -324,8 +345,13 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
         with mlflow.start_run():
             mlflow.log_params(cfg)
             mlflow.log_metric("f1", f1)
+
+    Code that trains nothing (`fit`, `train`, a `Trainer`, a backward pass: ETL or
+    inference only) has no runs to track and is not reported.
     """
     profile = profile_of(repo)
-    if profile.mlflow or profile.trackers:
+    if profile.mlflow or profile.trackers or not profile.trains:
         return
+    if any(o.kind == "metrics" for stage in facts.stages(repo) or [] for o in stage.outs):
+        return  # DVC tracks the runs: `dvc exp show` / `dvc metrics diff` compare them
     yield Finding("no experiment tracking: no code logs runs to MLflow (or another tracker)")
