@@ -213,6 +213,7 @@ def test_a_setup_heading_may_start_with_other_words(tmp_path: Path) -> None:
         ("automatic", "# Template\n\n## Automatic Install (recommended)\n\n    bash run.sh\n"),
         ("emoji", "# Project\n\n## 🚀 Setup\n\nRun the script.\n"),
         ("rst", "Project\n=======\n\nInstallation\n------------\n\nRun the script.\n"),
+        ("prose", "# Lib\n\n## Run it\n\n- Install via `uv`, `pip`, or `conda` (see the docs).\n"),
     ):
         assert "DOC101" not in fired(repo(tmp_path, {**files, "README.md": readme}, name=name))
     bare = repo(tmp_path, {**files, "README.md": "# Project\n\nTrains a model.\n"}, name="bare")
@@ -288,3 +289,40 @@ def test_tests_that_are_course_material_need_no_ci_run(tmp_path: Path) -> None:
     assert "QUA107" not in fired(repo(tmp_path, files, name="workshop"))
     files["tests/test_train.py"] = "def test_fit():\n    assert True\n"
     assert places(repo(tmp_path, files, name="project"), "QUA107") == [".github/workflows/docs.yml"]
+
+
+def test_numbered_course_modules_ship_their_models_and_outputs(tmp_path: Path) -> None:
+    kept = '{"cells": [{"cell_type": "code", "execution_count": 1, "outputs": [], "source": []}]}'
+    model = b"\x7b" + b"\0" * 97_000  # a 97 KB booster a deployment exercise serves
+    root = repo(
+        tmp_path,
+        {
+            "train.py": TRAIN,
+            "shop/__init__.py": "",
+            "shop/features.py": "import pandas as pd\n",
+            "requirements.txt": "scikit-learn==1.5.2\npandas==2.2.3\n",
+            "01-Intro-ML/01_intro.ipynb": kept,
+            "04-Deployment/web-service/model/model.ubj": model,
+            "week-2/homework.ipynb": kept,
+            "shop/artifacts/model.ubj": model,
+            "analysis/explore.ipynb": kept,
+        },
+    )
+    assert places(root, "DAT103") == ["shop/artifacts/model.ubj"]
+    assert places(root, "DAT104") == ["analysis/explore.ipynb"]
+
+
+def test_an_example_declares_its_tracking_server_in_its_own_settings(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "README.md": "# Examples\n",
+        ".gitignore": "*.tar.gz\n",
+        "projects/job/steps/main.py": "import mlflow\n\nmlflow.set_experiment('job')\n",
+        "projects/job/.gitignore": "mlruns/\n",
+    }
+    bare = repo(tmp_path, files, name="bare")
+    assert "TRK101" in fired(bare)
+    files["projects/job/anaconda-project.yml"] = (
+        "name: job\nvariables:\n  MLFLOW_TRACKING_URI:\n    description: the team's server\n"
+    )
+    declared = repo(tmp_path, files, name="declared")
+    assert not {"TRK101", "TRK104"} & fired(declared)

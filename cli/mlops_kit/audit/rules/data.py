@@ -57,7 +57,7 @@ FIXTURE_FOLDERS = re.compile(
 )
 SMALL_MODEL = 1024  # bytes; smaller "model" files are test fixtures or placeholders
 _EDITOR_COPY = re.compile(r"(?:^|/)\.(?:ipynb_checkpoints|virtual_documents)/")
-DEMO_MODEL = 64_000  # bytes; a smaller model in an example or a lab is a toy it loads
+DEMO_MODEL = 1_000_000  # bytes; a smaller model in an example or a lab is one it loads
 SMALL_DATA = 20_000  # bytes; smaller tables are lookups, reports or examples
 
 

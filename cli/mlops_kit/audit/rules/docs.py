@@ -33,6 +33,7 @@ def _headings(words: str) -> str:
 _SETUP = re.compile(
     r"pip3? install|poetry install|uv sync|uv pip install|make install|conda env create"
     r"|mlflow run|pixi install|pdm install|hatch env|docker[ -]compose up"
+    r"|\binstall(?:ed)? (?:it )?(?:via|with|using|from) `?(?:pip|uv|conda|pypi|poetry)\b"
     r"|^#+[ \t]*+[^\n]{0,40}?\b(?:install|setup|set up|getting started|quick ?start"
     r"|prerequisites|requirements|how to use|usage)|"
     + _headings(

@@ -60,10 +60,18 @@ def _settings_files(repo: RepoView) -> list[str]:
     """Return the files that may configure MLflow outside the code.
 
     .env files, compose files, MLproject and YAML settings near the root (MLflow Recipes
-    profiles, application settings).
+    profiles, application settings) or in the folders of the code that uses MLflow.
     """
 
     def compute() -> list[str]:
+        # Folders holding MLflow code, and their parents: an example's or a sub-project's
+        # own settings (`examples/x/anaconda-project.yml`) sit there.
+        near: set[str] = set()
+        for path in profile_of(repo).mlflow_files:
+            folder = path.rpartition("/")[0]
+            while folder and folder not in near:
+                near.add(folder)
+                folder = folder.rpartition("/")[0]
         return [
             p
             for p in repo.files
@@ -72,7 +80,12 @@ def _settings_files(repo: RepoView) -> list[str]:
                 p.rsplit("/", 1)[-1].startswith(".env")
                 or _COMPOSE.search(p)
                 or p.endswith("MLproject")
-                or (p.endswith((".yaml", ".yml")) and p.count("/") <= 1 and not p.startswith("."))
+                or (
+                    p.endswith((".yaml", ".yml"))
+                    and not p.startswith(".")
+                    and not p.rsplit("/", 1)[-1].startswith(".")
+                    and (p.count("/") <= 1 or p.rpartition("/")[0] in near)
+                )
             )
         ]
 
@@ -214,7 +227,13 @@ def _store_expected(repo: RepoView, store: str) -> bool:
 
 def _named_at_root(repo: RepoView, store: str) -> bool:
     at_root = re.compile(rf"(?:sqlite:///|file:|\./|(?<![\w/.-])){re.escape(store)}(?![\w.-])")
-    paths = (*profile_of(repo).mlflow_files, *_settings_files(repo), *facts.conf_files(repo))
+    # A sub-project's own YAML settings name stores in its own folder, not at the root.
+    settings = [
+        p
+        for p in _settings_files(repo)
+        if p.count("/") <= 1 or not p.endswith((".yaml", ".yml")) or _COMPOSE.search(p)
+    ]
+    paths = (*profile_of(repo).mlflow_files, *settings, *facts.conf_files(repo))
     texts = [_without_comments(repo.text(p) or "") for p in paths]
     # The literal test first: the pattern has no literal start, so a search tries it at
     # every character of every text.
