@@ -42,6 +42,18 @@ def test_fastapi_route_with_a_typed_body_is_validated(tmp_path: Path) -> None:
     assert "SRV101" not in fired(root)
 
 
+def test_fastapi_route_with_number_parameters_is_validated(tmp_path: Path) -> None:
+    route = (
+        "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.post('/predict')\n"
+        "def iris(sepal: float, petal: float):\n    return MODEL.predict([[sepal, petal]])\n"
+    )
+    root = repo(tmp_path, {**SERVICE, "service/routes.py": route})
+    assert "SRV101" not in fired(root)
+    untyped = route.replace("sepal: float, petal: float", "payload: dict")
+    root = repo(tmp_path, {**SERVICE, "service/routes.py": untyped}, name="untyped")
+    assert "SRV101" in fired(root)
+
+
 def test_routes_that_call_no_model_are_not_a_model_service(tmp_path: Path) -> None:
     route = (
         "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.post('/runs')\n"
@@ -77,9 +89,10 @@ def test_optional_imports_in_try_blocks_are_not_undeclared(tmp_path: Path) -> No
     assert [(p, n) for p, n, _ in findings(root, "PKG105")] == [("seed.py", 14)]
 
 
-def test_the_sklearn_alias_declares_sklearn(tmp_path: Path) -> None:
+def test_the_deprecated_sklearn_stub_is_named(tmp_path: Path) -> None:
     root = repo(tmp_path, {"requirements.txt": "sklearn\n", "train.py": TRAIN})
-    assert "PKG105" not in fired(root)
+    [(path, line, message)] = findings(root, "PKG105")
+    assert (path, line) == ("train.py", 1) and "deprecated `sklearn` package" in message
 
 
 def test_keys_that_describe_a_token_are_not_credentials(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ class Detected:
     answers: dict[str, str] = field(default_factory=dict)
     stamped: bool = False
     ci: list[str] = field(default_factory=list)
+    requirements: list[str] = field(default_factory=list)
 
     def has(self, relative: str) -> bool:
         """Return True when something (file, folder or link) is at `relative`."""
@@ -112,6 +113,8 @@ def detect(root: Path) -> Detected:
     elif view.exists("pyproject.toml"):
         raise UsageError("pyproject.toml is not a readable text file; fix it first")
     found = Detected(root=root, pyproject=pyproject, pyproject_text=text, ci=list(profile.ci))
+    # pip's requirements files at the root (requirements.txt, requirements-dev.txt...).
+    found.requirements = [p for p in profile.requirements if "/" not in p and p.endswith(".txt")]
     data = pyproject or {}
     project = data.get("project") if isinstance(data.get("project"), dict) else {}
     assert isinstance(project, dict)

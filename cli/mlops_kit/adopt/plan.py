@@ -180,6 +180,25 @@ class _Planner:
             return
         self.plan.changes.append(FileChange(path, before, after))
 
+    def ci(self, answers: dict[str, str]) -> None:
+        """Add the CI workflow, written for the repository as it is (see adopt/ci.py)."""
+        from mlops_kit.adopt import ci
+
+        data = self.found.pyproject
+        commands = ci.RepoCommands(
+            module=self.plan.module,
+            python_version=answers["python_version"],
+            branch=ci.current_branch(self.plan.root),
+            # With no pyproject.toml adopt adds the template's, which builds src/<module>.
+            installable=data is None or "build-system" in data or self.found.has("setup.py"),
+            requirements=tuple(self.found.requirements),
+            kit_pins=ci.kit_pins((self.bake / "pyproject.toml").read_text(encoding="utf-8")),
+        )
+        if answers["ci"] == "gitlab":
+            self.create(".gitlab-ci.yml", ci.gitlab_ci(commands))
+        else:
+            self.create(".github/workflows/ci.yml", ci.github_workflow(commands))
+
     def conftest(self) -> None:
         path = self.plan.root / "tests" / "conftest.py"
         template_conftest = (self.bake / "tests/conftest.py").read_text(encoding="utf-8")
@@ -336,8 +355,6 @@ def plan_adopt(start: Path, sets: list[str], *, dry_run: bool = False) -> AdoptP
         if not found.has(".dvc"):
             planner.from_bake(".dvc/config")
             planner.from_bake(".dvc/.gitignore")
-        if not found.ci:
-            ci = ".gitlab-ci.yml" if full["ci"] == "gitlab" else ".github/workflows/ci.yml"
-            if (bake / ci).is_file():
-                planner.from_bake(ci)
+        if not found.ci and full["ci"] in ("github", "gitlab"):
+            planner.ci(full)
     return plan

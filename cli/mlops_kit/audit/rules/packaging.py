@@ -156,7 +156,7 @@ IMPORT_PROVIDERS = {
     "hydra": ("hydra-core",),
     "omegaconf": ("omegaconf", "hydra-core"),
     "dvc": ("dvc",),
-    "sklearn": ("scikit-learn", "sklearn"),
+    "sklearn": ("scikit-learn",),
     "pandas": ("pandas",),
     "pandera": ("pandera",),
     "torch": ("torch", "pytorch", "torchvision", "lightning", "pytorch-lightning", "fastai"),
@@ -192,11 +192,10 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
                 continue
             if _optional_import(repo, path, line):
                 continue  # `try: import torch` / `except ImportError`: used when installed
-            yield Finding(
-                f"{path} imports {module} but no dependency declares {' or '.join(providers)}",
-                path,
-                line,
-            )
+            message = f"{path} imports {module} but no dependency declares {' or '.join(providers)}"
+            if module == "sklearn" and "sklearn" in everything:
+                message += " (the deprecated `sklearn` package it lists no longer installs)"
+            yield Finding(message, path, line)
             break
 
 

@@ -33,6 +33,7 @@ _ROUTE_METHODS = frozenset({"route", "post", "put", "patch", "api_route"})
 # Frameworks that validate a handler's typed parameters against the model class it names
 # (FastAPI and Litestar answer 422 for a body that does not fit a pydantic model).
 _TYPED_FRAMEWORKS = ("fastapi", "litestar")
+_CHECKED_SCALARS = frozenset({"int", "float", "bool"})
 # Parameter types that carry no schema: framework objects, builtins and typing generics.
 _UNTYPED = frozenset(
     {"Request", "Response", "WebSocket", "BackgroundTasks", "UploadFile", "File", "Form",
@@ -84,7 +85,8 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
 
     Only services whose code calls a model (`predict`, `inference`) are checked; a
     FastAPI or Litestar route with a parameter typed by a model class (a pydantic body)
-    is validated by the framework. The finding points at the route that predicts.
+    or by a number type (`x: float`) is validated by the framework. The finding points at
+    the route that predicts.
     """
     for path in service_files(repo):
         text = repo.text(path) or ""
@@ -140,7 +142,9 @@ def _called_name(func: ast.expr) -> str:
 
 
 def _schema_type(annotation: ast.expr) -> bool:
-    """Return True when an annotation names a class (a pydantic model), not a builtin."""
+    """Return True when an annotation names a class (a pydantic model) or a number type."""
+    if isinstance(annotation, ast.Name) and annotation.id in _CHECKED_SCALARS:
+        return True  # `sepal_length: float`: the framework answers 422 for "abc"
     for node in ast.walk(annotation):
         name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
         if isinstance(name, str) and name[:1].isupper() and name not in _UNTYPED:
