@@ -263,3 +263,21 @@ def test_cfg_fixture_moves_files_with_the_template_s_own_helper(
         conftest = str(root / "tests/conftest.py")
         run([ruff, "check", "--config", settings, conftest], root)
         run([ruff, "format", "--check", "--config", settings, conftest], root)
+
+
+@pytest.mark.parametrize("key", ["tool", "project"])
+def test_pyproject_key_that_is_not_a_table_is_refused_in_one_line(
+    repo: Repo, invoke: Invoke, key: str
+) -> None:
+    root = repo("package")
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    if key == "project":
+        text = text.replace('[project]\nname = "churn-model"', 'project = "churn-model"\n[x]')
+    pyproject.write_text(f'{key} = "odd"\n' + text if key == "tool" else text, encoding="utf-8")
+    before = snapshot(root)
+    result = invoke("adopt", "--repo", root)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: pyproject.toml: ") and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert snapshot(root) == before

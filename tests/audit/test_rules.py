@@ -124,6 +124,10 @@ VIOLATIONS: dict[str, Mutation] = {
         "[hydra]\n    enabled = true\n['remote \"s3\"']\n"
         "    url = s3://bucket/path\n    secret_access_key = abcd1234efgh5678ijkl\n",
     ),
+    "DVC117": put(
+        ".dvc/config",
+        "[core]\n    remote = storage\n['remote \"storage\"']\n    url = /home/alice/dvc-store\n",
+    ),
     "DVC111": committed(
         chain(
             put(".dvc/.gitignore", "/tmp\n/cache\n"), edit(".gitignore", ".dvc/config.local\n", "")

@@ -236,3 +236,12 @@ def test_a_password_that_says_it_is_insecure_is_a_placeholder(tmp_path: Path) ->
     )
     root = repo(tmp_path, {"train.py": TRAIN, "config/airflow.cfg": cfg})
     assert [(p, n) for p, n, _ in findings(root, "SEC103")] == [("config/airflow.cfg", 5)]
+
+
+def test_a_dvc_remote_in_one_home_folder_is_reported(tmp_path: Path) -> None:
+    config = "[core]\n    remote = storage\n['remote \"storage\"']\n    url = {}\n"
+    files = {"train.py": TRAIN, "dvc.yaml": "stages: {}\n"}
+    root = repo(tmp_path, {**files, ".dvc/config": config.format("/home/alice/Projects/store")})
+    assert [(p, n) for p, n, _ in findings(root, "DVC117")] == [(".dvc/config", 4)]
+    shared = config.format("s3://team-bucket/dvc")
+    assert "DVC117" not in fired(repo(tmp_path, {**files, ".dvc/config": shared}, name="s3"))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from mlops_kit.errors import UsageError
+from mlops_kit.stages.project import module_from_poetry
 
 PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
 
@@ -44,16 +45,6 @@ def _slug(text: str) -> str:
 def _src_package(packages: list[str]) -> str | None:
     found = sorted(path.split("/", 1)[1] for path in packages if path.startswith("src/"))
     return found[0] if len(found) == 1 else None
-
-
-def _poetry_package(pyproject: dict[str, Any]) -> str | None:
-    packages = pyproject.get("tool", {}).get("poetry", {}).get("packages", [])
-    for package in packages if isinstance(packages, list) else []:
-        if isinstance(package, dict) and package.get("from") == "src":
-            include = package.get("include")
-            if isinstance(include, str):
-                return include
-    return None
 
 
 def _python_version(project: dict[str, Any]) -> str:
@@ -110,6 +101,12 @@ def detect(root: Path) -> Detected:
             reason = parsed.error if parsed is not None else "cannot be read"
             raise UsageError(f"pyproject.toml: {reason}; fix it, then run mlops-kit adopt again")
         pyproject = parsed.data
+        for key in ("project", "tool"):
+            if key in pyproject and not isinstance(pyproject[key], dict):
+                raise UsageError(
+                    f"pyproject.toml: `{key}` is not a table ([{key}]); fix it, then run "
+                    "mlops-kit adopt again"
+                )
     elif view.exists("pyproject.toml"):
         raise UsageError("pyproject.toml is not a readable text file; fix it first")
     found = Detected(root=root, pyproject=pyproject, pyproject_text=text, ci=list(profile.ci))
@@ -122,7 +119,7 @@ def detect(root: Path) -> Detected:
     found.stamped = stamped
     name = project.get("name") if isinstance(project.get("name"), str) else root.name
     slug = _slug(str(name))
-    module = _poetry_package(data) or _src_package(list(profile.packages)) or slug
+    module = module_from_poetry(data) or _src_package(list(profile.packages)) or slug
     answers: dict[str, str] = {
         "project_name": str(name),
         "project_slug": slug,

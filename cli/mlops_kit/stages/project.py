@@ -122,7 +122,8 @@ def find_root(start: Path) -> Path:
     )
 
 
-def _module_from_poetry(pyproject: dict[str, Any]) -> str | None:
+def module_from_poetry(pyproject: dict[str, Any]) -> str | None:
+    """Return the package `[tool.poetry] packages` includes from src/, if any."""
     tool = pyproject.get("tool", {})
     poetry = tool.get("poetry", {}) if isinstance(tool, dict) else {}
     packages = poetry.get("packages", []) if isinstance(poetry, dict) else []
@@ -161,7 +162,7 @@ def _module_or_none(root: Path, pyproject: dict[str, Any]) -> str | None:
     answers = kit_table(pyproject, "answers")
     name = answers.get("module_name")
     if not isinstance(name, str):
-        name = _module_from_poetry(pyproject) or _module_from_src(root)
+        name = module_from_poetry(pyproject) or _module_from_src(root)
     if name is None:
         return None
     if not name.isidentifier() or keyword.iskeyword(name):

@@ -419,6 +419,37 @@ def dvc_config_has_no_credentials(repo: RepoView) -> Iterator[Finding]:
             yield Finding(f"{hit.kind}: {hit.preview}", path, hit.line)
 
 
+# A remote `url` that is a folder of one machine's user: a home directory or /tmp.
+_PERSONAL_REMOTE = re.compile(
+    r"(?mi)^[ \t]*+url[ \t]*+=[ \t]*+[\"']?((?:/home/|/Users/|/tmp/|~/|[a-z]:[\\/]Users[\\/])\S.*)$"
+)
+
+
+@rule("DVC117", family="pipeline", severity="warning", applies=("dvc",))
+def dvc_remote_shared(repo: RepoView) -> Iterator[Finding]:
+    """The committed DVC remote is storage the team shares, not a folder in one home.
+
+    Why: `dvc push` and `dvc pull` go to the remote in .dvc/config; a remote under
+    `/home/alice/` or `/tmp/` exists on one machine only, so nobody else (and no CI job)
+    can fetch the data the pipeline was run on.
+    Fix: point the default remote at shared storage (`dvc remote add -d storage
+    s3://bucket/path`, a network share) and keep a personal cache folder in
+    .dvc/config.local (`dvc remote add --local ...`).
+    """
+    path = ".dvc/config"
+    text = repo.text(path)
+    if text is None:
+        return
+    for match in _PERSONAL_REMOTE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        url = match.group(1).strip().strip("\"'")
+        yield Finding(
+            f"DVC remote url {url} is a folder on one machine: nobody else can pull the data",
+            path,
+            line,
+        )
+
+
 @rule("DVC111", family="pipeline", severity="error", requires=("LAY109",), applies=("dvc",))
 def dvc_local_config_ignored(repo: RepoView) -> Iterator[Finding]:
     """.dvc/config.local is git-ignored.
