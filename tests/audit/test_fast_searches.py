@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from mlops_kit.audit.profile import _TRAINS, _calls_training
+from mlops_kit.audit.profile import _IMPORT, _TRAINS, _calls_training, _import_matches
+from mlops_kit.audit.secrets import _CREDENTIAL_WORD, _lines_with_credential_words
 
 
 @pytest.mark.parametrize(
@@ -35,3 +36,50 @@ def test_training_calls_in_random_texts() -> None:
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
         assert _calls_training(text) == (_TRAINS.search(text) is not None), text
+
+
+def _every_line(text: str) -> list[tuple[int, str]]:
+    """The lines `_lines_with_credential_words` stands for: every line holding a word."""
+    return [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if _CREDENTIAL_WORD.search(line.lower())
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\npassword: hunter2hunter2\nb: 2\n",
+        "x\r\nDB_PASSWORD=s3cr3t-value\r\n\x0bapi_key = 'abc123def456'\u2028token: z\n",
+        "İstanbul: yes\npassword: hunter2hunter2\n",  # lowering moves characters: all lines
+        '{"keys": [1, 2], "monkey": 3,\n "secretary": "x", "client_secret": "abcdef123456"}',
+        "no credential words at all\n",
+    ],
+)
+def test_credential_lines(text: str) -> None:
+    assert [
+        pair
+        for pair in _lines_with_credential_words(text)
+        if _CREDENTIAL_WORD.search(pair[1].lower())
+    ] == _every_line(text)
+
+
+def test_credential_lines_in_random_texts() -> None:
+    pieces = ["password", "PassWD", "pwd", "secret", "token", "api_key", "ApiKey", "key", "İ"]
+    pieces += ["connection_string", "\n", "\r\n", "\r", "\x0b", "\u2028", ": ", "=", " ", "x"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        found = list(_lines_with_credential_words(text))
+        assert [p for p in found if _CREDENTIAL_WORD.search(p[1].lower())] == _every_line(text)
+        assert set(_every_line(text)) <= set(found), text
+
+
+def test_import_lines_in_random_texts() -> None:
+    pieces = ["import", "from", " ", "\t", "\n", "\r\n", "\r", "os", "x", "_a1", ".", "#", "é"]
+    rng = random.Random(11)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        expected = [(m.span(), m.group(1)) for m in _IMPORT.finditer(text)]
+        assert [(m.span(), m.group(1)) for m in _import_matches(text)] == expected, text

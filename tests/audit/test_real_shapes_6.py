@@ -326,3 +326,23 @@ def test_an_example_declares_its_tracking_server_in_its_own_settings(tmp_path: P
     )
     declared = repo(tmp_path, files, name="declared")
     assert not {"TRK101", "TRK104"} & fired(declared)
+
+
+def test_a_uri_written_into_the_environment_is_still_hard_coded(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "mlflow==2.20.2\nscikit-learn==1.5.2\n",
+        "src/__init__.py": "",
+        "src/train.py": (
+            "import os\nimport mlflow\n\n"
+            'os.environ["MLFLOW_TRACKING_URI"] = "https://dagshub.com/team/repo.mlflow"\n'
+            'mlflow.set_experiment("rf")\n'
+        ),
+    }
+    assert places(repo(tmp_path, files, name="written"), "TRK103") == ["src/train.py:4"]
+    files["src/train.py"] = (
+        "import os\nimport mlflow\n\n"
+        'if not os.environ.get("MLFLOW_TRACKING_URI"):\n'
+        '    mlflow.set_tracking_uri("sqlite:///mlflow.db")  # a fallback\n'
+        'mlflow.set_experiment("rf")\n'
+    )
+    assert "TRK103" not in fired(repo(tmp_path, files, name="read"))

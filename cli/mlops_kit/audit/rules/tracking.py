@@ -18,7 +18,11 @@ _SET_URI = re.compile(r"set_tracking_uri\s*\(")
 _LITERAL_URI = re.compile(
     r"""(?:set_tracking_uri\s*\(\s*|MLFLOW_TRACKING_URI["']?\]?\s*=\s*)[rbuf]?["']([^"']+)["']"""
 )
-_READS_ENV = re.compile(r"""(?:getenv|environ(?:\.get)?)\s*[(\[]\s*["']MLFLOW_TRACKING_URI""")
+# Code that reads MLFLOW_TRACKING_URI (not code that writes a literal into it:
+# `os.environ["MLFLOW_TRACKING_URI"] = "https://..."` hard-codes the URI all the same).
+_READS_ENV = re.compile(
+    r"""(?:getenv|environ(?:\.get)?)\s*[(\[]\s*["']MLFLOW_TRACKING_URI["'](?!\s*\]\s*=[^=])"""
+)
 # An f-string that is nothing but interpolations (`f"{MLFLOW_TRACKING_URI}"`).
 _ONLY_PLACEHOLDERS = re.compile(r"""[rbu]?f[rbu]?["'](?:\{[^{}"']*\})+["']$""", re.IGNORECASE)
 _SET_EXPERIMENT = re.compile(r"set_experiment\s*\(|experiment_name\s*=|experiment_id\s*=")
