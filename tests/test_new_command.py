@@ -280,6 +280,9 @@ def test_ctrl_c_removes_the_half_made_project(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # As in a terminal: a background job of a non-interactive shell ignores SIGINT,
+        # and that would be inherited by the kit and its hooks.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 30
     while not (out / "wine_classifier" / "hook-started").exists():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from mlops_kit.audit.profile import _TRAINS, _calls_training
+from mlops_kit.audit.profile import _IMPORT, _TRAINS, _calls_training, _import_matches
 from mlops_kit.audit.secrets import _CREDENTIAL_WORD, _lines_with_credential_words
 
 
@@ -74,3 +74,12 @@ def test_credential_lines_in_random_texts() -> None:
         found = list(_lines_with_credential_words(text))
         assert [p for p in found if _CREDENTIAL_WORD.search(p[1].lower())] == _every_line(text)
         assert set(_every_line(text)) <= set(found), text
+
+
+def test_import_lines_in_random_texts() -> None:
+    pieces = ["import", "from", " ", "\t", "\n", "\r\n", "\r", "os", "x", "_a1", ".", "#", "é"]
+    rng = random.Random(11)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        expected = [(m.span(), m.group(1)) for m in _IMPORT.finditer(text)]
+        assert [(m.span(), m.group(1)) for m in _import_matches(text)] == expected, text

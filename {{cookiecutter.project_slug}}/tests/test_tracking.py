@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 from mlflow import MlflowClient
@@ -49,7 +50,7 @@ def test_a_record_a_concurrent_run_stored_first_is_asked_for_again(
             raise MlflowException("another run inserted the same record first")
         return "stored"
 
-    monkeypatch.setattr(tracking.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
     assert tracking.asked_again(refused_once) == "stored"
     assert len(answers) == 2
 
@@ -63,7 +64,7 @@ def test_a_store_that_keeps_refusing_fails(monkeypatch: pytest.MonkeyPatch) -> N
         answers.append("asked")
         raise MlflowException("refused")
 
-    monkeypatch.setattr(tracking.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
     with pytest.raises(MlflowException):
         tracking.asked_again(refused, attempts=3)
     assert len(answers) == 3

@@ -153,6 +153,19 @@ REQUIREMENTS = re.compile(
     r"(?:^|/)(?:(?=[\w.-]*?requirements)|requirements/)[\w.-]*+(?:(?<=\.txt)|(?<=\.in))$"
 )
 _IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+_IMPORT_WORDS = (re.compile("import"), re.compile("from"))
+
+
+def _import_matches(text: str) -> list[re.Match[str]]:
+    """Return the matches of `_IMPORT` in `text`, in order.
+
+    A search for `_IMPORT` tries its line-start anchor at every character; the lines
+    holding `import` or `from` (found by literal searches) are the only ones it can match.
+    """
+    starts = {text.rfind("\n", 0, m.start()) + 1 for w in _IMPORT_WORDS for m in w.finditer(text)}
+    return [m for start in sorted(starts) if (m := _IMPORT.match(text, start)) is not None]
+
+
 _NOTEBOOK_IMPORT = re.compile(r"\"\s*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 NOTEBOOK_SCAN_LIMIT = 1_000_000  # bytes
 # Test modules: pytest's default names and `tests_*.py`/`*_tests.py` (collected through
@@ -407,7 +420,7 @@ def imported_modules(repo: RepoView) -> dict[str, list[tuple[str, int]]]:
         found: dict[str, list[tuple[str, int]]] = {}
         for path in code_files(repo):
             text = repo.text(path) or ""
-            for match in _IMPORT.finditer(text):
+            for match in _import_matches(text):
                 line = text.count("\n", 0, match.start()) + 1
                 found.setdefault(match.group(1), []).append((path, line))
         for path in repo.files:
