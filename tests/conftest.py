@@ -88,3 +88,11 @@ def invoke() -> Invoke:
         return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The kit's sdist and wheel, built from this checkout once per session."""
+    from isolation.fresh_machine import build_wheelhouse
+
+    return build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))

@@ -19,7 +19,6 @@ import yaml
 from adopt.repos import write_repo
 from helpers import Invoke, run
 from isolation.fresh_machine import (
-    build_wheelhouse,
     github_run_steps,
     gitlab_run_steps,
     machine_env,
@@ -115,9 +114,8 @@ def test_ci_none_adds_no_workflow(repo: Repo, invoke: Invoke) -> None:
 
 
 @pytest.fixture(scope="session")
-def runner_env(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], dict[str, str]]:
+def runner_env(wheelhouse: Path) -> Callable[[Path], dict[str, str]]:
     """A fresh venv per repository (the runner's Python), the kit's wheel on a stand-in index."""
-    wheelhouse = build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))
 
     def make(where: Path) -> dict[str, str]:
         venv = where / "runner-python"

@@ -346,3 +346,24 @@ def test_a_uri_written_into_the_environment_is_still_hard_coded(tmp_path: Path) 
         'mlflow.set_experiment("rf")\n'
     )
     assert "TRK103" not in fired(repo(tmp_path, files, name="read"))
+
+
+def test_a_lower_case_readme_is_the_readme(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"pyproject.toml": LIBRARY, "shapes/__init__.py": ""}
+    assert "LAY101" in fired(repo(tmp_path, files, name="none"))
+    files["readme.md"] = "# shapes\n\nA library.\n"
+    lower = repo(tmp_path, files, name="lower")
+    assert "LAY101" not in fired(lower)
+    assert places(lower, "DOC101") == ["readme.md"]  # and it is read
+
+
+def test_sub_projects_with_their_own_gitignore(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "README.md": "# Course\n",
+        "classifier/.gitignore": "models/\n",
+        "classifier/src/train.py": TRAIN,
+        "classifier/requirements.txt": "scikit-learn==1.5.2\n",
+    }
+    assert "LAY108" not in fired(repo(tmp_path, files, name="covered"))
+    files["tools/fetch.py"] = "print('fetch')\n"
+    assert "LAY108" in fired(repo(tmp_path, files, name="uncovered"))

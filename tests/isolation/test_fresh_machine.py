@@ -24,7 +24,6 @@ import pytest
 from helpers import REPO_ROOT
 from isolation.fresh_machine import (
     KIT_VERSION,
-    build_wheelhouse,
     ensure_tools_venv,
     expand,
     github_run_steps,
@@ -47,12 +46,6 @@ VARIANTS = {
         "tracking": "server",
     },
 }
-
-
-@pytest.fixture(scope="session")
-def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The kit's sdist and wheel, built from this checkout."""
-    return build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))
 
 
 @pytest.fixture(scope="session")

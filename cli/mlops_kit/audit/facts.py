@@ -26,6 +26,19 @@ DVC_LOCAL_CONFIG = ".dvc/config.local"
 MLFLOW_STORES = ("mlflow.db", "mlruns", "mlartifacts")
 
 
+README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme", "readme.markdown")
+
+
+def readme(repo: RepoView) -> str | None:
+    """Return the README at the root, whatever its case (`README.md`, `readme.md`)."""
+
+    def compute() -> str | None:
+        found = {p.lower(): p for p in repo.files if "/" not in p and p.lower() in README_NAMES}
+        return next((found[name] for name in README_NAMES if name in found), None)
+
+    return memo(repo, "readme", compute)
+
+
 def memo(repo: RepoView, key: str, compute: Callable[[], T]) -> T:
     """Compute a fact once per audit."""
     if key not in repo.memo:

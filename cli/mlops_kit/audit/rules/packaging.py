@@ -131,9 +131,8 @@ _INSTALLS_ITSELF = re.compile(r"pip install (?:-e |--editable )?\.(?:\[|\s|$)|py
 
 def _installed(repo: RepoView) -> bool:
     """True when CI, a task runner or the README installs the project itself."""
-    readme = next(
-        (repo.text(n) or "" for n in ("README.md", "README.rst") if n in repo.file_set), ""
-    )
+    name = facts.readme(repo)
+    readme = (repo.text(name) or "") if name is not None else ""
     return bool(_INSTALLS_ITSELF.search(facts.task_text(repo)) or _INSTALLS_ITSELF.search(readme))
 
 
