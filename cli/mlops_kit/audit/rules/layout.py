@@ -275,6 +275,13 @@ TEXT_NAMES = frozenset(
 )  # fmt: skip
 
 
+# Code and settings: a multi-megabyte one is a problem in itself (LAY112).
+SETTINGS_SUFFIXES = (
+    ".py", ".pyi", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".conf", ".properties", ".env",
+    ".sh", ".tf", "Makefile", "Dockerfile", ".gitignore", ".dvcignore", ".dockerignore",
+)  # fmt: skip
+
+
 def is_text_name(path: str) -> bool:
     """True for files the standard expects to be text."""
     name = path.rsplit("/", 1)[-1]
@@ -287,7 +294,8 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
 
     Why: configs and code that are not UTF-8 (UTF-16, Latin-1, binary pasted into a .yaml),
     FIFOs or devices where a file should be, or multi-megabyte "configs" break tools in
-    confusing ways; the audit could not check them either.
+    confusing ways; the audit could not check them either. A large dataset or document
+    (`data.json`, `corpus.txt`) is not a config: DAT101 reports its size instead.
     Fix: re-save the file as UTF-8, replace the special file with a regular one, or move
     large data out of git (DVC).
     """
@@ -302,5 +310,8 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
             continue  # notebooks are DAT104's: their size is their outputs
         repo.text(path)
     for path in sorted(repo.problems):
-        if path not in repo.claimed and path not in repo.listing.symlinks:
-            yield Finding(f"{path} {repo.problems[path]}", path)
+        if path in repo.claimed or path in repo.listing.symlinks:
+            continue
+        if repo.problems[path].startswith("is too large") and not path.endswith(SETTINGS_SUFFIXES):
+            continue  # a large dataset or document, not a config: DAT101 reports its size
+        yield Finding(f"{path} {repo.problems[path]}", path)

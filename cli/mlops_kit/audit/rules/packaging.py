@@ -173,7 +173,9 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     Why: a fresh environment built from pyproject.toml must be able to run the pipeline;
     a library that only happens to be installed on one laptop breaks CI and colleagues.
     An import inside a `try:` block is an optional extra the code does without, and is
-    not reported.
+    not reported; nor is a package that a Dockerfile, setup script, CI job or the README
+    installs from the PyTorch index (`--index-url https://download.pytorch.org/...`) or
+    conda channel (`-c pytorch`), which picks a CUDA build on purpose.
     Fix: add the missing distribution to `[project].dependencies` (runtime imports) or to
     a dependency group (tools such as dvc), with a version range.
     """
@@ -184,8 +186,9 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
         yield Finding(f"dvc.yaml exists but no dependency declares dvc ({manifest})", manifest)
     found = facts.imports(repo)
     library = profile_of(repo).kind == "library"
+    from_index = _installed_from_pytorch_index(repo)
     for module, providers in IMPORT_PROVIDERS.items():
-        if module not in found or set(providers) & everything:
+        if module not in found or set(providers) & (everything | from_index):
             continue
         for path, line in found[module]:
             if _provided_elsewhere(repo, path, line, providers, library):
@@ -197,6 +200,59 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
                 message += " (the deprecated `sklearn` package it lists no longer installs)"
             yield Finding(message, path, line)
             break
+
+
+# Where a project says how to build its environment besides its manifests: container
+# files, task runners, shell scripts, CI and install instructions.
+_SETUP_FILE = re.compile(
+    r"(?:^|/)(?:Dockerfile[\w.-]*|[\w.-]*\.Dockerfile|Makefile|[\w.-]+\.sh|README[\w.-]*"
+    r"|INSTALL[\w.-]*|SETUP\.md|\.gitlab-ci\.yml|Jenkinsfile)$|^\.github/workflows/[\w.-]+\.ya?ml$"
+)
+_PYTORCH_INDEX = re.compile(r"download\.pytorch\.org|\s-c\s+pytorch\b|--channel\s+pytorch\b")
+_INSTALL = re.compile(r"\binstall\b(.*)")
+# Options of pip/uv/conda install that take a value (the value is not a package).
+_VALUED_OPTIONS = frozenset(
+    {"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "-r", "--requirement",
+     "-c", "--channel", "-t", "--target", "--constraint", "--platform", "--python-version"}
+)  # fmt: skip
+
+
+def _installed_from_pytorch_index(repo: RepoView) -> set[str]:
+    """Distributions an install command fetches from the PyTorch index or conda channel.
+
+    PyTorch builds for a CUDA version come from their own index
+    (`pip install torch --index-url https://download.pytorch.org/whl/cu118`, `conda install
+    pytorch -c pytorch`), which a Dockerfile, a setup script or the README names on purpose
+    instead of a manifest that would pull the default build.
+    """
+
+    def compute() -> set[str]:
+        names: set[str] = set()
+        for path in repo.files:
+            if not _SETUP_FILE.search(path):
+                continue
+            text = (repo.text(path) or "").replace("\\\n", " ")
+            for line in text.splitlines():
+                if _PYTORCH_INDEX.search(line) is None:
+                    continue
+                for command in re.split(r"&&|;|\|\|", line):
+                    install = _INSTALL.search(command)
+                    if install is None or _PYTORCH_INDEX.search(command) is None:
+                        continue
+                    words = install.group(1).split()
+                    skip = False
+                    for word in words:
+                        if skip:
+                            skip = False
+                        elif word.split("=", 1)[0] in _VALUED_OPTIONS and "=" not in word:
+                            skip = True
+                        elif not word.startswith("-"):
+                            name = facts.requirement_name(word.strip("\"'`"))
+                            if name:
+                                names.add(name)
+        return names
+
+    return facts.memo(repo, "packaging.pytorch_index", compute)
 
 
 # Manifests a sub-project keeps next to its code (a workspace member, a course's sample
@@ -333,6 +389,8 @@ DEV_GROUPS = frozenset({"dev", "develop", "development", "test", "tests", "testi
 _DEV_FILE = re.compile(
     r"^(?:requirements[-_/.]?(?:dev|test|tests|lint|ci)[\w.-]*|(?:dev|test)[-_]requirements[\w.-]*)"
     r"\.(?:txt|in)$|^requirements/(?:dev|test|tests|lint|ci)[\w.-]*\.(?:txt|in)$"
+    # the test suite's own requirements file: `tests/requirements.txt`
+    r"|^(?:tests?|testing)/requirements[\w.-]*\.(?:txt|in)$"
 )
 
 
