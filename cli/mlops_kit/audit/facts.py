@@ -441,13 +441,20 @@ def uses_mlflow(repo: RepoView) -> bool:
 
 
 def search_sources(repo: RepoView, pattern: re.Pattern[str]) -> list[tuple[str, int, str]]:
-    """Return matches of `pattern` in the project's Python files: (path, line, matched text)."""
-    hits = []
-    for path in runtime_code(repo):
-        text = repo.text(path) or ""
-        for match in pattern.finditer(text):
-            hits.append((path, text.count("\n", 0, match.start()) + 1, match.group(0)))
-    return hits
+    """Return matches of `pattern` in the project's Python files: (path, line, matched text).
+
+    Remembered per pattern: several rules search the same one.
+    """
+
+    def compute() -> list[tuple[str, int, str]]:
+        hits = []
+        for path in runtime_code(repo):
+            text = repo.text(path) or ""
+            for match in pattern.finditer(text):
+                hits.append((path, text.count("\n", 0, match.start()) + 1, match.group(0)))
+        return hits
+
+    return list(memo(repo, f"search_sources:{pattern.flags}:{pattern.pattern}", compute))
 
 
 # -- config ------------------------------------------------------------------------------
