@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import random
+import re
+from pathlib import Path
 
 import pytest
+from audit.support import make_repo
+from mlops_kit.audit import facts
 from mlops_kit.audit.profile import _IMPORT, _TRAINS, _calls_training, _import_matches
+from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.secrets import _CREDENTIAL_WORD, _lines_with_credential_words
 
 
@@ -83,3 +88,17 @@ def test_import_lines_in_random_texts() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
         expected = [(m.span(), m.group(1)) for m in _IMPORT.finditer(text)]
         assert [(m.span(), m.group(1)) for m in _import_matches(text)] == expected, text
+
+
+def test_source_searches_are_remembered_per_pattern(tmp_path: Path) -> None:
+    repo = RepoView(make_repo(tmp_path / "r", {"src/pkg/__init__.py": "", "src/pkg/a.py": CODE}))
+    first = facts.search_sources(repo, re.compile(r"set_tracking_uri\("))
+    first.clear()  # a caller's list is its own
+    again = facts.search_sources(repo, re.compile(r"set_tracking_uri\("))
+    assert again == [("src/pkg/a.py", 2, "set_tracking_uri(")]
+    assert facts.search_sources(repo, re.compile(r"log_metric\(")) == [
+        ("src/pkg/a.py", 3, "log_metric(")
+    ]
+
+
+CODE = "import mlflow\nmlflow.set_tracking_uri('x')\nmlflow.log_metric('a', 1)\n"

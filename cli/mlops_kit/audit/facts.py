@@ -26,6 +26,19 @@ DVC_LOCAL_CONFIG = ".dvc/config.local"
 MLFLOW_STORES = ("mlflow.db", "mlruns", "mlartifacts")
 
 
+README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme", "readme.markdown")
+
+
+def readme(repo: RepoView) -> str | None:
+    """Return the README at the root, whatever its case (`README.md`, `readme.md`)."""
+
+    def compute() -> str | None:
+        found = {p.lower(): p for p in repo.files if "/" not in p and p.lower() in README_NAMES}
+        return next((found[name] for name in README_NAMES if name in found), None)
+
+    return memo(repo, "readme", compute)
+
+
 def memo(repo: RepoView, key: str, compute: Callable[[], T]) -> T:
     """Compute a fact once per audit."""
     if key not in repo.memo:
@@ -428,13 +441,20 @@ def uses_mlflow(repo: RepoView) -> bool:
 
 
 def search_sources(repo: RepoView, pattern: re.Pattern[str]) -> list[tuple[str, int, str]]:
-    """Return matches of `pattern` in the project's Python files: (path, line, matched text)."""
-    hits = []
-    for path in runtime_code(repo):
-        text = repo.text(path) or ""
-        for match in pattern.finditer(text):
-            hits.append((path, text.count("\n", 0, match.start()) + 1, match.group(0)))
-    return hits
+    """Return matches of `pattern` in the project's Python files: (path, line, matched text).
+
+    Remembered per pattern: several rules search the same one.
+    """
+
+    def compute() -> list[tuple[str, int, str]]:
+        hits = []
+        for path in runtime_code(repo):
+            text = repo.text(path) or ""
+            for match in pattern.finditer(text):
+                hits.append((path, text.count("\n", 0, match.start()) + 1, match.group(0)))
+        return hits
+
+    return list(memo(repo, f"search_sources:{pattern.flags}:{pattern.pattern}", compute))
 
 
 # -- config ------------------------------------------------------------------------------

@@ -66,8 +66,7 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
 
 
 def _readme(repo: RepoView) -> str | None:
-    names = ("README.md", "README.rst", "README.txt", "README")
-    return next((name for name in names if name in repo.file_set), None)
+    return facts.readme(repo)
 
 
 @rule("DOC102", family="docs", severity="warning", requires=("LAY101",), applies=("dvc-pipeline",))

@@ -14,10 +14,6 @@ from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
 
-def _first(repo: RepoView, *names: str) -> str | None:
-    return next((name for name in names if repo.is_file(name)), None)
-
-
 @rule("LAY101", family="layout", severity="warning")
 def readme_present(repo: RepoView) -> Iterator[Finding]:
     """The project has a README.
@@ -27,7 +23,7 @@ def readme_present(repo: RepoView) -> Iterator[Finding]:
     Fix: add a README.md that says what the project does, how to install it and how to run
     the pipeline (`dvc repro`).
     """
-    if _first(repo, "README.md", "README.rst", "README.txt", "README") is None:
+    if facts.readme(repo) is None:
         yield Finding("no README.md at the project root", facts.ROOT)
 
 
@@ -186,11 +182,20 @@ def gitignore_present(repo: RepoView) -> Iterator[Finding]:
 
     Why: without it data, models, MLflow stores, virtualenvs and `.env` files end up in
     git, where they bloat history or leak secrets.
+    A repository whose code all lives in top-level folders that each have their own
+    .gitignore is covered.
     Fix: add a `.gitignore` that covers `.env`, `mlflow.db`, `mlruns/`, `mlartifacts/`,
     `.venv/`, `__pycache__/` and the pipeline's output folders.
     """
-    if not repo.is_file(".gitignore"):
-        yield Finding(".gitignore is missing", facts.ROOT)
+    if repo.is_file(".gitignore"):
+        return
+    # A repository whose code all lives in sub-projects that each keep a .gitignore (a
+    # course's one project folder, a monorepo of examples) is covered.
+    code = [p for p in repo.files if p.endswith((".py", ".ipynb"))]
+    tops = {p.split("/", 1)[0] for p in code if "/" in p}
+    if code and all("/" in p for p in code) and all(repo.is_file(f"{t}/.gitignore") for t in tops):
+        return
+    yield Finding(".gitignore is missing", facts.ROOT)
 
 
 @rule("LAY109", family="layout", severity="error")

@@ -11,7 +11,7 @@ from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
 from mlops_kit.audit.profile import REQUIREMENTS, profile_of
-from mlops_kit.audit.repo import RepoView
+from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
 
 PYPROJECT = "pyproject.toml"
@@ -84,8 +84,12 @@ def pep621_project_table(repo: RepoView) -> Iterator[Finding]:
     project = _project(repo)
     if project is None:
         # A pyproject.toml that only configures tools, or metadata kept elsewhere, is fine
-        # unless it asks to be built or the kit manages the project.
-        if profile_of(repo).kit or ("build-system" in repo.pyproject and not _other_metadata(repo)):
+        # unless it asks to be built (a build backend, and a package at the root or an
+        # install of the project itself) or the kit manages the project.
+        profile = profile_of(repo)
+        builds = profile.layout in ("src", "flat") or _installed(repo)
+        asks = "build-system" in repo.pyproject and not _other_metadata(repo) and builds
+        if profile.kit or asks:
             yield Finding("no [project] table", PYPROJECT, facts.line_in(repo, PYPROJECT, r"^\["))
         return
     dynamic = project.get("dynamic")
@@ -131,9 +135,8 @@ _INSTALLS_ITSELF = re.compile(r"pip install (?:-e |--editable )?\.(?:\[|\s|$)|py
 
 def _installed(repo: RepoView) -> bool:
     """True when CI, a task runner or the README installs the project itself."""
-    readme = next(
-        (repo.text(n) or "" for n in ("README.md", "README.rst") if n in repo.file_set), ""
-    )
+    name = facts.readme(repo)
+    readme = (repo.text(name) or "") if name is not None else ""
     return bool(_INSTALLS_ITSELF.search(facts.task_text(repo)) or _INSTALLS_ITSELF.search(readme))
 
 
@@ -262,6 +265,7 @@ _LOCAL_MANIFESTS = frozenset(
      "environment.yaml", "conda.yaml", "conda.yml"}
 )  # fmt: skip
 _TEMPLATE_SUFFIXES = (".jinja", ".jinja2", ".j2", ".tmpl")
+_MLPROJECT_ENV = re.compile(r"^(?:conda_env|python_env)[ \t]*:[ \t]*[\"']?([\w./-]+)", re.MULTILINE)
 # First line of a notebook exported from Databricks: it runs on a managed runtime that
 # provides the ML stack (sklearn, mlflow, torch, ...), not on a manifest of the repository.
 _DATABRICKS = "# Databricks notebook source"
@@ -314,6 +318,13 @@ def _local_manifests(repo: RepoView) -> dict[str, list[str]]:
     def compute() -> dict[str, list[str]]:
         by_folder: dict[str, list[str]] = {}
         for path in repo.files:
+            folder, _, name = path.rpartition("/")
+            if folder and name == "MLproject":
+                # The environment file the MLflow project names (`conda_env: my_env.yaml`).
+                for match in _MLPROJECT_ENV.finditer(repo.text(path) or ""):
+                    env = normalise(f"{folder}/{match.group(1)}")
+                    if env in repo.file_set:
+                        by_folder.setdefault(folder, []).append(env)
             rendered = path
             for suffix in _TEMPLATE_SUFFIXES:
                 rendered = rendered.removesuffix(suffix)
@@ -440,18 +451,26 @@ def dependencies_bounded(repo: RepoView) -> Iterator[Finding]:
     """Every runtime dependency has a version constraint.
 
     Why: a bare name accepts any future major release; the next breaking MLflow, DVC or
-    pandas release then fails your pipeline without any change on your side.
+    pandas release then fails your pipeline without any change on your side. Dependencies
+    that `[tool.uv.sources]` takes from a workspace member, a path or git are pinned there.
     Fix: give each dependency a range you tested, e.g. `"pandas>=2.2,<3"`.
     """
     project = repo.pyproject.get("project", {})
     deps = project.get("dependencies") if isinstance(project, dict) else None
+    tool = repo.pyproject.get("tool", {})
+    uv = tool.get("uv") if isinstance(tool, dict) else None
+    sources = uv.get("sources") if isinstance(uv, dict) else None
+    # A workspace member, a local path or a git revision: the source pins it, not a range.
+    sourced = {facts.canonical(str(n)) for n in sources} if isinstance(sources, dict) else set()
     for requirement in deps if isinstance(deps, list) else []:
         if isinstance(requirement, str) and not _SPEC.search(requirement.split(";")[0]):
+            if facts.requirement_name(requirement) in sourced:
+                continue
             name = requirement.strip()
             yield Finding(
                 f"dependency {name!r} has no version constraint",
                 PYPROJECT,
-                _line(repo, rf"^[ \t]*+[\"']{re.escape(name)}"),
+                _line(repo, rf"[\"']{re.escape(name)}[\"']"),  # a list on one line too
             )
 
 
