@@ -17,6 +17,7 @@ from mlops_kit.audit.repo import RepoView
 
 FIT = "model.fit(X, y)\n"
 REQUIREMENTS = "pandas==2.2.3\nscikit-learn==1.5.2\n"
+LIBRARYLESS = '[project]\nname = "platform"\nversion = "0.1.0"\ndependencies = ["mlflow>=3.5"]\n'
 
 
 def repo(tmp_path: Path, files: dict[str, str | bytes], name: str = "r") -> Path:
@@ -178,3 +179,92 @@ def test_test_requirements_kept_next_to_the_tests_are_a_dev_place(tmp_path: Path
     assert "PKG106" not in fired(repo(tmp_path, files, "kept"))
     del files["tests/requirements.txt"]
     assert "PKG106" in fired(repo(tmp_path, files, "missing"))
+
+
+def test_a_readme_with_dependencies_and_running_sections_explains_setup(tmp_path: Path) -> None:
+    readme = (
+        "# platform\n\n## 🛠 **Dependencies**\n- Docker\n- Docker Compose\n\n"
+        "## 🚀 **Running**\n```sh\nmake build\nmake run\n```\n"
+    )
+    files: dict[str, str | bytes] = {
+        "README.md": readme,
+        "requirements.txt": REQUIREMENTS,
+        "train.py": "import sklearn\n" + FIT,
+    }
+    assert "DOC101" not in fired(repo(tmp_path, files, "explained"))
+    files["README.md"] = "# platform\n\n## 📝 **Description**\nAn end-to-end platform.\n"
+    assert "DOC101" in fired(repo(tmp_path, files, "unexplained"))
+
+
+def test_settings_in_the_package_or_in_launch_scripts_are_configuration(
+    tmp_path: Path,
+) -> None:
+    base: dict[str, str | bytes] = {
+        "requirements.txt": REQUIREMENTS,
+        "model_pkg/__init__.py": "",
+        "model_pkg/train_pipeline.py": "import sklearn\n" + FIT,
+    }
+    packaged = repo(tmp_path, {**base, "model_pkg/config.yml": "target: price\n"}, "packaged")
+    assert "LAY105" not in fired(packaged)
+    launch = "python -u run.py \\\n  --model {m} \\\n  --seq_len 96 \\\n  --pred_len 24 \\\n"
+    scripts: dict[str, str | bytes] = {
+        f"scripts/forecast/{m}.sh": launch.format(m=m) for m in ("Autoformer", "Informer")
+    }
+    assert "LAY105" not in fired(repo(tmp_path, {**base, **scripts}, "scripts"))
+    # A config.yaml deep in a lab folder that is no package is not the project's settings.
+    lab = {**base, "labs/cloud/vm/config.yaml": "machine: e2-small\n"}
+    assert "LAY105" in fired(repo(tmp_path, lab, "lab"))
+
+
+def test_notebook_front_ends_need_no_pin(tmp_path: Path) -> None:
+    environment = (
+        "name: ml\ndependencies:\n  - python=3.10\n  - pip\n  - ipykernel\n"
+        "  - pandas=1.4.2\n  - lightgbm=3.3.4\n"
+    )
+    files: dict[str, str | bytes] = {
+        "environment.yaml": environment,
+        "src/train.py": "import lightgbm\n" + FIT,
+    }
+    assert "PKG110" not in fired(repo(tmp_path, files, "pinned"))
+    files["environment.yaml"] = environment.replace("lightgbm=3.3.4", "lightgbm")
+    assert places(repo(tmp_path, files, "loose"), "PKG110") == ["environment.yaml:7"]
+
+
+def test_private_key_files_are_scanned(tmp_path: Path) -> None:
+    body = "MIIEowIBAAKCAQEAmP7Ia4VLoRTZvDNYF0dc8pft6gKpr9Ca3eguPWNoWvzYyr2t\n"
+    kind = "RSA " + "PRIVATE KEY"  # split: the kit's own audit reads this file too
+    key = f"-----BEGIN {kind}-----\n{body}-----END {kind}-----\n"
+    root = repo(
+        tmp_path,
+        {
+            "requirements.txt": REQUIREMENTS,
+            "service/secrets/client-key.pem": key,
+            "service/secrets/server-ca.pem": key.replace(kind, "CERTIFICATE"),
+            "tests/fixtures/tls.key": key,
+        },
+    )
+    assert places(root, "SEC101") == ["service/secrets/client-key.pem:1"]
+
+
+def test_no_data_to_version_when_a_library_fetches_it_or_nothing_trains(
+    tmp_path: Path,
+) -> None:
+    cifar = (
+        "import torch\nimport torchvision\n\n"
+        "trainset = torchvision.datasets.CIFAR10(root='./data', train=True, download=True)\n"
+        "loss.backward()\n"
+    )
+    bundled = repo(tmp_path, {"requirements.txt": "torch==2.5.1\n", "main.py": cifar}, "cifar")
+    assert "DVC115" not in fired(bundled)
+    # The same model trained on a CSV of its own: that data wants versioning.
+    own = cifar.replace("trainset = ", "frame = pd.read_csv('data/train.csv')\ntrainset = ")
+    assert "DVC115" in fired(
+        repo(tmp_path, {"requirements.txt": "torch==2.5.1\n", "main.py": own}, "own")
+    )
+    # A tracking platform that logs runs and fits nothing.
+    logger = "import mlflow\n\nwith mlflow.start_run():\n    mlflow.log_param('a', 1)\n"
+    platform = repo(tmp_path, {"pyproject.toml": LIBRARYLESS, "src/log_mlflow.py": logger}, "mlf")
+    assert "DVC115" not in fired(platform)
+    trainer = logger + "    model.fit(X, y)\n"
+    project = repo(tmp_path, {"pyproject.toml": LIBRARYLESS, "src/log_mlflow.py": trainer}, "fit")
+    assert "DVC115" in fired(project)

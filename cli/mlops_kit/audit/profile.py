@@ -763,6 +763,15 @@ def _reported_trackers(
     return found
 
 
+def fits_models(repo: RepoView) -> bool:
+    """Return True when the code or notebooks train a model themselves.
+
+    Narrower than the profile's `trains`, which also counts any MLflow use: a tracking
+    platform that logs runs but fits nothing does not.
+    """
+    return _memo(repo, "profile.fits", lambda: _trains(repo, set(runtime_files(repo))))
+
+
 def _orchestrators(
     repo: RepoView,
     profile: RepoProfile,

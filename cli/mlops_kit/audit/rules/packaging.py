@@ -508,7 +508,11 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
 
 
 _CONDA_SPEC = re.compile(r"[=<>!~@]")
-_SKIP_UNPINNED = frozenset({"pip", "setuptools", "wheel"})
+# Installers, and the interactive front-ends a notebook runs in: their versions change no
+# result.
+_SKIP_UNPINNED = frozenset(
+    {"pip", "setuptools", "wheel", "ipykernel", "jupyter", "jupyterlab", "notebook", "ipython"}
+)
 
 
 def _unconstrained(repo: RepoView, path: str) -> list[tuple[str, int | None]]:
@@ -536,7 +540,8 @@ def requirement_files_constrained(repo: RepoView) -> Iterator[Finding]:
 
     Why: `pandas` alone in requirements.txt or environment.yml installs whatever is newest
     on the day; the environment that trained last month's model cannot be rebuilt, and the
-    next major release breaks the pipeline with no change on your side.
+    next major release breaks the pipeline with no change on your side. Installers (pip,
+    setuptools) and notebook front-ends (ipykernel, jupyter) are not reported.
     Fix: pin what you tested (`pandas==2.2.3`, conda `pandas=2.2.3`), or give a range
     (`pandas>=2.2,<3`) and commit a lock file (`pip freeze > requirements.lock`,
     `conda-lock`).
