@@ -42,8 +42,10 @@ def test_adopt_adds_only_what_is_missing(repo: Repo, invoke: Invoke, shape: str)
     for path, data in before.items():
         if path not in ("pyproject.toml", "tests/conftest.py"):
             assert after[path] == data, f"{path} was changed"
-        else:  # only appended to: what the team wrote comes first, unchanged
+        elif path == "pyproject.toml":  # only appended to: what the team wrote comes first
             assert after[path].startswith(data), path
+        else:  # added to: every line the team wrote is kept, in its order
+            assert kept_in_order(data, after[path]), path
     pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     kit = pyproject["tool"]["mlops-kit"]
     assert kit["template-version"] == template_version()
@@ -254,15 +256,60 @@ def test_cfg_fixture_moves_files_with_the_template_s_own_helper(
         if isinstance(node, ast.FunctionDef) and node.name == "config_under"
     )
     adopted = (root / "tests/conftest.py").read_text(encoding="utf-8")
-    assert adopted.startswith(team_conftest.decode())
+    assert kept_in_order(team_conftest, adopted.encode())
     assert ast.get_source_segment(template_conftest, helper) in adopted
     assert re.search(r"def cfg\(.*\n.*\n    return config_under\(tmp_path\)", adopted)
     compile(adopted, "conftest.py", "exec")
-    if shape == "hydra":  # a conftest of its own: lint-clean under the template's settings
-        ruff, settings = str(Path(sys.executable).parent / "ruff"), str(baked / "pyproject.toml")
-        conftest = str(root / "tests/conftest.py")
-        run([ruff, "check", "--config", settings, conftest], root)
-        run([ruff, "format", "--check", "--config", settings, conftest], root)
+    # Lint-clean under the template's settings once the commit hook's `ruff check --fix`
+    # has sorted the imports (what it cannot fix, E402 or F811, would stop every commit).
+    ruff, settings = str(Path(sys.executable).parent / "ruff"), str(baked / "pyproject.toml")
+    conftest = str(root / "tests/conftest.py")
+    run([ruff, "check", "--fix", "--config", settings, conftest], root)
+    run([ruff, "format", "--check", "--config", settings, conftest], root)
+
+
+def kept_in_order(team: bytes, adopted: bytes) -> bool:
+    """Whether every line of `team` is in `adopted`, in the same order."""
+    remaining = iter(adopted.splitlines())
+    return all(line in remaining for line in team.splitlines())
+
+
+@pytest.mark.parametrize(
+    "team",
+    [
+        "",
+        "import pytest\n",
+        '"""Only a docstring."""\n',
+        '"""Fixtures."""\r\n\r\nimport os\r\nfrom pathlib import Path\r\n\r\nX = Path(os.sep)\r\n',
+        "import pytest\nfrom pathlib import Path, PurePath\nimport shutil\nY = 1\n",
+        "def broken(:\n",
+    ],
+    ids=["empty", "imports-only", "docstring", "crlf", "overlapping-imports", "unparsable"],
+)
+def test_added_fixture_imports_go_after_the_team_s_own_and_bind_nothing_twice(team: str) -> None:
+    import ast
+
+    from mlops_kit.adopt.plan import ConftestPieces, extended_conftest
+
+    pieces = ConftestPieces(
+        "import shutil\nfrom pathlib import Path\n\nimport pytest",
+        "ROOT = Path(__file__).parent",
+        "def helper() -> None:\n    shutil.rmtree(ROOT)",
+    )
+    adopted = extended_conftest(team.encode(), pieces)
+    assert kept_in_order(team.encode(), adopted.encode())
+    if team.startswith("def broken"):
+        return
+    tree = ast.parse(adopted)
+    seen_code, bound = False, []
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            assert not seen_code, "an import below code"
+            bound += [alias.asname or alias.name for alias in node.names]
+        elif not isinstance(node, ast.Expr) or seen_code:
+            seen_code = True
+    assert len(bound) == len(set(bound)), bound
+    assert {"shutil", "Path", "pytest"} <= set(bound)
 
 
 @pytest.mark.parametrize("key", ["tool", "project"])

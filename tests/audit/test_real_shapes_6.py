@@ -367,3 +367,53 @@ def test_sub_projects_with_their_own_gitignore(tmp_path: Path) -> None:
     assert "LAY108" not in fired(repo(tmp_path, files, name="covered"))
     files["tools/fetch.py"] = "print('fetch')\n"
     assert "LAY108" in fired(repo(tmp_path, files, name="uncovered"))
+
+
+def test_an_mlflow_project_declares_its_environment_and_gets_its_uri_from_mlflow_run(
+    tmp_path: Path,
+) -> None:
+    mlproject = (
+        "name: surgery\nconda_env: surgery_env.yaml\nentry_points:\n  predict:\n"
+        "    command: python predict.py\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "requests==2.32.3\n",
+        "surgery/MLproject": mlproject,
+        "surgery/surgery_env.yaml": "dependencies:\n  - scikit-learn=0.24.2\n  - pip:\n"
+        "    - mlflow==1.14.1\n",
+        "surgery/predict.py": "import mlflow\nfrom sklearn.metrics import f1_score\n",
+        "gan/train.py": "import torch\n",
+    }
+    root = repo(tmp_path, files)
+    assert places(root, "PKG105") == ["gan/train.py:1"]
+    assert "TRK101" not in fired(root)
+
+
+def test_workspace_members_need_no_version_range(tmp_path: Path) -> None:
+    pyproject = (
+        '[project]\nname = "fraud"\nversion = "0.1"\n'
+        'dependencies = ["fraud-ml", "data_connector", "fastapi"]\n\n'
+        "[tool.uv.sources]\nfraud-ml = { workspace = true }\n"
+        'data-connector = { path = "packages/data-connector" }\n'
+    )
+    root = repo(tmp_path, {"pyproject.toml": pyproject, "train.py": TRAIN})
+    assert places(root, "PKG108") == ["pyproject.toml:4"]  # fastapi only
+    [issue] = [i for i in audit(root).issues if i.rule == "PKG108"]
+    assert "fastapi" in issue.message
+
+
+def test_a_root_pyproject_that_only_configures_tools_builds_nothing(tmp_path: Path) -> None:
+    tools = (
+        "# only tool settings; each lib has its own pyproject\n[build-system]\n"
+        'requires = ["poetry-core>=1.0.0"]\nbuild-backend = "poetry.core.masonry.api"\n\n'
+        '[tool.poetry]\n\n[tool.poetry.dev-dependencies]\npytest = "^7.2"\n'
+    )
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": tools,
+        "libs/datasets/pyproject.toml": '[project]\nname = "datasets"\nversion = "1"\n',
+        "libs/datasets/src/datasets/__init__.py": "",
+        "projects/eda/explore.ipynb": '{"cells": []}',
+    }
+    assert "PKG102" not in fired(repo(tmp_path, files, name="tools"))
+    files["shapes/__init__.py"] = ""  # a package at the root: the backend would build it
+    assert "PKG102" in fired(repo(tmp_path, files, name="package"))

@@ -11,11 +11,13 @@ written and the conflict is listed.
 from __future__ import annotations
 
 import ast
+import io
 import re
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from mlops_kit.adopt.detect import Detected, detect
 from mlops_kit.edits import FileChange, read_bytes
@@ -203,14 +205,17 @@ class _Planner:
         path = self.plan.root / "tests" / "conftest.py"
         template_conftest = (self.bake / "tests/conftest.py").read_text(encoding="utf-8")
         try:
-            imports, helper = conftest_pieces(template_conftest)
+            pieces = conftest_pieces(template_conftest)
         except ValueError as error:
             raise UsageError(
                 f"the bundled template is broken: {error}; reinstall mlops-kit", 1
             ) from None
         before = read_bytes(path)
         if before is None and not path.is_symlink():
-            text = CONFTEST_NEW.format(imports=imports, helper=helper, fixture=CONFTEST_FIXTURE)
+            imports = "\n\n".join(filter(None, (pieces.imports, pieces.assignments)))
+            text = CONFTEST_NEW.format(
+                imports=imports, helper=pieces.helper, fixture=CONFTEST_FIXTURE
+            )
             self.plan.changes.append(FileChange(path, None, text.encode()))
             return
         if path.is_symlink() or before is None:
@@ -219,17 +224,88 @@ class _Planner:
         if re.search(rb"^[ \t]*+def cfg\(", before, re.MULTILINE):
             self.plan.kept.append("tests/conftest.py (has a cfg fixture)")
             return
-        extra = f"\n\n{imports}\n\n\n{helper}\n\n\n{CONFTEST_FIXTURE}"
-        glue = b"" if before.endswith(b"\n") or not before else b"\n"
-        self.plan.changes.append(FileChange(path, before, before + glue + extra.encode()))
+        self.plan.changes.append(
+            FileChange(
+                path, before, extended_conftest(before, pieces).encode("utf-8", "surrogateescape")
+            )
+        )
+
+
+def extended_conftest(before: bytes, pieces: ConftestPieces) -> str:
+    """Return the team's conftest.py with the `cfg` fixture and what it needs added.
+
+    The imports it lacks go right after the file's own leading imports (an import below
+    code is refused by linters, E402; a name imported twice is too, F811), the helper and
+    the fixture at the end; the team's lines are kept as they were, in their order.
+    """
+    text = before.decode("utf-8", errors="surrogateescape")
+    lines = io.StringIO(text, newline="").readlines()  # the lines Python numbers
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n"
+    leading = _leading_imports(text)
+    cut, bound = leading if leading is not None else (len(lines), set[str]())
+    imports = _imports_not_bound(pieces.imports, bound)
+    added = [f"\n{imports}\n" if cut else f"{imports}\n"] if imports else []
+    if added and cut < len(lines) and lines[cut].strip():
+        added.append("\n")
+    names = f"\n\n{pieces.assignments}\n" if pieces.assignments else ""
+    return "".join([*lines[:cut], *added, *lines[cut:]]) + (
+        f"{names}\n\n{pieces.helper}\n\n\n{CONFTEST_FIXTURE}"
+    )
+
+
+def _leading_imports(source: str) -> tuple[int, set[str]] | None:
+    """Return the line after the docstring and leading imports, and the names they bind.
+
+    None when Python cannot parse the file.
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    end, bound = 0, set[str]()
+    for index, node in enumerate(tree.body):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            bound |= {_bound_name(alias) for alias in node.names}
+        elif not (index == 0 and isinstance(node, ast.Expr)):  # not the docstring
+            break
+        end = node.end_lineno or node.lineno
+    return end, bound
+
+
+def _bound_name(alias: ast.alias) -> str:
+    return alias.asname or alias.name.split(".")[0]
+
+
+def _imports_not_bound(imports: str, bound: set[str]) -> str:
+    """Return the import statements of `imports` minus the names `bound` already holds."""
+    kept = []
+    for node in ast.parse(imports).body:
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        names = [alias for alias in node.names if _bound_name(alias) not in bound]
+        if len(names) == len(node.names):
+            kept.append(ast.get_source_segment(imports, node) or "")
+        elif names:
+            node.names = names
+            kept.append(ast.unparse(node))
+    return "\n".join(kept)
 
 
 def _names(node: ast.AST) -> set[str]:
     return {child.id for child in ast.walk(node) if isinstance(child, ast.Name)}
 
 
-def conftest_pieces(template_conftest: str) -> tuple[str, str]:
-    """Return the imports and the config helper the adopted `cfg` fixture needs.
+class ConftestPieces(NamedTuple):
+    """What the adopted `cfg` fixture needs from the template's conftest.py."""
+
+    imports: str
+    assignments: str  # module-level names the helper uses (PROJECT_ROOT...), may be empty
+    helper: str
+
+
+def conftest_pieces(template_conftest: str) -> ConftestPieces:
+    """Return the imports, names and config helper the adopted `cfg` fixture needs.
 
     Both are read from the baked template's tests/conftest.py: its `config_under`
     function, the module-level names that function uses (PROJECT_ROOT...) and the imports
@@ -269,9 +345,9 @@ def conftest_pieces(template_conftest: str) -> tuple[str, str]:
                 imports.append(node)
     block = _keeping_groups(template_conftest, imports)
     assignments = [ast.get_source_segment(template_conftest, node) or "" for node in reversed(kept)]
-    if assignments:
-        block += "\n\n" + "\n".join(assignments)
-    return block, ast.get_source_segment(template_conftest, helper) or ""
+    return ConftestPieces(
+        block, "\n".join(assignments), ast.get_source_segment(template_conftest, helper) or ""
+    )
 
 
 def _keeping_groups(source: str, imports: list[ast.stmt]) -> str:

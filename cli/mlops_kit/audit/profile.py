@@ -166,6 +166,20 @@ def _import_matches(text: str) -> list[re.Match[str]]:
     return [m for start in sorted(starts) if (m := _IMPORT.match(text, start)) is not None]
 
 
+# The further modules of one `import a as x, b, c.d` statement, after the first.
+_MORE_IMPORTS = re.compile(r",[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
+_STATEMENT_END = re.compile(r"[\n;#\\\"]")
+
+
+def _further_imports(text: str, match: re.Match[str]) -> list[str]:
+    """Modules after the first in an `import` statement: `import pandas as pd, mlflow`."""
+    if not match.group(0).lstrip(' \t"').startswith("import"):
+        return []  # `from x import a, b` names members of x, not modules
+    end = _STATEMENT_END.search(text, match.end())
+    rest = text[match.end() : end.start() if end else len(text)]
+    return _MORE_IMPORTS.findall(rest)
+
+
 _NOTEBOOK_IMPORT = re.compile(r"\"\s*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 NOTEBOOK_SCAN_LIMIT = 1_000_000  # bytes
 # Test modules: pytest's default names and `tests_*.py`/`*_tests.py` (collected through
@@ -422,7 +436,8 @@ def imported_modules(repo: RepoView) -> dict[str, list[tuple[str, int]]]:
             text = repo.text(path) or ""
             for match in _import_matches(text):
                 line = text.count("\n", 0, match.start()) + 1
-                found.setdefault(match.group(1), []).append((path, line))
+                for module in (match.group(1), *_further_imports(text, match)):
+                    found.setdefault(module, []).append((path, line))
         for path in repo.files:
             if path.endswith(".ipynb") and not template_source(path):
                 info = repo.lstat(path)
@@ -430,7 +445,8 @@ def imported_modules(repo: RepoView) -> dict[str, list[tuple[str, int]]]:
                     continue  # outputs make it that big; the imports are in any smaller one
                 text = repo.text_or_none(path) or ""
                 for match in _NOTEBOOK_IMPORT.finditer(text):
-                    found.setdefault(match.group(1), []).append((path, 0))
+                    for module in (match.group(1), *_further_imports(text, match)):
+                        found.setdefault(module, []).append((path, 0))
         return found
 
     return _memo(repo, "profile.imports", compute)
@@ -662,7 +678,21 @@ def _distribution_name(repo: RepoView) -> str | None:
     for table in (project, poetry):
         if isinstance(table, dict) and isinstance(table.get("name"), str):
             return re.sub(r"[-_.]+", "_", table["name"]).lower()
+    # setup.py's `name="..."` literal, or setup.cfg's `[metadata]` name, of a distribution
+    # made for an index (it lists trove classifiers).
+    for path, pattern in (("setup.py", _SETUP_NAME), ("setup.cfg", _SETUP_CFG_NAME)):
+        text = (repo.text(path) or "") if path in repo.file_set else ""
+        found = pattern.search(text) if "classifiers" in text else None
+        # `setup(name="src")` installs a project's code folder (the cookiecutter-data-
+        # science layout), not a library for others.
+        if found is not None and found.group(1).lower() not in _FOLDER_NAMES:
+            return re.sub(r"[-_.]+", "_", found.group(1)).lower()
     return None
+
+
+_FOLDER_NAMES = frozenset({"src", "source", "lib", "app", "code"})
+_SETUP_NAME = re.compile(r"\bname\s*=\s*[\"']([A-Za-z0-9][\w.-]*)[\"']")
+_SETUP_CFG_NAME = re.compile(r"^\[metadata\][^\[]*?^name\s*=\s*([A-Za-z0-9][\w.-]*)", re.M | re.S)
 
 
 def _kind(repo: RepoView, profile: RepoProfile) -> str:
@@ -710,6 +740,36 @@ def _trains(repo: RepoView, runtime: set[str]) -> bool:
             if _calls_training(repo.text_or_none(path) or ""):
                 return True
     return False
+
+
+# Trainers that log to a tracker they name (`TrainingArguments(report_to="wandb")`,
+# `Accelerator(log_with="mlflow")`): the code logs runs without importing the tracker.
+_TRAINER_MODULES = ("transformers", "trl", "accelerate", "setfit", "sentence_transformers")
+_REPORT_TO = re.compile(
+    r"\b(?:report_to|log_with)\s*=\s*[\[(]?\s*[\"'](wandb|mlflow|tensorboard|comet_ml|neptune"
+    r"|clearml|aim|dvclive)[\"']"
+)
+
+
+def _reported_trackers(
+    repo: RepoView, imports: dict[str, list[tuple[str, int]]], runtime: set[str]
+) -> set[str]:
+    """Trackers that a Hugging Face trainer or Accelerate logs to by name."""
+    files = {p for m in _TRAINER_MODULES for p, _ in imports.get(m, []) if p in runtime}
+    found = set()
+    for path in sorted(files):
+        for match in _REPORT_TO.finditer(repo.text(path) or ""):
+            found.add("comet" if match.group(1) == "comet_ml" else match.group(1))
+    return found
+
+
+def fits_models(repo: RepoView) -> bool:
+    """Return True when the code or notebooks train a model themselves.
+
+    Narrower than the profile's `trains`, which also counts any MLflow use: a tracking
+    platform that logs runs but fits nothing does not.
+    """
+    return _memo(repo, "profile.fits", lambda: _trains(repo, set(runtime_files(repo))))
 
 
 def _orchestrators(
@@ -777,6 +837,8 @@ def profile_of(repo: RepoView) -> RepoProfile:
                 )
             )
         )
+        reported = _reported_trackers(repo, imports, runtime)
+        profile.trackers = tuple(sorted({*profile.trackers, *reported}))
         _orchestrators(repo, profile, imports, runtime)
         _hydra_config(repo, profile)
         used = {

@@ -35,10 +35,10 @@ _SETUP = re.compile(
     r"|mlflow run|pixi install|pdm install|hatch env|docker[ -]compose up"
     r"|\binstall(?:ed)? (?:it )?(?:via|with|using|from) `?(?:pip|uv|conda|pypi|poetry)\b"
     r"|^#+[ \t]*+[^\n]{0,40}?\b(?:install|setup|set up|getting started|quick ?start"
-    r"|prerequisites|requirements|how to use|usage)|"
+    r"|prerequisites|requirements|dependencies|how to use|usage)|"
     + _headings(
         "install|setup|set up|getting started|quick ?start|prerequisites|requirements"
-        "|how to use|usage"
+        "|dependencies|how to use|usage"
     ),
     re.IGNORECASE | re.MULTILINE,
 )

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
-from mlops_kit.audit.profile import profile_of
+from mlops_kit.audit.profile import is_test_file, profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -103,8 +103,13 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
 
 
 _CONFIG_NAME = re.compile(
-    r"^(?:[\w-]*/)?(?:config|configs|settings|params|conf)[\w.-]*\.(?:ya?ml|toml|json)$"
+    r"^(?:[\w-][\w.-]*/)*(?:config|configs|settings|params|conf)[\w.-]*\.(?:ya?ml|toml|json)$"
 )
+_SHALLOW = re.compile(r"^(?:[\w-]*/)?[^/]+$")
+# A launch script's option lines (`  --seq_len 96 \`): research code keeps each
+# experiment's settings in a shell script that calls the entry point with flags.
+_SCRIPT_OPTION = re.compile(r"^[ \t]*--[A-Za-z][\w-]*[ \t=]+[^\s\\]", re.MULTILINE)
+_SCRIPT_CALL = re.compile(r"\bpython[\d.]*\b[^\n]*?(?:\.py\b|-m\b)")
 _TOOL_YAML = frozenset(
     {".pre-commit-config.yaml", ".gitlab-ci.yml", "environment.yml", "environment.yaml",
      "conda.yaml", "conda.yml", "mkdocs.yml", "mkdocs.yaml", ".readthedocs.yaml",
@@ -128,7 +133,9 @@ def _config_files_kept(repo: RepoView) -> bool:
     """True when settings live in files another tool composes (not Hydra, but config)."""
     if any(p.rsplit("/", 1)[-1] in ("MLproject", "params.yaml") for p in repo.files):
         return True  # at the root or in each sub-project (MLproject parameters are config)
-    if any(_CONFIG_NAME.match(p) for p in repo.files):
+    if any(_CONFIG_NAME.match(p) and _settings_place(repo, p) for p in repo.files):
+        return True  # `config.yml` at the root, in a folder, or inside the package
+    if _launch_scripts(repo):
         return True
     if any(
         "/" not in p
@@ -142,6 +149,27 @@ def _config_files_kept(repo: RepoView) -> bool:
     if any(p.endswith((".yaml", ".yml")) for f in folders for p in repo.under(f)):
         return True
     return bool(set(_CONFIG_LIBRARIES) & set(facts.imports(repo)))
+
+
+def _settings_place(repo: RepoView, path: str) -> bool:
+    """True for a settings file at most one folder down, or in a Python package's folder."""
+    if is_test_file(path):
+        return False
+    folder = path.rpartition("/")[0]
+    return _SHALLOW.match(path) is not None or f"{folder}/__init__.py" in repo.file_set
+
+
+def _launch_scripts(repo: RepoView) -> bool:
+    """True when shell scripts run the entry point with the experiment's settings as flags."""
+    scripts = [p for p in repo.files if p.endswith(".sh") and not is_test_file(p)][:200]
+    kept = 0
+    for path in scripts:
+        text = repo.text(path) or ""
+        if _SCRIPT_CALL.search(text) and len(_SCRIPT_OPTION.findall(text)) >= 3:
+            kept += 1
+            if kept >= 2:
+                return True
+    return False
 
 
 def _folder(repo: RepoView, name: str) -> bool:
@@ -280,6 +308,13 @@ TEXT_NAMES = frozenset(
 )  # fmt: skip
 
 
+# Code and settings: a multi-megabyte one is a problem in itself (LAY112).
+SETTINGS_SUFFIXES = (
+    ".py", ".pyi", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".conf", ".properties", ".env",
+    ".sh", ".tf", "Makefile", "Dockerfile", ".gitignore", ".dvcignore", ".dockerignore",
+)  # fmt: skip
+
+
 def is_text_name(path: str) -> bool:
     """True for files the standard expects to be text."""
     name = path.rsplit("/", 1)[-1]
@@ -292,7 +327,8 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
 
     Why: configs and code that are not UTF-8 (UTF-16, Latin-1, binary pasted into a .yaml),
     FIFOs or devices where a file should be, or multi-megabyte "configs" break tools in
-    confusing ways; the audit could not check them either.
+    confusing ways; the audit could not check them either. A large dataset or document
+    (`data.json`, `corpus.txt`) is not a config: DAT101 reports its size instead.
     Fix: re-save the file as UTF-8, replace the special file with a regular one, or move
     large data out of git (DVC).
     """
@@ -307,5 +343,8 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
             continue  # notebooks are DAT104's: their size is their outputs
         repo.text(path)
     for path in sorted(repo.problems):
-        if path not in repo.claimed and path not in repo.listing.symlinks:
-            yield Finding(f"{path} {repo.problems[path]}", path)
+        if path in repo.claimed or path in repo.listing.symlinks:
+            continue
+        if repo.problems[path].startswith("is too large") and not path.endswith(SETTINGS_SUFFIXES):
+            continue  # a large dataset or document, not a config: DAT101 reports its size
+        yield Finding(f"{path} {repo.problems[path]}", path)

@@ -11,7 +11,7 @@ from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
 from mlops_kit.audit.profile import REQUIREMENTS, profile_of
-from mlops_kit.audit.repo import RepoView
+from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
 
 PYPROJECT = "pyproject.toml"
@@ -84,8 +84,12 @@ def pep621_project_table(repo: RepoView) -> Iterator[Finding]:
     project = _project(repo)
     if project is None:
         # A pyproject.toml that only configures tools, or metadata kept elsewhere, is fine
-        # unless it asks to be built or the kit manages the project.
-        if profile_of(repo).kit or ("build-system" in repo.pyproject and not _other_metadata(repo)):
+        # unless it asks to be built (a build backend, and a package at the root or an
+        # install of the project itself) or the kit manages the project.
+        profile = profile_of(repo)
+        builds = profile.layout in ("src", "flat") or _installed(repo)
+        asks = "build-system" in repo.pyproject and not _other_metadata(repo) and builds
+        if profile.kit or asks:
             yield Finding("no [project] table", PYPROJECT, facts.line_in(repo, PYPROJECT, r"^\["))
         return
     dynamic = project.get("dynamic")
@@ -172,7 +176,9 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     Why: a fresh environment built from pyproject.toml must be able to run the pipeline;
     a library that only happens to be installed on one laptop breaks CI and colleagues.
     An import inside a `try:` block is an optional extra the code does without, and is
-    not reported.
+    not reported; nor is a package that a Dockerfile, setup script, CI job or the README
+    installs from the PyTorch index (`--index-url https://download.pytorch.org/...`) or
+    conda channel (`-c pytorch`), which picks a CUDA build on purpose.
     Fix: add the missing distribution to `[project].dependencies` (runtime imports) or to
     a dependency group (tools such as dvc), with a version range.
     """
@@ -183,8 +189,9 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
         yield Finding(f"dvc.yaml exists but no dependency declares dvc ({manifest})", manifest)
     found = facts.imports(repo)
     library = profile_of(repo).kind == "library"
+    from_index = _installed_from_pytorch_index(repo)
     for module, providers in IMPORT_PROVIDERS.items():
-        if module not in found or set(providers) & everything:
+        if module not in found or set(providers) & (everything | from_index):
             continue
         for path, line in found[module]:
             if _provided_elsewhere(repo, path, line, providers, library):
@@ -198,6 +205,59 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
             break
 
 
+# Where a project says how to build its environment besides its manifests: container
+# files, task runners, shell scripts, CI and install instructions.
+_SETUP_FILE = re.compile(
+    r"(?:^|/)(?:Dockerfile[\w.-]*|[\w.-]*\.Dockerfile|Makefile|[\w.-]+\.sh|README[\w.-]*"
+    r"|INSTALL[\w.-]*|SETUP\.md|\.gitlab-ci\.yml|Jenkinsfile)$|^\.github/workflows/[\w.-]+\.ya?ml$"
+)
+_PYTORCH_INDEX = re.compile(r"download\.pytorch\.org|\s-c\s+pytorch\b|--channel\s+pytorch\b")
+_INSTALL = re.compile(r"\binstall\b(.*)")
+# Options of pip/uv/conda install that take a value (the value is not a package).
+_VALUED_OPTIONS = frozenset(
+    {"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "-r", "--requirement",
+     "-c", "--channel", "-t", "--target", "--constraint", "--platform", "--python-version"}
+)  # fmt: skip
+
+
+def _installed_from_pytorch_index(repo: RepoView) -> set[str]:
+    """Distributions an install command fetches from the PyTorch index or conda channel.
+
+    PyTorch builds for a CUDA version come from their own index
+    (`pip install torch --index-url https://download.pytorch.org/whl/cu118`, `conda install
+    pytorch -c pytorch`), which a Dockerfile, a setup script or the README names on purpose
+    instead of a manifest that would pull the default build.
+    """
+
+    def compute() -> set[str]:
+        names: set[str] = set()
+        for path in repo.files:
+            if not _SETUP_FILE.search(path):
+                continue
+            text = (repo.text(path) or "").replace("\\\n", " ")
+            for line in text.splitlines():
+                if _PYTORCH_INDEX.search(line) is None:
+                    continue
+                for command in re.split(r"&&|;|\|\|", line):
+                    install = _INSTALL.search(command)
+                    if install is None or _PYTORCH_INDEX.search(command) is None:
+                        continue
+                    words = install.group(1).split()
+                    skip = False
+                    for word in words:
+                        if skip:
+                            skip = False
+                        elif word.split("=", 1)[0] in _VALUED_OPTIONS and "=" not in word:
+                            skip = True
+                        elif not word.startswith("-"):
+                            name = facts.requirement_name(word.strip("\"'`"))
+                            if name:
+                                names.add(name)
+        return names
+
+    return facts.memo(repo, "packaging.pytorch_index", compute)
+
+
 # Manifests a sub-project keeps next to its code (a workspace member, a course's sample
 # project, a template's rendered manifest), by file name.
 _LOCAL_MANIFESTS = frozenset(
@@ -205,6 +265,7 @@ _LOCAL_MANIFESTS = frozenset(
      "environment.yaml", "conda.yaml", "conda.yml"}
 )  # fmt: skip
 _TEMPLATE_SUFFIXES = (".jinja", ".jinja2", ".j2", ".tmpl")
+_MLPROJECT_ENV = re.compile(r"^(?:conda_env|python_env)[ \t]*:[ \t]*[\"']?([\w./-]+)", re.MULTILINE)
 # First line of a notebook exported from Databricks: it runs on a managed runtime that
 # provides the ML stack (sklearn, mlflow, torch, ...), not on a manifest of the repository.
 _DATABRICKS = "# Databricks notebook source"
@@ -257,6 +318,13 @@ def _local_manifests(repo: RepoView) -> dict[str, list[str]]:
     def compute() -> dict[str, list[str]]:
         by_folder: dict[str, list[str]] = {}
         for path in repo.files:
+            folder, _, name = path.rpartition("/")
+            if folder and name == "MLproject":
+                # The environment file the MLflow project names (`conda_env: my_env.yaml`).
+                for match in _MLPROJECT_ENV.finditer(repo.text(path) or ""):
+                    env = normalise(f"{folder}/{match.group(1)}")
+                    if env in repo.file_set:
+                        by_folder.setdefault(folder, []).append(env)
             rendered = path
             for suffix in _TEMPLATE_SUFFIXES:
                 rendered = rendered.removesuffix(suffix)
@@ -332,6 +400,8 @@ DEV_GROUPS = frozenset({"dev", "develop", "development", "test", "tests", "testi
 _DEV_FILE = re.compile(
     r"^(?:requirements[-_/.]?(?:dev|test|tests|lint|ci)[\w.-]*|(?:dev|test)[-_]requirements[\w.-]*)"
     r"\.(?:txt|in)$|^requirements/(?:dev|test|tests|lint|ci)[\w.-]*\.(?:txt|in)$"
+    # the test suite's own requirements file: `tests/requirements.txt`
+    r"|^(?:tests?|testing)/requirements[\w.-]*\.(?:txt|in)$"
 )
 
 
@@ -381,18 +451,26 @@ def dependencies_bounded(repo: RepoView) -> Iterator[Finding]:
     """Every runtime dependency has a version constraint.
 
     Why: a bare name accepts any future major release; the next breaking MLflow, DVC or
-    pandas release then fails your pipeline without any change on your side.
+    pandas release then fails your pipeline without any change on your side. Dependencies
+    that `[tool.uv.sources]` takes from a workspace member, a path or git are pinned there.
     Fix: give each dependency a range you tested, e.g. `"pandas>=2.2,<3"`.
     """
     project = repo.pyproject.get("project", {})
     deps = project.get("dependencies") if isinstance(project, dict) else None
+    tool = repo.pyproject.get("tool", {})
+    uv = tool.get("uv") if isinstance(tool, dict) else None
+    sources = uv.get("sources") if isinstance(uv, dict) else None
+    # A workspace member, a local path or a git revision: the source pins it, not a range.
+    sourced = {facts.canonical(str(n)) for n in sources} if isinstance(sources, dict) else set()
     for requirement in deps if isinstance(deps, list) else []:
         if isinstance(requirement, str) and not _SPEC.search(requirement.split(";")[0]):
+            if facts.requirement_name(requirement) in sourced:
+                continue
             name = requirement.strip()
             yield Finding(
                 f"dependency {name!r} has no version constraint",
                 PYPROJECT,
-                _line(repo, rf"^[ \t]*+[\"']{re.escape(name)}"),
+                _line(repo, rf"[\"']{re.escape(name)}[\"']"),  # a list on one line too
             )
 
 
@@ -430,7 +508,11 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
 
 
 _CONDA_SPEC = re.compile(r"[=<>!~@]")
-_SKIP_UNPINNED = frozenset({"pip", "setuptools", "wheel"})
+# Installers, and the interactive front-ends a notebook runs in: their versions change no
+# result.
+_SKIP_UNPINNED = frozenset(
+    {"pip", "setuptools", "wheel", "ipykernel", "jupyter", "jupyterlab", "notebook", "ipython"}
+)
 
 
 def _unconstrained(repo: RepoView, path: str) -> list[tuple[str, int | None]]:
@@ -458,7 +540,8 @@ def requirement_files_constrained(repo: RepoView) -> Iterator[Finding]:
 
     Why: `pandas` alone in requirements.txt or environment.yml installs whatever is newest
     on the day; the environment that trained last month's model cannot be rebuilt, and the
-    next major release breaks the pipeline with no change on your side.
+    next major release breaks the pipeline with no change on your side. Installers (pip,
+    setuptools) and notebook front-ends (ipykernel, jupyter) are not reported.
     Fix: pin what you tested (`pandas==2.2.3`, conda `pandas=2.2.3`), or give a range
     (`pandas>=2.2,<3`) and commit a lock file (`pip freeze > requirements.lock`,
     `conda-lock`).

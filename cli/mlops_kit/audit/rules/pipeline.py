@@ -13,7 +13,7 @@ from typing import Any
 from mlops_kit.audit import facts, secrets
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.profile import VERSIONING_ORCHESTRATORS, profile_of
+from mlops_kit.audit.profile import VERSIONING_ORCHESTRATORS, fits_models, profile_of
 from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
 from mlops_kit.audit.rules.data import is_data_name
@@ -479,15 +479,42 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     stages in dvc.yaml (`dvc stage add -n train -d src/train.py -o models/ ...`).
     A Kedro, Metaflow or ZenML project already defines its pipeline and versions what its
     runs read and write (a data catalog, an artifact store) and is not reported; neither
-    is code that trains no model and keeps no dataset files (ETL or inference jobs).
+    is code that trains no model and keeps no dataset files (ETL or inference jobs, a
+    tracking platform), or that trains only on datasets a library downloads and checks
+    (torchvision's CIFAR-10, scikit-learn's iris, Keras' MNIST).
     """
     profile = profile_of(repo)
     if set(profile.orchestrators) & VERSIONING_ORCHESTRATORS:
         return
-    if not profile.trains and not any(is_data_name(p.lower()) for p in repo.files):
-        return
+    if not any(is_data_name(p.lower()) for p in repo.files):
+        if not (profile.kit or profile.dvc_pipeline or fits_models(repo)):
+            return  # no dataset files and nothing trained (a tracking platform, ETL jobs)
+        if _bundled_datasets_only(repo):
+            return
     if not profile.dvc:
         yield Finding("no DVC: neither dvc.yaml nor DVC-tracked data", facts.ROOT)
+
+
+# Datasets a library downloads and checks itself (torchvision, scikit-learn, Keras, TFDS).
+_BUNDLED_DATASET = re.compile(
+    r"\bdatasets\.(?:CIFAR10|CIFAR100|MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST|SVHN|STL10"
+    r"|CelebA|Omniglot|Flowers102|OxfordIIITPet|Caltech101|Food101)\("
+    r"|\bload_(?:iris|digits|wine|breast_cancer|diabetes|linnerud)\("
+    r"|\bfetch_(?:openml|california_housing|20newsgroups\w*|covtype|lfw_people|olivetti_faces)\("
+    r"|\b(?:mnist|cifar10|cifar100|fashion_mnist|imdb|reuters)\.load_data\(|\btfds\.load\("
+)
+# Code that reads a dataset of its own from files.
+_LOCAL_DATA = re.compile(
+    r"\bread_(?:csv|parquet|json|excel|feather|table|pickle)\(|\bnp\.load(?:txt)?\("
+    r"|\bload_from_disk\(|\bImageFolder\(|\bload_dataset\(\s*[\"'](?:csv|json|parquet|text)"
+)
+
+
+def _bundled_datasets_only(repo: RepoView) -> bool:
+    """True when training reads only datasets a library fetches (CIFAR-10, iris, MNIST)."""
+    return bool(facts.search_sources(repo, _BUNDLED_DATASET)) and not facts.search_sources(
+        repo, _LOCAL_DATA
+    )
 
 
 # Words of a command that are not paths it reads or writes.

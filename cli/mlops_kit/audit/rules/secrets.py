@@ -192,6 +192,15 @@ def _blank_images(text: str) -> str:
     return "".join((*pieces, text[copied:])) if pieces else text
 
 
+# Key and certificate files (`client-key.pem`, `server.key`); those of tests and examples
+# are fixtures.
+KEY_SUFFIXES = (".pem", ".key")
+
+
+def _key_file(path: str) -> bool:
+    return path.endswith(KEY_SUFFIXES) and DEMO_FOLDERS.search(path) is None
+
+
 def _scanned(repo: RepoView) -> list[tuple[str, str]]:
     def compute() -> list[tuple[str, str]]:
         found = []
@@ -199,7 +208,7 @@ def _scanned(repo: RepoView) -> list[tuple[str, str]]:
         for path in repo.files:
             if path in own or path in repo.listing.symlinks:
                 continue
-            if not is_text_name(path) or path in repo.listing.special:
+            if not (is_text_name(path) or _key_file(path)) or path in repo.listing.special:
                 continue
             info = repo.lstat(path)
             if info is None or info.st_size > SCAN_LIMIT:
@@ -228,7 +237,8 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
     Why: anything committed is copied to every clone, fork and CI log, and stays in
     history after deletion; leaked keys are harvested from public repositories within
     minutes.
-    Tokens made up for tests and docs (AWS's `AKIAIOSFODNN7EXAMPLE`, `hf_aaaa...`,
+    Key files (`*.pem`, `*.key`) are read too, outside test and example folders. Tokens
+    made up for tests and docs (AWS's `AKIAIOSFODNN7EXAMPLE`, `hf_aaaa...`,
     `sk-test-...`, sequences like `0123456789`) are not reported.
     Fix: revoke the key now, remove it from the file (and from history), and read it from
     the environment or a git-ignored `.env` instead.

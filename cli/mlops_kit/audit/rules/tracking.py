@@ -117,10 +117,9 @@ def tracking_uri_configured(repo: RepoView) -> Iterator[Finding]:
     """
     if _uri_entries(repo) or facts.search_sources(repo, _SET_URI):
         return
-    if "MLproject" in repo.file_set or _mentioned_outside_code(
-        repo, "MLFLOW_TRACKING_URI", "tracking_uri"
-    ):
-        return
+    mlprojects = any(p.rsplit("/", 1)[-1] == "MLproject" for p in repo.files)
+    if mlprojects or _mentioned_outside_code(repo, "MLFLOW_TRACKING_URI", "tracking_uri"):
+        return  # `mlflow run` of an MLproject (at any depth) logs where its launcher says
     if any("set_tracking_uri" in (repo.text(p) or "") for p in profile_of(repo).mlflow_files):
         return
     yield Finding(
