@@ -7,10 +7,18 @@ tests hold it to the plain definition: the matches of `any_token().finditer` on 
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 from audit.test_secrets import SAMPLES
-from mlops_kit.audit.secrets import MARKER_OFFSET, TOKEN_KINDS, _token_matches, any_token
+from mlops_kit.audit.secrets import (
+    MARKER_OFFSET,
+    TOKEN_KINDS,
+    URI_WITH_PASSWORD,
+    _token_matches,
+    _uri_password_matches,
+    any_token,
+)
 
 
 def plain(text: str) -> list[tuple[tuple[int, int], str | None]]:
@@ -64,3 +72,31 @@ def test_random_texts_made_of_markers_and_token_characters() -> None:
         assert scanned(text) == plain(text), text
         found += bool(plain(text))
     assert found > 300  # the texts do hold tokens, at all kinds of offsets
+
+
+def uris_plain(text: str) -> list[tuple[tuple[int, int], tuple[str | Any, ...]]]:
+    return [(m.span(), m.groups()) for m in URI_WITH_PASSWORD.finditer(text)]
+
+
+def uris_scanned(text: str) -> list[tuple[tuple[int, int], tuple[str | Any, ...]]]:
+    return [(m.span(), m.groups()) for m in _uri_password_matches(text)]
+
+
+def test_uri_passwords_found_near_their_tails_are_the_plain_matches() -> None:
+    scheme = "s" + "x" * 63  # the longest scheme the pattern takes
+    for text in [
+        f"{scheme}://u:p@h and x{scheme}://u:p@h",
+        "a postgresql://u:s3cr3t@db/x, mysql+pymysql://root:pw@h:3306/d http://x.org/a@b",
+        "ftp://a:b@c://d:e@f redis://:pw@host",
+        "see https://user:pa:ss@host and postgres://u:p@h\npostgres://u:p@h",
+    ]:
+        assert uris_scanned(text) == uris_plain(text), text
+    pieces = ["postgresql://u:pw@h", "xdb://a:b@", "db://", "://", "u:", ":", "pw@", "@", "/"]
+    pieces += [" ", "\n", "x" * 30, "+", ".", "é"]
+    rng = random.Random(17)
+    found = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert uris_scanned(text) == uris_plain(text), text
+        found += bool(uris_plain(text))
+    assert found > 5000

@@ -221,6 +221,31 @@ def _token_matches(text: str) -> Iterator[re.Match[str]]:
             resume = match.end()
 
 
+# The longest scheme `URI_WITH_PASSWORD` takes: a letter and up to 63 more characters.
+URI_SCHEME_MAX = 64
+
+
+def _uri_password_matches(text: str) -> Iterator[re.Match[str]]:
+    """Yield the matches `URI_WITH_PASSWORD.finditer(text)` gives, trying only near `://`.
+
+    The pattern has no literal start, so a search tries it at every word of the text. The
+    `://user:password@` part of every match is a match of `_URI_PASSWORD_TAIL` (which holds
+    no other `://`), and its scheme starts at most `URI_SCHEME_MAX` characters before it:
+    the full pattern is tried there only, in order and never inside a previous match.
+    """
+    candidates: set[int] = set()
+    for tail in _URI_PASSWORD_TAIL.finditer(text):
+        candidates.update(range(max(tail.start() - URI_SCHEME_MAX, 0), tail.start()))
+    resume = 0
+    for position in sorted(candidates):
+        if position < resume:
+            continue
+        match = URI_WITH_PASSWORD.match(text, position)
+        if match is not None:
+            yield match
+            resume = match.end()
+
+
 @lru_cache(maxsize=_MEMO)
 def _tokens(text: str) -> tuple[SecretHit, ...]:
     hits: list[tuple[int, SecretHit]] = []
@@ -228,7 +253,7 @@ def _tokens(text: str) -> tuple[SecretHit, ...]:
         line = text.count("\n", 0, match.start()) + 1
         hits.append((match.start(), SecretHit(token_kind(match), line, redact(match.group(0)))))
     if _URI_PASSWORD_TAIL.search(text) is not None:
-        for match in URI_WITH_PASSWORD.finditer(text):
+        for match in _uri_password_matches(text):
             if not is_placeholder(match.group(3)):
                 line = text.count("\n", 0, match.start()) + 1
                 preview = f"{match.group(1)}{match.group(2)}:{redact(match.group(3))}@…"
