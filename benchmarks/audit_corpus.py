@@ -1,7 +1,7 @@
 """Audit every checkout in a folder: findings by rule and repo, precision, and speed.
 
     python benchmarks/audit_corpus.py /tmp/corpus [--runs 3] [--labels FILE] [--dump FILE]
-        [--speed-only]
+        [--speed-only] [--against REV]
 
 For each sub-folder (one git checkout of a public repository) it runs
 `mlops-kit audit --format json --fail-on never` (parse cache off: every run reads and
@@ -12,7 +12,9 @@ bench`), `repo-review` with sp-repo-review's checks, and prints:
 2. a table of findings per rule and repo (errors marked `!`);
 3. the median wall time of both tools per repo (runs interleaved: audit, repo-review,
    audit, ...; both tools load bytecode from a private `PYTHONPYCACHEPREFIX` that an
-   untimed warm-up run fills, as after a pip install), with the load average;
+   untimed warm-up run fills, as after a pip install), with the load average; with
+   `--against REV` the audit of another revision (its `cli/` extracted from git) runs in
+   the same turns, for a before/after comparison under the same load;
 4. with `--labels`, precision: the share of findings labelled true, overall and for
    errors, and the findings that have no label yet (label them by hand).
 
@@ -33,13 +35,18 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections import Counter, defaultdict
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 BIN = Path(sys.executable).parent
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# Run the CLI from a given source folder, ahead of the installed (editable) package.
+LAUNCH = "import sys; sys.path.insert(0, sys.argv.pop(1)); from mlops_kit.app import main; main()"
 
 
 def run(argv: list[str], env: dict[str, str]) -> tuple[float, str]:
@@ -78,8 +85,25 @@ def load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def audit_repos(folder: Path, runs: int, pycache: Path) -> list[dict[str, Any]]:
-    """Audit each checkout `runs` times (interleaved with repo-review); one record per repo."""
+def extract(revision: str, into: Path) -> Path:
+    """Write the `cli/` folder of `revision` below `into`; return that cli folder."""
+    archive = subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "archive", "--format=tar", revision, "cli"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / "cli"
+
+
+def audit_repos(
+    folder: Path, runs: int, pycache: Path, older: Path | None = None
+) -> list[dict[str, Any]]:
+    """Audit each checkout `runs` times (interleaved with repo-review); one record per repo.
+
+    With `older` (the `cli/` folder of another revision), that audit runs in turn as well.
+    """
     kit, review = tool("mlops-kit"), tool("repo-review")
     if kit is None:
         raise SystemExit("mlops-kit is not installed in this environment")
@@ -88,15 +112,18 @@ def audit_repos(folder: Path, runs: int, pycache: Path) -> list[dict[str, Any]]:
     for repo in sorted(p for p in folder.iterdir() if (p / ".git").exists()):
         argv = [kit, "audit", str(repo), "--format", "json", "--fail-on", "never"]
         review_argv = [review, str(repo)] if review is not None else None
-        run(argv, env)  # warm-up: byte-compile, fill the OS file cache
-        if review_argv is not None:
-            run(review_argv, env)
-        times, review_times, output = [], [], ""
+        older_argv = [sys.executable, "-c", LAUNCH, str(older), *argv[1:]] if older else None
+        for warm_up in (argv, review_argv, older_argv):  # byte-compile, fill the file cache
+            if warm_up is not None:
+                run(warm_up, env)
+        times, review_times, older_times, output = [], [], [], ""
         for _ in range(runs):
             seconds, output = run(argv, env)
             times.append(seconds)
             if review_argv is not None:
                 review_times.append(run(review_argv, env)[0])
+            if older_argv is not None:
+                older_times.append(run(older_argv, env)[0])
         report = json.loads(output)
         listed = subprocess.run(
             ["git", "-C", str(repo), "ls-files", "-z"], capture_output=True, check=False
@@ -109,6 +136,8 @@ def audit_repos(folder: Path, runs: int, pycache: Path) -> list[dict[str, Any]]:
         }
         if review_times:
             record["review"] = statistics.median(review_times)
+        if older_times:
+            record["older"] = statistics.median(older_times)
         records.append(record)
     return records
 
@@ -167,6 +196,21 @@ def print_speed(records: list[dict[str, Any]]) -> None:
         print(
             f"  {record['repo']:<34} {files!s:>6} {record['audit'] * 1000:>6.0f} ms "
             f"{review_text:>12} {ratio:>7}"
+        )
+    if any("older" in r for r in records):
+        print(f"\n  {'repo':<34} {'older audit':>12} {'ratio':>7}   (the --against revision)")
+        for record in records:
+            if "older" in record and record.get("review"):
+                older = record["older"]
+                print(
+                    f"  {record['repo']:<34} {older * 1000:>9.0f} ms "
+                    f"{older / record['review']:>6.2f}x"
+                )
+        older_ratios = [r["older"] / r["review"] for r in records if r.get("review")]
+        print(
+            f"  older audit slower than repo-review on {sum(x > 1 for x in older_ratios)} of "
+            f"{len(older_ratios)}; ratio median {statistics.median(older_ratios):.2f}x, "
+            f"max {max(older_ratios):.2f}x"
         )
     ratios = [r["audit"] / r["review"] for r in records if r.get("review")]
     if ratios:
@@ -242,10 +286,12 @@ def main() -> None:
     parser.add_argument("--labels", type=Path, help="CSV of hand-classified findings")
     parser.add_argument("--dump", type=Path, help="write findings as label rows to this CSV")
     parser.add_argument("--speed-only", action="store_true", help="print only the timings")
+    parser.add_argument("--against", help="also time the audit of this git revision, in turn")
     args = parser.parse_args()
     print(f"load average before: {load()}   ({os.cpu_count()} CPUs)")
     with tempfile.TemporaryDirectory() as scratch:
-        records = audit_repos(args.folder, args.runs, Path(scratch) / "pycache")
+        older = extract(args.against, Path(scratch) / "against") if args.against else None
+        records = audit_repos(args.folder, args.runs, Path(scratch) / "pycache", older)
     print(f"load average after: {load()}")
     if args.speed_only:
         print_speed(records)

@@ -190,10 +190,11 @@ def main() -> None:
         if args.against:
             # The same audit from another revision's source, run the same way as this one.
             older = extract(args.against, scratch / "against")
+            # Each version keeps its own parse cache: their entries would replace each other's.
             for name, source in (("before", older), ("after", REPO_ROOT / "cli")):
                 argv = [sys.executable, "-c", LAUNCH, str(source), "audit", str(project)]
                 commands[f"{name} cold"] = Command(argv, cold_env, clear_cold_cache)
-                commands[f"{name} warm"] = Command(argv, env)
+                commands[f"{name} warm"] = Command(argv, environment(scratch, f"{name}-cache"))
         times = medians(commands, runs, scratch)
         typer_time, review_time = times["typer"], times.get("review", 0.0)
         print(f"fresh bake ({runs} rounds, median):")

@@ -11,7 +11,13 @@ from audit.support import make_repo
 from mlops_kit.audit import facts
 from mlops_kit.audit.profile import _IMPORT, _TRAINS, _calls_training, _import_matches
 from mlops_kit.audit.repo import RepoView
-from mlops_kit.audit.secrets import _CREDENTIAL_WORD, _lines_with_credential_words
+from mlops_kit.audit.secrets import (
+    _ALLOW_LINE,
+    _ALLOW_NEXT_LINE,
+    _CREDENTIAL_WORD,
+    _lines_with_credential_words,
+    allowlisted_lines,
+)
 
 
 @pytest.mark.parametrize(
@@ -102,3 +108,33 @@ def test_source_searches_are_remembered_per_pattern(tmp_path: Path) -> None:
 
 
 CODE = "import mlflow\nmlflow.set_tracking_uri('x')\nmlflow.log_metric('a', 1)\n"
+
+
+def _allowed_line_by_line(text: str) -> frozenset[int]:
+    """What `allowlisted_lines` stands for: each line searched for the comments."""
+    allowed = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _ALLOW_NEXT_LINE.search(line):
+            allowed.add(number + 1)
+        elif _ALLOW_LINE.search(line):
+            allowed.add(number)
+    return frozenset(allowed)
+
+
+def test_allowlist_comments_in_random_texts() -> None:
+    pieces = ["# pragma: allowlist secret", "pragma: allowlist nextline secret", "gitleaks:allow"]
+    pieces += [
+        "pragma:whitelist-secret",
+        "allowlist",
+        "x",
+        " ",
+        "\n",
+        "\r\n",
+        "\r",
+        "\x0c",
+        "\u2028",
+    ]
+    rng = random.Random(13)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert allowlisted_lines(text) == _allowed_line_by_line(text), text

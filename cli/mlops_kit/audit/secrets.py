@@ -187,13 +187,11 @@ def allowlisted_lines(text: str) -> frozenset[int]:
     """Line numbers (1-based) an inline allowlist comment exempts from the secret scan."""
     if not any(marker in text for marker in _ALLOW_MARKERS):
         return frozenset()
-    allowed = set()
-    for number, line in enumerate(text.splitlines(), start=1):
-        if _ALLOW_NEXT_LINE.search(line):
-            allowed.add(number + 1)
-        elif _ALLOW_LINE.search(line):
-            allowed.add(number)
-    return frozenset(allowed)
+    # The comments, found in the whole text (none spans lines), then placed on their lines.
+    ends = list(accumulate(map(len, text.splitlines(keepends=True))))
+    before = {bisect_right(ends, m.start()) + 1 for m in _ALLOW_NEXT_LINE.finditer(text)}
+    here = {bisect_right(ends, m.start()) + 1 for m in _ALLOW_LINE.finditer(text)}
+    return frozenset({number + 1 for number in before} | (here - before))
 
 
 def _token_matches(text: str) -> Iterator[re.Match[str]]:
