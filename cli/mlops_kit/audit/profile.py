@@ -616,13 +616,14 @@ def _packaging(repo: RepoView, profile: RepoProfile) -> None:
     manifests += [
         p
         for p in repo.files
-        if not template_source(p)
-        and not _NOT_RUNTIME.search(p)
-        and (
-            (REQUIREMENTS.search(p) and p.count("/") <= 1)
+        # The rare and cheap tests first: most paths name no manifest.
+        if (
+            (p.count("/") <= 1 and "requirements" in p and REQUIREMENTS.search(p))
             # the packages of a monorepo (`apps/api/pyproject.toml`)
             or (p.count("/") in (1, 2) and p.rsplit("/", 1)[-1] in NESTED_MANIFESTS)
         )
+        and not template_source(p)
+        and not _NOT_RUNTIME.search(p)
     ]
     profile.manifests = tuple(manifests)
     profile.locks = tuple(

@@ -106,8 +106,10 @@ def read_regular_file(
             return None, "is not a regular file"
         chunks = []
         remaining = limit + 1
+        # The whole file as opened in one read (so no join copies it).
+        size = max(opened.st_size, 1 << 16)
         while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
+            chunk = os.read(fd, min(remaining, size))
             if not chunk:
                 break
             chunks.append(chunk)
