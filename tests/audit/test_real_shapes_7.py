@@ -268,3 +268,33 @@ def test_no_data_to_version_when_a_library_fetches_it_or_nothing_trains(
     trainer = logger + "    model.fit(X, y)\n"
     project = repo(tmp_path, {"pyproject.toml": LIBRARYLESS, "src/log_mlflow.py": trainer}, "fit")
     assert "DVC115" in fired(project)
+
+
+def test_an_llm_application_is_an_ml_project(tmp_path: Path) -> None:
+    app = (
+        "import streamlit as st\nfrom langchain_openai import ChatOpenAI\n"
+        "from langchain_chroma import Chroma\n"
+    )
+    root = repo(
+        tmp_path,
+        {
+            "requirements.txt": "streamlit==1.40.0\nlangchain\nlangchain-openai\n",
+            "rag_chatbot.py": app,
+            "Dockerfile": "FROM python:3.12\nRUN pip install -r requirements.txt\n",
+        },
+    )
+    assert profile_of(RepoView(root)).ml
+    assert places(root, "PKG110") == ["requirements.txt:2"]
+
+
+def test_terraform_sources_assign_no_literal_passwords(tmp_path: Path) -> None:
+    rds = (
+        'resource "aws_db_instance" "tracking" {\n'
+        "  username = var.db_user\n"
+        '  password = "Qz8rT2vLw9kP"\n'
+        "}\n"
+        'resource "kubernetes_secret" "registry" {\n'
+        "  data = {\n    password = var.registry_token\n  }\n}\n"
+    )
+    root = repo(tmp_path, {"requirements.txt": REQUIREMENTS, "terraform/rds.tf": rds})
+    assert places(root, "SEC103") == ["terraform/rds.tf:3"]

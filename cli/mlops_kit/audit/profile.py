@@ -44,11 +44,16 @@ TEACHING_FOLDERS = re.compile(
     re.IGNORECASE,
 )
 TEST_DIRS = ("tests", "test", "testing")
-# Import names of ML frameworks: code importing one trains or serves models.
+# Import names of ML frameworks: code importing one trains or serves models (or builds
+# an LLM application on them).
 ML_MODULES = frozenset(
     {"sklearn", "torch", "tensorflow", "keras", "xgboost", "lightgbm", "catboost",
      "lightning", "pytorch_lightning", "transformers", "jax", "flax", "statsmodels",
-     "prophet", "sktime", "tf_keras", "timm", "fastai", "mlflow", "dvc", "optuna"}
+     "prophet", "sktime", "tf_keras", "timm", "fastai", "mlflow", "dvc", "optuna",
+     # LLM applications: fine-tuning, retrieval (RAG) and serving frameworks
+     "peft", "trl", "diffusers", "sentence_transformers", "vllm", "langchain",
+     "langchain_core", "langchain_community", "langchain_openai", "llama_index", "haystack",
+     "dspy"}
 )  # fmt: skip
 # Files whose presence says "this is an ML project, not a library that others import".
 _PROJECT_MARKERS = re.compile(

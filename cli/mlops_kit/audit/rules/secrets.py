@@ -278,9 +278,9 @@ def no_passwords_in_uris(repo: RepoView) -> Iterator[Finding]:
 def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
     """Config files assign no literal passwords, tokens or keys.
 
-    Why: `password: hunter2` in a committed YAML, TOML or INI file is as public as the
-    repository. Example and template files (`.env.example`, `.env-local-template`),
-    example/test/docs folders, interface labels
+    Why: `password: hunter2` in a committed YAML, TOML or INI file (or a Terraform source:
+    `password = "hunter2"`) is as public as the repository. Example and template files
+    (`.env.example`, `.env-local-template`), example/test/docs folders, interface labels
     (i18n), CI permission scopes and well-known local defaults of development containers
     (`POSTGRES_PASSWORD: postgres`, values starting with `test` or `dev`), key file names
     (`privateKey: private.pem`), references to a secret store (`KEY=KEY:latest`,
@@ -296,7 +296,8 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
             continue
         if DEMO_FOLDERS.search(path) or LABEL_FOLDERS.search(path):
             continue
-        if not (name.endswith(CONFIG_SUFFIXES) or name.startswith(".env")):
+        terraform = name.endswith(TERRAFORM_SUFFIXES)
+        if not (name.endswith(CONFIG_SUFFIXES) or name.startswith(".env") or terraform):
             continue
         hits = list(secrets.credential_assignments(text))
         if not hits:
@@ -308,7 +309,15 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
             line = lines[hit.line - 1] if hit.line <= len(lines) else ""
             if hit.line in seen or _PERMISSION.match(line) or _demo_assignment(line, users):
                 continue
+            if terraform and _TERRAFORM_EXPRESSION.match(line):
+                continue  # `password = var.db_password`: a reference, not a value
             yield Finding(f"{hit.kind} = {hit.preview}", path, hit.line)
+
+
+# Terraform sources and variable files: `password = "..."` there is a literal in git, but
+# an unquoted value is an expression (`var.db_password`, `random_password.db.result`).
+TERRAFORM_SUFFIXES = (".tf", ".tfvars")
+_TERRAFORM_EXPRESSION = re.compile(r"^\s*[\w.-]+\s*=\s*[^\s\"']")
 
 
 # A CI permission scope (`id-token: write`, `secrets: inherit`), not a credential.
