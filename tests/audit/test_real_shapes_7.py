@@ -293,8 +293,14 @@ def test_terraform_sources_assign_no_literal_passwords(tmp_path: Path) -> None:
         "  username = var.db_user\n"
         '  password = "Qz8rT2vLw9kP"\n'
         "}\n"
+        'resource "aws_db_instance" "registry" {\n'
+        '  username = "mlflow"\n'
+        '  password = "mlflowpass"\n'
+        "}\n"
         'resource "kubernetes_secret" "registry" {\n'
         "  data = {\n    password = var.registry_token\n  }\n}\n"
     )
     root = repo(tmp_path, {"requirements.txt": REQUIREMENTS, "terraform/rds.tf": rds})
-    assert places(root, "SEC103") == ["terraform/rds.tf:3"]
+    # A password built from the user name is no local default in Terraform: it provisions
+    # real databases.
+    assert places(root, "SEC103") == ["terraform/rds.tf:3", "terraform/rds.tf:7"]

@@ -304,7 +304,9 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
             continue
         seen = {hit.line for where, hit in _token_hits(repo) if where == path}
         lines = text.splitlines()
-        users = _user_values(text)
+        # Terraform provisions real infrastructure, not a development container: a
+        # password that starts with its user name is no local default there.
+        users = set() if terraform else _user_values(text)
         for hit in hits:
             line = lines[hit.line - 1] if hit.line <= len(lines) else ""
             if hit.line in seen or _PERMISSION.match(line) or _demo_assignment(line, users):
