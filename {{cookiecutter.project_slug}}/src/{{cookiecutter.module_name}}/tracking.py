@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from omegaconf import DictConfig
 
@@ -41,23 +41,23 @@ class TrackingError(StageError):
     """The tracking store cannot be reached or refused a request."""
 
 
-Answer = TypeVar("Answer")
 # Two pipelines that write the same new record (a dataset input, a model alias) to one
 # tracking server at once both find it missing and both insert it; the store refuses the
 # second insert. Asking again finds the first one's record.
 STORE_ATTEMPTS = 4
 
 
-def asked_again(request: Callable[[], Answer], attempts: int = STORE_ATTEMPTS) -> Answer:
-    """Return `request()`, asking the store again (with a short pause) when it refuses."""
+def asked_again(request: Callable[[], object], attempts: int = STORE_ATTEMPTS) -> None:
+    """Make `request()`, asking the store again (with a short pause) when it refuses."""
     from mlflow.exceptions import MlflowException
 
     for attempt in range(1, attempts):
         try:
-            return request()
+            request()
+            return
         except MlflowException:
             time.sleep(0.2 * attempt)
-    return request()
+    request()
 
 
 def tracking_uri(cfg: DictConfig) -> str:
