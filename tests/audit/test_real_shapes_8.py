@@ -85,3 +85,104 @@ def test_a_notebook_collection_with_a_helper_package_is_a_notebook_layout(
     project = repo(tmp_path, files, "project")
     assert profile_of(RepoView(project)).layout == "flat"
     assert {"LAY104", "DAT102"} <= fired(project)
+
+
+def test_a_poetry_group_named_for_development_is_a_dev_group(tmp_path: Path) -> None:
+    base = '[tool.poetry]\nname = "course"\nversion = "0.1.0"\npackages = [{include = "utils"}]\n'
+    group = '\n[tool.poetry.group.dev-dependencies.dependencies]\nblack = "^23.11.0"\n'
+    files = {"utils/__init__.py": "", "train.py": FIT}
+    named = repo(tmp_path, {"pyproject.toml": base + group, **files}, "named")
+    assert "PKG106" not in fired(named)
+    docs_only = group.replace("dev-dependencies", "docs")
+    other = repo(tmp_path, {"pyproject.toml": base + docs_only, **files}, "other")
+    assert "PKG106" in fired(other)
+
+
+def test_catalyst_runners_log_every_run_to_tensorboard(tmp_path: Path) -> None:
+    code = (
+        "from catalyst.dl import SupervisedRunner\n\n"
+        "runner = SupervisedRunner()\nrunner.train(model=model, logdir='runs/exp1')\n"
+    )
+    logged = repo(tmp_path, {"requirements.txt": "catalyst==20.5.1\n", "train.py": code})
+    assert "catalyst" in profile_of(RepoView(logged)).trackers
+    assert "TRK107" not in fired(logged)
+
+
+def test_a_config_folder_inside_the_application_package_holds_settings(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "README.md": "# Wine service\n\n`pip install -r requirements.txt`\n",
+        ".gitignore": "__pycache__/\n",
+        "requirements.txt": "fastapi==0.115.0\npandas==2.2.3\nscikit-learn==1.5.2\n",
+        "app/__init__.py": "",
+        "app/services/predict.py": "import joblib\nmodel = joblib.load('model.pkl')\n",
+        "model_setup.py": "import sklearn\n\ndf = pd.read_csv('wine.csv')\n" + FIT,
+    }
+    bare = repo(tmp_path, files, "bare")
+    assert "LAY105" in fired(bare)
+    files |= {"app/config/__init__.py": "", "app/config/parameters.yml": "threshold: 0.5\n"}
+    kept = repo(tmp_path, files, "kept")
+    assert "LAY105" not in fired(kept)
+    # Provisioning files of a monitoring stack are not the project's settings.
+    files.pop("app/config/__init__.py")
+    files.pop("app/config/parameters.yml")
+    files["monitoring/config/grafana_datasources.yaml"] = "apiVersion: 1\n"
+    grafana = repo(tmp_path, files, "grafana")
+    assert "LAY105" in fired(grafana)
+
+
+def test_docker_build_conda_create_and_how_to_run_explain_setup(tmp_path: Path) -> None:
+    code = {"requirements.txt": "scikit-learn==1.5.2\n", "src/train.py": FIT}
+    for readme in (
+        "# Wine model\n\n### How to Run Application\n```\nkubectl apply -f deploy.yaml\n```\n",
+        "# Forecasts\n\n## Установка\n- `conda create -f environment.yml`\n",
+        "# Service\n\nRun `docker build -t wine .` then `docker run wine`.\n",
+    ):
+        explained = repo(tmp_path, {"README.md": readme, **code}, f"r{len(readme)}")
+        assert "DOC101" not in fired(explained), readme
+    silent = repo(tmp_path, {"README.md": "# Forecasts\n\nStock prices.\n", **code}, "silent")
+    assert "DOC101" in fired(silent)
+
+
+def test_a_toy_model_of_a_demo_trained_on_bundled_data_is_not_reported(tmp_path: Path) -> None:
+    setup = "from sklearn import datasets\n\nX, y = datasets.load_wine(return_X_y=True)\n" + FIT
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.5.2\n",
+        "model_setup.py": setup,
+        "app/artifacts/model.pkl": b"\x80\x04" + b"\x00" * 1400,
+    }
+    demo = repo(tmp_path, files, "demo")
+    assert "DAT103" not in fired(demo)
+    files["model_setup.py"] = "import pandas as pd\n\nX = pd.read_csv('sales.csv')\n" + FIT
+    project = repo(tmp_path, files, "project")
+    assert places(project, "DAT103") == ["app/artifacts/model.pkl"]
+
+
+def test_data_fetched_by_a_workflow_or_a_w_and_b_artifact_is_versioned(tmp_path: Path) -> None:
+    train = "import sklearn\n\nX = pd.read_csv('data/prices.csv')\n" + FIT
+    plain = {
+        "requirements.txt": "scikit-learn==1.5.2\n",
+        "src/__init__.py": "",
+        "src/train.py": train,
+    }
+    unversioned = repo(tmp_path, {**plain, "data/.gitignore": "*\n"}, "unversioned")
+    assert {"DVC115", "LAY106"} <= fired(unversioned)
+    snakemake = {
+        **plain,
+        "data/.gitignore": "*\n",
+        "workflow/Snakefile": "include: 'rules/download.smk'\n",
+        "workflow/rules/download.smk": "rule download:\n    output: 'data/prices.csv'\n",
+    }
+    workflow = repo(tmp_path, snakemake, "workflow")
+    assert "snakemake" in profile_of(RepoView(workflow)).orchestrators
+    assert not {"DVC115", "LAY106"} & fired(workflow)
+    loader = (
+        "import wandb\n\n\ndef fetch(run, uri):\n"
+        "    artifact = run.use_artifact(uri, type='raw_data')\n"
+        "    return artifact.download(root='data')\n"
+    )
+    artifacts = repo(tmp_path, {**plain, "src/datamodule.py": loader}, "artifacts")
+    assert "DVC115" not in fired(artifacts)
+    # Checkpoints logged as artifacts do not version the datasets.
+    logger = "import wandb\n\nckpt = wandb.Artifact('ckpts', type='checkpoints')\n"
+    checkpoints = repo(tmp_path, {**plain, "src/callbacks.py": logger}, "checkpoints")
+    assert "DVC115" in fired(checkpoints)

@@ -689,3 +689,23 @@ def src_packages(repo: RepoView) -> list[str]:
             if p.count("/") == 2 and p.endswith("/__init__.py")
         }
     )
+
+
+# Datasets a library downloads and checks itself (torchvision, scikit-learn, Keras, TFDS).
+_BUNDLED_DATASET = re.compile(
+    r"\bdatasets\.(?:CIFAR10|CIFAR100|MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST|SVHN|STL10"
+    r"|CelebA|Omniglot|Flowers102|OxfordIIITPet|Caltech101|Food101)\("
+    r"|\bload_(?:iris|digits|wine|breast_cancer|diabetes|linnerud)\("
+    r"|\bfetch_(?:openml|california_housing|20newsgroups\w*|covtype|lfw_people|olivetti_faces)\("
+    r"|\b(?:mnist|cifar10|cifar100|fashion_mnist|imdb|reuters)\.load_data\(|\btfds\.load\("
+)
+# Code that reads a dataset of its own from files.
+_LOCAL_DATA = re.compile(
+    r"\bread_(?:csv|parquet|json|excel|feather|table|pickle)\(|\bnp\.load(?:txt)?\("
+    r"|\bload_from_disk\(|\bImageFolder\(|\bload_dataset\(\s*[\"'](?:csv|json|parquet|text)"
+)
+
+
+def bundled_datasets_only(repo: RepoView) -> bool:
+    """Return True when training reads only datasets a library fetches (CIFAR-10, iris)."""
+    return bool(search_sources(repo, _BUNDLED_DATASET)) and not search_sources(repo, _LOCAL_DATA)

@@ -65,6 +65,8 @@ TRACKERS: dict[str, tuple[str, ...]] = {
     "mlflow": ("mlflow",), "wandb": ("wandb",), "dvclive": ("dvclive",),
     "neptune": ("neptune",), "comet": ("comet_ml",), "clearml": ("clearml",), "aim": ("aim",),
     "tensorboard": ("tensorboard", "tensorboardX"), "lightning": ("lightning", "pytorch_lightning"),
+    # Catalyst's runners write every run's metrics to TensorBoard in their `logdir`.
+    "catalyst": ("catalyst",),
     # Pipeline frameworks that record every run's parameters, metrics and artifacts.
     "metaflow": ("metaflow",), "zenml": ("zenml",),
 }  # fmt: skip
@@ -793,6 +795,9 @@ def _orchestrators(
     catalogs = [p for p in repo.under("conf") if KEDRO_CATALOG.match(p)]
     if catalogs and "kedro" not in found:
         found.insert(0, "kedro")
+    # A Snakemake workflow: `Snakefile` (or `workflow/Snakefile`) and its `.smk` rules.
+    if any(p.rsplit("/", 1)[-1] == "Snakefile" for p in repo.files):
+        found.append("snakemake")
     profile.orchestrators = tuple(found)
     # kedro-mlflow logs every run through hooks and catalog datasets, not imports.
     plugin = any(

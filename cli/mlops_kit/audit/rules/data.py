@@ -168,6 +168,8 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
 
     Why: trained models are pipeline outputs: DVC caches them and MLflow registers them
     with their metrics and lineage; a committed pickle has neither and bloats history.
+    Models under 1 MB in examples, labs or a demo that trains only on a dataset a library
+    ships (scikit-learn's wine, Keras' MNIST) are the toy models it loads and not reported.
     Fix: `git rm --cached <file>`, make the model a stage output (`outs: [models/model.pkl]`)
     and register it in MLflow.
     """
@@ -177,8 +179,8 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
         info = repo.lstat(path)
         if info is None or info.st_size < SMALL_MODEL:
             continue
-        if info.st_size < DEMO_MODEL and _demo(path):
-            continue  # a toy model an example or a lab loads
+        if info.st_size < DEMO_MODEL and (_demo(path) or facts.bundled_datasets_only(repo)):
+            continue  # a toy model an example, a lab or a demo trained on iris loads
         if repo.is_git and path not in repo.tracked:
             continue
         yield Finding(f"model file {path} is in git{_size(repo, path)}", path)

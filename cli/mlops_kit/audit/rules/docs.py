@@ -31,14 +31,14 @@ def _headings(words: str) -> str:
 
 
 _SETUP = re.compile(
-    r"pip3? install|poetry install|uv sync|uv pip install|make install|conda env create"
-    r"|mlflow run|pixi install|pdm install|hatch env|docker[ -]compose up"
+    r"pip3? install|poetry install|uv sync|uv pip install|make install|conda (?:env )?create"
+    r"|mlflow run|pixi install|pdm install|hatch env|docker[ -]compose up|docker build"
     r"|\binstall(?:ed)? (?:it )?(?:via|with|using|from) `?(?:pip|uv|conda|pypi|poetry)\b"
     r"|^#+[ \t]*+[^\n]{0,40}?\b(?:install|setup|set up|getting started|quick ?start"
-    r"|prerequisites|requirements|dependencies|how to use|usage)|"
+    r"|prerequisites|requirements|dependencies|how to use|how to run|usage)|"
     + _headings(
         "install|setup|set up|getting started|quick ?start|prerequisites|requirements"
-        "|dependencies|how to use|usage"
+        "|dependencies|how to use|how to run|usage"
     ),
     re.IGNORECASE | re.MULTILINE,
 )

@@ -103,7 +103,8 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
 
 
 _CONFIG_NAME = re.compile(
-    r"^(?:[\w-][\w.-]*/)*(?:config|configs|settings|params|conf)[\w.-]*\.(?:ya?ml|toml|json)$"
+    r"^(?:[\w-][\w.-]*/)*(?:config|configs|settings|params|parameters|hparams|hyperparameters|conf)"
+    r"[\w.-]*\.(?:ya?ml|toml|json)$"
 )
 _SHALLOW = re.compile(r"^(?:[\w-]*/)?[^/]+$")
 # A launch script's option lines (`  --seq_len 96 \`): research code keeps each
@@ -148,7 +149,25 @@ def _config_files_kept(repo: RepoView) -> bool:
     folders = ("conf", "confs", "configs", "config", "settings")
     if any(p.endswith((".yaml", ".yml")) for f in folders for p in repo.under(f)):
         return True
+    # A config folder inside the application's package (`app/config/parameters.yml`).
+    if any(
+        p.endswith((".yaml", ".yml"))
+        and 0 < p.count("/") <= 3
+        and p.split("/")[-2] in folders
+        and _in_package(repo, p.rpartition("/")[0])
+        and not is_test_file(p)
+        for p in repo.files
+    ):
+        return True
     return bool(set(_CONFIG_LIBRARIES) & set(facts.imports(repo)))
+
+
+def _in_package(repo: RepoView, folder: str) -> bool:
+    """True when `folder` or the folder holding it is a Python package."""
+    parent = folder.rpartition("/")[0]
+    return f"{folder}/__init__.py" in repo.file_set or (
+        bool(parent) and f"{parent}/__init__.py" in repo.file_set
+    )
 
 
 def _settings_place(repo: RepoView, path: str) -> bool:
@@ -182,11 +201,11 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
 
     Why: data folders are git-ignored, so a fresh clone has an empty data/; the README is
     what tells people to run `dvc pull` or `dvc repro` and where the data originates.
-    A Kedro project describes its data in its catalog (conf/base/catalog.yml) and is not
-    reported.
+    A Kedro project describes its data in its catalog (conf/base/catalog.yml), and a
+    Snakemake workflow in the rules that fetch it; neither is reported.
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
-    if "kedro" in profile_of(repo).orchestrators:
+    if {"kedro", "snakemake"} & set(profile_of(repo).orchestrators):
         return
     if _folder(repo, "data") and not repo.is_file("data/README.md"):
         yield Finding("data/README.md is missing", facts.ROOT)

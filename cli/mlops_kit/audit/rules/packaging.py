@@ -388,13 +388,13 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
     extras = data.get("project", {}).get("optional-dependencies", {})
     poetry = data.get("tool", {}).get("poetry", {})
     tables = (groups, extras, poetry.get("group", {}) if isinstance(poetry, dict) else {})
-    if any(isinstance(t, dict) and DEV_GROUPS & set(t) for t in tables):
+    if any(isinstance(t, dict) and any(_dev_group(str(name)) for name in t) for t in tables):
         return
     if isinstance(poetry, dict) and "dev-dependencies" in poetry:
         return
     pixi = data.get("tool", {}).get("pixi", {})
     features = pixi.get("feature") if isinstance(pixi, dict) else None
-    if isinstance(features, dict) and DEV_GROUPS & set(features):
+    if isinstance(features, dict) and any(_dev_group(str(name)) for name in features):
         return
     if any(_DEV_FILE.search(p) for p in repo.files) or "extras_require" in (
         repo.text("setup.py") or ""
@@ -407,6 +407,14 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
 
 
 DEV_GROUPS = frozenset({"dev", "develop", "development", "test", "tests", "testing", "lint"})
+_DEV_WORDS = DEV_GROUPS | {"linting", "linters", "typing", "qa", "ci"}
+
+
+def _dev_group(name: str) -> bool:
+    """A group named for development (`dev`, `dev-dependencies`, `test_tools`, `linting`)."""
+    return any(word in _DEV_WORDS for word in re.split(r"[-_.]+", name.lower()))
+
+
 _DEV_FILE = re.compile(
     r"^(?:requirements[-_/.]?(?:dev|test|tests|lint|ci)[\w.-]*|(?:dev|test)[-_]requirements[\w.-]*)"
     r"\.(?:txt|in)$|^requirements/(?:dev|test|tests|lint|ci)[\w.-]*\.(?:txt|in)$"

@@ -478,42 +478,44 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     Fix: `dvc init`, track the raw data (`dvc add data/raw`) and describe the steps as
     stages in dvc.yaml (`dvc stage add -n train -d src/train.py -o models/ ...`).
     A Kedro, Metaflow or ZenML project already defines its pipeline and versions what its
-    runs read and write (a data catalog, an artifact store) and is not reported; neither
-    is code that trains no model and keeps no dataset files (ETL or inference jobs, a
+    runs read and write (a data catalog, an artifact store) and is not reported, nor is a
+    package that downloads its datasets from W&B artifacts, or a Snakemake workflow that
+    fetches and builds every dataset (none is committed); neither is code that trains no
+    model and keeps no dataset files (ETL or inference jobs, a
     tracking platform), or that trains only on datasets a library downloads and checks
     (torchvision's CIFAR-10, scikit-learn's iris, Keras' MNIST).
     """
     profile = profile_of(repo)
     if set(profile.orchestrators) & VERSIONING_ORCHESTRATORS:
         return
-    if not any(is_data_name(p.lower()) for p in repo.files):
+    if _wandb_artifacts(repo):
+        return  # runs read and write versioned W&B artifacts
+    data_files = any(is_data_name(p.lower()) for p in repo.files)
+    if "snakemake" in profile.orchestrators and not data_files:
+        return  # the workflow fetches and builds every dataset; none is kept in git
+    if not data_files:
         if not (profile.kit or profile.dvc_pipeline or fits_models(repo)):
             return  # no dataset files and nothing trained (a tracking platform, ETL jobs)
-        if _bundled_datasets_only(repo):
+        if facts.bundled_datasets_only(repo):
             return
     if not profile.dvc:
         yield Finding("no DVC: neither dvc.yaml nor DVC-tracked data", facts.ROOT)
 
 
-# Datasets a library downloads and checks itself (torchvision, scikit-learn, Keras, TFDS).
-_BUNDLED_DATASET = re.compile(
-    r"\bdatasets\.(?:CIFAR10|CIFAR100|MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST|SVHN|STL10"
-    r"|CelebA|Omniglot|Flowers102|OxfordIIITPet|Caltech101|Food101)\("
-    r"|\bload_(?:iris|digits|wine|breast_cancer|diabetes|linnerud)\("
-    r"|\bfetch_(?:openml|california_housing|20newsgroups\w*|covtype|lfw_people|olivetti_faces)\("
-    r"|\b(?:mnist|cifar10|cifar100|fashion_mnist|imdb|reuters)\.load_data\(|\btfds\.load\("
-)
-# Code that reads a dataset of its own from files.
-_LOCAL_DATA = re.compile(
-    r"\bread_(?:csv|parquet|json|excel|feather|table|pickle)\(|\bnp\.load(?:txt)?\("
-    r"|\bload_from_disk\(|\bImageFolder\(|\bload_dataset\(\s*[\"'](?:csv|json|parquet|text)"
-)
+_USE_ARTIFACT = re.compile(r"\.use_artifact\(")
 
 
-def _bundled_datasets_only(repo: RepoView) -> bool:
-    """True when training reads only datasets a library fetches (CIFAR-10, iris, MNIST)."""
-    return bool(facts.search_sources(repo, _BUNDLED_DATASET)) and not facts.search_sources(
-        repo, _LOCAL_DATA
+def _wandb_artifacts(repo: RepoView) -> bool:
+    """True when the project's package downloads its inputs from W&B artifacts.
+
+    `run.use_artifact(...)` then `.download(...)` in the package's own code: the datasets
+    are versioned in W&B. Logging checkpoints or code as artifacts is not enough, nor is
+    an exercise script outside the package.
+    """
+    packages = tuple(f"{p}/" for p in profile_of(repo).packages)
+    return any(
+        path.startswith(packages) and ".download(" in (repo.text(path) or "")
+        for path, _, _ in facts.search_sources(repo, _USE_ARTIFACT)
     )
 
 
