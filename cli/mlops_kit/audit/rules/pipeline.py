@@ -484,15 +484,14 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     (torchvision's CIFAR-10, scikit-learn's iris, Keras' MNIST).
     """
     profile = profile_of(repo)
-    if set(profile.orchestrators) & VERSIONING_ORCHESTRATORS:
-        return
+    if profile.dvc or set(profile.orchestrators) & VERSIONING_ORCHESTRATORS:
+        return  # (DVC in use: the searches of the code below would change nothing)
     if not any(is_data_name(p.lower()) for p in repo.files):
         if not (profile.kit or profile.dvc_pipeline or fits_models(repo)):
             return  # no dataset files and nothing trained (a tracking platform, ETL jobs)
         if _bundled_datasets_only(repo):
             return
-    if not profile.dvc:
-        yield Finding("no DVC: neither dvc.yaml nor DVC-tracked data", facts.ROOT)
+    yield Finding("no DVC: neither dvc.yaml nor DVC-tracked data", facts.ROOT)
 
 
 # Datasets a library downloads and checks itself (torchvision, scikit-learn, Keras, TFDS).
