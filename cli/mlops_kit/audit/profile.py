@@ -664,17 +664,18 @@ def _layout(repo: RepoView, profile: RepoProfile) -> None:
         and not _NOT_RUNTIME.search(p)
     )
     profile.packages = tuple(roots)
+    scripts = sum(1 for p in code if not is_test_file(p) and not _NOT_RUNTIME.search(p))
+    notebooks = sum(1 for p in repo.files if p.endswith(".ipynb"))
     if any(p.startswith("src/") for p in roots):
         profile.layout = "src"
-    elif roots:
+    elif roots and not (notebooks > 4 * scripts and not profile.package_metadata):
         profile.layout = "flat"
-    else:
-        scripts = sum(1 for p in code if not is_test_file(p) and not _NOT_RUNTIME.search(p))
-        notebooks = sum(1 for p in repo.files if p.endswith(".ipynb"))
-        if notebooks > scripts:
-            profile.layout = "notebooks"
-        elif scripts:
-            profile.layout = "scripts"
+    elif notebooks > scripts:
+        # Notebooks only, or a collection of notebooks next to a helper folder with an
+        # `__init__.py` that no manifest packages (they outnumber its modules four to one).
+        profile.layout = "notebooks"
+    elif scripts:
+        profile.layout = "scripts"
 
 
 def _distribution_name(repo: RepoView) -> str | None:

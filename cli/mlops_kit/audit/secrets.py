@@ -169,9 +169,22 @@ def is_placeholder(value: str) -> bool:
     if value.startswith(("${", "$", "{{", "<", "%(", "{", "***", "...")):
         return True
     lowered = value.lower()
-    if lowered in PLACEHOLDERS or set(lowered) <= {"x", "*", "-", "_", "."}:
+    # `???` is OmegaConf's mandatory value: the user must supply it.
+    if lowered in PLACEHOLDERS or set(lowered) <= {"x", "*", "-", "_", ".", "?"}:
         return True
-    return any(word in lowered for word in ("change", "example", "placeholder", "your_", "your-"))
+    if any(word in lowered for word in ("change", "example", "placeholder", "your_", "your-")):
+        return True
+    # An instruction written in placeholder words (`set_as_secret`, `put-your-key-here`).
+    words = re.split(r"[-_. ]+", lowered)
+    return len(words) > 1 and all(word in _INSTRUCTION_WORDS for word in words)
+
+
+_INSTRUCTION_WORDS = frozenset(
+    {"set", "as", "a", "an", "the", "to", "be", "in", "me", "it", "here", "your", "my", "put",
+     "enter", "insert", "replace", "fill", "add", "with", "secret", "password", "passwd",
+     "token", "key", "api", "value", "fake", "dummy", "sample", "missing", "required", "env",
+     "environment", "variable", "from", "vault", "later"}
+)  # fmt: skip
 
 
 # The same text is scanned by several rules and by the parse cache: remember recent answers.

@@ -163,7 +163,17 @@ IMPORT_PROVIDERS = {
     "pandas": ("pandas",),
     "pandera": ("pandera",),
     "torch": ("torch", "pytorch", "torchvision", "lightning", "pytorch-lightning", "fastai"),
-    "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos", "keras"),
+    "tensorflow": (
+        "tensorflow",
+        "tensorflow-cpu",
+        "tensorflow-gpu",
+        "tensorflow-macos",
+        "tensorflow-intel",
+        "tensorflow-rocm",
+        "intel-tensorflow",
+        "tf-nightly",
+        "keras",
+    ),
     "xgboost": ("xgboost",),
     "lightgbm": ("lightgbm",),
 }
