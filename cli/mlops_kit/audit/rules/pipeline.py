@@ -486,8 +486,8 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     (torchvision's CIFAR-10, scikit-learn's iris, Keras' MNIST).
     """
     profile = profile_of(repo)
-    if set(profile.orchestrators) & VERSIONING_ORCHESTRATORS:
-        return
+    if profile.dvc or set(profile.orchestrators) & VERSIONING_ORCHESTRATORS:
+        return  # (DVC in use: the searches of the code below would change nothing)
     if _wandb_artifacts(repo):
         return  # runs read and write versioned W&B artifacts
     data_files = any(is_data_name(p.lower()) for p in repo.files)
@@ -498,8 +498,7 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
             return  # no dataset files and nothing trained (a tracking platform, ETL jobs)
         if facts.bundled_datasets_only(repo):
             return
-    if not profile.dvc:
-        yield Finding("no DVC: neither dvc.yaml nor DVC-tracked data", facts.ROOT)
+    yield Finding("no DVC: neither dvc.yaml nor DVC-tracked data", facts.ROOT)
 
 
 _USE_ARTIFACT = re.compile(r"\.use_artifact\(")
