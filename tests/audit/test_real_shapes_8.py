@@ -186,3 +186,44 @@ def test_data_fetched_by_a_workflow_or_a_w_and_b_artifact_is_versioned(tmp_path:
     logger = "import wandb\n\nckpt = wandb.Artifact('ckpts', type='checkpoints')\n"
     checkpoints = repo(tmp_path, {**plain, "src/callbacks.py": logger}, "checkpoints")
     assert "DVC115" in fired(checkpoints)
+
+
+def test_a_cookiecutter_data_science_v2_project_is_a_project(tmp_path: Path) -> None:
+    flit = (
+        '[build-system]\nrequires = ["flit_core >=3.2,<4"]\nbuild-backend = "flit_core.buildapi"\n'
+    )
+    pyproject = flit + '\n[project]\nname = "wine_quality"\nversion = "0.0.1"\n'
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": pyproject + 'dependencies = ["pandas>=2", "scikit-learn>=1.5"]\n',
+        "wine_quality/__init__.py": "",
+        "wine_quality/config.py": "SEED = 0\n",
+        "wine_quality/modeling/__init__.py": "",
+        "wine_quality/modeling/train.py": "import sklearn\n" + FIT,
+        "models/.gitkeep": "",
+        "notebooks/1.0-eda.ipynb": '{"cells": [], "metadata": {}, "nbformat": 4}\n',
+    }
+    assert profile_of(RepoView(repo(tmp_path, files, "ccds"))).kind == "project"
+    # The module may be named `src` (`name = "src"`): a code folder, not a library.
+    renamed = {k.replace("wine_quality/", "src/"): v for k, v in files.items()}
+    renamed["pyproject.toml"] = pyproject.replace("wine_quality", "src")
+    renamed.pop("src/modeling/train.py")
+    assert profile_of(RepoView(repo(tmp_path, renamed, "src"))).kind == "project"
+    # A library that ships a training helper but keeps no models/ folder stays a library.
+    files.pop("models/.gitkeep")
+    assert profile_of(RepoView(repo(tmp_path, files, "library"))).kind == "library"
+
+
+def test_unbounded_dependencies_are_one_finding_and_a_lock_pins_them(tmp_path: Path) -> None:
+    deps = '"ipython",\n  "pandas",\n  "scikit-learn",\n  "torch>=2.1",\n'
+    pyproject = f'[project]\nname = "app"\nversion = "0.1.0"\ndependencies = [\n  {deps}]\n'
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": pyproject,
+        "train.py": "import sklearn\n" + FIT,
+        "data/sales.csv": "a,b\n1,2\n",
+    }
+    unlocked = repo(tmp_path, files, "unlocked")
+    found = [i for i in audit(unlocked).issues if i.rule == "PKG108"]
+    assert [(str(i.path), i.line) for i in found] == [("pyproject.toml", 5)]
+    assert "3 dependencies" in found[0].message and "scikit-learn" in found[0].message
+    locked = repo(tmp_path, {**files, "uv.lock": "version = 1\n"}, "locked")
+    assert "PKG108" not in fired(locked)

@@ -686,6 +686,9 @@ def _distribution_name(repo: RepoView) -> str | None:
     poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
     for table in (project, poetry):
         if isinstance(table, dict) and isinstance(table.get("name"), str):
+            # `name = "src"` installs a project's code folder, not a library for others.
+            if table["name"].lower() in _FOLDER_NAMES:
+                return None
             return re.sub(r"[-_.]+", "_", table["name"]).lower()
     # setup.py's `name="..."` literal, or setup.cfg's `[metadata]` name, of a distribution
     # made for an index (it lists trove classifiers).
@@ -719,7 +722,7 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     root_training = any(
         re.match(r"(?:scripts/)?(?:train|training)[\w-]*\.py$", p) for p in repo.files
     )
-    if own_package and not root_training:
+    if own_package and not root_training and not _package_trains(repo, profile):
         return "library"
     markers = any(
         _PROJECT_MARKERS.search(p)
@@ -731,6 +734,21 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     if profile.package_metadata and profile.packages:
         return "library"
     return "project" if profile.ml else "other"
+
+
+def _package_trains(repo: RepoView, profile: RepoProfile) -> bool:
+    """Return True for the cookiecutter-data-science v2 shape (a packaged project).
+
+    The package holds the training module (`<package>/modeling/train.py`) and the root
+    keeps a `models/` folder for what it writes.
+    """
+    if "models" not in repo.folders:
+        return False
+    packages = tuple(f"{root}/" for root in profile.packages)
+    return any(p.startswith(packages) and _TRAINING_MODULE.search(p) for p in repo.files)
+
+
+_TRAINING_MODULE = re.compile(r"(?:^|/)(?:train|training)[\w-]*\.py$")
 
 
 def _trains(repo: RepoView, runtime: set[str]) -> bool:

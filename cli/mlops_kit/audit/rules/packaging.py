@@ -470,9 +470,14 @@ def dependencies_bounded(repo: RepoView) -> Iterator[Finding]:
 
     Why: a bare name accepts any future major release; the next breaking MLflow, DVC or
     pandas release then fails your pipeline without any change on your side. Dependencies
-    that `[tool.uv.sources]` takes from a workspace member, a path or git are pinned there.
+    that `[tool.uv.sources]` takes from a workspace member, a path or git are pinned there;
+    outside mlops-kit projects, a committed lock file (uv.lock, poetry.lock, ...) is
+    accepted as pinning every one of them. One finding names the unbounded dependencies.
     Fix: give each dependency a range you tested, e.g. `"pandas>=2.2,<3"`.
     """
+    profile = profile_of(repo)
+    if profile.locks and not profile.kit:
+        return  # the lock pins every version; ranges only matter when it is re-resolved
     project = repo.pyproject.get("project", {})
     deps = project.get("dependencies") if isinstance(project, dict) else None
     tool = repo.pyproject.get("tool", {})
@@ -480,16 +485,23 @@ def dependencies_bounded(repo: RepoView) -> Iterator[Finding]:
     sources = uv.get("sources") if isinstance(uv, dict) else None
     # A workspace member, a local path or a git revision: the source pins it, not a range.
     sourced = {facts.canonical(str(n)) for n in sources} if isinstance(sources, dict) else set()
-    for requirement in deps if isinstance(deps, list) else []:
-        if isinstance(requirement, str) and not _SPEC.search(requirement.split(";")[0]):
-            if facts.requirement_name(requirement) in sourced:
-                continue
-            name = requirement.strip()
-            yield Finding(
-                f"dependency {name!r} has no version constraint",
-                PYPROJECT,
-                _line(repo, rf"[\"']{re.escape(name)}[\"']"),  # a list on one line too
-            )
+    names = [
+        requirement.strip()
+        for requirement in (deps if isinstance(deps, list) else [])
+        if isinstance(requirement, str)
+        and not _SPEC.search(requirement.split(";")[0])
+        and facts.requirement_name(requirement) not in sourced
+    ]
+    if not names:
+        return
+    first = _line(repo, rf"[\"']{re.escape(names[0])}[\"']")  # a list on one line too
+    if len(names) == 1:
+        yield Finding(f"dependency {names[0]!r} has no version constraint", PYPROJECT, first)
+        return
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    yield Finding(
+        f"{len(names)} dependencies have no version constraint: {shown}", PYPROJECT, first
+    )
 
 
 # Lowest versions of the stack this standard is tested with (older MLflow releases have
