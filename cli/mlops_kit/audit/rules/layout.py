@@ -162,6 +162,9 @@ def _config_files_kept(repo: RepoView) -> bool:
     return bool(set(_CONFIG_LIBRARIES) & set(facts.imports(repo)))
 
 
+_DATA_FOLDER = re.compile(r"(?:^|/)(?:data|datasets)/")
+
+
 def _in_package(repo: RepoView, folder: str) -> bool:
     """True when `folder` or the folder holding it is a Python package."""
     parent = folder.rpartition("/")[0]
@@ -347,7 +350,8 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
     Why: configs and code that are not UTF-8 (UTF-16, Latin-1, binary pasted into a .yaml),
     FIFOs or devices where a file should be, or multi-megabyte "configs" break tools in
     confusing ways; the audit could not check them either. A large dataset or document
-    (`data.json`, `corpus.txt`) is not a config: DAT101 reports its size instead.
+    (`data.json`, `corpus.txt`) is not a config: DAT101 reports its size instead; a text
+    file in a `data/` or `datasets/` folder keeps the encoding of its source.
     Fix: re-save the file as UTF-8, replace the special file with a regular one, or move
     large data out of git (DVC).
     """
@@ -366,4 +370,6 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
             continue
         if repo.problems[path].startswith("is too large") and not path.endswith(SETTINGS_SUFFIXES):
             continue  # a large dataset or document, not a config: DAT101 reports its size
+        if _DATA_FOLDER.search(path) and not path.endswith(SETTINGS_SUFFIXES):
+            continue  # a dataset keeps the encoding of its source (Latin-1 titles, ...)
         yield Finding(f"{path} {repo.problems[path]}", path)
