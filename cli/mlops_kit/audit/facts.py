@@ -338,48 +338,63 @@ CONDA_FILES = ("environment.yml", "environment.yaml", "conda.yaml", "conda.yml")
 
 def declared_names(repo: RepoView) -> tuple[set[str], set[str]]:
     """(runtime distribution names, every declared name incl. groups, extras and files)."""
+    runtime, everything, _ = _declarations(repo)
+    return runtime, everything
 
-    def compute() -> tuple[set[str], set[str]]:
+
+def dev_only_names(repo: RepoView) -> set[str]:
+    """Distributions declared only in dev/test groups or dev requirements files."""
+    _, everything, main = _declarations(repo)
+    return everything - main
+
+
+# A requirements file for development, tests, linting or docs, not for running the code.
+_DEV_REQUIREMENTS = re.compile(
+    r"(?:^|[/_.-])(?:dev|devel|develop|test|tests|testing|lint|docs?|ci)(?:[_.-]|$)"
+)
+
+
+def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
+    """(runtime names, every declared name, names declared outside dev groups and files)."""
+
+    def compute() -> tuple[set[str], set[str], set[str]]:
         runtime = {n for n in map(requirement_name, runtime_requirements(repo)) if n}
-        everything = set(runtime)
+        main = set(runtime)  # declared where an install of the project gets them
+        dev: set[str] = set()  # declared in dev/test groups or dev requirements files
         data = repo.pyproject
-        groups = data.get("dependency-groups")
-        extras = data.get("project", {}).get("optional-dependencies")
-        for table in (groups, extras):
+        for table, target in (
+            (data.get("dependency-groups"), dev),
+            (data.get("project", {}).get("optional-dependencies"), main),
+        ):
             if isinstance(table, dict):
                 for items in table.values():
                     for item in items if isinstance(items, list) else []:
-                        name = requirement_name(item)
-                        if name:
-                            everything.add(name)
+                        target.add(requirement_name(item) or "")
         poetry_groups = data.get("tool", {}).get("poetry", {}).get("group", {})
         if isinstance(poetry_groups, dict):
             for group in poetry_groups.values():
                 deps = group.get("dependencies") if isinstance(group, dict) else None
                 if isinstance(deps, dict):
-                    everything.update(canonical(str(name)) for name in deps)
+                    dev.update(canonical(str(name)) for name in deps)
         poetry_dev = data.get("tool", {}).get("poetry", {}).get("dev-dependencies")
         if isinstance(poetry_dev, dict):
-            everything.update(canonical(str(name)) for name in poetry_dev)
+            dev.update(canonical(str(name)) for name in poetry_dev)
         for path in repo.files:
             if not detect.REQUIREMENTS.search(path) or detect.template_source(path):
                 continue
+            stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+            target = dev if _DEV_REQUIREMENTS.search(stem) else main
             for _, line in requirement_lines(repo.text(path) or ""):
-                everything.add(requirement_name(line) or "")
+                target.add(requirement_name(line) or "")
         if "setup.py" in repo.file_set:
-            everything |= _setup_names(repo.text("setup.py") or "")
+            main.update(_setup_names(repo.text("setup.py") or ""))
         if "setup.cfg" in repo.file_set:
             for line in (repo.text("setup.cfg") or "").splitlines():
                 if line[:1] in (" ", "\t"):
-                    name = requirement_name(line)
-                    if name:
-                        everything.add(name)
-        for path in CONDA_FILES:
-            if path in repo.file_set:
-                for requirement, _, _ in conda_requirements(repo.data(path)):
-                    name = requirement_name(requirement.split("=", 1)[0].split("::")[-1])
-                    if name:
-                        everything.add(name)
+                    main.add(requirement_name(line) or "")
+        for path in detect.conda_files(repo):
+            for requirement, _, _ in conda_requirements(repo.data(path)):
+                main.add(requirement_name(requirement.split("=", 1)[0].split("::")[-1]) or "")
         for path in detect.profile_of(repo).manifests:
             if path.endswith("/pyproject.toml"):
                 nested = repo.data(path, "toml")
@@ -393,19 +408,20 @@ def declared_names(repo: RepoView) -> tuple[set[str], set[str]]:
                     lists += list(table.values()) if isinstance(table, dict) else []
                 for deps in lists:
                     for item in deps if isinstance(deps, list) else []:
-                        everything.add(requirement_name(item) or "")
+                        main.add(requirement_name(item) or "")
                 poetry = nested.get("tool", {}).get("poetry", {})
                 table = poetry.get("dependencies") if isinstance(poetry, dict) else None
                 if isinstance(table, dict):
-                    everything.update(canonical(str(name)) for name in table)
+                    main.update(canonical(str(name)) for name in table)
         if "Pipfile" in repo.file_set:
             pipfile = repo.data("Pipfile", "toml")
-            for section in ("packages", "dev-packages"):
+            for section, target in (("packages", main), ("dev-packages", dev)):
                 table = pipfile.get(section) if isinstance(pipfile, dict) else None
                 if isinstance(table, dict):
-                    everything.update(canonical(str(name)) for name in table)
-        everything.discard("")
-        return runtime, everything
+                    target.update(canonical(str(name)) for name in table)
+        main.discard("")
+        dev.discard("")
+        return runtime, main | dev, main
 
     return memo(repo, "declared", compute)
 

@@ -383,6 +383,7 @@ FACETS: dict[str, Callable[[RepoProfile], bool]] = {
     "ml": lambda p: p.ml or p.kit,
     "code": lambda p: (p.kind in ("project", "library") and p.layout != "notebooks") or p.kit,
     "hydra": lambda p: p.hydra_config_dir is not None,
+    "hydra-code": lambda p: p.hydra_config_dir is not None or p.hydra,
     "dvc": lambda p: p.dvc,
     "dvc-pipeline": lambda p: p.dvc_pipeline,
     "pre-commit": lambda p: "pre-commit" in p.hook_managers,
@@ -472,7 +473,7 @@ def _string(node: ast.AST | None) -> str | None:
     return None
 
 
-def _hydra_calls(tree: ast.AST) -> list[tuple[str, dict[str, str | None], int]]:
+def hydra_calls(tree: ast.AST) -> list[tuple[str, dict[str, str | None], int]]:
     """Return (function, literal keyword arguments, line) of Hydra config calls."""
     calls = []
     for node in ast.walk(tree):
@@ -521,7 +522,7 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
             tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
-        for name, arguments, line in _hydra_calls(tree):
+        for name, arguments, line in hydra_calls(tree):
             config_name = arguments.get("config_name")
             if config_name:
                 names.append(config_name)
@@ -613,6 +614,36 @@ def _runners(repo: RepoView, profile: RepoProfile) -> None:
     profile.hook_managers = tuple(hooks)
 
 
+_CONDA_KEYS = re.compile(r"^channels:", re.MULTILINE)
+_CONDA_DEPS = re.compile(r"^dependencies:", re.MULTILINE)
+
+
+def conda_files(repo: RepoView) -> list[str]:
+    """Return the conda environment files at the root.
+
+    The usual names, or any YAML file with top-level `channels:` and `dependencies:`
+    (`env.yaml`, `ml-env.yml`).
+    """
+
+    def compute() -> list[str]:
+        found = [name for name in MANIFESTS if name in repo.file_set and name not in _NOT_CONDA]
+        for path in repo.files:
+            if "/" in path or path in found or not path.endswith((".yml", ".yaml")):
+                continue
+            text = repo.text(path) or ""
+            if _CONDA_KEYS.search(text) and _CONDA_DEPS.search(text):
+                found.append(path)
+        return found
+
+    if "conda_files" not in repo.memo:
+        repo.memo["conda_files"] = compute()
+    files: list[str] = repo.memo["conda_files"]
+    return files
+
+
+_NOT_CONDA = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "Pipfile"})
+
+
 def _packaging(repo: RepoView, profile: RepoProfile) -> None:
     manifests = [name for name in MANIFESTS if name in repo.file_set]
     manifests += [
@@ -627,6 +658,7 @@ def _packaging(repo: RepoView, profile: RepoProfile) -> None:
         and not template_source(p)
         and not _NOT_RUNTIME.search(p)
     ]
+    manifests += [p for p in conda_files(repo) if p not in manifests]
     profile.manifests = tuple(manifests)
     profile.locks = tuple(
         p

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from typing import Any
 from mlops_kit.audit import facts, secrets
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.profile import profile_of
+from mlops_kit.audit.profile import hydra_calls, profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -155,18 +156,41 @@ _MACHINE_GROUP = re.compile(
 )
 
 
-@rule("CFG104", family="config", severity="warning", requires=("CFG101",), applies=("hydra",))
+def _absolute_config_dirs(repo: RepoView) -> Iterator[Finding]:
+    """Hydra calls whose literal config_path/config_dir is an absolute path."""
+    for path in facts.runtime_code(repo):
+        text = repo.text(path) or ""
+        if "hydra" not in text or ("config_path" not in text and "config_dir" not in text):
+            continue
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for name, arguments, line in hydra_calls(tree):
+            raw = arguments.get("config_path") or arguments.get("config_dir")
+            if raw and _ABSOLUTE.match(raw) and not _PLACEHOLDER_PATH.search(raw):
+                yield Finding(
+                    f"{name}() loads its config from an absolute path {raw!r}", path, line
+                )
+
+
+@rule("CFG104", family="config", severity="warning", requires=("CFG101",), applies=("hydra-code",))
 def no_absolute_paths(repo: RepoView) -> Iterator[Finding]:
     """Config holds no absolute local paths.
 
     Why: `/home/alice/data/train.csv` works on one laptop only; relative paths (from the
-    project root) work for everyone, in CI and inside containers.
+    project root) work for everyone, in CI and inside containers. The same holds for the
+    config folder itself: `@hydra.main(config_path="/media/alice/conf")` runs nowhere else.
     A config group that selects the machine (`env/kaggle.yaml` and `env/local.yaml`,
     `machine/`, `cluster/`: two or more options) exists to hold such locations and is not
     reported.
     Fix: use a path relative to the project root (`data/raw/train.csv`), or read a
-    machine-specific location from the environment: `${oc.env:DATA_DIR}`.
+    machine-specific location from the environment: `${oc.env:DATA_DIR}`; give Hydra a
+    config_path relative to the script (`config_path="../conf"`).
     """
+    yield from _absolute_config_dirs(repo)
+    if profile_of(repo).hydra_config_dir is None:
+        return
     files = _config_files(repo)
     groups: dict[str, int] = {}
     for path in files:
@@ -211,9 +235,17 @@ def dvc_hydra_integration(repo: RepoView) -> Iterator[Finding]:
     Why: DVC tracks parameters in params.yaml while people edit conf/; with
     `hydra.enabled` DVC recomposes params.yaml on `dvc exp run`, otherwise the two drift
     and experiments record parameters that were not used.
+    Outside mlops-kit projects it applies only where DVC tracks parameters (a params.yaml
+    or a stage's `params:`); stages that list the config files as deps and pass Hydra
+    overrides in `cmd` have nothing to drift.
     Fix: `dvc config hydra.enabled True` (writes `[hydra] enabled = true` to .dvc/config).
     """
     if not repo.is_file(facts.DVC_YAML):
+        return
+    tracked_params = repo.is_file(facts.PARAMS_YAML) or any(
+        stage.params for stage in facts.stages(repo) or []
+    )
+    if not tracked_params and not profile_of(repo).kit:
         return
     text = repo.text(".dvc/config")
     if text is None:

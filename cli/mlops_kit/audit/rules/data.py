@@ -117,6 +117,10 @@ def _mlflow_store(path: str) -> bool:
     return path == "mlflow.db" or path.startswith(tuple(f"{s}/" for s in facts.MLFLOW_STORES))
 
 
+def _stage_output(path: str, outputs: tuple[str, ...]) -> bool:
+    return any(path == out or path.startswith(out + "/") for out in outputs)
+
+
 @rule("DAT102", family="data", severity="error", requires=("LAY109",), applies=("project",))
 def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     """Datasets are versioned by DVC, not committed to git.
@@ -125,7 +129,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     is not linked to the pipeline that made it, and grows the repository on every change.
     Files under 20 KB (lookup tables, small reports) and the inputs of examples, tutorials
     and docs, or of a collection of notebooks (a book, a course), are not reported; one
-    finding covers the data files of a top-level folder.
+    finding covers the data files of a top-level folder. A committed output of a DVC
+    stage is reported once, by DVC106.
     Fix: `git rm --cached <file>` then `dvc add <file>` (raw inputs) or declare it as a
     stage output; tiny test fixtures belong under tests/.
     """
@@ -133,11 +138,16 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     if profile.layout == "notebooks" and not profile.kit:
         return  # a collection of notebooks (a book, a course) ships its example data
     mlflow = profile.mlflow
+    outputs = tuple(
+        out.path.rstrip("/") for _, out in facts.cached_outputs(repo) if out.path is not None
+    )
     by_folder: dict[str, list[tuple[str, int]]] = {}
     for path in repo.files:
         name = path.rsplit("/", 1)[-1].lower()
         if not is_data_name(name) or not _outside_fixtures(path) or DEMO_FOLDERS.search(path):
             continue
+        if outputs and _stage_output(path, outputs):
+            continue  # DVC106 reports a committed stage output (one fact, one finding)
         if mlflow and _mlflow_store(path):
             continue
         if repo.is_git and path not in repo.tracked:

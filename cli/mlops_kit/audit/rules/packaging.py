@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.profile import REQUIREMENTS, profile_of
+from mlops_kit.audit.profile import REQUIREMENTS, TEACHING_FOLDERS, conda_files, profile_of
 from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
 
@@ -189,10 +189,13 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     not reported; nor is a package that a Dockerfile, setup script, CI job or the README
     installs from the PyTorch index (`--index-url https://download.pytorch.org/...`) or
     conda channel (`-c pytorch`), which picks a CUDA build on purpose.
+    A distribution the code imports at run time but declares only in a dev or test group
+    (or a `requirements-dev.txt`) is reported too: installing the project leaves it out.
     Fix: add the missing distribution to `[project].dependencies` (runtime imports) or to
     a dependency group (tools such as dvc), with a version range.
     """
     _, everything = facts.declared_names(repo)
+    dev_only = facts.dev_only_names(repo)
     kit = profile_of(repo).kit
     if kit and repo.is_file(facts.DVC_YAML) and not {"dvc", "dvc-s3", "dvc-gs"} & everything:
         manifest = facts.first_manifest(repo)
@@ -201,18 +204,35 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     library = profile_of(repo).kind == "library"
     from_index = _installed_from_pytorch_index(repo)
     for module, providers in IMPORT_PROVIDERS.items():
-        if module not in found or set(providers) & (everything | from_index):
+        declared = set(providers) & (everything | from_index)
+        if module not in found or (declared and not declared <= dev_only):
             continue
         for path, line in found[module]:
             if _provided_elsewhere(repo, path, line, providers, library):
                 continue
             if _optional_import(repo, path, line):
                 continue  # `try: import torch` / `except ImportError`: used when installed
+            if declared:
+                if _MATERIAL.search(path):
+                    continue  # examples and exercises: their readers install what they need
+                message = (
+                    f"{path} imports {module} but {' and '.join(sorted(declared))} is declared "
+                    "only as a dev dependency (an install of the project lacks it)"
+                )
+                yield Finding(message, path, line)
+                break
             message = f"{path} imports {module} but no dependency declares {' or '.join(providers)}"
             if module == "sklearn" and "sklearn" in everything:
                 message += " (the deprecated `sklearn` package it lists no longer installs)"
             yield Finding(message, path, line)
             break
+
+
+# Examples, tutorials and course exercises, which their readers run in their own environment.
+_MATERIAL = re.compile(
+    r"(?:^|/)(?:examples?|tutorials?|docs?|benchmarks?|notebooks?)/|" + TEACHING_FOLDERS.pattern,
+    re.IGNORECASE,
+)
 
 
 # Where a project says how to build its environment besides its manifests: container
@@ -441,7 +461,7 @@ def lock_file_present(repo: RepoView) -> Iterator[Finding]:
     profile = profile_of(repo)
     if profile.locks or any(_fully_pinned(repo, path) for path in profile.requirements):
         return
-    if any(_fully_pinned(repo, path, conda=True) for path in facts.CONDA_FILES):
+    if any(_fully_pinned(repo, path, conda=True) for path in conda_files(repo)):
         return
     yield Finding(
         f"none of {', '.join(LOCK_FILES[:4])}, ... found, and no requirements file pins "
@@ -547,7 +567,7 @@ _SKIP_UNPINNED = frozenset(
 
 def _unconstrained(repo: RepoView, path: str) -> list[tuple[str, int | None]]:
     """(name, line) of the requirements of a requirements or conda file with no version."""
-    if path in facts.CONDA_FILES:
+    if path in conda_files(repo):
         found = []
         for requirement, parent, index in facts.conda_requirements(repo.data(path)):
             spec = requirement.split("::")[-1].strip()
@@ -583,7 +603,7 @@ def requirement_files_constrained(repo: RepoView) -> Iterator[Finding]:
         for p in profile.requirements
         if not p.startswith(("docs/", "doc/")) and not p.endswith(".in")
     ]
-    files += [p for p in facts.CONDA_FILES if p in repo.file_set]
+    files += conda_files(repo)
     for path in files:
         loose = _unconstrained(repo, path)
         if loose:
