@@ -176,3 +176,19 @@ def test_dvc_hydra_integration_matters_only_where_dvc_tracks_params(tmp_path: Pa
     files["dvc.yaml"] = stage + "    params:\n      - lr\n"
     files["params.yaml"] = "lr: 0.1\n"
     assert [p for p, _ in found(repo(tmp_path, files, "params"), "CFG106")] == [".dvc/config"]
+
+
+def test_a_config_folder_beside_an_application_folders_scripts_is_config(
+    tmp_path: Path,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.5.2\n",
+        "eeg/run_pipeline.py": (
+            'import sklearn\nimport yaml\nCONFIG = "configs/window_model.yaml"\n' + FIT
+        ),
+        "eeg/configs/window_model.yaml": "model:\n  depth: 3\n",
+    }
+    assert found(repo(tmp_path, files), "LAY105") == []
+    # a config folder the scripts beside it never load (a dashboard's provisioning files)
+    files["eeg/run_pipeline.py"] = "import sklearn\nLR = 0.1\n" + FIT
+    assert [p for p, _ in found(repo(tmp_path, files, "unread"), "LAY105")] == ["."]

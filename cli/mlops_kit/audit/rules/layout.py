@@ -149,17 +149,27 @@ def _config_files_kept(repo: RepoView) -> bool:
     folders = ("conf", "confs", "configs", "config", "settings")
     if any(p.endswith((".yaml", ".yml")) for f in folders for p in repo.under(f)):
         return True
-    # A config folder inside the application's package (`app/config/parameters.yml`).
+    # A config folder inside the application's package (`app/config/parameters.yml`), or
+    # one the scripts beside it load (`eeg/configs/` read by `eeg/run.py`).
     if any(
         p.endswith((".yaml", ".yml"))
         and 0 < p.count("/") <= 3
         and p.split("/")[-2] in folders
-        and _in_package(repo, p.rpartition("/")[0])
+        and (_in_package(repo, p.rpartition("/")[0]) or _loaded_beside(repo, p))
         and not is_test_file(p)
         for p in repo.files
     ):
         return True
     return bool(set(_CONFIG_LIBRARIES) & set(facts.imports(repo)))
+
+
+def _loaded_beside(repo: RepoView, path: str) -> bool:
+    """True when a script in the folder above a config folder names that folder."""
+    folder, _, _ = path.rpartition("/")
+    parent, _, name = folder.rpartition("/")
+    depth = folder.count("/")
+    scripts = [p for p in repo.under(parent) if p.endswith(".py") and p.count("/") == depth]
+    return any(f"{name}/" in (repo.text(p) or "") for p in scripts)
 
 
 _DATA_FOLDER = re.compile(r"(?:^|/)(?:data|datasets)/")
