@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit.support import audit, make_repo
+from audit.support import audit, git, make_repo, write
 
 FIT = "model.fit(X, y)\n"
 
@@ -192,3 +192,21 @@ def test_a_config_folder_beside_an_application_folders_scripts_is_config(
     # a config folder the scripts beside it never load (a dashboard's provisioning files)
     files["eeg/run_pipeline.py"] = "import sklearn\nLR = 0.1\n" + FIT
     assert [p for p, _ in found(repo(tmp_path, files, "unread"), "LAY105")] == ["."]
+
+
+def test_runs_committed_under_an_ignored_mlruns_folder_are_reported(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "mlflow==3.5.0\nscikit-learn==1.5.2\n",
+        "train.py": 'import mlflow\nmlflow.set_tracking_uri("file:./mlruns")\n' + FIT,
+        ".gitignore": "mlruns/\nmlflow.db\n",
+        "mlruns/0/meta.yaml": "name: Default\n",
+    }
+    project = repo(tmp_path, files)
+    git(project, "add", "-f", "mlruns")
+    git(project, "commit", "-q", "-m", "experiment metadata")
+    # the Default experiment's meta.yaml alone holds no run: nothing to report
+    assert found(project, "TRK104") == []
+    write(project, "mlruns/1/4f2a/metrics/r2", "1700000000 0.81 0\n")
+    git(project, "add", "-f", "mlruns")
+    git(project, "commit", "-q", "-m", "a run")
+    assert found(project, "TRK104") == [("mlruns/1/4f2a/metrics/r2", "mlruns is committed to git")]

@@ -196,9 +196,19 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
     facts.ask_git_what_it_ignores(repo)
     exposed = []
     for store in facts.MLFLOW_STORES:
-        if repo.is_tracked(store):
+        # mlruns/ and mlartifacts/ are folders the listing never enters: their committed
+        # files are in `listing.hidden`. An experiment's meta.yaml alone holds no run.
+        inside = next(
+            (
+                p
+                for p in repo.listing.hidden
+                if p.startswith(f"{store}/") and not _EXPERIMENT_META.match(p)
+            ),
+            None,
+        )
+        if repo.is_tracked(store) or inside is not None:
             committed = store if store in repo.file_set else next(iter(repo.under(store)), store)
-            yield Finding(f"{store} is committed to git", committed)
+            yield Finding(f"{store} is committed to git", inside or committed)
         elif not repo.is_ignored(store) and _store_expected(repo, store):
             exposed.append(store)
     if exposed:
@@ -206,6 +216,9 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
             f"{', '.join(exposed)} {'is' if len(exposed) == 1 else 'are'} not git-ignored",
             ".gitignore" if ".gitignore" in repo.file_set else facts.ROOT,
         )
+
+
+_EXPERIMENT_META = re.compile(r"^[\w.-]+/[^/]+/meta\.yaml$")
 
 
 def _store_expected(repo: RepoView, store: str) -> bool:
