@@ -35,18 +35,14 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections import Counter, defaultdict
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 BIN = Path(sys.executable).parent
-REPO_ROOT = Path(__file__).resolve().parent.parent
-# Run the CLI from a given source folder, ahead of the installed (editable) package.
-LAUNCH = "import sys; sys.path.insert(0, sys.argv.pop(1)); from mlops_kit.app import main; main()"
+from timing import LAUNCH, extract  # noqa: E402
 
 
 def run(argv: list[str], env: dict[str, str]) -> tuple[float, str]:
@@ -83,18 +79,6 @@ def environment(pycache: Path) -> dict[str, str]:
 def load() -> str:
     """The 1/5/15-minute load averages (the machine may be shared)."""
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
-
-
-def extract(revision: str, into: Path) -> Path:
-    """Write the `cli/` folder of `revision` below `into`; return that cli folder."""
-    archive = subprocess.run(
-        ["git", "-C", str(REPO_ROOT), "archive", "--format=tar", revision, "cli"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into / "cli"
 
 
 def audit_repos(

@@ -18,27 +18,11 @@ import json
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-# Run the CLI from a given source folder, ahead of the installed (editable) package.
-LAUNCH = "import sys; sys.path.insert(0, sys.argv.pop(1)); from mlops_kit.app import main; main()"
-
-
-def extract(revision: str, into: Path) -> Path:
-    """Write the `cli/` folder of `revision` below `into`; return that cli folder."""
-    archive = subprocess.run(
-        ["git", "-C", str(REPO_ROOT), "archive", "--format=tar", revision, "cli"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into / "cli"
+from timing import LAUNCH, REPO_ROOT, extract
 
 
 def report(source: Path, repo: Path, env: dict[str, str]) -> dict[str, Any]:

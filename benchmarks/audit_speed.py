@@ -28,17 +28,14 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Callable
-from io import BytesIO
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
-REPO_ROOT = Path(__file__).resolve().parent.parent
-# Run the CLI from a given source folder, ahead of the installed (editable) package.
-LAUNCH = "import sys; sys.path.insert(0, sys.argv.pop(1)); from mlops_kit.app import main; main()"
+from timing import LAUNCH, REPO_ROOT, extract  # noqa: E402
+
 GIT = ["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.com"]
 
 
@@ -86,18 +83,6 @@ def medians(commands: dict[str, Command], runs: int, cwd: Path) -> dict[str, flo
         for command in commands.values():
             command.times.append(command.run(cwd))
     return {name: statistics.median(c.times) for name, c in commands.items()}
-
-
-def extract(revision: str, into: Path) -> Path:
-    """Write the `cli/` folder of `revision` below `into`; return that cli folder."""
-    archive = subprocess.run(
-        ["git", "-C", str(REPO_ROOT), "archive", "--format=tar", revision, "cli"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into / "cli"
 
 
 def tool(name: str) -> str | None:

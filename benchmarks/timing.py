@@ -6,12 +6,16 @@ import os
 import statistics
 import subprocess
 import sys
+import tarfile
 import time
 from collections.abc import Callable, Sequence
+from io import BytesIO
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# Run the CLI from a given source folder, ahead of the installed (editable) package.
+LAUNCH = "import sys; sys.path.insert(0, sys.argv.pop(1)); from mlops_kit.app import main; main()"
 
 
 def wall_times(
@@ -48,3 +52,15 @@ def report(label: str, times: list[float]) -> float:
         f"min {fastest * 1000:8.1f} ms   (n={len(times)})"
     )
     return median
+
+
+def extract(revision: str, into: Path) -> Path:
+    """Write the `cli/` folder of `revision` below `into`; return that cli folder."""
+    archive = subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "archive", "--format=tar", revision, "cli"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / "cli"

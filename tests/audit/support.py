@@ -63,3 +63,17 @@ def make_repo(root: Path, files: dict[str, str | bytes], use_git: bool = True) -
         git(root, "init", "-q")
         commit_all(root, "initial")
     return root
+
+
+def repo(tmp_path: Path, files: dict[str, str | bytes], name: str = "r") -> Path:
+    """A git repository `tmp_path/name` holding `files`, committed."""
+    return make_repo(tmp_path / name, files)
+
+
+def places(root: Path, rule: str) -> list[str]:
+    """`path` or `path:line` of each finding of `rule`."""
+    return [
+        f"{i.path}:{i.line}" if i.line else str(i.path)
+        for i in audit(root).issues
+        if i.rule == rule
+    ]

@@ -8,15 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit.support import audit, fired, make_repo
+from audit.support import audit, fired, repo
 
 MINIMAL_PYPROJECT = '[project]\nname = "shop"\nversion = "1.0"\nrequires-python = ">=3.11"\n'
 TRAIN = "from sklearn.linear_model import LogisticRegression\n"
 CI_STEPS = "on: push\njobs:\n  check:\n    runs-on: ubuntu-latest\n    steps:\n"
-
-
-def repo(tmp_path: Path, files: dict[str, str | bytes], name: str = "r") -> Path:
-    return make_repo(tmp_path / name, files)
 
 
 def hydra_research_repo(tmp_path: Path) -> Path:

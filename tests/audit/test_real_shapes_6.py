@@ -10,23 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit.support import audit, commit_all, fired, git, make_repo
+from audit.support import audit, commit_all, fired, git, places, repo
 
 TRAIN = "from sklearn.linear_model import LogisticRegression\n"
 LIBRARY = '[project]\nname = "shapes"\nversion = "1.0"\ndependencies = ["numpy>=1.26"]\n'
-
-
-def repo(tmp_path: Path, files: dict[str, str | bytes], name: str = "r") -> Path:
-    return make_repo(tmp_path / name, files)
-
-
-def places(root: Path, rule: str) -> list[str]:
-    """`path` or `path:line` of each finding of `rule`."""
-    return [
-        f"{i.path}:{i.line}" if i.line else str(i.path)
-        for i in audit(root).issues
-        if i.rule == rule
-    ]
 
 
 def test_a_sub_project_declares_its_own_dependencies_at_any_depth(tmp_path: Path) -> None:

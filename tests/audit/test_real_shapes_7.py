@@ -11,26 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit.support import audit, fired, make_repo
+from audit.support import fired, places, repo
 from mlops_kit.audit.profile import profile_of
 from mlops_kit.audit.repo import RepoView
 
 FIT = "model.fit(X, y)\n"
 REQUIREMENTS = "pandas==2.2.3\nscikit-learn==1.5.2\n"
 LIBRARYLESS = '[project]\nname = "platform"\nversion = "0.1.0"\ndependencies = ["mlflow>=3.5"]\n'
-
-
-def repo(tmp_path: Path, files: dict[str, str | bytes], name: str = "r") -> Path:
-    return make_repo(tmp_path / name, files)
-
-
-def places(root: Path, rule: str) -> list[str]:
-    """`path` or `path:line` of each finding of `rule`."""
-    return [
-        f"{i.path}:{i.line}" if i.line else str(i.path)
-        for i in audit(root).issues
-        if i.rule == rule
-    ]
 
 
 def test_one_import_statement_may_name_several_modules(tmp_path: Path) -> None:

@@ -11,25 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit.support import audit, fired, make_repo
+from audit.support import audit, fired, places, repo
 from mlops_kit.audit.profile import profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.secrets import is_placeholder
 
 FIT = "model.fit(X, y)\n"
-
-
-def repo(tmp_path: Path, files: dict[str, str | bytes], name: str = "r") -> Path:
-    return make_repo(tmp_path / name, files)
-
-
-def places(root: Path, rule: str) -> list[str]:
-    """`path` or `path:line` of each finding of `rule`."""
-    return [
-        f"{i.path}:{i.line}" if i.line else str(i.path)
-        for i in audit(root).issues
-        if i.rule == rule
-    ]
 
 
 def test_the_gpu_build_of_tensorflow_declares_tensorflow(tmp_path: Path) -> None:

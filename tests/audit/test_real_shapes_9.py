@@ -10,13 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit.support import audit, git, make_repo, write
+from audit.support import audit, git, repo, write
 
 FIT = "model.fit(X, y)\n"
-
-
-def repo(tmp_path: Path, files: dict[str, str | bytes], name: str = "r") -> Path:
-    return make_repo(tmp_path / name, files)
 
 
 def found(root: Path, rule: str) -> list[tuple[str, str]]:

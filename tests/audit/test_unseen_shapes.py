@@ -9,13 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit.support import audit, fired, make_repo
+from audit.support import audit, fired, repo
 
 TRAIN = "from sklearn.linear_model import LogisticRegression\n"
-
-
-def repo(tmp_path: Path, files: dict[str, str | bytes], name: str = "r") -> Path:
-    return make_repo(tmp_path / name, files)
 
 
 def findings(root: Path, rule: str) -> list[tuple[str | None, int | None, str]]:
