@@ -30,7 +30,7 @@ def test_a_sub_project_declares_its_own_dependencies_at_any_depth(tmp_path: Path
             "sessions/unit-4/scripts/serialize.py": "import pandas\n",
         },
     )
-    assert places(root, "PKG105") == ["sessions/unit-4/scripts/serialize.py:1"]
+    assert places(root, "PKG112") == ["sessions/unit-4/scripts/serialize.py:1"]
 
 
 def test_databricks_notebook_sources_run_on_the_managed_runtime(tmp_path: Path) -> None:
@@ -45,7 +45,7 @@ def test_databricks_notebook_sources_run_on_the_managed_runtime(tmp_path: Path) 
             "databricks/driver/run_job.py": "import requests\nimport mlflow\n",
         },
     )
-    assert places(root, "PKG105") == ["databricks/driver/run_job.py:2"]
+    assert places(root, "PKG112") == ["databricks/driver/run_job.py:2"]
 
 
 def test_a_library_imports_optional_integrations_inside_functions(tmp_path: Path) -> None:
@@ -81,7 +81,7 @@ def test_a_template_manifest_declares_the_template_code(tmp_path: Path) -> None:
             "template/src/core/metrics.py": "import pandas as pd\nfrom sklearn import metrics\n",
         },
     )
-    assert places(root, "PKG105") == ["template/src/core/metrics.py:2"]
+    assert places(root, "PKG112") == ["template/src/core/metrics.py:2"]
 
 
 def test_env_templates_hold_placeholders_but_a_real_config_is_read(tmp_path: Path) -> None:
@@ -372,7 +372,7 @@ def test_an_mlflow_project_declares_its_environment_and_gets_its_uri_from_mlflow
         "gan/train.py": "import torch\n",
     }
     root = repo(tmp_path, files)
-    assert places(root, "PKG105") == ["gan/train.py:1"]
+    assert places(root, "PKG112") == ["gan/train.py:1"]
     assert "TRK101" not in fired(root)
 
 

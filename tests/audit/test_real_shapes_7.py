@@ -126,7 +126,7 @@ def test_torch_installed_from_the_pytorch_index_is_declared(tmp_path: Path) -> N
         "index",
     )
     # torch comes from the CUDA index on purpose; pandas is declared nowhere.
-    assert places(root, "PKG105") == ["export_checkpoint.py:3"]
+    assert places(root, "PKG112") == ["export_checkpoint.py:3"]
     plain = repo(
         tmp_path,
         {
@@ -136,7 +136,7 @@ def test_torch_installed_from_the_pytorch_index_is_declared(tmp_path: Path) -> N
         },
         "plain",
     )
-    assert places(plain, "PKG105") == ["export_checkpoint.py:1"]
+    assert places(plain, "PKG112") == ["export_checkpoint.py:1"]
 
 
 def test_a_large_dataset_is_reported_once_for_its_size(tmp_path: Path) -> None:

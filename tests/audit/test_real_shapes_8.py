@@ -25,7 +25,7 @@ def test_the_gpu_build_of_tensorflow_declares_tensorflow(tmp_path: Path) -> None
         tmp_path,
         {"requirements.txt": "tensorflow-gpu==1.14.0\n", "train/input_fn.py": code},
     )
-    assert places(solution, "PKG105") == ["train/input_fn.py:2"]  # xgboost stays reported
+    assert places(solution, "PKG112") == ["train/input_fn.py:2"]  # xgboost stays reported
 
 
 def test_placeholder_words_and_omegaconf_mandatory_values_are_not_credentials(

@@ -70,7 +70,7 @@ def test_a_runtime_import_declared_only_as_a_dev_dependency_is_reported(
             "exercises/week_2/solution.py": "import mlflow\n",
         },
     )
-    findings = found(project, "PKG105")
+    findings = found(project, "PKG112")
     # not the test module, nor a course exercise its readers run in their own environment
     assert [place for place, _ in findings] == ["train.py:1"]
     assert "declared only as a dev dependency" in findings[0][1]
@@ -81,7 +81,7 @@ def test_a_runtime_import_declared_only_as_a_dev_dependency_is_reported(
         {"pyproject.toml": runtime, "uv.lock": "version = 1\n", "train.py": train},
         "fixed",
     )
-    assert found(fixed, "PKG105") == []
+    assert found(fixed, "PKG112") == []
 
 
 def test_a_package_only_in_requirements_dev_is_a_dev_dependency(tmp_path: Path) -> None:
@@ -95,7 +95,7 @@ def test_a_package_only_in_requirements_dev_is_a_dev_dependency(tmp_path: Path) 
             "src/model/train.py": code,
         },
     )
-    findings = found(project, "PKG105")
+    findings = found(project, "PKG112")
     assert [place for place, _ in findings] == ["src/model/train.py:1"]
     assert "declared only as a dev dependency" in findings[0][1]
 

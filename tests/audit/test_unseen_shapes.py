@@ -79,15 +79,15 @@ def test_optional_imports_in_try_blocks_are_not_undeclared(tmp_path: Path) -> No
     )
     files = {"requirements.txt": "scikit-learn==1.5.2\n", "train.py": TRAIN, "seed.py": seed}
     root = repo(tmp_path, files)
-    assert "PKG105" not in fired(root)
+    assert "PKG112" not in fired(root)
     required = seed + "\n\nimport torch\n"
     root = repo(tmp_path, {**files, "seed.py": required}, name="required")
-    assert [(p, n) for p, n, _ in findings(root, "PKG105")] == [("seed.py", 14)]
+    assert [(p, n) for p, n, _ in findings(root, "PKG112")] == [("seed.py", 14)]
 
 
 def test_the_deprecated_sklearn_stub_is_named(tmp_path: Path) -> None:
     root = repo(tmp_path, {"requirements.txt": "sklearn\n", "train.py": TRAIN})
-    [(path, line, message)] = findings(root, "PKG105")
+    [(path, line, message)] = findings(root, "PKG112")
     assert (path, line) == ("train.py", 1) and "deprecated `sklearn` package" in message
 
 

@@ -181,51 +181,98 @@ IMPORT_PROVIDERS = {
 
 @rule("PKG105", family="packaging", severity="error", requires=("PKG101",), applies=("packaged",))
 def tools_declared(repo: RepoView) -> Iterator[Finding]:
-    """The ML tools the project uses are declared as dependencies.
+    """The ML tools the project's package imports are declared as dependencies.
 
-    Why: a fresh environment built from pyproject.toml must be able to run the pipeline;
-    a library that only happens to be installed on one laptop breaks CI and colleagues.
-    An import inside a `try:` block is an optional extra the code does without, and is
-    not reported; nor is a package that a Dockerfile, setup script, CI job or the README
-    installs from the PyTorch index (`--index-url https://download.pytorch.org/...`) or
-    conda channel (`-c pytorch`), which picks a CUDA build on purpose.
+    Why: installing the package (`pip install .`, `poetry install`) must give everything
+    its modules import; a library that only happens to be installed on one laptop breaks
+    CI, colleagues and every image built from the manifest.
+    This rule reads the modules of the packages that pyproject.toml, setup.py or setup.cfg
+    builds; imports in scripts, notebooks and repositories without package metadata are
+    PKG112's. An import inside a `try:` block is an optional extra the code does without,
+    and is not reported; nor is a package that a Dockerfile, setup script, CI job or the
+    README installs from the PyTorch index (`--index-url https://download.pytorch.org/...`)
+    or conda channel (`-c pytorch`), which picks a CUDA build on purpose.
     A distribution the code imports at run time but declares only in a dev or test group
     (or a `requirements-dev.txt`) is reported too: installing the project leaves it out.
     Fix: add the missing distribution to `[project].dependencies` (runtime imports) or to
     a dependency group (tools such as dvc), with a version range.
     """
-    _, everything = facts.declared_names(repo)
-    dev_only = facts.dev_only_names(repo)
     kit = profile_of(repo).kit
-    if kit and repo.is_file(facts.DVC_YAML) and not {"dvc", "dvc-s3", "dvc-gs"} & everything:
-        manifest = facts.first_manifest(repo)
-        yield Finding(f"dvc.yaml exists but no dependency declares dvc ({manifest})", manifest)
-    found = facts.imports(repo)
-    library = profile_of(repo).kind == "library"
-    from_index = _installed_from_pytorch_index(repo)
-    for module, providers in IMPORT_PROVIDERS.items():
-        declared = set(providers) & (everything | from_index)
-        if module not in found or (declared and not declared <= dev_only):
-            continue
-        for path, line in found[module]:
-            if _provided_elsewhere(repo, path, line, providers, library):
+    if kit and repo.is_file(facts.DVC_YAML):
+        _, everything = facts.declared_names(repo)
+        if not {"dvc", "dvc-s3", "dvc-gs"} & everything:
+            manifest = facts.first_manifest(repo)
+            yield Finding(f"dvc.yaml exists but no dependency declares dvc ({manifest})", manifest)
+    for in_package, finding in _undeclared_imports(repo):
+        if in_package:
+            yield finding
+
+
+@rule("PKG112", family="packaging", severity="warning", requires=("PKG101",), applies=("packaged",))
+def script_tools_declared(repo: RepoView) -> Iterator[Finding]:
+    """The ML tools that scripts and notebooks import are declared in the environment files.
+
+    Why: a colleague or CI job that builds the environment from requirements.txt, a conda
+    file or the manifest's dependencies gets an ImportError when a script imports a tool
+    none of them lists. A warning, not an error: scripts are often run in an environment
+    the repository does not describe (a container, a managed runtime, a course's setup),
+    which the audit cannot see. Modules of a package the manifest builds are PKG105's;
+    the same exceptions apply (`try:` imports, the PyTorch index, nested projects with
+    their own manifest, Databricks notebooks, examples).
+    Fix: add the distribution to requirements.txt, the conda environment file or the
+    manifest's dependencies, with a version range.
+    """
+    for in_package, finding in _undeclared_imports(repo):
+        if not in_package:
+            yield finding
+
+
+def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
+    """One finding per imported ML tool that no manifest declares (or only a dev group).
+
+    Paired with True when a module of a package that the manifest builds imports it (the
+    finding is placed there), False when only scripts or notebooks do.
+    """
+
+    def compute() -> list[tuple[bool, Finding]]:
+        _, everything = facts.declared_names(repo)
+        dev_only = facts.dev_only_names(repo)
+        profile = profile_of(repo)
+        roots = tuple(f"{root}/" for root in profile.packages) if profile.package_metadata else ()
+        found = facts.imports(repo)
+        library = profile.kind == "library"
+        from_index = _installed_from_pytorch_index(repo)
+        results: list[tuple[bool, Finding]] = []
+        for module, providers in IMPORT_PROVIDERS.items():
+            declared = set(providers) & (everything | from_index)
+            if module not in found or (declared and not declared <= dev_only):
                 continue
-            if _optional_import(repo, path, line):
-                continue  # `try: import torch` / `except ImportError`: used when installed
+            places = [
+                (path, line)
+                for path, line in found[module]
+                if not _provided_elsewhere(repo, path, line, providers, library)
+                and not _optional_import(repo, path, line)  # `try: import torch`: optional
+                and not (declared and _MATERIAL.search(path))  # readers install what they need
+            ]
+            if not places:
+                continue
+            in_package = [place for place in places if place[0].startswith(roots)] if roots else []
+            path, line = (in_package or places)[0]
             if declared:
-                if _MATERIAL.search(path):
-                    continue  # examples and exercises: their readers install what they need
                 message = (
                     f"{path} imports {module} but {' and '.join(sorted(declared))} is declared "
                     "only as a dev dependency (an install of the project lacks it)"
                 )
-                yield Finding(message, path, line)
-                break
-            message = f"{path} imports {module} but no dependency declares {' or '.join(providers)}"
-            if module == "sklearn" and "sklearn" in everything:
-                message += " (the deprecated `sklearn` package it lists no longer installs)"
-            yield Finding(message, path, line)
-            break
+            else:
+                message = (
+                    f"{path} imports {module} but no dependency declares {' or '.join(providers)}"
+                )
+                if module == "sklearn" and "sklearn" in everything:
+                    message += " (the deprecated `sklearn` package it lists no longer installs)"
+            results.append((bool(in_package), Finding(message, path, line)))
+        return results
+
+    return list(facts.memo(repo, "packaging.undeclared_imports", compute))
 
 
 # Examples, tutorials and course exercises, which their readers run in their own environment.
