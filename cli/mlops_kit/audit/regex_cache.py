@@ -13,8 +13,9 @@ What is stored is exactly what `re` would compute: the pattern, its flags and th
 The file lives where Python keeps the bytecode of this module (`__pycache__`, or under
 `sys.pycache_prefix`) and, like bytecode, is not written when `sys.dont_write_bytecode`
 is set (`PYTHONDONTWRITEBYTECODE`). Unlike the parse cache it holds nothing from the
-audited repository, so `MLOPS_KIT_NO_CACHE` and `CI` leave it on. It relies on CPython's `re` internals (3.11
-to 3.14): on another interpreter, or on any failure, `re` compiles as usual.
+audited repository, so `MLOPS_KIT_NO_CACHE` and `CI` leave it on. It relies on CPython's
+`re` internals (3.11 to 3.14): on another interpreter, or on any failure, `re` compiles
+as usual.
 """
 
 from __future__ import annotations
