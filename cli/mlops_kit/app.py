@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from mlops_kit import __version__
+from mlops_kit import __version__, console
 from mlops_kit.commands import add_stage, adopt, audit, new, remove_stage, update
 
 app = typer.Typer(
@@ -46,4 +46,5 @@ app.command("adopt")(adopt.adopt)
 
 def main() -> None:
     """Entry point of the `mlops-kit` console script."""
+    console.started_by_entry_point()
     app()

@@ -38,14 +38,20 @@ def cache_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     monkeypatch.setattr(regex_cache, "cache_path", lambda: path)
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     saved = dict(re._cache)  # type: ignore[attr-defined]
-    loaded = set(regex_cache._loaded)
-    re.purge()
-    regex_cache._loaded.clear()
+    loaded, stored = set(regex_cache._loaded), list(regex_cache._stored)
+    _forget()
     yield path
-    re.purge()
+    _forget()
     re._cache.update(saved)  # type: ignore[attr-defined]
-    regex_cache._loaded.clear()
     regex_cache._loaded.update(loaded)
+    regex_cache._stored[:] = stored
+
+
+def _forget() -> None:
+    """Start as a new process would: nothing compiled, nothing loaded."""
+    re.purge()
+    regex_cache._loaded.clear()
+    regex_cache._stored.clear()
 
 
 def _compile_all() -> list[re.Pattern[str] | re.Pattern[bytes]]:
@@ -67,8 +73,7 @@ def test_stored_patterns_are_returned_by_re_and_match_alike(cache_file: Path) ->
     assert regex_cache.save()
     assert not regex_cache.save()  # nothing new compiled since: not written again
 
-    re.purge()
-    regex_cache._loaded.clear()
+    _forget()
     assert regex_cache.load() >= len(PATTERNS)
     for (pattern, flags), expected in zip(PATTERNS, fresh, strict=True):
         key = (type(pattern), pattern, flags)
@@ -82,9 +87,22 @@ def test_a_new_pattern_rewrites_the_file_with_all_of_them(cache_file: Path) -> N
     assert regex_cache.save()
     re.compile(r"late[0-9]+pattern")
     assert regex_cache.save()
-    re.purge()
-    regex_cache._loaded.clear()
+    _forget()
     assert regex_cache.load() == len(PATTERNS) + 1
+
+
+def test_once_full_the_file_stays_as_it_is(
+    cache_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(regex_cache, "MAX_PATTERNS", len(PATTERNS))
+    _compile_all()
+    assert regex_cache.save()
+    _forget()
+    assert regex_cache.load() == len(PATTERNS)
+    re.compile(r"name-of-some-stage")  # a pattern built from one repository's names
+    assert not regex_cache.save()
+    _forget()
+    assert regex_cache.load() == len(PATTERNS)
 
 
 @pytest.mark.parametrize(
@@ -114,8 +132,7 @@ def test_a_damaged_or_foreign_file_is_ignored(cache_file: Path, damage: str) -> 
         target = cache_file.with_name("elsewhere.re")
         cache_file.rename(target)
         cache_file.symlink_to(target)
-    re.purge()
-    regex_cache._loaded.clear()
+    _forget()
     assert regex_cache.load() == 0
     assert re._cache == {}  # type: ignore[attr-defined]
     assert [_behaviour(c) for c in _compile_all()]  # re compiles as usual
@@ -131,8 +148,7 @@ def test_not_written_without_bytecode_but_read(
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     assert regex_cache.save()
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    re.purge()
-    regex_cache._loaded.clear()
+    _forget()
     assert regex_cache.load() == len(PATTERNS)  # like bytecode: an existing file is used
 
 

@@ -27,11 +27,14 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 1
-MAX_PATTERNS = 400  # below `re`'s own cache size (512), which would evict the rest
+# Below `re`'s own cache size (512), which would evict the rest. Once full the file is
+# no longer rewritten: patterns built from a repository's names do not push out the rest.
+MAX_PATTERNS = 400
 MAX_BYTES = 4 * 1024 * 1024
 SUFFIX = ".re"
 
-_loaded: set[tuple[Any, ...]] = set()
+_loaded: set[tuple[Any, ...]] = set()  # keys of `re._cache` that came from the file
+_stored: list[tuple[Any, ...]] = []  # the file's entries, written again as they are
 
 
 def _usable() -> bool:
@@ -99,6 +102,7 @@ def load() -> int:
     for key, value in compiled.items():
         re._cache.setdefault(key, value)  # type: ignore[attr-defined]
     _loaded.update(compiled)
+    _stored[:] = entries
     return len(compiled)
 
 
@@ -116,21 +120,26 @@ def _entry(pattern: str | bytes, flags: int) -> tuple[Any, ...]:
             tuple(indexgroup))  # fmt: skip
 
 
+def _storable(key: Any) -> bool:
+    if not (isinstance(key, tuple) and len(key) == 3) or key in _loaded:
+        return False
+    kind, _, flags = key
+    return kind in (str, bytes) and type(flags) is int and not flags & re.DEBUG
+
+
 def save() -> bool:
-    """Store the patterns in `re`'s cache when the run compiled new ones; True if written."""
+    """Add the patterns this run compiled to the file (while it has room); True if written."""
     if not _usable() or sys.dont_write_bytecode:
         return False
-    keys = [key for key in list(re._cache) if isinstance(key, tuple) and len(key) == 3]  # type: ignore[attr-defined]
-    if all(key in _loaded for key in keys):
-        return False
+    new = [key for key in list(re._cache) if _storable(key)]  # type: ignore[attr-defined]
+    room = MAX_PATTERNS - len(_stored)
     path = cache_path()
-    if path is None:
+    if not new or room <= 0 or path is None:
         return False
     try:
         import marshal
 
-        entries = [_entry(pattern, flags) for kind, pattern, flags in keys[-MAX_PATTERNS:]
-                   if kind in (str, bytes) and type(flags) is int]  # fmt: skip
+        entries = [*_stored, *(_entry(pattern, flags) for _, pattern, flags in new[:room])]
         data = marshal.dumps((_header(), entries))
         if len(data) > MAX_BYTES:
             return False
@@ -143,5 +152,6 @@ def save() -> bool:
             temporary.unlink(missing_ok=True)
     except Exception:  # a read-only install or an odd pattern: nothing is kept
         return False
-    _loaded.update(keys)
+    _loaded.update(new[:room])
+    _stored[:] = entries
     return True

@@ -2,6 +2,7 @@
 
 # No `from __future__ import annotations` here: typer reads this signature on every run of
 # any command, and evaluating ten string annotations costs ~2.5 ms more than ready objects.
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from mlops_kit.console import reported_errors
+from mlops_kit.console import end_process, reported_errors
 from mlops_kit.errors import UsageError
 
 
@@ -113,6 +114,37 @@ def audit(
     or internal error (a check that fails on a file is a finding; the report is still
     written). Reads `\[tool.mlops-kit.audit]` from the project's pyproject.toml.
     """
+    # The audit creates few reference cycles (measured: the same peak memory on a
+    # 20,000-file repository), and the cycle collector's passes over every object it
+    # builds cost up to a fifth of its time: paused while it runs.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        exit_code = _audit(
+            path, output_format, output, select, ignore, fail_on, baseline, write_baseline,
+            list_rules, explain, fix, diff,
+        )  # fmt: skip
+        end_process(exit_code)  # the console script ends here (the collector never resumes)
+    finally:
+        if collecting:
+            gc.enable()
+    raise typer.Exit(exit_code)
+
+
+def _audit(
+    path: Path,
+    output_format: OutputFormat,
+    output: Path | None,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    fail_on: FailOn | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    list_rules: bool,
+    explain: str | None,
+    fix: bool,
+    diff: bool,
+) -> int:
     with reported_errors(), _internal_errors():
         if explain is not None or list_rules:
             from mlops_kit.audit import explain as docs
@@ -123,7 +155,7 @@ def audit(
                 typer.echo(docs.explain(docs.find(rules, explain)), nl=False)
             else:
                 typer.echo(docs.rule_table(rules.values()), nl=False)
-            return
+            return 0
         if diff and not fix:
             raise UsageError("--diff previews --fix; pass both")
         from mlops_kit.audit import regex_cache
@@ -134,7 +166,7 @@ def audit(
             fail_on, baseline, write_baseline, (fix, diff),
         )  # fmt: skip
         regex_cache.save()  # the report is out: keep what this run had to compile
-    raise typer.Exit(exit_code)
+    return exit_code
 
 
 @contextmanager
