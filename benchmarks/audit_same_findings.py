@@ -56,6 +56,10 @@ def main() -> None:
     env = {**os.environ, "NO_COLOR": "1", "DVC_NO_ANALYTICS": "1", "MLOPS_KIT_NO_CACHE": "1"}
     differ = 0
     with tempfile.TemporaryDirectory() as scratch:
+        # Bytecode (and the compiled-pattern cache kept beside it) written as after an
+        # install, so the reports are those of the code users run.
+        env["PYTHONPYCACHEPREFIX"] = str(Path(scratch) / "pycache")
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         before = extract(args.against, Path(scratch))
         after = REPO_ROOT / "cli"
         repos = sorted(p for p in args.folder.iterdir() if (p / ".git").exists())

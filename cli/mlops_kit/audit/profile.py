@@ -723,7 +723,8 @@ def _layout(repo: RepoView, profile: RepoProfile) -> None:
         and not is_test_file(p)
         and not _NOT_RUNTIME.search(p)
     )
-    profile.packages = tuple(roots)
+    profile.packages = tuple(roots + _namespace_package(repo, profile, roots, files))
+    roots = list(profile.packages)
     scripts = sum(1 for p in code if not is_test_file(p) and not _NOT_RUNTIME.search(p))
     notebooks = sum(1 for p in repo.files if p.endswith(".ipynb"))
     if any(p.startswith("src/") for p in roots):
@@ -736,6 +737,28 @@ def _layout(repo: RepoView, profile: RepoProfile) -> None:
         profile.layout = "notebooks"
     elif scripts:
         profile.layout = "scripts"
+
+
+def _namespace_package(
+    repo: RepoView, profile: RepoProfile, roots: list[str], code: set[str]
+) -> list[str]:
+    """Return the folder named like the distribution when it holds modules but no `__init__`.
+
+    Poetry and setuptools' namespace discovery build such a folder (PEP 420) as the
+    package of the distribution it is named after (`pytorch_tabnet/` of `pytorch_tabnet`).
+    """
+    name = _distribution_name(repo) if profile.package_metadata else None
+    if name is None or any(r.rsplit("/", 1)[-1].lower() == name for r in roots):
+        return []
+    for folder in sorted(repo.folders):
+        base, _, leaf = folder.rpartition("/")
+        if (
+            base in ("", "src")
+            and leaf.lower() == name
+            and any(posixpath.dirname(p) == folder for p in code)
+        ):
+            return [folder]
+    return []
 
 
 def _distribution_name(repo: RepoView) -> str | None:

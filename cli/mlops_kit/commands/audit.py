@@ -126,10 +126,14 @@ def audit(
             return
         if diff and not fix:
             raise UsageError("--diff previews --fix; pass both")
+        from mlops_kit.audit import regex_cache
+
+        regex_cache.load()  # before the audit's modules compile their patterns
         exit_code = _run(
             path, output_format, output, _split(select) if select else None, _split(ignore),
             fail_on, baseline, write_baseline, (fix, diff),
         )  # fmt: skip
+        regex_cache.save()  # the report is out: keep what this run had to compile
     raise typer.Exit(exit_code)
 
 

@@ -215,10 +215,15 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     Why: data folders are git-ignored, so a fresh clone has an empty data/; the README is
     what tells people to run `dvc pull` or `dvc repro` and where the data originates.
     A Kedro project describes its data in its catalog (conf/base/catalog.yml), and a
-    Snakemake workflow in the rules that fetch it; neither is reported.
+    Snakemake workflow in the rules that fetch it; neither is reported. Nor is a notebook
+    collection without a pipeline (more notebooks than scripts, no DVC), whose notebooks
+    each read and describe their own data.
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
-    if {"kedro", "snakemake"} & set(profile_of(repo).orchestrators):
+    profile = profile_of(repo)
+    if {"kedro", "snakemake"} & set(profile.orchestrators):
+        return
+    if profile.layout == "notebooks" and not profile.dvc:
         return
     if _folder(repo, "data") and not repo.is_file("data/README.md"):
         yield Finding("data/README.md is missing", facts.ROOT)

@@ -1,0 +1,167 @@
+"""The compiled-pattern cache: stored patterns behave exactly as freshly compiled ones."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mlops_kit.audit import regex_cache
+
+# Patterns with what can differ when code is stored: named groups, flags (inline and
+# given), look-arounds, back-references, possessive parts, Unicode classes, bytes.
+PATTERNS: list[tuple[str | bytes, int]] = [
+    (r"(?P<scheme>[a-z][a-z0-9+.-]*+)://(?P<user>[^:@\s]+):(?P<password>[^@\s]+)@", 0),
+    (r"(?i)\b(password|secret)\s*[:=]\s*(['\"]?)(\S+)\2", 0),
+    (r"^\s*-\s+(?!#)(\w+)$", re.MULTILINE),
+    (r"[^\W\d_]+(?<=é)", re.IGNORECASE),
+    (rb"(GLIBC_([0-9.]+))", 0),
+    (r"caf\xe9|\u0436\w*", re.ASCII),
+]
+SAMPLES = [
+    "postgresql://alice:s3cret@db:5432/x",
+    "PASSWORD = 'hunter2'",
+    "  - item\n- #comment\n- other",
+    "Café élan",
+    "жук café",
+]
+
+
+@pytest.fixture
+def cache_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private cache file and a clean `re` cache (restored afterwards)."""
+    path = tmp_path / "patterns.re"
+    monkeypatch.setattr(regex_cache, "cache_path", lambda: path)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    saved = dict(re._cache)  # type: ignore[attr-defined]
+    loaded = set(regex_cache._loaded)
+    re.purge()
+    regex_cache._loaded.clear()
+    yield path
+    re.purge()
+    re._cache.update(saved)  # type: ignore[attr-defined]
+    regex_cache._loaded.clear()
+    regex_cache._loaded.update(loaded)
+
+
+def _compile_all() -> list[re.Pattern[str] | re.Pattern[bytes]]:
+    return [re.compile(pattern, flags) for pattern, flags in PATTERNS]
+
+
+def _behaviour(compiled: re.Pattern[str] | re.Pattern[bytes]) -> list[object]:
+    seen: list[object] = [compiled.pattern, compiled.flags, compiled.groups]
+    seen.append(dict(compiled.groupindex))
+    for sample in SAMPLES:
+        text: str | bytes = sample.encode() if isinstance(compiled.pattern, bytes) else sample
+        for match in compiled.finditer(text):  # type: ignore[arg-type]
+            seen.append((match.span(), match.groups(), match.groupdict()))
+    return seen
+
+
+def test_stored_patterns_are_returned_by_re_and_match_alike(cache_file: Path) -> None:
+    fresh = [_behaviour(compiled) for compiled in _compile_all()]
+    assert regex_cache.save()
+    assert not regex_cache.save()  # nothing new compiled since: not written again
+
+    re.purge()
+    regex_cache._loaded.clear()
+    assert regex_cache.load() >= len(PATTERNS)
+    for (pattern, flags), expected in zip(PATTERNS, fresh, strict=True):
+        key = (type(pattern), pattern, flags)
+        stored = re._cache[key]  # type: ignore[attr-defined]
+        assert re.compile(pattern, flags) is stored  # re returns the stored pattern
+        assert _behaviour(stored) == expected
+
+
+def test_a_new_pattern_rewrites_the_file_with_all_of_them(cache_file: Path) -> None:
+    _compile_all()
+    assert regex_cache.save()
+    re.compile(r"late[0-9]+pattern")
+    assert regex_cache.save()
+    re.purge()
+    regex_cache._loaded.clear()
+    assert regex_cache.load() == len(PATTERNS) + 1
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated", "garbage", "other python", "bad code", "group writable", "symlink"],
+)
+def test_a_damaged_or_foreign_file_is_ignored(cache_file: Path, damage: str) -> None:
+    import marshal
+
+    _compile_all()
+    assert regex_cache.save()
+    data = cache_file.read_bytes()
+    header, entries = marshal.loads(data)
+    if damage == "truncated":
+        cache_file.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        cache_file.write_bytes(b"\x00not marshal at all")
+    elif damage == "other python":
+        cache_file.write_bytes(marshal.dumps(((*header[:1], "2.7.18"), entries)))
+    elif damage == "bad code":
+        first = list(entries[0])
+        first[3] = [999, 1, 2]
+        cache_file.write_bytes(marshal.dumps((header, [tuple(first), *entries[1:]])))
+    elif damage == "group writable":
+        cache_file.chmod(0o664)
+    else:
+        target = cache_file.with_name("elsewhere.re")
+        cache_file.rename(target)
+        cache_file.symlink_to(target)
+    re.purge()
+    regex_cache._loaded.clear()
+    assert regex_cache.load() == 0
+    assert re._cache == {}  # type: ignore[attr-defined]
+    assert [_behaviour(c) for c in _compile_all()]  # re compiles as usual
+
+
+def test_not_written_without_bytecode_but_read(
+    cache_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _compile_all()
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    assert not regex_cache.save()
+    assert not cache_file.exists()
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    assert regex_cache.save()
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    re.purge()
+    regex_cache._loaded.clear()
+    assert regex_cache.load() == len(PATTERNS)  # like bytecode: an existing file is used
+
+
+def test_an_audit_writes_it_beside_the_bytecode_and_reads_it_next_time(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "README.md").write_text("# demo\n", encoding="utf-8")
+    prefix = tmp_path / "pycache"
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(prefix), "XDG_CACHE_HOME": str(tmp_path)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("MLOPS_KIT_NO_CACHE", None)
+    probe = (
+        "import sys; from mlops_kit.audit import regex_cache as r; "
+        "print(r.cache_path()); print(r.load())"
+    )
+    reports = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-m", "mlops_kit", "audit", str(project), "--fail-on", "never"],
+            capture_output=True, text=True, env=env, timeout=120, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        reports.append(done.stdout)
+    assert reports[0] == reports[1]
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+    )
+    where, count = done.stdout.split()
+    assert Path(where).is_relative_to(prefix) and Path(where).is_file()
+    assert int(count) > 50
