@@ -160,3 +160,19 @@ def test_a_notebook_collection_needs_no_data_readme(tmp_path: Path) -> None:
     # a pipeline project keeps the rule
     pipeline = {**files, "dvc.yaml": "stages:\n  a:\n    cmd: python util.py\n"}
     assert "LAY106" in {i.rule for i in audit(repo(tmp_path, pipeline, "p")).issues}
+
+
+def test_one_password_repeated_in_a_compose_file_is_one_finding(tmp_path: Path) -> None:
+    uri = "postgresql://churn:Zq8vT2mpLx41@db:5432/{}"  # pragma: allowlist secret
+    services = "".join(
+        f"  {name}:\n    environment:\n      DATABASE_URL: {uri.format(name)}\n"
+        for name in ("api", "worker", "scheduler")
+    )
+    other = "  cache:\n    environment:\n      URL: redis://app:Wm4kQ9rT2zXp@redis:6379/0\n"
+    root = repo(tmp_path, {"compose.yaml": "services:\n" + services + other})
+    issues = [i for i in audit(root).issues if i.rule == "SEC102"]
+    # the repeated database password once, at its first line; the other secret apart
+    assert [(i.line, i.message.endswith("(also on other lines)")) for i in issues] == [
+        (4, True),
+        (13, False),
+    ]

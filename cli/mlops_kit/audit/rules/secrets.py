@@ -259,12 +259,14 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
     minutes.
     Key files (`*.pem`, `*.key`) are read too, outside test and example folders. Tokens
     made up for tests and docs (AWS's `AKIAIOSFODNN7EXAMPLE`, `hf_aaaa...`,
-    `sk-test-...`, sequences like `0123456789`) are not reported.
+    `sk-test-...`, sequences like `0123456789`) are not reported. A token repeated in one
+    file is one finding, at its first line.
     Fix: revoke the key now, remove it from the file (and from history), and read it from
     the environment or a git-ignored `.env` instead.
     """
     texts = dict(_scanned(repo))
     reported: set[tuple[str, int]] = set()
+    found: list[tuple[Finding, frozenset[str]]] = []
     for path, hit in _token_hits(repo):
         if hit.kind == "password in a URI" or (path, hit.line) in reported:
             continue  # one finding per line
@@ -272,7 +274,8 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
         if tokens and all(fake_token(token) for token in tokens):
             continue
         reported.add((path, hit.line))
-        yield Finding(f"{hit.kind}: {hit.preview}", path, hit.line)
+        found.append((Finding(f"{hit.kind}: {hit.preview}", path, hit.line), frozenset(tokens)))
+    yield from _once_per_secret(found)
 
 
 @rule("SEC102", family="secrets", severity="error")
@@ -282,16 +285,43 @@ def no_passwords_in_uris(repo: RepoView) -> Iterator[Finding]:
     Why: database and tracking-server URIs get logged, printed and copied around; a
     password inside one leaks with it. Local defaults (`postgres://mlflow:mlflow@db`), URIs
     to a database on the local machine, placeholders (`user:pw@`), interpolations
-    (`${DB_PASSWORD:-x}`), and URIs in tests, examples and docs are not reported.
+    (`${DB_PASSWORD:-x}`), and URIs in tests, examples and docs are not reported. A
+    password repeated in one file (a compose stack's URIs) is one finding, at its first line.
     Fix: keep the password out of the URI: `postgresql://mlflow@db/mlflow` with
     `PGPASSWORD` in the environment, or `${oc.env:DB_PASSWORD}` interpolation in config.
     """
     texts = dict(_scanned(repo))
+    found: list[tuple[Finding, frozenset[str]]] = []
     for path, hit in _token_hits(repo):
         line = _line(texts[path], hit.line)
         demo = DEMO_FOLDERS.search(path) is not None or template_name(path)
         if hit.kind == "password in a URI" and not _demo_uri(line, demo):
-            yield Finding(f"{hit.kind}: {hit.preview}", path, hit.line)
+            passwords = frozenset(m.group(3) for m in secrets.URI_WITH_PASSWORD.finditer(line))
+            found.append((Finding(f"{hit.kind}: {hit.preview}", path, hit.line), passwords))
+    yield from _once_per_secret(found)
+
+
+def _once_per_secret(found: list[tuple[Finding, frozenset[str]]]) -> Iterator[Finding]:
+    """One finding per secret and file, at its first line.
+
+    A compose file that repeats one database password in nine service URIs holds one
+    leaked credential, to rotate once.
+    """
+    first: dict[tuple[str | None, str], int] = {}
+    repeated: set[int] = set()
+    kept: list[Finding] = []
+    for finding, values in found:
+        earlier = {first[(finding.path, v)] for v in values if (finding.path, v) in first}
+        if values and len(earlier) == 1 and all((finding.path, v) in first for v in values):
+            repeated |= earlier
+            continue
+        for value in values:
+            first.setdefault((finding.path, value), len(kept))
+        kept.append(finding)
+    for index, finding in enumerate(kept):
+        if index in repeated:  # no line numbers: the message (and fingerprint) stays stable
+            finding = finding._replace(message=f"{finding.message} (also on other lines)")
+        yield finding
 
 
 @rule("SEC103", family="secrets", severity="error")
