@@ -190,6 +190,7 @@ VIOLATIONS: dict[str, Mutation] = {
     "SEC102": edit("README.md", "\n", "\nDB: postgresql://mlflow:s3cr3tpass@db:5432/mlflow\n"),
     "SEC103": put("deploy/settings.yaml", "db_password: hunter2hunter2\n"),
     "SEC104": put(".env", "TOKEN=1\n", commit=True),
+    "SEC105": put("scripts/connect.py", 'import os\nos.environ["DB_PASSWORD"] = "Zq8vT2mpLx41"\n'),
     "DOC101": put("README.md", "# Wine\n\nRun `dvc repro`.\n"),
     "DOC102": put("README.md", "# Wine\n\n## Setup\n\npip install -e .\n"),
     "DOC103": rm("data/catalog.yaml"),

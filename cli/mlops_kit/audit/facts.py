@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 import shlex
@@ -24,6 +25,7 @@ PRE_COMMIT = ".pre-commit-config.yaml"
 ENV_FILE = ".env"
 DVC_LOCAL_CONFIG = ".dvc/config.local"
 MLFLOW_STORES = ("mlflow.db", "mlruns", "mlartifacts")
+OUTPUT_KINDS = ("outs", "metrics", "plots")  # the sections of a stage that declare outputs
 
 
 README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme", "readme.markdown")
@@ -84,6 +86,7 @@ class Stage:
         "name",
         "outs",
         "params",
+        "unresolved",
         "wdir",
     )
 
@@ -97,6 +100,26 @@ class Stage:
         self.wdir = ""
         self.generated = False
         self.frozen = False
+        # `${...}` deps/outs the audit could not resolve, by section: declared, paths unknown.
+        self.unresolved: dict[str, list[str]] = {}
+
+    @property
+    def has_deps(self) -> bool:
+        """True when the stage lists any dep (resolved or not)."""
+        return bool(self.deps or self.unresolved.get("deps"))
+
+    @property
+    def has_outs(self) -> bool:
+        """True when the stage lists any output, metric or plot (resolved or not)."""
+        return bool(self.outs or any(self.unresolved.get(k) for k in OUTPUT_KINDS))
+
+    def matches_unresolved(self, path: str) -> bool:
+        """Return True when `path` may be one of the `${...}` deps/outs not resolved."""
+        return any(
+            fnmatch.fnmatchcase(path, _INTERPOLATION.sub("*", posixpath.join(self.wdir, raw)))
+            for raws in self.unresolved.values()
+            for raw in raws
+        )
 
 
 def _entries(value: Any) -> Iterator[tuple[Any, int | None]]:
@@ -105,7 +128,86 @@ def _entries(value: Any) -> Iterator[tuple[Any, int | None]]:
             yield item, line_of(value, index)
 
 
-def _out(entry: Any, kind: str, wdir: str, line: int | None) -> Output | None:
+# `${name}` / `${a.b[0]}` in dvc.yaml: DVC fills it from params.yaml and `vars`.
+_INTERPOLATION = re.compile(r"\$\{\s*+([^{}\s]++)\s*+\}")
+_KEY = re.compile(r"[^.\[\]]++|\[(\d++)\]")
+
+
+def _lookup(context: dict[str, Any], name: str) -> str | None:
+    """Return the scalar `name` (`a.b`, `a.list[0]`) names in `context`, as DVC prints it."""
+    value: Any = context
+    for match in _KEY.finditer(name):
+        key = match.group(1) or match.group(0)
+        if isinstance(value, list) and key.isdigit() and int(key) < len(value):
+            value = value[int(key)]
+        elif isinstance(value, dict) and match.group(1) is None and key in value:
+            value = value[key]
+        else:
+            return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if isinstance(value, (str, int, float)) else None
+
+
+def resolve(raw: str, context: dict[str, Any]) -> str | None:
+    """`raw` with its `${...}` filled from `context`; None when one is not a known scalar."""
+    unknown = False
+
+    def fill(match: re.Match[str]) -> str:
+        nonlocal unknown
+        value = _lookup(context, match.group(1))
+        if value is None:
+            unknown = True
+            return match.group(0)
+        return value
+
+    filled = _INTERPOLATION.sub(fill, raw)
+    return None if unknown or templated(filled) else filled
+
+
+def _vars_file(repo: RepoView, entry: str, folder: str) -> dict[str, Any]:
+    """Return the values of a `vars` file entry (`file.yaml` or `file.yaml:key1,key2`)."""
+    file, _, keys = entry.partition(":")
+    path = normalise(posixpath.join(folder, file))
+    kind = {".json": "json", ".toml": "toml"}.get(posixpath.splitext(file)[1], "yaml")
+    data = repo.data(path, kind) if path else None
+    if not isinstance(data, dict):
+        return {}
+    wanted = [k.strip() for k in keys.split(",") if k.strip()]
+    return {k: data[k] for k in wanted if k in data} if wanted else dict(data)
+
+
+def interpolation_context(repo: RepoView, vars_: Any = None, folder: str = "") -> dict[str, Any]:
+    """Return what `${...}` in dvc.yaml reads: params.yaml, then `vars` entries in order."""
+    context: dict[str, Any] = {}
+    if vars_ is None:  # the pipeline's own context: params.yaml and top-level `vars`
+        default = repo.data(PARAMS_YAML)
+        context.update(default if isinstance(default, dict) else {})
+        data = repo.data(DVC_YAML)
+        vars_ = data.get("vars") if isinstance(data, dict) else None
+    for entry in vars_ if isinstance(vars_, list) else []:
+        if isinstance(entry, dict):
+            context.update(entry)
+        elif isinstance(entry, str) and not templated(entry):
+            context.update(_vars_file(repo, entry, folder))
+    return context
+
+
+def _path(raw: Any, stage: Stage, section: str, context: dict[str, Any]) -> str | None:
+    """Return a dep/out with its `${...}` filled in; None (recorded unresolved) if unknown."""
+    if not isinstance(raw, str):
+        return None
+    if not templated(raw):
+        return raw
+    filled = None if stage.generated else resolve(raw, context)
+    if filled is None:
+        stage.unresolved.setdefault(section, []).append(raw)
+    return filled
+
+
+def _out(
+    entry: Any, stage: Stage, kind: str, line: int | None, context: dict[str, Any]
+) -> Output | None:
     cache = True
     if isinstance(entry, dict) and len(entry) == 1:
         raw, options = next(iter(entry.items()))
@@ -113,26 +215,32 @@ def _out(entry: Any, kind: str, wdir: str, line: int | None) -> Output | None:
             cache = False
     else:
         raw = entry
-    if not isinstance(raw, str) or templated(raw):
+    path = _path(raw, stage, kind, context)
+    if path is None:
         return None
-    return Output(normalise(posixpath.join(wdir, raw)), raw, cache, kind, line)
+    return Output(normalise(posixpath.join(stage.wdir, path)), path, cache, kind, line)
 
 
-def _stage(name: str, body: dict[str, Any], line: int | None) -> Stage:
+def _stage(
+    name: str, body: dict[str, Any], line: int | None, repo: RepoView, context: dict[str, Any]
+) -> Stage:
     stage = Stage(name=str(name), line=line)
     stage.generated = any(key in body for key in ("foreach", "matrix", "do"))
     stage.frozen = body.get("frozen") is True
     wdir = body.get("wdir", ".")
     stage.wdir = (normalise(wdir) or "") if isinstance(wdir, str) and not templated(wdir) else ""
+    if body.get("vars") is not None:
+        context = {**context, **interpolation_context(repo, body["vars"], stage.wdir)}
     cmd = body.get("cmd")
     commands = cmd if isinstance(cmd, list) else [cmd]
     stage.commands = [c for c in commands if isinstance(c, str)]
-    for dep, at in _entries(body.get("deps")):
-        if isinstance(dep, str) and not templated(dep):
+    for entry, at in _entries(body.get("deps")):
+        dep = _path(entry, stage, "deps", context)
+        if dep is not None:
             stage.deps.append((normalise(posixpath.join(stage.wdir, dep)), dep, at))
-    for kind in ("outs", "metrics", "plots"):
+    for kind in OUTPUT_KINDS:
         for entry, at in _entries(body.get(kind)):
-            out = _out(entry, kind, stage.wdir, at)
+            out = _out(entry, stage, kind, at, context)
             if out is not None:
                 stage.outs.append(out)
     for entry, at in _entries(body.get("params")):
@@ -157,8 +265,9 @@ def stages(repo: RepoView) -> list[Stage] | None:
         if not isinstance(data, dict) or not isinstance(data.get("stages"), dict):
             return None
         table = data["stages"]
+        context = interpolation_context(repo)
         return [
-            _stage(name, body, line_of(table, name))
+            _stage(name, body, line_of(table, name), repo, context)
             for name, body in table.items()
             if isinstance(body, dict)
         ]

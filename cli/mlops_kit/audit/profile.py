@@ -37,6 +37,10 @@ CONVENTIONAL_CONFIG_DIRS = ("conf", "configs", "config")
 # Course and workshop material (`Labs/`, `exercises/`, `week-2/`, numbered modules like
 # `01-intro/` at the top): like examples, it shows notebook outputs, ships the models its
 # exercises load and holds tests participants run themselves.
+# Folders of tests and the fixtures they read (at any depth, `unit_tests/` too).
+FIXTURE_FOLDERS = re.compile(
+    r"(?:^|/)(?:[\w.-]*[-_])?(?:tests?|testing|test_utils|testdata|test_data|fixtures?)/"
+)
 TEACHING_FOLDERS = re.compile(
     r"(?:^|/)(?:labs?|exercises?|exercise_files|lessons?|lectures?|workshops?|homeworks?"
     r"|assignments?|(?:week|module|lesson|session|chapter|unit)[-_ ]?\d{1,2})/"
@@ -570,11 +574,14 @@ def _ci(repo: RepoView, profile: RepoProfile) -> None:
         providers.append("buildkite")
     profile.ci = tuple(providers)
     profile.ci_files = tuple(files)
+    actions = _local_action_folders(repo)
     misplaced = [
         p
         for p in repo.files
         if p.endswith((".yml", ".yaml"))
         and not template_source(p)
+        and posixpath.basename(p) not in ACTION_FILES
+        and not any(p.startswith(folder + "/") for folder in actions)
         and (
             re.match(r"^(?:github|\.github/workflow|\.Github|\.github/Workflows)/", p)
             or (p.startswith(".github/workflows/") and p.count("/") > 2)
@@ -583,6 +590,25 @@ def _ci(repo: RepoView, profile: RepoProfile) -> None:
     if ".gitlab-ci.yaml" in repo.file_set:
         misplaced.append(".gitlab-ci.yaml")
     profile.misplaced_ci = tuple(misplaced)
+
+
+# A local GitHub action is a folder holding one of these (a composite or container action).
+ACTION_FILES = ("action.yml", "action.yaml")
+# `uses: ./path` in a workflow or action: a local action (a folder) or reusable workflow.
+_LOCAL_USES = re.compile(r"^[ \t-]*+uses:[ \t]*+[\"']?\./([^\s\"'#@]++)", re.MULTILINE)
+
+
+def _local_action_folders(repo: RepoView) -> set[str]:
+    """Folders that `.github/` workflows and actions name in `uses: ./...` (local actions)."""
+    folders: set[str] = set()
+    for path in repo.under(".github"):
+        if not path.endswith((".yml", ".yaml")):
+            continue
+        for match in _LOCAL_USES.finditer(repo.text_or_none(path, quiet=True) or ""):
+            folder = normalise(match.group(1).rstrip("/"))
+            if folder and folder in repo.folders:
+                folders.add(folder)
+    return folders
 
 
 def _runners(repo: RepoView, profile: RepoProfile) -> None:
@@ -697,7 +723,8 @@ def _layout(repo: RepoView, profile: RepoProfile) -> None:
         and not is_test_file(p)
         and not _NOT_RUNTIME.search(p)
     )
-    profile.packages = tuple(roots)
+    profile.packages = tuple(roots + _namespace_package(repo, profile, roots, files))
+    roots = list(profile.packages)
     scripts = sum(1 for p in code if not is_test_file(p) and not _NOT_RUNTIME.search(p))
     notebooks = sum(1 for p in repo.files if p.endswith(".ipynb"))
     if any(p.startswith("src/") for p in roots):
@@ -710,6 +737,28 @@ def _layout(repo: RepoView, profile: RepoProfile) -> None:
         profile.layout = "notebooks"
     elif scripts:
         profile.layout = "scripts"
+
+
+def _namespace_package(
+    repo: RepoView, profile: RepoProfile, roots: list[str], code: set[str]
+) -> list[str]:
+    """Return the folder named like the distribution when it holds modules but no `__init__`.
+
+    Poetry and setuptools' namespace discovery build such a folder (PEP 420) as the
+    package of the distribution it is named after (`pytorch_tabnet/` of `pytorch_tabnet`).
+    """
+    name = _distribution_name(repo) if profile.package_metadata else None
+    if name is None or any(r.rsplit("/", 1)[-1].lower() == name for r in roots):
+        return []
+    for folder in sorted(repo.folders):
+        base, _, leaf = folder.rpartition("/")
+        if (
+            base in ("", "src")
+            and leaf.lower() == name
+            and any(posixpath.dirname(p) == folder for p in code)
+        ):
+            return [folder]
+    return []
 
 
 def _distribution_name(repo: RepoView) -> str | None:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from mlops_kit.audit.cache import ParseCache
 
 TEXT_LIMIT = 2 * 1024 * 1024  # bytes; bigger text files are reported, not read
+NOT_UTF8 = "is not UTF-8 text"  # how a file that does not decode is reported
 
 PARSERS: dict[str, Callable[[str], Parsed]] = {
     "yaml": load_yaml,
@@ -283,13 +284,13 @@ class RepoView:
         text: str | None = None
         if data is not None:
             if b"\0" in data:
-                problem = "is not UTF-8 text (it holds NUL bytes: binary or UTF-16)"
+                problem = f"{NOT_UTF8} (it holds NUL bytes: binary or UTF-16)"
             else:
                 try:
                     text = data.decode("utf-8")
                 except UnicodeDecodeError as error:
                     line = data[: error.start].count(b"\n") + 1
-                    problem = f"is not UTF-8 text (invalid byte at line {line})"
+                    problem = f"{NOT_UTF8} (invalid byte at line {line})"
                 else:
                     if text.startswith("\ufeff"):
                         text = text[1:]

@@ -176,14 +176,32 @@ def is_placeholder(value: str) -> bool:
         return True
     # An instruction written in placeholder words (`set_as_secret`, `put-your-key-here`).
     words = re.split(r"[-_. ]+", lowered)
-    return len(words) > 1 and all(word in _INSTRUCTION_WORDS for word in words)
+    if len(words) > 1 and all(word in PLACEHOLDER_WORDS for word in words):
+        return True
+    # Placeholder words run together, addressed to the reader (`asecretkey`,
+    # `yourapikey`, `tokenhere`); `mysecretpassword` is a weak password people do use.
+    return (
+        lowered.isalpha()
+        and len(lowered) <= 40
+        and (lowered.startswith(("a", "your")) or lowered.endswith("here"))
+        and _placeholder_words_run(lowered)
+    )
 
 
-_INSTRUCTION_WORDS = frozenset(
+def _placeholder_words_run(text: str) -> bool:
+    """Return True when `text` is placeholder words run together (`asecretkey`)."""
+    ends = {0}  # positions where a run of whole words ends
+    for end in range(1, len(text) + 1):
+        if any(text[start:end] in PLACEHOLDER_WORDS for start in ends if start < end):
+            ends.add(end)
+    return len(text) in ends and len(text) > 0
+
+
+PLACEHOLDER_WORDS = frozenset(
     {"set", "as", "a", "an", "the", "to", "be", "in", "me", "it", "here", "your", "my", "put",
      "enter", "insert", "replace", "fill", "add", "with", "secret", "password", "passwd",
      "token", "key", "api", "value", "fake", "dummy", "sample", "missing", "required", "env",
-     "environment", "variable", "from", "vault", "later"}
+     "environment", "variable", "from", "vault", "later", "secure", "real", "own"}
 )  # fmt: skip
 
 

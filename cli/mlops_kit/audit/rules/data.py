@@ -11,7 +11,12 @@ from collections.abc import Iterator
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
-from mlops_kit.audit.profile import TEACHING_FOLDERS, profile_of, template_source
+from mlops_kit.audit.profile import (
+    FIXTURE_FOLDERS,
+    TEACHING_FOLDERS,
+    profile_of,
+    template_source,
+)
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -52,9 +57,6 @@ MEDIA_FILE = 5_000_000
 OWN_RULES = (*DATA_SUFFIXES, *MODEL_SUFFIXES, ".ipynb")
 # Small fixtures belong with the tests that use them.
 DEMO_FOLDERS = re.compile(r"(?:^|/)(?:examples?|tutorials?|docs?|benchmarks?)/")
-FIXTURE_FOLDERS = re.compile(
-    r"(?:^|/)(?:[\w.-]*[-_])?(?:tests?|testing|test_utils|testdata|test_data|fixtures)/"
-)
 SMALL_MODEL = 1024  # bytes; smaller "model" files are test fixtures or placeholders
 _EDITOR_COPY = re.compile(r"(?:^|/)\.(?:ipynb_checkpoints|virtual_documents)/")
 DEMO_MODEL = 1_000_000  # bytes; a smaller model in an example or a lab is one it loads

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
-from mlops_kit.audit.profile import is_test_file, profile_of
-from mlops_kit.audit.repo import RepoView
+from mlops_kit.audit.profile import FIXTURE_FOLDERS, is_test_file, profile_of
+from mlops_kit.audit.repo import NOT_UTF8, RepoView
 from mlops_kit.audit.rule import rule
 
 
@@ -215,10 +215,15 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     Why: data folders are git-ignored, so a fresh clone has an empty data/; the README is
     what tells people to run `dvc pull` or `dvc repro` and where the data originates.
     A Kedro project describes its data in its catalog (conf/base/catalog.yml), and a
-    Snakemake workflow in the rules that fetch it; neither is reported.
+    Snakemake workflow in the rules that fetch it; neither is reported. Nor is a notebook
+    collection without a pipeline (more notebooks than scripts, no DVC), whose notebooks
+    each read and describe their own data.
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
-    if {"kedro", "snakemake"} & set(profile_of(repo).orchestrators):
+    profile = profile_of(repo)
+    if {"kedro", "snakemake"} & set(profile.orchestrators):
+        return
+    if profile.layout == "notebooks" and not profile.dvc:
         return
     if _folder(repo, "data") and not repo.is_file("data/README.md"):
         yield Finding("data/README.md is missing", facts.ROOT)
@@ -361,7 +366,11 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
     FIFOs or devices where a file should be, or multi-megabyte "configs" break tools in
     confusing ways; the audit could not check them either. A large dataset or document
     (`data.json`, `corpus.txt`) is not a config: DAT101 reports its size instead; a text
-    file in a `data/` or `datasets/` folder keeps the encoding of its source.
+    file in a `data/` or `datasets/` folder keeps the encoding of its source, and a file
+    under a test folder (`tests/`, `test/`, `testing/`, `fixtures/`, `testdata/`,
+    `test_data/` at any depth) is a fixture a test reads as bytes on purpose (Latin-1
+    HTML, a truncated UTF-8 sequence): its encoding is not reported there, while a FIFO or
+    an oversize config is, as anywhere else.
     Fix: re-save the file as UTF-8, replace the special file with a regular one, or move
     large data out of git (DVC).
     """
@@ -382,4 +391,6 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
             continue  # a large dataset or document, not a config: DAT101 reports its size
         if _DATA_FOLDER.search(path) and not path.endswith(SETTINGS_SUFFIXES):
             continue  # a dataset keeps the encoding of its source (Latin-1 titles, ...)
+        if FIXTURE_FOLDERS.search(path) and repo.problems[path].startswith(NOT_UTF8):
+            continue  # a test's fixture: non-UTF-8 on purpose, read as bytes
         yield Finding(f"{path} {repo.problems[path]}", path)

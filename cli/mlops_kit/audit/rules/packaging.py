@@ -290,11 +290,24 @@ _SETUP_FILE = re.compile(
 )
 _PYTORCH_INDEX = re.compile(r"download\.pytorch\.org|\s-c\s+pytorch\b|--channel\s+pytorch\b")
 _INSTALL = re.compile(r"\binstall\b(.*)")
+_README = re.compile(r"(?:^|/)(?:README|INSTALL)[\w.-]*$", re.IGNORECASE)
+# Install instructions that send the reader to PyTorch's own installer for their build.
+_INSTRUCTION = re.compile(r"\b(?:install|requires?|required|prerequisites?|depends)\b", re.I)
+_TORCH = frozenset({"torch", "torchvision", "torchaudio"})
 # Options of pip/uv/conda install that take a value (the value is not a package).
 _VALUED_OPTIONS = frozenset(
     {"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "-r", "--requirement",
      "-c", "--channel", "-t", "--target", "--constraint", "--platform", "--python-version"}
 )  # fmt: skip
+
+
+def _points_to_pytorch_site(text: str) -> bool:
+    """Return True when a line tells the reader to install PyTorch from pytorch.org."""
+    return any(
+        "pytorch.org" in line and _INSTRUCTION.search(line)
+        for line in text.splitlines()
+        if "pytorch.org" in line
+    )
 
 
 def _installed_from_pytorch_index(repo: RepoView) -> set[str]:
@@ -312,6 +325,8 @@ def _installed_from_pytorch_index(repo: RepoView) -> set[str]:
             if not _SETUP_FILE.search(path):
                 continue
             text = (repo.text(path) or "").replace("\\\n", " ")
+            if _README.search(path) and _points_to_pytorch_site(text):
+                names.update(_TORCH)  # "requires [PyTorch](https://pytorch.org)"
             for line in text.splitlines():
                 if _PYTORCH_INDEX.search(line) is None:
                     continue

@@ -552,7 +552,9 @@ def _declared(stage: facts.Stage, path: str) -> bool:
     """True when `path` is a dep, an output, inside one, or a folder holding one."""
     declared = [dep for dep, _, _ in stage.deps if dep] + [o.path for o in stage.outs if o.path]
     declared += [file for file, _, _ in stage.params]
-    return any(_covers(d, path) or _covers(path, d) for d in declared)
+    return any(_covers(d, path) or _covers(path, d) for d in declared) or (
+        stage.matches_unresolved(path)
+    )
 
 
 @rule("DVC116", family="pipeline", severity="warning", requires=_PIPELINE, applies=_USES_PIPELINE)
@@ -628,8 +630,8 @@ def stages_have_deps_and_outs(repo: RepoView) -> Iterator[Finding]:
     stages = [s for s in _plain_stages(repo) if not s.frozen]
     # One finding per gap, naming every stage that has it.
     gaps = (
-        ("deps", [s for s in stages if not s.deps]),
-        ("outs, metrics or plots", [s for s in stages if not s.outs]),
+        ("deps", [s for s in stages if not s.has_deps]),
+        ("outs, metrics or plots", [s for s in stages if not s.has_outs]),
     )
     for what, missing in gaps:
         if len(missing) == 1:

@@ -58,7 +58,12 @@ def demo_value(value: str, user: str = "") -> bool:
         or lowered.startswith(_DEMO_PREFIXES)
         or re.fullmatch(r"[A-Z][A-Z0-9_]*", value) is not None
         or value.startswith(("<", "{", "%(", "$"))
+        or _SAYS_FAKE.search(lowered) is not None  # "foo bar; dummy secret"
     )
+
+
+# A value that says it is not real, wherever the word sits in it.
+_SAYS_FAKE = re.compile(r"\b(?:dummy|fake|placeholder)\b")
 
 
 def _line(text: str, number: int) -> str:
@@ -121,6 +126,7 @@ def _demo_assignment(line: str, users: set[str]) -> bool:
         demo_value(value)
         or any(value.lower().startswith(user) for user in users)
         or (bool(_unbase64(value)) and demo_value(_unbase64(value)))
+        or _placeholder_basic_auth(value)
         or value.split(":", 1)[0].lstrip("-") == key.lstrip("-")  # NAME=NAME:latest, a reference
         or re.fullmatch(r"[\w.-]+\.(?:pem|key|crt|cer|p12|pfx|json|txt|jks)", value) is not None
         or _NOT_A_VALUE.search(value) is not None
@@ -146,6 +152,20 @@ def _unbase64(value: str) -> str:
         return base64.b64decode(value, validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         return ""
+
+
+def _placeholder_basic_auth(value: str) -> bool:
+    """Return True for an HTTP basic-auth value of placeholder words (`Basic` of secret:key).
+
+    Documented defaults are written that way (`secret: "Basic c2VjcmV0OmtleQ=="`), for
+    the user to replace.
+    """
+    scheme, _, encoded = value.partition(" ")
+    if scheme.lower() != "basic":
+        return False
+    user, colon, password = _unbase64(encoded.strip()).partition(":")
+    words = DEV_DEFAULTS | GENERIC_USERS | secrets.PLACEHOLDER_WORDS
+    return bool(colon) and user.lower() in words and password.lower() in words
 
 
 _USER_KEY = re.compile(r"(?:USER|USERNAME|_DB|DATABASE|_NAME)$", re.IGNORECASE)
@@ -239,12 +259,14 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
     minutes.
     Key files (`*.pem`, `*.key`) are read too, outside test and example folders. Tokens
     made up for tests and docs (AWS's `AKIAIOSFODNN7EXAMPLE`, `hf_aaaa...`,
-    `sk-test-...`, sequences like `0123456789`) are not reported.
+    `sk-test-...`, sequences like `0123456789`) are not reported. A token repeated in one
+    file is one finding, at its first line.
     Fix: revoke the key now, remove it from the file (and from history), and read it from
     the environment or a git-ignored `.env` instead.
     """
     texts = dict(_scanned(repo))
     reported: set[tuple[str, int]] = set()
+    found: list[tuple[Finding, frozenset[str]]] = []
     for path, hit in _token_hits(repo):
         if hit.kind == "password in a URI" or (path, hit.line) in reported:
             continue  # one finding per line
@@ -252,7 +274,8 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
         if tokens and all(fake_token(token) for token in tokens):
             continue
         reported.add((path, hit.line))
-        yield Finding(f"{hit.kind}: {hit.preview}", path, hit.line)
+        found.append((Finding(f"{hit.kind}: {hit.preview}", path, hit.line), frozenset(tokens)))
+    yield from _once_per_secret(found)
 
 
 @rule("SEC102", family="secrets", severity="error")
@@ -262,16 +285,43 @@ def no_passwords_in_uris(repo: RepoView) -> Iterator[Finding]:
     Why: database and tracking-server URIs get logged, printed and copied around; a
     password inside one leaks with it. Local defaults (`postgres://mlflow:mlflow@db`), URIs
     to a database on the local machine, placeholders (`user:pw@`), interpolations
-    (`${DB_PASSWORD:-x}`), and URIs in tests, examples and docs are not reported.
+    (`${DB_PASSWORD:-x}`), and URIs in tests, examples and docs are not reported. A
+    password repeated in one file (a compose stack's URIs) is one finding, at its first line.
     Fix: keep the password out of the URI: `postgresql://mlflow@db/mlflow` with
     `PGPASSWORD` in the environment, or `${oc.env:DB_PASSWORD}` interpolation in config.
     """
     texts = dict(_scanned(repo))
+    found: list[tuple[Finding, frozenset[str]]] = []
     for path, hit in _token_hits(repo):
         line = _line(texts[path], hit.line)
         demo = DEMO_FOLDERS.search(path) is not None or template_name(path)
         if hit.kind == "password in a URI" and not _demo_uri(line, demo):
-            yield Finding(f"{hit.kind}: {hit.preview}", path, hit.line)
+            passwords = frozenset(m.group(3) for m in secrets.URI_WITH_PASSWORD.finditer(line))
+            found.append((Finding(f"{hit.kind}: {hit.preview}", path, hit.line), passwords))
+    yield from _once_per_secret(found)
+
+
+def _once_per_secret(found: list[tuple[Finding, frozenset[str]]]) -> Iterator[Finding]:
+    """One finding per secret and file, at its first line.
+
+    A compose file that repeats one database password in nine service URIs holds one
+    leaked credential, to rotate once.
+    """
+    first: dict[tuple[str | None, str], int] = {}
+    repeated: set[int] = set()
+    kept: list[Finding] = []
+    for finding, values in found:
+        earlier = {first[(finding.path, v)] for v in values if (finding.path, v) in first}
+        if values and len(earlier) == 1 and all((finding.path, v) in first for v in values):
+            repeated |= earlier
+            continue
+        for value in values:
+            first.setdefault((finding.path, value), len(kept))
+        kept.append(finding)
+    for index, finding in enumerate(kept):
+        if index in repeated:  # no line numbers: the message (and fingerprint) stays stable
+            finding = finding._replace(message=f"{finding.message} (also on other lines)")
+        yield finding
 
 
 @rule("SEC103", family="secrets", severity="error")
@@ -356,3 +406,69 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
         yield Finding(
             ".env is not git-ignored", ".gitignore" if ".gitignore" in repo.file_set else facts.ROOT
         )
+
+
+@rule("SEC105", family="secrets", severity="error")
+def no_credentials_set_in_code(repo: RepoView) -> Iterator[Finding]:
+    """Code and instructions set no credential environment variable to a literal.
+
+    Why: `os.environ["MLFLOW_TRACKING_PASSWORD"] = "6824..."` in a script or notebook, or
+    `export MLFLOW_TRACKING_PASSWORD=6824...` in a README or shell script, commits the
+    token as surely as a config file would; notebooks keep it in their JSON.
+    Placeholders (`"<token>"`, `"dummy"`, `your-token-here`), references (`$TOKEN`),
+    tests, examples and docs folders are not reported; an inline allowlist comment
+    (`# pragma: allowlist secret`) exempts a line.
+    Fix: set the variable outside the repository (a git-ignored `.env` loaded with
+    python-dotenv, the shell, the CI's secret store), write a placeholder in instructions,
+    and rotate the committed value.
+    """
+    for path, text in _scanned(repo):
+        name = path.rsplit("/", 1)[-1]
+        code = name.endswith((".py", ".ipynb"))
+        if not (code or _SHELL_TEXT.search(name)) or DEMO_FOLDERS.search(path):
+            continue
+        if ("environ" if code else "export") not in text and "%env" not in text:
+            continue
+        allowed = secrets.allowlisted_lines(text)
+        assigned = [
+            (match.start(), key, value.strip("\"'"))
+            for match in (_ENV_SET if code else _EXPORT).finditer(text)
+            for key, value in [_key_and_value(match)]
+        ]
+        # A password equal to the user or database name beside it is a local default.
+        users = {value.lower() for _, key, value in assigned if _USER_KEY.search(key)}
+        for start, key, value in assigned:
+            if not secrets.CREDENTIAL_KEY.search(key) or secrets.DESCRIBES_CREDENTIAL.search(key):
+                continue
+            if secrets.is_placeholder(value) or demo_value(value) or len(value) < 8:
+                continue
+            if any(value.lower().startswith(user) for user in users if user):
+                continue
+            line = text.count("\n", 0, start) + 1
+            if line in allowed:
+                continue
+            yield Finding(f"{key} is set to a literal value: {secrets.redact(value)}", path, line)
+
+
+def _key_and_value(match: re.Match[str]) -> tuple[str, str]:
+    found = match.groupdict()
+    return (
+        found.get("key") or found.get("key2") or found["key3"],
+        found.get("value") or found["value3"],
+    )
+
+
+# Instructions and scripts that export variables: README and other Markdown, shell scripts.
+_SHELL_TEXT = re.compile(r"\.(?:sh|bash|zsh|md|rst)$|^(?:README|INSTALL)[\w.-]*$|^\.envrc$")
+# `os.environ["KEY"] = "value"`, `os.environ.setdefault("KEY", "value")`, a notebook's
+# `%env KEY=value`; quotes may be escaped (notebook JSON).
+_Q = r"\\?[\"']"
+_ENV_SET = re.compile(
+    rf"os\.environ(?:\[{_Q}(?P<key>\w+){_Q}\]\s*=\s*|\.setdefault\(\s*{_Q}(?P<key2>\w+){_Q}"
+    rf"\s*,\s*){_Q}(?P<value>[^\"'\\\s]+){_Q}"
+    r"|%env\s+(?P<key3>\w+)\s*=\s*(?P<value3>[^\s\"'\\]+)"
+)
+# `export KEY=value` in a shell script or a README's shell snippet.
+_EXPORT = re.compile(
+    r"\bexport[ \t]+(?P<key3>\w+)=(?P<value3>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'\\;&|]+)"
+)

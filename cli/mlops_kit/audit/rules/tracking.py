@@ -26,6 +26,14 @@ _READS_ENV = re.compile(
 # An f-string that is nothing but interpolations (`f"{MLFLOW_TRACKING_URI}"`).
 _ONLY_PLACEHOLDERS = re.compile(r"""[rbu]?f[rbu]?["'](?:\{[^{}"']*\})+["']$""", re.IGNORECASE)
 _SET_EXPERIMENT = re.compile(r"set_experiment\s*\(|experiment_name\s*=|experiment_id\s*=")
+# Code that sets an MLflow variable for the process (as a launcher would): an assignment
+# to `os.environ[...]`, `os.environ.setdefault(...)`, `os.putenv(...)` or a notebook's
+# `%env NAME=value`. Quotes may be escaped: a notebook's cells are JSON strings.
+_SETS_ENV = re.compile(
+    r"""(?:environ[ \t]*+\[[ \t]*+\\?["']|(?:environ\.setdefault|putenv)[ \t]*+\([ \t]*+\\?["']"""
+    r"""|%(?:set_)?env[ \t]++)(MLFLOW_TRACKING_URI|MLFLOW_EXPERIMENT_NAME)"""
+    r"""(?:\\?["'][ \t]*+\][ \t]*+=(?!=)|\\?["'][ \t]*+,|[ \t]*+=|[ \t]++[^\s\\"])"""
+)
 
 
 def _conf_keys(repo: RepoView, names: tuple[str, ...]) -> list[tuple[str, int | None, object]]:
@@ -96,6 +104,18 @@ def _settings_files(repo: RepoView) -> list[str]:
     return facts.memo(repo, "tracking.settings", compute)
 
 
+def _sets_in_code(repo: RepoView, name: str) -> bool:
+    """Return True when code or a notebook using MLflow sets the variable `name` itself."""
+    if any(name in text for _, _, text in facts.search_sources(repo, _SETS_ENV)):
+        return True
+    return any(
+        name in match.group(1)
+        for path in profile_of(repo).mlflow_files
+        if name in (repo.text(path) or "")
+        for match in _SETS_ENV.finditer(repo.text(path) or "")
+    )
+
+
 def _mentioned_outside_code(repo: RepoView, *words: str) -> bool:
     """True when CI, task runner files or settings files mention one of `words`."""
     ci = facts.task_text(repo)
@@ -111,12 +131,17 @@ def tracking_uri_configured(repo: RepoView) -> Iterator[Finding]:
     Why: with no URI, MLflow 3 silently creates `mlflow.db` and `mlruns/` in whatever
     folder a stage runs from, so runs scatter and the model registry is not where the
     team looks.
+    Code or a notebook that sets `MLFLOW_TRACKING_URI` for its process
+    (`os.environ[...] = ...`, `os.environ.setdefault`, `os.putenv`, `%env`) configures it
+    like `set_tracking_uri()` does (TRK103 judges a literal value).
     Fix: put the URI in config, e.g. `conf/tracking/local.yaml`:
 
         uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}
     """
     if _uri_entries(repo) or facts.search_sources(repo, _SET_URI):
         return
+    if _sets_in_code(repo, "MLFLOW_TRACKING_URI"):
+        return  # `os.environ["MLFLOW_TRACKING_URI"] = ...`, `%env ...`: set like set_tracking_uri
     mlprojects = any(p.rsplit("/", 1)[-1] == "MLproject" for p in repo.files)
     if mlprojects or _mentioned_outside_code(repo, "MLFLOW_TRACKING_URI", "tracking_uri"):
         return  # `mlflow run` of an MLproject (at any depth) logs where its launcher says
@@ -269,7 +294,9 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
     """Runs go to a named experiment.
 
     Why: runs logged to MLflow's "Default" experiment mix every project and purpose;
-    a named experiment is what makes runs findable and comparable.
+    a named experiment is what makes runs findable and comparable. Setting
+    `MLFLOW_EXPERIMENT_NAME` in code or a notebook (`os.environ[...] = ...`, `%env`)
+    names it too.
     Fix: set `experiment_name: my_project` in the tracking config and call
     `mlflow.set_experiment(cfg.tracking.experiment_name)`.
     """
@@ -284,7 +311,7 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
         return
     if _mentioned_outside_code(
         repo, "MLFLOW_EXPERIMENT_NAME", "--experiment-name", "experiment_name", "experiment:"
-    ):
+    ) or _sets_in_code(repo, "MLFLOW_EXPERIMENT_NAME"):
         return
     yield Finding(
         "runs go to MLflow's Default experiment: no experiment name in config, no "
