@@ -138,3 +138,21 @@ def test_allowlist_comments_in_random_texts() -> None:
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         assert allowlisted_lines(text) == _allowed_line_by_line(text), text
+
+
+def test_paths_named_in_a_text_as_a_substring_search_finds_them() -> None:
+    rng = random.Random(11)
+    parts = ["a", "ci", "run", "scripts/", "test", "_", "-", ".", "x y", "/"]
+    for _ in range(300):
+        paths = [
+            "".join(rng.choice(parts) for _ in range(rng.randint(0, 4)))
+            + rng.choice(facts._SCRIPT_SUFFIXES)
+            for _ in range(rng.randint(1, 12))
+        ]
+        pieces = [*paths, *parts, "\n", " ", ".shx", ".py.bak", "sh", "py"]
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        expected = {path for path in paths if path in text}
+        assert facts.named_in(paths, text) == expected, (paths, text)
+    assert facts.named_in([], "run.sh") == set()
+    assert facts.named_in(["ci/run.sh", "run.sh"], "bash ci/run.sh") == {"ci/run.sh", "run.sh"}
+    assert facts.named_in(["abc/run.sh"], "run.sh") == set()  # shorter than the path

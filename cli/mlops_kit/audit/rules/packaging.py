@@ -325,6 +325,8 @@ def _installed_from_pytorch_index(repo: RepoView) -> set[str]:
             if not _SETUP_FILE.search(path):
                 continue
             text = (repo.text(path) or "").replace("\\\n", " ")
+            if "pytorch" not in text:  # in every mention of the site, index or channel
+                continue
             if _README.search(path) and _points_to_pytorch_site(text):
                 names.update(_TORCH)  # "requires [PyTorch](https://pytorch.org)"
             for line in text.splitlines():

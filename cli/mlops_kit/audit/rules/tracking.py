@@ -275,9 +275,10 @@ def _named_at_root(repo: RepoView, store: str) -> bool:
         if p.count("/") <= 1 or not p.endswith((".yaml", ".yml")) or _COMPOSE.search(p)
     ]
     paths = (*profile_of(repo).mlflow_files, *settings, *facts.conf_files(repo))
-    texts = [_without_comments(repo.text(p) or "") for p in paths]
     # The literal test first: the pattern has no literal start, so a search tries it at
-    # every character of every text.
+    # every character of every text (and comments are cut only from texts naming it).
+    texts = [text for p in paths if store in (text := repo.text(p) or "")]
+    texts = [_without_comments(text) for text in texts]
     texts.append(facts.task_text(repo))
     return any(store in text and at_root.search(text) is not None for text in texts)
 
