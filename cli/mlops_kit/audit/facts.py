@@ -429,6 +429,11 @@ def requirement_lines(text: str) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
+def requirements_in(repo: RepoView, path: str) -> Iterator[tuple[int, str]]:
+    """(line number, requirement) of a requirements file, decoded as pip decodes it."""
+    return requirement_lines(repo.pip_text(path) or "")
+
+
 def conda_requirements(data: Any) -> list[tuple[str, Any, int | None]]:
     """Return (requirement, parent list, index) of a conda environment's dependencies."""
     found: list[tuple[str, Any, int | None]] = []
@@ -493,7 +498,7 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
                 continue
             stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             target = dev if _DEV_REQUIREMENTS.search(stem) else main
-            for _, line in requirement_lines(repo.text(path) or ""):
+            for _, line in requirements_in(repo, path):
                 target.add(requirement_name(line) or "")
         if "setup.py" in repo.file_set:
             main.update(_setup_names(repo.text("setup.py") or ""))
@@ -834,3 +839,58 @@ _LOCAL_DATA = re.compile(
 def bundled_datasets_only(repo: RepoView) -> bool:
     """Return True when training reads only datasets a library fetches (CIFAR-10, iris)."""
     return bool(search_sources(repo, _BUNDLED_DATASET)) and not search_sources(repo, _LOCAL_DATA)
+
+
+# Build backends that put every file of a package folder into the wheel.
+_WHOLE_PACKAGE_BACKENDS = re.compile(r"^(?:poetry\.core|poetry\.masonry|hatchling|flit_core|pdm\.)")
+_PACKAGE_DATA = re.compile(r"\bpackage[_-]data\b")
+_INCLUDE_PACKAGE_DATA = re.compile(r"\binclude[_-]package[_-]data\s*=\s*(?:True|true|1)\b")
+
+
+def _manifest_in_covers(repo: RepoView, path: str) -> bool:
+    """Return True when MANIFEST.in's include, recursive-include or graft lines name `path`."""
+    for line in (repo.text("MANIFEST.in") or "").splitlines():
+        words = line.split()
+        if len(words) < 2:
+            continue
+        command, args = words[0], [a.strip("/") for a in words[1:]]
+        name = path.rsplit("/", 1)[-1]
+        if command == "graft" and any(path.startswith(f"{a}/") for a in args):
+            return True
+        if command == "include" and any(fnmatch.fnmatchcase(path, a) for a in args):
+            return True
+        if (
+            command == "recursive-include"
+            and path.startswith(f"{args[0]}/")
+            and any(fnmatch.fnmatchcase(name, pattern) for pattern in args[1:])
+        ):
+            return True
+    return False
+
+
+def shipped_package_data(repo: RepoView, path: str) -> bool:
+    """Return True for a file inside a library's package folder that its build ships as data.
+
+    That is a library (profile kind "library") whose package folder holds the file and
+    whose build includes it: a backend that ships a package folder whole (Poetry,
+    Hatchling, Flit, PDM), setuptools `package_data` (setup.py, setup.cfg or
+    `[tool.setuptools.package-data]`), or `include_package_data` (explicit, or the
+    pyproject default) with MANIFEST.in naming the file.
+    """
+    profile = detect.profile_of(repo)
+    if profile.kind != "library" or not path.startswith(tuple(f"{p}/" for p in profile.packages)):
+        return False
+    build = repo.pyproject.get("build-system")
+    backend = build.get("build-backend") if isinstance(build, dict) else None
+    if isinstance(backend, str) and _WHOLE_PACKAGE_BACKENDS.match(backend):
+        return True
+    setuptools = repo.pyproject.get("tool", {}).get("setuptools")
+    setup = "".join(repo.text(p) or "" for p in ("setup.py", "setup.cfg") if p in repo.file_set)
+    if _PACKAGE_DATA.search(setup):
+        return True
+    if isinstance(setuptools, dict) and "package-data" in setuptools:
+        return True
+    includes = _INCLUDE_PACKAGE_DATA.search(setup) is not None or (
+        backend == "setuptools.build_meta" and "project" in repo.pyproject
+    )
+    return includes and "MANIFEST.in" in repo.file_set and _manifest_in_covers(repo, path)

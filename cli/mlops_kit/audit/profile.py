@@ -901,7 +901,7 @@ def _orchestrators(
     # kedro-mlflow logs every run through hooks and catalog datasets, not imports.
     plugin = any(
         "kedro-mlflow" in text or "kedro_mlflow" in text
-        for text in (repo.text(p) or "" for p in (*profile.manifests, *catalogs))
+        for text in (repo.pip_text(p) or "" for p in (*profile.manifests, *catalogs))
     )
     if plugin and "mlflow" not in profile.trackers:
         profile.trackers = tuple(sorted((*profile.trackers, "mlflow")))

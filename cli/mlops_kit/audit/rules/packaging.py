@@ -71,8 +71,10 @@ def pep621_project_table(repo: RepoView) -> Iterator[Finding]:
     """pyproject.toml has a PEP 621 `[project]` table with a name and a version.
 
     Why: the standard `[project]` table is what pip, uv, Poetry 2 and every build backend
-    read; tool-specific tables alone lock the project to one tool.
-    Fix:
+    read; tool-specific tables alone lock the project to one tool. An empty pyproject.toml
+    (nothing but blanks or comments) without a setup.py is reported whatever else the repo
+    holds: it declares nothing, yet pip and every tool take it for the project's manifest.
+    Fix (or delete an empty pyproject.toml):
 
         [project]
         name = "my_project"
@@ -80,6 +82,13 @@ def pep621_project_table(repo: RepoView) -> Iterator[Finding]:
         dependencies = ["dvc>=3.50,<4", "hydra-core>=1.3.2,<1.4", "mlflow>=3.5,<4"]
     """
     if PYPROJECT not in repo.file_set:
+        return
+    if not repo.pyproject and "setup.py" not in repo.file_set:
+        # It parsed (PKG101) to nothing: blanks or comments only.
+        yield Finding(
+            f"{PYPROJECT} is empty: it declares no project, dependencies or build backend",
+            PYPROJECT,
+        )
         return
     project = _project(repo)
     if project is None:
@@ -400,7 +409,7 @@ def _names_in(repo: RepoView, manifest: str) -> set[str]:
     return facts.memo(
         repo,
         f"packaging.names:{manifest}",
-        lambda: {facts.canonical(w) for w in _NAME.findall(repo.text(manifest) or "")},
+        lambda: {facts.canonical(w) for w in _NAME.findall(repo.pip_text(manifest) or "")},
     )
 
 
@@ -539,7 +548,7 @@ def _fully_pinned(repo: RepoView, path: str, conda: bool = False) -> bool:
     if conda:
         entries = [r for r, _, _ in facts.conda_requirements(repo.data(path))]
         return bool(entries) and all(re.search(r"==|=\d", r) for r in entries)
-    lines = [line for _, line in facts.requirement_lines(repo.text(path) or "")]
+    lines = [line for _, line in facts.requirements_in(repo, path)]
     return bool(lines) and all("==" in line or "@" in line for line in lines)
 
 
@@ -639,7 +648,7 @@ def _unconstrained(repo: RepoView, path: str) -> list[tuple[str, int | None]]:
         return found
     return [
         (line, number)
-        for number, line in facts.requirement_lines(repo.text(path) or "")
+        for number, line in facts.requirements_in(repo, path)
         if not _SPEC.search(line.split(";")[0])
         and "://" not in line
         and facts.requirement_name(line) not in _SKIP_UNPINNED
@@ -702,7 +711,7 @@ def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
         or repo.pyproject.get("project", {}).get("optional-dependencies")
     )
     if has_dev_place and "requirements.txt" in repo.file_set:
-        for number, entry in facts.requirement_lines(repo.text("requirements.txt") or ""):
+        for number, entry in facts.requirements_in(repo, "requirements.txt"):
             yield entry, "requirements.txt", number
 
 

@@ -166,13 +166,36 @@ def ci_config_parses(repo: RepoView) -> Iterator[Finding]:
     """CI configuration parses.
 
     Why: a CI file with a YAML error silently runs nothing (or fails every pipeline) and
-    is only noticed after the push.
-    Fix: correct the YAML at the reported line.
+    is only noticed after the push. So does one that parses but is no pipeline: an empty
+    file (no provider accepts one), or a GitHub workflow that is not a mapping or lacks
+    `on:` (when it runs) or `jobs:` (what it runs); GitHub rejects it. Empty files are
+    one finding together.
+    Fix: correct the YAML at the reported line, or write the workflow (`on:` and `jobs:`)
+    or delete the file.
     """
+    empty: list[str] = []
     for path in facts.ci_files(repo):
         parsed = repo.yaml(path)
-        if parsed is not None and not parsed.ok:
+        if parsed is None:
+            continue
+        if not parsed.ok:
             yield Finding(f"{path}: {parsed.error}", path, parsed.line)
+        elif parsed.data is None:
+            empty.append(path)
+        elif path.startswith(".github/workflows/"):
+            if not isinstance(parsed.data, dict):
+                yield Finding(f"{path} is not a workflow (not a mapping of keys)", path, 1)
+                continue
+            lacks = [f"`{key}:`" for key in ("on", "jobs") if key not in parsed.data]
+            if lacks:
+                yield Finding(f"{path} has no {' and no '.join(lacks)}: GitHub rejects it", path)
+    if empty:
+        what = (
+            f"{empty[0]} is"
+            if len(empty) == 1
+            else f"{len(empty)} CI files ({', '.join(empty)}) are"
+        )
+        yield Finding(f"{what} empty: CI runs nothing", empty[0])
 
 
 # What CI runs, read from its own text and the task runner files it can call (make, just,
