@@ -74,7 +74,7 @@ def pep621_project_table(repo: RepoView) -> Iterator[Finding]:
     read; tool-specific tables alone lock the project to one tool. An empty pyproject.toml
     (nothing but blanks or comments) without a setup.py is reported whatever else the repo
     holds: it declares nothing, yet pip and every tool take it for the project's manifest.
-    Fix (or delete an empty pyproject.toml):
+    Fix: delete an empty pyproject.toml, or give it a `[project]` table:
 
         [project]
         name = "my_project"
