@@ -75,6 +75,19 @@ def test_a_library_example_dataset_shipped_as_package_data_is_not_reported(
     }
     root = repo(tmp_path, files, "shipped")
     assert places(root, "DAT101") == ["dataset/ml/ml.inter"]
+    # a build helper package beside the library is not in its wheel, whatever MANIFEST.in
+    # puts in the sdist
+    helper = {
+        **files,
+        "MANIFEST.in": "recursive-include recs/dataset_example *\n"
+        "recursive-include build_helpers *.py *.jar\n",
+        "build_helpers/__init__.py": "",
+        "build_helpers/bin/tool.jar": INTERACTIONS,
+    }
+    assert sorted(places(repo(tmp_path, helper, "helper"), "DAT101")) == [
+        "build_helpers/bin/tool.jar",
+        "dataset/ml/ml.inter",
+    ]
     # MANIFEST.in that does not name the folder: the build leaves it out, it is reported
     files["MANIFEST.in"] = "include README.md\n"
     assert sorted(places(repo(tmp_path, files, "unshipped"), "DAT101")) == [

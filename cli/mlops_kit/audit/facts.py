@@ -868,17 +868,37 @@ def _manifest_in_covers(repo: RepoView, path: str) -> bool:
     return False
 
 
+def _built_package(repo: RepoView, name: str) -> bool:
+    """Return True for the package a library's build puts in its wheel.
+
+    The package named like the distribution, or one the manifest names as a string
+    (`packages=["name"]`, `include = "name"`); a helper package beside it (build scripts)
+    is not.
+    """
+    if detect.distribution_name(repo) == name.lower():
+        return True
+    texts = [repo.text(p) or "" for p in MANIFEST_NAMES if p in repo.file_set]
+    return any(f'"{name}"' in text or f"'{name}'" in text for text in texts)
+
+
+MANIFEST_NAMES = ("setup.py", "setup.cfg", "pyproject.toml")
+
+
 def shipped_package_data(repo: RepoView, path: str) -> bool:
     """Return True for a file inside a library's package folder that its build ships as data.
 
-    That is a library (profile kind "library") whose package folder holds the file and
-    whose build includes it: a backend that ships a package folder whole (Poetry,
-    Hatchling, Flit, PDM), setuptools `package_data` (setup.py, setup.cfg or
-    `[tool.setuptools.package-data]`), or `include_package_data` (explicit, or the
-    pyproject default) with MANIFEST.in naming the file.
+    That is a library (profile kind "library") whose package folder holds the file, that
+    package is the one its build ships (see `_built_package`), and the build includes the
+    file: a backend that ships a package folder whole (Poetry, Hatchling, Flit, PDM),
+    setuptools `package_data` (setup.py, setup.cfg or `[tool.setuptools.package-data]`),
+    or `include_package_data` (explicit, or the pyproject default) with MANIFEST.in
+    naming the file.
     """
     profile = detect.profile_of(repo)
-    if profile.kind != "library" or not path.startswith(tuple(f"{p}/" for p in profile.packages)):
+    if profile.kind != "library":
+        return False
+    package = next((p for p in profile.packages if path.startswith(f"{p}/")), None)
+    if package is None or not _built_package(repo, package.rsplit("/", 1)[-1]):
         return False
     build = repo.pyproject.get("build-system")
     backend = build.get("build-backend") if isinstance(build, dict) else None
