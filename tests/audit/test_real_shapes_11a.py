@@ -71,3 +71,28 @@ def test_setup_instructions_in_a_document_of_their_own_count(tmp_path: Path) -> 
     # a setup document without instructions does not count
     empty = {**files, "docs/installation.md": "Coming soon.\n"}
     assert "DOC101" in rules(repo(tmp_path, empty, "empty"))
+
+
+def test_ci_that_runs_configuration_kept_elsewhere_is_not_judged(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.5.2\n",
+        "train.py": TRAIN,
+        "tests/test_train.py": "def test_x():\n    assert True\n",
+    }
+    build = "build:\n  script:\n    - docker build .\n"
+    own = repo(tmp_path, {**files, ".gitlab-ci.yml": build}, "own")
+    assert "QUA107" in rules(own)
+    # a shared template from another project may well run the tests
+    shared = "include:\n  - project: platform/ci-templates\n    file: /python.yml\n" + build
+    assert "QUA107" not in rules(repo(tmp_path, {**files, ".gitlab-ci.yml": shared}, "shared"))
+    # a file of this repository that the config includes is read
+    local = "include:\n  - local: /ci/test.yml\n" + build
+    tests = "test:\n  script:\n    - pytest\n"
+    included = repo(tmp_path, {**files, ".gitlab-ci.yml": local, "ci/test.yml": tests}, "included")
+    assert "QUA107" not in rules(included)
+    untested = repo(tmp_path, {**files, ".gitlab-ci.yml": local, "ci/test.yml": build}, "untested")
+    assert "QUA107" in rules(untested)
+    # a GitHub job calling another repository's reusable workflow
+    workflow = "on: push\njobs:\n  ci:\n    uses: acme/workflows/.github/workflows/python.yml@v2\n"
+    called = repo(tmp_path, {**files, ".github/workflows/ci.yml": workflow}, "called")
+    assert "QUA107" not in rules(called)

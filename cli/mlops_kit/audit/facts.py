@@ -711,7 +711,9 @@ def ci_text(repo: RepoView) -> str:
 
     def compute() -> str:
         chunks = []
-        for path in detect.profile_of(repo).ci_files:
+        files = list(detect.profile_of(repo).ci_files)
+        files += [p for p in gitlab_includes(repo)[0] if p not in files]
+        for path in files:
             if path.endswith((".yml", ".yaml")):
                 data = repo.data(path)
                 chunks += [str(v) for _, v, _ in walk_values(data) if isinstance(v, str)]
@@ -720,6 +722,42 @@ def ci_text(repo: RepoView) -> str:
         return "\n".join(chunks)
 
     return memo(repo, "ci_text", compute)
+
+
+def gitlab_includes(repo: RepoView) -> tuple[list[str], bool]:
+    """Return the repository's files that .gitlab-ci.yml includes, and if it includes more.
+
+    The flag is True when it also includes configuration kept elsewhere (another
+    project, a URL, a template, a component).
+    """
+    data = repo.data(".gitlab-ci.yml") if ".gitlab-ci.yml" in repo.file_set else None
+    entries = data.get("include") if isinstance(data, dict) else None
+    if entries is None:
+        return [], False
+    local: list[str] = []
+    elsewhere = False
+    for entry in entries if isinstance(entries, list) else [entries]:
+        if isinstance(entry, dict):
+            path = entry.get("local")
+            elsewhere |= bool({"project", "remote", "template", "component"} & set(entry))
+        else:
+            path = entry if isinstance(entry, str) else None
+            elsewhere |= isinstance(entry, str) and "://" in entry
+        if isinstance(path, str) and "://" not in path:
+            candidate = path.strip().lstrip("/")
+            if candidate in repo.file_set:
+                local.append(candidate)
+    return local, elsewhere
+
+
+# A job that calls a reusable workflow of another repository
+# (`uses: org/ci/.github/workflows/python.yml@v2`): what it runs is not in this one.
+_REMOTE_WORKFLOW = re.compile(r"^[\w.-]+/[\w.-]+/\.github/workflows/[\w./-]+@", re.MULTILINE)
+
+
+def ci_runs_elsewhere(repo: RepoView) -> bool:
+    """Return True when CI runs configuration kept in another repository or a URL."""
+    return gitlab_includes(repo)[1] or _REMOTE_WORKFLOW.search(ci_text(repo)) is not None
 
 
 def _pyproject_tasks(repo: RepoView) -> str:

@@ -216,6 +216,8 @@ def _ci_check(repo: RepoView, pattern: re.Pattern[str], what: str) -> Iterator[F
     files = list(profile_of(repo).ci_files)
     if what.startswith("the linters") and "ci" in (repo.data(PRE_COMMIT) or {}):
         return  # pre-commit.ci runs the hooks on every push (`ci:` in the config)
+    if facts.ci_runs_elsewhere(repo):
+        return  # a reusable workflow or included configuration the audit cannot read
     if files and not pattern.search(facts.task_text(repo)):
         yield Finding(f"CI ({', '.join(files)}) never runs {what}", files[0])
 
@@ -226,7 +228,10 @@ def ci_runs_tests(repo: RepoView) -> Iterator[Finding]:
 
     Why: tests that only run on laptops stop being run; CI is what keeps main green.
     Tests that are course material (under `labs/`, `exercises/`, ...) are run by the
-    participants, not by CI.
+    participants, not by CI. Files a GitLab `include: local:` names are read; CI that calls
+    a reusable workflow of another repository or includes configuration kept elsewhere
+    (another project, a URL, a template) is not judged: what it runs is not in the
+    repository (QUA109 likewise).
     Fix: add a step that runs `pytest` (GitHub: a `run: pytest` step; GitLab: a job whose
     `script` runs `pytest`).
     """
