@@ -168,24 +168,29 @@ IMPORT_PROVIDERS = {
     "hydra": ("hydra-core",),
     "omegaconf": ("omegaconf", "hydra-core"),
     "dvc": ("dvc",),
-    "sklearn": ("scikit-learn",),
-    "pandas": ("pandas",),
+    # After the distribution itself: declared distributions that always install it.
+    "sklearn": (
+        "scikit-learn", "mlflow", "imbalanced-learn", "sktime", "pycaret", "skorch",
+        "category-encoders", "sentence-transformers", "umap-learn", "shap", "evidently",
+    ),
+    "pandas": (
+        "pandas", "geopandas", "seaborn", "statsmodels", "mlflow", "sktime", "prophet",
+        "darts", "pycaret", "evidently", "great-expectations", "pandera", "streamlit",
+        "gradio",
+    ),
     "pandera": ("pandera",),
-    "torch": ("torch", "pytorch", "torchvision", "lightning", "pytorch-lightning", "fastai"),
+    "torch": (
+        "torch", "pytorch", "torchvision", "torchaudio", "lightning", "pytorch-lightning",
+        "fastai", "timm", "torchmetrics", "sentence-transformers", "accelerate", "peft",
+        "ultralytics",
+    ),
     "tensorflow": (
-        "tensorflow",
-        "tensorflow-cpu",
-        "tensorflow-gpu",
-        "tensorflow-macos",
-        "tensorflow-intel",
-        "tensorflow-rocm",
-        "intel-tensorflow",
-        "tf-nightly",
-        "keras",
+        "tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-macos",
+        "tensorflow-intel", "tensorflow-rocm", "intel-tensorflow", "tf-nightly", "keras",
     ),
     "xgboost": ("xgboost",),
     "lightgbm": ("lightgbm",),
-}
+}  # fmt: skip
 
 
 @rule("PKG105", family="packaging", severity="error", requires=("PKG101",), applies=("packaged",))
@@ -201,8 +206,10 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     and is not reported; nor is a package that a Dockerfile, setup script, CI job or the
     README installs from the PyTorch index (`--index-url https://download.pytorch.org/...`)
     or conda channel (`-c pytorch`), which picks a CUDA build on purpose.
-    A distribution the code imports at run time but declares only in a dev or test group
-    (or a `requirements-dev.txt`) is reported too: installing the project leaves it out.
+    A declared distribution that always installs the imported one counts (`geopandas`
+    brings pandas, `lightning` brings torch). A distribution the code imports at run time
+    but declares only in a dev or test group (or a `requirements-dev.txt`) is reported
+    too: installing the project leaves it out.
     Fix: add the missing distribution to `[project].dependencies` (runtime imports) or to
     a dependency group (tools such as dvc), with a version range.
     """
