@@ -430,6 +430,11 @@ def requirement_lines(text: str) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
+def requirements_in(repo: RepoView, path: str) -> Iterator[tuple[int, str]]:
+    """(line number, requirement) of a requirements file, decoded as pip decodes it."""
+    return requirement_lines(repo.pip_text(path) or "")
+
+
 def conda_requirements(data: Any) -> list[tuple[str, Any, int | None]]:
     """Return (requirement, parent list, index) of a conda environment's dependencies."""
     found: list[tuple[str, Any, int | None]] = []
@@ -494,7 +499,7 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
                 continue
             stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             target = dev if _DEV_REQUIREMENTS.search(stem) else main
-            for _, line in requirement_lines(repo.text(path) or ""):
+            for _, line in requirements_in(repo, path):
                 target.add(requirement_name(line) or "")
         if "setup.py" in repo.file_set:
             main.update(_setup_names(repo.text("setup.py") or ""))
@@ -709,7 +714,9 @@ def ci_text(repo: RepoView) -> str:
 
     def compute() -> str:
         chunks = []
-        for path in detect.profile_of(repo).ci_files:
+        files = list(detect.profile_of(repo).ci_files)
+        files += [p for p in gitlab_includes(repo)[0] if p not in files]
+        for path in files:
             if path.endswith((".yml", ".yaml")):
                 data = repo.data(path)
                 chunks += [str(v) for _, v, _ in walk_values(data) if isinstance(v, str)]
@@ -718,6 +725,42 @@ def ci_text(repo: RepoView) -> str:
         return "\n".join(chunks)
 
     return memo(repo, "ci_text", compute)
+
+
+def gitlab_includes(repo: RepoView) -> tuple[list[str], bool]:
+    """Return the repository's files that .gitlab-ci.yml includes, and if it includes more.
+
+    The flag is True when it also includes configuration kept elsewhere (another
+    project, a URL, a template, a component).
+    """
+    data = repo.data(".gitlab-ci.yml") if ".gitlab-ci.yml" in repo.file_set else None
+    entries = data.get("include") if isinstance(data, dict) else None
+    if entries is None:
+        return [], False
+    local: list[str] = []
+    elsewhere = False
+    for entry in entries if isinstance(entries, list) else [entries]:
+        if isinstance(entry, dict):
+            path = entry.get("local")
+            elsewhere |= bool({"project", "remote", "template", "component"} & set(entry))
+        else:
+            path = entry if isinstance(entry, str) else None
+            elsewhere |= isinstance(entry, str) and "://" in entry
+        if isinstance(path, str) and "://" not in path:
+            candidate = path.strip().lstrip("/")
+            if candidate in repo.file_set:
+                local.append(candidate)
+    return local, elsewhere
+
+
+# A job that calls a reusable workflow of another repository
+# (`uses: org/ci/.github/workflows/python.yml@v2`): what it runs is not in this one.
+_REMOTE_WORKFLOW = re.compile(r"^[\w.-]+/[\w.-]+/\.github/workflows/[\w./-]+@", re.MULTILINE)
+
+
+def ci_runs_elsewhere(repo: RepoView) -> bool:
+    """Return True when CI runs configuration kept in another repository or a URL."""
+    return gitlab_includes(repo)[1] or _REMOTE_WORKFLOW.search(ci_text(repo)) is not None
 
 
 def _pyproject_tasks(repo: RepoView) -> str:
@@ -863,3 +906,78 @@ _LOCAL_DATA = re.compile(
 def bundled_datasets_only(repo: RepoView) -> bool:
     """Return True when training reads only datasets a library fetches (CIFAR-10, iris)."""
     return bool(search_sources(repo, _BUNDLED_DATASET)) and not search_sources(repo, _LOCAL_DATA)
+
+
+# Build backends that put every file of a package folder into the wheel.
+_WHOLE_PACKAGE_BACKENDS = re.compile(r"^(?:poetry\.core|poetry\.masonry|hatchling|flit_core|pdm\.)")
+_PACKAGE_DATA = re.compile(r"\bpackage[_-]data\b")
+_INCLUDE_PACKAGE_DATA = re.compile(r"\binclude[_-]package[_-]data\s*=\s*(?:True|true|1)\b")
+
+
+def _manifest_in_covers(repo: RepoView, path: str) -> bool:
+    """Return True when MANIFEST.in's include, recursive-include or graft lines name `path`."""
+    for line in (repo.text("MANIFEST.in") or "").splitlines():
+        words = line.split()
+        if len(words) < 2:
+            continue
+        command, args = words[0], [a.strip("/") for a in words[1:]]
+        name = path.rsplit("/", 1)[-1]
+        if command == "graft" and any(path.startswith(f"{a}/") for a in args):
+            return True
+        if command == "include" and any(fnmatch.fnmatchcase(path, a) for a in args):
+            return True
+        if (
+            command == "recursive-include"
+            and path.startswith(f"{args[0]}/")
+            and any(fnmatch.fnmatchcase(name, pattern) for pattern in args[1:])
+        ):
+            return True
+    return False
+
+
+def _built_package(repo: RepoView, name: str) -> bool:
+    """Return True for the package a library's build puts in its wheel.
+
+    The package named like the distribution, or one the manifest names as a string
+    (`packages=["name"]`, `include = "name"`); a helper package beside it (build scripts)
+    is not.
+    """
+    if detect.distribution_name(repo) == name.lower():
+        return True
+    texts = [repo.text(p) or "" for p in MANIFEST_NAMES if p in repo.file_set]
+    return any(f'"{name}"' in text or f"'{name}'" in text for text in texts)
+
+
+MANIFEST_NAMES = ("setup.py", "setup.cfg", "pyproject.toml")
+
+
+def shipped_package_data(repo: RepoView, path: str) -> bool:
+    """Return True for a file inside a library's package folder that its build ships as data.
+
+    That is a library (profile kind "library") whose package folder holds the file, that
+    package is the one its build ships (see `_built_package`), and the build includes the
+    file: a backend that ships a package folder whole (Poetry, Hatchling, Flit, PDM),
+    setuptools `package_data` (setup.py, setup.cfg or `[tool.setuptools.package-data]`),
+    or `include_package_data` (explicit, or the pyproject default) with MANIFEST.in
+    naming the file.
+    """
+    profile = detect.profile_of(repo)
+    if profile.kind != "library":
+        return False
+    package = next((p for p in profile.packages if path.startswith(f"{p}/")), None)
+    if package is None or not _built_package(repo, package.rsplit("/", 1)[-1]):
+        return False
+    build = repo.pyproject.get("build-system")
+    backend = build.get("build-backend") if isinstance(build, dict) else None
+    if isinstance(backend, str) and _WHOLE_PACKAGE_BACKENDS.match(backend):
+        return True
+    setuptools = repo.pyproject.get("tool", {}).get("setuptools")
+    setup = "".join(repo.text(p) or "" for p in ("setup.py", "setup.cfg") if p in repo.file_set)
+    if _PACKAGE_DATA.search(setup):
+        return True
+    if isinstance(setuptools, dict) and "package-data" in setuptools:
+        return True
+    includes = _INCLUDE_PACKAGE_DATA.search(setup) is not None or (
+        backend == "setuptools.build_meta" and "project" in repo.pyproject
+    )
+    return includes and "MANIFEST.in" in repo.file_set and _manifest_in_covers(repo, path)

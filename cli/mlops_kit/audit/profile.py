@@ -747,7 +747,7 @@ def _namespace_package(
     Poetry and setuptools' namespace discovery build such a folder (PEP 420) as the
     package of the distribution it is named after (`pytorch_tabnet/` of `pytorch_tabnet`).
     """
-    name = _distribution_name(repo) if profile.package_metadata else None
+    name = distribution_name(repo) if profile.package_metadata else None
     if name is None or any(r.rsplit("/", 1)[-1].lower() == name for r in roots):
         return []
     for folder in sorted(repo.folders):
@@ -761,7 +761,8 @@ def _namespace_package(
     return []
 
 
-def _distribution_name(repo: RepoView) -> str | None:
+def distribution_name(repo: RepoView) -> str | None:
+    """Return the name of the distribution the repo builds, as a package name, if known."""
     data = repo.pyproject
     project = data.get("project")
     poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
@@ -796,7 +797,7 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
         return "project"
     # A package named like the distribution it builds is a library, even with notebooks
     # and sample data next to it, unless a training entry point sits at the root.
-    name = _distribution_name(repo)
+    name = distribution_name(repo)
     own_package = name is not None and any(
         p.rsplit("/", 1)[-1].lower() == name for p in profile.packages
     )
@@ -901,7 +902,7 @@ def _orchestrators(
     # kedro-mlflow logs every run through hooks and catalog datasets, not imports.
     plugin = any(
         "kedro-mlflow" in text or "kedro_mlflow" in text
-        for text in (repo.text(p) or "" for p in (*profile.manifests, *catalogs))
+        for text in (repo.pip_text(p) or "" for p in (*profile.manifests, *catalogs))
     )
     if plugin and "mlflow" not in profile.trackers:
         profile.trackers = tuple(sorted((*profile.trackers, "mlflow")))

@@ -75,6 +75,27 @@ def normalise(path: str, windows: bool = WINDOWS) -> str | None:
     return "" if clean == "." else clean
 
 
+# Byte-order marks pip recognises (pip._internal.utils.encoding), longest first.
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+)
+
+
+def decode_with_bom(data: bytes) -> str | None:
+    """Decode bytes that open with a byte-order mark; None without one or when invalid."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
 def read_regular_file(
     full: str, limit: int, info: os.stat_result | None = None
 ) -> tuple[bytes | None, str | None]:
@@ -151,6 +172,7 @@ class RepoView:
         self.problems: dict[str, str] = {}
         self.claimed: set[str] = set()
         self._text: dict[str, str | None] = {}
+        self._bom_text: dict[str, str | None] = {}
         self._parsed: dict[str, Parsed] = {}
         self._ignored: dict[str, bool] = {}
         self._asked: tuple[list[str], Callable[[], bytes | None]] | None = None  # git at work
@@ -302,6 +324,22 @@ class RepoView:
     def text(self, path: str) -> str | None:
         """Return a file's text (None when absent or unreadable)."""
         return self.text_or_none(path)
+
+    def pip_text(self, path: str) -> str | None:
+        """Return a requirements file's text the way pip decodes it.
+
+        pip honours a byte-order mark (UTF-8, UTF-16, UTF-32): such a file declares its
+        packages although it is not UTF-8. The problem stays recorded for LAY112 (most other
+        tools cannot read it); only the decoding differs.
+        """
+        text = self.text_or_none(path)
+        problem = self.problems.get(path) if path in self.file_set else None
+        if text is not None or problem is None or not problem.startswith(NOT_UTF8):
+            return text
+        if path not in self._bom_text:
+            data, _ = self._read(path, TEXT_LIMIT)
+            self._bom_text[path] = None if data is None else decode_with_bom(data)
+        return self._bom_text[path]
 
     def problem(self, path: str) -> str | None:
         """Return the read problem recorded for `path`, if any."""

@@ -69,6 +69,11 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
 
     Why: git keeps every version of every file forever; one committed dataset or model
     makes every clone slow, and removing it later means rewriting history.
+    A library's package data is not reported: a file inside a package folder of a library
+    (no training code, data folders or notebooks) that its build ships in the wheel (a
+    backend that ships a package folder whole: Poetry, Hatchling, Flit, PDM; setuptools
+    `package_data`; or `include_package_data` with MANIFEST.in naming the file) is there
+    on purpose, for the functions that load it. A copy elsewhere in the repository is.
     Fix: `git rm --cached <file>`, then track it with DVC (`dvc add <file>`) or make it a
     stage output.
     """
@@ -82,6 +87,8 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
         limit = MEDIA_FILE if name.endswith(MEDIA_SUFFIXES) else LARGE_FILE
         info = repo.lstat(path)
         if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            if facts.shipped_package_data(repo, path):
+                continue  # a library's example dataset, shipped in its wheel
             folder = path.split("/", 1)[0] if "/" in path else "."
             large.setdefault(folder, []).append((path, info.st_size, limit))
     # One finding per top-level folder: a folder of big files is one fact.

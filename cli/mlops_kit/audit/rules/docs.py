@@ -57,12 +57,25 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
 
     Why: the first hour of a new colleague (or of you in a year) goes into guessing the
     install command, Python version and extras; one section saves it.
+    Setup instructions kept in a document of their own (INSTALL.md, SETUP.md,
+    docs/installation.md, setup/README.md, a getting-started page) count too.
     Fix: add a "Setup" section with the exact commands, e.g.
     `python -m venv .venv && pip install -e . --group dev`.
     """
     readme = _readme(repo)
-    if readme is not None and not _SETUP.search(repo.text(readme) or ""):
-        yield Finding(f"{readme} has no setup section or install command", readme)
+    if readme is None or _SETUP.search(repo.text(readme) or ""):
+        return
+    if any(_SETUP_DOC.match(p) and _SETUP.search(repo.text(p) or "") for p in repo.files):
+        return
+    yield Finding(f"{readme} has no setup section or install command", readme)
+
+
+# Documents that hold the setup on their own.
+_SETUP_DOC = re.compile(
+    r"^(?:docs?/)?(?:install(?:ation|ing)?|setup|getting[-_ ]?started|quick[-_ ]?start)"
+    r"(?:\.(?:md|rst|txt))?$|^setup/readme(?:\.(?:md|rst|txt))?$",
+    re.IGNORECASE,
+)
 
 
 def _readme(repo: RepoView) -> str | None:

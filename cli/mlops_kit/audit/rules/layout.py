@@ -103,7 +103,8 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
 
 
 _CONFIG_NAME = re.compile(
-    r"^(?:[\w-][\w.-]*/)*(?:config|configs|settings|params|parameters|hparams|hyperparameters|conf)"
+    r"^(?:[\w-][\w.-]*/)*(?:config|configs|settings|params?|parameters?|hparams|"
+    r"hyper_?param(?:eter)?s?|conf)"
     r"[\w.-]*\.(?:ya?ml|toml|json)$"
 )
 _SHALLOW = re.compile(r"^(?:[\w-]*/)?[^/]+$")
@@ -217,7 +218,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     A Kedro project describes its data in its catalog (conf/base/catalog.yml), and a
     Snakemake workflow in the rules that fetch it; neither is reported. Nor is a notebook
     collection without a pipeline (more notebooks than scripts, no DVC), whose notebooks
-    each read and describe their own data.
+    each read and describe their own data. READMEs in data/'s subfolders (one per dataset)
+    count too.
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
     profile = profile_of(repo)
@@ -225,8 +227,28 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
         return
     if profile.layout == "notebooks" and not profile.dvc:
         return
-    if _folder(repo, "data") and not repo.is_file("data/README.md"):
+    if _folder(repo, "data") and not _data_documented(repo.under("data")):
         yield Finding("data/README.md is missing", facts.ROOT)
+
+
+def _data_documented(files: list[str]) -> bool:
+    """True when data/ has a README, or every folder of data files has one of its own.
+
+    `data/raw/emnist/readme.md` beside `data/raw/emnist/metadata.toml` documents that
+    dataset; a README in one subfolder says nothing about the others.
+    """
+    documented = {p.rpartition("/")[0] for p in files if _README.match(p.rpartition("/")[2])}
+    if "data" in documented:
+        return True
+    folders = {p.rpartition("/")[0] for p in files if not _README.match(p.rpartition("/")[2])} - {
+        "data"
+    }
+    return bool(folders) and all(
+        any(folder == d or folder.startswith(f"{d}/") for d in documented) for folder in folders
+    )
+
+
+_README = re.compile(r"readme(?:\.\w+)?$", re.IGNORECASE)
 
 
 @rule("LAY107", family="layout", severity="info", applies=("kit",))

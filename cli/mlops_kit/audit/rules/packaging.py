@@ -71,8 +71,10 @@ def pep621_project_table(repo: RepoView) -> Iterator[Finding]:
     """pyproject.toml has a PEP 621 `[project]` table with a name and a version.
 
     Why: the standard `[project]` table is what pip, uv, Poetry 2 and every build backend
-    read; tool-specific tables alone lock the project to one tool.
-    Fix:
+    read; tool-specific tables alone lock the project to one tool. An empty pyproject.toml
+    (nothing but blanks or comments) without a setup.py is reported whatever else the repo
+    holds: it declares nothing, yet pip and every tool take it for the project's manifest.
+    Fix: delete an empty pyproject.toml, or give it a `[project]` table:
 
         [project]
         name = "my_project"
@@ -80,6 +82,13 @@ def pep621_project_table(repo: RepoView) -> Iterator[Finding]:
         dependencies = ["dvc>=3.50,<4", "hydra-core>=1.3.2,<1.4", "mlflow>=3.5,<4"]
     """
     if PYPROJECT not in repo.file_set:
+        return
+    if not repo.pyproject and "setup.py" not in repo.file_set:
+        # It parsed (PKG101) to nothing: blanks or comments only.
+        yield Finding(
+            f"{PYPROJECT} is empty: it declares no project, dependencies or build backend",
+            PYPROJECT,
+        )
         return
     project = _project(repo)
     if project is None:
@@ -159,24 +168,29 @@ IMPORT_PROVIDERS = {
     "hydra": ("hydra-core",),
     "omegaconf": ("omegaconf", "hydra-core"),
     "dvc": ("dvc",),
-    "sklearn": ("scikit-learn",),
-    "pandas": ("pandas",),
+    # After the distribution itself: declared distributions that always install it.
+    "sklearn": (
+        "scikit-learn", "mlflow", "imbalanced-learn", "sktime", "pycaret", "skorch",
+        "category-encoders", "sentence-transformers", "umap-learn", "shap", "evidently",
+    ),
+    "pandas": (
+        "pandas", "geopandas", "seaborn", "statsmodels", "mlflow", "sktime", "prophet",
+        "darts", "pycaret", "evidently", "great-expectations", "pandera", "streamlit",
+        "gradio",
+    ),
     "pandera": ("pandera",),
-    "torch": ("torch", "pytorch", "torchvision", "lightning", "pytorch-lightning", "fastai"),
+    "torch": (
+        "torch", "pytorch", "torchvision", "torchaudio", "lightning", "pytorch-lightning",
+        "fastai", "timm", "torchmetrics", "sentence-transformers", "accelerate", "peft",
+        "ultralytics",
+    ),
     "tensorflow": (
-        "tensorflow",
-        "tensorflow-cpu",
-        "tensorflow-gpu",
-        "tensorflow-macos",
-        "tensorflow-intel",
-        "tensorflow-rocm",
-        "intel-tensorflow",
-        "tf-nightly",
-        "keras",
+        "tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-macos",
+        "tensorflow-intel", "tensorflow-rocm", "intel-tensorflow", "tf-nightly", "keras",
     ),
     "xgboost": ("xgboost",),
     "lightgbm": ("lightgbm",),
-}
+}  # fmt: skip
 
 
 @rule("PKG105", family="packaging", severity="error", requires=("PKG101",), applies=("packaged",))
@@ -192,8 +206,10 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     and is not reported; nor is a package that a Dockerfile, setup script, CI job or the
     README installs from the PyTorch index (`--index-url https://download.pytorch.org/...`)
     or conda channel (`-c pytorch`), which picks a CUDA build on purpose.
-    A distribution the code imports at run time but declares only in a dev or test group
-    (or a `requirements-dev.txt`) is reported too: installing the project leaves it out.
+    A declared distribution that always installs the imported one counts (`geopandas`
+    brings pandas, `lightning` brings torch). A distribution the code imports at run time
+    but declares only in a dev or test group (or a `requirements-dev.txt`) is reported
+    too: installing the project leaves it out.
     Fix: add the missing distribution to `[project].dependencies` (runtime imports) or to
     a dependency group (tools such as dvc), with a version range.
     """
@@ -402,7 +418,7 @@ def _names_in(repo: RepoView, manifest: str) -> set[str]:
     return facts.memo(
         repo,
         f"packaging.names:{manifest}",
-        lambda: {facts.canonical(w) for w in _NAME.findall(repo.text(manifest) or "")},
+        lambda: {facts.canonical(w) for w in _NAME.findall(repo.pip_text(manifest) or "")},
     )
 
 
@@ -541,7 +557,7 @@ def _fully_pinned(repo: RepoView, path: str, conda: bool = False) -> bool:
     if conda:
         entries = [r for r, _, _ in facts.conda_requirements(repo.data(path))]
         return bool(entries) and all(re.search(r"==|=\d", r) for r in entries)
-    lines = [line for _, line in facts.requirement_lines(repo.text(path) or "")]
+    lines = [line for _, line in facts.requirements_in(repo, path)]
     return bool(lines) and all("==" in line or "@" in line for line in lines)
 
 
@@ -641,7 +657,7 @@ def _unconstrained(repo: RepoView, path: str) -> list[tuple[str, int | None]]:
         return found
     return [
         (line, number)
-        for number, line in facts.requirement_lines(repo.text(path) or "")
+        for number, line in facts.requirements_in(repo, path)
         if not _SPEC.search(line.split(";")[0])
         and "://" not in line
         and facts.requirement_name(line) not in _SKIP_UNPINNED
@@ -704,7 +720,7 @@ def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
         or repo.pyproject.get("project", {}).get("optional-dependencies")
     )
     if has_dev_place and "requirements.txt" in repo.file_set:
-        for number, entry in facts.requirement_lines(repo.text("requirements.txt") or ""):
+        for number, entry in facts.requirements_in(repo, "requirements.txt"):
             yield entry, "requirements.txt", number
 
 

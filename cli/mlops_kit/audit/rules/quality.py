@@ -166,13 +166,36 @@ def ci_config_parses(repo: RepoView) -> Iterator[Finding]:
     """CI configuration parses.
 
     Why: a CI file with a YAML error silently runs nothing (or fails every pipeline) and
-    is only noticed after the push.
-    Fix: correct the YAML at the reported line.
+    is only noticed after the push. So does one that parses but is no pipeline: an empty
+    file (no provider accepts one), or a GitHub workflow that is not a mapping or lacks
+    `on:` (when it runs) or `jobs:` (what it runs); GitHub rejects it. Empty files are
+    one finding together.
+    Fix: correct the YAML at the reported line, or write the workflow (`on:` and `jobs:`)
+    or delete the file.
     """
+    empty: list[str] = []
     for path in facts.ci_files(repo):
         parsed = repo.yaml(path)
-        if parsed is not None and not parsed.ok:
+        if parsed is None:
+            continue
+        if not parsed.ok:
             yield Finding(f"{path}: {parsed.error}", path, parsed.line)
+        elif parsed.data is None:
+            empty.append(path)
+        elif path.startswith(".github/workflows/"):
+            if not isinstance(parsed.data, dict):
+                yield Finding(f"{path} is not a workflow (not a mapping of keys)", path, 1)
+                continue
+            lacks = [f"`{key}:`" for key in ("on", "jobs") if key not in parsed.data]
+            if lacks:
+                yield Finding(f"{path} has no {' and no '.join(lacks)}: GitHub rejects it", path)
+    if empty:
+        what = (
+            f"{empty[0]} is"
+            if len(empty) == 1
+            else f"{len(empty)} CI files ({', '.join(empty)}) are"
+        )
+        yield Finding(f"{what} empty: CI runs nothing", empty[0])
 
 
 # What CI runs, read from its own text and the task runner files it can call (make, just,
@@ -193,6 +216,8 @@ def _ci_check(repo: RepoView, pattern: re.Pattern[str], what: str) -> Iterator[F
     files = list(profile_of(repo).ci_files)
     if what.startswith("the linters") and "ci" in (repo.data(PRE_COMMIT) or {}):
         return  # pre-commit.ci runs the hooks on every push (`ci:` in the config)
+    if facts.ci_runs_elsewhere(repo):
+        return  # a reusable workflow or included configuration the audit cannot read
     if files and not pattern.search(facts.task_text(repo)):
         yield Finding(f"CI ({', '.join(files)}) never runs {what}", files[0])
 
@@ -203,7 +228,10 @@ def ci_runs_tests(repo: RepoView) -> Iterator[Finding]:
 
     Why: tests that only run on laptops stop being run; CI is what keeps main green.
     Tests that are course material (under `labs/`, `exercises/`, ...) are run by the
-    participants, not by CI.
+    participants, not by CI. Files a GitLab `include: local:` names are read; CI that calls
+    a reusable workflow of another repository or includes configuration kept elsewhere
+    (another project, a URL, a template) is not judged: what it runs is not in the
+    repository (QUA109 likewise).
     Fix: add a step that runs `pytest` (GitHub: a `run: pytest` step; GitLab: a job whose
     `script` runs `pytest`).
     """

@@ -139,6 +139,10 @@ def _demo_assignment(line: str, users: set[str]) -> bool:
 # environment.
 _NOT_A_VALUE = re.compile(
     r"^[\w.-]+:\d{2,5}$|^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$|os\.environ|getenv\(|env\("
+    # a reference into a secret store: `tfy-secret://org:app:KEY`, `vault://...`,
+    # `op://vault/item/field` (1Password), `arn:aws:secretsmanager:...`
+    # (any URI of a scheme other than http(s) without a user part: `azkv://kv/name`)
+    r"|^(?!https?://)[a-z][a-z0-9.+-]*://[^@\s]*$|^arn:aws:(?:secretsmanager|ssm):"
 )
 
 
@@ -335,7 +339,9 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
     (i18n), CI permission scopes and well-known local defaults of development containers
     (`POSTGRES_PASSWORD: postgres`, values starting with `test` or `dev`), key file names
     (`privateKey: private.pem`), references to a secret store (`KEY=KEY:latest`,
-    `secretKey: mysql-root-password`), hosts (`redis:6379`), keys that describe a
+    `secretKey: mysql-root-password`, `tfy-secret://org:app:KEY`, `vault://...`,
+    `op://...`, `arn:aws:secretsmanager:...`: any URI of a scheme other than http(s)
+    without a user part), hosts (`redis:6379`), keys that describe a
     credential rather than hold it (`token_audience`, `token_url`, `secret_name`) and code
     reading the environment are not reported.
     Fix: reference the environment instead (`${DB_PASSWORD}` in compose files,
