@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 from audit.regex_inventory import every_pattern
-from mlops_kit.audit.needles import finditer, may_match, needles, starts
+from mlops_kit.audit.needles import (
+    finditer,
+    first_characters,
+    may_match,
+    needles,
+    search,
+    starts,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -34,6 +41,11 @@ REPO = Path(__file__).resolve().parents[2]
 )
 def test_needles_of_shapes(pattern: str, expected: tuple[str, ...] | None) -> None:
     assert needles(re.compile(pattern)) == expected
+
+
+def test_first_characters() -> None:
+    assert first_characters(re.compile(r"\bAKIA\w|gh[po]_|[sr]k_live")) == frozenset("Agsr")
+    assert first_characters(re.compile(r"\w+=")) is None
 
 
 def test_flags_given_to_compile_count() -> None:
@@ -86,6 +98,8 @@ def test_a_text_without_needles_is_ruled_out() -> None:
         (r"\bexport[ \t]+\w+=", ("export",)),  # a `\b` first: the match starts at `export`
         (r"(?<![\w.])load_(?:iris|wine)\(", ("load_iris", "load_wine")),
         (r"(?:set_\w+|get_\w+)\(", ("get_", "set_")),
+        (r"\b[sr]k_live_\w+", ("rk_live_", "sk_live_")),  # a class of a few characters
+        (r"x[bc]yz|[^a]bc", None),  # a negated class
         (r"\w+_uri", None),  # no literal start
         (r"(?:abc)?def", None),  # an optional start
         (r"(?i)export", None),
@@ -120,9 +134,18 @@ def test_finditer_in_random_texts() -> None:
         re.compile(r"\baba[a-c]*|abc\w+|(?<!x)bca\d?"),
         re.compile(r"aab(?:aab)*|abaa"),
         re.compile(r"(?:abc|abcd)e?"),
+        re.compile(r"[ab]ca\w*|x[ab]c|\b[cd]ab"),
     ]
     for _ in range(2000):
         text = "".join(rng.choice("abcdx1 _\n") for _ in range(rng.randint(0, 30)))
         for pattern in patterns:
             assert starts(pattern) is not None
             assert _spans(finditer(pattern, text)) == _spans(pattern.finditer(text)), text
+
+
+def test_search_gives_the_first_match() -> None:
+    pattern = re.compile(r"\bruff\b|\bmypy\b|pre-commit run")
+    for text in ("", "uv run mypy .\nruff check", "pre-commit runs", "ruffle mypy", "xruff"):
+        expected = pattern.search(text)
+        found = search(pattern, text)
+        assert (found and found.span()) == (expected and expected.span())

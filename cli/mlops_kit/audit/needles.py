@@ -115,6 +115,23 @@ def starts(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     return tuple(sorted(found))
 
 
+@cache
+def first_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Return the characters every match of `pattern` starts with, or None when unknown."""
+    if not isinstance(pattern.pattern, str) or pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        from re import _constants, _parser  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        if parsed.state.flags & re.IGNORECASE:
+            return None
+        found = _starts(parsed.data, _constants)
+    except Exception:  # an interpreter whose `re` parser differs: try everywhere
+        return None
+    return frozenset(start[0] for start in found) if found else None
+
+
 def _starts(items: Any, ops: Any) -> frozenset[str] | None:
     zero_width = (ops.AT, ops.ASSERT, ops.ASSERT_NOT)
     run: list[str] = []
@@ -125,11 +142,17 @@ def _starts(items: Any, ops: Any) -> frozenset[str] | None:
         if run:
             # `re` moves a prefix its branches share out of them (`ab|ac` is `a(?:b|c)`):
             # what follows the literal continues it when it starts with literals too.
-            rest = _starts(items[index:], ops) if op in (ops.BRANCH, ops.SUBPATTERN) else None
+            follows = (ops.BRANCH, ops.SUBPATTERN, ops.IN)
+            rest = _starts(items[index:], ops) if op in follows else None
             head = "".join(run)
             return frozenset(head + tail for tail in rest) if rest else frozenset({head})
         if op in zero_width:
             continue
+        if op is ops.IN:  # a class of a few single characters (`[sr]k_live_`)
+            if not value or len(value) > 8 or any(kind is not ops.LITERAL for kind, _ in value):
+                return None
+            rest = _starts(items[index + 1 :], ops)
+            return frozenset(chr(code) + tail for _, code in value for tail in rest or {""})
         if op is ops.SUBPATTERN:
             _, add_flags, _, sub = value
             return None if add_flags & re.IGNORECASE else _starts(sub.data, ops)
@@ -176,3 +199,8 @@ def finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
         if match is not None:
             yield match
             resume = match.end()
+
+
+def search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """Return the match `pattern.search(text)` gives (the first), tried as `finditer` does."""
+    return next(finditer(pattern, text), None)
