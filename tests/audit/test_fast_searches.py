@@ -156,3 +156,18 @@ def test_paths_named_in_a_text_as_a_substring_search_finds_them() -> None:
     assert facts.named_in([], "run.sh") == set()
     assert facts.named_in(["ci/run.sh", "run.sh"], "bash ci/run.sh") == {"ci/run.sh", "run.sh"}
     assert facts.named_in(["abc/run.sh"], "run.sh") == set()  # shorter than the path
+
+
+def test_entry_lines_as_the_line_patterns_find_them() -> None:
+    from mlops_kit.audit.rules.packaging import entry_line
+
+    rng = random.Random(12)
+    pieces = ["pandas", "pandas>=2", " ", "\t", '"', "'", "\n", "x", "[", ",", "\r\n", "numpy"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        entry = rng.choice(["pandas", "pandas>=2", "numpy", "x"])
+        for quote, optional in (("required", ""), ("optional", "?")):
+            pattern = rf"^[ \t]*+[\"']{optional}{re.escape(entry)}"
+            match = re.search(pattern, text, re.MULTILINE)
+            expected = text.count("\n", 0, match.start()) + 1 if match else None
+            assert entry_line(text, entry, quote) == expected, (text, entry, quote)

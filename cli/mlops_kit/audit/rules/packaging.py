@@ -23,6 +23,27 @@ def _line(repo: RepoView, pattern: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
+def entry_line(text: str, entry: str, quote: str = "required") -> int | None:
+    r"""Return the first line that starts (after blanks) with `entry`, quoted, else None.
+
+    What `^[ \t]*+["']<entry>` (or, with quote "optional", `^[ \t]*+["']?<entry>`) finds
+    with `re.MULTILINE`, from the occurrences of the text itself: no pattern is compiled
+    for each dependency name.
+    """
+    at = text.find(entry)
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        before = text[start:at]
+        if before[-1:] in ("'", '"'):
+            before = before[:-1]
+        elif quote == "required":
+            before = "?"
+        if not before.strip(" \t"):
+            return text.count("\n", 0, start) + 1
+        at = text.find(entry, at + 1)
+    return None
+
+
 @rule("PKG101", family="packaging", severity="error", applies=("python",))
 def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     """The dependencies are declared in a manifest, and pyproject.toml is valid TOML.
@@ -633,7 +654,7 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
             yield Finding(
                 f"{requirement!r} allows {name} older than {floor[0]}.{floor[1]}",
                 PYPROJECT,
-                _line(repo, rf"^[ \t]*+[\"']{re.escape(requirement)}"),
+                entry_line(repo.text(PYPROJECT) or "", requirement),
             )
 
 
@@ -707,7 +728,11 @@ _INSTALL_REQUIRES = re.compile(r"install_requires\s*=\s*\[(.*?)\]", re.DOTALL)
 def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
     """(requirement, file, line) of runtime dependencies, wherever they are declared."""
     for requirement in facts.runtime_requirements(repo):
-        yield requirement, PYPROJECT, _line(repo, rf"^[ \t]*+[\"']?{re.escape(requirement)}")
+        yield (
+            requirement,
+            PYPROJECT,
+            entry_line(repo.text(PYPROJECT) or "", requirement, "optional"),
+        )
     setup = (repo.text("setup.py") or "") if "setup.py" in repo.file_set else ""
     block = _INSTALL_REQUIRES.search(setup)
     if block is not None:
