@@ -306,9 +306,17 @@ def credential_assignments(text: str, allowlist: bool = True) -> Iterator[Secret
     return iter(_exempt(hits, text) if allowlist else hits)
 
 
+def assigned_value(line: str) -> str | None:
+    """Return the value a config line assigns (`KEY: value`, `KEY=value`), if it is one."""
+    match = ASSIGNMENT.match(line)
+    return _value_of(match.group(2)) if match else None
+
+
 def _value_of(assigned: str) -> str:
     """Return the assigned value without a trailing comma, ` # comment`, blanks or quotes."""
-    value = assigned.rstrip()
+    value = assigned.strip()
+    if value.startswith("#"):
+        return ""  # `API_TOKEN=  # optional`: no value, a comment
     if value.endswith(","):
         value = value[:-1].rstrip()
     return value.split(" #", 1)[0].strip().strip("\"'")

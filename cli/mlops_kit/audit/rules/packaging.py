@@ -189,28 +189,28 @@ IMPORT_PROVIDERS = {
     "hydra": ("hydra-core",),
     "omegaconf": ("omegaconf", "hydra-core"),
     "dvc": ("dvc",),
-    # After the distribution itself: declared distributions that always install it.
-    "sklearn": (
-        "scikit-learn", "mlflow", "imbalanced-learn", "sktime", "pycaret", "skorch",
-        "category-encoders", "sentence-transformers", "umap-learn", "shap", "evidently",
-    ),
-    "pandas": (
-        "pandas", "geopandas", "seaborn", "statsmodels", "mlflow", "sktime", "prophet",
-        "darts", "pycaret", "evidently", "great-expectations", "pandera", "streamlit",
-        "gradio",
-    ),
+    "sklearn": ("scikit-learn",),
+    "pandas": ("pandas",),
     "pandera": ("pandera",),
-    "torch": (
-        "torch", "pytorch", "torchvision", "torchaudio", "lightning", "pytorch-lightning",
-        "fastai", "timm", "torchmetrics", "sentence-transformers", "accelerate", "peft",
-        "ultralytics",
-    ),
+    "torch": ("torch", "pytorch", "torchvision", "lightning", "pytorch-lightning", "fastai"),
     "tensorflow": (
         "tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-macos",
         "tensorflow-intel", "tensorflow-rocm", "intel-tensorflow", "tf-nightly", "keras",
     ),
     "xgboost": ("xgboost",),
     "lightgbm": ("lightgbm",),
+}  # fmt: skip
+
+
+# Declared tools that always install an imported helper (`geopandas` brings pandas). Not
+# scikit-learn: a model file depends on its version, which only its own declaration pins.
+ALSO_INSTALLED_BY = {
+    "pandas": (
+        "geopandas", "seaborn", "statsmodels", "sktime", "prophet", "darts", "pycaret",
+        "evidently", "great-expectations", "pandera", "streamlit", "gradio",
+    ),
+    "torch": ("torchaudio", "timm", "torchmetrics", "sentence-transformers", "accelerate",
+              "peft", "ultralytics"),
 }  # fmt: skip
 
 
@@ -282,6 +282,8 @@ def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
         results: list[tuple[bool, Finding]] = []
         for module, providers in IMPORT_PROVIDERS.items():
             declared = set(providers) & (everything | from_index)
+            if set(ALSO_INSTALLED_BY.get(module, ())) & everything:
+                continue  # a declared tool installs it
             if module not in found or (declared and not declared <= dev_only):
                 continue
             places = [

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from mlops_kit.audit import facts, secrets
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.needles import finditer
+from mlops_kit.audit.profile import profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 from mlops_kit.audit.rules.layout import is_text_name
@@ -75,6 +76,13 @@ def _line(text: str, number: int) -> str:
 _LOCAL_HOST = re.compile(r"(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])\b")
 
 
+# Hosts that cannot exist (RFC 2606, RFC 6761): a URI made up for docs or a failure test.
+_RESERVED_HOST = re.compile(
+    r"(?<![\w.-])(?:[\w-]+(?:\.[\w-]+)*\.(?:invalid|example|test|localhost)\b"
+    r"|(?:[\w-]+\.)*example\.(?:com|org|net)\b)",
+    re.IGNORECASE,
+)
+
 GENERIC_USERS = frozenset({"user", "username", "usr", "foo", "me", "name", "login", "test"})
 
 
@@ -93,6 +101,7 @@ def _demo_uri(line: str, in_demo_folder: bool) -> bool:
         or m.group(2).lower() in GENERIC_USERS
         or "${" in m.group(0)
         or _LOCAL_HOST.match(line, m.end()) is not None
+        or _RESERVED_HOST.match(line, m.end()) is not None
         for m in matches
     )
 
@@ -125,7 +134,7 @@ def _demo_assignment(line: str, users: set[str]) -> bool:
     value = match.group(2).split(" #", 1)[0].strip().rstrip("\\").strip().strip("\"'")
     return (
         demo_value(value)
-        or any(value.lower().startswith(user) for user in users)
+        or any(value.lower().startswith(user) or _user_and_word(value, user) for user in users)
         or (bool(_unbase64(value)) and demo_value(_unbase64(value)))
         or _placeholder_basic_auth(value)
         or value.split(":", 1)[0].lstrip("-") == key.lstrip("-")  # NAME=NAME:latest, a reference
@@ -157,6 +166,15 @@ def _unbase64(value: str) -> str:
         return base64.b64decode(value, validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         return ""
+
+
+def _user_and_word(value: str, user: str) -> bool:
+    """Return True for a password made of the user's stem and a word (`alertuser`/`alertpass`)."""
+    stem = re.sub(r"[-_.]?(?:user(?:name)?|usr|login)$", "", user.lower())
+    if len(stem) < 3 or not value.lower().startswith(stem):
+        return False
+    rest = value.lower()[len(stem) :].strip("-_.")
+    return rest in DEV_DEFAULTS or rest in secrets.PLACEHOLDER_WORDS or rest.isdigit()
 
 
 def _placeholder_basic_auth(value: str) -> bool:
@@ -289,7 +307,8 @@ def no_passwords_in_uris(repo: RepoView) -> Iterator[Finding]:
 
     Why: database and tracking-server URIs get logged, printed and copied around; a
     password inside one leaks with it. Local defaults (`postgres://mlflow:mlflow@db`), URIs
-    to a database on the local machine, placeholders (`user:pw@`), interpolations
+    to a database on the local machine or a host that cannot exist (`*.invalid`,
+    `*.example`, `*.test`, `example.com`), placeholders (`user:pw@`), interpolations
     (`${DB_PASSWORD:-x}`), and URIs in tests, examples and docs are not reported. A
     password repeated in one file (a compose stack's URIs) is one finding, at its first line.
     Fix: keep the password out of the URI: `postgresql://mlflow@db/mlflow` with
@@ -361,6 +380,12 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
             continue
         seen = {hit.line for where, hit in _token_hits(repo) if where == path}
         lines = text.splitlines()
+        if path in profile_of(repo).ci_files:
+            # A CI job's throwaway database, and the steps that connect to it.
+            services = _service_container_lines(lines)
+            value = {hit.line: secrets.assigned_value(_line(text, hit.line)) for hit in hits}
+            throwaway = {value[hit.line] for hit in hits if hit.line in services}
+            seen |= services | {hit.line for hit in hits if value[hit.line] in throwaway}
         # Terraform provisions real infrastructure, not a development container: a
         # password that starts with its user name is no local default there.
         users = set() if terraform else _user_values(text)
@@ -371,6 +396,30 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
             if terraform and _TERRAFORM_EXPRESSION.match(line):
                 continue  # `password = var.db_password`: a reference, not a value
             yield Finding(f"{hit.kind} = {hit.preview}", path, hit.line)
+
+
+def _service_container_lines(lines: list[str]) -> set[int]:
+    """Line numbers (1-based) inside the `services:` blocks of a CI file.
+
+    A CI job's service containers (`services: postgres: env: POSTGRES_PASSWORD: ...`)
+    live for one job on the runner: their passwords protect nothing.
+    """
+    inside: set[int] = set()
+    indent: int | None = None
+    for number, line in enumerate(lines, start=1):
+        stripped = line.lstrip()
+        depth = len(line) - len(stripped)
+        if indent is not None:
+            if not stripped or stripped.startswith("#") or depth > indent:
+                inside.add(number)
+                continue
+            indent = None
+        if _SERVICES.match(line):
+            indent = depth
+    return inside
+
+
+_SERVICES = re.compile(r"^\s*services\s*:\s*(?:#.*)?$")
 
 
 # Terraform sources and variable files: `password = "..."` there is a literal in git, but

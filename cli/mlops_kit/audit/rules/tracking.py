@@ -189,6 +189,8 @@ def tracking_uri_not_hard_coded(repo: RepoView) -> Iterator[Finding]:
 
     Why: a URI in code cannot be switched per environment (laptop, CI, team server)
     without editing and committing code, and experiments end up in the wrong store.
+    `databricks`, `databricks-uc` and `databricks://<profile>` are not reported: MLflow
+    finds the workspace from the Databricks CLI profile or environment.
     Fix: read it from config (`cfg.tracking.uri`) and let `MLFLOW_TRACKING_URI` override
     it.
     """
@@ -197,7 +199,14 @@ def tracking_uri_not_hard_coded(repo: RepoView) -> Iterator[Finding]:
             continue  # a fallback for when MLFLOW_TRACKING_URI is not set
         if _ONLY_PLACEHOLDERS.search(text):
             continue  # f"{uri}": the value comes from a variable
+        if _DATABRICKS.search(text):
+            continue  # the workspace of the Databricks profile or environment, not a server
         yield Finding("tracking URI written as a literal in code", path, line)
+
+
+# `set_tracking_uri("databricks")`, `"databricks-uc"`, `f"databricks://{profile}"`: MLflow
+# resolves the workspace from the Databricks CLI profile or environment variables.
+_DATABRICKS = re.compile(r"""["']databricks(?:-uc)?(?:://[^"']*)?["']$""")
 
 
 @rule(
