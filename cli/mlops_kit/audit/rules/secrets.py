@@ -367,9 +367,10 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
     `secretKey: mysql-root-password`, `tfy-secret://org:app:KEY`, `vault://...`,
     `op://...`, `arn:aws:secretsmanager:...`: any URI of a scheme other than http(s)
     without a user part), interpolations anywhere in the value (`'${var.key}'` in a
-    template), "token" keys whose value is words (`MAJOR_STRING_TOKEN: "bump:major"`), hosts (`redis:6379`), keys that describe a
-    credential rather than hold it (`token_audience`, `token_url`, `secret_name`) and code
-    reading the environment are not reported.
+    template), "token" keys whose value is words (`MAJOR_STRING_TOKEN: "bump:major"`),
+    hosts (`redis:6379`), keys that describe a credential rather than hold it
+    (`token_audience`, `token_url`, `secret_name`) and code reading the environment are
+    not reported.
     Fix: reference the environment instead (`${DB_PASSWORD}` in compose files,
     `${oc.env:DB_PASSWORD}` in Hydra config) and keep values in a git-ignored `.env`.
     """
