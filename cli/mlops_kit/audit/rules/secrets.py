@@ -137,6 +137,7 @@ def _demo_assignment(line: str, users: set[str]) -> bool:
         or any(value.lower().startswith(user) or _user_and_word(value, user) for user in users)
         or (bool(_unbase64(value)) and demo_value(_unbase64(value)))
         or _placeholder_basic_auth(value)
+        or (_TOKEN_KEY.search(key) is not None and _WORDS.fullmatch(value) is not None)
         or value.split(":", 1)[0].lstrip("-") == key.lstrip("-")  # NAME=NAME:latest, a reference
         or re.fullmatch(r"[\w.-]+\.(?:pem|key|crt|cer|p12|pfx|json|txt|jks)", value) is not None
         or _NOT_A_VALUE.search(value) is not None
@@ -166,6 +167,12 @@ def _unbase64(value: str) -> str:
         return base64.b64decode(value, validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         return ""
+
+
+# A "token" that is words (`MAJOR_STRING_TOKEN: "bump:major"`) marks text, not access:
+# access tokens are random characters.
+_TOKEN_KEY = re.compile(r"token", re.IGNORECASE)
+_WORDS = re.compile(r"(?<![a-z])[a-z]+(?:[:_ -][a-z]+)+")
 
 
 def _user_and_word(value: str, user: str) -> bool:
@@ -360,9 +367,11 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
     (`privateKey: private.pem`), references to a secret store (`KEY=KEY:latest`,
     `secretKey: mysql-root-password`, `tfy-secret://org:app:KEY`, `vault://...`,
     `op://...`, `arn:aws:secretsmanager:...`: any URI of a scheme other than http(s)
-    without a user part), hosts (`redis:6379`), keys that describe a
-    credential rather than hold it (`token_audience`, `token_url`, `secret_name`) and code
-    reading the environment are not reported.
+    without a user part), interpolations anywhere in the value (`'${var.key}'` in a
+    template), "token" keys whose value is words (`MAJOR_STRING_TOKEN: "bump:major"`),
+    hosts (`redis:6379`), keys that describe a credential rather than hold it
+    (`token_audience`, `token_url`, `secret_name`) and code reading the environment are
+    not reported.
     Fix: reference the environment instead (`${DB_PASSWORD}` in compose files,
     `${oc.env:DB_PASSWORD}` in Hydra config) and keep values in a git-ignored `.env`.
     """
