@@ -171,3 +171,44 @@ def test_entry_lines_as_the_line_patterns_find_them() -> None:
             match = re.search(pattern, text, re.MULTILINE)
             expected = text.count("\n", 0, match.start()) + 1 if match else None
             assert entry_line(text, entry, quote) == expected, (text, entry, quote)
+
+
+HYDRA_SOURCE = """import hydra
+from hydra import compose, initialize
+
+
+def helper():
+    return 1
+
+
+@hydra.main(
+    config_path="conf", config_name="config", version_base=None
+)
+def main(cfg):
+    with initialize(config_path="../other"):
+        cfg = compose(config_name="x")
+    return cfg
+
+
+class Runner:
+    def run(self):
+        return compose("y")
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_hydra_calls_found_from_the_statements_naming_them_as_in_a_full_walk() -> None:
+    import ast
+
+    from mlops_kit.audit.profile import hydra_calls, walk
+
+    tree = ast.parse(HYDRA_SOURCE)
+    assert all(a is b for a, b in zip(ast.walk(tree), walk(tree), strict=True))
+    full = hydra_calls(tree)
+    assert sorted(name for name, _, _ in full) == ["compose", "compose", "initialize", "main"]
+    assert hydra_calls(tree, HYDRA_SOURCE) == full
+    for variant in (HYDRA_SOURCE.replace("\n", "\r\n"), "# é\n" + HYDRA_SOURCE):
+        assert hydra_calls(ast.parse(variant), variant) == hydra_calls(ast.parse(variant))
