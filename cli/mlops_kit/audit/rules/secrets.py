@@ -444,20 +444,28 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool]]:
 
 
 
-# detect-secrets' measure: Shannon entropy of a value drawn from the hexadecimal or the
-# base64 alphabet, above what words and chosen passwords reach.
+# What a generated key or token looks like: long hexadecimal (or a UUID), or base64-like
+# text mixing upper case, lower case and digits with high entropy and no word in it;
+# detect-secrets measures entropy the same way.
 _HEX = re.compile(r"[0-9a-fA-F]{20,}")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _BASE64 = re.compile(r"[A-Za-z0-9+/=_-]{16,}")
+_WORDISH = re.compile(r"[a-z]{6}")
 
 
 def looks_generated(value: str) -> bool:
     """Return True for a value that looks machine-generated (a key or token, not a word)."""
     value = value.strip().strip("\"'")
+    if _UUID.fullmatch(value):
+        return True
     if _HEX.fullmatch(value):
         return _entropy(value) >= 3.0
-    if _BASE64.fullmatch(value):
-        return _entropy(value) >= 4.0 and any(c.isdigit() for c in value)
-    return False
+    if not _BASE64.fullmatch(value) or _WORDISH.search(value):
+        return False
+    cases = any(c.isupper() for c in value) and any(c.islower() for c in value)
+    # digits, base64 padding or length: 16 random bytes need not hold a digit
+    random = any(c.isdigit() for c in value) or value.endswith("=") or len(value) >= 32
+    return cases and random and _entropy(value) >= 3.5
 
 
 def _entropy(value: str) -> float:
