@@ -442,8 +442,6 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool]]:
             yield finding, looks_generated(secrets.assigned_value(line) or "")
 
 
-
-
 # What a generated key or token looks like: long hexadecimal (or a UUID), or base64-like
 # text mixing upper case, lower case and digits with high entropy and no word in it;
 # detect-secrets measures entropy the same way.
