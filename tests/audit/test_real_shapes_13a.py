@@ -98,7 +98,7 @@ def test_values_that_are_not_secrets_in_ci_and_terraform(tmp_path: Path) -> None
         tmp_path,
         {".github/workflows/bump.yml": workflow, "infra/gitlab.tf": terraform, "a.py": "x = 1\n"},
     )
-    assert places(root, "SEC103") == [".github/workflows/bump.yml:9"]
+    assert places(root, "SEC106") == [".github/workflows/bump.yml:9"]
 
 
 def test_a_library_experiment_may_use_its_dev_dependencies(tmp_path: Path) -> None:
@@ -114,3 +114,15 @@ def test_a_library_experiment_may_use_its_dev_dependencies(tmp_path: Path) -> No
         "scripts/evaluate.py": "from sklearn.metrics import r2_score\n",
     }
     assert places(repo(tmp_path, files), "PKG112") == ["scripts/evaluate.py:1"]
+
+
+def test_generated_keys_are_errors_and_chosen_passwords_warnings(tmp_path: Path) -> None:
+    settings = (
+        "webserver:\n"
+        "  secret_key: LMc2x9KpQ7vT3mZrW8sA1bYdE5\n"  # pragma: allowlist secret
+        "  api_token: 2b8d6c1f0e9a7b3c4d5e6f708192a3b4c5d6e7f8\n"  # pragma: allowlist secret
+        "database:\n  password: razorpay_nano_release\n"
+    )
+    root = repo(tmp_path, {"config/airflow.yaml": settings, "app.py": "x = 1\n"})
+    issues = {(i.rule, i.severity, i.line) for i in audit(root).issues if i.rule.startswith("SEC")}
+    assert issues == {("SEC103", "error", 2), ("SEC103", "error", 3), ("SEC106", "warning", 5)}
