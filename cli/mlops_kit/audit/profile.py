@@ -70,6 +70,8 @@ TRACKERS: dict[str, tuple[str, ...]] = {
     "mlflow": ("mlflow",), "wandb": ("wandb",), "dvclive": ("dvclive",),
     "neptune": ("neptune",), "comet": ("comet_ml",), "clearml": ("clearml",), "aim": ("aim",),
     "tensorboard": ("tensorboard", "tensorboardX"), "lightning": ("lightning", "pytorch_lightning"),
+    # Managed ML platforms that record every run of the jobs they execute.
+    "azureml": ("azureml",), "sagemaker": ("sagemaker",),
     # Catalyst's runners write every run's metrics to TensorBoard in their `logdir`.
     "catalyst": ("catalyst",),
     # Pipeline frameworks that record every run's parameters, metrics and artifacts.
@@ -627,6 +629,11 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
         profile.hydra_config_name = names[0]
 
 
+_AZURE_FOLDERS = (".pipelines", ".azure-pipelines", "azure-pipelines", ".azuredevops", ".ado")
+# What an Azure DevOps pipeline (or one of its templates) holds at its top level.
+_AZURE_PIPELINE = re.compile(r"^(?:trigger|pr|pool|stages|jobs|steps|extends|variables)\s*:", re.M)
+
+
 def _ci(repo: RepoView, profile: RepoProfile) -> None:
     providers: list[str] = []
     files: list[str] = []
@@ -645,6 +652,18 @@ def _ci(repo: RepoView, profile: RepoProfile) -> None:
             files.append(name)
     if any(p.startswith(".buildkite/") for p in repo.under(".buildkite")):
         providers.append("buildkite")
+    # Azure DevOps pipelines kept in a folder of their own (`.pipelines/ci.yml`), which
+    # the project's Azure DevOps settings point at.
+    azure = [
+        p
+        for folder in _AZURE_FOLDERS
+        for p in repo.under(folder)
+        if p.endswith((".yml", ".yaml")) and _AZURE_PIPELINE.search(repo.text(p) or "")
+    ]
+    if azure:
+        if "azure" not in providers:
+            providers.append("azure")
+        files += azure
     profile.ci = tuple(providers)
     profile.ci_files = tuple(files)
     actions = _local_action_folders(repo)
@@ -764,7 +783,12 @@ def _packaging(repo: RepoView, profile: RepoProfile) -> None:
         for p in repo.files
         if p.count("/") <= 2
         and not template_source(p)
-        and (p.rsplit("/", 1)[-1] in LOCKS or re.fullmatch(r"pylock\.[\w-]+\.toml", p))
+        and (
+            p.rsplit("/", 1)[-1] in LOCKS
+            or re.fullmatch(r"pylock\.[\w-]+\.toml", p)
+            # `requirements-runtime.lock`: pip-compile or `uv export` output, one per use
+            or re.fullmatch(r"requirements[\w.-]*\.lock", p.rsplit("/", 1)[-1])
+        )
     )
     data = repo.pyproject
     project = data.get("project")

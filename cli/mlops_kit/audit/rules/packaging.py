@@ -51,11 +51,14 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     Why: every tool (pip, build backends, pytest, ruff, mypy, this audit) reads its
     settings from pyproject.toml; if it is broken nothing installs, and a project with no
     manifest at all (pyproject.toml, requirements.txt, environment.yml) cannot be set up.
+    Manifests in sub-folders count (a conda file beside the pipeline that uses it).
     Fix: add a pyproject.toml with a `[project]` table, or fix the TOML error reported.
     """
     profile = profile_of(repo)
     anywhere = any(
-        p.rsplit("/", 1)[-1] in ("pyproject.toml", "setup.py") or REQUIREMENTS.search(p)
+        p.rsplit("/", 1)[-1] in ("pyproject.toml", "setup.py", "Pipfile")
+        or REQUIREMENTS.search(p)
+        or (_CONDA_NAME.search(p) and "dependencies:" in (repo.text(p) or ""))
         for p in repo.files
     )
     if not profile.packaged and not profile.template and not anywhere:
@@ -70,6 +73,10 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
         problem = facts.missing_or_broken(parsed, PYPROJECT)
         if problem is not None:
             yield problem
+
+
+# A conda environment file in a sub-folder (`pipeline/conda_dependencies.yml`).
+_CONDA_NAME = re.compile(r"(?:^|/)[\w.-]*(?:conda|environment)[\w.-]*\.ya?ml$", re.IGNORECASE)
 
 
 def _project(repo: RepoView) -> dict[str, object] | None:

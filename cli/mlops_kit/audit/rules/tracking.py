@@ -220,7 +220,8 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
     """Local MLflow stores are git-ignored.
 
     Why: `mlflow.db`, `mlruns/` and `mlartifacts/` hold every run and model artefact;
-    committed, they bloat the repository and conflict on every run.
+    committed, they bloat the repository and conflict on every run. A folder that git
+    keeps with a placeholder alone (`mlruns/.gitkeep`) holds no run and is not reported.
     Fix: add to .gitignore:
 
         mlflow.db
@@ -236,11 +237,16 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
             (
                 p
                 for p in repo.listing.hidden
-                if p.startswith(f"{store}/") and not _EXPERIMENT_META.match(p)
+                if p.startswith(f"{store}/")
+                and not _EXPERIMENT_META.match(p)
+                and p.rsplit("/", 1)[-1] not in _PLACEHOLDERS
             ),
             None,
         )
-        if repo.is_tracked(store) or inside is not None:
+        # A folder kept in git by a placeholder alone (`mlruns/.gitkeep`) holds no run.
+        kept = [p for p in repo.tracked if p.startswith(f"{store}/")]
+        placeholders_only = bool(kept) and all(p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in kept)
+        if (repo.is_tracked(store) and not placeholders_only) or inside is not None:
             committed = store if store in repo.file_set else next(iter(repo.under(store)), store)
             yield Finding(f"{store} is committed to git", inside or committed)
         elif not repo.is_ignored(store) and _store_expected(repo, store):
@@ -252,6 +258,7 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
         )
 
 
+_PLACEHOLDERS = frozenset({".gitkeep", ".keep", ".placeholder", ".gitignore", "README.md"})
 _EXPERIMENT_META = re.compile(r"^[\w.-]+/[^/]+/meta\.yaml$")
 
 
