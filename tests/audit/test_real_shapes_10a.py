@@ -88,7 +88,7 @@ def test_documented_placeholder_credentials_are_not_secrets(tmp_path: Path) -> N
             "app.py": "print('hi')\n",
         },
     )
-    assert places(root, "SEC103") == ["settings-prod.yaml:3"]
+    assert places(root, "SEC106") == ["settings-prod.yaml:3"]
 
 
 def test_placeholder_words_run_together_are_placeholders() -> None:

@@ -30,7 +30,7 @@ def test_references_into_a_secret_store_are_not_credentials(tmp_path: Path) -> N
         "      REDIS_PASSWORD: Wm4kQ9rT2zXp\n"
     )
     root = repo(tmp_path, {"deploy.yaml": manifest, "app.py": "print('hi')\n"})
-    assert places(root, "SEC103") == ["deploy.yaml:8"]
+    assert places(root, "SEC106") == ["deploy.yaml:8"]
 
 
 def test_a_run_settings_file_named_param_json_is_configuration(tmp_path: Path) -> None:

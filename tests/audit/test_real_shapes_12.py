@@ -59,7 +59,7 @@ def test_credentials_that_protect_nothing_are_not_reported(tmp_path: Path) -> No
         },
     )
     # only the deploy token, which is not the service database's password, is reported
-    assert places(root, "SEC103") == [".github/workflows/ci.yml:15"]
+    assert places(root, "SEC106") == [".github/workflows/ci.yml:15"]
 
 
 def test_a_uri_to_a_host_that_cannot_exist_is_not_a_leak(tmp_path: Path) -> None:

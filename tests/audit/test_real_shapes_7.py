@@ -290,4 +290,4 @@ def test_terraform_sources_assign_no_literal_passwords(tmp_path: Path) -> None:
     root = repo(tmp_path, {"requirements.txt": REQUIREMENTS, "terraform/rds.tf": rds})
     # A password built from the user name is no local default in Terraform: it provisions
     # real databases.
-    assert places(root, "SEC103") == ["terraform/rds.tf:3", "terraform/rds.tf:7"]
+    assert places(root, "SEC106") == ["terraform/rds.tf:3", "terraform/rds.tf:7"]

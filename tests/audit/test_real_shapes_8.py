@@ -46,7 +46,7 @@ def test_placeholder_words_and_omegaconf_mandatory_values_are_not_credentials(
             "configs/logger/comet.yaml": "comet:\n  api_key: ???\n  project_name: demo\n",
         },
     )
-    assert places(service, "SEC103") == ["app/config/parameters.yml:5"]
+    assert places(service, "SEC106") == ["app/config/parameters.yml:5"]
     assert places(service, "CFG105") == []
 
 

@@ -231,7 +231,7 @@ def test_a_password_that_says_it_is_insecure_is_a_placeholder(tmp_path: Path) ->
         "[webserver]\nsecret_key = Zt7qK2pW9xLm\n"
     )
     root = repo(tmp_path, {"train.py": TRAIN, "config/airflow.cfg": cfg})
-    assert [(p, n) for p, n, _ in findings(root, "SEC103")] == [("config/airflow.cfg", 5)]
+    assert [(p, n) for p, n, _ in findings(root, "SEC106")] == [("config/airflow.cfg", 5)]
 
 
 def test_a_dvc_remote_in_one_home_folder_is_reported(tmp_path: Path) -> None:

@@ -716,12 +716,29 @@ def ci_text(repo: RepoView) -> str:
         for path in files:
             if path.endswith((".yml", ".yaml")):
                 data = repo.data(path)
-                chunks += [str(v) for _, v, _ in walk_values(data) if isinstance(v, str)]
+                values = [v for _, v, _ in walk_values(data) if isinstance(v, str)]
+                chunks += values
+                # The local actions its steps use (`uses: ./.github/actions/test`).
+                for action in _local_actions(repo, values):
+                    if action not in files:
+                        files.append(action)
             else:
                 chunks.append(repo.text(path) or "")
         return "\n".join(chunks)
 
     return memo(repo, "ci_text", compute)
+
+
+def _local_actions(repo: RepoView, values: list[str]) -> list[str]:
+    """Return the action.yml files of the local actions named in a workflow's values."""
+    found = []
+    for value in values:
+        if value.startswith("./") and "\n" not in value:
+            folder = posixpath.normpath(value.strip())
+            for name in ("action.yml", "action.yaml"):
+                if f"{folder}/{name}" in repo.file_set:
+                    found.append(f"{folder}/{name}")
+    return found
 
 
 def gitlab_includes(repo: RepoView) -> tuple[list[str], bool]:

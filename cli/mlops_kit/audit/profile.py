@@ -43,7 +43,7 @@ FIXTURE_FOLDERS = re.compile(
 )
 TEACHING_FOLDERS = re.compile(
     r"(?:^|/)(?:labs?|exercises?|exercise_files|lessons?|lectures?|workshops?|homeworks?"
-    r"|assignments?|(?:week|module|lesson|session|chapter|unit)[-_ ]?\d{1,2})/"
+    r"|assignments?|(?:week|module|lesson|session|chapter|unit|lab)[-_ ]?\d{1,2}(?:[-_][\w-]*)?)/"
     r"|^\d{1,2}[-_][A-Za-z][\w-]*/",  # a course's numbered modules: `01-intro/`
     re.IGNORECASE,
 )

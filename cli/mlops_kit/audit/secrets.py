@@ -168,6 +168,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if value.startswith(("${", "$", "{{", "<", "%(", "{", "***", "...")):
         return True
+    if "${" in value or "{{" in value:
+        return True  # `'${var.s3_secret_key}'` inside a template's text: interpolated
     lowered = value.lower()
     # `???` is OmegaConf's mandatory value: the user must supply it.
     if lowered in PLACEHOLDERS or set(lowered) <= {"x", "*", "-", "_", ".", "?"}:

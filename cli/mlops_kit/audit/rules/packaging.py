@@ -186,7 +186,7 @@ IMPORT_PROVIDERS = {
 ALSO_INSTALLED_BY = {
     "pandas": (
         "geopandas", "seaborn", "statsmodels", "sktime", "prophet", "darts", "pycaret",
-        "evidently", "great-expectations", "pandera", "streamlit", "gradio",
+        "evidently", "great-expectations", "pandera", "streamlit", "gradio", "zenml",
     ),
     "torch": ("torchaudio", "timm", "torchmetrics", "sentence-transformers", "accelerate",
               "peft", "ultralytics"),
@@ -205,11 +205,14 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     PKG112's. An import inside a `try:` block is an optional extra the code does without,
     and is not reported; nor is a package that a Dockerfile, setup script, CI job or the
     README installs from the PyTorch index (`--index-url https://download.pytorch.org/...`)
-    or conda channel (`-c pytorch`), which picks a CUDA build on purpose.
+    or conda channel (`-c pytorch`), or that the README tells its reader to install from
+    pytorch.org (a CUDA build chosen on purpose), or that a setup file installs as a ZenML
+    integration (`zenml integration install sklearn mlflow`).
     A declared distribution that always installs the imported one counts (`geopandas`
     brings pandas, `lightning` brings torch). A distribution the code imports at run time
     but declares only in a dev or test group (or a `requirements-dev.txt`) is reported
-    too: installing the project leaves it out.
+    too: installing the project leaves it out (not for examples, notebooks, docs,
+    benchmarks, experiments and course material, run in the dev environment).
     Fix: add the missing distribution to `[project].dependencies` (runtime imports) or to
     a dependency group (tools such as dvc), with a version range.
     """
@@ -257,7 +260,7 @@ def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
         roots = tuple(f"{root}/" for root in profile.packages) if profile.package_metadata else ()
         found = facts.imports(repo)
         library = profile.kind == "library"
-        from_index = _installed_from_pytorch_index(repo)
+        from_index = _installed_from_pytorch_index(repo) | _zenml_integrations(repo)
         results: list[tuple[bool, Finding]] = []
         for module, providers in IMPORT_PROVIDERS.items():
             declared = set(providers) & (everything | from_index)
@@ -295,7 +298,8 @@ def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
 
 # Examples, tutorials and course exercises, which their readers run in their own environment.
 _MATERIAL = re.compile(
-    r"(?:^|/)(?:examples?|tutorials?|docs?|benchmarks?|notebooks?)/|" + TEACHING_FOLDERS.pattern,
+    r"(?:^|/)(?:examples?|tutorials?|docs?|benchmarks?|notebooks?|experiments?)/|"
+    + TEACHING_FOLDERS.pattern,
     re.IGNORECASE,
 )
 
@@ -317,6 +321,35 @@ _VALUED_OPTIONS = frozenset(
     {"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "-r", "--requirement",
      "-c", "--channel", "-t", "--target", "--constraint", "--platform", "--python-version"}
 )  # fmt: skip
+
+
+# `zenml integration install sklearn mlflow -y` installs each integration's packages.
+_ZENML_INSTALL = re.compile(r"\bzenml[ \t]+integration[ \t]+install[ \t]+([\w \t-]+)")
+_ZENML_PACKAGES = {
+    "sklearn": "scikit-learn", "mlflow": "mlflow", "pytorch": "torch",
+    "tensorflow": "tensorflow", "xgboost": "xgboost", "lightgbm": "lightgbm",
+    "pandas": "pandas",
+}  # fmt: skip
+
+
+def _zenml_integrations(repo: RepoView) -> set[str]:
+    """Distributions that a setup file installs as ZenML integrations."""
+
+    def compute() -> set[str]:
+        names: set[str] = set()
+        for path in repo.files:
+            if not _SETUP_FILE.search(path):
+                continue
+            text = repo.text(path) or ""
+            if "zenml" not in text:
+                continue
+            for match in _ZENML_INSTALL.finditer(text):
+                names |= {
+                    _ZENML_PACKAGES[w] for w in match.group(1).split() if w in _ZENML_PACKAGES
+                }
+        return names
+
+    return facts.memo(repo, "packaging.zenml_integrations", compute)
 
 
 def _points_to_pytorch_site(text: str) -> bool:

@@ -136,6 +136,7 @@ def _demo_assignment(line: str, users: set[str]) -> bool:
         or any(value.lower().startswith(user) or _user_and_word(value, user) for user in users)
         or (bool(_unbase64(value)) and demo_value(_unbase64(value)))
         or _placeholder_basic_auth(value)
+        or (_TOKEN_KEY.search(key) is not None and _WORDS.fullmatch(value) is not None)
         or value.split(":", 1)[0].lstrip("-") == key.lstrip("-")  # NAME=NAME:latest, a reference
         or re.fullmatch(r"[\w.-]+\.(?:pem|key|crt|cer|p12|pfx|json|txt|jks)", value) is not None
         or _NOT_A_VALUE.search(value) is not None
@@ -165,6 +166,12 @@ def _unbase64(value: str) -> str:
         return base64.b64decode(value, validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         return ""
+
+
+# A "token" that is words (`MAJOR_STRING_TOKEN: "bump:major"`) marks text, not access:
+# access tokens are random characters.
+_TOKEN_KEY = re.compile(r"token", re.IGNORECASE)
+_WORDS = re.compile(r"(?<![a-z])[a-z]+(?:[:_ -][a-z]+)+")
 
 
 def _user_and_word(value: str, user: str) -> bool:
@@ -348,23 +355,60 @@ def _once_per_secret(found: list[tuple[Finding, frozenset[str]]]) -> Iterator[Fi
 
 
 @rule("SEC103", family="secrets", severity="error")
-def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
-    """Config files assign no literal passwords, tokens or keys.
+def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
+    """Config files assign no generated secrets (random keys and tokens).
 
-    Why: `password: hunter2` in a committed YAML, TOML or INI file (or a Terraform source:
-    `password = "hunter2"`) is as public as the repository. Example and template files
-    (`.env.example`, `.env-local-template`), example/test/docs folders, interface labels
-    (i18n), CI permission scopes and well-known local defaults of development containers
-    (`POSTGRES_PASSWORD: postgres`, values starting with `test` or `dev`), key file names
-    (`privateKey: private.pem`), references to a secret store (`KEY=KEY:latest`,
-    `secretKey: mysql-root-password`, `tfy-secret://org:app:KEY`, `vault://...`,
-    `op://...`, `arn:aws:secretsmanager:...`: any URI of a scheme other than http(s)
-    without a user part), hosts (`redis:6379`), keys that describe a
-    credential rather than hold it (`token_audience`, `token_url`, `secret_name`) and code
-    reading the environment are not reported.
+    Why: `secret_key: LMc2x9Kp...` or `api_token: 2b8d6c...` in a committed YAML, TOML, INI
+    or env file (or a Terraform source) is as public as the repository, and a value that
+    looks machine-generated (long hexadecimal, or long base64-like text of high entropy)
+    is almost always a live key. Values a person chose (`password: hunter2`) are SEC106's,
+    a warning: far more of them are placeholders and local defaults.
+    Not reported (for either rule): example and template files (`.env.example`,
+    `.env-local-template`), example/test/docs folders, interface labels (i18n), CI
+    permission scopes, service containers of CI jobs, well-known local defaults of
+    development containers (`POSTGRES_PASSWORD: postgres`, values starting with `test` or
+    `dev`), key file names (`privateKey: private.pem`), references to a secret store
+    (`KEY=KEY:latest`, `secretKey: mysql-root-password`, `tfy-secret://org:app:KEY`,
+    `vault://...`, `op://...`, `arn:aws:secretsmanager:...`: any URI of a scheme other than
+    http(s) without a user part), interpolations anywhere in the value (`'${var.key}'` in a
+    template), "token" keys whose value is words (`MAJOR_STRING_TOKEN: "bump:major"`),
+    hosts (`redis:6379`), keys that describe a credential rather than hold it
+    (`token_audience`, `token_url`, `secret_name`) and code reading the environment.
+    Fix: revoke the key, reference the environment instead (`${API_TOKEN}` in compose
+    files, `${oc.env:API_TOKEN}` in Hydra config) and keep values in a git-ignored `.env`.
+    """
+    for finding, generated in _config_credentials(repo):
+        if generated:
+            yield finding
+
+
+@rule("SEC106", family="secrets", severity="warning")
+def no_passwords_in_config_files(repo: RepoView) -> Iterator[Finding]:
+    """Config files assign no literal passwords.
+
+    Why: `password: hunter2` in a committed YAML, TOML, INI or env file (or a Terraform
+    source: `password = "hunter2"`) is as public as the repository. A warning: a value a
+    person chose is often a placeholder or a development default the audit cannot tell
+    from a real password; machine-generated keys are SEC103's errors. The same values as
+    SEC103's are not reported.
     Fix: reference the environment instead (`${DB_PASSWORD}` in compose files,
     `${oc.env:DB_PASSWORD}` in Hydra config) and keep values in a git-ignored `.env`.
     """
+    for finding, generated in _config_credentials(repo):
+        if not generated:
+            yield finding
+
+
+def _config_credentials(repo: RepoView) -> list[tuple[Finding, bool]]:
+    """Credential keys assigned a literal in config files, with whether it looks generated."""
+
+    def compute() -> list[tuple[Finding, bool]]:
+        return list(_find_config_credentials(repo))
+
+    return facts.memo(repo, "secrets.config_credentials", compute)
+
+
+def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool]]:
     for path, text in _scanned(repo):
         name = path.rsplit("/", 1)[-1]
         if template_name(name) or name.endswith(LOCK_SUFFIXES):
@@ -394,7 +438,40 @@ def no_credentials_in_config_files(repo: RepoView) -> Iterator[Finding]:
                 continue
             if terraform and _TERRAFORM_EXPRESSION.match(line):
                 continue  # `password = var.db_password`: a reference, not a value
-            yield Finding(f"{hit.kind} = {hit.preview}", path, hit.line)
+            finding = Finding(f"{hit.kind} = {hit.preview}", path, hit.line)
+            yield finding, looks_generated(secrets.assigned_value(line) or "")
+
+
+# What a generated key or token looks like: long hexadecimal (or a UUID), or base64-like
+# text mixing upper case, lower case and digits with high entropy and no word in it;
+# detect-secrets measures entropy the same way.
+_HEX = re.compile(r"[0-9a-fA-F]{20,}")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_BASE64 = re.compile(r"[A-Za-z0-9+/=_-]{16,}")
+_WORDISH = re.compile(r"[a-z]{6}")
+
+
+def looks_generated(value: str) -> bool:
+    """Return True for a value that looks machine-generated (a key or token, not a word)."""
+    value = value.strip().strip("\"'")
+    if _UUID.fullmatch(value):
+        return True
+    if _HEX.fullmatch(value):
+        return _entropy(value) >= 3.0
+    if not _BASE64.fullmatch(value) or _WORDISH.search(value):
+        return False
+    cases = any(c.isupper() for c in value) and any(c.islower() for c in value)
+    # digits, base64 padding or length: 16 random bytes need not hold a digit
+    random = any(c.isdigit() for c in value) or value.endswith("=") or len(value) >= 32
+    return cases and random and _entropy(value) >= 3.5
+
+
+def _entropy(value: str) -> float:
+    import math
+    from collections import Counter
+
+    counts = Counter(value)
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
 
 
 def _service_container_lines(lines: list[str]) -> set[int]:
