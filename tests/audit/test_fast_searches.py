@@ -138,3 +138,77 @@ def test_allowlist_comments_in_random_texts() -> None:
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         assert allowlisted_lines(text) == _allowed_line_by_line(text), text
+
+
+def test_paths_named_in_a_text_as_a_substring_search_finds_them() -> None:
+    rng = random.Random(11)
+    parts = ["a", "ci", "run", "scripts/", "test", "_", "-", ".", "x y", "/"]
+    for _ in range(300):
+        paths = [
+            "".join(rng.choice(parts) for _ in range(rng.randint(0, 4)))
+            + rng.choice(facts._SCRIPT_SUFFIXES)
+            for _ in range(rng.randint(1, 12))
+        ]
+        pieces = [*paths, *parts, "\n", " ", ".shx", ".py.bak", "sh", "py"]
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        expected = {path for path in paths if path in text}
+        assert facts.named_in(paths, text) == expected, (paths, text)
+    assert facts.named_in([], "run.sh") == set()
+    assert facts.named_in(["ci/run.sh", "run.sh"], "bash ci/run.sh") == {"ci/run.sh", "run.sh"}
+    assert facts.named_in(["abc/run.sh"], "run.sh") == set()  # shorter than the path
+
+
+def test_entry_lines_as_the_line_patterns_find_them() -> None:
+    from mlops_kit.audit.rules.packaging import entry_line
+
+    rng = random.Random(12)
+    pieces = ["pandas", "pandas>=2", " ", "\t", '"', "'", "\n", "x", "[", ",", "\r\n", "numpy"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        entry = rng.choice(["pandas", "pandas>=2", "numpy", "x"])
+        for quote, optional in (("required", ""), ("optional", "?")):
+            pattern = rf"^[ \t]*+[\"']{optional}{re.escape(entry)}"
+            match = re.search(pattern, text, re.MULTILINE)
+            expected = text.count("\n", 0, match.start()) + 1 if match else None
+            assert entry_line(text, entry, quote) == expected, (text, entry, quote)
+
+
+HYDRA_SOURCE = """import hydra
+from hydra import compose, initialize
+
+
+def helper():
+    return 1
+
+
+@hydra.main(
+    config_path="conf", config_name="config", version_base=None
+)
+def main(cfg):
+    with initialize(config_path="../other"):
+        cfg = compose(config_name="x")
+    return cfg
+
+
+class Runner:
+    def run(self):
+        return compose("y")
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_hydra_calls_found_from_the_statements_naming_them_as_in_a_full_walk() -> None:
+    import ast
+
+    from mlops_kit.audit.profile import hydra_calls, walk
+
+    tree = ast.parse(HYDRA_SOURCE)
+    assert all(a is b for a, b in zip(ast.walk(tree), walk(tree), strict=True))
+    full = hydra_calls(tree)
+    assert sorted(name for name, _, _ in full) == ["compose", "compose", "initialize", "main"]
+    assert hydra_calls(tree, HYDRA_SOURCE) == full
+    for variant in (HYDRA_SOURCE.replace("\n", "\r\n"), "# é\n" + HYDRA_SOURCE):
+        assert hydra_calls(ast.parse(variant), variant) == hydra_calls(ast.parse(variant))

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from mlops_kit.audit import profile as detect
 from mlops_kit.audit.model import Finding
+from mlops_kit.audit.needles import finditer, may_match
 from mlops_kit.audit.parsing import Parsed, line_of
 from mlops_kit.audit.repo import RepoView, normalise
 
@@ -580,7 +581,9 @@ def search_sources(repo: RepoView, pattern: re.Pattern[str]) -> list[tuple[str, 
         hits = []
         for path in runtime_code(repo):
             text = repo.text(path) or ""
-            for match in pattern.finditer(text):
+            if not may_match(pattern, text):  # a quick literal test rules most files out
+                continue
+            for match in finditer(pattern, text):
                 hits.append((path, text.count("\n", 0, match.start()) + 1, match.group(0)))
         return hits
 
@@ -800,6 +803,31 @@ def _pyproject_tasks(repo: RepoView) -> str:
     return "\n".join(chunks)
 
 
+def named_in(paths: list[str], text: str) -> set[str]:
+    """Return the paths (each ending in one of `_SCRIPT_SUFFIXES`) that occur in `text`.
+
+    What `path in text` tells for each, in one pass: every occurrence of a path ends with
+    an occurrence of its suffix, and there the text's last characters name the few paths
+    that can end at that point (instead of a search of the whole text per path).
+    """
+    if not paths:
+        return set()
+    tail = min(map(len, paths))
+    ending: dict[str, list[str]] = {}
+    for path in set(paths):
+        ending.setdefault(path[-tail:], []).append(path)
+    named: set[str] = set()
+    for suffix in _SCRIPT_SUFFIXES:
+        start = text.find(suffix)
+        while start != -1:
+            end = start + len(suffix)
+            for path in ending.get(text[max(end - tail, 0) : end], ()):
+                if len(path) <= end and text.startswith(path, end - len(path)):
+                    named.add(path)
+            start = text.find(suffix, start + 1)
+    return named
+
+
 def task_text(repo: RepoView) -> str:
     """Return what CI can run: its own text plus the task runner files it calls."""
 
@@ -832,7 +860,8 @@ def task_text(repo: RepoView) -> str:
         scripts = [p for p in repo.files if p.endswith(_SCRIPT_SUFFIXES)]
         calling = "\n".join(chunks)
         for _ in range(2):  # CI -> job file -> script
-            found = [p for p in scripts if p in calling and p not in files]
+            named = named_in(scripts, calling)
+            found = [p for p in scripts if p in named and p not in files]
             files += found
             calling = "\n".join(repo.text(p) or "" for p in found)
         chunks += [repo.text(name) or "" for name in files if name not in recipe_files]

@@ -16,7 +16,8 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from mlops_kit.audit.repo import RepoView, normalise
@@ -69,6 +70,8 @@ TRACKERS: dict[str, tuple[str, ...]] = {
     "mlflow": ("mlflow",), "wandb": ("wandb",), "dvclive": ("dvclive",),
     "neptune": ("neptune",), "comet": ("comet_ml",), "clearml": ("clearml",), "aim": ("aim",),
     "tensorboard": ("tensorboard", "tensorboardX"), "lightning": ("lightning", "pytorch_lightning"),
+    # Managed ML platforms that record every run of the jobs they execute.
+    "azureml": ("azureml",), "sagemaker": ("sagemaker",),
     # Catalyst's runners write every run's metrics to TensorBoard in their `logdir`.
     "catalyst": ("catalyst",),
     # Pipeline frameworks that record every run's parameters, metrics and artifacts.
@@ -477,10 +480,83 @@ def _string(node: ast.AST | None) -> str | None:
     return None
 
 
-def hydra_calls(tree: ast.AST) -> list[tuple[str, dict[str, str | None], int]]:
-    """Return (function, literal keyword arguments, line) of Hydra config calls."""
+def hydra_calls_of(
+    repo: RepoView, path: str, text: str
+) -> list[tuple[str, dict[str, str | None], int]] | None:
+    """Return the Hydra config calls of a Python file's `text` (None: it does not parse).
+
+    Parsed and walked once per file: the profile and CFG104 both read them.
+    """
+    key = f"profile.hydra_calls:{path}"
+    if key not in repo.memo:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            repo.memo[key] = None
+        else:
+            repo.memo[key] = hydra_calls(tree, text)
+    calls: list[tuple[str, dict[str, str | None], int]] | None = repo.memo[key]
+    return calls
+
+
+def _statements_naming_calls(tree: ast.AST, text: str) -> list[ast.AST] | None:
+    r"""Return the top-level statements whose source names a Hydra call, in order.
+
+    A call's name is in the lines of the statement holding it (with its decorators), so
+    the other statements hold no Hydra call; leaving them out of a breadth-first walk
+    keeps the order of the rest. None (walk everything) for text whose lines or names
+    Python may read differently (non-ASCII identifiers, `\r` line ends).
+    """
+    if not isinstance(tree, ast.Module) or not text.isascii() or "\r" in text:
+        return None
+    starts = [0]
+    at = text.find("\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    kept: list[ast.AST] = []
+    for statement in tree.body:
+        decorators = getattr(statement, "decorator_list", [])
+        first = min([statement.lineno, *(d.lineno for d in decorators)])
+        last = statement.end_lineno or len(starts)
+        segment = text[starts[first - 1] : starts[last] if last < len(starts) else len(text)]
+        if any(name in segment for name in _HYDRA_CALLS):
+            kept.append(statement)
+    return kept
+
+
+def walk(tree: ast.AST, roots: list[ast.AST] | None = None) -> Iterator[ast.AST]:
+    """Yield every node of `tree` in `ast.walk`'s order, in one loop.
+
+    `ast.walk` runs two nested generators per node (`iter_child_nodes`, `iter_fields`);
+    this reads the same fields in the same order. With `roots` (children of `tree`, in
+    order), only they and what they hold are walked after `tree`, in the same order.
+    """
+    if roots is not None:
+        yield tree
+    todo = deque([tree] if roots is None else roots)
+    node_type = ast.AST
+    while todo:
+        node = todo.popleft()
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, node_type):
+                todo.append(value)
+            elif isinstance(value, list):
+                todo.extend(item for item in value if isinstance(item, node_type))
+        yield node
+
+
+def hydra_calls(
+    tree: ast.AST, text: str | None = None
+) -> list[tuple[str, dict[str, str | None], int]]:
+    """Return (function, literal keyword arguments, line) of Hydra config calls.
+
+    With the source `text`, statements that name no Hydra call are not walked.
+    """
     calls = []
-    for node in ast.walk(tree):
+    roots = None if text is None else _statements_naming_calls(tree, text)
+    for node in walk(tree, roots):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
@@ -522,11 +598,10 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
         )
         if "config_path" not in text and "config_dir" not in text and "compose" not in text:
             continue
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+        calls = hydra_calls_of(repo, path, text)
+        if calls is None:
             continue
-        for name, arguments, line in hydra_calls(tree):
+        for name, arguments, line in calls:
             config_name = arguments.get("config_name")
             if config_name:
                 names.append(config_name)
@@ -554,6 +629,11 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
         profile.hydra_config_name = names[0]
 
 
+_AZURE_FOLDERS = (".pipelines", ".azure-pipelines", "azure-pipelines", ".azuredevops", ".ado")
+# What an Azure DevOps pipeline (or one of its templates) holds at its top level.
+_AZURE_PIPELINE = re.compile(r"^(?:trigger|pr|pool|stages|jobs|steps|extends|variables)\s*:", re.M)
+
+
 def _ci(repo: RepoView, profile: RepoProfile) -> None:
     providers: list[str] = []
     files: list[str] = []
@@ -572,6 +652,18 @@ def _ci(repo: RepoView, profile: RepoProfile) -> None:
             files.append(name)
     if any(p.startswith(".buildkite/") for p in repo.under(".buildkite")):
         providers.append("buildkite")
+    # Azure DevOps pipelines kept in a folder of their own (`.pipelines/ci.yml`), which
+    # the project's Azure DevOps settings point at.
+    azure = [
+        p
+        for folder in _AZURE_FOLDERS
+        for p in repo.under(folder)
+        if p.endswith((".yml", ".yaml")) and _AZURE_PIPELINE.search(repo.text(p) or "")
+    ]
+    if azure:
+        if "azure" not in providers:
+            providers.append("azure")
+        files += azure
     profile.ci = tuple(providers)
     profile.ci_files = tuple(files)
     actions = _local_action_folders(repo)
@@ -691,7 +783,12 @@ def _packaging(repo: RepoView, profile: RepoProfile) -> None:
         for p in repo.files
         if p.count("/") <= 2
         and not template_source(p)
-        and (p.rsplit("/", 1)[-1] in LOCKS or re.fullmatch(r"pylock\.[\w-]+\.toml", p))
+        and (
+            p.rsplit("/", 1)[-1] in LOCKS
+            or re.fullmatch(r"pylock\.[\w-]+\.toml", p)
+            # `requirements-runtime.lock`: pip-compile or `uv export` output, one per use
+            or re.fullmatch(r"requirements[\w.-]*\.lock", p.rsplit("/", 1)[-1])
+        )
     )
     data = repo.pyproject
     project = data.get("project")

@@ -17,6 +17,8 @@ from functools import cache, lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
+from mlops_kit.audit.needles import first_characters
+
 # (kind, literal markers, pattern): every match of the pattern contains one of its markers,
 # so a text without any marker is skipped by a cheap literal search before the full scan.
 # Markers are chosen to start with an uncommon character where they can (`k-` rather than
@@ -244,9 +246,10 @@ def _token_matches(text: str) -> Iterator[re.Match[str]]:
     if not candidates:
         return
     pattern = any_token()
+    first = first_characters(pattern)  # a token starts with one of a few letters
     resume = 0
     for position in sorted(candidates):
-        if position < resume:
+        if position < resume or (first is not None and text[position] not in first):
             continue
         match = pattern.match(text, position)
         if match is not None:

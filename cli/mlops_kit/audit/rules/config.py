@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import ast
 import posixpath
 import re
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from typing import Any
 from mlops_kit.audit import facts, secrets
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.profile import hydra_calls, profile_of
+from mlops_kit.audit.profile import hydra_calls_of, profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -162,11 +161,7 @@ def _absolute_config_dirs(repo: RepoView) -> Iterator[Finding]:
         text = repo.text(path) or ""
         if "hydra" not in text or ("config_path" not in text and "config_dir" not in text):
             continue
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
-        for name, arguments, line in hydra_calls(tree):
+        for name, arguments, line in hydra_calls_of(repo, path, text) or ():
             raw = arguments.get("config_path") or arguments.get("config_dir")
             if raw and _ABSOLUTE.match(raw) and not _PLACEHOLDER_PATH.search(raw):
                 yield Finding(

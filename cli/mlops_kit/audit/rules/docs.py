@@ -58,7 +58,8 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
     Why: the first hour of a new colleague (or of you in a year) goes into guessing the
     install command, Python version and extras; one section saves it.
     Setup instructions kept in a document of their own (INSTALL.md, SETUP.md,
-    docs/installation.md, setup/README.md, a getting-started page) count too.
+    docs/installation.md, setup/README.md, a getting-started page, or any document the
+    README links to) count too.
     Fix: add a "Setup" section with the exact commands, e.g.
     `python -m venv .venv && pip install -e . --group dev`.
     """
@@ -67,7 +68,25 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
         return
     if any(_SETUP_DOC.match(p) and _SETUP.search(repo.text(p) or "") for p in repo.files):
         return
+    if any(_SETUP.search(repo.text(p) or "") for p in _linked_documents(repo, readme)):
+        return  # "see docs/LOCAL_DEVELOPMENT.md for setup"
     yield Finding(f"{readme} has no setup section or install command", readme)
+
+
+_LINK = re.compile(r"\]\(\s*<?([^)\s#>]+\.(?:md|rst|txt))")
+
+
+def _linked_documents(repo: RepoView, readme: str) -> list[str]:
+    """Return the repository's documents the README links to (Markdown links)."""
+    folder = readme.rpartition("/")[0]
+    found = []
+    for target in _LINK.findall(repo.text(readme) or ""):
+        if "://" in target:
+            continue
+        path = posixpath.normpath(posixpath.join(folder, target))
+        if path in repo.file_set and path != readme:
+            found.append(path)
+    return found
 
 
 # Documents that hold the setup on their own.

@@ -23,6 +23,27 @@ def _line(repo: RepoView, pattern: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
+def entry_line(text: str, entry: str, quote: str = "required") -> int | None:
+    r"""Return the first line that starts (after blanks) with `entry`, quoted, else None.
+
+    What `^[ \t]*+["']<entry>` (or, with quote "optional", `^[ \t]*+["']?<entry>`) finds
+    with `re.MULTILINE`, from the occurrences of the text itself: no pattern is compiled
+    for each dependency name.
+    """
+    at = text.find(entry)
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        before = text[start:at]
+        if before[-1:] in ("'", '"'):
+            before = before[:-1]
+        elif quote == "required":
+            before = "?"
+        if not before.strip(" \t"):
+            return text.count("\n", 0, start) + 1
+        at = text.find(entry, at + 1)
+    return None
+
+
 @rule("PKG101", family="packaging", severity="error", applies=("python",))
 def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     """The dependencies are declared in a manifest, and pyproject.toml is valid TOML.
@@ -30,11 +51,14 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     Why: every tool (pip, build backends, pytest, ruff, mypy, this audit) reads its
     settings from pyproject.toml; if it is broken nothing installs, and a project with no
     manifest at all (pyproject.toml, requirements.txt, environment.yml) cannot be set up.
+    Manifests in sub-folders count (a conda file beside the pipeline that uses it).
     Fix: add a pyproject.toml with a `[project]` table, or fix the TOML error reported.
     """
     profile = profile_of(repo)
     anywhere = any(
-        p.rsplit("/", 1)[-1] in ("pyproject.toml", "setup.py") or REQUIREMENTS.search(p)
+        p.rsplit("/", 1)[-1] in ("pyproject.toml", "setup.py", "Pipfile")
+        or REQUIREMENTS.search(p)
+        or (_CONDA_NAME.search(p) and "dependencies:" in (repo.text(p) or ""))
         for p in repo.files
     )
     if not profile.packaged and not profile.template and not anywhere:
@@ -49,6 +73,10 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
         problem = facts.missing_or_broken(parsed, PYPROJECT)
         if problem is not None:
             yield problem
+
+
+# A conda environment file in a sub-folder (`pipeline/conda_dependencies.yml`).
+_CONDA_NAME = re.compile(r"(?:^|/)[\w.-]*(?:conda|environment)[\w.-]*\.ya?ml$", re.IGNORECASE)
 
 
 def _project(repo: RepoView) -> dict[str, object] | None:
@@ -376,6 +404,8 @@ def _installed_from_pytorch_index(repo: RepoView) -> set[str]:
             if not _SETUP_FILE.search(path):
                 continue
             text = (repo.text(path) or "").replace("\\\n", " ")
+            if "pytorch" not in text:  # in every mention of the site, index or channel
+                continue
             if _README.search(path) and _points_to_pytorch_site(text):
                 names.update(_TORCH)  # "requires [PyTorch](https://pytorch.org)"
             for line in text.splitlines():
@@ -666,7 +696,7 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
             yield Finding(
                 f"{requirement!r} allows {name} older than {floor[0]}.{floor[1]}",
                 PYPROJECT,
-                _line(repo, rf"^[ \t]*+[\"']{re.escape(requirement)}"),
+                entry_line(repo.text(PYPROJECT) or "", requirement),
             )
 
 
@@ -740,7 +770,11 @@ _INSTALL_REQUIRES = re.compile(r"install_requires\s*=\s*\[(.*?)\]", re.DOTALL)
 def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
     """(requirement, file, line) of runtime dependencies, wherever they are declared."""
     for requirement in facts.runtime_requirements(repo):
-        yield requirement, PYPROJECT, _line(repo, rf"^[ \t]*+[\"']?{re.escape(requirement)}")
+        yield (
+            requirement,
+            PYPROJECT,
+            entry_line(repo.text(PYPROJECT) or "", requirement, "optional"),
+        )
     setup = (repo.text("setup.py") or "") if "setup.py" in repo.file_set else ""
     block = _INSTALL_REQUIRES.search(setup)
     if block is not None:

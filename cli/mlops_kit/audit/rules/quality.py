@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
+from mlops_kit.audit.needles import search
 from mlops_kit.audit.profile import TEACHING_FOLDERS, profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
@@ -218,7 +219,7 @@ def _ci_check(repo: RepoView, pattern: re.Pattern[str], what: str) -> Iterator[F
         return  # pre-commit.ci runs the hooks on every push (`ci:` in the config)
     if facts.ci_runs_elsewhere(repo):
         return  # a reusable workflow or included configuration the audit cannot read
-    if files and not pattern.search(facts.task_text(repo)):
+    if files and not search(pattern, facts.task_text(repo)):
         yield Finding(f"CI ({', '.join(files)}) never runs {what}", files[0])
 
 
@@ -250,7 +251,7 @@ def ci_runs_audit(repo: RepoView) -> Iterator[Finding]:
     `pre-commit run --all-files` when pre-commit runs the audit).
     """
     files = list(profile_of(repo).ci_files)
-    if files and not _RUNS_AUDIT.search(facts.ci_text(repo)):
+    if files and not search(_RUNS_AUDIT, facts.ci_text(repo)):
         yield Finding(f"CI ({', '.join(files)}) never runs mlops-kit audit", files[0])
 
 

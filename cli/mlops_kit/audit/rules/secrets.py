@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from mlops_kit.audit import facts, secrets
 from mlops_kit.audit.model import Finding
+from mlops_kit.audit.needles import finditer
 from mlops_kit.audit.profile import profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
@@ -564,7 +565,7 @@ def no_credentials_set_in_code(repo: RepoView) -> Iterator[Finding]:
         allowed = secrets.allowlisted_lines(text)
         assigned = [
             (match.start(), key, value.strip("\"'"))
-            for match in (_ENV_SET if code else _EXPORT).finditer(text)
+            for match in finditer(_ENV_SET if code else _EXPORT, text)
             for key, value in [_key_and_value(match)]
         ]
         # A password equal to the user or database name beside it is a local default.

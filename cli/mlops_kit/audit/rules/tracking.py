@@ -220,7 +220,8 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
     """Local MLflow stores are git-ignored.
 
     Why: `mlflow.db`, `mlruns/` and `mlartifacts/` hold every run and model artefact;
-    committed, they bloat the repository and conflict on every run.
+    committed, they bloat the repository and conflict on every run. A folder that git
+    keeps with a placeholder alone (`mlruns/.gitkeep`) holds no run and is not reported.
     Fix: add to .gitignore:
 
         mlflow.db
@@ -236,11 +237,16 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
             (
                 p
                 for p in repo.listing.hidden
-                if p.startswith(f"{store}/") and not _EXPERIMENT_META.match(p)
+                if p.startswith(f"{store}/")
+                and not _EXPERIMENT_META.match(p)
+                and p.rsplit("/", 1)[-1] not in _PLACEHOLDERS
             ),
             None,
         )
-        if repo.is_tracked(store) or inside is not None:
+        # A folder kept in git by a placeholder alone (`mlruns/.gitkeep`) holds no run.
+        kept = [p for p in repo.tracked if p.startswith(f"{store}/")]
+        placeholders_only = bool(kept) and all(p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in kept)
+        if (repo.is_tracked(store) and not placeholders_only) or inside is not None:
             committed = store if store in repo.file_set else next(iter(repo.under(store)), store)
             yield Finding(f"{store} is committed to git", inside or committed)
         elif not repo.is_ignored(store) and _store_expected(repo, store):
@@ -252,6 +258,7 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
         )
 
 
+_PLACEHOLDERS = frozenset({".gitkeep", ".keep", ".placeholder", ".gitignore", "README.md"})
 _EXPERIMENT_META = re.compile(r"^[\w.-]+/[^/]+/meta\.yaml$")
 
 
@@ -284,9 +291,10 @@ def _named_at_root(repo: RepoView, store: str) -> bool:
         if p.count("/") <= 1 or not p.endswith((".yaml", ".yml")) or _COMPOSE.search(p)
     ]
     paths = (*profile_of(repo).mlflow_files, *settings, *facts.conf_files(repo))
-    texts = [_without_comments(repo.text(p) or "") for p in paths]
     # The literal test first: the pattern has no literal start, so a search tries it at
-    # every character of every text.
+    # every character of every text (and comments are cut only from texts naming it).
+    texts = [text for p in paths if store in (text := repo.text(p) or "")]
+    texts = [_without_comments(text) for text in texts]
     texts.append(facts.task_text(repo))
     return any(store in text and at_root.search(text) is not None for text in texts)
 
