@@ -188,8 +188,17 @@ def _apply_merges(frame: _Frame) -> None:
                     node.key_lines[key] = line
 
 
+def _spec_header(document: Any) -> bool:
+    """Return True for a GitLab CI header document: a mapping of `spec:` (inputs) alone."""
+    return isinstance(document, dict) and list(document) == ["spec"]
+
+
 def load_yaml(text: str, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> Parsed:
-    """Parse one YAML document safely; never raises for bad input."""
+    """Parse one YAML document safely; never raises for bad input.
+
+    A first document holding only `spec:` is GitLab CI's header (the inputs of a
+    configuration or component); the document after it is the one returned.
+    """
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -263,7 +272,9 @@ def load_yaml(text: str, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES)
                 place(value, weight, None, line, added=weight)
             elif cls is doc_start:
                 documents += 1
-                if documents > 1:
+                if documents == 2 and _spec_header(root):
+                    root = None  # GitLab CI: a `spec:` header (inputs), then the config
+                elif documents > 1:
                     raise ParseError("holds more than one YAML document", line)
     except ParseError as error:
         return Parsed(error=error.message, line=error.line, notes=result.notes)

@@ -188,7 +188,9 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     Why: trained models are pipeline outputs: DVC caches them and MLflow registers them
     with their metrics and lineage; a committed pickle has neither and bloats history.
     Models under 1 MB in examples, labs or a demo that trains only on a dataset a library
-    ships (scikit-learn's wine, Keras' MNIST) are the toy models it loads and not reported.
+    ships (scikit-learn's wine, Keras' MNIST) are the toy models it loads and not reported,
+    nor are pickles in a cache folder or named as a cache (`data/cache/eda_cache.pkl`):
+    cached data, not a model.
     Fix: `git rm --cached <file>`, make the model a stage output (`outs: [models/model.pkl]`)
     and register it in MLflow.
     """
@@ -200,9 +202,18 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
             continue
         if info.st_size < DEMO_MODEL and (_demo(path) or facts.bundled_datasets_only(repo)):
             continue  # a toy model an example, a lab or a demo trained on iris loads
+        if _CACHE_PICKLE.search(path.lower()):
+            continue  # cached data (`cache/eda.pkl`, `features_cache.pkl`), not a model
         if repo.is_git and path not in repo.tracked:
             continue
         yield Finding(f"model file {path} is in git{_size(repo, path)}", path)
+
+
+# A pickle in a cache folder or named as a cache: data a script saved to skip recomputing.
+_CACHE_PICKLE = re.compile(
+    r"(?:(?:^|/)[._]?caches?/(?:[^/]+/)*[^/]+|(?:^|/)(?:[^/]*[_.-])?cache(?:[_.-][^/]*)?)"
+    r"\.(?:pkl|pickle)$"
+)
 
 
 @rule("DAT104", family="data", severity="warning", applies=("code", "project"))

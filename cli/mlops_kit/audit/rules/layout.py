@@ -77,8 +77,10 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     Why: one composed configuration (Hydra) is what makes runs comparable and experiments
     switchable from the command line; hard-coded settings cannot be tracked or swept.
     Outside mlops-kit projects, settings kept in other config files (params.yaml, a
-    config folder, OmegaConf, MLproject parameters) are accepted. The audit finds the
-    folder from `@hydra.main(config_path=...)`, `initialize(...)` or
+    config folder of YAML or of Python modules, one per experiment; a hyperparams/ folder
+    of YAML, JSON or TOML files; OmegaConf, MLproject parameters, a dbt project) are
+    accepted.
+    The audit finds the folder from `@hydra.main(config_path=...)`, `initialize(...)` or
     a conventional conf/, configs/ or config/ folder; the config rules check it.
     Fix: create `conf/config.yaml` with a defaults list and one folder per config group
     (`conf/model/`, `conf/data/`, ...), loaded by `@hydra.main(config_path="../conf")` or
@@ -121,6 +123,14 @@ _TOOL_YAML = frozenset(
      "cloudbuild.yaml", "buildspec.yml", "CITATION.cff", "action.yml", "action.yaml",
      "mlops-kit.yaml", ".pre-commit-hooks.yaml", "docker-compose.yml", "compose.yaml"}
 )  # fmt: skip
+# Files that are settings wherever they are: MLflow project parameters, DVC params, a dbt
+# project (its models' settings and variables).
+_CONFIG_FILES = frozenset({"MLproject", "params.yaml", "dbt_project.yml", "dbt_project.yaml"})
+# A folder of hyperparameter files (`hyperparams/ppo.yml`, one per algorithm or model).
+_HYPERPARAMS = re.compile(
+    r"^(?:[\w.-]+/){0,2}(?:hyperparams|hparams|hyperparameters|hyper_params)/"
+    r"(?:[\w.-]+/)?[^/]+\.(?:ya?ml|json|toml)$"
+)
 _CONFIG_LIBRARIES = (
     "omegaconf",
     "dynaconf",
@@ -133,7 +143,7 @@ _CONFIG_LIBRARIES = (
 
 def _config_files_kept(repo: RepoView) -> bool:
     """True when settings live in files another tool composes (not Hydra, but config)."""
-    if any(p.rsplit("/", 1)[-1] in ("MLproject", "params.yaml") for p in repo.files):
+    if any(p.rsplit("/", 1)[-1] in _CONFIG_FILES for p in repo.files):
         return True  # at the root or in each sub-project (MLproject parameters are config)
     if any(_CONFIG_NAME.match(p) and _settings_place(repo, p) for p in repo.files):
         return True  # `config.yml` at the root, in a folder, or inside the package
@@ -150,6 +160,10 @@ def _config_files_kept(repo: RepoView) -> bool:
     folders = ("conf", "confs", "configs", "config", "settings")
     if any(p.endswith((".yaml", ".yml")) for f in folders for p in repo.under(f)):
         return True
+    if sum(_config_module(p, folders) for p in repo.files) >= 2:
+        return True  # `configs/cfg_resnet.py`, `configs/cfg_vit.py`: a module per experiment
+    if any(_HYPERPARAMS.search(p) for p in repo.files):
+        return True  # `hyperparams/ppo.yml`, `hyperparams/sac.yml`: a file per algorithm
     # A config folder inside the application's package (`app/config/parameters.yml`), or
     # one the scripts beside it load (`eeg/configs/` read by `eeg/run.py`).
     if any(
@@ -162,6 +176,18 @@ def _config_files_kept(repo: RepoView) -> bool:
     ):
         return True
     return bool(set(_CONFIG_LIBRARIES) & set(facts.imports(repo)))
+
+
+def _config_module(path: str, folders: tuple[str, ...]) -> bool:
+    """True for a Python module in a top-level config folder (or one folder below it).
+
+    One module per experiment (`configs/cfg_resnet.py`) is configuration kept apart from
+    the code; a `config` module inside the package (`src/config/runtime.py`) is code.
+    """
+    if not path.endswith(".py") or path.endswith("/__init__.py"):
+        return False
+    parts = path.split("/")
+    return 1 < len(parts) <= 3 and parts[0] in folders
 
 
 def _loaded_beside(repo: RepoView, path: str) -> bool:
@@ -219,7 +245,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     Snakemake workflow in the rules that fetch it; neither is reported. Nor is a notebook
     collection without a pipeline (more notebooks than scripts, no DVC), whose notebooks
     each read and describe their own data. READMEs in data/'s subfolders (one per dataset)
-    count too.
+    count too. A data/ folder that holds only Python code (the dataset classes) has no
+    data to describe.
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
     profile = profile_of(repo)
@@ -227,7 +254,10 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
         return
     if profile.layout == "notebooks" and not profile.dvc:
         return
-    if _folder(repo, "data") and not _data_documented(repo.under("data")):
+    files = repo.under("data")
+    if files and all(p.endswith((".py", ".pyi")) for p in files):
+        return  # a Python package of dataset code (`data/dataset.py`), no data to describe
+    if _folder(repo, "data") and not _data_documented(files):
         yield Finding("data/README.md is missing", facts.ROOT)
 
 

@@ -483,7 +483,12 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     fetches and builds every dataset (none is committed); neither is code that trains no
     model and keeps no dataset files (ETL or inference jobs, a
     tracking platform), or that trains only on datasets a library downloads and checks
-    (torchvision's CIFAR-10, scikit-learn's iris, Keras' MNIST).
+    (torchvision's CIFAR-10, scikit-learn's iris, Keras' MNIST). Data kept in a store that
+    versions its tables (lakeFS, Delta Lake, Apache Iceberg, DuckLake, Dolt, Pachyderm:
+    imported, declared, or a DuckLake catalog attached) is versioned already, and
+    reinforcement learning (gymnasium, Stable-Baselines3, ... and no dataset classes or
+    data loaders) generates its data in simulated environments: neither is reported unless
+    data/ holds dataset files (a trader's price history).
     """
     profile = profile_of(repo)
     if profile.dvc or set(profile.orchestrators) & VERSIONING_ORCHESTRATORS:
@@ -491,6 +496,9 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     if _wandb_artifacts(repo):
         return  # runs read and write versioned W&B artifacts
     data_files = any(is_data_name(p.lower()) for p in repo.files)
+    kept = data_files and any(is_data_name(p.lower()) for p in repo.files if _DATA_FOLDER.search(p))
+    if not kept and (_versioned_tables(repo) or _simulated(repo)):
+        return  # lakehouse tables keep their versions; agents generate their data
     if "snakemake" in profile.orchestrators and not data_files:
         return  # the workflow fetches and builds every dataset; none is kept in git
     if not data_files:
@@ -502,6 +510,46 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
 
 
 _USE_ARTIFACT = re.compile(r"\.use_artifact\(")
+_DATA_FOLDER = re.compile(r"(?:^|/)(?:data|datasets?)/")
+# Modules and distributions of stores that version tables or files (snapshots, commits).
+_VERSIONED_STORES = frozenset(
+    {"lakefs", "lakefs_sdk", "lakefs_client", "lakefs_spec", "deltalake", "pyiceberg",
+     "delta_spark", "doltpy", "doltcli", "python_pachyderm", "pachyderm_sdk",
+     "ducklake"}
+)  # fmt: skip
+# A DuckLake catalog attached in code (`ATTACH 'ducklake:...'`, `TYPE ducklake`), or Delta
+# Lake tables read through delta-spark (its module is `delta`, a name local modules use too).
+_VERSIONED_CODE = re.compile(
+    r"(?im)\bATTACH\s++'ducklake:|\bTYPE\s++ducklake\b|\bINSTALL\s++ducklake\b"
+    r"|^[ \t]*+from[ \t]++delta\.tables[ \t]++import\b"
+)
+# A dataset class or a data loader: code that trains on stored examples.
+_DATASET_CODE = re.compile(
+    r"\bDataLoader\(|^[ \t]*+class[ \t]++\w++\([\w.]*?(?:Dataset|DataModule)\)", re.MULTILINE
+)
+# Simulated environments and the reinforcement learning libraries that train in them.
+_SIMULATORS = frozenset(
+    {"gym", "gymnasium", "stable_baselines3", "sb3_contrib", "pettingzoo", "dm_control",
+     "dm_env", "tianshou", "pybullet_envs", "minigrid", "procgen", "vizdoom", "ale_py"}
+)  # fmt: skip
+
+
+def _versioned_tables(repo: RepoView) -> bool:
+    """True when the data lives in a store that versions it (lakeFS, Delta, Iceberg, ...)."""
+    _, declared = facts.declared_names(repo)
+    names = {name.replace("-", "_") for name in declared} | set(facts.imports(repo))
+    return bool(names & _VERSIONED_STORES) or bool(facts.search_sources(repo, _VERSIONED_CODE))
+
+
+def _simulated(repo: RepoView) -> bool:
+    """True when the code trains agents in simulated environments (gymnasium, SB3, ...).
+
+    Code that also defines datasets or data loaders trains on data it collected once
+    (episodes recorded from a simulator, then split): that data is a dataset.
+    """
+    return bool(set(facts.imports(repo)) & _SIMULATORS) and not facts.search_sources(
+        repo, _DATASET_CODE
+    )
 
 
 def _wandb_artifacts(repo: RepoView) -> bool:
