@@ -75,3 +75,17 @@ def test_a_readme_that_links_its_setup_document(tmp_path: Path) -> None:
     assert "DOC101" in rules(repo(tmp_path, files, "unlinked"))
     linked = {**files, "docs/deployment/LOCAL_DEVELOPMENT.md": setup}
     assert "DOC101" not in rules(repo(tmp_path, linked, "linked"))
+
+
+def test_a_sub_project_keeps_its_settings_in_its_config_folder(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "ml/pyproject.toml": '[project]\nname = "fraud"\nversion = "0.1"\n',
+        "ml/src/fraud/__init__.py": "",
+        "ml/src/fraud/train.py": TRAIN,
+        "ml/configs/transaction_core_default.json": '{"max_depth": 6}\n',
+    }
+    assert "LAY105" not in rules(repo(tmp_path, files, "sub"))
+    # the same folder without a manifest beside it is not a sub-project's config
+    loose = {k: v for k, v in files.items() if k != "ml/pyproject.toml"}
+    loose["requirements.txt"] = "scikit-learn==1.5.2\n"
+    assert "LAY105" in rules(repo(tmp_path, loose, "loose"))

@@ -77,7 +77,8 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     Why: one composed configuration (Hydra) is what makes runs comparable and experiments
     switchable from the command line; hard-coded settings cannot be tracked or swept.
     Outside mlops-kit projects, settings kept in other config files (params.yaml, a
-    config folder of YAML or of Python modules, one per experiment; a hyperparams/ folder
+    config folder of YAML or of Python modules, one per experiment; a sub-project's config
+    folder of YAML, JSON or TOML beside its manifest; a hyperparams/ folder
     of YAML, JSON or TOML files; OmegaConf, MLproject parameters, a dbt project) are
     accepted.
     The audit finds the folder from `@hydra.main(config_path=...)`, `initialize(...)` or
@@ -160,6 +161,8 @@ def _config_files_kept(repo: RepoView) -> bool:
     folders = ("conf", "confs", "configs", "config", "settings")
     if any(p.endswith((".yaml", ".yml")) for f in folders for p in repo.under(f)):
         return True
+    if any(_subproject_config(repo, p, folders) for p in repo.files):
+        return True  # `ml/configs/train.json` beside `ml/pyproject.toml`
     if sum(_config_module(p, folders) for p in repo.files) >= 2:
         return True  # `configs/cfg_resnet.py`, `configs/cfg_vit.py`: a module per experiment
     if any(_HYPERPARAMS.search(p) for p in repo.files):
@@ -176,6 +179,18 @@ def _config_files_kept(repo: RepoView) -> bool:
     ):
         return True
     return bool(set(_CONFIG_LIBRARIES) & set(facts.imports(repo)))
+
+
+def _subproject_config(repo: RepoView, path: str, folders: tuple[str, ...]) -> bool:
+    """True for a settings file in the config folder of a sub-project with a manifest."""
+    parts = path.split("/")
+    if len(parts) != 3 or parts[1] not in folders or not path.endswith(_SETTINGS_SUFFIXES):
+        return False
+    return any(f"{parts[0]}/{name}" in repo.file_set for name in _MANIFESTS)
+
+
+_SETTINGS_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
+_MANIFESTS = ("pyproject.toml", "setup.py", "setup.cfg")
 
 
 def _config_module(path: str, folders: tuple[str, ...]) -> bool:
