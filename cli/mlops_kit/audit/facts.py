@@ -721,6 +721,7 @@ def ci_text(repo: RepoView) -> str:
                 data = repo.data(path)
                 values = [v for _, v, _ in walk_values(data) if isinstance(v, str)]
                 chunks += values
+                chunks += _step_commands(data)
                 # The local actions its steps use (`uses: ./.github/actions/test`).
                 for action in _local_actions(repo, values):
                     if action not in files:
@@ -730,6 +731,22 @@ def ci_text(repo: RepoView) -> str:
         return "\n".join(chunks)
 
     return memo(repo, "ci_text", compute)
+
+
+def _step_commands(data: object) -> list[str]:
+    """Return the command lines of Cloud Build steps: each entrypoint and its `args`.
+
+    `entrypoint: python` with `args: [tests/test_api.py]` is `python tests/test_api.py`.
+    """
+    steps = data.get("steps") if isinstance(data, dict) else None
+    lines = []
+    for step in steps if isinstance(steps, list) else []:
+        args = step.get("args") if isinstance(step, dict) else None
+        if isinstance(args, list) and all(isinstance(a, str) for a in args):
+            entrypoint = step.get("entrypoint")
+            words = [entrypoint] if isinstance(entrypoint, str) else []
+            lines.append(" ".join([*words, *args]))
+    return lines
 
 
 def _local_actions(repo: RepoView, values: list[str]) -> list[str]:
@@ -828,6 +845,43 @@ def named_in(paths: list[str], text: str) -> set[str]:
     return named
 
 
+# A shell or workflow expansion: `${NAME}`, `$NAME`, `${{ matrix.service }}`, `$(command)`.
+_EXPANSION = re.compile(
+    r"\$\{\{[^}\n]{0,200}\}\}|\$\{[^}\n]{0,200}\}|\$\([^)\n]{0,200}\)|\$[A-Za-z_]\w*+"
+)
+# A word of a path, its expansions replaced by NULs.
+_PATH_WORD = re.compile(r"[\w./\x00-]++")
+
+
+def expanded_scripts(scripts: list[str], text: str) -> set[str]:
+    """Return the scripts `text` names through a shell expansion (`launch_${NAME}_tests.sh`).
+
+    The name is a glob of the repository's scripts, each expansion a `*`: a CI matrix that
+    runs `scripts/launch_${SERVICE}_tests.sh` runs every script that fits. A name whose only
+    literal part is its suffix (`${SCRIPT}.sh`) could be any script and names none.
+    """
+    if "$" not in text:
+        return set()
+    found: set[str] = set()
+    for match in _PATH_WORD.finditer(_EXPANSION.sub("\x00", text)):
+        word = match.group(0)
+        if "\x00" not in word or not word.endswith((".sh", ".bash", ".py")):
+            continue
+        while word.startswith("./"):
+            word = word[2:]
+        name = word.rpartition("/")[2]
+        if not name.rpartition(".")[0].replace("\x00", ""):
+            continue
+        glob = re.sub("\x00+", "*", word)
+        found.update(
+            p
+            for p in scripts
+            if fnmatch.fnmatchcase(p if "/" in word else p.rpartition("/")[2], glob)
+            or ("/" in word and fnmatch.fnmatchcase(p, f"*/{glob}"))
+        )
+    return found
+
+
 def task_text(repo: RepoView) -> str:
     """Return what CI can run: its own text plus the task runner files it calls."""
 
@@ -853,14 +907,15 @@ def task_text(repo: RepoView) -> str:
                     files.append(name)
             else:
                 files += present
-        # Scripts CI runs by path (`run: ./ci/test.sh`), and the modules of an invoke
-        # collection (`tasks/`), are read too: one level, no further.
+        # Scripts CI runs by path (`run: ./ci/test.sh`, or a name built from a matrix
+        # variable: `launch_${SERVICE}_tests.sh`), and the modules of an invoke collection
+        # (`tasks/`), are read too: one level, no further.
         if re.search(r"\binvoke?\b", ci):
             files += [p for p in repo.under("tasks") if p.endswith(".py") and p not in files]
         scripts = [p for p in repo.files if p.endswith(_SCRIPT_SUFFIXES)]
         calling = "\n".join(chunks)
         for _ in range(2):  # CI -> job file -> script
-            named = named_in(scripts, calling)
+            named = named_in(scripts, calling) | expanded_scripts(scripts, calling)
             found = [p for p in scripts if p in named and p not in files]
             files += found
             calling = "\n".join(repo.text(p) or "" for p in found)

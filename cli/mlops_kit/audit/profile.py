@@ -634,6 +634,44 @@ _AZURE_FOLDERS = (".pipelines", ".azure-pipelines", "azure-pipelines", ".azurede
 _AZURE_PIPELINE = re.compile(r"^(?:trigger|pr|pool|stages|jobs|steps|extends|variables)\s*:", re.M)
 
 
+# Google Cloud Build: a build config's top-level keys, and those of each of its steps.
+_CLOUD_BUILD_KEYS = frozenset(
+    {"steps", "timeout", "queueTtl", "logsBucket", "options", "substitutions", "tags",
+     "serviceAccount", "secrets", "availableSecrets", "artifacts", "images", "logging"}
+)  # fmt: skip
+_CLOUD_BUILD_STEP_KEYS = frozenset(
+    {"name", "args", "env", "dir", "id", "waitFor", "entrypoint", "secretEnv", "volumes",
+     "timeout", "script", "allowFailure", "allowExitCodes", "automapSubstitutions"}
+)  # fmt: skip
+_TOP_STEPS = re.compile(r"^steps[ \t]*+:", re.MULTILINE)
+
+
+def _cloud_build(repo: RepoView, path: str) -> bool:
+    """Return True for a Cloud Build config: top-level `steps:` run in builder images.
+
+    Each step names its image (`name: gcr.io/cloud-builders/docker`) and holds only a
+    step's keys (`args`, `entrypoint`, `env`, `waitFor`...); the file holds only a build's
+    keys (`substitutions`, `options`, `timeout`...). Kubernetes, Tekton and Argo files keep
+    their steps below `spec:`; Azure pipeline steps are `script:` or `task:` items.
+    """
+    if _TOP_STEPS.search(repo.text_or_none(path, quiet=True) or "") is None:
+        return False
+    data = repo.data(path)
+    if not isinstance(data, dict) or not set(data) <= _CLOUD_BUILD_KEYS:
+        return False
+    steps = data.get("steps")
+    return (
+        isinstance(steps, list)
+        and bool(steps)
+        and all(
+            isinstance(step, dict)
+            and isinstance(step.get("name"), str)
+            and set(step) <= _CLOUD_BUILD_STEP_KEYS
+            for step in steps
+        )
+    )
+
+
 def _ci(repo: RepoView, profile: RepoProfile) -> None:
     providers: list[str] = []
     files: list[str] = []
@@ -664,6 +702,20 @@ def _ci(repo: RepoView, profile: RepoProfile) -> None:
         if "azure" not in providers:
             providers.append("azure")
         files += azure
+    # Cloud Build configs kept anywhere (`build/deploy.yaml`): a trigger names the file.
+    cloud = [
+        p
+        for p in repo.files
+        if p.endswith((".yml", ".yaml"))
+        and p not in files
+        and not p.startswith(".github/")
+        and not template_source(p)
+        and _cloud_build(repo, p)
+    ]
+    if cloud:
+        if "cloudbuild" not in providers:
+            providers.append("cloudbuild")
+        files += cloud
     profile.ci = tuple(providers)
     profile.ci_files = tuple(files)
     actions = _local_action_folders(repo)
@@ -969,6 +1021,45 @@ def _reported_trackers(
     return found
 
 
+# Vertex AI Experiments: the SDK imported (`from google.cloud import aiplatform as
+# vertex_ai`), then runs started or logged through the name it is bound to.
+_AIPLATFORM = re.compile(
+    r"(?:from[ \t]++google\.cloud[ \t]++import[ \t]++aiplatform"
+    r"|import[ \t]++(google\.cloud\.aiplatform))(?:[ \t]++as[ \t]++(\w++))?"
+)
+# A call that starts or logs a run, or binds a session to an experiment, on some name.
+_VERTEX_RUN_CALL = re.compile(
+    r"\.(?:start_run|log_metrics|log_params|log_time_series_metrics"
+    r"|log_classification_metrics|autolog)[ \t]*+\("
+    r"|\.init[ \t]*+\([^)]{0,2000}?\bexperiment[ \t]*+="
+)
+
+
+def _receiver(text: str, end: int) -> str:
+    """Return the dotted name that ends at `end` in `text` (`vertex_ai` of `vertex_ai.init`)."""
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_."):
+        start -= 1
+    return text[start:end]
+
+
+def _vertex_experiments(
+    repo: RepoView, imports: dict[str, list[tuple[str, int]]], runtime: set[str]
+) -> bool:
+    """Return True when code or a notebook logs runs to Vertex AI Experiments."""
+    files = {p for p, _ in imports.get("google", []) if p in runtime or p.endswith(".ipynb")}
+    for path in sorted(files):
+        text = repo.text(path) or ""
+        if "aiplatform" not in text:
+            continue
+        names = {
+            match.group(2) or match.group(1) or "aiplatform" for match in _AIPLATFORM.finditer(text)
+        }
+        if any(_receiver(text, call.start()) in names for call in _VERTEX_RUN_CALL.finditer(text)):
+            return True
+    return False
+
+
 def fits_models(repo: RepoView) -> bool:
     """Return True when the code or notebooks train a model themselves.
 
@@ -1047,6 +1138,8 @@ def profile_of(repo: RepoView) -> RepoProfile:
             )
         )
         reported = _reported_trackers(repo, imports, runtime)
+        if _vertex_experiments(repo, imports, runtime):
+            reported.add("vertex-ai")
         profile.trackers = tuple(sorted({*profile.trackers, *reported}))
         _orchestrators(repo, profile, imports, runtime)
         _hydra_config(repo, profile)

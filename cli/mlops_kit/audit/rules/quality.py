@@ -205,6 +205,10 @@ _RUNS_TESTS = re.compile(
     r"\bpytest\b|\bunittest\b|\btox\b|\bnox\b|\bhatch\s+test\b|\bcoverage\s+run\b"
     r"|\b(?:make|just|task|poe|invoke|inv)\s+(?:[\w-]+\s+)?tests?\b|\bmise\s+(?:run\s+)?tests?\b"
     r"|\b(?:pixi|hatch|pdm|uv|poetry)\s+run\b[^\n]*\btests?\b"
+    # a test module run directly: `python backend/test_routing.py`, `python -m tests.test_x`
+    r"|\bpython[\d.]*+[ \t]++(?:-[\w-]++[ \t]++)*(?:[^\s;&|]*/)?"
+    r"(?:test_\w*|\w+_tests?|tests?)\.py\b"
+    r"|\bpython[\d.]*+[ \t]++-m[ \t]++(?:[\w.]*\.)?(?:test_\w*|\w+_tests?)\b"
 )
 _RUNS_AUDIT = re.compile(r"mlops-kit audit|\bmake\s+audit\b|mlops-kit(?:@|/)|pre-commit run")
 _RUNS_LINT = re.compile(
@@ -229,10 +233,13 @@ def ci_runs_tests(repo: RepoView) -> Iterator[Finding]:
 
     Why: tests that only run on laptops stop being run; CI is what keeps main green.
     Tests that are course material (under `labs/`, `exercises/`, ...) are run by the
-    participants, not by CI. Files a GitLab `include: local:` names are read; CI that calls
-    a reusable workflow of another repository or includes configuration kept elsewhere
-    (another project, a URL, a template) is not judged: what it runs is not in the
-    repository (QUA109 likewise).
+    participants, not by CI. A step that runs a test module itself (`python
+    tests/test_api.py`, `python -m tests.test_api`) runs the tests. Scripts CI runs are
+    read, a name built from a variable included (`sh scripts/launch_${SERVICE}_tests.sh`
+    reads every script that fits). Files a GitLab `include: local:` names are read; CI
+    that calls a reusable workflow of another repository or includes configuration kept
+    elsewhere (another project, a URL, a template) is not judged: what it runs is not in
+    the repository (QUA109 likewise).
     Fix: add a step that runs `pytest` (GitHub: a `run: pytest` step; GitLab: a job whose
     `script` runs `pytest`).
     """
@@ -272,6 +279,8 @@ def ci_present(repo: RepoView) -> Iterator[Finding]:
 
     Why: without CI, tests, linters and the pipeline run only when someone remembers to,
     on their own machine; main breaks silently and a pull request shows no evidence.
+    Google Cloud Build configs count wherever they are (`cloudbuild.yaml`, or a YAML file
+    whose top-level `steps:` run in builder images: `name: gcr.io/cloud-builders/docker`).
     Fix: add `.github/workflows/ci.yml` (GitHub) or `.gitlab-ci.yml` (GitLab) that
     installs the project and runs `pytest` and `pre-commit run --all-files`.
     """

@@ -306,6 +306,23 @@ def _without_comments(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 
 
+# A call that logs a run (or starts one, or a trace) to MLflow, or a trainer told to log
+# to it.
+_LOGS_RUNS = re.compile(
+    r"\b(?:start_run|create_run|autolog|log_metrics?|log_params?|log_model|log_artifacts?"
+    r"|log_input|log_table|log_figure|log_dict|log_text|log_image|log_batch|start_span)"
+    r"[ \t]*+\(|\bmlflow\.(?:[a-z_]+\.)?(?:log_\w+|evaluate|trace)\b"
+    r"|\breport_to[ \t]*+=[ \t]*+\[?[ \t]*+\\?[\"']mlflow"
+)
+
+
+def _logs_runs(repo: RepoView) -> bool:
+    """Return True when the code or notebooks using MLflow (or any runtime code) log runs."""
+    if facts.search_sources(repo, _LOGS_RUNS):
+        return True
+    return any(_LOGS_RUNS.search(repo.text(p) or "") for p in profile_of(repo).mlflow_files)
+
+
 @rule("TRK105", family="tracking", severity="warning", applies=("mlflow", "project"))
 def experiment_named(repo: RepoView) -> Iterator[Finding]:
     """Runs go to a named experiment.
@@ -314,9 +331,14 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
     a named experiment is what makes runs findable and comparable. Setting
     `MLFLOW_EXPERIMENT_NAME` in code or a notebook (`os.environ[...] = ...`, `%env`)
     names it too.
+    Code that logs no run (no `start_run`, `log_metric`, `log_param`, `log_model`,
+    `autolog`...: a service that only loads registered models) writes to no experiment
+    and is not reported.
     Fix: set `experiment_name: my_project` in the tracking config and call
     `mlflow.set_experiment(cfg.tracking.experiment_name)`.
     """
+    if not _logs_runs(repo):
+        return
     if _conf_keys(repo, ("experiment_name", "experiment")):
         return
     if facts.search_sources(repo, _SET_EXPERIMENT):
@@ -413,7 +435,8 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
     """Training runs are tracked (MLflow).
 
     A DVC pipeline whose stages declare metrics counts as tracked: DVC experiments
-    compare its runs.
+    compare its runs. So do other trackers (Weights & Biases, DVCLive, Azure ML, Vertex AI
+    Experiments: `aiplatform.init(experiment=...)`, `aiplatform.start_run(...)`, ...).
 
     Why: without a tracker, which parameters, data and code produced which metrics and
     model lives in someone's memory or a spreadsheet; runs cannot be compared, and the
