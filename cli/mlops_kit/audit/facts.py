@@ -418,6 +418,12 @@ def _setup_names(text: str) -> set[str]:
     names: set[str] = set()
     for block in re.finditer(r"(?:install_requires|extras_require|tests_require)\s*=", text):
         chunk = text[block.end() : block.end() + 5000]
+        # `install_requires=REQUIRED_PACKAGES`: the list assigned to that name above
+        named = re.match(r"\s*([A-Za-z_]\w*)\s*[,)]", chunk)
+        if named is not None:
+            assigned = re.search(rf"^{named.group(1)}\s*=\s*[\[(]", text, re.MULTILINE)
+            if assigned is not None:
+                chunk = text[assigned.end() : assigned.end() + 5000]
         names.update(canonical(m.group(1)) for m in _SETUP_REQUIREMENT.finditer(chunk))
     return names
 
