@@ -290,8 +290,8 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
     Key files (`*.pem`, `*.key`) are read too, outside test and example folders. Tokens
     made up for tests and docs (AWS's `AKIAIOSFODNN7EXAMPLE`, `hf_aaaa...`,
     `sk-test-...`, sequences like `0123456789`) are not reported, nor is a PEM block
-    without key material (`-----BEGIN RSA PRIVATE KEY----- ... -----END`). A token
-    repeated in one file is one finding, at its first line.
+    without key material (a commented example with `...` between its BEGIN and END
+    lines). A token repeated in one file is one finding, at its first line.
     Fix: revoke the key now, remove it from the file (and from history), and read it from
     the environment or a git-ignored `.env` instead.
     """
