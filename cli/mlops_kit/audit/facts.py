@@ -413,11 +413,21 @@ _SETUP_REQUIREMENT = re.compile(
 )
 
 
+_LIST_ASSIGNMENT = re.compile(r"^([A-Za-z_]\w*)[ \t]*=[ \t]*[\[(]", re.MULTILINE)
+
+
 def _setup_names(text: str) -> set[str]:
     """Distribution names in setup.py's install_requires/extras (string literals in lists)."""
     names: set[str] = set()
     for block in re.finditer(r"(?:install_requires|extras_require|tests_require)\s*=", text):
         chunk = text[block.end() : block.end() + 5000]
+        # `install_requires=REQUIRED_PACKAGES`: the list assigned to that name above
+        named = re.match(r"\s*([A-Za-z_]\w*)\s*[,)]", chunk)
+        if named is not None:
+            for assigned in _LIST_ASSIGNMENT.finditer(text):
+                if assigned.group(1) == named.group(1):
+                    chunk = text[assigned.end() : assigned.end() + 5000]
+                    break
         names.update(canonical(m.group(1)) for m in _SETUP_REQUIREMENT.finditer(chunk))
     return names
 

@@ -74,6 +74,7 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
     backend that ships a package folder whole: Poetry, Hatchling, Flit, PDM; setuptools
     `package_data`; or `include_package_data` with MANIFEST.in naming the file) is there
     on purpose, for the functions that load it. A copy elsewhere in the repository is.
+    Nor is a Kubernetes manifest (a vendored CRD, a rendered chart): configuration.
     Fix: `git rm --cached <file>`, then track it with DVC (`dvc add <file>`) or make it a
     stage output.
     """
@@ -89,6 +90,8 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
         if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > limit:
             if facts.shipped_package_data(repo, path):
                 continue  # a library's example dataset, shipped in its wheel
+            if name.endswith((".yaml", ".yml")) and _kubernetes_manifest(repo, path):
+                continue  # a vendored CRD or rendered chart: configuration, not data
             folder = path.split("/", 1)[0] if "/" in path else "."
             large.setdefault(folder, []).append((path, info.st_size, limit))
     # One finding per top-level folder: a folder of big files is one fact.
@@ -104,6 +107,17 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
             f"{names}, ...",
             path,
         )
+
+
+_KUBERNETES = re.compile(r"^apiVersion:\s*\S", re.MULTILINE)
+
+
+def _kubernetes_manifest(repo: RepoView, path: str) -> bool:
+    """True for a Kubernetes manifest (`apiVersion:` and `kind:` at the top level)."""
+    head = (repo.text(path) or "")[:4096]
+    return (
+        _KUBERNETES.search(head) is not None and re.search(r"^kind:\s*\w", head, re.M) is not None
+    )
 
 
 def _size(repo: RepoView, path: str) -> str:

@@ -216,6 +216,8 @@ ALSO_INSTALLED_BY = {
         "geopandas", "seaborn", "statsmodels", "sktime", "prophet", "darts", "pycaret",
         "evidently", "great-expectations", "pandera", "streamlit", "gradio", "zenml",
     ),
+    "tensorflow": ("tfx", "tensorflow-transform", "tensorflow-data-validation",
+                   "tensorflow-model-analysis", "tf-keras"),
     "torch": ("torchaudio", "timm", "torchmetrics", "sentence-transformers", "accelerate",
               "peft", "ultralytics"),
 }  # fmt: skip

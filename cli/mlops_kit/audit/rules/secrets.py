@@ -289,8 +289,9 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
     minutes.
     Key files (`*.pem`, `*.key`) are read too, outside test and example folders. Tokens
     made up for tests and docs (AWS's `AKIAIOSFODNN7EXAMPLE`, `hf_aaaa...`,
-    `sk-test-...`, sequences like `0123456789`) are not reported. A token repeated in one
-    file is one finding, at its first line.
+    `sk-test-...`, sequences like `0123456789`) are not reported, nor is a PEM block
+    without key material (a commented example with `...` between its BEGIN and END
+    lines). A token repeated in one file is one finding, at its first line.
     Fix: revoke the key now, remove it from the file (and from history), and read it from
     the environment or a git-ignored `.env` instead.
     """
@@ -303,6 +304,8 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
         tokens = [m.group(0) for m in secrets.any_token().finditer(_line(texts[path], hit.line))]
         if tokens and all(fake_token(token) for token in tokens):
             continue
+        if hit.kind == "private key" and not _key_body_follows(texts[path], hit.line):
+            continue  # `-----BEGIN RSA PRIVATE KEY----- ... -----END`: a shape, no key
         reported.add((path, hit.line))
         found.append((Finding(f"{hit.kind}: {hit.preview}", path, hit.line), frozenset(tokens)))
     yield from _once_per_secret(found)
@@ -330,6 +333,16 @@ def no_passwords_in_uris(repo: RepoView) -> Iterator[Finding]:
             passwords = frozenset(m.group(3) for m in secrets.URI_WITH_PASSWORD.finditer(line))
             found.append((Finding(f"{hit.kind}: {hit.preview}", path, hit.line), passwords))
     yield from _once_per_secret(found)
+
+
+_KEY_LINE = re.compile(r"[A-Za-z0-9+/=]{40,}")
+
+
+def _key_body_follows(text: str, line: int) -> bool:
+    """Return True when base64 key material follows a PEM BEGIN line (on it or below)."""
+    lines = text.splitlines()[line - 1 : line + 3]
+    # Comment markers and YAML/Python string quoting around each line do not count.
+    return any(_KEY_LINE.search(re.sub(r"-----[A-Z ]+-----", "", row)) for row in lines)
 
 
 def _once_per_secret(found: list[tuple[Finding, frozenset[str]]]) -> Iterator[Finding]:
