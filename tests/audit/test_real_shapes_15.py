@@ -142,6 +142,10 @@ def test_a_service_that_only_loads_registered_models_logs_no_run(tmp_path: Path)
     assert places(repo(tmp_path, logs, "logs"), "TRK105") != []
     autolog = {**files, "api/main.py": "import mlflow\n\nmlflow.sklearn.autolog()\n" + TRAIN}
     assert places(repo(tmp_path, autolog, "autolog"), "TRK105") != []
+    # `mlflow run` of an MLproject in a sub-folder starts a run, whatever the code calls
+    project = "name: surgery\nentry_points:\n  train:\n    command: python train.py\n"
+    launched = {**files, "surgery/MLproject": project, "surgery/train.py": "import mlflow\n"}
+    assert places(repo(tmp_path, launched, "launched"), "TRK105") != []
 
 
 def notebook(*cells: str) -> str:

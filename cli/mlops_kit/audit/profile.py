@@ -654,7 +654,9 @@ def _cloud_build(repo: RepoView, path: str) -> bool:
     keys (`substitutions`, `options`, `timeout`...). Kubernetes, Tekton and Argo files keep
     their steps below `spec:`; Azure pipeline steps are `script:` or `task:` items.
     """
-    if _TOP_STEPS.search(repo.text_or_none(path, quiet=True) or "") is None:
+    text = repo.text_or_none(path, quiet=True) or ""
+    # A literal search first: the pattern tries its line-start anchor at every character.
+    if not (text.startswith("steps") or "\nsteps" in text) or not _TOP_STEPS.search(text):
         return False
     data = repo.data(path)
     if not isinstance(data, dict) or not set(data) <= _CLOUD_BUILD_KEYS:

@@ -306,18 +306,20 @@ def _without_comments(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 
 
-# A call that logs a run (or starts one, or a trace) to MLflow, or a trainer told to log
-# to it.
+# A call that logs a run (or starts one, or a trace) to MLflow, a trainer's MLflow logger
+# or callback, or a trainer told to log to it.
 _LOGS_RUNS = re.compile(
     r"\b(?:start_run|create_run|autolog|log_metrics?|log_params?|log_model|log_artifacts?"
     r"|log_input|log_table|log_figure|log_dict|log_text|log_image|log_batch|start_span)"
     r"[ \t]*+\(|\bmlflow\.(?:[a-z_]+\.)?(?:log_\w+|evaluate|trace)\b"
-    r"|\breport_to[ \t]*+=[ \t]*+\[?[ \t]*+\\?[\"']mlflow"
+    r"|\bML[fF]low(?:Logger|Callback)\b|\breport_to[ \t]*+=[ \t]*+\[?[ \t]*+\\?[\"']mlflow"
 )
 
 
 def _logs_runs(repo: RepoView) -> bool:
-    """Return True when the code or notebooks using MLflow (or any runtime code) log runs."""
+    """Return True when code or notebooks log runs, or an MLproject runs them (`mlflow run`)."""
+    if any(p.rsplit("/", 1)[-1] == "MLproject" for p in repo.files):
+        return True
     if facts.search_sources(repo, _LOGS_RUNS):
         return True
     return any(_LOGS_RUNS.search(repo.text(p) or "") for p in profile_of(repo).mlflow_files)
@@ -332,8 +334,8 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
     `MLFLOW_EXPERIMENT_NAME` in code or a notebook (`os.environ[...] = ...`, `%env`)
     names it too.
     Code that logs no run (no `start_run`, `log_metric`, `log_param`, `log_model`,
-    `autolog`...: a service that only loads registered models) writes to no experiment
-    and is not reported.
+    `autolog`, MLflow logger... and no MLproject that `mlflow run` starts: a service that
+    only loads registered models) writes to no experiment and is not reported.
     Fix: set `experiment_name: my_project` in the tracking config and call
     `mlflow.set_experiment(cfg.tracking.experiment_name)`.
     """
