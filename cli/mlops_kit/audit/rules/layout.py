@@ -260,8 +260,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     Snakemake workflow in the rules that fetch it; neither is reported. Nor is a notebook
     collection without a pipeline (more notebooks than scripts, no DVC), whose notebooks
     each read and describe their own data. READMEs in data/'s subfolders (one per dataset)
-    count too. A data/ folder that holds only Python code (the dataset classes) has no
-    data to describe.
+    count too. A data/ folder that holds only Python code (the dataset classes), or that is
+    a Python package (`data/__init__.py`: the data-loading code), has no data to describe.
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
     profile = profile_of(repo)
@@ -272,6 +272,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     files = repo.under("data")
     if files and all(p.endswith((".py", ".pyi")) for p in files):
         return  # a Python package of dataset code (`data/dataset.py`), no data to describe
+    if "data/__init__.py" in repo.file_set:
+        return  # the data-loading package (loaders and a class map beside them)
     if _folder(repo, "data") and not _data_documented(files):
         yield Finding("data/README.md is missing", facts.ROOT)
 

@@ -233,8 +233,8 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     This rule reads the modules of the packages that pyproject.toml, setup.py or setup.cfg
     builds; imports in scripts, notebooks and repositories without package metadata are
     PKG112's. An import inside a `try:` block is an optional extra the code does without,
-    and is not reported; nor is a package that a Dockerfile, setup script, CI job or the
-    README installs from the PyTorch index (`--index-url https://download.pytorch.org/...`)
+    and is not reported; nor is a package that a Dockerfile, setup script, CI job, the
+    README or a setup document (get_started.md) installs from the PyTorch index (`--index-url https://download.pytorch.org/...`)
     or conda channel (`-c pytorch`), or that the README tells its reader to install from
     pytorch.org (a CUDA build chosen on purpose), or that a setup file installs as a ZenML
     integration (`zenml integration install sklearn mlflow`).
@@ -338,7 +338,9 @@ _MATERIAL = re.compile(
 # files, task runners, shell scripts, CI and install instructions.
 _SETUP_FILE = re.compile(
     r"(?:^|/)(?:Dockerfile[\w.-]*|[\w.-]*\.Dockerfile|Makefile|[\w.-]+\.sh|README[\w.-]*"
-    r"|INSTALL[\w.-]*|SETUP\.md|\.gitlab-ci\.yml|Jenkinsfile)$|^\.github/workflows/[\w.-]+\.ya?ml$"
+    r"|INSTALL[\w.-]*|SETUP\.md|\.gitlab-ci\.yml|Jenkinsfile"
+    r"|(?i:get(?:ting)?[-_]?started|install(?:ation)?|quick[-_]?start)\.(?:md|rst))$"
+    r"|^\.github/workflows/[\w.-]+\.ya?ml$"
 )
 _PYTORCH_INDEX = re.compile(r"download\.pytorch\.org|\s-c\s+pytorch\b|--channel\s+pytorch\b")
 _INSTALL = re.compile(r"\binstall\b(.*)")

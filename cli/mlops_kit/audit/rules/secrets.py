@@ -529,7 +529,8 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     """`.env` files are git-ignored and not committed.
 
     Why: `.env` is where local credentials live (tracking server, database, cloud keys);
-    one `git add .` without an ignore rule publishes them.
+    one `git add .` without an ignore rule publishes them. The `.env` checked is the one
+    beside each example (`backend/.env.example` means `backend/.env`), else the root's.
     Fix: add `.env` (and `.env.*` with `!.env.example`) to .gitignore; if it was
     committed, `git rm --cached .env` and rotate what it held.
     """
@@ -548,9 +549,23 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     for path in sorted(committed):
         yield Finding(f"{path} is committed to git", path)
     facts.ask_git_what_it_ignores(repo)
-    if not committed and not repo.ignored([facts.ENV_FILE]):
+    if committed:
+        return
+    # The .env files the project uses: beside each example of one (`backend/.env_example`
+    # means `backend/.env`), else at the root.
+    places = sorted(
+        {
+            f"{p.rpartition('/')[0]}/.env".lstrip("/")
+            for p in repo.files
+            if p.rsplit("/", 1)[-1].startswith(".env") and p.rsplit("/", 1)[-1] != ".env"
+        }
+    ) or [facts.ENV_FILE]
+    ignored = repo.ignored(places)
+    exposed = [place for place in places if place not in ignored]
+    if exposed:
+        where = ".gitignore" if ".gitignore" in repo.file_set else facts.ROOT
         yield Finding(
-            ".env is not git-ignored", ".gitignore" if ".gitignore" in repo.file_set else facts.ROOT
+            f"{', '.join(exposed)} {'is' if len(exposed) == 1 else 'are'} not git-ignored", where
         )
 
 
