@@ -538,7 +538,16 @@ def _versioned_tables(repo: RepoView) -> bool:
     """True when the data lives in a store that versions it (lakeFS, Delta, Iceberg, ...)."""
     _, declared = facts.declared_names(repo)
     names = {name.replace("-", "_") for name in declared} | set(facts.imports(repo))
-    return bool(names & _VERSIONED_STORES) or bool(facts.search_sources(repo, _VERSIONED_CODE))
+    if names & _VERSIONED_STORES:
+        return True
+    # The pattern runs only on files that name DuckLake or Delta tables at all.
+    for path in facts.runtime_code(repo):
+        text = repo.text(path) or ""
+        if ("ducklake" in text.lower() or "delta.tables" in text) and (
+            _VERSIONED_CODE.search(text)
+        ):
+            return True
+    return False
 
 
 def _simulated(repo: RepoView) -> bool:

@@ -320,9 +320,14 @@ def _logs_runs(repo: RepoView) -> bool:
     """Return True when code or notebooks log runs, or an MLproject runs them (`mlflow run`)."""
     if any(p.rsplit("/", 1)[-1] == "MLproject" for p in repo.files):
         return True
-    if facts.search_sources(repo, _LOGS_RUNS):
-        return True
-    return any(_LOGS_RUNS.search(repo.text(p) or "") for p in profile_of(repo).mlflow_files)
+    # Only a file that names MLflow can log to it (`import mlflow`, `MLFlowLogger`,
+    # `report_to="mlflow"`): a substring test keeps the pattern off every other file.
+    files = [*facts.runtime_code(repo), *profile_of(repo).mlflow_files]
+    for path in dict.fromkeys(files):
+        text = repo.text(path) or ""
+        if ("mlflow" in text or "MLflow" in text or "MLFlow" in text) and _LOGS_RUNS.search(text):
+            return True
+    return False
 
 
 @rule("TRK105", family="tracking", severity="warning", applies=("mlflow", "project"))
