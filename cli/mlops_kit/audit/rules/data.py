@@ -204,7 +204,8 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     Models under 1 MB in examples, labs or a demo that trains only on a dataset a library
     ships (scikit-learn's wine, Keras' MNIST) are the toy models it loads and not reported,
     nor are pickles in a cache folder or named as a cache (`data/cache/eda_cache.pkl`):
-    cached data, not a model.
+    cached data, not a model, nor pickles in a data folder whose path does not say model
+    (`sample-data/feature/item_mapping.pickle`).
     Fix: `git rm --cached <file>`, make the model a stage output (`outs: [models/model.pkl]`)
     and register it in MLflow.
     """
@@ -218,6 +219,8 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
             continue  # a toy model an example, a lab or a demo trained on iris loads
         if _CACHE_PICKLE.search(path.lower()):
             continue  # cached data (`cache/eda.pkl`, `features_cache.pkl`), not a model
+        if _DATA_PICKLE.search(path.lower()) and "model" not in path.lower():
+            continue  # pickled data (`sample-data/feature/id_mapping.pickle`), not a model
         if repo.is_git and path not in repo.tracked:
             continue
         yield Finding(f"model file {path} is in git{_size(repo, path)}", path)
@@ -228,6 +231,11 @@ _CACHE_PICKLE = re.compile(
     r"(?:(?:^|/)[._]?caches?/(?:[^/]+/)*[^/]+|(?:^|/)(?:[^/]*[_.-])?cache(?:[_.-][^/]*)?)"
     r"\.(?:pkl|pickle)$"
 )
+
+
+# A pickle in a data folder (`data/`, `datasets/`, `sample-data/`, `raw_data/`) whose path
+# does not say model: pickled tables, mappings or features.
+_DATA_PICKLE = re.compile(r"(?:^|/)(?:[\w.]*[-_])?data(?:sets?)?/(?:[^/]+/)*[^/]+\.(?:pkl|pickle)$")
 
 
 @rule("DAT104", family="data", severity="warning", applies=("code", "project"))
