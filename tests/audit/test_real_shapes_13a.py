@@ -12,14 +12,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from audit.support import audit, places, repo
+from audit.support import audit, fired, places, repo
 
 TRAIN = "import pandas as pd\nfrom sklearn.linear_model import LogisticRegression\n"
 TRAIN += "LogisticRegression().fit(pd.DataFrame(), [])\n"
-
-
-def rules(root: Path) -> set[str]:
-    return {issue.rule for issue in audit(root).issues}
 
 
 def notebook_with_output() -> str:
@@ -39,13 +35,13 @@ def test_course_weeks_named_by_topic_are_course_material(tmp_path: Path) -> None
         "week_0_project_setup/train.py": TRAIN,
         "week_0_project_setup/experimental_notebooks/explore.ipynb": notebook_with_output(),
     }
-    assert "DAT104" not in rules(repo(tmp_path, files, "course"))
+    assert "DAT104" not in fired(repo(tmp_path, files, "course"))
     project = {
         "requirements.txt": "scikit-learn==1.5.2\n",
         "train.py": TRAIN,
         "notebooks/explore.ipynb": notebook_with_output(),
     }
-    assert "DAT104" in rules(repo(tmp_path, project, "project"))
+    assert "DAT104" in fired(repo(tmp_path, project, "project"))
 
 
 def test_tests_run_by_a_local_action_are_run_by_ci(tmp_path: Path) -> None:
@@ -63,9 +59,9 @@ def test_tests_run_by_a_local_action_are_run_by_ci(tmp_path: Path) -> None:
         "tests/test_train.py": "def test_x():\n    assert True\n",
         ".github/workflows/ci.yml": workflow,
     }
-    assert "QUA107" in rules(repo(tmp_path, files, "bare"))
+    assert "QUA107" in fired(repo(tmp_path, files, "bare"))
     action_files = {**files, ".github/actions/run_tests/action.yml": action}
-    assert "QUA107" not in rules(repo(tmp_path, action_files, "action"))
+    assert "QUA107" not in fired(repo(tmp_path, action_files, "action"))
 
 
 def test_zenml_integrations_installed_by_the_makefile_are_declared(tmp_path: Path) -> None:

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit.support import audit, places, repo
+from audit.support import fired, places, repo
 
 TRAIN = "import pandas as pd\nfrom sklearn.linear_model import Ridge\nRidge().fit(X, y)\n"
-
-
-def rules(root: Path) -> set[str]:
-    return {issue.rule for issue in audit(root).issues}
 
 
 def test_an_azure_ml_project_with_its_pipelines_and_conda_file(tmp_path: Path) -> None:
@@ -31,12 +27,12 @@ def test_an_azure_ml_project_with_its_pipelines_and_conda_file(tmp_path: Path) -
         ".pipelines/ci.yml": pipeline,
         "tests/test_train.py": "def test_x():\n    assert True\n",
     }
-    found = rules(repo(tmp_path, files, "azure"))
+    found = fired(repo(tmp_path, files, "azure"))
     # a conda file beside the code declares the environment; Azure DevOps runs CI;
     # Azure ML records the runs
     assert not {"PKG101", "QUA110", "TRK107"} & found
     bare = {k: v for k, v in files.items() if not k.startswith((".pipelines", "diabetes/conda"))}
-    assert {"PKG101", "QUA110"} <= rules(repo(tmp_path, bare, "bare"))
+    assert {"PKG101", "QUA110"} <= fired(repo(tmp_path, bare, "bare"))
 
 
 def test_requirements_lock_files_are_locks(tmp_path: Path) -> None:
@@ -47,9 +43,9 @@ def test_requirements_lock_files_are_locks(tmp_path: Path) -> None:
         "ml/src/fraud/train.py": "import xgboost\nxgboost.train({}, None)\n",
         "requirements.txt": "xgboost>=2\n",
     }
-    assert "PKG107" in rules(repo(tmp_path, files, "unlocked"))
+    assert "PKG107" in fired(repo(tmp_path, files, "unlocked"))
     locked = {**files, "ml/requirements-runtime.lock": "xgboost==2.1.1\n"}
-    assert "PKG107" not in rules(repo(tmp_path, locked, "locked"))
+    assert "PKG107" not in fired(repo(tmp_path, locked, "locked"))
 
 
 def test_an_mlruns_folder_kept_by_a_placeholder_holds_no_run(tmp_path: Path) -> None:
@@ -72,9 +68,9 @@ def test_a_readme_that_links_its_setup_document(tmp_path: Path) -> None:
         "train.py": TRAIN,
         "README.md": readme,
     }
-    assert "DOC101" in rules(repo(tmp_path, files, "unlinked"))
+    assert "DOC101" in fired(repo(tmp_path, files, "unlinked"))
     linked = {**files, "docs/deployment/LOCAL_DEVELOPMENT.md": setup}
-    assert "DOC101" not in rules(repo(tmp_path, linked, "linked"))
+    assert "DOC101" not in fired(repo(tmp_path, linked, "linked"))
 
 
 def test_a_sub_project_keeps_its_settings_in_its_config_folder(tmp_path: Path) -> None:
@@ -84,8 +80,8 @@ def test_a_sub_project_keeps_its_settings_in_its_config_folder(tmp_path: Path) -
         "ml/src/fraud/train.py": TRAIN,
         "ml/configs/transaction_core_default.json": '{"max_depth": 6}\n',
     }
-    assert "LAY105" not in rules(repo(tmp_path, files, "sub"))
+    assert "LAY105" not in fired(repo(tmp_path, files, "sub"))
     # the same folder without a manifest beside it is not a sub-project's config
     loose = {k: v for k, v in files.items() if k != "ml/pyproject.toml"}
     loose["requirements.txt"] = "scikit-learn==1.5.2\n"
-    assert "LAY105" in rules(repo(tmp_path, loose, "loose"))
+    assert "LAY105" in fired(repo(tmp_path, loose, "loose"))

@@ -12,14 +12,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from audit.support import audit, places, repo
+from audit.support import audit, fired, places, repo
 
 TRAIN = "import pandas as pd\nfrom sklearn.linear_model import Ridge\nRidge().fit(X, y)\n"
 TEST = "def test_x():\n    assert True\n"
-
-
-def rules(root: Path) -> set[str]:
-    return {issue.rule for issue in audit(root).issues}
 
 
 def workflow(run: str) -> str:
@@ -123,7 +119,7 @@ def test_cloud_build_configs_kept_in_a_folder_are_ci(tmp_path: Path) -> None:
     assert places(repo(tmp_path, idle, "idle"), "QUA107") == ["build/deployment.yaml"]
     # without the build config, nothing else is CI
     bare = {k: v for k, v in files.items() if not k.startswith("build/")}
-    assert "QUA110" in rules(repo(tmp_path, bare, "bare"))
+    assert "QUA110" in fired(repo(tmp_path, bare, "bare"))
 
 
 def test_a_service_that_only_loads_registered_models_logs_no_run(tmp_path: Path) -> None:
@@ -186,4 +182,4 @@ def test_runs_logged_to_vertex_ai_experiments_are_tracked(tmp_path: Path) -> Non
     deploy = "from google.cloud import aiplatform\n\naiplatform.init(project=PROJECT)\n"
     deploy += "endpoint = aiplatform.Endpoint.create(display_name='m')\n"
     deploying = {**files, "02-experimentation.ipynb": notebook(setup, deploy)}
-    assert "TRK107" in rules(repo(tmp_path, deploying, "deploy"))
+    assert "TRK107" in fired(repo(tmp_path, deploying, "deploy"))

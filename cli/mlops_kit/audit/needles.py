@@ -22,20 +22,7 @@ MIN_LENGTH = 3  # shorter needles rule out too little to pay for the extra searc
 @cache
 def needles(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Return strings one of which every match of `pattern` contains, or None."""
-    if not isinstance(pattern.pattern, str) or pattern.flags & re.IGNORECASE:
-        return None
-    try:
-        from re import _constants, _parser  # type: ignore[attr-defined]
-
-        parsed = _parser.parse(pattern.pattern, pattern.flags)
-        if parsed.state.flags & re.IGNORECASE:
-            return None
-        found = _required(parsed.data, _constants)
-    except Exception:  # an interpreter whose `re` parser differs: search everywhere
-        return None
-    if found is None or min(map(len, found)) < MIN_LENGTH:
-        return None
-    return tuple(sorted(found))
+    return _literals(pattern, _required)
 
 
 def _better(best: frozenset[str] | None, other: frozenset[str] | None) -> frozenset[str] | None:
@@ -92,13 +79,8 @@ def may_match(pattern: re.Pattern[str], text: str) -> bool:
 
 
 @cache
-def starts(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
-    r"""Return strings one of which every match of `pattern` starts with, or None.
-
-    Zero-width tests at the start (`\b`, `^`, look-arounds) are passed over: the match
-    still begins where the literal does. None for case-insensitive patterns, patterns
-    whose matches need not start with a literal, or starts shorter than MIN_LENGTH.
-    """
+def _literals(pattern: re.Pattern[str], walk: Any) -> tuple[str, ...] | None:
+    """Run `walk` over the parsed case-sensitive `pattern`; its literals, or None."""
     if not isinstance(pattern.pattern, str) or pattern.flags & re.IGNORECASE:
         return None
     try:
@@ -107,12 +89,22 @@ def starts(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
         parsed = _parser.parse(pattern.pattern, pattern.flags)
         if parsed.state.flags & re.IGNORECASE:
             return None
-        found = _starts(parsed.data, _constants)
+        found = walk(parsed.data, _constants)
     except Exception:  # an interpreter whose `re` parser differs: search everywhere
         return None
     if not found or min(map(len, found)) < MIN_LENGTH:
         return None
     return tuple(sorted(found))
+
+
+def starts(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    r"""Return strings one of which every match of `pattern` starts with, or None.
+
+    Zero-width tests at the start (`\b`, `^`, look-arounds) are passed over: the match
+    still begins where the literal does. None for case-insensitive patterns, patterns
+    whose matches need not start with a literal, or starts shorter than MIN_LENGTH.
+    """
+    return _literals(pattern, _starts)
 
 
 @cache

@@ -386,11 +386,7 @@ def _zenml_integrations(repo: RepoView) -> set[str]:
 
 def _points_to_pytorch_site(text: str) -> bool:
     """Return True when a line tells the reader to install PyTorch from pytorch.org."""
-    return any(
-        "pytorch.org" in line and _INSTRUCTION.search(line)
-        for line in text.splitlines()
-        if "pytorch.org" in line
-    )
+    return any(_INSTRUCTION.search(line) for line in text.splitlines() if "pytorch.org" in line)
 
 
 def _installed_from_pytorch_index(repo: RepoView) -> set[str]:
