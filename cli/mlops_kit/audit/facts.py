@@ -581,10 +581,18 @@ def uses_mlflow(repo: RepoView) -> bool:
     return detect.profile_of(repo).mlflow
 
 
+def commented_out(text: str, at: int) -> bool:
+    """Return True when the Python line holding `text[at]` is a `#` comment up to there."""
+    start = text.rfind("\n", 0, at) + 1
+    return text[start:at].lstrip(" \t").startswith("#")
+
+
 def search_sources(repo: RepoView, pattern: re.Pattern[str]) -> list[tuple[str, int, str]]:
     """Return matches of `pattern` in the project's Python files: (path, line, matched text).
 
-    Remembered per pattern: several rules search the same one.
+    A match on a commented-out line (`# mlflow.set_tracking_uri("...")`: the line before
+    it is a `#` comment) is not code and is left out. Remembered per pattern: several
+    rules search the same one.
     """
 
     def compute() -> list[tuple[str, int, str]]:
@@ -594,6 +602,8 @@ def search_sources(repo: RepoView, pattern: re.Pattern[str]) -> list[tuple[str, 
             if not may_match(pattern, text):  # a quick literal test rules most files out
                 continue
             for match in finditer(pattern, text):
+                if commented_out(text, match.start()):
+                    continue
                 hits.append((path, text.count("\n", 0, match.start()) + 1, match.group(0)))
         return hits
 

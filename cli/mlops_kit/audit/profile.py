@@ -231,8 +231,9 @@ class RepoProfile:
         hydra_source: "path:line" of the call that named the config folder, if any.
         dvc: True when the repo has dvc.yaml, .dvc/ or `*.dvc` files.
         dvc_pipeline: True when the repo has a dvc.yaml.
-        trackers: experiment trackers the code imports (mlflow, wandb, dvclive, ...), and
-            mlflow when the kedro-mlflow plugin logs runs.
+        trackers: experiment trackers the code imports (mlflow, wandb, dvclive, ...),
+            mlflow when the kedro-mlflow plugin logs runs, and azureml for Azure ML SDK v2
+            code (`azure.ai.ml`) or job definitions (azuremlschemas YAML).
         orchestrators: pipeline frameworks the code uses (kedro, metaflow, zenml, airflow,
             prefect, dagster, flyte, kubeflow); kedro also from its conf/<env>/catalog.yml.
         mlflow: True when any code or notebook imports MLflow, a dependency declares it,
@@ -1062,6 +1063,99 @@ def _vertex_experiments(
     return False
 
 
+# Azure ML's job, component and asset definitions name their schema
+# (`$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json`).
+_AZUREML_SCHEMA = re.compile(r"azuremlschemas\.azureedge\.net/(?:[\w.-]++/)*+(\w++)\.schema\.json")
+AZUREML_SCAN_LIMIT = 256_000  # bytes: definitions are small; larger YAML is something else
+# Azure ML SDK v2 (`from azure.ai.ml import MLClient`, `import azure.ai.ml`).
+_AZURE_AI_ML = re.compile(r"^[ \t]*+(?:from|import)[ \t]++azure\.ai\.ml\b", re.MULTILINE)
+# Code that submits jobs to Azure ML (SDK v2 `ml_client.jobs.create_or_update(...)`,
+# SDK v1 `ScriptRunConfig(...)` or `PythonScriptStep(...)`).
+_AZUREML_SUBMITS = re.compile(
+    r"\.jobs\.(?:begin_)?create_or_update[ \t]*+\("
+    r"|\bScriptRunConfig[ \t]*+\(|\bPythonScriptStep[ \t]*+\("
+)
+# The types of Azure ML data assets (each registration is a new version of the asset).
+AZUREML_DATA_TYPES = frozenset({"uri_file", "uri_folder", "mltable"})
+
+
+def azureml_schemas(repo: RepoView) -> dict[str, list[str]]:
+    """Azure ML schema names (`pipelineJob`, `data`, ...) -> the YAML files declaring them."""
+
+    def compute() -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for path in repo.files:
+            if not path.endswith((".yml", ".yaml")) or template_source(path):
+                continue
+            info = repo.lstat(path)
+            if info is None or info.st_size > AZUREML_SCAN_LIMIT:
+                continue
+            text = repo.text(path) or ""
+            if "azuremlschemas" not in text:  # a quick literal test before the pattern
+                continue
+            match = _AZUREML_SCHEMA.search(text)
+            if match is not None:
+                found.setdefault(match.group(1), []).append(path)
+        return found
+
+    return _memo(repo, "profile.azureml_schemas", compute)
+
+
+def _azure_ai_ml_files(repo: RepoView) -> list[str]:
+    """Code and notebooks that import Azure ML (SDK v2 `azure.ai.ml`, SDK v1 `azureml`)."""
+
+    def compute() -> list[str]:
+        imports = imported_modules(repo)
+        runtime = set(runtime_files(repo))
+        found = {p for p, _ in imports.get("azureml", [])}
+        for path in sorted({p for p, _ in imports.get("azure", [])}):
+            text = repo.text(path) or ""
+            if "azure.ai.ml" in text and (
+                path.endswith(".ipynb") or _AZURE_AI_ML.search(text) is not None
+            ):
+                found.add(path)
+        return sorted(p for p in found if p in runtime or p.endswith(".ipynb"))
+
+    return _memo(repo, "profile.azure_ai_ml_files", compute)
+
+
+def azureml_runs_jobs(repo: RepoView) -> bool:
+    """Return True when Azure ML runs the project's scripts as jobs.
+
+    A job or component definition (`commandJob`, `pipelineJob`, `commandComponent`, ...
+    azuremlschemas YAML), or code that submits jobs (`ml_client.jobs.create_or_update`,
+    `ScriptRunConfig`). Azure ML sets MLFLOW_TRACKING_URI for the scripts it runs.
+    """
+
+    def compute() -> bool:
+        if any(name.endswith(("Job", "Component")) for name in azureml_schemas(repo)):
+            return True
+        for path in _azure_ai_ml_files(repo):
+            text = repo.text(path) or ""
+            if ("create_or_update" in text or "Step" in text or "RunConfig" in text) and (
+                _AZUREML_SUBMITS.search(text) is not None
+            ):
+                return True
+        return False
+
+    return _memo(repo, "profile.azureml_jobs", compute)
+
+
+def azureml_data_assets(repo: RepoView) -> list[str]:
+    """Return the Azure ML data asset definitions (`data.schema.json`, `type: uri_file`)."""
+
+    def compute() -> list[str]:
+        found = []
+        for path in azureml_schemas(repo).get("data", []):
+            data = repo.data(path)
+            kind = data.get("type") if isinstance(data, dict) else None
+            if isinstance(kind, str) and kind.lower() in AZUREML_DATA_TYPES:
+                found.append(path)
+        return found
+
+    return _memo(repo, "profile.azureml_data", compute)
+
+
 def fits_models(repo: RepoView) -> bool:
     """Return True when the code or notebooks train a model themselves.
 
@@ -1140,6 +1234,8 @@ def profile_of(repo: RepoView) -> RepoProfile:
             )
         )
         reported = _reported_trackers(repo, imports, runtime)
+        if _azure_ai_ml_files(repo) or azureml_runs_jobs(repo):
+            reported.add("azureml")  # SDK v2 (`azure.ai.ml`) or job definitions (YAML)
         if _vertex_experiments(repo, imports, runtime):
             reported.add("vertex-ai")
         profile.trackers = tuple(sorted({*profile.trackers, *reported}))

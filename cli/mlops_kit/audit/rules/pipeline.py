@@ -13,7 +13,12 @@ from typing import Any
 from mlops_kit.audit import facts, secrets
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.profile import VERSIONING_ORCHESTRATORS, fits_models, profile_of
+from mlops_kit.audit.profile import (
+    VERSIONING_ORCHESTRATORS,
+    azureml_data_assets,
+    fits_models,
+    profile_of,
+)
 from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
 from mlops_kit.audit.rules.data import is_data_name
@@ -488,13 +493,17 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     imported, declared, or a DuckLake catalog attached) is versioned already, and
     reinforcement learning (gymnasium, Stable-Baselines3, ... and no dataset classes or
     data loaders) generates its data in simulated environments: neither is reported unless
-    data/ holds dataset files (a trader's price history).
+    data/ holds dataset files (a trader's price history). Azure ML data assets
+    (azuremlschemas `data.schema.json` YAML, `type: uri_file`, `uri_folder` or `mltable`)
+    version the data they register, the files they point at included: not reported.
     """
     profile = profile_of(repo)
     if profile.dvc or set(profile.orchestrators) & VERSIONING_ORCHESTRATORS:
         return  # (DVC in use: the searches of the code below would change nothing)
     if _wandb_artifacts(repo):
         return  # runs read and write versioned W&B artifacts
+    if azureml_data_assets(repo):
+        return  # Azure ML data assets: each registration is a new version of the data
     data_files = any(is_data_name(p.lower()) for p in repo.files)
     kept = data_files and any(is_data_name(p.lower()) for p in repo.files if _DATA_FOLDER.search(p))
     if not kept and (_versioned_tables(repo) or _simulated(repo)):

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.profile import profile_of, template_source
+from mlops_kit.audit.profile import azureml_runs_jobs, profile_of, template_source
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -116,6 +116,32 @@ def _sets_in_code(repo: RepoView, name: str) -> bool:
     )
 
 
+# `dagshub.init(repo_owner=..., repo_name=..., mlflow=True)` points MLflow at the DagsHub
+# repository's tracking server (it sets MLFLOW_TRACKING_URI for the process).
+_DAGSHUB_MLFLOW = re.compile(r"dagshub\.init[ \t]*+\([^()]{0,600}?\bmlflow[ \t]*+=[ \t]*+True\b")
+
+
+def _tracked_remotely(repo: RepoView) -> bool:
+    """Return True when a platform sets the tracking URI: DagsHub, or Azure ML jobs.
+
+    `dagshub.init(..., mlflow=True)` in code or a notebook, or Azure ML running the
+    scripts as jobs (it sets MLFLOW_TRACKING_URI to the workspace for each).
+    """
+
+    def compute() -> bool:
+        if facts.search_sources(repo, _DAGSHUB_MLFLOW):
+            return True
+        notebooks = [p for p in profile_of(repo).mlflow_files if p.endswith(".ipynb")]
+        if any(
+            "dagshub.init" in (text := repo.text(p) or "") and _DAGSHUB_MLFLOW.search(text)
+            for p in notebooks
+        ):
+            return True
+        return azureml_runs_jobs(repo)
+
+    return facts.memo(repo, "tracking.remote", compute)
+
+
 def _mentioned_outside_code(repo: RepoView, *words: str) -> bool:
     """True when CI, task runner files or settings files mention one of `words`."""
     ci = facts.task_text(repo)
@@ -133,7 +159,10 @@ def tracking_uri_configured(repo: RepoView) -> Iterator[Finding]:
     team looks.
     Code or a notebook that sets `MLFLOW_TRACKING_URI` for its process
     (`os.environ[...] = ...`, `os.environ.setdefault`, `os.putenv`, `%env`) configures it
-    like `set_tracking_uri()` does (TRK103 judges a literal value).
+    like `set_tracking_uri()` does (TRK103 judges a literal value), and so does
+    `dagshub.init(..., mlflow=True)` (runs go to the DagsHub repository's server). Scripts
+    that Azure ML runs as jobs (azuremlschemas job YAML, `ml_client.jobs.create_or_update`)
+    log to the workspace: Azure ML sets the URI for them. None of these is reported.
     Fix: put the URI in config, e.g. `conf/tracking/local.yaml`:
 
         uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}
@@ -142,6 +171,8 @@ def tracking_uri_configured(repo: RepoView) -> Iterator[Finding]:
         return
     if _sets_in_code(repo, "MLFLOW_TRACKING_URI"):
         return  # `os.environ["MLFLOW_TRACKING_URI"] = ...`, `%env ...`: set like set_tracking_uri
+    if _tracked_remotely(repo):
+        return  # DagsHub or Azure ML sets the URI
     mlprojects = any(p.rsplit("/", 1)[-1] == "MLproject" for p in repo.files)
     if mlprojects or _mentioned_outside_code(repo, "MLFLOW_TRACKING_URI", "tracking_uri"):
         return  # `mlflow run` of an MLproject (at any depth) logs where its launcher says
@@ -161,6 +192,9 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     Why: CI and colleagues point runs at a team server with `MLFLOW_TRACKING_URI`, as
     MLflow documents; code that calls `mlflow.set_tracking_uri(cfg...)` unconditionally
     ignores it and logs to the wrong store.
+    A call whose argument reads an environment variable
+    (`set_tracking_uri(os.getenv("MLFLOW_ENDPOINT_URL", ...))`, or a name assigned from one
+    before the call) can be pointed elsewhere per environment and is not reported.
     Fix: honour the variable in config (`uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}`)
     or in code (`os.environ.get("MLFLOW_TRACKING_URI") or cfg.tracking.uri`).
     """
@@ -169,7 +203,11 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
         for path, line, text in facts.search_sources(repo, _LITERAL_URI)
         if not _ONLY_PLACEHOLDERS.search(text)
     }
-    calls = [c for c in facts.search_sources(repo, _SET_URI) if c[:2] not in literal]
+    calls = [
+        c
+        for c in facts.search_sources(repo, _SET_URI)
+        if c[:2] not in literal and not _reads_environment(repo.text(c[0]) or "", c[1])
+    ]
     if not calls:
         return  # none, or only literal URIs (TRK103 reports those)
     mentioned = re.compile(r"MLFLOW_TRACKING_URI")
@@ -183,6 +221,62 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     )
 
 
+def _reads_environment(text: str, line: int) -> bool:
+    """Return True when the `set_tracking_uri(...)` on `line` reads an environment variable."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+    call = _SET_URI.search(text, start)
+    if call is None:
+        return False
+    depth, end = 1, call.end()
+    limit = min(len(text), end + _ARGUMENT_LIMIT)
+    while end < limit and depth:
+        depth += {"(": 1, ")": -1}.get(text[end], 0)
+        end += 1
+    argument = text[call.end() : end - 1].strip()
+    if argument.isidentifier():  # `uri = os.getenv("MLFLOW_ENDPOINT_URL")` before the call
+        return _assigned_from_environment(text, argument, call.start())
+    return _ENV_READ.search(argument) is not None
+
+
+def _assigned_from_environment(text: str, name: str, end: int) -> bool:
+    """Return True when a line before `end` assigns `name` a value read from the environment."""
+    at = text.find(name, 0, end)
+    while at != -1:  # only where the name starts a line (found by a literal search)
+        start = text.rfind("\n", 0, at) + 1
+        if not text[start:at].strip(" \t"):
+            value = _assigned_value(text, at + len(name))
+            if value is not None and _ENV_READ.search(value):
+                return True
+        at = text.find(name, at + 1, end)
+    return False
+
+
+_ENV_READ = re.compile(r"\bgetenv\b|\benviron\b")
+
+
+def _assigned_value(text: str, at: int) -> str | None:
+    """Return the value when the name ending at `at` is assigned (`name: str = value`)."""
+    stop = text.find("\n", at)
+    rest = text[at : stop if stop != -1 else len(text)]
+    if rest[:1].isalnum() or rest[:1] == "_":
+        return None  # a longer name
+    rest = rest.lstrip(" \t")
+    if rest.startswith(":"):  # an annotation before the value
+        _, equals, rest = rest.partition("=")
+        if not equals:
+            return None
+    elif rest.startswith("="):
+        rest = rest[1:]
+    else:
+        return None
+    return None if rest.startswith("=") else rest
+
+
+_ARGUMENT_LIMIT = 2000  # characters of a call's arguments that are read
+
+
 @rule("TRK103", family="tracking", severity="warning", applies=("mlflow", "project"))
 def tracking_uri_not_hard_coded(repo: RepoView) -> Iterator[Finding]:
     """The tracking URI is not hard-coded in Python code.
@@ -190,18 +284,65 @@ def tracking_uri_not_hard_coded(repo: RepoView) -> Iterator[Finding]:
     Why: a URI in code cannot be switched per environment (laptop, CI, team server)
     without editing and committing code, and experiments end up in the wrong store.
     `databricks`, `databricks-uc` and `databricks://<profile>` are not reported: MLflow
-    finds the workspace from the Databricks CLI profile or environment.
+    finds the workspace from the Databricks CLI profile or environment. Neither is an
+    f-string whose host is an interpolation (`f"http://{host}:5000"`, the host read from
+    the environment or settings, not a string the file assigns): it names no server. A
+    commented-out call is not code.
     Fix: read it from config (`cfg.tracking.uri`) and let `MLFLOW_TRACKING_URI` override
     it.
     """
     for path, line, text in facts.search_sources(repo, _LITERAL_URI):
-        if _READS_ENV.search(repo.text(path) or ""):
+        source = repo.text(path) or ""
+        if _READS_ENV.search(source):
             continue  # a fallback for when MLFLOW_TRACKING_URI is not set
         if _ONLY_PLACEHOLDERS.search(text):
             continue  # f"{uri}": the value comes from a variable
         if _DATABRICKS.search(text):
             continue  # the workspace of the Databricks profile or environment, not a server
+        if _host_from_elsewhere(text, source):
+            continue  # f"http://{host}:5000": the server is whatever `host` holds
         yield Finding("tracking URI written as a literal in code", path, line)
+
+
+def _interpolated_host(text: str) -> str | None:
+    """Return the host of an f-string URI when it is an interpolation (`host` of `{host}`).
+
+    `f"http://{host}:5000"` -> "host"; an f-string starting with one (`f"{base}/x"`) ->
+    "base"; None for a URI whose host is written out.
+    """
+    match = _LITERAL_URI.search(text)
+    if match is None or match.start(1) < 2 or text[match.start(1) - 2] != "f":
+        return None
+    uri = match.group(1)
+    scheme, separator, rest = uri.partition("://")
+    host = rest.split("/", 1)[0].rpartition("@")[2] if separator else uri  # no user
+    if "{" in scheme:
+        host = scheme
+    if not host.startswith("{") or "}" not in host:
+        return None
+    return host[1 : host.index("}")].strip()
+
+
+def _host_from_elsewhere(text: str, source: str) -> bool:
+    """Return True when the literal URI `text` takes its host from the environment or settings.
+
+    An interpolated host is hard-coded all the same when the file assigns its name a string
+    literal (`host = "tracking"`).
+    """
+    host = _interpolated_host(text)
+    if host is None:
+        return False
+    if not host.isidentifier():
+        return True  # `{settings.EC2}`, `{cfg["host"]}`: read from settings
+    at = source.find(host)
+    while at != -1:  # only where the name starts a line (found by a literal search)
+        start = source.rfind("\n", 0, at) + 1
+        if not source[start:at].strip(" \t"):
+            value = _assigned_value(source, at + len(host))
+            if value is not None and value.lstrip(" \t").startswith(("'", '"')):
+                return False
+        at = source.find(host, at + 1)
+    return True
 
 
 # `set_tracking_uri("databricks")`, `"databricks-uc"`, `f"databricks://{profile}"`: MLflow
@@ -222,6 +363,8 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
     Why: `mlflow.db`, `mlruns/` and `mlartifacts/` hold every run and model artefact;
     committed, they bloat the repository and conflict on every run. A folder that git
     keeps with a placeholder alone (`mlruns/.gitkeep`) holds no run and is not reported.
+    Runs logged to DagsHub (`dagshub.init(..., mlflow=True)`) or from Azure ML jobs write
+    no local store: unless one exists or is named, nothing needs ignoring.
     Fix: add to .gitignore:
 
         mlflow.db
@@ -277,6 +420,7 @@ def _store_expected(repo: RepoView, store: str) -> bool:
     if _named_at_root(repo, store) or (store == "mlruns" and _named_at_root(repo, "mlflow.db")):
         return True
     configured = bool(_uri_entries(repo) or facts.search_sources(repo, _SET_URI))
+    configured = configured or _tracked_remotely(repo)
     return not configured and not _mentioned_outside_code(
         repo, "MLFLOW_TRACKING_URI", "tracking_uri"
     )
@@ -381,11 +525,18 @@ _CLI_BIND = re.compile(
 
 
 def _tracking_service(name: object, service: object) -> bool:
-    """True for a compose service that runs MLflow (by its name, image, build or command)."""
+    """True for a compose service that runs MLflow (by its name, image, build or command).
+
+    Of a `build:` mapping only its context and dockerfile count: build args
+    (`MLFLOW_PORT=5000`) tell an image where to find MLflow, not that it runs it.
+    """
     if not isinstance(service, dict):
         return False
+    build = service.get("build")
+    if isinstance(build, dict):
+        build = " ".join(str(build.get(key, "")) for key in ("context", "dockerfile"))
     words = " ".join(
-        str(part) for part in (name, service.get("image"), service.get("build"),
+        str(part) for part in (name, service.get("image"), build,
                                service.get("command"), service.get("entrypoint"))
     )  # fmt: skip
     return "mlflow" in words.lower()
@@ -398,6 +549,9 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
     Why: an MLflow server has no authentication by default; published on all interfaces
     (`5000:5000`, `--host 0.0.0.0`) anyone on the network can read and delete runs and
     models, and the database behind it is exposed too.
+    A compose service counts as an MLflow service when its name, image, build context or
+    dockerfile, command or entrypoint mention mlflow (build args such as `MLFLOW_PORT`
+    only tell another tool where MLflow is).
     Fix: publish on 127.0.0.1 and put an authenticating proxy in front for remote use:
 
         ports:
