@@ -193,8 +193,9 @@ def is_placeholder(value: str) -> bool:
 
 
 # The user-info of a URI value, read leniently (`<user>` and `{password}` included): the
-# value is one assignment, not free text, so no markup has to be told apart.
-_URI_USER_INFO = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]{0,63}+://[^\s/@:]*+:([^\s@]*+)@")
+# value is one assignment, not free text, so no markup has to be told apart. Anchored: tried
+# at every position, the open password run would make a search quadratic.
+_URI_USER_INFO = re.compile(r"\A[a-zA-Z][a-zA-Z0-9+.-]{0,63}+://[^\s/@:]*+:([^\s@]*+)@")
 
 
 def placeholder_uri_password(value: str) -> bool:
