@@ -79,8 +79,8 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     Outside mlops-kit projects, settings kept in other config files (params.yaml, a
     config folder of YAML or of Python modules, one per experiment; a sub-project's config
     folder of YAML, JSON or TOML beside its manifest; a hyperparams/ folder
-    of YAML, JSON or TOML files; OmegaConf, MLproject parameters, a dbt project) are
-    accepted.
+    of YAML, JSON or TOML files; OmegaConf, MLproject parameters, a dbt project, a Mage
+    project's io_config.yaml) are accepted.
     The audit finds the folder from `@hydra.main(config_path=...)`, `initialize(...)` or
     a conventional conf/, configs/ or config/ folder; the config rules check it.
     Fix: create `conf/config.yaml` with a defaults list and one folder per config group
@@ -125,8 +125,11 @@ _TOOL_YAML = frozenset(
      "mlops-kit.yaml", ".pre-commit-hooks.yaml", "docker-compose.yml", "compose.yaml"}
 )  # fmt: skip
 # Files that are settings wherever they are: MLflow project parameters, DVC params, a dbt
-# project (its models' settings and variables).
-_CONFIG_FILES = frozenset({"MLproject", "params.yaml", "dbt_project.yml", "dbt_project.yaml"})
+# project (its models' settings and variables), a Mage project's connection settings.
+_CONFIG_FILES = frozenset(
+    {"MLproject", "params.yaml", "dbt_project.yml", "dbt_project.yaml", "io_config.yaml",
+     "io_config.yml"}
+)  # fmt: skip
 # A folder of hyperparameter files (`hyperparams/ppo.yml`, one per algorithm or model).
 _HYPERPARAMS = re.compile(
     r"^(?:[\w.-]+/){0,2}(?:hyperparams|hparams|hyperparameters|hyper_params)/"
@@ -261,7 +264,10 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     collection without a pipeline (more notebooks than scripts, no DVC), whose notebooks
     each read and describe their own data. READMEs in data/'s subfolders (one per dataset)
     count too. A data/ folder that holds only Python code (the dataset classes), or that is
-    a Python package (`data/__init__.py`: the data-loading code), has no data to describe.
+    a Python package (`data/__init__.py`: the data-loading code), has no data to describe;
+    nor has one that only keeps a place for what the application writes
+    (`data/predictions/.gitkeep`). A dataset card (`docs/dataset-card.md`, `DATASET.md`)
+    or a "Data" or "Dataset" section of the root README describes the data as well.
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
     profile = profile_of(repo)
@@ -274,8 +280,45 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
         return  # a Python package of dataset code (`data/dataset.py`), no data to describe
     if "data/__init__.py" in repo.file_set:
         return  # the data-loading package (loaders and a class map beside them)
-    if _folder(repo, "data") and not _data_documented(files):
+    if files and all(_output_placeholder(p) for p in files):
+        return  # `data/predictions/.gitkeep`: a place the application writes to, no data
+    if _folder(repo, "data") and not _data_documented(files) and not _described_elsewhere(repo):
         yield Finding("data/README.md is missing", facts.ROOT)
+
+
+# Empty files that keep a folder in git, and folders the application writes its results to.
+_PLACEHOLDERS = frozenset({".gitkeep", ".keep", ".gitignore", ".placeholder", ".empty"})
+_OUTPUT_FOLDERS = frozenset(
+    {"predictions", "prediction", "outputs", "output", "results", "uploads", "logs", "reports",
+     "monitoring", "cache", "tmp", "temp", "artifacts"}
+)  # fmt: skip
+# A dataset card or data sheet anywhere (`docs/dataset-card.md`, `DATASET.md`, `datasheet.md`).
+_DATASET_CARD = re.compile(
+    r"(?:^|/)(?:data(?:set)?[-_ ]?(?:card|sheet)|datasheet|datasets?)\.(?:md|rst|txt)$",
+    re.IGNORECASE,
+)
+# A README heading that names the data: `## Data`, `### Dataset`, `## 📊 The datasets`,
+# `## Data sources`.
+_DATA_HEADING = re.compile(
+    r"^#{1,4}[ \t]+(?:[^\w\s]+[ \t]*)?(?:the[ \t]+)?data(?:[ -]?sets?)?"
+    r"(?:[ \t]+(?:description|sources?|card|used|overview))?[ \t]*:?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _output_placeholder(path: str) -> bool:
+    """True for `data/<output folder>/.gitkeep`: a kept place for results, no data."""
+    parts = path.split("/")
+    return parts[-1] in _PLACEHOLDERS and len(parts) > 2 and parts[1].lower() in _OUTPUT_FOLDERS
+
+
+def _described_elsewhere(repo: RepoView) -> bool:
+    """True when a dataset card or a Data section of the root README describes the data."""
+    if any(_DATASET_CARD.search(p) and not p.startswith("data/") for p in repo.files):
+        return True
+    readme = facts.readme(repo)
+    text = (repo.text(readme) or "") if readme else ""
+    return _DATA_HEADING.search(text) is not None
 
 
 def _data_documented(files: list[str]) -> bool:

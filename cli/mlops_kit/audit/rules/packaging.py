@@ -265,7 +265,9 @@ def script_tools_declared(repo: RepoView) -> Iterator[Finding]:
     file or the manifest's dependencies gets an ImportError when a script imports a tool
     none of them lists. A warning, not an error: scripts are often run in an environment
     the repository does not describe (a container, a managed runtime, a course's setup),
-    which the audit cannot see. Modules of a package the manifest builds are PKG105's;
+    which the audit cannot see. A tool declared only in a dev group (Pipfile
+    `[dev-packages]`, `requirements-dev.txt`) counts: scripts run in the dev environment.
+    Modules of a package the manifest builds are PKG105's;
     the same exceptions apply (`try:` imports, the PyTorch index, nested projects with
     their own manifest, Databricks notebooks, examples).
     Fix: add the distribution to requirements.txt, the conda environment file or the
@@ -308,6 +310,8 @@ def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
             if not places:
                 continue
             in_package = [place for place in places if place[0].startswith(roots)] if roots else []
+            if declared and not in_package:
+                continue  # scripts and notebooks run in the dev environment, which declares it
             path, line = (in_package or places)[0]
             if declared:
                 message = (
