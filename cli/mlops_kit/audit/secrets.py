@@ -192,6 +192,22 @@ def is_placeholder(value: str) -> bool:
     )
 
 
+# The user-info of a URI value, read leniently (`<user>` and `{password}` included): the
+# value is one assignment, not free text, so no markup has to be told apart. Anchored: tried
+# at every position, the open password run would make a search quadratic.
+_URI_USER_INFO = re.compile(r"\A[a-zA-Z][a-zA-Z0-9+.-]{0,63}+://[^\s/@:]*+:([^\s@]*+)@")
+
+
+def placeholder_uri_password(value: str) -> bool:
+    """Return True for a URI whose user-info password is a placeholder.
+
+    `mongodb://{username}:{password}@{host}:{port}/` is a template of a connection string,
+    with no password in it; the password is judged as SEC102 judges one (`is_placeholder`).
+    """
+    match = _URI_USER_INFO.match(value.strip().strip("\"'"))
+    return match is not None and is_placeholder(match.group(1))
+
+
 def _placeholder_words_run(text: str) -> bool:
     """Return True when `text` is placeholder words run together (`asecretkey`)."""
     ends = {0}  # positions where a run of whole words ends
@@ -374,6 +390,8 @@ def _credential_assignments(text: str) -> tuple[SecretHit, ...]:
             continue
         value = _value_of(match.group(2))
         if not value or is_placeholder(value) or _is_plain_literal(value):
+            continue
+        if "://" in value and placeholder_uri_password(value):
             continue
         hits.append(SecretHit(f"credential `{match.group(1)}`", number, redact(value)))
     return tuple(hits)

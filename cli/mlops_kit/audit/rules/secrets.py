@@ -387,7 +387,11 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
     http(s) without a user part), interpolations anywhere in the value (`'${var.key}'` in a
     template), "token" keys whose value is words (`MAJOR_STRING_TOKEN: "bump:major"`),
     hosts (`redis:6379`), keys that describe a credential rather than hold it
-    (`token_audience`, `token_url`, `secret_name`) and code reading the environment.
+    (`token_audience`, `token_url`, `secret_name`), code reading the environment, and
+    URIs whose password is a placeholder (`mongodb://{username}:{password}@{host}/`, as
+    SEC102 judges one). In a Mage `triggers.yaml` (a top-level `triggers:` list whose
+    entries have `pipeline_uuid` and `schedule_type`) the token Mage writes into every
+    trigger is reported only for API triggers: schedule and event triggers never use it.
     Fix: revoke the key, reference the environment instead (`${API_TOKEN}` in compose
     files, `${oc.env:API_TOKEN}` in Hydra config) and keep values in a git-ignored `.env`.
     """
@@ -446,14 +450,51 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool]]:
         # Terraform provisions real infrastructure, not a development container: a
         # password that starts with its user name is no local default there.
         users = set() if terraform else _user_values(text)
+        unused = _unused_trigger_tokens(repo, path, text)
         for hit in hits:
             line = lines[hit.line - 1] if hit.line <= len(lines) else ""
             if hit.line in seen or _PERMISSION.match(line) or _demo_assignment(line, users):
+                continue
+            if unused and _TRIGGER_TOKEN.match(line) and secrets.assigned_value(line) in unused:
                 continue
             if terraform and _TERRAFORM_EXPRESSION.match(line):
                 continue  # `password = var.db_password`: a reference, not a value
             finding = Finding(f"{hit.kind} = {hit.preview}", path, hit.line)
             yield finding, looks_generated(secrets.assigned_value(line) or "")
+
+
+# Mage writes `<pipeline>/triggers.yaml` itself, with a `token:` in every trigger; only an
+# API trigger's token opens anything (its run endpoint). Literals every such file holds
+# rule out the rest before any YAML is parsed.
+_TRIGGERS_FILE_WORDS = ("triggers:", "pipeline_uuid", "schedule_type", "token")
+_UNUSED_TOKEN_SCHEDULES = frozenset({"time", "event"})
+_TRIGGER_TOKEN = re.compile(r"^[\s-]*+token\s*+:")
+
+
+def _unused_trigger_tokens(repo: RepoView, path: str, text: str) -> frozenset[str]:
+    """Tokens of schedule and event triggers in a Mage triggers file (they open nothing).
+
+    The file is known by its shape: a top-level `triggers:` list whose entries all have
+    `pipeline_uuid` and `schedule_type`. A token an API trigger also holds is kept.
+    """
+    if not path.endswith((".yaml", ".yml")) or not all(w in text for w in _TRIGGERS_FILE_WORDS):
+        return frozenset()
+    data = repo.data(path)
+    triggers = data.get("triggers") if isinstance(data, dict) else None
+    if not isinstance(triggers, list) or not triggers:
+        return frozenset()
+    if not all(
+        isinstance(t, dict) and {"pipeline_uuid", "schedule_type"} <= t.keys() for t in triggers
+    ):
+        return frozenset()
+    unused: set[str] = set()
+    used: set[str] = set()
+    for trigger in triggers:
+        token = trigger.get("token")
+        if isinstance(token, (str, int)) and not isinstance(token, bool):
+            kind = str(trigger["schedule_type"]).lower()
+            (unused if kind in _UNUSED_TOKEN_SCHEDULES else used).add(str(token))
+    return frozenset(unused - used)
 
 
 # What a generated key or token looks like: long hexadecimal (or a UUID), or base64-like
