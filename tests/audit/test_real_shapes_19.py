@@ -13,7 +13,7 @@ from audit.support import fired, repo
 from mlops_kit.audit.profile import profile_of
 from mlops_kit.audit.repo import RepoView
 
-SETUP_BY_CONSTANT = '''from setuptools import find_packages, setup
+SETUP_BY_CONSTANT = """from setuptools import find_packages, setup
 
 NAME = "seg-trainer"
 with open("README.md") as f:
@@ -26,7 +26,7 @@ setup(
     packages=find_packages(),
     install_requires=open("requirements.txt").read().splitlines(),
 )
-'''
+"""
 
 
 def test_a_library_named_through_a_constant_with_its_config_in_the_package(

@@ -938,9 +938,7 @@ def distribution_name(repo: RepoView) -> str | None:
 
 
 _FOLDER_NAMES = frozenset({"src", "source", "lib", "app", "code"})
-_SETUP_NAME = re.compile(
-    r"(?:\bname|^NAME)\s*=\s*[\"']([A-Za-z0-9][\w.-]*)[\"']", re.MULTILINE
-)
+_SETUP_NAME = re.compile(r"(?:\bname|^NAME)\s*=\s*[\"']([A-Za-z0-9][\w.-]*)[\"']", re.MULTILINE)
 _SETUP_CFG_NAME = re.compile(r"^\[metadata\][^\[]*?^name\s*=\s*([A-Za-z0-9][\w.-]*)", re.M | re.S)
 
 
