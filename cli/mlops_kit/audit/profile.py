@@ -923,11 +923,13 @@ def distribution_name(repo: RepoView) -> str | None:
             if table["name"].lower() in _FOLDER_NAMES:
                 return None
             return re.sub(r"[-_.]+", "_", table["name"]).lower()
-    # setup.py's `name="..."` literal, or setup.cfg's `[metadata]` name, of a distribution
-    # made for an index (it lists trove classifiers).
+    # setup.py's `name="..."` literal (or the `NAME = "..."` constant it passes), or
+    # setup.cfg's `[metadata]` name, of a distribution made for an index (it lists trove
+    # classifiers or a long description for the index page).
     for path, pattern in (("setup.py", _SETUP_NAME), ("setup.cfg", _SETUP_CFG_NAME)):
         text = (repo.text(path) or "") if path in repo.file_set else ""
-        found = pattern.search(text) if "classifiers" in text else None
+        for_index = "classifiers" in text or "long_description" in text
+        found = pattern.search(text) if for_index else None
         # `setup(name="src")` installs a project's code folder (the cookiecutter-data-
         # science layout), not a library for others.
         if found is not None and found.group(1).lower() not in _FOLDER_NAMES:
@@ -936,14 +938,21 @@ def distribution_name(repo: RepoView) -> str | None:
 
 
 _FOLDER_NAMES = frozenset({"src", "source", "lib", "app", "code"})
-_SETUP_NAME = re.compile(r"\bname\s*=\s*[\"']([A-Za-z0-9][\w.-]*)[\"']")
+_SETUP_NAME = re.compile(r"(?:\bname|^NAME)\s*=\s*[\"']([A-Za-z0-9][\w.-]*)[\"']", re.MULTILINE)
 _SETUP_CFG_NAME = re.compile(r"^\[metadata\][^\[]*?^name\s*=\s*([A-Za-z0-9][\w.-]*)", re.M | re.S)
 
 
 def _kind(repo: RepoView, profile: RepoProfile) -> str:
     if profile.template and not profile.kit:
         return "template"
-    top_config = profile.hydra_config_dir is not None and profile.hydra_config_dir.count("/") <= 1
+    # A Hydra config folder near the root makes a project; one inside the package is the
+    # configuration a library ships (`<package>/conf/`).
+    config_dir = profile.hydra_config_dir
+    top_config = (
+        config_dir is not None
+        and config_dir.count("/") <= 1
+        and not any(config_dir.startswith(f"{package}/") for package in profile.packages)
+    )
     if profile.kit or profile.dvc or top_config or "MLproject" in repo.file_set:
         return "project"
     # A package named like the distribution it builds is a library, even with notebooks

@@ -267,7 +267,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     a Python package (`data/__init__.py`: the data-loading code), has no data to describe;
     nor has one that only keeps a place for what the application writes
     (`data/predictions/.gitkeep`). A dataset card (`docs/dataset-card.md`, `DATASET.md`)
-    or a "Data" or "Dataset" section of the root README describes the data as well.
+    or a "Data" or "Dataset" section of the root README (in English or another common
+    language: Datos, Données, Daten, Dados, Данные, 数据) describes the data as well.
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
     profile = profile_of(repo)
@@ -298,9 +299,10 @@ _DATASET_CARD = re.compile(
     re.IGNORECASE,
 )
 # A README heading that names the data: `## Data`, `### Dataset`, `## 📊 The datasets`,
-# `## Data sources`.
+# `## Data sources`, `### 2. Данные`.
 _DATA_HEADING = re.compile(
-    r"^#{1,4}[ \t]+(?:[^\w\s]+[ \t]*)?(?:the[ \t]+)?data(?:[ -]?sets?)?"
+    r"^#{1,4}[ \t]+(?:[^\w\s]+[ \t]*)?(?:\d+[.)]?[ \t]+)?(?:the[ \t]+)?"
+    r"(?:data(?:[ -]?sets?)?|datos|donn[ée]es|daten|dados|данные|датасеты?|数据集?)"
     r"(?:[ \t]+(?:description|sources?|card|used|overview))?[ \t]*:?[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )

@@ -330,6 +330,10 @@ def _logs_runs(repo: RepoView) -> bool:
     return False
 
 
+# A ZenML step that logs through the stack's experiment tracker.
+_STEP_TRACKER = re.compile(r"\bexperiment_tracker\s*=")
+
+
 @rule("TRK105", family="tracking", severity="warning", applies=("mlflow", "project"))
 def experiment_named(repo: RepoView) -> Iterator[Finding]:
     """Runs go to a named experiment.
@@ -340,7 +344,9 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
     names it too.
     Code that logs no run (no `start_run`, `log_metric`, `log_param`, `log_model`,
     `autolog`, MLflow logger... and no MLproject that `mlflow run` starts: a service that
-    only loads registered models) writes to no experiment and is not reported.
+    only loads registered models) writes to no experiment and is not reported. Nor are
+    ZenML steps that log through the stack's experiment tracker
+    (`@step(experiment_tracker=...)`): it names the experiment after the pipeline.
     Fix: set `experiment_name: my_project` in the tracking config and call
     `mlflow.set_experiment(cfg.tracking.experiment_name)`.
     """
@@ -350,6 +356,8 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
         return
     if facts.search_sources(repo, _SET_EXPERIMENT):
         return
+    if "zenml" in profile_of(repo).trackers and facts.search_sources(repo, _STEP_TRACKER):
+        return  # ZenML's MLflow tracker names the experiment after the pipeline
     if (
         any(_SET_EXPERIMENT.search(repo.text(p) or "") for p in profile_of(repo).mlflow_files)
         or "MLproject" in repo.file_set
