@@ -387,11 +387,11 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
     http(s) without a user part), interpolations anywhere in the value (`'${var.key}'` in a
     template), "token" keys whose value is words (`MAJOR_STRING_TOKEN: "bump:major"`),
     hosts (`redis:6379`), keys that describe a credential rather than hold it
-    (`token_audience`, `token_url`, `secret_name`), code reading the environment, and
-    URIs whose password is a placeholder (`mongodb://{username}:{password}@{host}/`, as
-    SEC102 judges one), and passwords set beside a host on the local machine (`host:
-    127.0.0.1` in the same block, `MYSQL_HOST=localhost` beside `MYSQL_PASSWORD`): SEC102
-    does not report the same settings written as a URI either. In a Mage `triggers.yaml`
+    (`token_audience`, `token_url`, `secret_name`), code reading the environment, URIs
+    whose password is a placeholder (`mongodb://{username}:{password}@{host}/`, as SEC102
+    judges one) and passwords set beside a host on the local machine (`host: 127.0.0.1`
+    in the same block, `MYSQL_HOST=localhost` beside `MYSQL_PASSWORD`): SEC102 does not
+    report those settings written as one URI either. In a Mage `triggers.yaml`
     (a top-level `triggers:` list whose entries have `pipeline_uuid` and `schedule_type`)
     the token Mage writes into every trigger is reported only for API triggers: schedule
     and event triggers never use it.
