@@ -55,7 +55,7 @@ def test_failing_findings_exit_1_and_fail_on_moves_the_threshold(project: Path) 
 @pytest.mark.parametrize(
     ("target", "message"),
     [
-        ("missing", "does not exist"),
+        ("missing", "does not exist; give the folder of the repository to audit"),
         ("file.txt", "is not a directory"),
         ("/", "filesystem root"),
         ("empty", "empty directory"),

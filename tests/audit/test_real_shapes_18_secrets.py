@@ -109,3 +109,55 @@ def test_a_connection_string_template_holds_no_password(tmp_path: Path) -> None:
 )
 def test_placeholder_uri_password(value: str, placeholder: bool) -> None:
     assert secrets.placeholder_uri_password(value) is placeholder
+
+
+def test_a_password_beside_a_local_host_is_a_development_database(tmp_path: Path) -> None:
+    # The same settings as `trino://admin:Kd83hsQ2pa@127.0.0.1:8080`, which SEC102 does
+    # not report: a database on the developer's machine. A password beside a remote host,
+    # or beside a local host of another block, section or prefix, is still reported.
+    profile = (
+        "default:\n"
+        "  trino:\n"
+        "    catalog: postgresql\n"
+        "    host: 127.0.0.1\n"
+        "    session_properties:\n"
+        "      optimize_hash_generation: true\n"
+        "    password: Kd83hsQ2pa  # Optional\n"
+        "    user: admin\n"
+        "  warehouse:\n"
+        "    host: warehouse.internal.corp\n"
+        "    password: Wq4m8vZt2L\n"  # line 11
+        "targets:\n"
+        "  - host: localhost\n"
+        "    password: Lp2c9Xr7Ve\n"
+        "  - host: db.prod.corp\n"
+        "    password: Nb5k1Ty8Qs\n"  # line 16
+    )
+    env = (
+        "HOST=0.0.0.0\n"
+        "MYSQL_HOST=localhost\n"
+        "MYSQL_PASSWORD=Jx6h3Ws9Rd\n"
+        "SMTP_PASSWORD=Fz8r2Kq5Mn\n"  # line 4: its host is not the local machine
+    )
+    ini = (
+        "[local]\n"
+        "db.host = localhost\n"
+        "db.password = Hs4n7Pc2Gw\n"
+        "[remote]\n"
+        "db.password = Tv9e3Lm6Xb\n"  # line 5: the local host is another section's
+    )
+    terraform = 'host = "localhost"\npassword = "Ry7d2Bn4Kc"\n'
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "mage-ai==0.9.72\n",
+        "io_config.yaml": profile,
+        "deploy/.env.local": env,
+        "settings.ini": ini,
+        "infra/db.tf": terraform,
+    }
+    assert places(repo(tmp_path, files), "SEC106") == [
+        "deploy/.env.local:4",
+        "infra/db.tf:2",
+        "io_config.yaml:11",
+        "io_config.yaml:16",
+        "settings.ini:5",
+    ]

@@ -67,7 +67,7 @@ class Options:
 def check_root(path: Path) -> Path:
     """Validate the audited path; raise UsageError (exit 2) for what cannot be audited."""
     if not path.exists():
-        raise UsageError(f"{path} does not exist")
+        raise UsageError(f"{path} does not exist; give the folder of the repository to audit")
     if not path.is_dir():
         raise UsageError(f"{path} is not a directory; give the project folder")
     root = path.resolve()

@@ -387,11 +387,14 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
     http(s) without a user part), interpolations anywhere in the value (`'${var.key}'` in a
     template), "token" keys whose value is words (`MAJOR_STRING_TOKEN: "bump:major"`),
     hosts (`redis:6379`), keys that describe a credential rather than hold it
-    (`token_audience`, `token_url`, `secret_name`), code reading the environment, and
-    URIs whose password is a placeholder (`mongodb://{username}:{password}@{host}/`, as
-    SEC102 judges one). In a Mage `triggers.yaml` (a top-level `triggers:` list whose
-    entries have `pipeline_uuid` and `schedule_type`) the token Mage writes into every
-    trigger is reported only for API triggers: schedule and event triggers never use it.
+    (`token_audience`, `token_url`, `secret_name`), code reading the environment, URIs
+    whose password is a placeholder (`mongodb://{username}:{password}@{host}/`, as SEC102
+    judges one) and passwords set beside a host on the local machine (`host: 127.0.0.1`
+    in the same block, `MYSQL_HOST=localhost` beside `MYSQL_PASSWORD`): SEC102 does not
+    report those settings written as one URI either. In a Mage `triggers.yaml`
+    (a top-level `triggers:` list whose entries have `pipeline_uuid` and `schedule_type`)
+    the token Mage writes into every trigger is reported only for API triggers: schedule
+    and event triggers never use it.
     Fix: revoke the key, reference the environment instead (`${API_TOKEN}` in compose
     files, `${oc.env:API_TOKEN}` in Hydra config) and keep values in a git-ignored `.env`.
     """
@@ -451,12 +454,18 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool]]:
         # password that starts with its user name is no local default there.
         users = set() if terraform else _user_values(text)
         unused = _unused_trigger_tokens(repo, path, text)
+        local: _LocalHosts | None = None
         for hit in hits:
             line = lines[hit.line - 1] if hit.line <= len(lines) else ""
             if hit.line in seen or _PERMISSION.match(line) or _demo_assignment(line, users):
                 continue
             if unused and _TRIGGER_TOKEN.match(line) and secrets.assigned_value(line) in unused:
                 continue
+            if not terraform and _password_prefix(line) is not None:
+                if local is None:
+                    local = _LocalHosts(lines if any(w in text for w in _LOCAL_HOST_WORDS) else [])
+                if local.beside(hit.line, line):
+                    continue  # a database on the developer's machine, as SEC102 judges one
             if terraform and _TERRAFORM_EXPRESSION.match(line):
                 continue  # `password = var.db_password`: a reference, not a value
             finding = Finding(f"{hit.kind} = {hit.preview}", path, hit.line)
@@ -495,6 +504,74 @@ def _unused_trigger_tokens(repo: RepoView, path: str, text: str) -> frozenset[st
             kind = str(trigger["schedule_type"]).lower()
             (unused if kind in _UNUSED_TOKEN_SCHEDULES else used).add(str(token))
     return frozenset(unused - used)
+
+
+# A password set beside the host it opens (`host: 127.0.0.1` then `password: ...` in one
+# block, `MYSQL_HOST=localhost` and `MYSQL_PASSWORD=...` in one file) is a database on the
+# developer's machine: SEC102 does not report the same settings written as one URI.
+_LOCAL_HOST_WORDS = ("localhost", "127.0.0.1", "0.0.0.0", "::1")
+_PASSWORD_WORDS = ("password", "passwd", "pwd")
+_HOST_WORDS = ("host", "hostname", "server", "address")
+_SEPARATORS = "_.-"
+
+
+def _password_prefix(line: str) -> str | None:
+    """Return what precedes the password word of the line's key (`mysql` of `MYSQL_PASSWORD`).
+
+    None when the key does not end with a password word.
+    """
+    match = secrets.ASSIGNMENT.match(line)
+    key = match.group(1).lower() if match else ""
+    for word in _PASSWORD_WORDS:
+        if key.endswith(word):
+            prefix = key[: -len(word)]
+            if not prefix or prefix[-1] in _SEPARATORS:
+                return prefix[:-1]
+    return None
+
+
+class _LocalHosts:
+    """The host keys of each block of a config file whose value is the local machine.
+
+    A block is the lines of one mapping: one indentation level under one parent (a YAML
+    mapping, a list entry, a pretty-printed JSON object), or a section of an INI or TOML
+    file, or a whole flat env file. Found in one pass over the lines, on first need.
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        self.block: list[int] = []
+        self.local: set[tuple[int, str]] = set()
+        stack: list[tuple[int, int]] = []  # (indentation, block) of the open blocks
+        blocks = 0
+        for line in lines:
+            stripped = line.lstrip(" \t-")
+            depth = len(line) - len(stripped)
+            if not stripped or stripped.startswith(("#", ";", "//")):
+                self.block.append(stack[-1][1] if stack else 0)
+                continue
+            if depth == 0 and stripped.startswith("["):  # an INI or TOML section
+                stack.clear()
+            item = line.lstrip(" \t").startswith("- ")
+            while stack and (stack[-1][0] > depth or (item and stack[-1][0] == depth)):
+                stack.pop()
+            if not stack or stack[-1][0] < depth:
+                blocks += 1
+                stack.append((depth, blocks))
+            self.block.append(stack[-1][1])
+            value = secrets.assigned_value(stripped) or ""  # `- host: x` opens an entry
+            if _LOCAL_HOST.match(value) or value == "::1":
+                match = secrets.ASSIGNMENT.match(stripped)
+                if match is not None:
+                    self.local.add((stack[-1][1], match.group(1).lower()))
+
+    def beside(self, number: int, line: str) -> bool:
+        """Return True when the password on line `number` sits beside a local host key."""
+        prefix = _password_prefix(line)
+        if prefix is None or not self.local or number > len(self.block):
+            return False
+        block = self.block[number - 1]
+        stems = [f"{prefix}{separator}" for separator in _SEPARATORS] if prefix else [""]
+        return any((block, f"{stem}{word}") in self.local for stem in stems for word in _HOST_WORDS)
 
 
 # What a generated key or token looks like: long hexadecimal (or a UUID), or base64-like
