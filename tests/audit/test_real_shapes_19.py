@@ -79,3 +79,22 @@ def test_zenml_steps_log_to_the_pipelines_experiment(tmp_path: Path) -> None:
     assert "TRK105" not in fired(repo(tmp_path, files, "zen"))
     plain = {**files, "steps/model_train.py": "import mlflow\n\nmlflow.log_metric('rmse', 1.0)\n"}
     assert "TRK105" in fired(repo(tmp_path, plain, "plain"))
+
+
+def test_a_tracking_uri_set_only_when_configured_leaves_the_variable_in_charge(
+    tmp_path: Path,
+) -> None:
+    helper = (
+        "import mlflow\n\n\ndef setup_mlflow(experiment_name, tracking_uri=None):\n"
+        "    if tracking_uri:\n        mlflow.set_tracking_uri(tracking_uri)\n"
+        "    mlflow.set_experiment(experiment_name)\n    mlflow.start_run()\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "mlflow==3.5.0\n",
+        "src/utils/logging.py": helper,
+        "src/train.py": "from src.utils.logging import setup_mlflow\n\nsetup_mlflow('x', c.uri)\n",
+        "configs/config.yaml": "mlflow:\n  tracking_uri: null\n",
+    }
+    assert "TRK102" not in fired(repo(tmp_path, files, "guarded"))
+    always = helper.replace("    if tracking_uri:\n        mlflow", "    mlflow")
+    assert "TRK102" in fired(repo(tmp_path, {**files, "src/utils/logging.py": always}, "always"))

@@ -194,7 +194,9 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     ignores it and logs to the wrong store.
     A call whose argument reads an environment variable
     (`set_tracking_uri(os.getenv("MLFLOW_ENDPOINT_URL", ...))`, or a name assigned from one
-    before the call) can be pointed elsewhere per environment and is not reported.
+    before the call) can be pointed elsewhere per environment and is not reported. Nor is
+    a call made only when the configured value is set (`if uri: set_tracking_uri(uri)`):
+    left empty, MLflow reads MLFLOW_TRACKING_URI.
     Fix: honour the variable in config (`uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}`)
     or in code (`os.environ.get("MLFLOW_TRACKING_URI") or cfg.tracking.uri`).
     """
@@ -206,7 +208,9 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     calls = [
         c
         for c in facts.search_sources(repo, _SET_URI)
-        if c[:2] not in literal and not _reads_environment(repo.text(c[0]) or "", c[1])
+        if c[:2] not in literal
+        and not _reads_environment(repo.text(c[0]) or "", c[1])
+        and not _only_when_set(repo.text(c[0]) or "", c[1])
     ]
     if not calls:
         return  # none, or only literal URIs (TRK103 reports those)
@@ -219,6 +223,23 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     yield Finding(
         "set_tracking_uri() is called but MLFLOW_TRACKING_URI is never consulted", path, line
     )
+
+
+_CALL_WITH_NAME = re.compile(r"set_tracking_uri\(\s*([\w.]+)\s*\)")
+_IF_SET = re.compile(r"^\s*(?:el)?if\s+([\w.]+)(?:\s+is\s+not\s+None)?\s*:\s*(?:#.*)?$")
+
+
+def _only_when_set(text: str, line: int) -> bool:
+    """Return True when the call on `line` runs under `if <its argument>:` (a set value)."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return False
+    call = _CALL_WITH_NAME.search(lines[line - 1])
+    if call is None:
+        return False
+    above = next((t for t in reversed(lines[: line - 1]) if t.strip()), "")
+    guard = _IF_SET.match(above)
+    return guard is not None and guard.group(1) == call.group(1)
 
 
 def _reads_environment(text: str, line: int) -> bool:
