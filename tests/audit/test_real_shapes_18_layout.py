@@ -24,7 +24,7 @@ def test_a_dataset_card_describes_the_data(tmp_path: Path) -> None:
     assert "LAY106" in fired(repo(tmp_path, BASE, "bare"))
     card = "# Dataset card\n\nImages of birds, labelled by hand; source and licence below.\n"
     assert "LAY106" not in fired(repo(tmp_path, {**BASE, "docs/dataset-card.md": card}, "card"))
-    # a card inside data/ is data/'s own documentation question, not an outside one
+    # a document named for something else is not a dataset card
     notes = {**BASE, "docs/usage.md": card}
     assert "LAY106" in fired(repo(tmp_path, notes, "notes"))
 

@@ -218,6 +218,7 @@ def test_unbounded_dependencies_are_one_finding_and_a_lock_pins_them(tmp_path: P
 
 def test_a_dataset_keeps_the_encoding_of_its_source(tmp_path: Path) -> None:
     latin1 = "1 Toy Story (1995)\n2 Café Society (2016)\n".encode("latin-1")
-    files: dict[str, str | bytes] = {"data/movie_ids.txt": latin1, "notes/movies.txt": latin1}
+    config = "titles:\n  - Café Society\n".encode("latin-1")
+    files: dict[str, str | bytes] = {"data/movie_ids.txt": latin1, "conf/movies.yaml": config}
     root = repo(tmp_path, files)
-    assert places(root, "LAY112") == ["notes/movies.txt"]
+    assert places(root, "LAY112") == ["conf/movies.yaml"]

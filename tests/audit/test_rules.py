@@ -172,7 +172,7 @@ VIOLATIONS: dict[str, Mutation] = {
         "repos:\n  - repo: local\n    hooks:\n"
         "      - {id: ruff, name: ruff, entry: ruff check, language: system}\n",
     ),
-    "QUA104": edit("dvc.yaml", "stages:\n", "stages:\n  publish:\n    cmd: echo hi\n"),
+    "QUA104": edit("dvc.yaml", "stages:\n", "stages:\n  publish:\n    cmd: python pub.py\n"),
     "QUA105": edit("pyproject.toml", "[tool.pytest.ini_options]", "[tool.not-pytest]"),
     "QUA106": put(".github/workflows/ci.yml", "on: [push\n"),
     "QUA107": chain(

@@ -423,6 +423,8 @@ def code_files(repo: RepoView) -> list[str]:
 # Code that is not the project's runtime: tests, docs, examples and benchmarks.
 _NOT_RUNTIME = re.compile(
     r"(?:^|/)(?:tests?|testing|test_utils|fixtures|docs?|examples?|tutorials?|benchmarks?)/"
+    # top-level folders of vendored code: another project's files, kept as they came
+    r"|^(?:third[_-]?party|3rd[_-]?party|vendor(?:ed)?|external)/"
 )
 
 

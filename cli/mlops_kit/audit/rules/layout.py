@@ -266,7 +266,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     count too. A data/ folder that holds only Python code (the dataset classes), or that is
     a Python package (`data/__init__.py`: the data-loading code), has no data to describe;
     nor has one that only keeps a place for what the application writes
-    (`data/predictions/.gitkeep`). A dataset card (`docs/dataset-card.md`, `DATASET.md`)
+    (`data/predictions/.gitkeep`). A dataset card or data description
+    (`docs/dataset-card.md`, `DATASET.md`, `docs/DataDocumentation.txt`)
     or a "Data" or "Dataset" section of the root README (in English or another common
     language: Datos, Données, Daten, Dados, Данные, 数据) describes the data as well.
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
@@ -295,7 +296,8 @@ _OUTPUT_FOLDERS = frozenset(
 )  # fmt: skip
 # A dataset card or data sheet anywhere (`docs/dataset-card.md`, `DATASET.md`, `datasheet.md`).
 _DATASET_CARD = re.compile(
-    r"(?:^|/)(?:data(?:set)?[-_ ]?(?:card|sheet)|datasheet|datasets?)\.(?:md|rst|txt)$",
+    r"(?:^|/)(?:data(?:set)?[-_ ]?(?:card|sheet|documentation|description|dictionary)"
+    r"|datasheet|datasets?)\.(?:md|rst|txt)$",
     re.IGNORECASE,
 )
 # A README heading that names the data: `## Data`, `### Dataset`, `## 📊 The datasets`,
@@ -308,6 +310,10 @@ _DATA_HEADING = re.compile(
 )
 
 
+# `data/dataset.txt` is more likely the data than a description of it.
+_BARE_DATASET = re.compile(r"^data/(?:[^/]+/)*datasets?\.\w+$", re.IGNORECASE)
+
+
 def _output_placeholder(path: str) -> bool:
     """True for `data/<output folder>/.gitkeep`: a kept place for results, no data."""
     parts = path.split("/")
@@ -316,7 +322,7 @@ def _output_placeholder(path: str) -> bool:
 
 def _described_elsewhere(repo: RepoView) -> bool:
     """True when a dataset card or a Data section of the root README describes the data."""
-    if any(_DATASET_CARD.search(p) and not p.startswith("data/") for p in repo.files):
+    if any(_DATASET_CARD.search(p) and not _BARE_DATASET.search(p) for p in repo.files):
         return True
     readme = facts.readme(repo)
     text = (repo.text(readme) or "") if readme else ""
@@ -484,7 +490,9 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
     under a test folder (`tests/`, `test/`, `testing/`, `fixtures/`, `testdata/`,
     `test_data/` at any depth) is a fixture a test reads as bytes on purpose (Latin-1
     HTML, a truncated UTF-8 sequence): its encoding is not reported there, while a FIFO or
-    an oversize config is, as anywhere else.
+    an oversize config is, as anywhere else. Nor is the encoding of a `.txt` file other
+    than pip's requirement and constraint files (notes, results, a dataset's
+    documentation): no tool parses it.
     Fix: re-save the file as UTF-8, replace the special file with a regular one, or move
     large data out of git (DVC).
     """
@@ -507,4 +515,11 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
             continue  # a dataset keeps the encoding of its source (Latin-1 titles, ...)
         if FIXTURE_FOLDERS.search(path) and repo.problems[path].startswith(NOT_UTF8):
             continue  # a test's fixture: non-UTF-8 on purpose, read as bytes
+        if _PROSE_TEXT.search(path) and repo.problems[path].startswith(NOT_UTF8):
+            continue  # notes or a dataset's documentation in its own encoding: no tool reads it
         yield Finding(f"{path} {repo.problems[path]}", path)
+
+
+# A `.txt` file that no tool parses: notes, results, a dataset's documentation. Pip's
+# requirement and constraint files are read by tools, and stay reported.
+_PROSE_TEXT = re.compile(r"(?:^|/)(?![^/]*(?:requirement|constraint))[^/]+\.txt$", re.IGNORECASE)

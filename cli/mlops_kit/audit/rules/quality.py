@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
@@ -112,14 +112,16 @@ def test_per_stage(repo: RepoView) -> Iterator[Finding]:
 
     Why: a stage is code that turns data into results; a test on tiny data catches a
     broken stage in seconds instead of after a long `dvc repro`.
+    A stage whose command runs no file of the repository (`docker push`, `aws ecr
+    get-login-password`) has no code of the project to test and is not reported.
     Fix: add a test (`tests/test_<stage>.py`, or a case in an existing test module) that
     runs the stage's code on tiny data.
     """
     test_files = profile_of(repo).test_files
     tests = "\n".join([*test_files, *(repo.text(p) or "" for p in test_files)])
     for stage in facts.stages(repo) or []:
-        if stage.generated:
-            continue
+        if stage.generated or not _runs_project_code(repo, stage.commands):
+            continue  # `docker push ...`: another tool's command, no code of the project
         names = {stage.name}
         for command in stage.commands:
             code = facts.stage_code(command)
@@ -135,6 +137,27 @@ def test_per_stage(repo: RepoView) -> Iterator[Finding]:
                 facts.DVC_YAML,
                 stage.line,
             )
+
+
+def _runs_project_code(repo: RepoView, commands: Sequence[str]) -> bool:
+    """True when a command runs Python code, a task runner, or a file of the repository."""
+    for command in commands:
+        if facts.stage_code(command) is not None:
+            return True
+        words = command.replace("\\", " ").split()
+        if words and words[0].rsplit("/", 1)[-1] in _RUNNERS:
+            return True  # `make train`, `uv run train`, `Rscript fit.R`: the project's code
+        if any(word.strip("\"'").removeprefix("./") in repo.file_set for word in words):
+            return True
+    return not commands  # unknown: judge it as code
+
+
+# Commands that run the project's own code through a task runner or interpreter.
+_RUNNERS = frozenset(
+    {"make", "just", "task", "invoke", "inv", "nox", "tox", "poetry", "uv", "pipenv", "pdm",
+     "hatch", "conda", "Rscript", "R", "julia", "jupyter", "papermill", "mlflow", "kedro",
+     "snakemake", "pytest", "bash", "sh", "zsh", "node", "java"}
+)  # fmt: skip
 
 
 @rule("QUA105", family="quality", severity="warning", applies=("kit", "tests"))
