@@ -475,7 +475,8 @@ def dev_only_names(repo: RepoView) -> set[str]:
 
 # A requirements file for development, tests, linting or docs, not for running the code.
 _DEV_REQUIREMENTS = re.compile(
-    r"(?:^|[/_.-])(?:dev|devel|develop|test|tests|testing|lint|docs?|ci)(?:[_.-]|$)"
+    r"(?:^|[/_.-])(?:dev|devel|develop|test|tests|testing|lint|linting|docs?|ci|typing"
+    r"|types|mypy|format|style|check|qa|coverage|notebooks?|jupyter)(?:[_.-]|$)"
 )
 
 
@@ -487,20 +488,24 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
         main = set(runtime)  # declared where an install of the project gets them
         dev: set[str] = set()  # declared in dev/test groups or dev requirements files
         data = repo.pyproject
-        for table, target in (
-            (data.get("dependency-groups"), dev),
-            (data.get("project", {}).get("optional-dependencies"), main),
+        # A group for a task of the project (`eval`, `train`, `serve`) declares what that
+        # task's code needs; dev, test, lint and docs groups declare tools.
+        for table, extras in (
+            (data.get("dependency-groups"), False),
+            (data.get("project", {}).get("optional-dependencies"), True),
         ):
             if isinstance(table, dict):
-                for items in table.values():
+                for name, items in table.items():
+                    target = main if extras or not _DEV_REQUIREMENTS.search(str(name)) else dev
                     for item in items if isinstance(items, list) else []:
                         target.add(requirement_name(item) or "")
         poetry_groups = data.get("tool", {}).get("poetry", {}).get("group", {})
         if isinstance(poetry_groups, dict):
-            for group in poetry_groups.values():
+            for name, group in poetry_groups.items():
                 deps = group.get("dependencies") if isinstance(group, dict) else None
                 if isinstance(deps, dict):
-                    dev.update(canonical(str(name)) for name in deps)
+                    target = dev if _DEV_REQUIREMENTS.search(str(name)) else main
+                    target.update(canonical(str(dep)) for dep in deps)
         poetry_dev = data.get("tool", {}).get("poetry", {}).get("dev-dependencies")
         if isinstance(poetry_dev, dict):
             dev.update(canonical(str(name)) for name in poetry_dev)

@@ -967,7 +967,11 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     root_training = any(
         re.match(r"(?:scripts/)?(?:train|training)[\w-]*\.py$", p) for p in repo.files
     )
-    if own_package and not root_training and not _package_trains(repo, profile):
+    if (
+        (own_package or (profile.packages and _publishes_to_index(repo, profile)))
+        and not root_training
+        and not _package_trains(repo, profile)
+    ):
         return "library"
     markers = any(
         _PROJECT_MARKERS.search(p)
@@ -979,6 +983,22 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     if profile.package_metadata and profile.packages:
         return "library"
     return "project" if profile.ml else "other"
+
+
+# CI that uploads the distribution to a package index: what others install is a library.
+_PUBLISHES = re.compile(
+    r"pypa/gh-action-pypi-publish|\btwine[ \t]+upload\b"
+    r"|\b(?:poetry|uv|flit|hatch|pdm)[ \t]+publish\b"
+)
+
+
+def _publishes_to_index(repo: RepoView, profile: RepoProfile) -> bool:
+    """Return True when a CI file uploads the distribution to PyPI (or another index)."""
+    for path in profile.ci_files:
+        text = repo.text(path) or ""
+        if ("publish" in text or "upload" in text) and _PUBLISHES.search(text):
+            return True
+    return False
 
 
 def _package_trains(repo: RepoView, profile: RepoProfile) -> bool:
