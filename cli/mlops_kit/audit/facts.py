@@ -480,12 +480,25 @@ _DEV_REQUIREMENTS = re.compile(
 )
 
 
+_EXTRAS = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*\[([^\]]*)\]")
+
+
+def _extras(requirement: object) -> set[str]:
+    """Return the extras of a requirement as names: `pkg[pandas]` installs pandas too."""
+    match = _EXTRAS.match(requirement) if isinstance(requirement, str) else None
+    if match is None:
+        return set()
+    return {canonical(extra.strip()) for extra in match.group(1).split(",") if extra.strip()}
+
+
 def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
     """(runtime names, every declared name, names declared outside dev groups and files)."""
 
     def compute() -> tuple[set[str], set[str], set[str]]:
         runtime = {n for n in map(requirement_name, runtime_requirements(repo)) if n}
         main = set(runtime)  # declared where an install of the project gets them
+        for requirement in runtime_requirements(repo):
+            main.update(_extras(requirement))  # `snowflake-connector-python[pandas]`
         dev: set[str] = set()  # declared in dev/test groups or dev requirements files
         data = repo.pyproject
         # A group for a task of the project (`eval`, `train`, `serve`) declares what that
@@ -499,6 +512,7 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
                     target = main if extras or not _DEV_REQUIREMENTS.search(str(name)) else dev
                     for item in items if isinstance(items, list) else []:
                         target.add(requirement_name(item) or "")
+                        target.update(_extras(item))
         poetry_groups = data.get("tool", {}).get("poetry", {}).get("group", {})
         if isinstance(poetry_groups, dict):
             for name, group in poetry_groups.items():
@@ -516,6 +530,7 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
             target = dev if _DEV_REQUIREMENTS.search(stem) else main
             for _, line in requirements_in(repo, path):
                 target.add(requirement_name(line) or "")
+                target.update(_extras(line))
         if "setup.py" in repo.file_set:
             main.update(_setup_names(repo.text("setup.py") or ""))
         if "setup.cfg" in repo.file_set:

@@ -879,8 +879,12 @@ def _layout(repo: RepoView, profile: RepoProfile) -> None:
     )
     profile.packages = tuple(roots + _namespace_package(repo, profile, roots, files))
     roots = list(profile.packages)
-    scripts = sum(1 for p in code if not is_test_file(p) and not _NOT_RUNTIME.search(p))
-    notebooks = sum(1 for p in repo.files if p.endswith(".ipynb"))
+    runtime = [p for p in code if not is_test_file(p) and not _NOT_RUNTIME.search(p)]
+    # Notebooks saved as scripts by `jupyter nbconvert --to script` (`# In[ ]:` cells)
+    # are notebooks still.
+    exported = sum(1 for p in runtime if _NBCONVERT_CELL in (repo.text(p) or "")[:400])
+    scripts = len(runtime) - exported
+    notebooks = exported + sum(1 for p in repo.files if p.endswith(".ipynb"))
     if any(p.startswith("src/") for p in roots):
         profile.layout = "src"
     elif roots and not (notebooks > 4 * scripts and not profile.package_metadata):
@@ -891,6 +895,9 @@ def _layout(repo: RepoView, profile: RepoProfile) -> None:
         profile.layout = "notebooks"
     elif scripts:
         profile.layout = "scripts"
+
+
+_NBCONVERT_CELL = "\n# In["
 
 
 def _namespace_package(
