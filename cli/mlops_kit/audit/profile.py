@@ -1062,6 +1062,35 @@ def _reported_trackers(
     return found
 
 
+# Frameworks' own TensorBoard writers: the module that brings each, and its name.
+_FRAMEWORK_WRITERS = (
+    ("torch", "torch.utils.tensorboard"),  # in notebooks
+    ("tensorflow", "TensorBoard("),
+    ("keras", "TensorBoard("),
+)
+
+
+def _tensorboard_through_framework(
+    repo: RepoView, imports: dict[str, list[tuple[str, int]]], runtime: set[str]
+) -> bool:
+    """Return True when code logs to TensorBoard through PyTorch or Keras.
+
+    `from torch.utils.tensorboard import SummaryWriter`, or Keras' `TensorBoard(...)`
+    callback: the framework's own writer, with no import of the tensorboard package. A
+    project's code that names PyTorch's writer module loads it (perhaps through
+    `importlib`, choosing between it and tensorboardX).
+    """
+    if "torch" in imports and any(
+        "torch.utils.tensorboard" in (repo.text(p) or "") for p in runtime if p.endswith(".py")
+    ):
+        return True
+    for module, needle in _FRAMEWORK_WRITERS:
+        for path in {p for p, _ in imports.get(module, []) if p in runtime or p.endswith(".ipynb")}:
+            if needle in (repo.text(path) or ""):
+                return True
+    return False
+
+
 # Vertex AI Experiments: the SDK imported (`from google.cloud import aiplatform as
 # vertex_ai`), then runs started or logged through the name it is bound to.
 _AIPLATFORM = re.compile(
@@ -1276,6 +1305,8 @@ def profile_of(repo: RepoView) -> RepoProfile:
             reported.add("azureml")  # SDK v2 (`azure.ai.ml`) or job definitions (YAML)
         if _vertex_experiments(repo, imports, runtime):
             reported.add("vertex-ai")
+        if _tensorboard_through_framework(repo, imports, runtime):
+            reported.add("tensorboard")
         profile.trackers = tuple(sorted({*profile.trackers, *reported}))
         _orchestrators(repo, profile, imports, runtime)
         _hydra_config(repo, profile)

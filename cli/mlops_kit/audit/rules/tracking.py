@@ -576,18 +576,24 @@ def _tracking_service(name: object, service: object) -> bool:
     """True for a compose service that runs MLflow (by its name, image, build or command).
 
     Of a `build:` mapping only its context and dockerfile count: build args
-    (`MLFLOW_PORT=5000`) tell an image where to find MLflow, not that it runs it.
+    (`MLFLOW_PORT=5000`) tell an image where to find MLflow, not that it runs it. A
+    command counts when it starts `mlflow server` or `mlflow ui`: one that installs the
+    mlflow package (`pip install ... mlflow`) runs something else.
     """
     if not isinstance(service, dict):
         return False
     build = service.get("build")
     if isinstance(build, dict):
         build = " ".join(str(build.get(key, "")) for key in ("context", "dockerfile"))
-    words = " ".join(
-        str(part) for part in (name, service.get("image"), build,
-                               service.get("command"), service.get("entrypoint"))
-    )  # fmt: skip
-    return "mlflow" in words.lower()
+    words = " ".join(str(part) for part in (name, service.get("image"), build))
+    if "mlflow" in words.lower():
+        return True
+    commands = " ".join(str(service.get(key, "")) for key in ("command", "entrypoint"))
+    return "mlflow" in commands.lower() and _STARTS_MLFLOW.search(commands) is not None
+
+
+# `mlflow server`, `mlflow ui`, or MLflow's server module run by Python or gunicorn.
+_STARTS_MLFLOW = re.compile(r"(?i)\bmlflow[\s'\",]++(?:server|ui)\b|\bmlflow\.server\b")
 
 
 @rule("TRK106", family="tracking", severity="warning")
