@@ -475,8 +475,20 @@ def dev_only_names(repo: RepoView) -> set[str]:
 
 # A requirements file for development, tests, linting or docs, not for running the code.
 _DEV_REQUIREMENTS = re.compile(
-    r"(?:^|[/_.-])(?:dev|devel|develop|test|tests|testing|lint|docs?|ci)(?:[_.-]|$)"
+    r"(?:^|[/_.-])(?:dev|devel|develop|test|tests|testing|lint|linting|docs?|ci|typing"
+    r"|types|mypy|format|style|check|qa|coverage|notebooks?|jupyter)(?:[_.-]|$)"
 )
+
+
+_EXTRAS = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*\[([^\]]*)\]")
+
+
+def _extras(requirement: object) -> set[str]:
+    """Return the extras of a requirement as names: `pkg[pandas]` installs pandas too."""
+    match = _EXTRAS.match(requirement) if isinstance(requirement, str) else None
+    if match is None:
+        return set()
+    return {canonical(extra.strip()) for extra in match.group(1).split(",") if extra.strip()}
 
 
 def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
@@ -485,22 +497,29 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
     def compute() -> tuple[set[str], set[str], set[str]]:
         runtime = {n for n in map(requirement_name, runtime_requirements(repo)) if n}
         main = set(runtime)  # declared where an install of the project gets them
+        for requirement in runtime_requirements(repo):
+            main.update(_extras(requirement))  # `snowflake-connector-python[pandas]`
         dev: set[str] = set()  # declared in dev/test groups or dev requirements files
         data = repo.pyproject
-        for table, target in (
-            (data.get("dependency-groups"), dev),
-            (data.get("project", {}).get("optional-dependencies"), main),
+        # A group for a task of the project (`eval`, `train`, `serve`) declares what that
+        # task's code needs; dev, test, lint and docs groups declare tools.
+        for table, extras in (
+            (data.get("dependency-groups"), False),
+            (data.get("project", {}).get("optional-dependencies"), True),
         ):
             if isinstance(table, dict):
-                for items in table.values():
+                for name, items in table.items():
+                    target = main if extras or not _DEV_REQUIREMENTS.search(str(name)) else dev
                     for item in items if isinstance(items, list) else []:
                         target.add(requirement_name(item) or "")
+                        target.update(_extras(item))
         poetry_groups = data.get("tool", {}).get("poetry", {}).get("group", {})
         if isinstance(poetry_groups, dict):
-            for group in poetry_groups.values():
+            for name, group in poetry_groups.items():
                 deps = group.get("dependencies") if isinstance(group, dict) else None
                 if isinstance(deps, dict):
-                    dev.update(canonical(str(name)) for name in deps)
+                    target = dev if _DEV_REQUIREMENTS.search(str(name)) else main
+                    target.update(canonical(str(dep)) for dep in deps)
         poetry_dev = data.get("tool", {}).get("poetry", {}).get("dev-dependencies")
         if isinstance(poetry_dev, dict):
             dev.update(canonical(str(name)) for name in poetry_dev)
@@ -511,6 +530,7 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
             target = dev if _DEV_REQUIREMENTS.search(stem) else main
             for _, line in requirements_in(repo, path):
                 target.add(requirement_name(line) or "")
+                target.update(_extras(line))
         if "setup.py" in repo.file_set:
             main.update(_setup_names(repo.text("setup.py") or ""))
         if "setup.cfg" in repo.file_set:

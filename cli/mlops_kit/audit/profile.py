@@ -879,8 +879,12 @@ def _layout(repo: RepoView, profile: RepoProfile) -> None:
     )
     profile.packages = tuple(roots + _namespace_package(repo, profile, roots, files))
     roots = list(profile.packages)
-    scripts = sum(1 for p in code if not is_test_file(p) and not _NOT_RUNTIME.search(p))
-    notebooks = sum(1 for p in repo.files if p.endswith(".ipynb"))
+    runtime = [p for p in code if not is_test_file(p) and not _NOT_RUNTIME.search(p)]
+    # Notebooks saved as scripts by `jupyter nbconvert --to script` (`# In[ ]:` cells)
+    # are notebooks still.
+    exported = sum(1 for p in runtime if _NBCONVERT_CELL in (repo.text(p) or "")[:400])
+    scripts = len(runtime) - exported
+    notebooks = exported + sum(1 for p in repo.files if p.endswith(".ipynb"))
     if any(p.startswith("src/") for p in roots):
         profile.layout = "src"
     elif roots and not (notebooks > 4 * scripts and not profile.package_metadata):
@@ -891,6 +895,9 @@ def _layout(repo: RepoView, profile: RepoProfile) -> None:
         profile.layout = "notebooks"
     elif scripts:
         profile.layout = "scripts"
+
+
+_NBCONVERT_CELL = "\n# In["
 
 
 def _namespace_package(
@@ -967,7 +974,11 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     root_training = any(
         re.match(r"(?:scripts/)?(?:train|training)[\w-]*\.py$", p) for p in repo.files
     )
-    if own_package and not root_training and not _package_trains(repo, profile):
+    if (
+        (own_package or (profile.packages and _publishes_to_index(repo, profile)))
+        and not root_training
+        and not _package_trains(repo, profile)
+    ):
         return "library"
     markers = any(
         _PROJECT_MARKERS.search(p)
@@ -979,6 +990,22 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     if profile.package_metadata and profile.packages:
         return "library"
     return "project" if profile.ml else "other"
+
+
+# CI that uploads the distribution to a package index: what others install is a library.
+_PUBLISHES = re.compile(
+    r"pypa/gh-action-pypi-publish|\btwine[ \t]+upload\b"
+    r"|\b(?:poetry|uv|flit|hatch|pdm)[ \t]+publish\b"
+)
+
+
+def _publishes_to_index(repo: RepoView, profile: RepoProfile) -> bool:
+    """Return True when a CI file uploads the distribution to PyPI (or another index)."""
+    for path in profile.ci_files:
+        text = repo.text(path) or ""
+        if ("publish" in text or "upload" in text) and _PUBLISHES.search(text):
+            return True
+    return False
 
 
 def _package_trains(repo: RepoView, profile: RepoProfile) -> bool:
@@ -1033,6 +1060,35 @@ def _reported_trackers(
         for match in _REPORT_TO.finditer(repo.text(path) or ""):
             found.add("comet" if match.group(1) == "comet_ml" else match.group(1))
     return found
+
+
+# Frameworks' own TensorBoard writers: the module that brings each, and its name.
+_FRAMEWORK_WRITERS = (
+    ("torch", "torch.utils.tensorboard"),  # in notebooks
+    ("tensorflow", "TensorBoard("),
+    ("keras", "TensorBoard("),
+)
+
+
+def _tensorboard_through_framework(
+    repo: RepoView, imports: dict[str, list[tuple[str, int]]], runtime: set[str]
+) -> bool:
+    """Return True when code logs to TensorBoard through PyTorch or Keras.
+
+    `from torch.utils.tensorboard import SummaryWriter`, or Keras' `TensorBoard(...)`
+    callback: the framework's own writer, with no import of the tensorboard package. A
+    project's code that names PyTorch's writer module loads it (perhaps through
+    `importlib`, choosing between it and tensorboardX).
+    """
+    if "torch" in imports and any(
+        "torch.utils.tensorboard" in (repo.text(p) or "") for p in runtime if p.endswith(".py")
+    ):
+        return True
+    for module, needle in _FRAMEWORK_WRITERS:
+        for path in {p for p, _ in imports.get(module, []) if p in runtime or p.endswith(".ipynb")}:
+            if needle in (repo.text(path) or ""):
+                return True
+    return False
 
 
 # Vertex AI Experiments: the SDK imported (`from google.cloud import aiplatform as
@@ -1249,6 +1305,8 @@ def profile_of(repo: RepoView) -> RepoProfile:
             reported.add("azureml")  # SDK v2 (`azure.ai.ml`) or job definitions (YAML)
         if _vertex_experiments(repo, imports, runtime):
             reported.add("vertex-ai")
+        if _tensorboard_through_framework(repo, imports, runtime):
+            reported.add("tensorboard")
         profile.trackers = tuple(sorted({*profile.trackers, *reported}))
         _orchestrators(repo, profile, imports, runtime)
         _hydra_config(repo, profile)

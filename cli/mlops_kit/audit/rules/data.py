@@ -56,7 +56,9 @@ MEDIA_SUFFIXES = (
 MEDIA_FILE = 5_000_000
 OWN_RULES = (*DATA_SUFFIXES, *MODEL_SUFFIXES, ".ipynb")
 # Small fixtures belong with the tests that use them.
-DEMO_FOLDERS = re.compile(r"(?:^|/)(?:examples?|tutorials?|docs?|benchmarks?)/")
+DEMO_FOLDERS = re.compile(
+    r"(?:^|/)(?:examples?|tutorials?|docs?|benchmarks?|samples?[-_]data|sample[-_]datasets?)/"
+)
 SMALL_MODEL = 1024  # bytes; smaller "model" files are test fixtures or placeholders
 _EDITOR_COPY = re.compile(r"(?:^|/)\.(?:ipynb_checkpoints|virtual_documents)/")
 DEMO_MODEL = 1_000_000  # bytes; a smaller model in an example or a lab is one it loads
@@ -150,10 +152,10 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
 
     Why: raw and derived data committed to git cannot be shared through a DVC remote,
     is not linked to the pipeline that made it, and grows the repository on every change.
-    Files under 20 KB (lookup tables, small reports) and the inputs of examples, tutorials
-    and docs, or of a collection of notebooks (a book, a course), are not reported; one
-    finding covers the data files of a top-level folder. A committed output of a DVC
-    stage is reported once, by DVC106.
+    Files under 20 KB (lookup tables, small reports) and the inputs of examples, tutorials,
+    docs and `sample_data/` folders, or of a collection of notebooks (a book, a course),
+    are not reported; one finding covers the data files of a top-level folder. A
+    committed output of a DVC stage is reported once, by DVC106.
     Fix: `git rm --cached <file>` then `dvc add <file>` (raw inputs) or declare it as a
     stage output; tiny test fixtures belong under tests/.
     """

@@ -301,11 +301,15 @@ _DATASET_CARD = re.compile(
     re.IGNORECASE,
 )
 # A README heading that names the data: `## Data`, `### Dataset`, `## 📊 The datasets`,
-# `## Data sources`, `### 2. Данные`.
+# `## Data sources`, `## Data and Model Access`, `## Dataset e Problema`,
+# `## Getting the data`, `### 2. Данные`.
 _DATA_HEADING = re.compile(
-    r"^#{1,4}[ \t]+(?:[^\w\s]+[ \t]*)?(?:\d+[.)]?[ \t]+)?(?:the[ \t]+)?"
+    r"^#{1,4}[ \t]+(?:[^\w\s]+[ \t]*)?(?:\d+[.)]?[ \t]+)?"
+    r"(?:(?:get|getting|download|downloading|obtain|obtaining)[ \t]+)?(?:the[ \t]+)?"
     r"(?:data(?:[ -]?sets?)?|datos|donn[ée]es|daten|dados|данные|датасеты?|数据集?)"
-    r"(?:[ \t]+(?:description|sources?|card|used|overview))?[ \t]*:?[ \t]*$",
+    r"(?:[ \t]+(?:and|e|y|et|und|и)[ \t]+\w+)?"
+    r"(?:[ \t]+(?:description|sources?|card|used|overview|access|download|setup"
+    r"|preparation))?[ \t]*:?[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 

@@ -121,14 +121,30 @@ def _sets_in_code(repo: RepoView, name: str) -> bool:
 _DAGSHUB_MLFLOW = re.compile(r"dagshub\.init[ \t]*+\([^()]{0,600}?\bmlflow[ \t]*+=[ \t]*+True\b")
 
 
-def _tracked_remotely(repo: RepoView) -> bool:
-    """Return True when a platform sets the tracking URI: DagsHub, or Azure ML jobs.
+def _on_databricks(repo: RepoView) -> bool:
+    """Return True when every file that uses MLflow is a Databricks notebook.
 
-    `dagshub.init(..., mlflow=True)` in code or a notebook, or Azure ML running the
-    scripts as jobs (it sets MLFLOW_TRACKING_URI to the workspace for each).
+    Databricks notebooks (`# Databricks notebook source`) log to the workspace's tracking
+    server, each to its own notebook experiment unless it names another.
+    """
+    code = [p for p in profile_of(repo).mlflow_files if p.endswith(".py")]
+    return bool(code) and all((repo.text(p) or "").startswith(_DATABRICKS_SOURCE) for p in code)
+
+
+_DATABRICKS_SOURCE = "# Databricks notebook source"
+
+
+def _tracked_remotely(repo: RepoView) -> bool:
+    """Return True when a platform sets the tracking URI: DagsHub, Azure ML or Databricks.
+
+    `dagshub.init(..., mlflow=True)` in code or a notebook, Azure ML running the scripts
+    as jobs (it sets MLFLOW_TRACKING_URI to the workspace for each), or Databricks
+    notebooks (they log to the workspace).
     """
 
     def compute() -> bool:
+        if _on_databricks(repo):
+            return True
         if facts.search_sources(repo, _DAGSHUB_MLFLOW):
             return True
         notebooks = [p for p in profile_of(repo).mlflow_files if p.endswith(".ipynb")]
@@ -162,7 +178,8 @@ def tracking_uri_configured(repo: RepoView) -> Iterator[Finding]:
     like `set_tracking_uri()` does (TRK103 judges a literal value), and so does
     `dagshub.init(..., mlflow=True)` (runs go to the DagsHub repository's server). Scripts
     that Azure ML runs as jobs (azuremlschemas job YAML, `ml_client.jobs.create_or_update`)
-    log to the workspace: Azure ML sets the URI for them. None of these is reported.
+    log to the workspace: Azure ML sets the URI for them, as Databricks does for its
+    notebooks (`# Databricks notebook source`). None of these is reported.
     Fix: put the URI in config, e.g. `conf/tracking/local.yaml`:
 
         uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}
@@ -384,8 +401,9 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
     Why: `mlflow.db`, `mlruns/` and `mlartifacts/` hold every run and model artefact;
     committed, they bloat the repository and conflict on every run. A folder that git
     keeps with a placeholder alone (`mlruns/.gitkeep`) holds no run and is not reported.
-    Runs logged to DagsHub (`dagshub.init(..., mlflow=True)`) or from Azure ML jobs write
-    no local store: unless one exists or is named, nothing needs ignoring.
+    Runs logged to DagsHub (`dagshub.init(..., mlflow=True)`), from Azure ML jobs or from
+    Databricks notebooks write no local store: unless one exists or is named, nothing
+    needs ignoring.
     Fix: add to .gitignore:
 
         mlflow.db
@@ -511,12 +529,13 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
     `autolog`, MLflow logger... and no MLproject that `mlflow run` starts: a service that
     only loads registered models) writes to no experiment and is not reported. Nor are
     ZenML steps that log through the stack's experiment tracker
-    (`@step(experiment_tracker=...)`): it names the experiment after the pipeline.
+    (`@step(experiment_tracker=...)`): it names the experiment after the pipeline; nor
+    Databricks notebooks, which log to their own notebook experiment.
     Fix: set `experiment_name: my_project` in the tracking config and call
     `mlflow.set_experiment(cfg.tracking.experiment_name)`.
     """
-    if not _logs_runs(repo):
-        return
+    if not _logs_runs(repo) or _on_databricks(repo):
+        return  # Databricks notebooks log to their own notebook experiment
     if _conf_keys(repo, ("experiment_name", "experiment")):
         return
     if facts.search_sources(repo, _SET_EXPERIMENT):
@@ -557,18 +576,24 @@ def _tracking_service(name: object, service: object) -> bool:
     """True for a compose service that runs MLflow (by its name, image, build or command).
 
     Of a `build:` mapping only its context and dockerfile count: build args
-    (`MLFLOW_PORT=5000`) tell an image where to find MLflow, not that it runs it.
+    (`MLFLOW_PORT=5000`) tell an image where to find MLflow, not that it runs it. A
+    command counts when it starts `mlflow server` or `mlflow ui`: one that installs the
+    mlflow package (`pip install ... mlflow`) runs something else.
     """
     if not isinstance(service, dict):
         return False
     build = service.get("build")
     if isinstance(build, dict):
         build = " ".join(str(build.get(key, "")) for key in ("context", "dockerfile"))
-    words = " ".join(
-        str(part) for part in (name, service.get("image"), build,
-                               service.get("command"), service.get("entrypoint"))
-    )  # fmt: skip
-    return "mlflow" in words.lower()
+    words = " ".join(str(part) for part in (name, service.get("image"), build))
+    if "mlflow" in words.lower():
+        return True
+    commands = " ".join(str(service.get(key, "")) for key in ("command", "entrypoint"))
+    return "mlflow" in commands.lower() and _STARTS_MLFLOW.search(commands) is not None
+
+
+# `mlflow server`, `mlflow ui`, or MLflow's server module run by Python or gunicorn.
+_STARTS_MLFLOW = re.compile(r"(?i)\bmlflow[\s'\",]++(?:server|ui)\b|\bmlflow\.server\b")
 
 
 @rule("TRK106", family="tracking", severity="warning")
