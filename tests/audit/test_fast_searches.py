@@ -11,6 +11,7 @@ from audit.support import make_repo
 from mlops_kit.audit import facts
 from mlops_kit.audit.profile import _IMPORT, _TRAINS, _calls_training, _import_matches
 from mlops_kit.audit.repo import RepoView
+from mlops_kit.audit.rules.packaging import is_setup_file
 from mlops_kit.audit.secrets import (
     _ALLOW_LINE,
     _ALLOW_NEXT_LINE,
@@ -85,6 +86,53 @@ def test_credential_lines_in_random_texts() -> None:
         found = list(_lines_with_credential_words(text))
         assert [p for p in found if _CREDENTIAL_WORD.search(p[1].lower())] == _every_line(text)
         assert set(_every_line(text)) <= set(found), text
+
+
+def test_credential_lines_of_texts_broken_at_newlines_only() -> None:
+    # No break but `\n`: lines are found from the words' positions, without splitting.
+    pieces = ["password", "PassWD", "pwd", "secret", "token", "api_key", "key", "keykey"]
+    pieces += ["connection_string", "\n", "\n", "\n\n", ": ", "=", " ", "x", "é", "#"]
+    rng = random.Random(11)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        found = list(_lines_with_credential_words(text))
+        assert found == _every_line(text), text
+
+
+# What `_setup_files` stands for: the whole path searched with one pattern.
+_SETUP_PATH = re.compile(
+    r"(?:^|/)(?:Dockerfile[\w.-]*|[\w.-]*\.Dockerfile|Makefile|[\w.-]+\.sh|README[\w.-]*"
+    r"|INSTALL[\w.-]*|SETUP\.md|\.gitlab-ci\.yml|Jenkinsfile"
+    r"|(?i:get(?:ting)?[-_]?started|install(?:ation)?|quick[-_]?start)\.(?:md|rst))$"
+    r"|^\.github/workflows/[\w.-]+\.ya?ml$"
+)
+
+
+def test_setup_files_as_a_search_of_the_whole_path_finds_them() -> None:
+    names = [
+        "Dockerfile",
+        "Dockerfile.gpu",
+        "app.Dockerfile",
+        "Makefile",
+        "run.sh",
+        ".sh",
+        "README.md",
+        "readme.md",
+        "INSTALL",
+        "SETUP.md",
+        "Getting-Started.MD",
+        "x.py",
+        "quick_start.rst",
+        ".gitlab-ci.yml",
+        "Jenkinsfile",
+        "ci.yml",
+        "Makefile\n",
+    ]
+    folders = ["", "a/", "a/b/", ".github/workflows/", "x/.github/workflows/", "/", "é/"]
+    rng = random.Random(5)
+    paths = [folder + name for folder in folders for name in names]
+    paths += ["".join(rng.choice(names + folders) for _ in range(3)) for _ in range(5_000)]
+    assert [p for p in paths if is_setup_file(p)] == [p for p in paths if _SETUP_PATH.search(p)]
 
 
 def test_import_lines_in_random_texts() -> None:

@@ -345,12 +345,17 @@ def _credential_parts() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(part) for part in _CREDENTIAL_PARTS)
 
 
+# The line breaks `str.splitlines` honours besides `\n` (`\r` too: a `\r\n` pair included).
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e"
+_OTHER_WIDE_BREAKS = "\x85\u2028\u2029"
+
+
 def _lines_with_credential_words(text: str) -> Iterable[tuple[int, str]]:
     """Return (number, line) of the lines that hold a credential word, in order.
 
     A credential key is ASCII, so its line holds one of the words in lower case once
     lowered. When lowering keeps every character in place (nearly always), the lowered
-    text is searched once for the words' parts, and the words confirmed on those lines;
+    text is searched for the words' parts, and the words confirmed on those lines;
     otherwise every line is a candidate.
     """
     lowered = text.lower()
@@ -358,6 +363,34 @@ def _lines_with_credential_words(text: str) -> Iterable[tuple[int, str]]:
         if _CREDENTIAL_WORD.search(lowered) is None:
             return ()
         return enumerate(text.splitlines(), start=1)
+    breaks = _OTHER_BREAKS if text.isascii() else _OTHER_BREAKS + _OTHER_WIDE_BREAKS
+    if any(mark in text for mark in breaks):
+        return _split_lines_with_credential_words(text, lowered)
+    # Lines end at `\n` only: each part's search goes on from the end of the line it found,
+    # so a line full of `key`s costs one step, and the text is never split into lines.
+    begins: set[int] = set()
+    for part in _credential_parts():
+        match = part.search(lowered)
+        while match is not None:
+            begins.add(lowered.rfind("\n", 0, match.start()) + 1)
+            end = lowered.find("\n", match.end())
+            if end < 0:
+                break
+            match = part.search(lowered, end)
+    found = []
+    number, counted = 1, 0
+    for begin in sorted(begins):
+        end = lowered.find("\n", begin)
+        end = len(lowered) if end < 0 else end
+        if _CREDENTIAL_WORD.search(lowered, begin, end) is not None:
+            number += lowered.count("\n", counted, begin)
+            counted = begin
+            found.append((number, text[begin:end]))
+    return found
+
+
+def _split_lines_with_credential_words(text: str, lowered: str) -> Iterable[tuple[int, str]]:
+    r"""`_lines_with_credential_words` for a text with line breaks other than `\n`."""
     starts = sorted({m.start() for part in _credential_parts() for m in part.finditer(lowered)})
     if not starts:
         return ()

@@ -340,12 +340,27 @@ _MATERIAL = re.compile(
 
 # Where a project says how to build its environment besides its manifests: container
 # files, task runners, shell scripts, CI and install instructions.
-_SETUP_FILE = re.compile(
-    r"(?:^|/)(?:Dockerfile[\w.-]*|[\w.-]*\.Dockerfile|Makefile|[\w.-]+\.sh|README[\w.-]*"
+# A name, matched from the last `/` on (one try, not one per character of the path); the
+# look-behind keeps a search of a whole path linear as well.
+_SETUP_NAME = re.compile(
+    r"(?<![^/])(?:Dockerfile[\w.-]*|[\w.-]*\.Dockerfile|Makefile|[\w.-]+\.sh|README[\w.-]*"
     r"|INSTALL[\w.-]*|SETUP\.md|\.gitlab-ci\.yml|Jenkinsfile"
     r"|(?i:get(?:ting)?[-_]?started|install(?:ation)?|quick[-_]?start)\.(?:md|rst))$"
-    r"|^\.github/workflows/[\w.-]+\.ya?ml$"
 )
+_WORKFLOW_FILE = re.compile(r"\.github/workflows/[\w.-]+\.ya?ml$")
+
+
+def is_setup_file(path: str) -> bool:
+    """True for a file that says how to build the environment (see `_SETUP_NAME`)."""
+    return bool(_SETUP_NAME.match(path, path.rfind("/") + 1) or _WORKFLOW_FILE.match(path))
+
+
+def _setup_files(repo: RepoView) -> list[str]:
+    return facts.memo(
+        repo, "packaging.setup_files", lambda: list(filter(is_setup_file, repo.files))
+    )
+
+
 _PYTORCH_INDEX = re.compile(r"download\.pytorch\.org|\s-c\s+pytorch\b|--channel\s+pytorch\b")
 _INSTALL = re.compile(r"\binstall\b(.*)")
 _README = re.compile(r"(?:^|/)(?:README|INSTALL)[\w.-]*$", re.IGNORECASE)
@@ -373,9 +388,7 @@ def _zenml_integrations(repo: RepoView) -> set[str]:
 
     def compute() -> set[str]:
         names: set[str] = set()
-        for path in repo.files:
-            if not _SETUP_FILE.search(path):
-                continue
+        for path in _setup_files(repo):
             text = repo.text(path) or ""
             if "zenml" not in text:
                 continue
@@ -404,9 +417,7 @@ def _installed_from_pytorch_index(repo: RepoView) -> set[str]:
 
     def compute() -> set[str]:
         names: set[str] = set()
-        for path in repo.files:
-            if not _SETUP_FILE.search(path):
-                continue
+        for path in _setup_files(repo):
             text = (repo.text(path) or "").replace("\\\n", " ")
             if "pytorch" not in text:  # in every mention of the site, index or channel
                 continue
