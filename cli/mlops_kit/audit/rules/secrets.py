@@ -520,7 +520,7 @@ _HOST_WORDS = ("host", "hostname", "server", "address")
 _SECRET_KEY_WORDS = ("secret_key", "secret-key", "secretkey")
 _ENDPOINT_WORDS = ("endpoint", "url", "uri")
 # A URL on the local machine (`http://localhost:30084`, an object store's sandbox).
-_LOCAL_URL = re.compile(r"[a-z][\w+.-]*+://(?:[^@/\s]*+@)?(?:localhost|127\.0\.0\.1|\[::1\])\b")
+_LOCAL_URL = re.compile(r"\A[a-z][\w+.-]*+://(?:[^@/\s]*+@)?(?:localhost|127\.0\.0\.1|\[::1\])\b")
 _SEPARATORS = "_.-"
 
 
