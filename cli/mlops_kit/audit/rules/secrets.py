@@ -595,11 +595,11 @@ class _LocalHosts:
 
 
 # What a generated key or token looks like: long hexadecimal (or a UUID), or base64-like
-# text mixing upper case, lower case and digits with high entropy and no word in it;
-# detect-secrets measures entropy the same way.
+# text (parts joined by `.` too) mixing upper case, lower case and digits with high
+# entropy and no word in it; detect-secrets measures entropy the same way.
 _HEX = re.compile(r"[0-9a-fA-F]{20,}")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_BASE64 = re.compile(r"[A-Za-z0-9+/=_-]{16,}")
+_BASE64 = re.compile(r"[A-Za-z0-9+/=_.-]{16,}")  # `.` joins the parts of some keys
 _WORDISH = re.compile(r"[a-z]{6}")
 
 
