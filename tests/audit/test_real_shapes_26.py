@@ -249,3 +249,18 @@ def test_a_numbered_readme_section_on_getting_the_training_data(tmp_path: Path) 
     assert "LAY106" not in fired(repo(tmp_path, files, "numbered"))
     bare = {**files, "README.md": "# NBA pipeline\n\n### 1. Run it\n\nmake all\n"}
     assert "LAY106" in fired(repo(tmp_path, bare, "bare"))
+
+
+def test_dagshub_init_imported_by_name_sets_the_uri(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "mlflow==2.19.0\ndagshub==0.3.0\n",
+        "run.py": (
+            "import mlflow\nfrom dagshub import init\n\n"
+            'init(repo_owner="me", repo_name="r", mlflow=True)\n'
+            "with mlflow.start_run():\n    mlflow.log_param('a', 1)\n"
+        ),
+        ".gitignore": "data/\n",
+    }
+    assert {"TRK101", "TRK104"}.isdisjoint(fired(repo(tmp_path, files, "dagshub")))
+    local = {**files, "run.py": files["run.py"].replace(", mlflow=True", "")}  # type: ignore[union-attr]
+    assert {"TRK101", "TRK104"} <= fired(repo(tmp_path, local, "local"))

@@ -132,7 +132,10 @@ def _sets_in_code(repo: RepoView, name: str) -> bool:
 
 # `dagshub.init(repo_owner=..., repo_name=..., mlflow=True)` points MLflow at the DagsHub
 # repository's tracking server (it sets MLFLOW_TRACKING_URI for the process).
-_DAGSHUB_MLFLOW = re.compile(r"dagshub\.init[ \t]*+\([^()]{0,600}?\bmlflow[ \t]*+=[ \t]*+True\b")
+# `dagshub.init(..., mlflow=True)`, or `init(...)` imported from dagshub.
+_DAGSHUB_MLFLOW = re.compile(
+    r"(?:dagshub\.|\b)init[ \t]*+\([^()]{0,600}?\bmlflow[ \t]*+=[ \t]*+True\b"
+)
 
 
 def _on_databricks(repo: RepoView) -> bool:
@@ -151,9 +154,9 @@ _DATABRICKS_SOURCE = "# Databricks notebook source"
 def _tracked_remotely(repo: RepoView) -> bool:
     """Return True when a platform sets the tracking URI: DagsHub, Azure ML or Databricks.
 
-    `dagshub.init(..., mlflow=True)` in code or a notebook, Azure ML running the scripts
-    as jobs (it sets MLFLOW_TRACKING_URI to the workspace for each), or Databricks
-    notebooks (they log to the workspace).
+    `dagshub.init(..., mlflow=True)` (or `init` imported from dagshub) in code or a
+    notebook, Azure ML running the scripts as jobs (it sets MLFLOW_TRACKING_URI to the
+    workspace for each), or Databricks notebooks (they log to the workspace).
     """
 
     def compute() -> bool:
@@ -163,7 +166,7 @@ def _tracked_remotely(repo: RepoView) -> bool:
             return True
         notebooks = [p for p in profile_of(repo).mlflow_files if p.endswith(".ipynb")]
         if any(
-            "dagshub.init" in (text := repo.text(p) or "") and _DAGSHUB_MLFLOW.search(text)
+            "dagshub" in (text := repo.text(p) or "") and _DAGSHUB_MLFLOW.search(text)
             for p in notebooks
         ):
             return True
