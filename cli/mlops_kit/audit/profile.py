@@ -434,7 +434,7 @@ def code_files(repo: RepoView) -> list[str]:
 
 # Code that is not the project's runtime: tests, docs, examples and benchmarks.
 _NOT_RUNTIME = re.compile(
-    r"(?:^|/)(?:tests?|testing|test_utils|fixtures|docs?|examples?|tutorials?|benchmarks?)/"
+    r"(?:^|/)(?:tests?|testing|test_utils|fixtures|docs?|sphinx|examples?|tutorials?|benchmarks?)/"
     # top-level folders of vendored code: another project's files, kept as they came
     r"|^(?:third[_-]?party|3rd[_-]?party|vendor(?:ed)?|external)/"
 )
@@ -901,9 +901,15 @@ def _layout(repo: RepoView, profile: RepoProfile) -> None:
         profile.layout = "src"
     elif roots and not (notebooks > 4 * scripts and not profile.package_metadata):
         profile.layout = "flat"
-    elif notebooks > scripts:
+    elif notebooks > scripts and (
+        notebooks > 2 * scripts
+        or not any(_TRAINING_SCRIPT.match(p.rsplit("/", 1)[-1]) for p in runtime)
+    ):
         # Notebooks only, or a collection of notebooks next to a helper folder with an
         # `__init__.py` that no manifest packages (they outnumber its modules four to one).
+        # Nearly as many scripts as notebooks, one of them a training script
+        # (`pipelines/train.py` beside the exploration), make a code project that explores
+        # in notebooks.
         profile.layout = "notebooks"
     elif scripts:
         profile.layout = "scripts"
@@ -1085,6 +1091,36 @@ def _reported_trackers(
         for match in _REPORT_TO.finditer(repo.text(path) or ""):
             found.add("comet" if match.group(1) == "comet_ml" else match.group(1))
     return found
+
+
+def _configured_loggers(repo: RepoView, profile: RepoProfile) -> set[str]:
+    """Trackers that the Hydra config instantiates as a trainer's logger.
+
+    `_target_: composer.loggers.wandb_logger.WandBLogger`, `_target_:
+    lightning.pytorch.loggers.MLFlowLogger`: the trainer logs to them, the code never
+    imports the tracker.
+    """
+    folder = profile.hydra_config_dir
+    if folder is None:
+        return set()
+    found = set()
+    for path in repo.under(folder):
+        if path.endswith((".yaml", ".yml")):
+            text = repo.text(path) or ""
+            if "_target_" in text and "ogger" in text:
+                found |= {_LOGGER_TRACKERS[m.lower()] for m in _TRACKER_LOGGER.findall(text)}
+    return found
+
+
+_LOGGER_TRACKERS = {
+    "wandb": "wandb", "mlflow": "mlflow", "tensorboard": "tensorboard", "comet": "comet",
+    "cometml": "comet", "neptune": "neptune", "aim": "aim", "clearml": "clearml",
+    "dvclive": "dvclive",
+}  # fmt: skip
+_TRACKER_LOGGER = re.compile(
+    r"_target_:[ \t]*+[\w.]*?"
+    r"(?i:(wandb|mlflow|tensorboard|cometml|comet|neptune|aim|clearml|dvclive)_?logger)\b"
+)
 
 
 # Frameworks' own TensorBoard writers: the module that brings each, and its name.
@@ -1335,6 +1371,9 @@ def profile_of(repo: RepoView) -> RepoProfile:
         profile.trackers = tuple(sorted({*profile.trackers, *reported}))
         _orchestrators(repo, profile, imports, runtime)
         _hydra_config(repo, profile)
+        configured = _configured_loggers(repo, profile)
+        if configured - set(profile.trackers):
+            profile.trackers = tuple(sorted({*profile.trackers, *configured}))
         used = {
             module
             for module, places in imports.items()

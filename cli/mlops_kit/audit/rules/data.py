@@ -56,8 +56,11 @@ MEDIA_SUFFIXES = (
 MEDIA_FILE = 5_000_000
 OWN_RULES = (*DATA_SUFFIXES, *MODEL_SUFFIXES, ".ipynb")
 # Small fixtures belong with the tests that use them.
+# `examples/`, `github_example/`, `example-pipeline/`; documentation (`docs/`, a Sphinx
+# source folder `sphinx/`).
 DEMO_FOLDERS = re.compile(
-    r"(?:^|/)(?:examples?|tutorials?|docs?|benchmarks?|samples?[-_]data|sample[-_]datasets?)/"
+    r"(?:^|/)(?:[\w-]*?[-_])?examples?(?:[-_][\w-]*)?/"
+    r"|(?:^|/)(?:tutorials?|docs?|sphinx|benchmarks?|samples?[-_]data|sample[-_]datasets?)/"
 )
 SMALL_MODEL = 1024  # bytes; smaller "model" files are test fixtures or placeholders
 _EDITOR_COPY = re.compile(r"(?:^|/)\.(?:ipynb_checkpoints|virtual_documents)/")
