@@ -69,6 +69,7 @@ def test_the_s3_clients_key_for_a_local_object_store(tmp_path: Path) -> None:
 
     local = environment("secretpassword", "http://127.0.0.1:9000")
     assert "SEC106" not in fired(repo(tmp_path, local, "local"))
+    # MinIO's default credentials are a development container's, whatever the endpoint.
     default = environment("minioadmin", "http://minio.internal:9000")
     assert "SEC106" not in fired(repo(tmp_path, default, "default"))
     remote = environment("secretpassword", "https://s3.eu-west-1.amazonaws.com")

@@ -435,7 +435,9 @@ def code_files(repo: RepoView) -> list[str]:
 
 # Code that is not the project's runtime: tests, docs, examples and benchmarks.
 _NOT_RUNTIME = re.compile(
-    r"(?:^|/)(?:tests?|testing|test_utils|fixtures|docs?|sphinx|examples?|tutorials?|benchmarks?)/"
+    r"(?:^|/)(?:tests?|testing|test_utils|fixtures|docs?|sphinx|tutorials?|benchmarks?)/"
+    # `examples/`, `example/`, `examples.template/`
+    r"|(?:^|/)examples?(?:\.[\w.-]*)?/"
     # top-level folders of vendored code: another project's files, kept as they came
     r"|^(?:third[_-]?party|3rd[_-]?party|vendor(?:ed)?|external)/"
 )
@@ -1448,7 +1450,11 @@ def profile_of(repo: RepoView) -> RepoProfile:
             and not template_source(p)
             and (p.rsplit("/", 1)[-1] != ".env" or p not in repo.tracked)
             for p in repo.files
-        ) or any(m in imports for m in ("dotenv", "environs", "decouple"))
+        ) or any(
+            path in runtime  # not a template's or an example's code
+            for m in ("dotenv", "environs", "decouple")
+            for path, _ in imports.get(m, [])
+        )
         profile.kind = _kind(repo, profile)
         return profile
 

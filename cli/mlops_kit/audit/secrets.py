@@ -119,7 +119,7 @@ PLACEHOLDERS = frozenset(
     {"password", "passwd", "pass", "secret", "changeme", "change-me", "change_me", "example",
      "placeholder", "redacted", "none", "null", "todo", "xxx", "your-password", "token",
      "dummy", "test", "insecure",
-     # a tool's documented default, which nobody chose: MinIO's root password
+     # MinIO's documented root password: a development container's default
      "minioadmin"}
 )  # fmt: skip
 

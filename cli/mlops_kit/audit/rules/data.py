@@ -59,7 +59,7 @@ OWN_RULES = (*DATA_SUFFIXES, *MODEL_SUFFIXES, ".ipynb")
 # `examples/`, `github_example/`, `example-pipeline/`; documentation (`docs/`, a Sphinx
 # source folder `sphinx/`).
 DEMO_FOLDERS = re.compile(
-    r"(?:^|/)(?:[\w-]*?[-_])?examples?(?:[-_][\w-]*)?/"
+    r"(?:^|/)(?:[\w-]*?[-_])?examples?(?:[._-][\w.-]*)?/"
     r"|(?:^|/)(?:tutorials?|docs?|sphinx|benchmarks?|samples?[-_]data|sample[-_]datasets?)/"
 )
 SMALL_MODEL = 1024  # bytes; smaller "model" files are test fixtures or placeholders

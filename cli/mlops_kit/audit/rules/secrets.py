@@ -393,8 +393,7 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
     (`host: 127.0.0.1` in the same block, `MYSQL_HOST=localhost` beside `MYSQL_PASSWORD`,
     `endpoint: http://localhost:30084` beside a sandbox's `secret-key`,
     `AWS_SECRET_ACCESS_KEY` beside `MLFLOW_S3_ENDPOINT_URL: http://127.0.0.1:9000`): SEC102
-    does not report those settings written as one URI either. A tool's documented default
-    (MinIO's `minioadmin`) is nobody's secret and is not reported. In a Mage `triggers.yaml`
+    does not report those settings written as one URI either. In a Mage `triggers.yaml`
     (a top-level `triggers:` list whose entries have `pipeline_uuid` and `schedule_type`)
     the token Mage writes into every trigger is reported only for API triggers: schedule
     and event triggers never use it.
