@@ -64,12 +64,15 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
 
     Why: pipeline code that is never tested breaks silently when data, config or a library
     changes; test modules are what pytest and CI run. A Nextflow workflow is tested by
-    running it on small data through its test profiles (`conf/test.config`, nf-test files).
+    running it on small data through its test profiles (`conf/test.config`, nf-test files);
+    a repository without Python code is not judged by Python's test modules.
     Fix: add `tests/test_<stage>.py` files that run each stage on tiny data.
     """
     profile = profile_of(repo)
     if "nextflow" in profile.orchestrators and any(_NEXTFLOW_TEST.search(p) for p in repo.files):
         return  # a Nextflow workflow runs its test profiles (`-profile test`)
+    if profile.layout == "none" and not profile.kit:
+        return  # no Python code (a .NET or R application): its tests are not pytest's
     if not profile.test_files:
         yield Finding("no test module (test_*.py or *_test.py) anywhere", facts.ROOT)
 

@@ -12,6 +12,7 @@ from typing import Any
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
+from mlops_kit.audit.profile import profile_of
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -159,6 +160,8 @@ def monitor_has_reference_data(repo: RepoView) -> Iterator[Finding]:
     Why: drift is a difference from a reference (the training data); a monitor whose
     reference is missing, or is a file nobody versions or produces, either fails when it
     is needed or compares against whatever happens to lie on one machine.
+    Outside mlops-kit projects, where a monitor keeps its reference is the project's own
+    choice: only a `monitor` config section (params.yaml or the Hydra config) is checked.
     Fix: set `monitor.reference_path` to a dataset the pipeline produces or DVC tracks:
 
         monitor:
@@ -168,7 +171,8 @@ def monitor_has_reference_data(repo: RepoView) -> Iterator[Finding]:
         return
     section = _section(repo, "monitor")
     if section is None:
-        yield Finding("a monitor module but no `monitor` config section with reference_path")
+        if profile_of(repo).kit:  # the kit's monitor reads its reference from config
+            yield Finding("a monitor module but no `monitor` config section with reference_path")
         return
     path, values = section
     reference = values.get("reference_path", values.get("reference"))
@@ -211,12 +215,14 @@ def service_binds_loopback(repo: RepoView) -> Iterator[Finding]:
             )
 
 
-@rule("SRV104", family="serving", severity="warning", applies=("ci", "not-template"))
+@rule("SRV104", family="serving", severity="warning", applies=("kit", "ci"))
 def monitor_runs_on_a_schedule(repo: RepoView) -> Iterator[Finding]:
     """CI runs the drift monitor on a schedule.
 
     Why: drift happens between releases; a monitor nobody runs raises no alarm. A
     scheduled job that fails on drift is the simplest alert a team already watches.
+    Checked in mlops-kit projects, whose monitor is `make monitor`; other repositories
+    schedule theirs in many places (an Airflow DAG, a Kubernetes CronJob, cron).
     Fix: add a scheduled workflow (GitHub `on: schedule`, or a GitLab job with
     `rules: - if: $CI_PIPELINE_SOURCE == "schedule"`) that runs the monitor (`make monitor`).
     """
