@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from audit.support import make_repo
 from mlops_kit.audit import facts
-from mlops_kit.audit.profile import _IMPORT, _TRAINS, _calls_training, _import_matches
+from mlops_kit.audit.profile import _IMPORT, _TRAINS, REQUIREMENTS, _calls_training, _import_matches
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rules.packaging import is_setup_file
 from mlops_kit.audit.secrets import (
@@ -133,6 +133,16 @@ def test_setup_files_as_a_search_of_the_whole_path_finds_them() -> None:
     paths = [folder + name for folder in folders for name in names]
     paths += ["".join(rng.choice(names + folders) for _ in range(3)) for _ in range(5_000)]
     assert [p for p in paths if is_setup_file(p)] == [p for p in paths if _SETUP_PATH.search(p)]
+
+
+def test_requirements_paths_hold_the_word() -> None:
+    # `_declarations` tests for the substring before the pattern.
+    pieces = ["requirements", "requirement", "dev-", "/", ".txt", ".in", "s", "x", "_", "é"]
+    rng = random.Random(3)
+    for _ in range(20_000):
+        path = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        if REQUIREMENTS.search(path):
+            assert "requirements" in path, path
 
 
 def test_import_lines_in_random_texts() -> None:

@@ -524,7 +524,10 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
         if isinstance(poetry_dev, dict):
             dev.update(canonical(str(name)) for name in poetry_dev)
         for path in repo.files:
-            if not detect.REQUIREMENTS.search(path) or detect.template_source(path):
+            # Every requirements file's path holds the word: a substring test first.
+            if "requirements" not in path or not detect.REQUIREMENTS.search(path):
+                continue
+            if detect.template_source(path):
                 continue
             stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             target = dev if _DEV_REQUIREMENTS.search(stem) else main
