@@ -624,10 +624,13 @@ def search_sources(repo: RepoView, pattern: re.Pattern[str]) -> list[tuple[str, 
             text = repo.text(path) or ""
             if not may_match(pattern, text):  # a quick literal test rules most files out
                 continue
+            line, counted = 1, 0  # lines counted on from the previous match (in order)
             for match in finditer(pattern, text):
                 if commented_out(text, match.start()):
                     continue
-                hits.append((path, text.count("\n", 0, match.start()) + 1, match.group(0)))
+                line += text.count("\n", counted, match.start())
+                counted = match.start()
+                hits.append((path, line, match.group(0)))
         return hits
 
     return list(memo(repo, f"search_sources:{pattern.flags}:{pattern.pattern}", compute))

@@ -452,8 +452,10 @@ def imported_modules(repo: RepoView) -> dict[str, list[tuple[str, int]]]:
         found: dict[str, list[tuple[str, int]]] = {}
         for path in code_files(repo):
             text = repo.text(path) or ""
+            line, counted = 1, 0  # lines counted on from the previous match (in order)
             for match in _import_matches(text):
-                line = text.count("\n", 0, match.start()) + 1
+                line += text.count("\n", counted, match.start())
+                counted = match.start()
                 for module in (match.group(1), *_further_imports(text, match)):
                     found.setdefault(module, []).append((path, line))
         for path in repo.files:
