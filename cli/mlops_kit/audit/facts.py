@@ -42,6 +42,21 @@ def readme(repo: RepoView) -> str | None:
     return memo(repo, "readme", compute)
 
 
+def starter_template(repo: RepoView) -> bool:
+    """Return True when the README's title calls the repository a template.
+
+    `# Lightning-Hydra-Template`, `# ClearML + Hydra Template`: a starter that people copy
+    (a GitHub template repository) and fill with their own data.
+    """
+    path = readme(repo)
+    text = (repo.text(path) or "") if path else ""
+    title = next((line for line in text.splitlines() if line.startswith("#")), "")
+    return _TEMPLATE_WORD.search(title) is not None
+
+
+_TEMPLATE_WORD = re.compile(r"(?i)(?<![a-z])templates?(?![a-z])")
+
+
 def memo(repo: RepoView, key: str, compute: Callable[[], T]) -> T:
     """Compute a fact once per audit."""
     if key not in repo.memo:

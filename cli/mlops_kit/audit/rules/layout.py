@@ -266,7 +266,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     count too. A data/ folder that holds only Python code (the dataset classes), or that is
     a Python package (`data/__init__.py`: the data-loading code), has no data to describe;
     nor has one that only keeps a place for what the application writes
-    (`data/predictions/.gitkeep`). A dataset card or data description
+    (`data/predictions/.gitkeep`), nor the empty `data/` of a starter template (a README
+    titled "... Template"). A dataset card or data description
     (`docs/dataset-card.md`, `DATASET.md`, `docs/DataDocumentation.txt`)
     or a "Data" or "Dataset" section of the root README (in English or another common
     language: Datos, Données, Daten, Dados, Данные, 数据) describes the data as well.
@@ -284,6 +285,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
         return  # the data-loading package (loaders and a class map beside them)
     if files and all(_output_placeholder(p) for p in files):
         return  # `data/predictions/.gitkeep`: a place the application writes to, no data
+    if facts.starter_template(repo) and all(p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in files):
+        return  # a starter template's empty data/: its users bring and describe their data
     if _folder(repo, "data") and not _data_documented(files) and not _described_elsewhere(repo):
         yield Finding("data/README.md is missing", facts.ROOT)
 
@@ -372,7 +375,7 @@ def gitignore_present(repo: RepoView) -> Iterator[Finding]:
     Why: without it data, models, MLflow stores, virtualenvs and `.env` files end up in
     git, where they bloat history or leak secrets.
     A repository whose code all lives in top-level folders that each have their own
-    .gitignore is covered.
+    .gitignore is covered, and one of documents only (no code) has nothing to ignore.
     Fix: add a `.gitignore` that covers `.env`, `mlflow.db`, `mlruns/`, `mlartifacts/`,
     `.venv/`, `__pycache__/` and the pipeline's output folders.
     """
@@ -381,6 +384,8 @@ def gitignore_present(repo: RepoView) -> Iterator[Finding]:
     # A repository whose code all lives in sub-projects that each keep a .gitignore (a
     # course's one project folder, a monorepo of examples) is covered.
     code = [p for p in repo.files if p.endswith((".py", ".ipynb"))]
+    if not code:
+        return  # documents only: nothing a tool would write next to them
     tops = {p.split("/", 1)[0] for p in code if "/" in p}
     if code and all("/" in p for p in code) and all(repo.is_file(f"{t}/.gitignore") for t in tops):
         return

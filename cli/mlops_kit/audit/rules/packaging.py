@@ -215,12 +215,17 @@ ALSO_INSTALLED_BY = {
     "pandas": (
         "geopandas", "seaborn", "statsmodels", "sktime", "prophet", "darts", "pycaret",
         "evidently", "great-expectations", "pandera", "streamlit", "gradio", "zenml",
+        "datasets",
     ),
     "tensorflow": ("tfx", "tensorflow-transform", "tensorflow-data-validation",
                    "tensorflow-model-analysis", "tf-keras"),
     "torch": ("torchaudio", "timm", "torchmetrics", "sentence-transformers", "accelerate",
               "peft", "ultralytics"),
 }  # fmt: skip
+
+
+# Distributions named as PyTorch frameworks (`pytorch-ie`, `pytorch-tabnet`, `torch-optimizer`).
+_TORCH_FRAMEWORK = re.compile(r"^(?:py)?torch[-_.]\w|[-_.](?:py)?torch$")
 
 
 @rule("PKG105", family="packaging", severity="error", requires=("PKG101",), applies=("packaged",))
@@ -239,10 +244,12 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     pytorch.org (a CUDA build chosen on purpose), or that a setup file installs as a ZenML
     integration (`zenml integration install sklearn mlflow`).
     A declared distribution that always installs the imported one counts (`geopandas`
-    brings pandas, `lightning` brings torch). A distribution the code imports at run time
-    but declares only in a dev or test group (or a `requirements-dev.txt`) is reported
-    too: installing the project leaves it out (not for examples, notebooks, docs,
-    benchmarks, experiments and course material, run in the dev environment).
+    brings pandas, `lightning` brings torch, and so does a distribution named as a
+    PyTorch framework, `pytorch-ie` or `torch-optimizer`). A distribution the code
+    imports at run time but declares only in a dev or test group (or a
+    `requirements-dev.txt`) is reported too: installing the project leaves it out (not
+    for examples, notebooks, docs, benchmarks, experiments and course material, run in
+    the dev environment).
     Fix: add the missing distribution to `[project].dependencies` (runtime imports) or to
     a dependency group (tools such as dvc), with a version range.
     """
@@ -298,6 +305,8 @@ def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
             declared = set(providers) & (everything | from_index)
             if set(ALSO_INSTALLED_BY.get(module, ())) & everything:
                 continue  # a declared tool installs it
+            if module == "torch" and any(_TORCH_FRAMEWORK.search(name) for name in everything):
+                continue  # `pytorch-ie`, `torch-audiomentations`: built on torch, they install it
             if module not in found or (declared and not declared <= dev_only):
                 continue
             places = [

@@ -490,7 +490,10 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     tracking platform), or that trains only on datasets a library downloads and checks
     (torchvision's CIFAR-10, scikit-learn's iris, Keras' MNIST). Data kept in a store that
     versions its tables (lakeFS, Delta Lake, Apache Iceberg, DuckLake, Dolt, Pachyderm:
-    imported, declared, or a DuckLake catalog attached) is versioned already, and
+    imported, declared, or a DuckLake catalog attached), or in a feature store whose
+    offline store keeps every version of each record (Hopsworks, SageMaker Feature
+    Store; not Feast, which reads tables that may change in place), is versioned
+    already, and
     reinforcement learning (gymnasium, Stable-Baselines3, ... and no dataset classes or
     data loaders) generates its data in simulated environments: neither is reported unless
     data/ holds dataset files (a trader's price history). Azure ML data assets
@@ -524,13 +527,16 @@ _DATA_FOLDER = re.compile(r"(?:^|/)(?:data|datasets?)/")
 _VERSIONED_STORES = frozenset(
     {"lakefs", "lakefs_sdk", "lakefs_client", "lakefs_spec", "deltalake", "pyiceberg",
      "delta_spark", "doltpy", "doltcli", "python_pachyderm", "pachyderm_sdk",
-     "ducklake"}
+     "ducklake",
+     # feature stores whose offline store keeps every version of each record
+     "hsfs", "hopsworks"}
 )  # fmt: skip
 # A DuckLake catalog attached in code (`ATTACH 'ducklake:...'`, `TYPE ducklake`), or Delta
 # Lake tables read through delta-spark (its module is `delta`, a name local modules use too).
 _VERSIONED_CODE = re.compile(
     r"(?im)\bATTACH\s++'ducklake:|\bTYPE\s++ducklake\b|\bINSTALL\s++ducklake\b"
     r"|^[ \t]*+from[ \t]++delta\.tables[ \t]++import\b"
+    r"|^[ \t]*+from[ \t]++sagemaker\.feature_store\b"
 )
 # A dataset class or a data loader: code that trains on stored examples.
 _DATASET_CODE = re.compile(
@@ -549,10 +555,10 @@ def _versioned_tables(repo: RepoView) -> bool:
     names = {name.replace("-", "_") for name in declared} | set(facts.imports(repo))
     if names & _VERSIONED_STORES:
         return True
-    # The pattern runs only on files that name DuckLake or Delta tables at all.
+    # The pattern runs only on files that name DuckLake, Delta tables or a feature store.
     for path in facts.runtime_code(repo):
         text = repo.text(path) or ""
-        if ("ducklake" in text.lower() or "delta.tables" in text) and (
+        if ("ducklake" in text.lower() or "delta.tables" in text or "feature_store" in text) and (
             _VERSIONED_CODE.search(text)
         ):
             return True

@@ -389,8 +389,9 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
     hosts (`redis:6379`), keys that describe a credential rather than hold it
     (`token_audience`, `token_url`, `secret_name`), code reading the environment, URIs
     whose password is a placeholder (`mongodb://{username}:{password}@{host}/`, as SEC102
-    judges one) and passwords set beside a host on the local machine (`host: 127.0.0.1`
-    in the same block, `MYSQL_HOST=localhost` beside `MYSQL_PASSWORD`): SEC102 does not
+    judges one) and passwords or secret keys set beside a host on the local machine
+    (`host: 127.0.0.1` in the same block, `MYSQL_HOST=localhost` beside `MYSQL_PASSWORD`,
+    `endpoint: http://localhost:30084` beside a sandbox's `secret-key`): SEC102 does not
     report those settings written as one URI either. In a Mage `triggers.yaml`
     (a top-level `triggers:` list whose entries have `pipeline_uuid` and `schedule_type`)
     the token Mage writes into every trigger is reported only for API triggers: schedule
@@ -461,7 +462,10 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool]]:
                 continue
             if unused and _TRIGGER_TOKEN.match(line) and secrets.assigned_value(line) in unused:
                 continue
-            if not terraform and _password_prefix(line) is not None:
+            if not terraform and (
+                _password_prefix(line) is not None
+                or _password_prefix(line, _SECRET_KEY_WORDS) is not None
+            ):
                 if local is None:
                     local = _LocalHosts(lines if any(w in text for w in _LOCAL_HOST_WORDS) else [])
                 if local.beside(hit.line, line):
@@ -512,17 +516,22 @@ def _unused_trigger_tokens(repo: RepoView, path: str, text: str) -> frozenset[st
 _LOCAL_HOST_WORDS = ("localhost", "127.0.0.1", "0.0.0.0", "::1")
 _PASSWORD_WORDS = ("password", "passwd", "pwd")
 _HOST_WORDS = ("host", "hostname", "server", "address")
+# An object store's secret key beside its endpoint on the local machine (a sandbox).
+_SECRET_KEY_WORDS = ("secret_key", "secret-key", "secretkey")
+_ENDPOINT_WORDS = ("endpoint", "url", "uri")
+# A URL on the local machine (`http://localhost:30084`, an object store's sandbox).
+_LOCAL_URL = re.compile(r"\A[a-z][\w+.-]*+://(?:[^@/\s]*+@)?(?:localhost|127\.0\.0\.1|\[::1\])\b")
 _SEPARATORS = "_.-"
 
 
-def _password_prefix(line: str) -> str | None:
+def _password_prefix(line: str, words: tuple[str, ...] = _PASSWORD_WORDS) -> str | None:
     """Return what precedes the password word of the line's key (`mysql` of `MYSQL_PASSWORD`).
 
-    None when the key does not end with a password word.
+    None when the key does not end with one of `words`.
     """
     match = secrets.ASSIGNMENT.match(line)
     key = match.group(1).lower() if match else ""
-    for word in _PASSWORD_WORDS:
+    for word in words:
         if key.endswith(word):
             prefix = key[: -len(word)]
             if not prefix or prefix[-1] in _SEPARATORS:
@@ -541,6 +550,7 @@ class _LocalHosts:
     def __init__(self, lines: list[str]) -> None:
         self.block: list[int] = []
         self.local: set[tuple[int, str]] = set()
+        self.local_urls: set[tuple[int, str]] = set()
         stack: list[tuple[int, int]] = []  # (indentation, block) of the open blocks
         blocks = 0
         for line in lines:
@@ -559,19 +569,29 @@ class _LocalHosts:
                 stack.append((depth, blocks))
             self.block.append(stack[-1][1])
             value = secrets.assigned_value(stripped) or ""  # `- host: x` opens an entry
-            if _LOCAL_HOST.match(value) or value == "::1":
+            if _LOCAL_HOST.match(value) or value == "::1" or _LOCAL_URL.match(value):
                 match = secrets.ASSIGNMENT.match(stripped)
                 if match is not None:
-                    self.local.add((stack[-1][1], match.group(1).lower()))
+                    found = (stack[-1][1], match.group(1).lower())
+                    self.local.add(found)
+                    if _LOCAL_URL.match(value):
+                        self.local_urls.add(found)
 
     def beside(self, number: int, line: str) -> bool:
         """Return True when the password on line `number` sits beside a local host key."""
-        prefix = _password_prefix(line)
-        if prefix is None or not self.local or number > len(self.block):
+        if not self.local or number > len(self.block):
             return False
         block = self.block[number - 1]
-        stems = [f"{prefix}{separator}" for separator in _SEPARATORS] if prefix else [""]
-        return any((block, f"{stem}{word}") in self.local for stem in stems for word in _HOST_WORDS)
+        for words, hosts, found in (
+            (_PASSWORD_WORDS, _HOST_WORDS, self.local),
+            (_SECRET_KEY_WORDS, _ENDPOINT_WORDS, self.local_urls),
+        ):
+            prefix = _password_prefix(line, words)
+            if prefix is None:
+                continue
+            stems = [f"{prefix}{separator}" for separator in _SEPARATORS] if prefix else [""]
+            return any((block, f"{stem}{word}") in found for stem in stems for word in hosts)
+        return False
 
 
 # What a generated key or token looks like: long hexadecimal (or a UUID), or base64-like
