@@ -42,14 +42,28 @@ def readme(repo: RepoView) -> str | None:
     return memo(repo, "readme", compute)
 
 
+def document_text(repo: RepoView, path: str) -> str:
+    """Return a document's text as an editor shows it.
+
+    UTF-8, or decoded by its byte-order mark: a README saved as UTF-16 still says what it
+    says (LAY112 reports the encoding).
+    """
+    return repo.text(path) or repo.pip_text(path) or ""
+
+
+def readme_text(repo: RepoView) -> str:
+    """Return the root README's text ("" without one)."""
+    path = readme(repo)
+    return document_text(repo, path) if path else ""
+
+
 def starter_template(repo: RepoView) -> bool:
     """Return True when the README's title calls the repository a template.
 
     `# Lightning-Hydra-Template`, `# ClearML + Hydra Template`: a starter that people copy
     (a GitHub template repository) and fill with their own data.
     """
-    path = readme(repo)
-    text = (repo.text(path) or "") if path else ""
+    text = readme_text(repo)
     title = next((line for line in text.splitlines() if line.startswith("#")), "")
     return _TEMPLATE_WORD.search(title) is not None
 
@@ -383,6 +397,20 @@ def stage_code(command: str) -> tuple[str, str] | None:
             return "script", rest[0]
         return None
     return None
+
+
+def runs_in_container(command: str) -> bool:
+    """Return True when a stage command runs its code in a container.
+
+    `docker run IMAGE python x.py`: the paths after the image are the image's, not the
+    repository's.
+    """
+    words = command.split()
+    for index, word in enumerate(words[:-1]):
+        if word.rsplit("/", 1)[-1] in ("docker", "podman", "nerdctl"):
+            rest = words[index + 1 : index + 3]
+            return "run" in rest or "exec" in rest
+    return False
 
 
 def module_files(repo: RepoView, module: str) -> list[str]:

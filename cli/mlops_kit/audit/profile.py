@@ -91,16 +91,27 @@ _TRAINS_NAMED = re.compile(r"rain(?:er|_model)\(")
 
 
 def _calls_training(text: str) -> bool:
-    """Return True when `_TRAINS` matches somewhere in `text`."""
-    if _TRAINS_CALL.search(text) is not None:
-        return True
+    """Return True when `_TRAINS` matches somewhere in `text`.
+
+    Fitting a preprocessing step (`OneHotEncoder(...).fit(`, `scaler.fit(`) is no training.
+    """
+    for call in _TRAINS_CALL.finditer(text):
+        start = text.rfind("\n", 0, call.start()) + 1
+        if _PREPROCESSOR.search(text, start, call.start()) is None:
+            return True
     return any(
         _TRAINS.match(text, named.start() - 1) is not None
         for named in _TRAINS_NAMED.finditer(text, 1)
     )
 
 
-_TRAINING_SCRIPT = re.compile(r"(?:train|training)(?:[_-][\w-]*)?\.py$")
+# The receiver of a `.fit(` that is a preprocessing step, just before the call.
+_PREPROCESSOR = re.compile(
+    r"(?i)(?:encoder|scaler|imputer|vectorizer|binarizer|discretizer|normalizer|pca"
+    r"|columntransformer|selector)\w*+(?:\([^()\n]*+\))?$"
+)
+# `train.py`, `training_loop.py`; not `training_dataset_assessment.py` (about the data).
+_TRAINING_SCRIPT = re.compile(r"(?:train|training)(?:[_-](?!data)[\w-]*)?\.py$")
 # Pipeline orchestrators, by the modules their flows, DAGs and nodes import.
 ORCHESTRATORS: dict[str, tuple[str, ...]] = {
     "kedro": ("kedro",), "metaflow": ("metaflow",), "zenml": ("zenml",),
@@ -159,12 +170,13 @@ _HOOK_SCRIPT = re.compile(
     r"^(?:\.?githooks|\.?git-hooks|\.?hooks|scripts/(?:git-)?hooks)/"
     r"(?:pre-commit|pre-push|commit-msg|prepare-commit-msg)(?:\.sh)?$"
 )
-# A file name holding "requirements" and ending in .txt or .in. Written so that a search
-# stays linear: the name is scanned once from each `/`, never re-split around each
-# "requirements" in it.
+# A file name holding "requirements" (or "requirement": `requirement.txt`,
+# `fastapi-requirement.txt`) and ending in .txt or .in. Written so that a search stays
+# linear: the name is scanned once from each `/`, never re-split around each
+# "requirement" in it.
 # requirements*.txt / *.in anywhere, and any .txt / .in in a requirements/ folder.
 REQUIREMENTS = re.compile(
-    r"(?:^|/)(?:(?=[\w.-]*?requirements)|requirements/)[\w.-]*+(?:(?<=\.txt)|(?<=\.in))$"
+    r"(?:^|/)(?:(?=[\w.-]*?requirement)|requirements/)[\w.-]*+(?:(?<=\.txt)|(?<=\.in))$"
 )
 _IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
 # A line that `_IMPORT` may match at, from the line break before it: a pattern that starts
@@ -430,7 +442,7 @@ def code_files(repo: RepoView) -> list[str]:
 
 # Code that is not the project's runtime: tests, docs, examples and benchmarks.
 _NOT_RUNTIME = re.compile(
-    r"(?:^|/)(?:tests?|testing|test_utils|fixtures|docs?|examples?|tutorials?|benchmarks?)/"
+    r"(?:^|/)(?:tests?|testing|test_utils|fixtures|docs?|sphinx|examples?|tutorials?|benchmarks?)/"
     # top-level folders of vendored code: another project's files, kept as they came
     r"|^(?:third[_-]?party|3rd[_-]?party|vendor(?:ed)?|external)/"
 )
@@ -836,7 +848,7 @@ def _packaging(repo: RepoView, profile: RepoProfile) -> None:
         for p in repo.files
         # The rare and cheap tests first: most paths name no manifest.
         if (
-            (p.count("/") <= 1 and "requirements" in p and REQUIREMENTS.search(p))
+            (p.count("/") <= 1 and "requirement" in p and REQUIREMENTS.search(p))
             # the packages of a monorepo (`apps/api/pyproject.toml`)
             or (p.count("/") in (1, 2) and p.rsplit("/", 1)[-1] in NESTED_MANIFESTS)
         )
@@ -899,9 +911,15 @@ def _layout(repo: RepoView, profile: RepoProfile) -> None:
         profile.layout = "src"
     elif roots and not (notebooks > 4 * scripts and not profile.package_metadata):
         profile.layout = "flat"
-    elif notebooks > scripts:
+    elif notebooks > scripts and (
+        notebooks > 2 * scripts
+        or not any(_TRAINING_SCRIPT.match(p.rsplit("/", 1)[-1]) for p in runtime)
+    ):
         # Notebooks only, or a collection of notebooks next to a helper folder with an
         # `__init__.py` that no manifest packages (they outnumber its modules four to one).
+        # Nearly as many scripts as notebooks, one of them a training script
+        # (`pipelines/train.py` beside the exploration), make a code project that explores
+        # in notebooks.
         profile.layout = "notebooks"
     elif scripts:
         profile.layout = "scripts"
@@ -975,6 +993,8 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     )
     if profile.kit or profile.dvc or top_config or "MLproject" in repo.file_set:
         return "project"
+    if _kedro_project(repo):
+        return "project"  # its package holds the pipelines: an application, not a library
     # A package named like the distribution it builds is a library, even with notebooks
     # and sample data next to it, unless a training entry point sits at the root.
     name = distribution_name(repo)
@@ -1000,6 +1020,17 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     if profile.package_metadata and profile.packages:
         return "library"
     return "project" if profile.ml else "other"
+
+
+def _kedro_project(repo: RepoView) -> bool:
+    """Return True for a Kedro project: `[tool.kedro]` in pyproject.toml, or a data catalog.
+
+    `kedro new` names the package after the project, which alone would make a library.
+    """
+    tool = repo.pyproject.get("tool")
+    if isinstance(tool, dict) and isinstance(tool.get("kedro"), dict):
+        return True
+    return any(KEDRO_CATALOG.match(p) for p in repo.under("conf"))
 
 
 # CI that uploads the distribution to a package index: what others install is a library.
@@ -1070,6 +1101,36 @@ def _reported_trackers(
         for match in _REPORT_TO.finditer(repo.text(path) or ""):
             found.add("comet" if match.group(1) == "comet_ml" else match.group(1))
     return found
+
+
+def _configured_loggers(repo: RepoView, profile: RepoProfile) -> set[str]:
+    """Trackers that the Hydra config instantiates as a trainer's logger.
+
+    `_target_: composer.loggers.wandb_logger.WandBLogger`, `_target_:
+    lightning.pytorch.loggers.MLFlowLogger`: the trainer logs to them, the code never
+    imports the tracker.
+    """
+    folder = profile.hydra_config_dir
+    if folder is None:
+        return set()
+    found = set()
+    for path in repo.under(folder):
+        if path.endswith((".yaml", ".yml")):
+            text = repo.text(path) or ""
+            if "_target_" in text and "ogger" in text:
+                found |= {_LOGGER_TRACKERS[m.lower()] for m in _TRACKER_LOGGER.findall(text)}
+    return found
+
+
+_LOGGER_TRACKERS = {
+    "wandb": "wandb", "mlflow": "mlflow", "tensorboard": "tensorboard", "comet": "comet",
+    "cometml": "comet", "neptune": "neptune", "aim": "aim", "clearml": "clearml",
+    "dvclive": "dvclive",
+}  # fmt: skip
+_TRACKER_LOGGER = re.compile(
+    r"_target_:[ \t]*+[\w.]*?"
+    r"(?i:(wandb|mlflow|tensorboard|cometml|comet|neptune|aim|clearml|dvclive)_?logger)\b"
+)
 
 
 # Frameworks' own TensorBoard writers: the module that brings each, and its name.
@@ -1320,15 +1381,17 @@ def profile_of(repo: RepoView) -> RepoProfile:
         profile.trackers = tuple(sorted({*profile.trackers, *reported}))
         _orchestrators(repo, profile, imports, runtime)
         _hydra_config(repo, profile)
+        configured = _configured_loggers(repo, profile)
+        if configured - set(profile.trackers):
+            profile.trackers = tuple(sorted({*profile.trackers, *configured}))
         used = {
             module
             for module, places in imports.items()
             if any(p in runtime or p.endswith(".ipynb") for p, _ in places)
         }
         profile.ml = bool(ML_MODULES & used) or profile.dvc or profile.mlflow
-        profile.trains = (
-            profile.kit or profile.mlflow or profile.dvc_pipeline or _trains(repo, runtime)
-        )
+        # A DVC pipeline alone is no evidence: a data pipeline (ETL, features) trains nothing.
+        profile.trains = profile.kit or profile.mlflow or _trains(repo, runtime)
         profile.test_files = tuple(
             p
             for p in code_files(repo)

@@ -152,7 +152,9 @@ REDACTED = "(redacted)"
 PLACEHOLDERS = frozenset(
     {"password", "passwd", "pass", "secret", "changeme", "change-me", "change_me", "example",
      "placeholder", "redacted", "none", "null", "todo", "xxx", "your-password", "token",
-     "dummy", "test", "insecure"}
+     "dummy", "test", "insecure",
+     # a tool's documented default, which nobody chose: MinIO's root password
+     "minioadmin"}
 )  # fmt: skip
 
 

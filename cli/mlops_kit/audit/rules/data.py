@@ -56,8 +56,11 @@ MEDIA_SUFFIXES = (
 MEDIA_FILE = 5_000_000
 OWN_RULES = (*DATA_SUFFIXES, *MODEL_SUFFIXES, ".ipynb")
 # Small fixtures belong with the tests that use them.
+# `examples/`, `github_example/`, `example-pipeline/`; documentation (`docs/`, a Sphinx
+# source folder `sphinx/`).
 DEMO_FOLDERS = re.compile(
-    r"(?:^|/)(?:examples?|tutorials?|docs?|benchmarks?|samples?[-_]data|sample[-_]datasets?)/"
+    r"(?:^|/)(?:[\w-]*?[-_])?examples?(?:[-_][\w-]*)?/"
+    r"|(?:^|/)(?:tutorials?|docs?|sphinx|benchmarks?|samples?[-_]data|sample[-_]datasets?)/"
 )
 SMALL_MODEL = 1024  # bytes; smaller "model" files are test fixtures or placeholders
 _EDITOR_COPY = re.compile(r"(?:^|/)\.(?:ipynb_checkpoints|virtual_documents)/")
@@ -146,16 +149,22 @@ def _stage_output(path: str, outputs: tuple[str, ...]) -> bool:
     return any(path == out or path.startswith(out + "/") for out in outputs)
 
 
+# Reference tables (names, codes, distances) kept beside the code that looks them up.
+REFERENCE_TABLE = 100_000
+_REFERENCE_FOLDER = re.compile(r"(?i)(?:^|/)(?:constants|lookups?|reference|mappings?)/")
+
+
 @rule("DAT102", family="data", severity="error", requires=("LAY109",), applies=("project",))
 def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     """Datasets are versioned by DVC, not committed to git.
 
     Why: raw and derived data committed to git cannot be shared through a DVC remote,
     is not linked to the pipeline that made it, and grows the repository on every change.
-    Files under 20 KB (lookup tables, small reports) and the inputs of examples, tutorials,
-    docs and `sample_data/` folders, or of a collection of notebooks (a book, a course),
-    are not reported; one finding covers the data files of a top-level folder. A
-    committed output of a DVC stage is reported once, by DVC106.
+    Files under 20 KB (lookup tables, small reports), reference tables under 100 KB in a
+    folder named for them (`constants/`, `lookup/`, `reference/`, `mappings/`), and the
+    inputs of examples, tutorials, docs and `sample_data/` folders, or of a collection of
+    notebooks (a book, a course), are not reported; one finding covers the data files of
+    a top-level folder. A committed output of a DVC stage is reported once, by DVC106.
     Fix: `git rm --cached <file>` then `dvc add <file>` (raw inputs) or declare it as a
     stage output; tiny test fixtures belong under tests/.
     """
@@ -181,6 +190,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
         size = info.st_size if info is not None else SMALL_DATA  # deleted: size unknown
         if size < SMALL_DATA:
             continue  # a lookup table or a report, not a dataset
+        if size < REFERENCE_TABLE and _REFERENCE_FOLDER.search(path):
+            continue  # `data/constants/team_names.csv`: reference tables the code looks up
         folder = path.split("/", 1)[0] if "/" in path else "."
         by_folder.setdefault(folder, []).append((path, size))
     # One finding per top-level folder: a folder of datasets in git is one fact.

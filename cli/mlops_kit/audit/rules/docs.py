@@ -64,11 +64,11 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
     `python -m venv .venv && pip install -e . --group dev`.
     """
     readme = _readme(repo)
-    if readme is None or _SETUP.search(repo.text(readme) or ""):
+    if readme is None or _SETUP.search(facts.document_text(repo, readme)):
         return
     if any(_SETUP_DOC.match(p) and _SETUP.search(repo.text(p) or "") for p in repo.files):
         return
-    if any(_SETUP.search(repo.text(p) or "") for p in _linked_documents(repo, readme)):
+    if any(_SETUP.search(facts.document_text(repo, p)) for p in _linked_documents(repo, readme)):
         return  # "see docs/LOCAL_DEVELOPMENT.md for setup"
     yield Finding(f"{readme} has no setup section or install command", readme)
 
@@ -80,7 +80,7 @@ def _linked_documents(repo: RepoView, readme: str) -> list[str]:
     """Return the repository's documents the README links to (Markdown links)."""
     folder = readme.rpartition("/")[0]
     found = []
-    for target in _LINK.findall(repo.text(readme) or ""):
+    for target in _LINK.findall(facts.document_text(repo, readme)):
         if "://" in target:
             continue
         path = posixpath.normpath(posixpath.join(folder, target))
@@ -113,7 +113,7 @@ def readme_explains_pipeline(repo: RepoView) -> Iterator[Finding]:
     readme = _readme(repo)
     if not facts.stages(repo):
         return  # no stages (only artifacts or metrics): nothing to run
-    if readme is not None and not _PIPELINE.search(repo.text(readme) or ""):
+    if readme is not None and not _PIPELINE.search(facts.document_text(repo, readme)):
         yield Finding(f"{readme} never says how to run the pipeline (dvc repro)", readme)
 
 

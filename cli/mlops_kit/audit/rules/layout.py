@@ -269,8 +269,9 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     (`data/predictions/.gitkeep`), nor the empty `data/` of a starter template (a README
     titled "... Template"). A dataset card or data description
     (`docs/dataset-card.md`, `DATASET.md`, `docs/DataDocumentation.txt`)
-    or a "Data" or "Dataset" section of the root README (in English or another common
-    language: Datos, Données, Daten, Dados, Данные, 数据) describes the data as well.
+    or a "Data" or "Dataset" section of the root README ("Training Data", "1. Get the
+    Dataset"; in English or another common language: Datos, Données, Daten, Dados,
+    Данные, 数据) describes the data as well.
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
     profile = profile_of(repo)
@@ -309,6 +310,7 @@ _DATASET_CARD = re.compile(
 _DATA_HEADING = re.compile(
     r"^#{1,4}[ \t]+(?:[^\w\s]+[ \t]*)?(?:\d+[.)]?[ \t]+)?"
     r"(?:(?:get|getting|download|downloading|obtain|obtaining)[ \t]+)?(?:the[ \t]+)?"
+    r"(?:(?:training|input|raw|source)[ \t]+)?"
     r"(?:data(?:[ -]?sets?)?|datos|donn[ée]es|daten|dados|данные|датасеты?|数据集?)"
     r"(?:[ \t]+(?:and|e|y|et|und|и)[ \t]+\w+)?"
     r"(?:[ \t]+(?:description|sources?|card|used|overview|access|download|setup"
@@ -332,7 +334,7 @@ def _described_elsewhere(repo: RepoView) -> bool:
     if any(_DATASET_CARD.search(p) and not _BARE_DATASET.search(p) for p in repo.files):
         return True
     readme = facts.readme(repo)
-    text = (repo.text(readme) or "") if readme else ""
+    text = facts.document_text(repo, readme) if readme else ""
     return _DATA_HEADING.search(text) is not None
 
 

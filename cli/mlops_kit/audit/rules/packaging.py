@@ -173,7 +173,7 @@ _INSTALLS_ITSELF = re.compile(r"pip install (?:-e |--editable )?\.(?:\[|\s|$)|py
 def _installed(repo: RepoView) -> bool:
     """True when CI, a task runner or the README installs the project itself."""
     name = facts.readme(repo)
-    readme = (repo.text(name) or "") if name is not None else ""
+    readme = facts.document_text(repo, name) if name is not None else ""
     return bool(_INSTALLS_ITSELF.search(facts.task_text(repo)) or _INSTALLS_ITSELF.search(readme))
 
 
@@ -603,7 +603,7 @@ def _dev_group(name: str) -> bool:
 
 
 _DEV_FILE = re.compile(
-    r"^(?:requirements[-_/.]?(?:dev|test|tests|lint|ci)[\w.-]*|(?:dev|test)[-_]requirements[\w.-]*)"
+    r"^(?:requirements?[-_/.]?(?:dev|test|tests|lint|ci)[\w.-]*|(?:dev|test)[-_]requirements?[\w.-]*)"
     r"\.(?:txt|in)$|^requirements/(?:dev|test|tests|lint|ci)[\w.-]*\.(?:txt|in)$"
     # the test suite's own requirements file: `tests/requirements.txt`
     r"|^(?:tests?|testing)/requirements[\w.-]*\.(?:txt|in)$"

@@ -150,6 +150,8 @@ def stage_code_is_a_dep(repo: RepoView) -> Iterator[Finding]:
 
     Why: DVC re-runs a stage only when a dep changes; if its module is not a dep, editing
     the code leaves stale results that look current.
+    A stage that runs its script in a container (`docker run IMAGE python train.py`)
+    depends on the repository's copy of it (`stages/train/train.py`, any folder).
     Fix: add the module to the stage's `deps` in dvc.yaml:
 
         train:
@@ -177,6 +179,12 @@ def stage_code_is_a_dep(repo: RepoView) -> Iterator[Finding]:
             else:
                 path = normalise(posixpath.join(stage.wdir, target)) or target
             if not any(dep is not None and _covers(dep, path) for dep, _, _ in stage.deps):
+                if kind == "script" and facts.runs_in_container(command):
+                    # `docker run IMAGE python train.py`: the image's copy of a file the
+                    # repository keeps (`stages/train/train.py`); that file as a dep counts.
+                    suffix = "/" + target.lstrip("./")
+                    if any(dep is not None and dep.endswith(suffix) for dep, _, _ in stage.deps):
+                        continue
                 yield Finding(
                     f"stage {stage.name!r} runs {path}, which is not in its deps",
                     DVC_YAML,

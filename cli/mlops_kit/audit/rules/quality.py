@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator, Sequence
 
@@ -11,7 +12,7 @@ from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.needles import search
 from mlops_kit.audit.profile import TEACHING_FOLDERS, profile_of
-from mlops_kit.audit.repo import RepoView
+from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
 
 PRE_COMMIT = facts.PRE_COMMIT
@@ -113,7 +114,10 @@ def test_per_stage(repo: RepoView) -> Iterator[Finding]:
     Why: a stage is code that turns data into results; a test on tiny data catches a
     broken stage in seconds instead of after a long `dvc repro`.
     A stage whose command runs no file of the repository (`docker push`, `aws ecr
-    get-login-password`) has no code of the project to test and is not reported.
+    get-login-password`) has no code of the project to test and is not reported; nor is a
+    stage whose code strings together two or more of the project's own modules that
+    tests import (`from src.features.streaks import add_streaks`, tested in
+    `tests/test_streaks.py`).
     Fix: add a test (`tests/test_<stage>.py`, or a case in an existing test module) that
     runs the stage's code on tiny data.
     """
@@ -123,20 +127,58 @@ def test_per_stage(repo: RepoView) -> Iterator[Finding]:
         if stage.generated or not _runs_project_code(repo, stage.commands):
             continue  # `docker push ...`: another tool's command, no code of the project
         names = {stage.name}
+        composed: set[str] = set()
         for command in stage.commands:
             code = facts.stage_code(command)
             if code is not None:
                 target = code[1].rsplit("/", 1)[-1].removesuffix(".py")
                 names.add(target.rsplit(".", 1)[-1])
-        # `test_train.py` mentions `train`: an underscore separates words here.
-        if not any(
-            re.search(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", tests) for name in names
-        ):
+                composed |= _modules_it_composes(repo, stage.wdir, code)
+        if sum(_mentions(tests, name) for name in composed) >= 2:
+            continue  # it strings together modules the tests exercise
+        if not any(_mentions(tests, name) for name in names):
             yield Finding(
                 f"stage {stage.name!r}: no test module mentions it or its code",
                 facts.DVC_YAML,
                 stage.line,
             )
+
+
+def _mentions(tests: str, name: str) -> bool:
+    # `test_train.py` mentions `train`: an underscore separates words here.
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", tests) is not None
+
+
+def _modules_it_composes(repo: RepoView, wdir: str, code: tuple[str, str]) -> set[str]:
+    """Return the names of the repository's modules that a stage's code imports.
+
+    A stage script that strings together functions of the project's own modules
+    (`from src.features.streaks import add_streaks`) is tested where those are.
+    Helpers every module shares (`utils`, `config`, `logs`) say nothing of the stage.
+    """
+    kind, target = code
+    if kind == "module":
+        path = next((c for c in facts.module_files(repo, target) if repo.is_file(c)), None)
+    else:
+        path = normalise(posixpath.join(wdir, target))
+    text = repo.text(path) if path else None
+    if not text:
+        return set()
+    names = set()
+    for module in _FROM_IMPORT.findall(text):
+        last = module.rsplit(".", 1)[-1]
+        if last in _SHARED_HELPERS or last.startswith("_"):
+            continue
+        if any(repo.is_file(c) for c in facts.module_files(repo, module)):
+            names.add(last)
+    return names
+
+
+_FROM_IMPORT = re.compile(r"^(?:from|import)[ \t]+([A-Za-z_][\w.]*)", re.MULTILINE)
+_SHARED_HELPERS = frozenset(
+    {"utils", "util", "helpers", "common", "config", "settings", "constants", "logs",
+     "logger", "logging", "paths", "io", "src"}
+)  # fmt: skip
 
 
 def _runs_project_code(repo: RepoView, commands: Sequence[str]) -> bool:
@@ -237,6 +279,9 @@ _RUNS_AUDIT = re.compile(r"mlops-kit audit|\bmake\s+audit\b|mlops-kit(?:@|/)|pre
 _RUNS_LINT = re.compile(
     r"pre-commit(?:/action|\s+run)|\bprek\b|\blefthook\s+run\b|\bruff\b|flake8|pylint|\bblack\b|bandit"
     r"|\bmypy\b|\b(?:make|just|task|poe|invoke|inv|mise run|nox -s|tox -e)\s+(?:lint|check|style)\b"
+    # an action that lints or checks style (`uses: github/super-linter@v5`, the value on
+    # its own line), or a lint script CI runs by path (`scripts/lint.sh`)
+    r"|(?:^|\n)[\w.-]++/[\w./-]*?(?:lint|style)"
 )
 
 
@@ -291,6 +336,8 @@ def ci_runs_lint(repo: RepoView) -> Iterator[Finding]:
 
     Why: lint and type errors that reach main slow everyone down; CI is the backstop for
     commits made without the hooks.
+    An action that lints or checks the style (`uses: github/super-linter@v5`,
+    `uses: org/check-python-style@main`) counts.
     Fix: a step `run: pre-commit run --all-files` (or `ruff check .` and `mypy`).
     """
     yield from _ci_check(repo, _RUNS_LINT, "the linters (pre-commit or ruff)")

@@ -391,8 +391,10 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
     whose password is a placeholder (`mongodb://{username}:{password}@{host}/`, as SEC102
     judges one) and passwords or secret keys set beside a host on the local machine
     (`host: 127.0.0.1` in the same block, `MYSQL_HOST=localhost` beside `MYSQL_PASSWORD`,
-    `endpoint: http://localhost:30084` beside a sandbox's `secret-key`): SEC102 does not
-    report those settings written as one URI either. In a Mage `triggers.yaml`
+    `endpoint: http://localhost:30084` beside a sandbox's `secret-key`,
+    `AWS_SECRET_ACCESS_KEY` beside `MLFLOW_S3_ENDPOINT_URL: http://127.0.0.1:9000`): SEC102
+    does not report those settings written as one URI either. A tool's documented default
+    (MinIO's `minioadmin`) is nobody's secret and is not reported. In a Mage `triggers.yaml`
     (a top-level `triggers:` list whose entries have `pipeline_uuid` and `schedule_type`)
     the token Mage writes into every trigger is reported only for API triggers: schedule
     and event triggers never use it.
@@ -517,8 +519,9 @@ _LOCAL_HOST_WORDS = ("localhost", "127.0.0.1", "0.0.0.0", "::1")
 _PASSWORD_WORDS = ("password", "passwd", "pwd")
 _HOST_WORDS = ("host", "hostname", "server", "address")
 # An object store's secret key beside its endpoint on the local machine (a sandbox).
-_SECRET_KEY_WORDS = ("secret_key", "secret-key", "secretkey")
+_SECRET_KEY_WORDS = ("secret_key", "secret-key", "secretkey", "secret_access_key")
 _ENDPOINT_WORDS = ("endpoint", "url", "uri")
+_ENDPOINT_KEYS = ("endpoint_url", "endpoint")
 # A URL on the local machine (`http://localhost:30084`, an object store's sandbox).
 _LOCAL_URL = re.compile(r"\A[a-z][\w+.-]*+://(?:[^@/\s]*+@)?(?:localhost|127\.0\.0\.1|\[::1\])\b")
 _SEPARATORS = "_.-"
@@ -590,16 +593,22 @@ class _LocalHosts:
             if prefix is None:
                 continue
             stems = [f"{prefix}{separator}" for separator in _SEPARATORS] if prefix else [""]
-            return any((block, f"{stem}{word}") in found for stem in stems for word in hosts)
+            if any((block, f"{stem}{word}") in found for stem in stems for word in hosts):
+                return True
+            # `AWS_SECRET_ACCESS_KEY` beside `MLFLOW_S3_ENDPOINT_URL: http://127.0.0.1:9000`:
+            # the S3 clients' variables, whatever their prefixes, for a local object store.
+            return found is self.local_urls and any(
+                b == block and key.endswith(_ENDPOINT_KEYS) for b, key in found
+            )
         return False
 
 
 # What a generated key or token looks like: long hexadecimal (or a UUID), or base64-like
-# text mixing upper case, lower case and digits with high entropy and no word in it;
-# detect-secrets measures entropy the same way.
+# text (parts joined by `.` too) mixing upper case, lower case and digits with high
+# entropy and no word in it; detect-secrets measures entropy the same way.
 _HEX = re.compile(r"[0-9a-fA-F]{20,}")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_BASE64 = re.compile(r"[A-Za-z0-9+/=_-]{16,}")
+_BASE64 = re.compile(r"[A-Za-z0-9+/=_.-]{16,}")  # `.` joins the parts of some keys
 _WORDISH = re.compile(r"[a-z]{6}")
 
 

@@ -49,6 +49,12 @@ def _conf_keys(repo: RepoView, names: tuple[str, ...]) -> list[tuple[str, int | 
 
 def _uri_entries(repo: RepoView) -> list[tuple[str, int | None, object]]:
     entries = _conf_keys(repo, ("tracking_uri",))
+    # kedro-mlflow's `conf/<env>/mlflow.yml`: `server: mlflow_tracking_uri:` (null: MLflow's
+    # default, not a configured URI).
+    for path in kedro_mlflow_files(repo):
+        for keys, value, parent in facts.walk_values(repo.data(path)):
+            if keys and keys[-1] == "mlflow_tracking_uri" and value is not None:
+                entries.append((path, line_of(parent, "mlflow_tracking_uri"), value))
     for path in facts.conf_files(repo):
         data = repo.data(path)
         for keys, value, parent in facts.walk_values(data):
@@ -57,6 +63,14 @@ def _uri_entries(repo: RepoView) -> list[tuple[str, int | None, object]]:
                 if "tracking" in context or "mlflow" in context:
                     entries.append((path, line_of(parent, "uri"), value))
     return entries
+
+
+def kedro_mlflow_files(repo: RepoView) -> list[str]:
+    """Return kedro-mlflow's settings files (`conf/base/mlflow.yml`, one per environment)."""
+    return [p for p in repo.under("conf") if _KEDRO_MLFLOW.match(p)]
+
+
+_KEDRO_MLFLOW = re.compile(r"^conf/[\w-]+/mlflow\.ya?ml$")
 
 
 def _anchor(repo: RepoView) -> tuple[str, int | None]:
@@ -118,7 +132,10 @@ def _sets_in_code(repo: RepoView, name: str) -> bool:
 
 # `dagshub.init(repo_owner=..., repo_name=..., mlflow=True)` points MLflow at the DagsHub
 # repository's tracking server (it sets MLFLOW_TRACKING_URI for the process).
-_DAGSHUB_MLFLOW = re.compile(r"dagshub\.init[ \t]*+\([^()]{0,600}?\bmlflow[ \t]*+=[ \t]*+True\b")
+# `dagshub.init(..., mlflow=True)`, or `init(...)` imported from dagshub.
+_DAGSHUB_MLFLOW = re.compile(
+    r"(?:dagshub\.|\b)init[ \t]*+\([^()]{0,600}?\bmlflow[ \t]*+=[ \t]*+True\b"
+)
 
 
 def _on_databricks(repo: RepoView) -> bool:
@@ -137,9 +154,9 @@ _DATABRICKS_SOURCE = "# Databricks notebook source"
 def _tracked_remotely(repo: RepoView) -> bool:
     """Return True when a platform sets the tracking URI: DagsHub, Azure ML or Databricks.
 
-    `dagshub.init(..., mlflow=True)` in code or a notebook, Azure ML running the scripts
-    as jobs (it sets MLFLOW_TRACKING_URI to the workspace for each), or Databricks
-    notebooks (they log to the workspace).
+    `dagshub.init(..., mlflow=True)` (or `init` imported from dagshub) in code or a
+    notebook, Azure ML running the scripts as jobs (it sets MLFLOW_TRACKING_URI to the
+    workspace for each), or Databricks notebooks (they log to the workspace).
     """
 
     def compute() -> bool:
@@ -149,7 +166,7 @@ def _tracked_remotely(repo: RepoView) -> bool:
             return True
         notebooks = [p for p in profile_of(repo).mlflow_files if p.endswith(".ipynb")]
         if any(
-            "dagshub.init" in (text := repo.text(p) or "") and _DAGSHUB_MLFLOW.search(text)
+            "dagshub" in (text := repo.text(p) or "") and _DAGSHUB_MLFLOW.search(text)
             for p in notebooks
         ):
             return True
@@ -179,7 +196,9 @@ def tracking_uri_configured(repo: RepoView) -> Iterator[Finding]:
     `dagshub.init(..., mlflow=True)` (runs go to the DagsHub repository's server). Scripts
     that Azure ML runs as jobs (azuremlschemas job YAML, `ml_client.jobs.create_or_update`)
     log to the workspace: Azure ML sets the URI for them, as Databricks does for its
-    notebooks (`# Databricks notebook source`). None of these is reported.
+    notebooks (`# Databricks notebook source`). None of these is reported; nor is a Kedro
+    project whose kedro-mlflow settings (`conf/base/mlflow.yml`) give
+    `server.mlflow_tracking_uri`.
     Fix: put the URI in config, e.g. `conf/tracking/local.yaml`:
 
         uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}
@@ -213,7 +232,8 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     (`set_tracking_uri(os.getenv("MLFLOW_ENDPOINT_URL", ...))`, or a name assigned from one
     before the call) can be pointed elsewhere per environment and is not reported. Nor is
     a call made only when the configured value is set (`if uri: set_tracking_uri(uri)`):
-    left empty, MLflow reads MLFLOW_TRACKING_URI.
+    left empty, MLflow reads MLFLOW_TRACKING_URI. A pydantic `BaseSettings` field named
+    `mlflow_tracking_uri` (no `env_prefix`) is read from that variable.
     Fix: honour the variable in config (`uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}`)
     or in code (`os.environ.get("MLFLOW_TRACKING_URI") or cfg.tracking.uri`).
     """
@@ -236,12 +256,29 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
         return
     if any(mentioned.search(repo.text(path) or "") for path in facts.conf_files(repo)):
         return
+    if _settings_field_reads_variable(repo):
+        return  # pydantic settings: the field `mlflow_tracking_uri` reads the variable
     path, line, _ = calls[0]
     yield Finding(
         "set_tracking_uri() is called but MLFLOW_TRACKING_URI is never consulted", path, line
     )
 
 
+def _settings_field_reads_variable(repo: RepoView) -> bool:
+    """Return True when a pydantic `BaseSettings` class has a `mlflow_tracking_uri` field.
+
+    pydantic-settings fills each field from the environment variable of its name (any
+    case), so MLFLOW_TRACKING_URI overrides it, unless the class sets an `env_prefix`.
+    """
+    for path, _, _ in facts.search_sources(repo, _SETTINGS_FIELD):
+        text = repo.text(path) or ""
+        if "BaseSettings" in text and not _ENV_PREFIX.search(text):
+            return True
+    return False
+
+
+_SETTINGS_FIELD = re.compile(r"(?m)^[ \t]+mlflow_tracking_uri[ \t]*:")
+_ENV_PREFIX = re.compile(r"""env_prefix["']?\s*[=:]\s*["'][^"']""")
 _CALL_WITH_NAME = re.compile(r"set_tracking_uri\(\s*([\w.]+)\s*\)")
 _IF_SET = re.compile(r"^\s*(?:el)?if\s+([\w.]+)(?:\s+is\s+not\s+None)?\s*:\s*(?:#.*)?$")
 
@@ -473,7 +510,12 @@ def _named_at_root(repo: RepoView, store: str) -> bool:
         for p in _settings_files(repo)
         if p.count("/") <= 1 or not p.endswith((".yaml", ".yml")) or _compose_file(p)
     ]
-    paths = (*profile_of(repo).mlflow_files, *settings, *facts.conf_files(repo))
+    paths = (
+        *profile_of(repo).mlflow_files,
+        *settings,
+        *facts.conf_files(repo),
+        *kedro_mlflow_files(repo),
+    )
     # The literal test first: the pattern has no literal start, so a search tries it at
     # every character of every text (and comments are cut only from texts naming it).
     texts = [text for p in paths if store in (text := repo.text(p) or "")]
