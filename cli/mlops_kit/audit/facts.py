@@ -567,8 +567,9 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
         if isinstance(poetry_dev, dict):
             dev.update(canonical(str(name)) for name in poetry_dev)
         for path in repo.files:
-            # Every requirements file's path holds the word: a substring test first.
-            if "requirements" not in path or not detect.REQUIREMENTS.search(path):
+            # Every requirements file's path holds the word (`requirement.txt` too): a
+            # substring test first.
+            if "requirement" not in path or not detect.REQUIREMENTS.search(path):
                 continue
             if detect.template_source(path):
                 continue
