@@ -1001,9 +1001,9 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     own_package = name is not None and any(
         p.rsplit("/", 1)[-1].lower() == name for p in profile.packages
     )
-    root_training = any(
-        re.match(r"(?:scripts/)?(?:train|training)[\w-]*\.py$", p) for p in repo.files
-    )
+    # A training entry point at the root or in a folder of entry points (`scripts/`,
+    # `pipelines/train_model.py`, `jobs/`): the package serves a project that trains.
+    root_training = any(_ENTRY_TRAINING.match(p) for p in repo.files)
     if (
         (own_package or (profile.packages and _publishes_to_index(repo, profile)))
         and not root_training
@@ -1031,6 +1031,11 @@ def _kedro_project(repo: RepoView) -> bool:
     if isinstance(tool, dict) and isinstance(tool.get("kedro"), dict):
         return True
     return any(KEDRO_CATALOG.match(p) for p in repo.under("conf"))
+
+
+_ENTRY_TRAINING = re.compile(
+    r"(?:(?:scripts|pipelines?|jobs|bin|workflows?|flows?)/)?(?:train|training)[\w-]*\.py$"
+)
 
 
 # CI that uploads the distribution to a package index: what others install is a library.
@@ -1280,7 +1285,11 @@ def azureml_runs_jobs(repo: RepoView) -> bool:
 
 
 def azureml_data_assets(repo: RepoView) -> list[str]:
-    """Return the Azure ML data asset definitions (`data.schema.json`, `type: uri_file`)."""
+    """Return where Azure ML data assets are defined.
+
+    azuremlschemas YAML (`data.schema.json`, `type: uri_file`), or code that registers
+    one with SDK v2 (`ml_client.data.create_or_update(Data(...))`).
+    """
 
     def compute() -> list[str]:
         found = []
@@ -1288,6 +1297,9 @@ def azureml_data_assets(repo: RepoView) -> list[str]:
             data = repo.data(path)
             kind = data.get("type") if isinstance(data, dict) else None
             if isinstance(kind, str) and kind.lower() in AZUREML_DATA_TYPES:
+                found.append(path)
+        for path in _azure_ai_ml_files(repo):
+            if ".data.create_or_update(" in (repo.text(path) or ""):
                 found.append(path)
         return found
 

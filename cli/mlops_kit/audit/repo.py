@@ -321,6 +321,28 @@ class RepoView:
         self._text[path] = text
         return text
 
+    def read_head(self, path: str, size: int) -> tuple[bytes | None, str | None]:
+        """Return the first `size` bytes of a listed regular file: (bytes, None) or (None, problem).
+
+        For a look at a large file's first lines (a generated-code header) without reading
+        the rest. Symlinks and special files are refused, as by `text_or_none`.
+        """
+        info = self.lstat(path) if path in self.file_set else None
+        if info is None or not stat.S_ISREG(info.st_mode):
+            return None, "is not a regular file of the repository"
+        try:
+            fd = os.open(os.path.join(self._root_str, path), _OPEN_FLAGS)
+        except OSError as error:
+            return None, f"cannot be read ({_reason(error)})"
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None, "is not a regular file"
+            return os.read(fd, size), None
+        except OSError as error:
+            return None, f"cannot be read ({_reason(error)})"
+        finally:
+            os.close(fd)
+
     def text(self, path: str) -> str | None:
         """Return a file's text (None when absent or unreadable)."""
         return self.text_or_none(path)

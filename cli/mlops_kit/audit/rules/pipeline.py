@@ -505,8 +505,9 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     reinforcement learning (gymnasium, Stable-Baselines3, ... and no dataset classes or
     data loaders) generates its data in simulated environments: neither is reported unless
     data/ holds dataset files (a trader's price history). Azure ML data assets
-    (azuremlschemas `data.schema.json` YAML, `type: uri_file`, `uri_folder` or `mltable`)
-    version the data they register, the files they point at included: not reported.
+    (azuremlschemas `data.schema.json` YAML, `type: uri_file`, `uri_folder` or `mltable`,
+    or registered from code: `ml_client.data.create_or_update(Data(...))`) version the
+    data they register, the files they point at included: not reported.
     """
     profile = profile_of(repo)
     if profile.dvc or set(profile.orchestrators) & VERSIONING_ORCHESTRATORS:

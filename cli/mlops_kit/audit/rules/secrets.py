@@ -677,7 +677,8 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
 
     Why: `.env` is where local credentials live (tracking server, database, cloud keys);
     one `git add .` without an ignore rule publishes them. The `.env` checked is the one
-    beside each example (`backend/.env.example` means `backend/.env`), else the root's.
+    beside each example (`backend/.env.example` means `backend/.env`, `config.env.example`
+    means `config.env`), else the root's.
     Fix: add `.env` (and `.env.*` with `!.env.example`) to .gitignore; if it was
     committed, `git rm --cached .env` and rotate what it held.
     """
@@ -706,6 +707,8 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
             for p in repo.files
             if p.rsplit("/", 1)[-1].startswith(".env") and p.rsplit("/", 1)[-1] != ".env"
         }
+        # `config.env.example` means `config.env`
+        | {m.group(1) for p in repo.files if (m := _NAMED_ENV_EXAMPLE.match(p))}
     ) or [facts.ENV_FILE]
     ignored = repo.ignored(places)
     exposed = [place for place in places if place not in ignored]
@@ -714,6 +717,11 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
         yield Finding(
             f"{', '.join(exposed)} {'is' if len(exposed) == 1 else 'are'} not git-ignored", where
         )
+
+
+_NAMED_ENV_EXAMPLE = re.compile(
+    r"^((?:[^/]+/)*[\w-][\w.-]*\.env)\.(?:example|sample|template|dist)$"
+)
 
 
 @rule("SEC105", family="secrets", severity="error")

@@ -502,8 +502,14 @@ def _store_expected(repo: RepoView, store: str) -> bool:
     )
 
 
+# Not a folder joined under another (`output_root / "mlruns"`, `join(out, "mlruns")`).
+_NOT_JOINED = "(?<!/ \")(?<!/ ')(?<!/\")(?<!/')(?<!, \")(?<!, ')"
+
+
 def _named_at_root(repo: RepoView, store: str) -> bool:
-    at_root = re.compile(rf"(?:sqlite:///|file:|\./|(?<![\w/.-])){re.escape(store)}(?![\w.-])")
+    at_root = re.compile(
+        rf"(?:sqlite:///|file:|\./|(?<![\w/.-]){_NOT_JOINED}){re.escape(store)}(?![\w.-])"
+    )
     # A sub-project's own YAML settings name stores in its own folder, not at the root.
     settings = [
         p
