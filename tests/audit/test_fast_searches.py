@@ -335,3 +335,15 @@ def test_generated_paths_as_the_pattern_finds_them() -> None:
     for _ in range(5000):
         path = "".join(rng.choice(parts) for _ in range(rng.randint(0, 6)))
         assert generated(path) == (GENERATED.search(path) is not None), path
+
+
+def test_lint_commands_as_the_whole_pattern_finds_them() -> None:
+    from mlops_kit.audit.rules.quality import _RUNS_LINT, _runs_lint
+
+    whole = re.compile(f"{_RUNS_LINT.pattern}|(?:^|\\n)[\\w.-]++/[\\w./-]*?(?:lint|style)")
+    pieces = ["ruff", "lint", "style", "scripts/", "uses: ", "org/", "\n", " ", "-", ".", "x"]
+    pieces += ["make ", "check", "pre-commit run", "é", "/", "a_b", "\t"]
+    rng = random.Random(16)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert _runs_lint(text) == (whole.search(text) is not None), text
