@@ -850,7 +850,15 @@ def _packaging(repo: RepoView, profile: RepoProfile) -> None:
         if (
             (p.count("/") <= 1 and "requirement" in p and REQUIREMENTS.search(p))
             # the packages of a monorepo (`apps/api/pyproject.toml`)
-            or (p.count("/") in (1, 2) and p.rsplit("/", 1)[-1] in NESTED_MANIFESTS)
+            or (
+                p.count("/") in (1, 2)
+                and p.rsplit("/", 1)[-1] in NESTED_MANIFESTS
+                # `pic/utils/setup.py` beside an `__init__.py`: a module of a package
+                and not (
+                    p.endswith("/setup.py")
+                    and f"{p.rpartition('/')[0]}/__init__.py" in repo.file_set
+                )
+            )
         )
         and not template_source(p)
         and not _NOT_RUNTIME.search(p)
@@ -1003,13 +1011,19 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     )
     # A training entry point at the root or in a folder of entry points (`scripts/`,
     # `pipelines/train_model.py`, `jobs/`): the package serves a project that trains.
-    root_training = any(_ENTRY_TRAINING.match(p) for p in repo.files)
+    root_training = any(_ENTRY_TRAINING.match(p) or _TRAINING_DAG.search(p) for p in repo.files)
+    # A package of its own for training (`training/`): an application's part, not a library's.
+    root_training = root_training or any(
+        p.rsplit("/", 1)[-1] in ("train", "training") for p in profile.packages
+    )
     if (
         (own_package or (profile.packages and _publishes_to_index(repo, profile)))
         and not root_training
         and not _package_trains(repo, profile)
     ):
         return "library"
+    if root_training:
+        return "project"
     markers = any(
         _PROJECT_MARKERS.search(p)
         for p in repo.files
@@ -1033,6 +1047,8 @@ def _kedro_project(repo: RepoView) -> bool:
     return any(KEDRO_CATALOG.match(p) for p in repo.under("conf"))
 
 
+# An orchestrator's DAG that trains (`orchestration/airflow/dags/21_train_lightgbm.py`).
+_TRAINING_DAG = re.compile(r"(?:^|/)dags/(?:[\w-]*[_-])?train[\w-]*\.py$")
 _ENTRY_TRAINING = re.compile(
     r"(?:(?:scripts|pipelines?|jobs|bin|workflows?|flows?)/)?(?:train|training)[\w-]*\.py$"
 )

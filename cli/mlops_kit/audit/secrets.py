@@ -346,6 +346,9 @@ def _tokens(text: str) -> tuple[SecretHit, ...]:
     # literal loop, and most texts hold no URI at all.
     if "://" in text and _URI_PASSWORD_TAIL.search(text) is not None:
         for match in _uri_password_matches(text):
+            # `mysql://[user[:password]@]host`: a format's syntax, its optional parts bracketed
+            if "[" in match.group(2) or match.group(3).endswith("]"):
+                continue
             if not is_placeholder(match.group(3)):
                 line = text.count("\n", 0, match.start()) + 1
                 preview = f"{match.group(1)}{match.group(2)}:{redact(match.group(3))}@…"

@@ -662,7 +662,8 @@ _SERVICES = re.compile(r"^\s*services\s*:\s*(?:#.*)?$")
 # Terraform sources and variable files: `password = "..."` there is a literal in git, but
 # an unquoted value is an expression (`var.db_password`, `random_password.db.result`).
 TERRAFORM_SUFFIXES = (".tf", ".tfvars")
-_TERRAFORM_EXPRESSION = re.compile(r"^\s*[\w.-]+\s*=\s*[^\s\"']")
+# `password = var.db_password`, `"token.actions.githubusercontent.com:aud" = var.aud`.
+_TERRAFORM_EXPRESSION = re.compile(r"^\s*(?:[\w.-]+|\"[^\"\n]*\")\s*=\s*[^\s\"']")
 
 
 # A CI permission scope (`id-token: write`, `secrets: inherit`), not a credential.
