@@ -305,12 +305,81 @@ def stages(repo: RepoView) -> list[Stage] | None:
     return memo(repo, "stages", compute)
 
 
+def generated_stages(repo: RepoView) -> list[Stage]:
+    """Return the stages DVC generates from `foreach`/`matrix` stages (`train@en`).
+
+    Only for what they produce: rules that judge a stage's own definition read the
+    generating stage, reported once. Items come from a list or mapping in dvc.yaml or a
+    `${...}` that names one in params.yaml or `vars`; anything unknown yields nothing.
+    """
+
+    def compute() -> list[Stage]:
+        data = repo.data(DVC_YAML)
+        table = data.get("stages") if isinstance(data, dict) else None
+        if not isinstance(table, dict):
+            return []
+        context = interpolation_context(repo)
+        found = []
+        for name, body in table.items():
+            if not isinstance(body, dict) or not isinstance(body.get("do"), dict):
+                continue
+            line = line_of(table, name)
+            for key, item in _generated_items(body, context):
+                stage = _stage(f"{name}@{key}", body["do"], line, repo, {**context, **item})
+                stage.generated = True
+                found.append(stage)
+        return found
+
+    return memo(repo, "generated_stages", compute)
+
+
+_GENERATED_LIMIT = 1000  # items of one stage; a larger expansion is not followed
+
+
+def _generated_items(
+    body: dict[str, Any], context: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    """(key, interpolation context) for each stage a `foreach` or `matrix` generates."""
+    if "foreach" in body:
+        items = _named_value(body["foreach"], context)
+        if isinstance(items, list):
+            return [(str(i), {"item": v}) for i, v in enumerate(items[:_GENERATED_LIMIT])]
+        if isinstance(items, dict):
+            pairs = list(items.items())[:_GENERATED_LIMIT]
+            return [(str(k), {"key": k, "item": v}) for k, v in pairs]
+        return []
+    matrix = body.get("matrix")
+    if not isinstance(matrix, dict):
+        return []
+    axes = [(str(k), _named_value(v, context)) for k, v in matrix.items()]
+    if not all(isinstance(values, list) for _, values in axes):
+        return []
+    combos: list[dict[str, Any]] = [{}]
+    for axis, values in axes:
+        listed = values if isinstance(values, list) else []
+        combos = [{**c, axis: v} for c in combos for v in listed][:_GENERATED_LIMIT]
+    return [("-".join(map(str, c.values())), {"item": c}) for c in combos]
+
+
+def _named_value(value: Any, context: dict[str, Any]) -> Any:
+    """Return a list or mapping given in place, or the one a lone `${name}` names."""
+    if isinstance(value, str):
+        match = _INTERPOLATION.fullmatch(value.strip())
+        if match is None:
+            return None
+        found: Any = context
+        for part in match.group(1).split("."):
+            found = found.get(part) if isinstance(found, dict) else None
+        return found
+    return value
+
+
 def outputs_by_path(repo: RepoView) -> dict[str, tuple[Stage, Output]]:
-    """Every stage output, by repo-relative path."""
+    """Every stage output, by repo-relative path (those of generated stages included)."""
 
     def compute() -> dict[str, tuple[Stage, Output]]:
         table: dict[str, tuple[Stage, Output]] = {}
-        for stage in stages(repo) or []:
+        for stage in [*(stages(repo) or []), *generated_stages(repo)]:
             for out in stage.outs:
                 if out.path is not None:
                     table.setdefault(out.path, (stage, out))

@@ -111,7 +111,7 @@ _PREPROCESSOR = re.compile(
     r"|columntransformer|selector)\w*+(?:\([^()\n]*+\))?$"
 )
 # `train.py`, `training_loop.py`; not `training_dataset_assessment.py` (about the data).
-_TRAINING_SCRIPT = re.compile(r"(?:train|training)(?:[_-](?!data)[\w-]*)?\.py$")
+TRAINING_SCRIPT = re.compile(r"(?:train|training)(?:[_-](?!data)[\w-]*)?\.py$")
 # Pipeline orchestrators, by the modules their flows, DAGs and nodes import.
 ORCHESTRATORS: dict[str, tuple[str, ...]] = {
     "kedro": ("kedro",), "metaflow": ("metaflow",), "zenml": ("zenml",),
@@ -255,7 +255,8 @@ class RepoProfile:
             mlflow when the kedro-mlflow plugin logs runs, and azureml for Azure ML SDK v2
             code (`azure.ai.ml`) or job definitions (azuremlschemas YAML).
         orchestrators: pipeline frameworks the code uses (kedro, metaflow, zenml, airflow,
-            prefect, dagster, flyte, kubeflow); kedro also from its conf/<env>/catalog.yml.
+            prefect, dagster, flyte, kubeflow); kedro also from its conf/<env>/catalog.yml,
+            snakemake from a Snakefile and nextflow from main.nf or nextflow.config.
         mlflow: True when any code or notebook imports MLflow, a dependency declares it,
             or an MLflow store (mlflow.db, mlruns/) lies in the repo.
         mlflow_files: the files that import MLflow.
@@ -608,6 +609,21 @@ def hydra_calls(
     return calls
 
 
+def _legacy_script_folder(name: str, arguments: dict[str, str | None]) -> bool:
+    """Return True for `@hydra.main(config_name=...)` with Hydra's pre-1.2 defaults.
+
+    Without `config_path` and without `version_base` (or one below 1.2), Hydra adds the
+    script's own folder to the config search path; from `version_base="1.2"` (or
+    `version_base=None`) it adds none.
+    """
+    if name != "main" or "config_path" in arguments or not arguments.get("config_name"):
+        return False
+    if "version_base" not in arguments:
+        return True
+    version = arguments["version_base"]
+    return version is not None and version.startswith(("1.0", "1.1"))
+
+
 def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
     """Find the Hydra config folder: from the code's calls first, else a conventional dir."""
     named: list[tuple[str, str, str]] = []  # (config dir, config name, source)
@@ -621,7 +637,7 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
         profile.hydra = profile.hydra or bool(
             re.search(r"^[ \t]*+(?:import|from)[ \t]++hydra\b", text, re.MULTILINE)
         )
-        if "config_path" not in text and "config_dir" not in text and "compose" not in text:
+        if not any(word in text for word in ("config_path", "config_dir", "compose", "main(")):
             continue
         calls = hydra_calls_of(repo, path, text)
         if calls is None:
@@ -631,11 +647,17 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
             if config_name:
                 names.append(config_name)
             raw = arguments.get("config_path") or arguments.get("config_dir")
+            if _legacy_script_folder(name, arguments):
+                raw = "."  # Hydra before 1.2 reads the config beside the script
             if not raw or raw.startswith("pkg://"):
                 continue
             base = "" if name == "initialize_config_dir" else posixpath.dirname(path)
             folder = normalise(posixpath.join(base, raw.removeprefix("file://")))
-            if folder and folder in repo.folders:
+            if folder == "" and raw == "." and config_name:
+                # the script's folder is the root: its primary config sits beside it
+                if f"{config_name}.yaml" in repo.file_set or f"{config_name}.yml" in repo.file_set:
+                    named.append((".", config_name, f"{path}:{line}"))
+            elif folder and folder in repo.folders:
                 named.append((folder, config_name or "", f"{path}:{line}"))
     if named:
         folder, config_name, source = named[0]
@@ -921,7 +943,7 @@ def _layout(repo: RepoView, profile: RepoProfile) -> None:
         profile.layout = "flat"
     elif notebooks > scripts and (
         notebooks > 2 * scripts
-        or not any(_TRAINING_SCRIPT.match(p.rsplit("/", 1)[-1]) for p in runtime)
+        or not any(TRAINING_SCRIPT.match(p.rsplit("/", 1)[-1]) for p in runtime)
     ):
         # Notebooks only, or a collection of notebooks next to a helper folder with an
         # `__init__.py` that no manifest packages (they outnumber its modules four to one).
@@ -1091,7 +1113,7 @@ def _trains(repo: RepoView, runtime: set[str]) -> bool:
     That is a training script (`train.py`, `training_x.py`) or a call to a training
     routine (`fit`, `train`, a `Trainer`, a backward pass).
     """
-    if any(_TRAINING_SCRIPT.match(p.rsplit("/", 1)[-1]) for p in runtime):
+    if any(TRAINING_SCRIPT.match(p.rsplit("/", 1)[-1]) for p in runtime):
         return True
     for path in repo.files:
         if path in runtime or (path.endswith(".ipynb") and not template_source(path)):
@@ -1348,6 +1370,9 @@ def _orchestrators(
     # A Snakemake workflow: `Snakefile` (or `workflow/Snakefile`) and its `.smk` rules.
     if any(p.rsplit("/", 1)[-1] == "Snakefile" for p in repo.files):
         found.append("snakemake")
+    # A Nextflow workflow: `main.nf` and `nextflow.config` at the root.
+    if "nextflow.config" in repo.file_set or "main.nf" in repo.file_set:
+        found.append("nextflow")
     profile.orchestrators = tuple(found)
     # kedro-mlflow logs every run through hooks and catalog datasets, not imports.
     plugin = any(

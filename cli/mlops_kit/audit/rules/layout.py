@@ -63,11 +63,18 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
     """The project has tests.
 
     Why: pipeline code that is never tested breaks silently when data, config or a library
-    changes; test modules are what pytest and CI run.
+    changes; test modules are what pytest and CI run. A Nextflow workflow is tested by
+    running it on small data through its test profiles (`conf/test.config`, nf-test files).
     Fix: add `tests/test_<stage>.py` files that run each stage on tiny data.
     """
-    if not profile_of(repo).test_files:
+    profile = profile_of(repo)
+    if "nextflow" in profile.orchestrators and any(_NEXTFLOW_TEST.search(p) for p in repo.files):
+        return  # a Nextflow workflow runs its test profiles (`-profile test`)
+    if not profile.test_files:
         yield Finding("no test module (test_*.py or *_test.py) anywhere", facts.ROOT)
+
+
+_NEXTFLOW_TEST = re.compile(r"(?:^|/)test[\w.-]*\.config$|(?:^|/)tests?/[^/]+\.nf(?:\.test)?$")
 
 
 @rule("LAY105", family="layout", severity="info", applies=("project", "ml", "code"))
@@ -128,7 +135,7 @@ _TOOL_YAML = frozenset(
 # project (its models' settings and variables), a Mage project's connection settings.
 _CONFIG_FILES = frozenset(
     {"MLproject", "params.yaml", "dbt_project.yml", "dbt_project.yaml", "io_config.yaml",
-     "io_config.yml"}
+     "io_config.yml", "nextflow.config"}
 )  # fmt: skip
 # A folder of hyperparameter files (`hyperparams/ppo.yml`, one per algorithm or model).
 _HYPERPARAMS = re.compile(
@@ -275,7 +282,7 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
     profile = profile_of(repo)
-    if {"kedro", "snakemake"} & set(profile.orchestrators):
+    if {"kedro", "snakemake", "nextflow"} & set(profile.orchestrators):
         return
     if profile.layout == "notebooks" and not profile.dvc:
         return

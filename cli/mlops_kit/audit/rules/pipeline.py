@@ -241,7 +241,7 @@ def no_cycles(repo: RepoView) -> Iterator[Finding]:
             if dep is None:
                 continue
             made_by = facts.producer(repo, dep)
-            if made_by is not None:
+            if made_by is not None and made_by[0].name in needs:  # not a generated stage
                 needs[stage.name].add(made_by[0].name)
     state: dict[str, int] = {}
     reported: set[frozenset[str]] = set()
@@ -520,7 +520,7 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     kept = data_files and any(is_data_name(p.lower()) for p in repo.files if _DATA_FOLDER.search(p))
     if not kept and (_versioned_tables(repo) or _simulated(repo)):
         return  # lakehouse tables keep their versions; agents generate their data
-    if "snakemake" in profile.orchestrators and not data_files:
+    if {"snakemake", "nextflow"} & set(profile.orchestrators) and not data_files:
         return  # the workflow fetches and builds every dataset; none is kept in git
     if not data_files:
         if not (profile.kit or profile.dvc_pipeline or fits_models(repo)):

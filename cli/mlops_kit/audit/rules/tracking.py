@@ -10,7 +10,13 @@ from collections.abc import Iterator
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.profile import azureml_runs_jobs, profile_of, template_source
+from mlops_kit.audit.profile import (
+    TRAINING_SCRIPT,
+    azureml_runs_jobs,
+    profile_of,
+    runtime_files,
+    template_source,
+)
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -63,6 +69,10 @@ def _uri_entries(repo: RepoView) -> list[tuple[str, int | None, object]]:
                 if "tracking" in context or "mlflow" in context:
                     entries.append((path, line_of(parent, "uri"), value))
     return entries
+
+
+def _training_scripts(repo: RepoView) -> bool:
+    return any(TRAINING_SCRIPT.match(p.rsplit("/", 1)[-1]) for p in runtime_files(repo))
 
 
 def kedro_mlflow_files(repo: RepoView) -> list[str]:
@@ -719,11 +729,15 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
             mlflow.log_metric("f1", f1)
 
     Code that trains nothing (`fit`, `train`, a `Trainer`, a backward pass: ETL or
-    inference only) has no runs to track and is not reported.
+    inference only) has no runs to track and is not reported; nor is a Snakemake or
+    Nextflow workflow without a training script, whose analysis steps may fit (a
+    clustering) and whose engine reports every run (trace, timeline, `--report`).
     """
     profile = profile_of(repo)
     if profile.mlflow or profile.trackers or not profile.trains:
         return
+    if {"snakemake", "nextflow"} & set(profile.orchestrators) and not _training_scripts(repo):
+        return  # the engine reports every run (trace, timeline, `snakemake --report`)
     if any(o.kind == "metrics" for stage in facts.stages(repo) or [] for o in stage.outs):
         return  # DVC tracks the runs: `dvc exp show` / `dvc metrics diff` compare them
     yield Finding("no experiment tracking: no code logs runs to MLflow (or another tracker)")
