@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from audit.support import make_repo
 from mlops_kit.audit import facts
-from mlops_kit.audit.profile import _IMPORT, _TRAINS, _calls_training, _import_matches
+from mlops_kit.audit.profile import _IMPORT, _TRAINS, REQUIREMENTS, _calls_training, _import_matches
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rules.packaging import is_setup_file
 from mlops_kit.audit.secrets import (
@@ -133,6 +133,16 @@ def test_setup_files_as_a_search_of_the_whole_path_finds_them() -> None:
     paths = [folder + name for folder in folders for name in names]
     paths += ["".join(rng.choice(names + folders) for _ in range(3)) for _ in range(5_000)]
     assert [p for p in paths if is_setup_file(p)] == [p for p in paths if _SETUP_PATH.search(p)]
+
+
+def test_requirements_paths_hold_the_word() -> None:
+    # `_declarations` tests for the substring before the pattern.
+    pieces = ["requirements", "requirement", "dev-", "/", ".txt", ".in", "s", "x", "_", "é"]
+    rng = random.Random(3)
+    for _ in range(20_000):
+        path = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        if REQUIREMENTS.search(path):
+            assert "requirement" in path, path
 
 
 def test_import_lines_in_random_texts() -> None:
@@ -260,3 +270,80 @@ def test_hydra_calls_found_from_the_statements_naming_them_as_in_a_full_walk() -
     assert hydra_calls(tree, HYDRA_SOURCE) == full
     for variant in (HYDRA_SOURCE.replace("\n", "\r\n"), "# é\n" + HYDRA_SOURCE):
         assert hydra_calls(ast.parse(variant), variant) == hydra_calls(ast.parse(variant))
+
+
+def test_script_words_built_from_expansions_as_in_a_split_of_the_whole_text() -> None:
+    rng = random.Random(14)
+    pieces = ["\x00", "run_", "tests", ".sh", ".py", "/", "./", " ", "\n", "-", "$", "é", "\r"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        expected = [w for w in facts._PATH_WORD.findall(text) if "\x00" in w]
+        assert list(facts._expanded_words(text)) == expected, text
+    scripts = ["ci/launch_api_tests.sh", "ci/launch_web_tests.sh", "run.sh"]
+    named = facts.expanded_scripts(scripts, "x\n  run: ci/launch_${{ matrix.s }}_tests.sh\n")
+    assert named == {"ci/launch_api_tests.sh", "ci/launch_web_tests.sh"}
+
+
+def test_route_handlers_found_by_walking_blocks_as_in_a_full_walk() -> None:
+    import ast
+
+    from mlops_kit.audit.rules.serving import _functions
+
+    source = """
+@app.get("/a")
+def a(): return model.predict(x)
+class C:
+    async def b(self):
+        def inner(): pass
+if x:
+    def c(): pass
+else:
+    def d(): pass
+try:
+    def e(): pass
+except E:
+    def f(): pass
+else:
+    def g(): pass
+finally:
+    def h(): pass
+for i in y:
+    def j(): pass
+else:
+    def k(): pass
+while z:
+    with w:
+        def m(): pass
+match v:
+    case 1:
+        def n(): pass
+f = lambda: [q for q in ()]
+"""
+    tree = ast.parse(source)
+    full = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    found = list(_functions(tree))
+    assert len(found) == len(full) == 13
+    assert {id(n) for n in found} == {id(n) for n in full}
+
+
+def test_generated_paths_as_the_pattern_finds_them() -> None:
+    from mlops_kit.audit.rules.layout import GENERATED, generated
+
+    parts = ["__pycache__", ".ipynb_checkpoints", ".virtual_documents", ".pytest_cache"]
+    parts += [".mypy_cache", ".ruff_cache", ".DS_Store", "/", "x", ".py", "c", "o", "_", "\n"]
+    rng = random.Random(15)
+    for _ in range(5000):
+        path = "".join(rng.choice(parts) for _ in range(rng.randint(0, 6)))
+        assert generated(path) == (GENERATED.search(path) is not None), path
+
+
+def test_lint_commands_as_the_whole_pattern_finds_them() -> None:
+    from mlops_kit.audit.rules.quality import _RUNS_LINT, _runs_lint
+
+    whole = re.compile(f"{_RUNS_LINT.pattern}|(?:^|\\n)[\\w.-]++/[\\w./-]*?(?:lint|style)")
+    pieces = ["ruff", "lint", "style", "scripts/", "uses: ", "org/", "\n", " ", "-", ".", "x"]
+    pieces += ["make ", "check", "pre-commit run", "é", "/", "a_b", "\t"]
+    rng = random.Random(16)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert _runs_lint(text) == (whole.search(text) is not None), text

@@ -50,8 +50,20 @@ def test_every_token_holds_a_marker_near_its_start(
         # Tokens back to back, and one running into the next line.
         "hf_" + "AbCdEfGhIj" * 3 + "hf_" + "AbCdEfGhIj" * 3 + "\nglpat-" + "x1y2z3" * 4,
         "github_pat_" + "A1b2" * 6 + "-----BEGIN RSA " + "PRIVATE KEY-----",
+        # Markers searched as strings, overlapping themselves.
+        "xoxoxb-" + "1234567890" * 2 + " xoxb-" + "1234567890" * 2,
+        "------BEGIN " + "PRIVATE KEY----- dapidapi" + "0123456789abcdef" * 2,
     ],
-    ids=["overlap-azure", "overlap-aws", "word-start", "long-line", "back-to-back", "pat"],
+    ids=[
+        "overlap-azure",
+        "overlap-aws",
+        "word-start",
+        "long-line",
+        "back-to-back",
+        "pat",
+        "overlap-slack",
+        "overlap-pem",
+    ],
 )
 def test_the_pre_check_finds_what_the_full_patterns_find(text: str) -> None:
     assert scanned(text) == plain(text)

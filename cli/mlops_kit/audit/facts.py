@@ -636,7 +636,11 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
         if isinstance(poetry_dev, dict):
             dev.update(canonical(str(name)) for name in poetry_dev)
         for path in repo.files:
-            if not detect.REQUIREMENTS.search(path) or detect.template_source(path):
+            # Every requirements file's path holds the word (`requirement.txt` too): a
+            # substring test first.
+            if "requirement" not in path or not detect.REQUIREMENTS.search(path):
+                continue
+            if detect.template_source(path):
                 continue
             stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             target = dev if _DEV_REQUIREMENTS.search(stem) else main
@@ -733,10 +737,13 @@ def search_sources(repo: RepoView, pattern: re.Pattern[str]) -> list[tuple[str, 
             text = repo.text(path) or ""
             if not may_match(pattern, text):  # a quick literal test rules most files out
                 continue
+            line, counted = 1, 0  # lines counted on from the previous match (in order)
             for match in finditer(pattern, text):
                 if commented_out(text, match.start()):
                     continue
-                hits.append((path, text.count("\n", 0, match.start()) + 1, match.group(0)))
+                line += text.count("\n", counted, match.start())
+                counted = match.start()
+                hits.append((path, line, match.group(0)))
         return hits
 
     return list(memo(repo, f"search_sources:{pattern.flags}:{pattern.pattern}", compute))
@@ -1005,6 +1012,23 @@ _EXPANSION = re.compile(
 _PATH_WORD = re.compile(r"[\w./\x00-]++")
 
 
+def _expanded_words(blanked: str) -> Iterator[str]:
+    """Yield the words of `blanked` (expansions made NULs) that hold a NUL, in order.
+
+    A word never spans lines, so only the lines holding a NUL are split into words: the
+    same words as splitting the whole text, without a step per word of every other line.
+    """
+    nul = blanked.find("\x00")
+    while nul >= 0:
+        begin = blanked.rfind("\n", 0, nul) + 1
+        end = blanked.find("\n", nul)
+        end = len(blanked) if end < 0 else end
+        for match in _PATH_WORD.finditer(blanked, begin, end):
+            if "\x00" in match.group(0):
+                yield match.group(0)
+        nul = blanked.find("\x00", end)
+
+
 def expanded_scripts(scripts: list[str], text: str) -> set[str]:
     """Return the scripts `text` names through a shell expansion (`launch_${NAME}_tests.sh`).
 
@@ -1015,9 +1039,8 @@ def expanded_scripts(scripts: list[str], text: str) -> set[str]:
     if "$" not in text:
         return set()
     found: set[str] = set()
-    for match in _PATH_WORD.finditer(_EXPANSION.sub("\x00", text)):
-        word = match.group(0)
-        if "\x00" not in word or not word.endswith((".sh", ".bash", ".py")):
+    for word in _expanded_words(_EXPANSION.sub("\x00", text)):
+        if not word.endswith((".sh", ".bash", ".py")):
             continue
         while word.startswith("./"):
             word = word[2:]
@@ -1043,7 +1066,8 @@ def task_text(repo: RepoView) -> str:
         files: list[str] = []
         recipe_files: set[str] = set()
         for word, names in RUNNER_FILES:
-            if not re.search(rf"\b{re.escape(word)}\b", ci):
+            # The word as a substring first: the pattern, led by `\b`, has no literal start.
+            if word not in ci or not re.search(rf"\b{re.escape(word)}\b", ci):
                 continue
             present = [name for name in names if name in repo.file_set and name not in files]
             if "pyproject.toml" in present:
@@ -1062,7 +1086,7 @@ def task_text(repo: RepoView) -> str:
         # Scripts CI runs by path (`run: ./ci/test.sh`, or a name built from a matrix
         # variable: `launch_${SERVICE}_tests.sh`), and the modules of an invoke collection
         # (`tasks/`), are read too: one level, no further.
-        if re.search(r"\binvoke?\b", ci):
+        if "invok" in ci and re.search(r"\binvoke?\b", ci):
             files += [p for p in repo.under("tasks") if p.endswith(".py") and p not in files]
         scripts = [p for p in repo.files if p.endswith(_SCRIPT_SUFFIXES)]
         calling = "\n".join(chunks)

@@ -179,17 +179,25 @@ REQUIREMENTS = re.compile(
     r"(?:^|/)(?:(?=[\w.-]*?requirement)|requirements/)[\w.-]*+(?:(?<=\.txt)|(?<=\.in))$"
 )
 _IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
-_IMPORT_WORDS = (re.compile("import"), re.compile("from"))
+# A line that `_IMPORT` may match at, from the line break before it: a pattern that starts
+# with a literal, so `re` stops only at line breaks (a match never spans one).
+_IMPORT_LINE = re.compile(r"\n[ \t]*+(?:import|from)[ \t]")
 
 
 def _import_matches(text: str) -> list[re.Match[str]]:
-    """Return the matches of `_IMPORT` in `text`, in order.
+    r"""Return the matches of `_IMPORT` in `text`, in order.
 
-    A search for `_IMPORT` tries its line-start anchor at every character; the lines
-    holding `import` or `from` (found by literal searches) are the only ones it can match.
+    A search for `_IMPORT` tries its line-start anchor at every character; it is tried at
+    the start of the text and after the line breaks `_IMPORT_LINE` finds only (`^` in
+    MULTILINE mode matches after `\n` only).
     """
-    starts = {text.rfind("\n", 0, m.start()) + 1 for w in _IMPORT_WORDS for m in w.finditer(text)}
-    return [m for start in sorted(starts) if (m := _IMPORT.match(text, start)) is not None]
+    first = _IMPORT.match(text)
+    found = [first] if first is not None else []
+    for line in _IMPORT_LINE.finditer(text):
+        match = _IMPORT.match(text, line.start() + 1)
+        if match is not None:
+            found.append(match)
+    return found
 
 
 # The further modules of one `import a as x, b, c.d` statement, after the first.
@@ -467,8 +475,10 @@ def imported_modules(repo: RepoView) -> dict[str, list[tuple[str, int]]]:
         found: dict[str, list[tuple[str, int]]] = {}
         for path in code_files(repo):
             text = repo.text(path) or ""
+            line, counted = 1, 0  # lines counted on from the previous match (in order)
             for match in _import_matches(text):
-                line = text.count("\n", 0, match.start()) + 1
+                line += text.count("\n", counted, match.start())
+                counted = match.start()
                 for module in (match.group(1), *_further_imports(text, match)):
                     found.setdefault(module, []).append((path, line))
         for path in repo.files:

@@ -453,6 +453,16 @@ GENERATED = re.compile(
     r"(?:^|/)(?:__pycache__|\.ipynb_checkpoints|\.virtual_documents|\.pytest_cache"
     r"|\.mypy_cache|\.ruff_cache)/|\.py[co]$|(?:^|/)\.DS_Store$"
 )
+# Every match of GENERATED holds one of these: substring tests rule most paths out at once
+# (the pattern, without a literal start, is tried at every character of every path).
+GENERATED_WORDS = (
+    "__pycache__/", "_checkpoints/", "_documents/", "_cache/", ".pyc", ".pyo", ".DS_Store",
+)  # fmt: skip
+
+
+def generated(path: str) -> bool:
+    """Return True for a path GENERATED matches."""
+    return any(word in path for word in GENERATED_WORDS) and GENERATED.search(path) is not None
 
 
 @rule("LAY113", family="layout", severity="warning", requires=("LAY109",))
@@ -465,7 +475,7 @@ def no_generated_files(repo: RepoView) -> Iterator[Finding]:
     Fix: `git rm -r --cached <path>` and add the folders (`__pycache__/`,
     `.ipynb_checkpoints/`, `.virtual_documents/`, `.DS_Store`) to .gitignore.
     """
-    committed = (p for p in (*repo.files, *repo.listing.hidden) if GENERATED.search(p))
+    committed = (p for p in (*repo.files, *repo.listing.hidden) if generated(p))
     found = sorted({p for p in committed if p in repo.tracked or p in repo.listing.hidden})
     if found:
         names = ", ".join(found[:3])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
@@ -279,19 +279,35 @@ _RUNS_AUDIT = re.compile(r"mlops-kit audit|\bmake\s+audit\b|mlops-kit(?:@|/)|pre
 _RUNS_LINT = re.compile(
     r"pre-commit(?:/action|\s+run)|\bprek\b|\blefthook\s+run\b|\bruff\b|flake8|pylint|\bblack\b|bandit"
     r"|\bmypy\b|\b(?:make|just|task|poe|invoke|inv|mise run|nox -s|tox -e)\s+(?:lint|check|style)\b"
-    # an action that lints or checks style (`uses: github/super-linter@v5`, the value on
-    # its own line), or a lint script CI runs by path (`scripts/lint.sh`)
-    r"|(?:^|\n)[\w.-]++/[\w./-]*?(?:lint|style)"
 )
+# An action that lints or checks style (`uses: github/super-linter@v5`, the value on its
+# own line), or a lint script CI runs by path (`scripts/lint.sh`): a path at the start of
+# the text or of a line. Kept apart from `_RUNS_LINT`, whose branches all start with a
+# word, so that one is tried only where its words occur; this one is searched from the
+# line breaks (a literal start), not tried at every character.
+_LINT_PATH = re.compile(r"\A[\w.-]++/[\w./-]*?(?:lint|style)")
+_LINT_PATH_AFTER_BREAK = re.compile(r"\n[\w.-]++/[\w./-]*?(?:lint|style)")
 
 
-def _ci_check(repo: RepoView, pattern: re.Pattern[str], what: str) -> Iterator[Finding]:
+def _runs_tests(text: str) -> bool:
+    return search(_RUNS_TESTS, text) is not None
+
+
+def _runs_lint(text: str) -> bool:
+    return (
+        search(_RUNS_LINT, text) is not None
+        or _LINT_PATH.match(text) is not None
+        or _LINT_PATH_AFTER_BREAK.search(text) is not None
+    )
+
+
+def _ci_check(repo: RepoView, runs: Callable[[str], bool], what: str) -> Iterator[Finding]:
     files = list(profile_of(repo).ci_files)
     if what.startswith("the linters") and "ci" in (repo.data(PRE_COMMIT) or {}):
         return  # pre-commit.ci runs the hooks on every push (`ci:` in the config)
     if facts.ci_runs_elsewhere(repo):
         return  # a reusable workflow or included configuration the audit cannot read
-    if files and not search(pattern, facts.task_text(repo)):
+    if files and not runs(facts.task_text(repo)):
         yield Finding(f"CI ({', '.join(files)}) never runs {what}", files[0])
 
 
@@ -313,7 +329,7 @@ def ci_runs_tests(repo: RepoView) -> Iterator[Finding]:
     """
     if all(TEACHING_FOLDERS.search(path) for path in profile_of(repo).test_files):
         return
-    yield from _ci_check(repo, _RUNS_TESTS, "pytest")
+    yield from _ci_check(repo, _runs_tests, "pytest")
 
 
 @rule("QUA108", family="quality", severity="warning", requires=("QUA106",), applies=("kit", "ci"))
@@ -340,7 +356,7 @@ def ci_runs_lint(repo: RepoView) -> Iterator[Finding]:
     `uses: org/check-python-style@main`) counts.
     Fix: a step `run: pre-commit run --all-files` (or `ruff check .` and `mypy`).
     """
-    yield from _ci_check(repo, _RUNS_LINT, "the linters (pre-commit or ruff)")
+    yield from _ci_check(repo, _runs_lint, "the linters (pre-commit or ruff)")
 
 
 @rule("QUA110", family="quality", severity="warning", applies=("code",))

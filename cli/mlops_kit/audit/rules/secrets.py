@@ -745,7 +745,7 @@ def no_credentials_set_in_code(repo: RepoView) -> Iterator[Finding]:
             continue
         if ("environ" if code else "export") not in text and "%env" not in text:
             continue
-        allowed = secrets.allowlisted_lines(text)
+        allowed: frozenset[int] | None = None  # read once a value is worth reporting
         assigned = [
             (match.start(), key, value.strip("\"'"))
             for match in finditer(_ENV_SET if code else _EXPORT, text)
@@ -761,6 +761,8 @@ def no_credentials_set_in_code(repo: RepoView) -> Iterator[Finding]:
             if any(value.lower().startswith(user) for user in users if user):
                 continue
             line = text.count("\n", 0, start) + 1
+            if allowed is None:
+                allowed = secrets.allowlisted_lines(text)
             if line in allowed:
                 continue
             yield Finding(f"{key} is set to a literal value: {secrets.redact(value)}", path, line)

@@ -12,7 +12,7 @@ from typing import Any
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.profile import profile_of
+from mlops_kit.audit.profile import profile_of, walk
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -114,9 +114,7 @@ def _routes(text: str) -> list[tuple[int, bool, bool]]:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     found = []
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
+    for node in _functions(tree):
         lines = [
             d.lineno
             for d in node.decorator_list
@@ -128,12 +126,33 @@ def _routes(text: str) -> list[tuple[int, bool, bool]]:
             continue
         predicts = any(
             isinstance(call, ast.Call) and _PREDICTS.match(_called_name(call.func) + "(")
-            for call in ast.walk(node)
+            for call in walk(node)
         )
         arguments = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         schema = any(_schema_type(a.annotation) for a in arguments if a.annotation is not None)
         found.append((lines[0], predicts, schema))
     return sorted(found)
+
+
+# The fields of a statement that hold statements (`except` and `case` clauses hold theirs).
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _functions(tree: ast.Module) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Yield every function definition in `tree` (the ones `ast.walk` meets, in any order).
+
+    A definition is a statement, so it sits in a block of the module or of another
+    statement: only blocks are walked, never the expressions that make up most nodes.
+    """
+    todo: list[ast.AST] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node
+        for field in _BLOCKS:
+            block = getattr(node, field, None)
+            if isinstance(block, list):
+                todo.extend(block)
 
 
 def _called_name(func: ast.expr) -> str:

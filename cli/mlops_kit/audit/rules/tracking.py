@@ -114,7 +114,7 @@ def _settings_files(repo: RepoView) -> list[str]:
             if not template_source(p)
             and (
                 p.rsplit("/", 1)[-1].startswith(".env")
-                or _COMPOSE.search(p)
+                or _compose_file(p)
                 or p.endswith("MLproject")
                 or (
                     p.endswith((".yaml", ".yml"))
@@ -524,7 +524,7 @@ def _named_at_root(repo: RepoView, store: str) -> bool:
     settings = [
         p
         for p in _settings_files(repo)
-        if p.count("/") <= 1 or not p.endswith((".yaml", ".yml")) or _COMPOSE.search(p)
+        if p.count("/") <= 1 or not p.endswith((".yaml", ".yml")) or _compose_file(p)
     ]
     paths = (
         *profile_of(repo).mlflow_files,
@@ -620,6 +620,13 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
 # the host exposes is decided where the port is published (compose, `docker run -p`).
 _IN_IMAGE = re.compile(r"(?:^|/)(?:docker|containers?|images?)/|entrypoint[\w.-]*\.sh$")
 _COMPOSE = re.compile(r"(^|/)(docker-)?compose(\.[\w-]+)?\.ya?ml$")
+
+
+def _compose_file(path: str) -> bool:
+    """Return True for a Compose file's path (the word as a substring first: it is cheap)."""
+    return "compose" in path and _COMPOSE.search(path) is not None
+
+
 _INTERPOLATION = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}")
 _LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
 # The rest of the command line is scanned up to the next `mlflow `, so a search does not
@@ -670,7 +677,7 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
           - "127.0.0.1:5000:5000"
     """
     for path in repo.files:
-        if _COMPOSE.search(path):
+        if _compose_file(path):
             data = repo.data(path)
             services = data.get("services") if isinstance(data, dict) else None
             for name, service in services.items() if isinstance(services, dict) else []:
