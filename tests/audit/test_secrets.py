@@ -20,6 +20,7 @@ SAMPLES = {
     "Databricks token": "dapi" + "0123456789abcdef" * 2,
     "Azure storage account key": "AccountKey=" + "Zm9vYmFy" * 6,
     "private key": "-----BEGIN OPENSSH " + "PRIVATE KEY-----",
+    "Kaggle API key": '"username":"ana","key":"' + "0123456789abcdef" * 2 + '"',
 }
 
 

@@ -38,6 +38,9 @@ TOKEN_KINDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("Databricks token", ("dapi",), r"\bdapi[0-9a-f]{32}\b"),
     ("Azure storage account key", ("AccountKey=",), r"AccountKey=[A-Za-z0-9+/=]{40,}"),
     ("private key", ("-----BEGIN ",), r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"),
+    # kaggle.json, the credentials file of Kaggle's API: `{"username": ..., "key": <32 hex>}`
+    ("Kaggle API key", ('username"',),
+     r'"username"[ \t]*+:[ \t]*+"[^"\n]{1,64}"[ \t]*+,[ \t]*+"key"[ \t]*+:[ \t]*+"[0-9a-f]{32}"'),
 )  # fmt: skip
 
 
