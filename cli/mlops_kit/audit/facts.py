@@ -680,11 +680,37 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
                 table = pipfile.get(section) if isinstance(pipfile, dict) else None
                 if isinstance(table, dict):
                     target.update(canonical(str(name)) for name in table)
+        main.update(_component_packages(repo))
         main.discard("")
         dev.discard("")
         return runtime, main | dev, main
 
     return memo(repo, "declared", compute)
+
+
+def _component_packages(repo: RepoView) -> set[str]:
+    """Return the packages Kubeflow/Vertex AI pipeline components install themselves.
+
+    `@component(packages_to_install=["xgboost"])`, `create_component_from_func(...,
+    packages_to_install=[...])`, in code or the notebooks that build the pipeline: the
+    component's code runs where they are installed.
+    """
+    names: set[str] = set()
+    for path in repo.files:
+        if not path.endswith((".py", ".ipynb")) or detect.template_source(path):
+            continue
+        text = repo.text(path) or ""
+        if "packages_to_install" not in text:
+            continue
+        for match in _PACKAGES_TO_INSTALL.finditer(text):
+            for item in _QUOTED.findall(match.group(1)):
+                names.add(requirement_name(item) or "")
+    return names
+
+
+# `packages_to_install=[ ... ]` (the list, across lines and notebook JSON escapes).
+_PACKAGES_TO_INSTALL = re.compile(r"packages_to_install\s*=\s*\[([^\]]{0,4000})\]")
+_QUOTED = re.compile(r"""['"]([A-Za-z0-9][\w.\[\],<>=!~ -]*?)['"\\]""")
 
 
 def runtime_code(repo: RepoView) -> list[str]:

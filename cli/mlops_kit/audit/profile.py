@@ -1246,6 +1246,22 @@ def _vertex_experiments(
     return False
 
 
+def _pipeline_metrics(repo: RepoView, imports: dict[str, list[tuple[str, int]]]) -> bool:
+    """Return True when a Kubeflow/Vertex AI pipeline component logs metrics artifacts.
+
+    `metrics: Output[Metrics]` then `metrics.log_metric(...)`: the pipeline records each
+    run's metrics with its inputs and outputs, and Vertex AI compares runs by them.
+    """
+    for path in sorted({p for p, _ in imports.get("kfp", [])}):
+        text = repo.text(path) or ""
+        if "Metrics]" in text and _KFP_METRICS.search(text):
+            return True
+    return False
+
+
+_KFP_METRICS = re.compile(r"\bOutput\[\s*(?:Classification|SlicedClassification)?Metrics\s*\]")
+
+
 # Azure ML's job, component and asset definitions name their schema
 # (`$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json`).
 _AZUREML_SCHEMA = re.compile(r"azuremlschemas\.azureedge\.net/(?:[\w.-]++/)*+(\w++)\.schema\.json")
@@ -1429,7 +1445,7 @@ def profile_of(repo: RepoView) -> RepoProfile:
         reported = _reported_trackers(repo, imports, runtime)
         if _azure_ai_ml_files(repo) or azureml_runs_jobs(repo):
             reported.add("azureml")  # SDK v2 (`azure.ai.ml`) or job definitions (YAML)
-        if _vertex_experiments(repo, imports, runtime):
+        if _vertex_experiments(repo, imports, runtime) or _pipeline_metrics(repo, imports):
             reported.add("vertex-ai")
         if _tensorboard_through_framework(repo, imports, runtime):
             reported.add("tensorboard")

@@ -31,11 +31,14 @@ def _headings(words: str) -> str:
 
 
 _SETUP = re.compile(
-    r"pip3? install|poetry install|uv sync|uv pip install|make install|conda (?:env )?create"
+    r"pip3? install|poetry install|uv sync|uv run|uv pip install|make install|conda (?:env )?create"
     r"|mlflow run|pixi install|pdm install|hatch env|docker[ -]compose up|docker build"
     r"|\binstall(?:ed)? (?:it )?(?:via|with|using|from) `?(?:pip|uv|conda|pypi|poetry)\b"
     r"|^#+[ \t]*+[^\n]{0,40}?\b(?:install|setup|set up|getting started|quick ?start"
-    r"|prerequisites|requirements|dependencies|how to use|how to run|usage)|"
+    r"|prerequisites|requirements|dependencies|how to use|how to run|usage"
+    r"|(?:python|virtual|development|dev|conda) environment|environment setup)"
+    # a make target that installs (`make build-python-environment`, `make setup-env`)
+    r"|\bmake[ \t]++[\w-]*?(?:install|environment|env|setup|venv|deps)\b|"
     + _headings(
         "install|setup|set up|getting started|quick ?start|prerequisites|requirements"
         "|dependencies|how to use|how to run|usage"
@@ -59,7 +62,8 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
     install command, Python version and extras; one section saves it.
     Setup instructions kept in a document of their own (INSTALL.md, SETUP.md,
     docs/installation.md, setup/README.md, a getting-started page, or any document the
-    README links to) count too.
+    README links to) count too, and so do commands that build the environment as they run
+    (`uv run ...`) or a make target that does (`make build-python-environment`).
     Fix: add a "Setup" section with the exact commands, e.g.
     `python -m venv .venv && pip install -e . --group dev`.
     """

@@ -276,7 +276,9 @@ def script_tools_declared(repo: RepoView) -> Iterator[Finding]:
     `[dev-packages]`, `requirements-dev.txt`) counts: scripts run in the dev environment.
     Modules of a package the manifest builds are PKG105's;
     the same exceptions apply (`try:` imports, the PyTorch index, nested projects with
-    their own manifest, Databricks notebooks, examples).
+    their own manifest, Databricks notebooks, examples), and a package that a Kubeflow or
+    Vertex AI pipeline component installs in its own container
+    (`packages_to_install=["xgboost"]`) counts as declared.
     Fix: add the distribution to requirements.txt, the conda environment file or the
     manifest's dependencies, with a version range.
     """

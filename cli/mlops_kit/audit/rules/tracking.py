@@ -716,7 +716,8 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
 
     A DVC pipeline whose stages declare metrics counts as tracked: DVC experiments
     compare its runs. So do other trackers (Weights & Biases, DVCLive, Azure ML, Vertex AI
-    Experiments: `aiplatform.init(experiment=...)`, `aiplatform.start_run(...)`, ...).
+    Experiments: `aiplatform.init(experiment=...)`, `aiplatform.start_run(...)`, a
+    Kubeflow or Vertex AI pipeline component's metrics artifact `Output[Metrics]`, ...).
 
     Why: without a tracker, which parameters, data and code produced which metrics and
     model lives in someone's memory or a spreadsheet; runs cannot be compared, and the
