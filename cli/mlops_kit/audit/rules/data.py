@@ -61,6 +61,8 @@ OWN_RULES = (*DATA_SUFFIXES, *MODEL_SUFFIXES, ".ipynb")
 DEMO_FOLDERS = re.compile(
     r"(?:^|/)(?:[\w-]*?[-_])?examples?(?:[._-][\w.-]*)?/"
     r"|(?:^|/)(?:tutorials?|docs?|sphinx|benchmarks?|samples?[-_]data|sample[-_]datasets?)/"
+    # a sample shipped for runs without the real source: `data/sample/`
+    r"|(?:^|/)data/samples?/"
 )
 SMALL_MODEL = 1024  # bytes; smaller "model" files are test fixtures or placeholders
 _EDITOR_COPY = re.compile(r"(?:^|/)\.(?:ipynb_checkpoints|virtual_documents)/")

@@ -87,7 +87,7 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     Why: one composed configuration (Hydra) is what makes runs comparable and experiments
     switchable from the command line; hard-coded settings cannot be tracked or swept.
     Outside mlops-kit projects, settings kept in other config files (params.yaml, a
-    config folder of YAML or of Python modules, one per experiment; a sub-project's config
+    config folder of YAML or TOML or of Python modules, one per experiment; a sub-project's config
     folder of YAML, JSON or TOML beside its manifest; a hyperparams/ folder
     of YAML, JSON or TOML files; OmegaConf, MLproject parameters, a dbt project, a Mage
     project's io_config.yaml) are accepted.
@@ -172,8 +172,8 @@ def _config_files_kept(repo: RepoView) -> bool:
     ):
         return True  # settings at the root (`recipe.yaml`, `experiment.yml`)
     folders = ("conf", "confs", "configs", "config", "settings")
-    if any(p.endswith((".yaml", ".yml")) for f in folders for p in repo.under(f)):
-        return True
+    if any(p.endswith((".yaml", ".yml", ".toml")) for f in folders for p in repo.under(f)):
+        return True  # `configs/train.yaml`, `config/training.toml`
     if any(_subproject_config(repo, p, folders) for p in repo.files):
         return True  # `ml/configs/train.json` beside `ml/pyproject.toml`
     if sum(_config_module(p, folders) for p in repo.files) >= 2:

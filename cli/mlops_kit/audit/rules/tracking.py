@@ -240,7 +240,8 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     ignores it and logs to the wrong store.
     A call whose argument reads an environment variable
     (`set_tracking_uri(os.getenv("MLFLOW_ENDPOINT_URL", ...))`, or a name assigned from one
-    before the call) can be pointed elsewhere per environment and is not reported. Nor is
+    before the call, `uri = arg or mlflow.get_tracking_uri()` included: MLflow returns the
+    variable's value) can be pointed elsewhere per environment and is not reported. Nor is
     a call made only when the configured value is set (`if uri: set_tracking_uri(uri)`):
     left empty, MLflow reads MLFLOW_TRACKING_URI. A pydantic `BaseSettings` field named
     `mlflow_tracking_uri` (no `env_prefix`) is read from that variable.
@@ -338,7 +339,9 @@ def _assigned_from_environment(text: str, name: str, end: int) -> bool:
     return False
 
 
-_ENV_READ = re.compile(r"\bgetenv\b|\benviron\b")
+# `os.getenv(...)`, `os.environ[...]`, or MLflow's own `get_tracking_uri()`, which returns
+# MLFLOW_TRACKING_URI when it is set.
+_ENV_READ = re.compile(r"\bgetenv\b|\benviron\b|\bget_tracking_uri\(")
 
 
 def _assigned_value(text: str, at: int) -> str | None:
