@@ -343,9 +343,7 @@ def _described_elsewhere(repo: RepoView) -> bool:
     """True when a dataset card or a Data section of the root README describes the data."""
     if any(_DATASET_CARD.search(p) and not _BARE_DATASET.search(p) for p in repo.files):
         return True
-    readme = facts.readme(repo)
-    text = facts.document_text(repo, readme) if readme else ""
-    return _DATA_HEADING.search(text) is not None
+    return _DATA_HEADING.search(facts.readme_text(repo)) is not None
 
 
 def _data_documented(files: list[str]) -> bool:
