@@ -635,6 +635,9 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
         poetry_dev = data.get("tool", {}).get("poetry", {}).get("dev-dependencies")
         if isinstance(poetry_dev, dict):
             dev.update(canonical(str(name)) for name in poetry_dev)
+        for pixi in (data.get("tool", {}).get("pixi"), repo.data("pixi.toml", "toml")):
+            for names, development in _pixi_dependencies(pixi):
+                (dev if development else main).update(names)
         for path in repo.files:
             # Every requirements file's path holds the word (`requirement.txt` too): a
             # substring test first.
@@ -686,6 +689,31 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
         return runtime, main | dev, main
 
     return memo(repo, "declared", compute)
+
+
+def _pixi_dependencies(manifest: object) -> Iterator[tuple[set[str], bool]]:
+    """(names, declared for development) of a pixi manifest's dependency tables.
+
+    `[dependencies]` (conda packages) and `[pypi-dependencies]` at the top and in each
+    `[feature.<name>]`; a feature named for development (`dev`, `test`, `lint`) declares
+    tools.
+    """
+    if not isinstance(manifest, dict):
+        return
+    tables: list[tuple[object, bool]] = [(manifest, False)]
+    features = manifest.get("feature")
+    if isinstance(features, dict):
+        tables += [
+            (body, _DEV_REQUIREMENTS.search(str(name)) is not None)
+            for name, body in features.items()
+        ]
+    for table, development in tables:
+        if not isinstance(table, dict):
+            continue
+        for key in ("dependencies", "pypi-dependencies"):
+            deps = table.get(key)
+            if isinstance(deps, dict):
+                yield {canonical(str(name)) for name in deps if str(name) != "python"}, development
 
 
 def _component_packages(repo: RepoView) -> set[str]:

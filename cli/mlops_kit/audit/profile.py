@@ -27,10 +27,11 @@ T = TypeVar("T")
 # -- vocabulary --------------------------------------------------------------------------
 MANIFESTS = (
     "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment.yml",
-    "environment.yaml", "conda.yaml", "conda.yml",
+    "environment.yaml", "conda.yaml", "conda.yml", "pixi.toml",
 )  # fmt: skip
 LOCKS = (
     "poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock", "pylock.toml", "conda-lock.yml",
+    "pixi.lock",
     "requirements.lock", "requirements-lock.txt", "requirements.lock.txt", "constraints.txt",
 )  # fmt: skip
 NESTED_MANIFESTS = frozenset({"pyproject.toml", "setup.py", "environment.yml", "conda.yaml"})
@@ -781,10 +782,16 @@ def _ci(repo: RepoView, profile: RepoProfile) -> None:
             re.match(r"^(?:github|\.github/workflow|\.Github|\.github/Workflows)/", p)
             or (p.startswith(".github/workflows/") and p.count("/") > 2)
         )
+        and _WORKFLOW_JOBS.search(repo.text(p) or "") is not None
     ]
     if ".gitlab-ci.yaml" in repo.file_set:
         misplaced.append(".gitlab-ci.yaml")
     profile.misplaced_ci = tuple(misplaced)
+
+
+# A workflow declares its triggers or jobs at the top level; a task runner's file kept
+# beside the workflows (`.github/workflows/test/Taskfile.yml`, run with act) declares neither.
+_WORKFLOW_JOBS = re.compile(r"^(?:jobs|on|\"on\"|'on')[ \t]*:", re.MULTILINE)
 
 
 # A local GitHub action is a folder holding one of these (a composite or container action).
@@ -862,7 +869,7 @@ def conda_files(repo: RepoView) -> list[str]:
     return files
 
 
-_NOT_CONDA = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "Pipfile"})
+_NOT_CONDA = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "pixi.toml"})
 
 
 def _packaging(repo: RepoView, profile: RepoProfile) -> None:

@@ -280,8 +280,10 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     titled "... Template"). A dataset card or data description
     (`docs/dataset-card.md`, `DATASET.md`, `docs/DataDocumentation.txt`)
     or a "Data" or "Dataset" section of the root README ("Training Data", "1. Get the
-    Dataset"; in English or another common language: Datos, Données, Daten, Dados,
-    Данные, 数据) describes the data as well.
+    Dataset", "Préparation des données"; in English or another common language: Datos,
+    Données, Daten, Dados, Данные, 数据) describes the data as well, and so does a line of
+    the README's layout tree that says where an entry of data/ comes from
+    (`├── adult.csv  -- Raw UCI Adult Income dataset (DVC-tracked)`).
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
     profile = profile_of(repo)
@@ -316,15 +318,18 @@ _DATASET_CARD = re.compile(
 )
 # A README heading that names the data: `## Data`, `### Dataset`, `## 📊 The datasets`,
 # `## Data sources`, `## Data and Model Access`, `## Dataset e Problema`,
-# `## Getting the data`, `### 2. Данные`.
+# `## Getting the data`, `### 2. Данные`, `## **Dataset Description**` (emphasis marks),
+# `## 4. Préparation des données`.
 _DATA_HEADING = re.compile(
-    r"^#{1,4}[ \t]+(?:[^\w\s]+[ \t]*)?(?:\d+[.)]?[ \t]+)?"
-    r"(?:(?:get|getting|download|downloading|obtain|obtaining)[ \t]+)?(?:the[ \t]+)?"
+    r"^#{1,4}[ \t]+(?:[^\w\s]+[ \t]*)?_{0,3}(?:\d+[.)]?[ \t]+)?"
+    r"(?:(?:get|getting|download|downloading|obtain|obtaining|prepar(?:e|ing|ation)"
+    r"|pr[ée]paration|preparaci[óo]n|prepara[çc][ãa]o)[ \t]+"
+    r"(?:(?:of|des|de|du|der|dei|do|dos|da)[ \t]+)?)?(?:(?:the|la|les)[ \t]+)?"
     r"(?:(?:training|input|raw|source)[ \t]+)?"
     r"(?:data(?:[ -]?sets?)?|datos|donn[ée]es|daten|dados|данные|датасеты?|数据集?)"
     r"(?:[ \t]+(?:and|e|y|et|und|и)[ \t]+\w+)?"
     r"(?:[ \t]+(?:description|sources?|card|used|overview|access|download|setup"
-    r"|preparation))?[ \t]*:?[ \t]*$",
+    r"|preparation))?[ \t]*[:*_]{0,4}[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -340,10 +345,39 @@ def _output_placeholder(path: str) -> bool:
 
 
 def _described_elsewhere(repo: RepoView) -> bool:
-    """True when a dataset card or a Data section of the root README describes the data."""
+    """True when a dataset card, a Data section or the layout tree of the README describes it."""
     if any(_DATASET_CARD.search(p) and not _BARE_DATASET.search(p) for p in repo.files):
         return True
-    return _DATA_HEADING.search(facts.readme_text(repo)) is not None
+    text = facts.readme_text(repo)
+    return _DATA_HEADING.search(text) is not None or _tree_describes_data(repo, text)
+
+
+# A line of a layout tree in a README that comments an entry:
+# `│   ├── adult.csv   -- Raw UCI Adult Income dataset (DVC-tracked)`,
+# `    └── sample/     # 6,000 synthetic transactions, no real data`.
+_TREE_ENTRY = re.compile(
+    r"^[ \t│|]*+(?:[├└]──|\|--|\+--|`--)[ \t]*([^\s#]+)[ \t]+(?:#|--|—|←|<-)[ \t]*(\S[^\n]*)$",
+    re.MULTILINE,
+)
+# A comment that says where an entry's data comes from or what it is, not only its stage
+# ("Raw image data", "Processed test data" say neither).
+_DATA_ORIGIN = re.compile(
+    r"\b(?:data[ -]?sets?|synthetic|from|download\w*|source\w*|generated|kaggle|uci|https?)\b",
+    re.IGNORECASE,
+)
+
+
+def _tree_describes_data(repo: RepoView, text: str) -> bool:
+    """True when the README's layout tree says where an entry of data/ comes from."""
+    if "──" not in text and "--" not in text:
+        return False
+    names = {part for p in repo.under("data") for part in p.split("/")[1:]}
+    names |= {name.removesuffix(".dvc") for name in names}
+    for match in _TREE_ENTRY.finditer(text):
+        entry = match.group(1).strip("/")
+        if entry in names and not entry.endswith(".dvc") and _DATA_ORIGIN.search(match.group(2)):
+            return True
+    return False
 
 
 def _data_documented(files: list[str]) -> bool:

@@ -50,13 +50,14 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
 
     Why: every tool (pip, build backends, pytest, ruff, mypy, this audit) reads its
     settings from pyproject.toml; if it is broken nothing installs, and a project with no
-    manifest at all (pyproject.toml, requirements.txt, environment.yml) cannot be set up.
+    manifest at all (pyproject.toml, requirements.txt, environment.yml, pixi.toml) cannot
+    be set up.
     Manifests in sub-folders count (a conda file beside the pipeline that uses it).
     Fix: add a pyproject.toml with a `[project]` table, or fix the TOML error reported.
     """
     profile = profile_of(repo)
     anywhere = any(
-        p.rsplit("/", 1)[-1] in ("pyproject.toml", "setup.py", "Pipfile")
+        p.rsplit("/", 1)[-1] in ("pyproject.toml", "setup.py", "Pipfile", "pixi.toml")
         or REQUIREMENTS.search(p)
         or (_CONDA_NAME.search(p) and "dependencies:" in (repo.text(p) or ""))
         for p in repo.files
@@ -461,7 +462,7 @@ def _installed_from_pytorch_index(repo: RepoView) -> set[str]:
 # project, a template's rendered manifest), by file name.
 _LOCAL_MANIFESTS = frozenset(
     {"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "environment.yml",
-     "environment.yaml", "conda.yaml", "conda.yml"}
+     "environment.yaml", "conda.yaml", "conda.yml", "pixi.toml"}
 )  # fmt: skip
 _TEMPLATE_SUFFIXES = (".jinja", ".jinja2", ".j2", ".tmpl")
 _MLPROJECT_ENV = re.compile(r"^(?:conda_env|python_env)[ \t]*:[ \t]*[\"']?([\w./-]+)", re.MULTILINE)
@@ -571,6 +572,8 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
         dev = ["pytest>=8", "ruff>=0.6", "mypy>=1.10", "pre-commit>=3.7"]
 
     then `pip install -e . --group dev`.
+    A pyproject.toml whose dependencies are dev tools alone is the dev environment itself
+    and is not reported.
     """
     data = repo.pyproject
     groups = data.get("dependency-groups", {})
@@ -582,6 +585,8 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
     if isinstance(poetry, dict) and "dev-dependencies" in poetry:
         return
     pixi = data.get("tool", {}).get("pixi", {})
+    if "pixi.toml" in repo.file_set:
+        pixi = repo.data("pixi.toml", "toml")
     features = pixi.get("feature") if isinstance(pixi, dict) else None
     if isinstance(features, dict) and any(_dev_group(str(name)) for name in features):
         return
@@ -591,6 +596,8 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
         return
     if "options.extras_require" in (repo.text("setup.cfg") or ""):
         return
+    if _tools_only(list(facts.runtime_requirements(repo))):
+        return  # the project is the dev environment (a monorepo root's tooling)
     place = PYPROJECT if PYPROJECT in repo.file_set else facts.first_manifest(repo)
     yield Finding("no `dev` dependency group ([dependency-groups] dev = [...])", place)
 
@@ -614,7 +621,7 @@ _DEV_FILE = re.compile(
 
 LOCK_FILES = (
     "poetry.lock", "uv.lock", "pylock.toml", "pdm.lock", "Pipfile.lock", "conda-lock.yml",
-    "requirements.lock", "requirements-lock.txt", "constraints.txt",
+    "pixi.lock", "requirements.lock", "requirements-lock.txt", "constraints.txt",
 )  # fmt: skip
 
 
@@ -824,10 +831,27 @@ def dev_tools_not_runtime(repo: RepoView) -> Iterator[Finding]:
     Why: pytest, ruff, black, mypy or pre-commit among the runtime dependencies are
     installed into every production image and every user's environment, pin versions
     users must live with, and hide which packages the code really needs.
+    A manifest that declares dev tools and nothing else (a monorepo root's
+    `pyproject.toml` holding `flake8` and `pre-commit`, its services packaged in folders of
+    their own) is the dev environment, not a runtime: it is not reported.
     Fix: move them to a dev group (`[dependency-groups] dev = [...]`, a Poetry dev group or
     `requirements-dev.txt`).
     """
-    for requirement, path, line in _runtime_places(repo):
+    places = list(_runtime_places(repo))
+    declared: dict[str, list[str]] = {}
+    for requirement, path, _ in places:
+        declared.setdefault(path, []).append(requirement)
+    for requirement, path, line in places:
         name = facts.requirement_name(requirement)
-        if name in DEV_TOOLS:
+        if name in DEV_TOOLS and not _tools_only(declared[path]):
             yield Finding(f"dev tool {name} is a runtime dependency in {path}", path, line)
+
+
+def _tools_only(requirements: list[str]) -> bool:
+    """True when a manifest declares dev tools and nothing else: it is the dev environment.
+
+    A root pyproject.toml whose dependencies are `flake8` and `pre-commit` (a monorepo's
+    tooling, its services packaged in folders of their own) ships nothing.
+    """
+    names = [facts.requirement_name(r) for r in requirements]
+    return bool(names) and all(name in DEV_TOOLS for name in names)

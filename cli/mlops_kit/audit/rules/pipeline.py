@@ -197,6 +197,15 @@ def _dep_known(repo: RepoView, path: str) -> bool:
         return True
     if path in facts.output_folders(repo):
         return True
+    # A folder that `foreach`/`matrix` stages write into (`data/metrics/` holding each
+    # language's `data/metrics/${key}/clean.json`): DVC runs those stages first.
+    inside = f"{path}/"
+    if any(
+        (out.path or "").startswith(inside)
+        for stage in facts.generated_stages(repo)
+        for out in stage.outs
+    ):
+        return True
     folder = posixpath.dirname(path)
     while folder:
         if repo.exists(folder + ".dvc"):

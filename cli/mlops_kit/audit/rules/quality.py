@@ -387,7 +387,8 @@ def ci_files_in_place(repo: RepoView) -> Iterator[Finding]:
     sub-folders) and GitLab only reads `.gitlab-ci.yml`; a workflow in `github/workflows/`
     or `.github/workflow/` looks like CI in review but never runs. A local action
     (`action.yml`/`action.yaml` anywhere, or a folder a workflow names in `uses: ./...`)
-    is not a workflow: it is never reported.
+    is not a workflow: it is never reported; nor is a YAML file that declares neither
+    `on:` nor `jobs:` (a task runner's `Taskfile.yml` in a sub-folder beside the workflows).
     Fix: move the file, e.g. `git mv github/workflows/ci.yml .github/workflows/ci.yml`.
     """
     for path in profile_of(repo).misplaced_ci:

@@ -29,7 +29,20 @@ _VALIDATES = re.compile(
 )
 _WILDCARD = ("0.0.0.0", "::", "[::]", "*")
 # A route that serves a model calls it: `model.predict(...)`, `predict_proba`, `infer(...)`.
-_PREDICTS = re.compile(r"\b\w*predict\w*\(|\b\w*inference\w*\(|\binfer\(")
+# A call of a model (a definition, `def mock_predict():`, calls nothing).
+_PREDICTS = re.compile(
+    r"(?<!def )\b\w*predict\w*\(|(?<!def )\b\w*inference\w*\(|(?<!def )\binfer\("
+)
+# A handler named for predicting (`def predict():` that calls `model(x)`), and a file
+# that has a model to call: it imports a model library or loads a saved model. A mock
+# endpoint of a deployment smoke test has neither library nor model.
+_PREDICT_DEF = re.compile(r"\bdef[ \t]+\w*(?:predict|inference|infer)\w*[ \t]*\(")
+_HAS_MODEL = re.compile(
+    r"^[ \t]*+(?:from|import)[ \t]+(?:torch|tensorflow|keras|joblib|pickle|cloudpickle"
+    r"|sklearn|xgboost|lightgbm|catboost|onnxruntime|transformers|mlflow|bentoml)\b"
+    r"|\b(?:load_model|from_pretrained|load_learner)\(|\b(?:joblib|pickle)\.loads?\(",
+    re.MULTILINE,
+)
 _ROUTE_METHODS = frozenset({"route", "post", "put", "patch", "api_route"})
 # Frameworks that validate a handler's typed parameters against the model class it names
 # (FastAPI and Litestar answer 422 for a body that does not fit a pydantic model).
@@ -84,15 +97,19 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
 
         features = frame_from_records(records, cfg)  # raises BadInput(field, row)
 
-    Only services whose code calls a model (`predict`, `inference`) are checked; a
+    Only services whose code calls a model (`predict`, `inference`, or `model(x)` in a
+    handler named `predict` of a file that imports a model library or loads a model) are
+    checked, not the mock endpoint of a deployment smoke test; a
     FastAPI or Litestar route with a parameter typed by a model class (a pydantic body)
     or by a number type (`x: float`) is validated by the framework. The finding points at
     the route that predicts.
     """
     for path in service_files(repo):
         text = repo.text(path) or ""
-        if not _PREDICTS.search(text) or _VALIDATES.search(text):
-            continue  # no model behind its routes, or it checks what it gets
+        if _VALIDATES.search(text) or not (
+            _PREDICTS.search(text) or (_PREDICT_DEF.search(text) and _HAS_MODEL.search(text))
+        ):
+            continue  # it checks what it gets, or no model is behind its routes
         routes = _routes(text)
         typed = any(f in text for f in _TYPED_FRAMEWORKS)
         if typed and any(schema for _, _, schema in routes):
