@@ -1433,10 +1433,15 @@ def profile_of(repo: RepoView) -> RepoProfile:
         profile.mlflow = bool(mlflow_files) or any(
             repo.exists(store) for store in ("mlflow.db", "mlruns", "MLproject")
         )
+        # DVC in use: a pipeline or a `.dvc` pointer anywhere (`pipelines/spark/dvc.yaml`
+        # is a pipeline too: DVC finds dvc.yaml files in every folder of the repository).
         profile.dvc = (
             "dvc.yaml" in files
             or ".dvc/config" in files
-            or any(p.endswith(".dvc") and not template_source(p) for p in repo.files)
+            or any(
+                (p.endswith(".dvc") or p.endswith("/dvc.yaml")) and not template_source(p)
+                for p in repo.files
+            )
         )
         profile.dvc_pipeline = "dvc.yaml" in files
         profile.trackers = tuple(

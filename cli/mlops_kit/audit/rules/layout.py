@@ -319,7 +319,7 @@ _DATASET_CARD = re.compile(
 # A README heading that names the data: `## Data`, `### Dataset`, `## 📊 The datasets`,
 # `## Data sources`, `## Data and Model Access`, `## Dataset e Problema`,
 # `## Getting the data`, `### 2. Данные`, `## **Dataset Description**` (emphasis marks),
-# `## 4. Préparation des données`.
+# `## 4. Préparation des données`, `### 1. Data Ingestion & Preprocessing`.
 _DATA_HEADING = re.compile(
     r"^#{1,4}[ \t]+(?:[^\w\s]+[ \t]*)?_{0,3}(?:\d+[.)]?[ \t]+)?"
     r"(?:(?:get|getting|download|downloading|obtain|obtaining|prepar(?:e|ing|ation)"
@@ -327,9 +327,10 @@ _DATA_HEADING = re.compile(
     r"(?:(?:of|des|de|du|der|dei|do|dos|da)[ \t]+)?)?(?:(?:the|la|les)[ \t]+)?"
     r"(?:(?:training|input|raw|source)[ \t]+)?"
     r"(?:data(?:[ -]?sets?)?|datos|donn[ée]es|daten|dados|данные|датасеты?|数据集?)"
-    r"(?:[ \t]+(?:and|e|y|et|und|и)[ \t]+\w+)?"
+    r"(?:[ \t]+(?:and|&|e|y|et|und|и)[ \t]+\w+)?"
     r"(?:[ \t]+(?:description|sources?|card|used|overview|access|download|setup"
-    r"|preparation))?[ \t]*[:*_]{0,4}[ \t]*$",
+    r"|preparation|ingestion|collection|acquisition))?"
+    r"(?:[ \t]+(?:and|&)[ \t]+\w+)?[ \t]*[:*_]{0,4}[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -362,7 +363,8 @@ _TREE_ENTRY = re.compile(
 # A comment that says where an entry's data comes from or what it is, not only its stage
 # ("Raw image data", "Processed test data" say neither).
 _DATA_ORIGIN = re.compile(
-    r"\b(?:data[ -]?sets?|synthetic|from|download\w*|source\w*|generated|kaggle|uci|https?)\b",
+    r"\b(?:data[ -]?sets?|synthetic|from|download\w*|source\w*|generated|kaggle|uci|https?"
+    r"|api)\b",
     re.IGNORECASE,
 )
 

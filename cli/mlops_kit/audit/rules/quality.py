@@ -256,12 +256,15 @@ def ci_config_parses(repo: RepoView) -> Iterator[Finding]:
             if lacks:
                 yield Finding(f"{path} has no {' and no '.join(lacks)}: GitHub rejects it", path)
     if empty:
+        # A workflow commented out line by line is empty to the CI service as well.
+        commented = all((repo.text(path) or "").strip() for path in empty)
         what = (
             f"{empty[0]} is"
             if len(empty) == 1
             else f"{len(empty)} CI files ({', '.join(empty)}) are"
         )
-        yield Finding(f"{what} empty: CI runs nothing", empty[0])
+        state = "empty (comments only)" if commented else "empty"
+        yield Finding(f"{what} {state}: CI runs nothing", empty[0])
 
 
 # What CI runs, read from its own text and the task runner files it can call (make, just,
@@ -324,12 +327,76 @@ def ci_runs_tests(repo: RepoView) -> Iterator[Finding]:
     that calls a reusable workflow of another repository or includes configuration kept
     elsewhere (another project, a URL, a template) is not judged: what it runs is not in
     the repository (QUA109 likewise).
+    CI that runs pytest only with its failures thrown away (`pytest || true`, a step
+    marked `continue-on-error: true`) is reported as well: the build stays green whatever
+    the tests say.
     Fix: add a step that runs `pytest` (GitHub: a `run: pytest` step; GitLab: a job whose
-    `script` runs `pytest`).
+    `script` runs `pytest`), and let its failure fail the build.
     """
     if all(TEACHING_FOLDERS.search(path) for path in profile_of(repo).test_files):
         return
-    yield from _ci_check(repo, _runs_tests, "pytest")
+    missing = list(_ci_check(repo, _runs_tests, "pytest"))
+    yield from missing
+    ignored = None if missing else _ignored_test_runs(repo)
+    if ignored is not None:
+        path, line = ignored
+        yield Finding(
+            "CI runs pytest but ignores its failures (`|| true`, `continue-on-error`): "
+            "a failing test never fails the build",
+            path,
+            line,
+        )
+
+
+# A command whose failure the shell throws away: `pytest || true`, `|| exit 0`, `|| echo`.
+_SWALLOWED = re.compile(r"\|\|[ \t]*+(?:true\b|:(?=[ \t]|$)|exit[ \t]++0\b|echo\b)")
+_CONTINUES = re.compile(r"^[ \t]*+continue-on-error[ \t]*+:[ \t]*+true\b", re.MULTILINE)
+
+
+def _ignored_test_runs(repo: RepoView) -> tuple[str, int] | None:
+    """The first pytest command of the CI files, when every one of them ignores failures.
+
+    A command is a line with its continuation lines (a trailing backslash); one whose
+    failure `|| true` swallows, or that sits in a GitHub step marked
+    `continue-on-error: true`, is ignored. None when any pytest command counts.
+    """
+    ignored: list[tuple[str, int]] = []
+    for path in profile_of(repo).ci_files:
+        text = repo.text(path) or ""
+        if "pytest" not in text:
+            continue
+        lines = text.splitlines()
+        number = 0
+        while number < len(lines):
+            start = number
+            while number < len(lines) - 1 and lines[number].rstrip().endswith("\\"):
+                number += 1
+            command = " ".join(lines[start : number + 1])
+            number += 1
+            if "pytest" not in command or command.lstrip().startswith("#"):
+                continue
+            if re.search(r"\b(?:install|add)\b", command.split("pytest", 1)[0]):
+                continue  # `pip install pytest`: installs the tool, runs nothing
+            if _SWALLOWED.search(command) or _in_continuing_step(lines, start + 1):
+                ignored.append((path, start + 1))
+            else:
+                return None
+    return ignored[0] if ignored else None
+
+
+def _in_continuing_step(lines: list[str], number: int) -> bool:
+    """True when line `number` belongs to a GitHub step marked `continue-on-error: true`."""
+    start = number - 1
+    while start > 0 and not lines[start].lstrip().startswith("- "):
+        start -= 1
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = number
+    while end < len(lines):
+        stripped = lines[end].lstrip()
+        if stripped and len(lines[end]) - len(stripped) <= indent:
+            break
+        end += 1
+    return _CONTINUES.search("\n".join(lines[start:end])) is not None
 
 
 @rule("QUA108", family="quality", severity="warning", requires=("QUA106",), applies=("kit", "ci"))

@@ -24,7 +24,9 @@ _ROUTE = re.compile(
 _VALIDATES = re.compile(
     r"^[ \t]*(?:from|import)[ \t][^\n]*\b(?:pandera|pydantic|jsonschema|marshmallow|cerberus)\b"
     r"|\b(?:BaseModel|Schema)\b"
-    r"|\b\w*(?:validat\w*|frame_from_records|check_\w+|parse_obj|model_validate)\(",
+    r"|\b\w*(?:validat\w*|frame_from_records|check_\w+|parse_obj|model_validate)\("
+    # a field checked against its range by hand (`if not (0 <= lead_time <= 100):`)
+    r"|\bif[ \t]+not[ \t]*\([ \t]*-?[\d.]+[ \t]*<=?[ \t]*\w+[ \t]*<=?[ \t]*-?[\d.]+[ \t]*\)",
     re.MULTILINE,
 )
 _WILDCARD = ("0.0.0.0", "::", "[::]", "*")
@@ -101,8 +103,9 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
     handler named `predict` of a file that imports a model library or loads a model) are
     checked, not the mock endpoint of a deployment smoke test; a
     FastAPI or Litestar route with a parameter typed by a model class (a pydantic body)
-    or by a number type (`x: float`) is validated by the framework. The finding points at
-    the route that predicts.
+    or by a number type (`x: float`) is validated by the framework, and a handler that
+    checks each field's range by hand (`if not (0 <= lead_time <= 100):`, answering an
+    error) validates it itself. The finding points at the route that predicts.
     """
     for path in service_files(repo):
         text = repo.text(path) or ""

@@ -22,7 +22,8 @@ from mlops_kit.audit.rule import rule
 
 _SET_URI = re.compile(r"set_tracking_uri\s*\(")
 _LITERAL_URI = re.compile(
-    r"""(?:set_tracking_uri\s*\(\s*|MLFLOW_TRACKING_URI["']?\]?\s*=\s*)[rbuf]?["']([^"']+)["']"""
+    r"""(?:set_tracking_uri\s*\(\s*(?:uri\s*=\s*)?|MLFLOW_TRACKING_URI["']?\]?\s*=\s*)"""
+    r"""[rbuf]?["']([^"']+)["']"""
 )
 # Code that reads MLFLOW_TRACKING_URI (not code that writes a literal into it:
 # `os.environ["MLFLOW_TRACKING_URI"] = "https://..."` hard-codes the URI all the same).
