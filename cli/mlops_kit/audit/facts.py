@@ -716,6 +716,82 @@ def _pixi_dependencies(manifest: object) -> Iterator[tuple[set[str], bool]]:
                 yield {canonical(str(name)) for name in deps if str(name) != "python"}, development
 
 
+def locked_installs(repo: RepoView, names: set[str]) -> set[str]:
+    """Distributions that installing `names` brings, as the committed lock file records.
+
+    Read from the root's uv.lock, poetry.lock or pdm.lock (each package's required
+    dependencies, not its extras or dev groups), followed transitively; empty without a
+    lock. Parsed on first need (a lock can hold thousands of lines).
+    """
+    graph = memo(repo, "locked_graph", lambda: _lock_graph(repo))
+    found: set[str] = set()
+    todo = [canonical(name) for name in names]
+    while todo:
+        name = todo.pop()
+        for dependency in graph.get(name, ()):
+            if dependency not in found:
+                found.add(dependency)
+                todo.append(dependency)
+    return found
+
+
+def _lock_graph(repo: RepoView) -> dict[str, set[str]]:
+    """Package -> its required dependencies, from the first lock file at the root."""
+    for name in ("uv.lock", "poetry.lock", "pdm.lock"):
+        if name in repo.file_set:
+            return _parse_lock(repo.text(name) or "")
+    return {}
+
+
+_LOCK_NAME = re.compile(r'^name[ \t]*=[ \t]*"([^"]+)"')
+# An entry of a dependency list: `{ name = "numpy", marker = ... }` (uv) or
+# `"numpy>=1.0; python_version > '3.9'"` (pdm).
+_LOCK_ITEM = re.compile(r'\{[ \t]*name[ \t]*=[ \t]*"([^"]+)"|"([A-Za-z0-9][\w.-]*)')
+_LOCK_KEY = re.compile(r'^"?([A-Za-z0-9][\w.-]*)"?[ \t]*=')
+
+
+def _parse_lock(text: str) -> dict[str, set[str]]:
+    """Each locked package's required dependencies, by a scan of the lines.
+
+    uv.lock and pdm.lock list them in the package's `dependencies = [...]`, poetry.lock
+    keys them in `[package.dependencies]`; extras, dev groups and metadata tables are
+    other tables and are not read.
+    """
+    graph: dict[str, set[str]] = {}
+    package: str | None = None
+    mode = "other"  # "top" of a [[package]], "list" of its dependencies, "table" (poetry)
+    for line in text.splitlines():
+        stripped = line.strip()
+        if mode == "list":
+            if stripped.startswith("]"):
+                mode = "top"
+                continue
+            match = _LOCK_ITEM.search(stripped)
+            if match and package is not None:
+                graph[package].add(canonical(match.group(1) or match.group(2)))
+            continue
+        if stripped.startswith("["):
+            package = None if stripped == "[[package]]" else package
+            mode = {"[[package]]": "top", "[package.dependencies]": "table"}.get(stripped, "other")
+            continue
+        if mode == "top":
+            if package is None:
+                match = _LOCK_NAME.match(stripped)
+                if match:
+                    package = canonical(match.group(1))
+                    graph.setdefault(package, set())
+            elif stripped.startswith("dependencies") and "[" in stripped:
+                items = stripped.split("[", 1)[1]
+                for match in _LOCK_ITEM.finditer(items):
+                    graph[package].add(canonical(match.group(1) or match.group(2)))
+                mode = "top" if items.rstrip().endswith("]") else "list"
+        elif mode == "table" and package is not None:
+            match = _LOCK_KEY.match(stripped)
+            if match:
+                graph[package].add(canonical(match.group(1)))
+    return graph
+
+
 def _component_packages(repo: RepoView) -> set[str]:
     """Return the packages Kubeflow/Vertex AI pipeline components install themselves.
 

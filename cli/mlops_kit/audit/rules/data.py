@@ -157,6 +157,21 @@ def _demo(path: str) -> bool:
     return DEMO_FOLDERS.search(path) is not None or TEACHING_FOLDERS.search(path) is not None
 
 
+_SITE_FILES = frozenset({"nbdev.yml", "_quarto.yml", "_quarto.yaml"})
+
+
+def _notebook_sites(repo: RepoView) -> tuple[str, ...]:
+    """Folders (with a trailing `/`, or "" for the root) whose notebooks a site renders."""
+    sites = []
+    for path in repo.files:
+        if not path.endswith(("nbdev.yml", "_quarto.yml", "_quarto.yaml", "settings.ini")):
+            continue  # the cheap test first: almost no path ends so
+        folder, _, name = path.rpartition("/")
+        if name in _SITE_FILES or (name == "settings.ini" and "nbdev" in (repo.text(path) or "")):
+            sites.append(f"{folder}/" if folder else "")
+    return tuple(sites)
+
+
 def _outside_fixtures(path: str) -> bool:
     return not FIXTURE_FOLDERS.search(path) and not template_source(path)
 
@@ -278,17 +293,23 @@ def notebooks_stripped(repo: RepoView) -> Iterator[Finding]:
 
     Why: notebook outputs hold data samples (sometimes personal data), images and
     execution counts; they leak data, bloat diffs and make every review noisy.
+    Notebooks that a documentation site renders with their outputs (an nbdev project's,
+    or a Quarto site's: a folder with `nbdev.yml`, `_quarto.yml` or nbdev's
+    `settings.ini`, and its sub-folders) keep them on purpose and are not reported.
     Fix: `nbstripout` (or `jupyter nbconvert --clear-output --inplace`), and a pre-commit
     hook that strips outputs on every commit.
     """
     dirty_notebooks: list[tuple[str, int]] = []
+    sites = _notebook_sites(repo)
     for path in repo.files:
         if not path.endswith(".ipynb") or path in repo.listing.symlinks:
             continue
         repo.claimed.add(path)
         if not _outside_fixtures(path) or _EDITOR_COPY.search(path):
             continue  # test fixtures; checkpoints and scratch copies are LAY113's
-        demo = _demo(path)  # tutorials, examples and labs show their outputs on purpose
+        # tutorials, examples and labs show their outputs on purpose, and so do the
+        # notebooks a documentation site renders (nbdev, Quarto)
+        demo = _demo(path) or any(path.startswith(site) for site in sites)
         info = repo.lstat(path)
         if info is not None and info.st_size > NOTEBOOK_LIMIT:
             if not demo:

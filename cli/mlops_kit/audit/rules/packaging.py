@@ -246,8 +246,10 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     integration (`zenml integration install sklearn mlflow`).
     A declared distribution that always installs the imported one counts (`geopandas`
     brings pandas, `lightning` brings torch, and so does a distribution named as a
-    PyTorch framework, `pytorch-ie` or `torch-optimizer`). A distribution the code
-    imports at run time but declares only in a dev or test group (or a
+    PyTorch framework, `pytorch-ie` or `torch-optimizer`), and so does one that the
+    committed lock file (uv.lock, poetry.lock, pdm.lock) records a declared distribution
+    requiring, directly or through others (`imodelsx` requires scikit-learn).
+    A distribution the code imports at run time but declares only in a dev or test group (or a
     `requirements-dev.txt`) is reported too: installing the project leaves it out (not
     for examples, notebooks, docs, benchmarks, experiments and course material, run in
     the dev environment).
@@ -304,6 +306,7 @@ def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
         library = profile.kind == "library"
         from_index = _installed_from_pytorch_index(repo) | _zenml_integrations(repo)
         results: list[tuple[bool, Finding]] = []
+        locked: set[str] | None = None  # what the declared distributions install, if locked
         for module, providers in IMPORT_PROVIDERS.items():
             declared = set(providers) & (everything | from_index)
             if set(ALSO_INSTALLED_BY.get(module, ())) & everything:
@@ -312,6 +315,11 @@ def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
                 continue  # `pytorch-ie`, `torch-audiomentations`: built on torch, they install it
             if module not in found or (declared and not declared <= dev_only):
                 continue
+            if not declared:
+                if locked is None:
+                    locked = facts.locked_installs(repo, everything)
+                if set(providers) & locked:
+                    continue  # a declared distribution installs it (the lock file says so)
             places = [
                 (path, line)
                 for path, line in found[module]

@@ -185,6 +185,15 @@ def _schema_type(annotation: ast.expr) -> bool:
     """Return True when an annotation names a class (a pydantic model) or a number type."""
     if isinstance(annotation, ast.Name) and annotation.id in _CHECKED_SCALARS:
         return True  # `sepal_length: float`: the framework answers 422 for "abc"
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        # `crop_size: int | None`: checked when given
+        return _schema_type(annotation.left) or _schema_type(annotation.right)
+    if (
+        isinstance(annotation, ast.Subscript)
+        and isinstance(annotation.value, ast.Name)
+        and annotation.value.id == "Optional"
+    ):
+        return _schema_type(annotation.slice)  # `Optional[int]`
     for node in ast.walk(annotation):
         name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", None)
         if isinstance(name, str) and name[:1].isupper() and name not in _UNTYPED:
