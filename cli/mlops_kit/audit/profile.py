@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from mlops_kit.audit import secrets
 from mlops_kit.audit.repo import RepoView, normalise
 
 T = TypeVar("T")
@@ -1047,13 +1048,14 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     root_training = root_training or any(
         p.rsplit("/", 1)[-1] in ("train", "training") for p in profile.packages
     )
+    trains_inside = _package_trains(repo, profile)
     if (
         (own_package or (profile.packages and _publishes_to_index(repo, profile)))
         and not root_training
-        and not _package_trains(repo, profile)
+        and not trains_inside
     ):
         return "library"
-    if root_training:
+    if root_training or trains_inside:
         return "project"
     markers = any(
         _PROJECT_MARKERS.search(p)
@@ -1102,18 +1104,27 @@ def _publishes_to_index(repo: RepoView, profile: RepoProfile) -> bool:
 
 
 def _package_trains(repo: RepoView, profile: RepoProfile) -> bool:
-    """Return True for the cookiecutter-data-science v2 shape (a packaged project).
+    """Return True for a packaged project: an application whose package trains its model.
 
-    The package holds the training module (`<package>/modeling/train.py`) and the root
-    keeps a `models/` folder for what it writes.
+    The package holds the training module (`<package>/modeling/train.py`,
+    `<package>/components/model_trainer.py`) and the root shows an application around
+    it: a `models/` folder for what it writes (the cookiecutter-data-science v2 shape),
+    a `main.py` that runs the pipeline, or a compose file that deploys the stack.
     """
-    if "models" not in repo.folders:
+    if not (
+        "models" in repo.folders
+        or "main.py" in repo.file_set
+        or any(name in repo.file_set for name in _COMPOSE_FILES)
+    ):
         return False
     packages = tuple(f"{root}/" for root in profile.packages)
     return any(p.startswith(packages) and _TRAINING_MODULE.search(p) for p in repo.files)
 
 
-_TRAINING_MODULE = re.compile(r"(?:^|/)(?:train|training)[\w-]*\.py$")
+_TRAINING_MODULE = re.compile(r"(?:^|/)(?:train|training|model_trainer)[\w-]*\.py$")
+_COMPOSE_FILES = (
+    "docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml",
+)  # fmt: skip
 
 
 def _trains(repo: RepoView, runtime: set[str]) -> bool:
@@ -1481,17 +1492,27 @@ def profile_of(repo: RepoView) -> RepoProfile:
             if _TEST_MODULE.search(p)
             or (_PLAIN_TEST_MODULE.search(p) and _TEST_FUNCTION.search(repo.text(p) or ""))
         )
-        # `.env` in use: an example of one, an untracked one, or code that loads one (a
-        # committed `.env` is configuration the project chose to share).
-        profile.dotenv = any(
-            p.rsplit("/", 1)[-1].startswith(".env")
-            and not template_source(p)
-            and (p.rsplit("/", 1)[-1] != ".env" or p not in repo.tracked)
-            for p in repo.files
-        ) or any(
-            path in runtime  # not a template's or an example's code
-            for m in ("dotenv", "environs", "decouple")
-            for path, _ in imports.get(m, [])
+        # `.env` in use: an example of one, an untracked one, code that loads one, or a
+        # committed one that holds credentials (one without is configuration the project
+        # chose to share: `COMPOSE_PROJECT_NAME=...`).
+        profile.dotenv = (
+            any(
+                p.rsplit("/", 1)[-1].startswith(".env")
+                and not template_source(p)
+                and (p.rsplit("/", 1)[-1] != ".env" or p not in repo.tracked)
+                for p in repo.files
+            )
+            or any(
+                path in runtime  # not a template's or an example's code
+                for m in ("dotenv", "environs", "decouple")
+                for path, _ in imports.get(m, [])
+            )
+            or any(
+                p.rsplit("/", 1)[-1] == ".env"
+                and not template_source(p)
+                and next(secrets.credential_assignments(repo.text(p) or ""), None) is not None
+                for p in repo.tracked
+            )
         )
         profile.kind = _kind(repo, profile)
         return profile
