@@ -657,6 +657,11 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
                 continue
             base = "" if name == "initialize_config_dir" else posixpath.dirname(path)
             folder = normalise(posixpath.join(base, raw.removeprefix("file://")))
+            if raw.endswith((".yaml", ".yml")) and folder in repo.file_set:
+                # Hydra before 1.0: `config_path` names the primary config file itself
+                stem = posixpath.basename(folder).rsplit(".", 1)[0]
+                named.append((posixpath.dirname(folder) or ".", stem, f"{path}:{line}"))
+                continue
             if folder == "" and raw == "." and config_name:
                 # the script's folder is the root: its primary config sits beside it
                 if f"{config_name}.yaml" in repo.file_set or f"{config_name}.yml" in repo.file_set:

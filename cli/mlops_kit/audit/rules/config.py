@@ -140,6 +140,8 @@ def defaults_resolve(repo: RepoView) -> Iterator[Finding]:
 _PLACEHOLDER_PATH = re.compile(r"/path/to\b|<[^>]+>|\byour[_-]|/xxx\b", re.IGNORECASE)
 # Scratch folders every Unix machine has (`/tmp/mds-cache/cifar10`: a streaming cache).
 _SCRATCH_PATH = re.compile(r"^/(?:tmp|var/tmp|dev/shm)(?:/|$)")
+# A libp2p multiaddr (`/ip4/0.0.0.0/tcp/0`, a Hivemind peer's address): no file path.
+_MULTIADDR = re.compile(r"^/(?:ip4|ip6|dns|dns4|dns6|dnsaddr)/[^/\s]+/(?:tcp|udp)/")
 _ABSOLUTE = re.compile(r"^(?:/(?!/)[^\s]|~[/\\]|[A-Za-z]:[\\/]|file:///|sqlite:////)")
 
 
@@ -180,7 +182,8 @@ def no_absolute_paths(repo: RepoView) -> Iterator[Finding]:
     config folder itself: `@hydra.main(config_path="/media/alice/conf")` runs nowhere else.
     A config group that selects the machine (`env/kaggle.yaml` and `env/local.yaml`,
     `machine/`, `cluster/`: two or more options) exists to hold such locations and is not
-    reported; nor is a scratch folder every Unix machine has (`/tmp/cache`, `/dev/shm`).
+    reported; nor is a scratch folder every Unix machine has (`/tmp/cache`, `/dev/shm`),
+    nor a network address written as a multiaddr (`/ip4/0.0.0.0/tcp/0`).
     Fix: use a path relative to the project root (`data/raw/train.csv`), or read a
     machine-specific location from the environment: `${oc.env:DATA_DIR}`; give Hydra a
     config_path relative to the script (`config_path="../conf"`).
@@ -203,6 +206,7 @@ def no_absolute_paths(repo: RepoView) -> Iterator[Finding]:
                 and _ABSOLUTE.match(value)
                 and not _PLACEHOLDER_PATH.search(value)
                 and not _SCRATCH_PATH.match(value)
+                and not _MULTIADDR.match(value)
             ):
                 yield Finding(
                     f"{'.'.join(map(str, keys))} is an absolute path",
