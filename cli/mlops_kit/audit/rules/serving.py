@@ -103,7 +103,8 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
     handler named `predict` of a file that imports a model library or loads a model) are
     checked, not the mock endpoint of a deployment smoke test; a
     FastAPI or Litestar route with a parameter typed by a model class (a pydantic body)
-    or by a number type (`x: float`) is validated by the framework, and a handler that
+    or by a number type (`x: float`), or declared with constraints
+    (`text: str = Query(..., min_length=2)`), is validated by the framework, and a handler that
     checks each field's range by hand (`if not (0 <= lead_time <= 100):`, answering an
     error) validates it itself. The finding points at the route that predicts.
     """
@@ -150,6 +151,17 @@ def _routes(text: str) -> list[tuple[int, bool, bool]]:
         )
         arguments = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         schema = any(_schema_type(a.annotation) for a in arguments if a.annotation is not None)
+        defaults = [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
+        schema = (
+            schema
+            or any(_constrained(d) for d in defaults)
+            or any(
+                _constrained(part)
+                for a in arguments
+                if a.annotation is not None
+                for part in ast.walk(a.annotation)
+            )
+        )
         found.append((lines[0], predicts, schema))
     return sorted(found)
 
@@ -179,6 +191,23 @@ def _called_name(func: ast.expr) -> str:
     if isinstance(func, ast.Attribute):
         return func.attr
     return func.id if isinstance(func, ast.Name) else ""
+
+
+# FastAPI's parameter declarations, and the constraints they make the framework check.
+_PARAMETER_CALLS = frozenset({"Query", "Body", "Form", "Path", "Header", "Cookie", "Field"})
+_CONSTRAINTS = frozenset(
+    {"min_length", "max_length", "regex", "pattern", "ge", "gt", "le", "lt", "multiple_of",
+     "max_digits", "decimal_places"}
+)  # fmt: skip
+
+
+def _constrained(node: ast.AST) -> bool:
+    """True for `Query(..., min_length=2)`: a parameter the framework checks (422 if not)."""
+    return (
+        isinstance(node, ast.Call)
+        and _called_name(node.func) in _PARAMETER_CALLS
+        and any(keyword.arg in _CONSTRAINTS for keyword in node.keywords)
+    )
 
 
 def _schema_type(annotation: ast.expr) -> bool:
