@@ -276,7 +276,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     count too. A data/ folder that holds only Python code (the dataset classes), or that is
     a Python package (`data/__init__.py`: the data-loading code), has no data to describe;
     nor has one that only keeps a place for what the application writes
-    (`data/predictions/.gitkeep`), nor the empty `data/` of a starter template (a README
+    (`data/predictions/.gitkeep`), nor one that holds only a shipped sample
+    (`data/sample/`), nor the empty `data/` of a starter template (a README
     titled "... Template"). A dataset card or data description
     (`docs/dataset-card.md`, `DATASET.md`, `docs/DataDocumentation.txt`)
     or a "Data" or "Dataset" section of the root README ("Training Data", "1. Get the
@@ -298,6 +299,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
         return  # the data-loading package (loaders and a class map beside them)
     if files and all(_output_placeholder(p) for p in files):
         return  # `data/predictions/.gitkeep`: a place the application writes to, no data
+    if files and all(_SAMPLE_FOLDER.match(p) for p in files):
+        return  # `data/sample/`: a sample shipped on purpose for the README's commands
     if facts.starter_template(repo) and all(p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in files):
         return  # a starter template's empty data/: its users bring and describe their data
     if _folder(repo, "data") and not _data_documented(files) and not _described_elsewhere(repo):
@@ -333,6 +336,11 @@ _DATA_HEADING = re.compile(
     r"(?:[ \t]+(?:and|&)[ \t]+\w+)?[ \t]*[:*_]{0,4}[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
+
+
+# A sample shipped with the code (`data/sample/sample_alpaca.json`): DAT102 does not
+# report it, and the commands that use it say what it is.
+_SAMPLE_FOLDER = re.compile(r"^data/(?:samples?|sample[-_]data)/")
 
 
 # `data/dataset.txt` is more likely the data than a description of it.
