@@ -306,6 +306,7 @@ class RepoProfile:
         "mlflow",
         "mlflow_files",
         "orchestrators",
+        "other_code",
         "package_metadata",
         "packages",
         "task_runners",
@@ -320,6 +321,7 @@ class RepoProfile:
         self.locks: tuple[str, ...] = ()
         self.package_metadata = False
         self.layout = "none"
+        self.other_code = False  # with no Python: source files in other languages
         self.packages: tuple[str, ...] = ()
         self.template = False
         self.hydra = False
@@ -364,6 +366,8 @@ class RepoProfile:
         """Return the profile as plain data (for `--format json`)."""
         data: dict[str, Any] = {}
         for name in sorted(self.__slots__):
+            if name == "other_code":
+                continue  # what "layout none" means for the "code" facet; layout says enough
             value = getattr(self, name)
             data[name] = list(value) if isinstance(value, tuple) else value
         return data
@@ -412,7 +416,19 @@ FACETS: dict[str, Callable[[RepoProfile], bool]] = {
     "package": lambda p: p.package_metadata,
     "project": lambda p: p.kind == "project" or p.kit,
     "ml": lambda p: p.ml or p.kit,
-    "code": lambda p: (p.kind in ("project", "library") and p.layout != "notebooks") or p.kit,
+    # Code to test, lint and run in CI: not notebooks alone, nor a repository without any
+    # source file yet (a dataset tracked with DVC, documents).
+    "code": lambda p: (
+        (
+            p.kind in ("project", "library")
+            and p.layout != "notebooks"
+            and (p.layout != "none" or p.other_code)
+        )
+        or p.kit
+    ),
+    # What a README should tell how to set up: a project or library, with code or not yet
+    # (not a collection of notebooks, whose notebooks say how they run: Colab links).
+    "setup": lambda p: (p.kind in ("project", "library") and p.layout != "notebooks") or p.kit,
     "hydra": lambda p: p.hydra_config_dir is not None,
     "hydra-code": lambda p: p.hydra_config_dir is not None or p.hydra,
     "dvc": lambda p: p.dvc,
@@ -968,9 +984,18 @@ def _layout(repo: RepoView, profile: RepoProfile) -> None:
         profile.layout = "notebooks"
     elif scripts:
         profile.layout = "scripts"
+    if profile.layout == "none":
+        # No Python: code in another language (a .NET service, a Nextflow workflow), or
+        # none at all yet (a dataset tracked with DVC, documents).
+        profile.other_code = any(p.endswith(_OTHER_CODE) for p in repo.files)
 
 
 _NBCONVERT_CELL = "\n# In["
+_OTHER_CODE = (
+    ".cs", ".java", ".kt", ".scala", ".go", ".rs", ".js", ".ts", ".jsx", ".tsx", ".r", ".R",
+    ".jl", ".c", ".cc", ".cpp", ".h", ".hpp", ".nf", ".smk", ".sh", ".sql", ".rb", ".php",
+    ".swift", ".m", ".ipynb",
+)  # fmt: skip
 
 
 def _namespace_package(

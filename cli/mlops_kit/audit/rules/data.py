@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import stat
 from collections.abc import Iterator
@@ -255,9 +256,11 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     nor are pickles in a cache folder or named as a cache (`data/cache/eda_cache.pkl`):
     cached data, not a model, nor pickles in a data folder whose path does not say model
     (`sample-data/feature/item_mapping.pickle`).
+    The models of one folder are one finding.
     Fix: `git rm --cached <file>`, make the model a stage output (`outs: [models/model.pkl]`)
     and register it in MLflow.
     """
+    by_folder: dict[str, list[tuple[str, int]]] = {}
     for path in repo.files:
         if not path.lower().endswith(MODEL_SUFFIXES) or not _outside_fixtures(path):
             continue
@@ -272,7 +275,21 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
             continue  # pickled data (`sample-data/feature/id_mapping.pickle`), not a model
         if repo.is_git and path not in repo.tracked:
             continue
-        yield Finding(f"model file {path} is in git{_size(repo, path)}", path)
+        by_folder.setdefault(posixpath.dirname(path), []).append((path, info.st_size))
+    # One finding per folder: twenty checkpoints of one training run are one fact.
+    for found in by_folder.values():
+        path, _ = found[0]
+        if len(found) == 1:
+            yield Finding(f"model file {path} is in git{_size(repo, path)}", path)
+            continue
+        total = sum(size for _, size in found) / 1e6
+        names = ", ".join(p.rsplit("/", 1)[-1] for p, _ in found[:3])
+        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+        folder = f"under {posixpath.dirname(path)}/" if "/" in path else "at the root"
+        yield Finding(
+            f"{len(found)} model files ({total:.1f} MB) {folder} are in git: {names}{more}",
+            path,
+        )
 
 
 # A pickle in a cache folder or named as a cache: data a script saved to skip recomputing.

@@ -54,7 +54,7 @@ _PIPELINE = re.compile(
 REQUIRED_FIELDS = ("path", "description", "source", "owner", "license", "schema")
 
 
-@rule("DOC101", family="docs", severity="warning", requires=("LAY101",), applies=("code",))
+@rule("DOC101", family="docs", severity="warning", requires=("LAY101",), applies=("setup",))
 def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
     """The README explains how to set up the project.
 

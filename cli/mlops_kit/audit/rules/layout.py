@@ -284,7 +284,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     Dataset", "Préparation des données"; in English or another common language: Datos,
     Données, Daten, Dados, Данные, 数据) describes the data as well, and so does a line of
     the README's layout tree that says where an entry of data/ comes from
-    (`├── adult.csv  -- Raw UCI Adult Income dataset (DVC-tracked)`).
+    (`├── adult.csv  -- Raw UCI Adult Income dataset (DVC-tracked)`), and so does a README
+    that tells its reader to fetch the data with `dvc pull` (or `dvc get`, `dvc import`).
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
     profile = profile_of(repo)
@@ -358,6 +359,8 @@ def _described_elsewhere(repo: RepoView) -> bool:
     if any(_DATASET_CARD.search(p) and not _BARE_DATASET.search(p) for p in repo.files):
         return True
     text = facts.readme_text(repo)
+    if "dvc pull" in text or "dvc get " in text or "dvc import " in text:
+        return True  # the README says how to fetch the data DVC tracks
     return _DATA_HEADING.search(text) is not None or _tree_describes_data(repo, text)
 
 

@@ -281,7 +281,9 @@ def script_tools_declared(repo: RepoView) -> Iterator[Finding]:
     the same exceptions apply (`try:` imports, the PyTorch index, nested projects with
     their own manifest, Databricks notebooks, examples), and a package that a Kubeflow or
     Vertex AI pipeline component installs in its own container
-    (`packages_to_install=["xgboost"]`) counts as declared.
+    (`packages_to_install=["xgboost"]`) counts as declared, and so does one that a setup
+    script, Dockerfile or CI job installs at an exact version
+    (`pip install tensorflow==2.13.0` in a cluster's initialisation script).
     Fix: add the distribution to requirements.txt, the conda environment file or the
     manifest's dependencies, with a version range.
     """
@@ -332,6 +334,8 @@ def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
             in_package = [place for place in places if place[0].startswith(roots)] if roots else []
             if declared and not in_package:
                 continue  # scripts and notebooks run in the dev environment, which declares it
+            if not in_package and set(providers) & _pinned_by_setup_scripts(repo):
+                continue  # the scripts' environment is built by a setup script that pins it
             path, line = (in_package or places)[0]
             if declared:
                 message = (
@@ -464,6 +468,38 @@ def _installed_from_pytorch_index(repo: RepoView) -> set[str]:
         return names
 
     return facts.memo(repo, "packaging.pytorch_index", compute)
+
+
+def _pinned_by_setup_scripts(repo: RepoView) -> set[str]:
+    """Distributions a setup script, Dockerfile or CI job installs at an exact version.
+
+    `pip install tensorflow==2.13.0` in the script that builds a cluster's environment
+    (a Dataproc initialisation action, a job's container): the scripts that run there have
+    their environment written down, if not in a manifest. READMEs do not count here.
+    """
+
+    def compute() -> set[str]:
+        names: set[str] = set()
+        for path in _setup_files(repo):
+            if _README.search(path):
+                continue
+            text = (repo.text(path) or "").replace("\\\n", " ")
+            if "install" not in text or "==" not in text:
+                continue
+            for line in text.splitlines():
+                for command in re.split(r"&&|;|\|\|", line):
+                    install = _INSTALL.search(command)
+                    if install is None or "==" not in install.group(1):
+                        continue
+                    for word in install.group(1).split():
+                        word = word.strip("\"'`")
+                        if "==" in word and not word.startswith("-"):
+                            name = facts.requirement_name(word)
+                            if name:
+                                names.add(name)
+        return names
+
+    return facts.memo(repo, "packaging.pinned_by_scripts", compute)
 
 
 # Manifests a sub-project keeps next to its code (a workspace member, a course's sample

@@ -26,7 +26,9 @@ _VALIDATES = re.compile(
     r"|\b(?:BaseModel|Schema)\b"
     r"|\b\w*(?:validat\w*|frame_from_records|check_\w+|parse_obj|model_validate)\("
     # a field checked against its range by hand (`if not (0 <= lead_time <= 100):`)
-    r"|\bif[ \t]+not[ \t]*\([ \t]*-?[\d.]+[ \t]*<=?[ \t]*\w+[ \t]*<=?[ \t]*-?[\d.]+[ \t]*\)",
+    r"|\bif[ \t]+not[ \t]*\([ \t]*-?[\d.]+[ \t]*<=?[ \t]*\w+[ \t]*<=?[ \t]*-?[\d.]+[ \t]*\)"
+    # an upload's format checked (`if file.content_type not in allowed_types:`)
+    r"|\.content_type[ \t]+(?:not[ \t]+)?in\b|\.content_type[ \t]*[!=]=",
     re.MULTILINE,
 )
 _WILDCARD = ("0.0.0.0", "::", "[::]", "*")
@@ -106,7 +108,8 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
     or by a number type (`x: float`), or declared with constraints
     (`text: str = Query(..., min_length=2)`), is validated by the framework, and a handler that
     checks each field's range by hand (`if not (0 <= lead_time <= 100):`, answering an
-    error) validates it itself. The finding points at the route that predicts.
+    error), or an upload's format (`if file.content_type not in allowed_types:`),
+    validates it itself. The finding points at the route that predicts.
     """
     for path in service_files(repo):
         text = repo.text(path) or ""
