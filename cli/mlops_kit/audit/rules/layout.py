@@ -281,7 +281,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     titled "... Template"). A dataset card or data description
     (`docs/dataset-card.md`, `DATASET.md`, `docs/DataDocumentation.txt`)
     or a "Data" or "Dataset" section of the root README ("Training Data", "1. Get the
-    Dataset", "Préparation des données"; in English or another common language: Datos,
+    Dataset", "CICIDS 2017 Dataset", "Préparation des données"; in English or another
+    common language: Datos,
     Données, Daten, Dados, Данные, 数据) describes the data as well, and so does a line of
     the README's layout tree that says where an entry of data/ comes from
     (`├── adult.csv  -- Raw UCI Adult Income dataset (DVC-tracked)`), and so does a README
@@ -361,7 +362,17 @@ def _described_elsewhere(repo: RepoView) -> bool:
     text = facts.readme_text(repo)
     if "dvc pull" in text or "dvc get " in text or "dvc import " in text:
         return True  # the README says how to fetch the data DVC tracks
-    return _DATA_HEADING.search(text) is not None or _tree_describes_data(repo, text)
+    if _DATA_HEADING.search(text) is not None or _NAMED_DATASET_HEADING.search(text):
+        return True
+    return _tree_describes_data(repo, text)
+
+
+# A heading that names the dataset (`### **CICIDS 2017 Dataset**`, `## The MovieLens
+# datasets`): the section says which data the project uses.
+_NAMED_DATASET_HEADING = re.compile(
+    r"^#{1,4}[ \t]+[^\n]{0,80}?\bdata[ -]?sets?[ \t]*[:*_]{0,4}[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 # A line of a layout tree in a README that comments an entry:

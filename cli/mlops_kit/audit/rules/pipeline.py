@@ -22,6 +22,7 @@ from mlops_kit.audit.profile import (
 from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
 from mlops_kit.audit.rules.data import is_data_name
+from mlops_kit.audit.rules.secrets import DEV_DEFAULTS
 
 DVC_YAML = facts.DVC_YAML
 DVC_LOCK = "dvc.lock"
@@ -421,6 +422,8 @@ def dvc_config_has_no_credentials(repo: RepoView) -> Iterator[Finding]:
 
     Why: .dvc/config is committed; remote credentials in it are published with the
     repository. DVC reads them from .dvc/config.local (git-ignored) or the environment.
+    A remote whose `endpointurl` is the local machine (a MinIO sandbox) and well-known
+    development defaults (`minioadmin`) are not reported, as SEC106 judges them.
     Fix: `dvc remote modify --local <remote> secret_access_key ...` (writes
     .dvc/config.local), or use the cloud's usual environment variables.
     """
@@ -430,15 +433,40 @@ def dvc_config_has_no_credentials(repo: RepoView) -> Iterator[Finding]:
         return
     repo.claimed.add(path)
     lines = set()
+    local = _local_remote_lines(text) if "endpointurl" in text else set()
     for match in DVC_CREDENTIAL_KEYS.finditer(text):
         value = match.group(2).strip()
+        line = text.count("\n", 0, match.start()) + 1
+        if line in local or value.strip("\"'").lower() in DEV_DEFAULTS:
+            lines.add(line)
+            continue  # a sandbox on the developer's machine (MinIO's `minioadmin`)
         if not secrets.is_placeholder(value):
-            line = text.count("\n", 0, match.start()) + 1
             lines.add(line)
             yield Finding(f"credential `{match.group(1)}` = {secrets.redact(value)}", path, line)
     for hit in secrets.tokens(text):
         if hit.line not in lines:
             yield Finding(f"{hit.kind}: {hit.preview}", path, hit.line)
+
+
+_LOCAL_ENDPOINT = re.compile(
+    r"^[ \t]*+endpointurl[ \t]*+=[ \t]*+\S*?://(?:localhost|127\.0\.0\.1|\[::1\])\b", re.I
+)
+
+
+def _local_remote_lines(text: str) -> set[int]:
+    """Line numbers of the remote sections whose endpoint is the local machine."""
+    sections: list[list[int]] = [[]]
+    local: list[bool] = [False]
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("["):
+            sections.append([])
+            local.append(False)
+        sections[-1].append(number)
+        if _LOCAL_ENDPOINT.match(line):
+            local[-1] = True
+    return {
+        n for numbers, is_local in zip(sections, local, strict=True) if is_local for n in numbers
+    }
 
 
 # A remote `url` that is a folder of one machine's user: a home directory or /tmp.
