@@ -1151,7 +1151,7 @@ def _package_trains(repo: RepoView, profile: RepoProfile) -> bool:
     return any(p.startswith(packages) and _TRAINING_MODULE.search(p) for p in repo.files)
 
 
-_TRAINING_MODULE = re.compile(r"(?:^|/)(?:train|training|model_trainer)[\w-]*\.py$")
+_TRAINING_MODULE = re.compile(r"(?:^|/)(?:model_)?(?:train|training|trainer)[\w-]*\.py$")
 _COMPOSE_FILES = (
     "docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml",
 )  # fmt: skip
