@@ -377,3 +377,14 @@ def test_a_nul_typed_at_a_prompt_never_reaches_a_file(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "holds a NUL character" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_a_bake_leaves_nothing_in_the_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(scratch))
+    result = runner.invoke(app, ["new", "--no-input", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert entries(scratch) == []

@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -301,7 +302,7 @@ def render(
     try:
         if created is not None:
             marker = _write_marker(created)
-        with _importable(template):
+        with _importable(template), _scratch_tempdir():
             result = cookiecutter(
                 str(template),
                 no_input=True,
@@ -322,6 +323,23 @@ def render(
     if marker is not None:
         marker.unlink(missing_ok=True)
     return Path(result)
+
+
+@contextmanager
+def _scratch_tempdir() -> Iterator[None]:
+    """Give cookiecutter a temporary folder of its own for as long as it renders.
+
+    Cookiecutter copies each rendered hook into the system's temporary folder and never
+    removes the copy; pointed at a folder of its own, which goes afterwards, a bake leaves
+    nothing behind in /tmp.
+    """
+    previous = tempfile.tempdir
+    with tempfile.TemporaryDirectory(prefix="mlops-kit-bake-") as scratch:
+        tempfile.tempdir = scratch
+        try:
+            yield
+        finally:
+            tempfile.tempdir = previous
 
 
 def check_template(template: Path) -> Path:
