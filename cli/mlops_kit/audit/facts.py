@@ -782,8 +782,10 @@ def _parse_lock(text: str) -> dict[str, set[str]]:
                     graph.setdefault(package, set())
             elif stripped.startswith("dependencies") and "[" in stripped:
                 items = stripped.split("[", 1)[1]
+                inline = "{" in items  # uv's tables: only their names, not their markers
                 for match in _LOCK_ITEM.finditer(items):
-                    graph[package].add(canonical(match.group(1) or match.group(2)))
+                    if match.group(1) or not inline:
+                        graph[package].add(canonical(match.group(1) or match.group(2)))
                 mode = "top" if items.rstrip().endswith("]") else "list"
         elif mode == "table" and package is not None:
             match = _LOCK_KEY.match(stripped)
