@@ -8,7 +8,7 @@ import json
 import posixpath
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
@@ -232,17 +232,7 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
         folder = path.split("/", 1)[0] if "/" in path else "."
         by_folder.setdefault(folder, []).append((path, size))
     # One finding per top-level folder: a folder of datasets in git is one fact.
-    for folder, found in by_folder.items():
-        path, size = found[0]
-        if len(found) == 1:
-            yield Finding(f"data file {path} is in git{_size(repo, path)}", path)
-            continue
-        total = sum(s for _, s in found) / 1e6
-        names = ", ".join(p.rsplit("/", 1)[-1] for p, _ in found[:3])
-        yield Finding(
-            f"{len(found)} data files ({total:.1f} MB) under {folder}/ are in git: {names}, ...",
-            path,
-        )
+    yield from _per_folder(repo, by_folder, "data", lambda folder: f"under {folder}/", False)
 
 
 @rule("DAT103", family="data", severity="error", requires=("LAY109",))
@@ -277,17 +267,32 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
             continue
         by_folder.setdefault(posixpath.dirname(path), []).append((path, info.st_size))
     # One finding per folder: twenty checkpoints of one training run are one fact.
-    for found in by_folder.values():
-        path, _ = found[0]
+    yield from _per_folder(
+        repo, by_folder, "model", lambda folder: f"under {folder}/" if folder else "at the root"
+    )
+
+
+def _per_folder(
+    repo: RepoView,
+    groups: dict[str, list[tuple[str, int]]],
+    kind: str,
+    where: Callable[[str], str],
+    count_rest: bool = True,
+) -> Iterator[Finding]:
+    """One finding per folder of committed `kind` files, placed on its first file.
+
+    The rest of the names are counted (`and 17 more`) or elided (`, ...`).
+    """
+    for folder, found in groups.items():
+        path = found[0][0]
         if len(found) == 1:
-            yield Finding(f"model file {path} is in git{_size(repo, path)}", path)
+            yield Finding(f"{kind} file {path} is in git{_size(repo, path)}", path)
             continue
         total = sum(size for _, size in found) / 1e6
         names = ", ".join(p.rsplit("/", 1)[-1] for p, _ in found[:3])
-        more = f" and {len(found) - 3} more" if len(found) > 3 else ""
-        folder = f"under {posixpath.dirname(path)}/" if "/" in path else "at the root"
+        rest = (f" and {len(found) - 3} more" if len(found) > 3 else "") if count_rest else ", ..."
         yield Finding(
-            f"{len(found)} model files ({total:.1f} MB) {folder} are in git: {names}{more}",
+            f"{len(found)} {kind} files ({total:.1f} MB) {where(folder)} are in git: {names}{rest}",
             path,
         )
 

@@ -442,29 +442,18 @@ def _installed_from_pytorch_index(repo: RepoView) -> set[str]:
     def compute() -> set[str]:
         names: set[str] = set()
         for path in _setup_files(repo):
-            text = (repo.text(path) or "").replace("\\\n", " ")
+            text = repo.text(path) or ""
             if "pytorch" not in text:  # in every mention of the site, index or channel
                 continue
             if _README.search(path) and _points_to_pytorch_site(text):
                 names.update(_TORCH)  # "requires [PyTorch](https://pytorch.org)"
-            for line in text.splitlines():
-                if _PYTORCH_INDEX.search(line) is None:
+            for command, arguments in _install_commands(text):
+                if _PYTORCH_INDEX.search(command) is None:
                     continue
-                for command in re.split(r"&&|;|\|\|", line):
-                    install = _INSTALL.search(command)
-                    if install is None or _PYTORCH_INDEX.search(command) is None:
-                        continue
-                    words = install.group(1).split()
-                    skip = False
-                    for word in words:
-                        if skip:
-                            skip = False
-                        elif word.split("=", 1)[0] in _VALUED_OPTIONS and "=" not in word:
-                            skip = True
-                        elif not word.startswith("-"):
-                            name = facts.requirement_name(word.strip("\"'`"))
-                            if name:
-                                names.add(name)
+                for word in _package_words(arguments):
+                    name = facts.requirement_name(word)
+                    if name:
+                        names.add(name)
         return names
 
     return facts.memo(repo, "packaging.pytorch_index", compute)
@@ -483,23 +472,41 @@ def _pinned_by_setup_scripts(repo: RepoView) -> set[str]:
         for path in _setup_files(repo):
             if _README.search(path):
                 continue
-            text = (repo.text(path) or "").replace("\\\n", " ")
+            text = repo.text(path) or ""
             if "install" not in text or "==" not in text:
                 continue
-            for line in text.splitlines():
-                for command in re.split(r"&&|;|\|\|", line):
-                    install = _INSTALL.search(command)
-                    if install is None or "==" not in install.group(1):
-                        continue
-                    for word in install.group(1).split():
-                        word = word.strip("\"'`")
-                        if "==" in word and not word.startswith("-"):
-                            name = facts.requirement_name(word)
-                            if name:
-                                names.add(name)
+            for _, arguments in _install_commands(text):
+                for word in _package_words(arguments):
+                    name = facts.requirement_name(word) if "==" in word else None
+                    if name:
+                        names.add(name)
         return names
 
     return facts.memo(repo, "packaging.pinned_by_scripts", compute)
+
+
+def _install_commands(text: str) -> Iterator[tuple[str, str]]:
+    """(command, what follows `install`) of each install command of a setup file's text.
+
+    Continued lines (a trailing backslash) are joined; `&&`, `;` and `||` separate commands.
+    """
+    for line in text.replace("\\\n", " ").splitlines():
+        for command in re.split(r"&&|;|\|\|", line):
+            install = _INSTALL.search(command)
+            if install is not None:
+                yield command, install.group(1)
+
+
+def _package_words(arguments: str) -> Iterator[str]:
+    """The packages an install command names: its options and their values left out."""
+    skip = False
+    for word in arguments.split():
+        if skip:
+            skip = False
+        elif word.split("=", 1)[0] in _VALUED_OPTIONS and "=" not in word:
+            skip = True
+        elif not word.startswith("-"):
+            yield word.strip("\"'`")
 
 
 # Manifests a sub-project keeps next to its code (a workspace member, a course's sample
