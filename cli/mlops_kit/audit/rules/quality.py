@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -117,7 +118,9 @@ def test_per_stage(repo: RepoView) -> Iterator[Finding]:
     get-login-password`) has no code of the project to test and is not reported; nor is a
     stage whose code strings together two or more of the project's own modules that
     tests import (`from src.features.streaks import add_streaks`, tested in
-    `tests/test_streaks.py`).
+    `tests/test_streaks.py`), nor one whose script is only a command line around a
+    project function the tests call (it defines nothing but `main`/`parse_args` and
+    imports `generate_datasets` from the project's `preprocess` module).
     Fix: add a test (`tests/test_<stage>.py`, or a case in an existing test module) that
     runs the stage's code on tiny data.
     """
@@ -128,14 +131,19 @@ def test_per_stage(repo: RepoView) -> Iterator[Finding]:
             continue  # `docker push ...`: another tool's command, no code of the project
         names = {stage.name}
         composed: set[str] = set()
+        wrapped: set[str] = set()
         for command in stage.commands:
             code = facts.stage_code(command)
             if code is not None:
                 target = code[1].rsplit("/", 1)[-1].removesuffix(".py")
                 names.add(target.rsplit(".", 1)[-1])
-                composed |= _modules_it_composes(repo, stage.wdir, code)
+                text = _stage_source(repo, stage.wdir, code)
+                composed |= _modules_it_composes(repo, text)
+                wrapped |= _functions_it_wraps(repo, text)
         if sum(_mentions(tests, name) for name in composed) >= 2:
             continue  # it strings together modules the tests exercise
+        if any(_mentions(tests, name) for name in wrapped):
+            continue  # a command line around the project's functions the tests call
         if not any(_mentions(tests, name) for name in names):
             yield Finding(
                 f"stage {stage.name!r}: no test module mentions it or its code",
@@ -149,19 +157,23 @@ def _mentions(tests: str, name: str) -> bool:
     return re.search(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", tests) is not None
 
 
-def _modules_it_composes(repo: RepoView, wdir: str, code: tuple[str, str]) -> set[str]:
+def _stage_source(repo: RepoView, wdir: str, code: tuple[str, str]) -> str | None:
+    """Return the text of the module or script a stage's command runs (None: not found)."""
+    kind, target = code
+    if kind == "module":
+        path = next((c for c in facts.module_files(repo, target) if repo.is_file(c)), None)
+    else:
+        path = normalise(posixpath.join(wdir, target))
+    return repo.text(path) if path else None
+
+
+def _modules_it_composes(repo: RepoView, text: str | None) -> set[str]:
     """Return the names of the repository's modules that a stage's code imports.
 
     A stage script that strings together functions of the project's own modules
     (`from src.features.streaks import add_streaks`) is tested where those are.
     Helpers every module shares (`utils`, `config`, `logs`) say nothing of the stage.
     """
-    kind, target = code
-    if kind == "module":
-        path = next((c for c in facts.module_files(repo, target) if repo.is_file(c)), None)
-    else:
-        path = normalise(posixpath.join(wdir, target))
-    text = repo.text(path) if path else None
     if not text:
         return set()
     names = set()
@@ -172,6 +184,78 @@ def _modules_it_composes(repo: RepoView, wdir: str, code: tuple[str, str]) -> se
         if any(repo.is_file(c) for c in facts.module_files(repo, module)):
             names.add(last)
     return names
+
+
+# What a command-line wrapper defines beside the call it wraps.
+_ENTRY_POINTS = frozenset({"main", "cli", "run", "parse_args", "_parse_args", "get_args",
+                           "parse_arguments", "build_parser", "_build_parser"})  # fmt: skip
+
+
+def _functions_it_wraps(repo: RepoView, text: str | None) -> set[str]:
+    """Return the project functions a stage script only wraps in a command line.
+
+    A script whose own code is an entry point (`main`, `parse_args`) and nothing that
+    does work at import (imports, constants, `sys.path` edits, the `__main__` guard),
+    and that imports `generate_datasets` from the project's own `preprocess` module, runs
+    code that is tested wherever `generate_datasets` is. Any other function or class, or
+    work done at module level, is stage code to test: then nothing is returned.
+    """
+    if not text:
+        return set()
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    wrapped: set[str] = set()
+    entry_point = False
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+            node.name in _ENTRY_POINTS
+        ):
+            entry_point = True
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            last = node.module.rsplit(".", 1)[-1]
+            if last in _SHARED_HELPERS or last.startswith("_"):
+                continue
+            if any(repo.is_file(c) for c in facts.module_files(repo, node.module)):
+                names = {alias.name for alias in node.names}
+                # `main`, `run`: a name too common for a test's mention of it to say much
+                wrapped |= {n for n in names if len(n) > 4 and n not in _ENTRY_POINTS}
+        elif not _inert(node):
+            return set()
+    return wrapped if entry_point else set()
+
+
+# Calls a wrapper makes at import to find its files and its logger.
+_SETUP_CALLS = frozenset({"Path", "str", "getLogger", "getenv", "join", "dirname", "abspath",
+                          "resolve", "insert", "append", "basicConfig", "load_dotenv"})  # fmt: skip
+
+
+def _inert(node: ast.stmt) -> bool:
+    """Return True for a module-level statement that does no work of the stage."""
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return True
+    if isinstance(node, ast.If):  # `if __name__ == "__main__":`
+        test = node.test
+        return (
+            isinstance(test, ast.Compare)
+            and isinstance(test.left, ast.Name)
+            and test.left.id == "__name__"
+        )
+    if isinstance(node, ast.Expr | ast.Assign | ast.AnnAssign):
+        value = node.value
+        return value is None or all(
+            _called_name(call.func) in _SETUP_CALLS
+            for call in ast.walk(value)
+            if isinstance(call, ast.Call)
+        )
+    return False
+
+
+def _called_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
 
 
 _FROM_IMPORT = re.compile(r"^(?:from|import)[ \t]+([A-Za-z_][\w.]*)", re.MULTILINE)

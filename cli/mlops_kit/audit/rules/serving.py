@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
@@ -109,7 +109,9 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
     (`text: str = Query(..., min_length=2)`), is validated by the framework, and a handler that
     checks each field's range by hand (`if not (0 <= lead_time <= 100):`, answering an
     error), or an upload's format (`if file.content_type not in allowed_types:`),
-    validates it itself. The finding points at the route that predicts.
+    validates it itself. A route that reads the request for something else (which model
+    to use) while the model is fed the service's own data (a forecast from stored
+    history) has no caller input to check. The finding points at the route that predicts.
     """
     for path in service_files(repo):
         text = repo.text(path) or ""
@@ -119,11 +121,12 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
             continue  # it checks what it gets, or no model is behind its routes
         routes = _routes(text)
         typed = any(f in text for f in _TYPED_FRAMEWORKS)
-        if typed and any(schema for _, _, schema in routes):
+        if typed and any(route.schema for route in routes):
             continue  # the framework validates the request against the named model class
-        serving = [line for line, predicts, _ in routes if predicts] or [
-            line for line, _, _ in routes
-        ]
+        predicting = [route for route in routes if route.predicts]
+        if predicting and all(route.own_data for route in predicting):
+            continue  # the model is fed the service's own data, not what the caller sent
+        serving = [route.line for route in predicting] or [route.line for route in routes]
         yield Finding(
             "this service predicts without checking its input against a schema",
             path,
@@ -131,8 +134,15 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
         )
 
 
-def _routes(text: str) -> list[tuple[int, bool, bool]]:
-    """(decorator line, calls a model, has a typed schema parameter) of each route handler."""
+class _Route(NamedTuple):
+    line: int  # of the route decorator
+    predicts: bool  # the handler calls a model
+    schema: bool  # a parameter typed by a model class or number type, or constrained
+    own_data: bool  # it reads the request, yet no value read from it reaches the model
+
+
+def _routes(text: str) -> list[_Route]:
+    """What each route handler of the file does, in the order of the file."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -148,10 +158,11 @@ def _routes(text: str) -> list[tuple[int, bool, bool]]:
         ]
         if not lines:
             continue
-        predicts = any(
-            isinstance(call, ast.Call) and _PREDICTS.match(_called_name(call.func) + "(")
+        calls = [
+            call
             for call in walk(node)
-        )
+            if isinstance(call, ast.Call) and _PREDICTS.match(_called_name(call.func) + "(")
+        ]
         arguments = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         schema = any(_schema_type(a.annotation) for a in arguments if a.annotation is not None)
         defaults = [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
@@ -165,8 +176,113 @@ def _routes(text: str) -> list[tuple[int, bool, bool]]:
                 for part in ast.walk(a.annotation)
             )
         )
-        found.append((lines[0], predicts, schema))
+        read = _read_from_request(node, {a.arg for a in arguments} - {"self", "cls"})
+        # Known to be the service's own data: a model call given only literals and values
+        # the handler computed from names it did not read from the request. A call without
+        # arguments (`classifier.predict()`) reads its input from elsewhere (a file the
+        # handler wrote), and a name the handler never assigns may be anything.
+        local = _assigned(node)
+        own_data = bool(read) and not any(
+            _uses(call, read)
+            or not (call.args or call.keywords)
+            or not _data_names([*call.args, *(k.value for k in call.keywords)]) <= local
+            for call in calls
+        )
+        found.append(_Route(lines[0], bool(calls), schema, own_data))
     return sorted(found)
+
+
+def _read_from_request(
+    handler: ast.FunctionDef | ast.AsyncFunctionDef, parameters: set[str]
+) -> set[str]:
+    """Names in `handler` that hold what the caller sent (empty: it never reads the request).
+
+    The handler's parameters hold the request's fields (FastAPI, a Flask path); Flask's
+    `request` is read where it is used. A name assigned from one of them holds request
+    data too, and so may whatever a call given one can fill: its receiver
+    (`row.append(body["age"])`) and its other arguments (`save(image, app.filename)`).
+    """
+    read = set(parameters)
+    request_used = any(isinstance(n, ast.Name) and n.id == "request" for n in walk(handler))
+    if request_used:
+        read.add("request")
+    if not read:
+        return read
+    statements = [n for n in walk(handler) if n is not handler]
+    for _ in range(3):  # a value read in a loop may reach a name assigned above it
+        before = len(read)
+        for node in statements:
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if node.value is not None and _uses(node.value, read):
+                    read |= {name for target in targets for name in _bound(target)}
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                if _uses(node.iter, read):
+                    read |= _bound(node.target)
+            elif isinstance(node, ast.withitem):
+                if node.optional_vars is not None and _uses(node.context_expr, read):
+                    read |= _bound(node.optional_vars)
+            elif isinstance(node, ast.Call):
+                arguments = [*node.args, *(k.value for k in node.keywords)]
+                if any(_uses(arg, read) for arg in arguments):
+                    # `features.append(body["age"])`, `save_image(data, app.filename)`:
+                    # the receiver and the other arguments may now hold what was sent
+                    for part in [node.func, *arguments]:
+                        read |= {n.id for n in walk(part) if isinstance(n, ast.Name)}
+        if len(read) == before:
+            break
+    return read
+
+
+_TARGETED = (ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.comprehension)
+
+
+def _assigned(handler: ast.AST) -> set[str]:
+    """Names a handler binds (assignments, loop and `with` targets)."""
+    bound: set[str] = set()
+    for node in walk(handler):
+        if isinstance(node, ast.Assign):
+            bound |= {name for target in node.targets for name in _bound(target)}
+        elif isinstance(node, _TARGETED):
+            bound |= _bound(node.target)
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            bound |= _bound(node.optional_vars)
+    return bound
+
+
+def _data_names(values: list[ast.expr]) -> set[str]:
+    """Names read as data in `values`: not those of functions called (`np.array(x)`: `x`)."""
+    called: set[int] = set()
+    for value in values:
+        for node in walk(value):
+            if isinstance(node, ast.Call):
+                func = node.func
+                while isinstance(func, ast.Attribute):
+                    func = func.value
+                called.add(id(func))
+    return {
+        node.id
+        for value in values
+        for node in walk(value)
+        if isinstance(node, ast.Name) and id(node) not in called
+    }
+
+
+def _uses(node: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in walk(node))
+
+
+def _bound(target: ast.AST) -> set[str]:
+    """Names an assignment target binds or fills (`x`, `a, b`, `row["k"]`, `obj.field`)."""
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return {name for element in target.elts for name in _bound(element)}
+    if isinstance(target, ast.Starred):
+        return _bound(target.value)
+    if isinstance(target, (ast.Subscript, ast.Attribute)):
+        return _bound(target.value)
+    return set()
 
 
 # The fields of a statement that hold statements (`except` and `case` clauses hold theirs).

@@ -26,9 +26,11 @@ _LITERAL_URI = re.compile(
     r"""[rbuf]?["']([^"']+)["']"""
 )
 # Code that reads MLFLOW_TRACKING_URI (not code that writes a literal into it:
-# `os.environ["MLFLOW_TRACKING_URI"] = "https://..."` hard-codes the URI all the same).
+# `os.environ["MLFLOW_TRACKING_URI"] = "https://..."` hard-codes the URI all the same;
+# `os.environ.setdefault("MLFLOW_TRACKING_URI", default)` keeps a value already set).
 _READS_ENV = re.compile(
-    r"""(?:getenv|environ(?:\.get)?)\s*[(\[]\s*["']MLFLOW_TRACKING_URI["'](?!\s*\]\s*=[^=])"""
+    r"""(?:getenv|environ(?:\.get|\.setdefault)?)\s*[(\[]\s*["']MLFLOW_TRACKING_URI["']"""
+    r"""(?!\s*\]\s*=[^=])"""
 )
 # An f-string that is nothing but interpolations (`f"{MLFLOW_TRACKING_URI}"`).
 _ONLY_PLACEHOLDERS = re.compile(r"""[rbu]?f[rbu]?["'](?:\{[^{}"']*\})+["']$""", re.IGNORECASE)
@@ -376,7 +378,9 @@ def tracking_uri_not_hard_coded(repo: RepoView) -> Iterator[Finding]:
     finds the workspace from the Databricks CLI profile or environment. Neither is an
     f-string whose host is an interpolation (`f"http://{host}:5000"`, the host read from
     the environment or settings, not a string the file assigns): it names no server. A
-    commented-out call is not code.
+    commented-out call is not code, and a literal in a file that reads the variable
+    (`os.getenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000")`,
+    `os.environ.setdefault("MLFLOW_TRACKING_URI", DEFAULT_URI)`) is only its fallback.
     Fix: read it from config (`cfg.tracking.uri`) and let `MLFLOW_TRACKING_URI` override
     it.
     """
