@@ -133,6 +133,13 @@ DESCRIBES_CREDENTIAL = re.compile(
     r"env|var|field|scope|kind|format|algorithm|mode|provider|ref)$",
     re.IGNORECASE,
 )
+# A token of a vocabulary, not a credential: a tokenizer's or an encoder's special tokens
+# (`pad_token: "<pad>"`, `unknown_token: __OTHER__`).
+VOCABULARY_TOKEN = re.compile(
+    r"(?:^|[_.-])(?:pad|unk|unknown|bos|eos|sep|cls|mask|missing|rare|oov|start|end|other|"
+    r"special|blank|empty|null|default_category)[_.-]?tokens?$",
+    re.IGNORECASE,
+)
 # A credential key (ASCII) contains one of the words: a text whose lower-cased form holds
 # none has no credential assignment. (A case-sensitive search of `text.lower()` is ten
 # times faster than an IGNORECASE one.)
@@ -215,6 +222,8 @@ def is_placeholder(value: str) -> bool:
     if "${" in value or "{{" in value:
         return True  # `'${var.s3_secret_key}'` inside a template's text: interpolated
     lowered = value.lower()
+    if len(value) > 4 and value.startswith("__") and value.endswith("__"):
+        return True  # a sentinel (`__MISSING__`, `__OTHER__`), never a secret
     # `???` is OmegaConf's mandatory value: the user must supply it.
     if lowered in PLACEHOLDERS or set(lowered) <= {"x", "*", "-", "_", ".", "?"}:
         return True
@@ -465,7 +474,7 @@ def _credential_assignments(text: str) -> tuple[SecretHit, ...]:
         match = ASSIGNMENT.match(line)
         if not match or not CREDENTIAL_KEY.search(match.group(1)):
             continue
-        if DESCRIBES_CREDENTIAL.search(match.group(1)):
+        if DESCRIBES_CREDENTIAL.search(match.group(1)) or VOCABULARY_TOKEN.search(match.group(1)):
             continue
         value = _value_of(match.group(2))
         if not value or is_placeholder(value) or _is_plain_literal(value):

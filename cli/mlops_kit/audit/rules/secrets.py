@@ -413,7 +413,8 @@ def no_passwords_in_config_files(repo: RepoView) -> Iterator[Finding]:
     source: `password = "hunter2"`) is as public as the repository. A warning: a value a
     person chose is often a placeholder or a development default the audit cannot tell
     from a real password; machine-generated keys are SEC103's errors. The same values as
-    SEC103's are not reported.
+    SEC103's are not reported, nor are a vocabulary's special tokens (`pad_token`,
+    `unknown_token`: words of a tokenizer or an encoder) or sentinel values (`__MISSING__`).
     Fix: reference the environment instead (`${DB_PASSWORD}` in compose files,
     `${oc.env:DB_PASSWORD}` in Hydra config) and keep values in a git-ignored `.env`.
     """
