@@ -1139,18 +1139,21 @@ def _package_trains(repo: RepoView, profile: RepoProfile) -> bool:
     The package holds the training module (`<package>/modeling/train.py`,
     `<package>/components/model_trainer.py`) and the root shows an application around
     it: a `models/` folder for what it writes (the cookiecutter-data-science v2 shape),
-    a `main.py` that runs the pipeline, or a compose file that deploys the stack.
+    a `main.py` that runs the pipeline, a compose file that deploys the stack, or the
+    datasets it trains on under `data/` (`data/raw/loans.csv`).
     """
     if not (
         "models" in repo.folders
         or "main.py" in repo.file_set
         or any(name in repo.file_set for name in _COMPOSE_FILES)
+        or any(_DATASET.match(p) for p in repo.under("data"))
     ):
         return False
     packages = tuple(f"{root}/" for root in profile.packages)
     return any(p.startswith(packages) and _TRAINING_MODULE.search(p) for p in repo.files)
 
 
+_DATASET = re.compile(r"data/.+\.(?:csv|tsv|parquet|pq|feather|xlsx?|jsonl)$")
 _TRAINING_MODULE = re.compile(r"(?:^|/)(?:model_)?(?:train|training|trainer)[\w-]*\.py$")
 _COMPOSE_FILES = (
     "docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml",
