@@ -479,10 +479,27 @@ def _credential_assignments(text: str) -> tuple[SecretHit, ...]:
         value = _value_of(match.group(2))
         if not value or is_placeholder(value) or _is_plain_literal(value):
             continue
+        if _names_its_key(match.group(1), value):
+            continue
         if "://" in value and placeholder_uri_password(value):
             continue
         hits.append(SecretHit(f"credential `{match.group(1)}`", number, redact(value)))
     return tuple(hits)
+
+
+def _names_its_key(key: str, value: str) -> bool:
+    """Return True for a value that only names what belongs there, as a template writes it.
+
+    `AWS_SESSION_TOKEN: session_token (Used to generate Redshift credentials)` in the
+    profile Mage generates: the value is the key's own last words, then at most a note in
+    parentheses. A single word (`password: password1`) is a weak password, not a name.
+    """
+    head, _, rest = value.partition(" ")
+    head = head.lower()
+    if "_" not in head or (rest and not rest.lstrip().startswith("(")):
+        return False
+    key = key.lower().replace("-", "_").replace(".", "_")
+    return key == head or key.endswith(f"_{head}")
 
 
 def _is_plain_literal(value: str) -> bool:

@@ -335,7 +335,9 @@ _DATA_HEADING = re.compile(
     r"(?:[ \t]+(?:and|&|e|y|et|und|и)[ \t]+\w+)?"
     r"(?:[ \t]+(?:description|sources?|card|used|overview|access|download|setup"
     r"|preparation|ingestion|collection|acquisition))?"
-    r"(?:[ \t]+(?:and|&)[ \t]+\w+)?[ \t]*[:*_]{0,4}[ \t]*$",
+    r"(?:[ \t]+(?:and|&)[ \t]+\w+)?"
+    r"(?:[ \t]*\(~?[ \t]*[\d.,]+[ \t]*[KMGT]i?B\))?"  # its size: `Prepare the data (~5 GB)`
+    r"[ \t]*[:*_]{0,4}[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
 

@@ -414,7 +414,9 @@ def no_passwords_in_config_files(repo: RepoView) -> Iterator[Finding]:
     person chose is often a placeholder or a development default the audit cannot tell
     from a real password; machine-generated keys are SEC103's errors. The same values as
     SEC103's are not reported, nor are a vocabulary's special tokens (`pad_token`,
-    `unknown_token`: words of a tokenizer or an encoder) or sentinel values (`__MISSING__`).
+    `unknown_token`: words of a tokenizer or an encoder), sentinel values (`__MISSING__`)
+    or a generated template's names for the values (Mage's
+    `AWS_SESSION_TOKEN: session_token (Used to generate Redshift credentials)`).
     Fix: reference the environment instead (`${DB_PASSWORD}` in compose files,
     `${oc.env:DB_PASSWORD}` in Hydra config) and keep values in a git-ignored `.env`.
     """
