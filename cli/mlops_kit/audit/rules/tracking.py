@@ -457,8 +457,9 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
     committed, they bloat the repository and conflict on every run. A folder that git
     keeps with a placeholder alone (`mlruns/.gitkeep`) holds no run and is not reported.
     Runs logged to DagsHub (`dagshub.init(..., mlflow=True)`), from Azure ML jobs or from
-    Databricks notebooks write no local store: unless one exists or is named, nothing
-    needs ignoring.
+    Databricks notebooks write no local store, nor does code that reads
+    MLFLOW_TRACKING_URI itself (`if os.getenv("MLFLOW_TRACKING_URI"): ... else: raise`):
+    unless one exists or is named, nothing needs ignoring.
     Fix: add to .gitignore:
 
         mlflow.db
@@ -503,8 +504,9 @@ def _store_expected(repo: RepoView, store: str) -> bool:
     """Return True when MLflow may create `store` at the repository root.
 
     It does when the store exists, the code, config or settings name it at the root
-    (`sqlite:///mlflow.db`, `"mlruns"`), or no tracking URI is configured (MLflow 3 then
-    writes mlflow.db and mlruns/ in the working folder). A local SQLite store at the root
+    (`sqlite:///mlflow.db`, `"mlruns"`), or no tracking URI is configured and the code
+    never reads MLFLOW_TRACKING_URI (MLflow 3 then writes mlflow.db and mlruns/ in the
+    working folder). A local SQLite store at the root
     keeps its artifacts in mlruns/.
     """
     if repo.exists(store):
@@ -515,6 +517,10 @@ def _store_expected(repo: RepoView, store: str) -> bool:
         return True
     configured = bool(_uri_entries(repo) or facts.search_sources(repo, _SET_URI))
     configured = configured or _tracked_remotely(repo)
+    # Code that reads the variable itself (`if os.getenv("MLFLOW_TRACKING_URI"): ...`,
+    # `os.environ["MLFLOW_TRACKING_URI"]`) is run with it set; a fallback it gives is a
+    # literal `_named_at_root` has judged.
+    configured = configured or bool(facts.search_sources(repo, _READS_ENV))
     return not configured and not _mentioned_outside_code(
         repo, "MLFLOW_TRACKING_URI", "tracking_uri"
     )
