@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit.support import fired, places, repo
+from audit.support import audit, fired, places, repo
 
 TRAIN = "from sklearn.svm import SVC\n\nSVC().fit([[0], [1]], [0, 1])\n"
 PROFILE = (
@@ -54,6 +54,15 @@ def test_a_params_file_that_dvc_tracks(tmp_path: Path) -> None:
     assert "DVC107" not in fired(repo(tmp_path, files, "tracked"))
     missing = {k: v for k, v in files.items() if k != "params.yaml.dvc"}
     assert places(repo(tmp_path, missing, "missing"), "DVC107") == ["dvc.yaml:7"]
+    # one missing file is one finding, whatever the number of stages that read it
+    two = DVC_YAML + (
+        "  train:\n    cmd: python src/ingest.py\n    deps:\n    - artifacts/ingest\n"
+        "    params:\n    - train.depth\n    outs:\n    - artifacts/model\n"
+    )
+    root = repo(tmp_path, {**missing, "dvc.yaml": two}, "two")
+    assert places(root, "DVC107") == ["dvc.yaml:7"]
+    (message,) = [i.message for i in audit(root).issues if i.rule == "DVC107"]
+    assert "'ingest', 'train'" in message
 
 
 def test_a_data_heading_that_gives_the_size(tmp_path: Path) -> None:

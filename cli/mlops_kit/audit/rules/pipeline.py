@@ -337,18 +337,26 @@ def params_exist(repo: RepoView) -> Iterator[Finding]:
     Fix: regenerate params.yaml from conf/, or correct the key under the stage's
     `params:`.
     """
+    unreadable: dict[str, tuple[list[str], int | None]] = {}  # file -> (stages, first line)
     for stage in _plain_stages(repo):
         for file, key, line in stage.params:
             data = repo.data(file)
             if data is None and not repo.is_file(file) and repo.is_file(f"{file}.dvc"):
                 continue  # DVC tracks the params file itself: `dvc pull` brings it
             if data is None:
-                why = repo.problem(file) or "is missing or does not parse"
-                yield Finding(f"stage {stage.name!r}: params file {file} {why}", DVC_YAML, line)
+                names, _ = unreadable.setdefault(file, ([], line))
+                if stage.name not in names:
+                    names.append(stage.name)
             elif not _lookup(data, key):
                 yield Finding(
                     f"stage {stage.name!r}: param {key!r} is not in {file}", DVC_YAML, line
                 )
+    for file, (names, line) in unreadable.items():  # one finding per file, not per stage
+        why = repo.problem(file) or "is missing or does not parse"
+        stages = ", ".join(repr(name) for name in names)
+        yield Finding(
+            f"params file {file} {why} (stage{'s' * (len(names) > 1)} {stages})", DVC_YAML, line
+        )
 
 
 def _lock_stages(repo: RepoView) -> dict[str, Any] | None:

@@ -73,7 +73,11 @@ def _line(text: str, number: int) -> str:
     return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
-_LOCAL_HOST = re.compile(r"(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])\b")
+# `host.docker.internal` (`host.containers.internal` for Podman) is the developer's own
+# machine, seen from a container.
+_LOCAL_HOST = re.compile(
+    r"(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|host\.(?:docker|containers)\.internal)\b"
+)
 
 
 # Hosts that cannot exist (RFC 2606, RFC 6761): a URI made up for docs or a failure test.
@@ -318,9 +322,10 @@ def no_passwords_in_uris(repo: RepoView) -> Iterator[Finding]:
     Why: database and tracking-server URIs get logged, printed and copied around; a
     password inside one leaks with it. Local defaults (`postgres://mlflow:mlflow@db`), URIs
     to a database on the local machine or a host that cannot exist (`*.invalid`,
-    `*.example`, `*.test`, `example.com`), placeholders (`user:pw@`), interpolations
+    `*.example`, `*.test`, `example.com`; `host.docker.internal` is the local machine seen
+    from a container), placeholders (`user:pw@`), interpolations
     (`${DB_PASSWORD:-x}`), and URIs in tests, examples and docs are not reported. A
-    password repeated in one file (a compose stack's URIs) is one finding, at its first line.
+    password repeated (a compose stack's URIs, two DAGs) is one finding, at its first line.
     Fix: keep the password out of the URI: `postgresql://mlflow@db/mlflow` with
     `PGPASSWORD` in the environment, or `${oc.env:DB_PASSWORD}` interpolation in config.
     """
@@ -346,25 +351,36 @@ def _key_body_follows(text: str, line: int) -> bool:
 
 
 def _once_per_secret(found: list[tuple[Finding, frozenset[str]]]) -> Iterator[Finding]:
-    """One finding per secret and file, at its first line.
+    """One finding per secret, at its first line.
 
     A compose file that repeats one database password in nine service URIs holds one
-    leaked credential, to rotate once.
+    leaked credential, to rotate once; so do two DAGs that connect with the same URI.
+    The first place names the other files that hold it.
     """
-    first: dict[tuple[str | None, str], int] = {}
-    repeated: set[int] = set()
+    first: dict[str, int] = {}
+    elsewhere: dict[int, list[str]] = {}
     kept: list[Finding] = []
     for finding, values in found:
-        earlier = {first[(finding.path, v)] for v in values if (finding.path, v) in first}
-        if values and len(earlier) == 1 and all((finding.path, v) in first for v in values):
-            repeated |= earlier
+        earlier = {first[v] for v in values if v in first}
+        if values and len(earlier) == 1 and all(v in first for v in values):
+            index = earlier.pop()
+            others = elsewhere.setdefault(index, [])
+            if finding.path not in others:
+                others.append(finding.path or "")
             continue
         for value in values:
-            first.setdefault((finding.path, value), len(kept))
+            first.setdefault(value, len(kept))
         kept.append(finding)
     for index, finding in enumerate(kept):
-        if index in repeated:  # no line numbers: the message (and fingerprint) stays stable
-            finding = finding._replace(message=f"{finding.message} (also on other lines)")
+        others = [p for p in elsewhere.get(index, []) if p != finding.path]
+        if index in elsewhere:  # no line numbers: the message (and fingerprint) stays stable
+            where = "on other lines"
+            if others:
+                shown = ", ".join(others[:3]) + (
+                    f" and {len(others) - 3} more" if len(others) > 3 else ""
+                )
+                where = f"in {shown}"
+            finding = finding._replace(message=f"{finding.message} (also {where})")
         yield finding
 
 
@@ -517,7 +533,9 @@ def _unused_trigger_tokens(repo: RepoView, path: str, text: str) -> frozenset[st
 # A password set beside the host it opens (`host: 127.0.0.1` then `password: ...` in one
 # block, `MYSQL_HOST=localhost` and `MYSQL_PASSWORD=...` in one file) is a database on the
 # developer's machine: SEC102 does not report the same settings written as one URI.
-_LOCAL_HOST_WORDS = ("localhost", "127.0.0.1", "0.0.0.0", "::1")
+_LOCAL_HOST_WORDS = (
+    "localhost", "127.0.0.1", "0.0.0.0", "::1", "host.docker.internal", "host.containers.internal",
+)  # fmt: skip
 _PASSWORD_WORDS = ("password", "passwd", "pwd")
 _HOST_WORDS = ("host", "hostname", "server", "address")
 # An object store's secret key beside its endpoint on the local machine (a sandbox).
