@@ -130,26 +130,22 @@ def test_per_stage(repo: RepoView) -> Iterator[Finding]:
         if stage.generated or not _runs_project_code(repo, stage.commands):
             continue  # `docker push ...`: another tool's command, no code of the project
         names = {stage.name}
-        composed: set[str] = set()
-        wrapped: set[str] = set()
-        for command in stage.commands:
-            code = facts.stage_code(command)
-            if code is not None:
-                target = code[1].rsplit("/", 1)[-1].removesuffix(".py")
-                names.add(target.rsplit(".", 1)[-1])
-                text = _stage_source(repo, stage.wdir, code)
-                composed |= _modules_it_composes(repo, text)
-                wrapped |= _functions_it_wraps(repo, text)
+        codes = [c for c in map(facts.stage_code, stage.commands) if c is not None]
+        names |= {c[1].rsplit("/", 1)[-1].removesuffix(".py").rsplit(".", 1)[-1] for c in codes}
+        if any(_mentions(tests, name) for name in names):
+            continue
+        sources = [_stage_source(repo, stage.wdir, code) for code in codes]
+        composed = {name for text in sources for name in _modules_it_composes(repo, text)}
         if sum(_mentions(tests, name) for name in composed) >= 2:
             continue  # it strings together modules the tests exercise
+        wrapped = {name for text in sources for name in _functions_it_wraps(repo, text)}
         if any(_mentions(tests, name) for name in wrapped):
             continue  # a command line around the project's functions the tests call
-        if not any(_mentions(tests, name) for name in names):
-            yield Finding(
-                f"stage {stage.name!r}: no test module mentions it or its code",
-                facts.DVC_YAML,
-                stage.line,
-            )
+        yield Finding(
+            f"stage {stage.name!r}: no test module mentions it or its code",
+            facts.DVC_YAML,
+            stage.line,
+        )
 
 
 def _mentions(tests: str, name: str) -> bool:
