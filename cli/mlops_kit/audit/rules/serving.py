@@ -176,24 +176,50 @@ def _routes(text: str) -> list[_Route]:
                 for part in ast.walk(a.annotation)
             )
         )
-        read = _read_from_request(node, {a.arg for a in arguments} - {"self", "cls"})
-        # Known to be the service's own data: a model call given only literals and values
-        # the handler computed from names it did not read from the request. A call without
-        # arguments (`classifier.predict()`) reads its input from elsewhere (a file the
-        # handler wrote), and a name the handler never assigns may be anything.
-        local = _assigned(node)
-        own_data = bool(read) and not any(
-            _uses(call, read)
-            or not (call.args or call.keywords)
-            or not _data_names([*call.args, *(k.value for k in call.keywords)]) <= local
-            for call in calls
-        )
+        own_data = bool(calls) and _own_data(node, calls, {a.arg for a in arguments})
         found.append(_Route(lines[0], bool(calls), schema, own_data))
     return sorted(found)
 
 
+def _own_data(
+    handler: ast.FunctionDef | ast.AsyncFunctionDef, calls: list[ast.Call], parameters: set[str]
+) -> bool:
+    """Return True when the handler reads the request, yet its model calls get none of it.
+
+    Known to be the service's own data: a model call given only literals and values the
+    handler computed from names it did not read from the request. A call without
+    arguments (`classifier.predict()`) reads its input from elsewhere (a file the handler
+    wrote), and a name the handler never assigns may be anything.
+    """
+    names = _names_below(handler)
+    read = _read_from_request(handler, parameters - {"self", "cls"}, names)
+    if not read:
+        return False
+    local = _assigned(handler)
+    return not any(
+        not names[id(call)].isdisjoint(read)
+        or not (call.args or call.keywords)
+        or not _data_names([*call.args, *(k.value for k in call.keywords)]) <= local
+        for call in calls
+    )
+
+
+def _names_below(tree: ast.AST) -> dict[int, frozenset[str]]:
+    """The names each node of `tree` holds (itself included), by node id, in one pass."""
+    order = list(walk(tree))  # parents before children: children are done first below
+    names: dict[int, frozenset[str]] = {}
+    for node in reversed(order):
+        own = {node.id} if isinstance(node, ast.Name) else set()
+        for child in ast.iter_child_nodes(node):
+            own |= names.get(id(child), frozenset())
+        names[id(node)] = frozenset(own)
+    return names
+
+
 def _read_from_request(
-    handler: ast.FunctionDef | ast.AsyncFunctionDef, parameters: set[str]
+    handler: ast.FunctionDef | ast.AsyncFunctionDef,
+    parameters: set[str],
+    names: dict[int, frozenset[str]],
 ) -> set[str]:
     """Names in `handler` that hold what the caller sent (empty: it never reads the request).
 
@@ -203,32 +229,35 @@ def _read_from_request(
     (`row.append(body["age"])`) and its other arguments (`save(image, app.filename)`).
     """
     read = set(parameters)
-    request_used = any(isinstance(n, ast.Name) and n.id == "request" for n in walk(handler))
-    if request_used:
+    if "request" in names[id(handler)]:
         read.add("request")
     if not read:
         return read
-    statements = [n for n in walk(handler) if n is not handler]
+
+    def uses(node: ast.AST | None) -> bool:
+        return node is not None and not names[id(node)].isdisjoint(read)
+
+    nodes = [n for n in walk(handler) if n is not handler]
     for _ in range(3):  # a value read in a loop may reach a name assigned above it
         before = len(read)
-        for node in statements:
+        for node in nodes:
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                if node.value is not None and _uses(node.value, read):
+                if uses(node.value):
                     read |= {name for target in targets for name in _bound(target)}
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-                if _uses(node.iter, read):
+                if uses(node.iter):
                     read |= _bound(node.target)
             elif isinstance(node, ast.withitem):
-                if node.optional_vars is not None and _uses(node.context_expr, read):
+                if node.optional_vars is not None and uses(node.context_expr):
                     read |= _bound(node.optional_vars)
             elif isinstance(node, ast.Call):
                 arguments = [*node.args, *(k.value for k in node.keywords)]
-                if any(_uses(arg, read) for arg in arguments):
+                if any(uses(arg) for arg in arguments):
                     # `features.append(body["age"])`, `save_image(data, app.filename)`:
                     # the receiver and the other arguments may now hold what was sent
                     for part in [node.func, *arguments]:
-                        read |= {n.id for n in walk(part) if isinstance(n, ast.Name)}
+                        read |= names[id(part)]
         if len(read) == before:
             break
     return read
@@ -266,10 +295,6 @@ def _data_names(values: list[ast.expr]) -> set[str]:
         for node in walk(value)
         if isinstance(node, ast.Name) and id(node) not in called
     }
-
-
-def _uses(node: ast.AST, names: set[str]) -> bool:
-    return any(isinstance(n, ast.Name) and n.id in names for n in walk(node))
 
 
 def _bound(target: ast.AST) -> set[str]:
