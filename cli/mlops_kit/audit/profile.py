@@ -571,6 +571,13 @@ def _statements_naming_calls(tree: ast.AST, text: str) -> list[ast.AST] | None:
     return kept
 
 
+def called_name(func: ast.expr) -> str:
+    """Return the name a call uses for what it calls: `f` of `f(x)`, `predict` of `m.predict(x)`."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
+
+
 def walk(tree: ast.AST, roots: list[ast.AST] | None = None) -> Iterator[ast.AST]:
     """Yield every node of `tree` in `ast.walk`'s order, in one loop.
 

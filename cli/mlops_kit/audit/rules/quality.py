@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.needles import search
-from mlops_kit.audit.profile import TEACHING_FOLDERS, profile_of
+from mlops_kit.audit.profile import TEACHING_FOLDERS, called_name, profile_of
 from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
 
@@ -172,14 +172,16 @@ def _modules_it_composes(repo: RepoView, text: str | None) -> set[str]:
     """
     if not text:
         return set()
-    names = set()
-    for module in _FROM_IMPORT.findall(text):
-        last = module.rsplit(".", 1)[-1]
-        if last in _SHARED_HELPERS or last.startswith("_"):
-            continue
-        if any(repo.is_file(c) for c in facts.module_files(repo, module)):
-            names.add(last)
-    return names
+    found = (_own_module(repo, module) for module in _FROM_IMPORT.findall(text))
+    return {name for name in found if name is not None}
+
+
+def _own_module(repo: RepoView, module: str) -> str | None:
+    """The last name of `module` when it is one of the repository's own, not a shared helper."""
+    last = module.rsplit(".", 1)[-1]
+    if last in _SHARED_HELPERS or last.startswith("_"):
+        return None
+    return last if any(repo.is_file(c) for c in facts.module_files(repo, module)) else None
 
 
 # What a command-line wrapper defines beside the call it wraps.
@@ -210,10 +212,7 @@ def _functions_it_wraps(repo: RepoView, text: str | None) -> set[str]:
         ):
             entry_point = True
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            last = node.module.rsplit(".", 1)[-1]
-            if last in _SHARED_HELPERS or last.startswith("_"):
-                continue
-            if any(repo.is_file(c) for c in facts.module_files(repo, node.module)):
+            if _own_module(repo, node.module) is not None:
                 names = {alias.name for alias in node.names}
                 # `main`, `run`: a name too common for a test's mention of it to say much
                 wrapped |= {n for n in names if len(n) > 4 and n not in _ENTRY_POINTS}
@@ -241,17 +240,11 @@ def _inert(node: ast.stmt) -> bool:
     if isinstance(node, ast.Expr | ast.Assign | ast.AnnAssign):
         value = node.value
         return value is None or all(
-            _called_name(call.func) in _SETUP_CALLS
+            called_name(call.func) in _SETUP_CALLS
             for call in ast.walk(value)
             if isinstance(call, ast.Call)
         )
     return False
-
-
-def _called_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else ""
 
 
 _FROM_IMPORT = re.compile(r"^(?:from|import)[ \t]+([A-Za-z_][\w.]*)", re.MULTILINE)

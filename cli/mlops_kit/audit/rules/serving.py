@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.profile import profile_of, walk
+from mlops_kit.audit.profile import called_name, profile_of, walk
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -161,7 +161,7 @@ def _routes(text: str) -> list[_Route]:
         calls = [
             call
             for call in walk(node)
-            if isinstance(call, ast.Call) and _PREDICTS.match(_called_name(call.func) + "(")
+            if isinstance(call, ast.Call) and _PREDICTS.match(called_name(call.func) + "(")
         ]
         arguments = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         schema = any(_schema_type(a.annotation) for a in arguments if a.annotation is not None)
@@ -241,16 +241,11 @@ def _read_from_request(
     for _ in range(3):  # a value read in a loop may reach a name assigned above it
         before = len(read)
         for node in nodes:
-            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                if uses(node.value):
-                    read |= {name for target in targets for name in _bound(target)}
-            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-                if uses(node.iter):
-                    read |= _bound(node.target)
-            elif isinstance(node, ast.withitem):
-                if node.optional_vars is not None and uses(node.context_expr):
-                    read |= _bound(node.optional_vars)
+            binding = _binding(node)
+            if binding is not None:
+                bound, source = binding
+                if uses(source):
+                    read |= bound
             elif isinstance(node, ast.Call):
                 arguments = [*node.args, *(k.value for k in node.keywords)]
                 if any(uses(arg) for arg in arguments):
@@ -263,20 +258,22 @@ def _read_from_request(
     return read
 
 
-_TARGETED = (ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.comprehension)
+def _binding(node: ast.AST) -> tuple[set[str], ast.AST | None] | None:
+    """(names bound, the value they get) of an assignment, loop or `with` target; else None."""
+    if isinstance(node, ast.Assign):
+        return {name for target in node.targets for name in _bound(target)}, node.value
+    if isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+        return _bound(node.target), node.value
+    if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+        return _bound(node.target), node.iter
+    if isinstance(node, ast.withitem) and node.optional_vars is not None:
+        return _bound(node.optional_vars), node.context_expr
+    return None
 
 
 def _assigned(handler: ast.AST) -> set[str]:
     """Names a handler binds (assignments, loop and `with` targets)."""
-    bound: set[str] = set()
-    for node in walk(handler):
-        if isinstance(node, ast.Assign):
-            bound |= {name for target in node.targets for name in _bound(target)}
-        elif isinstance(node, _TARGETED):
-            bound |= _bound(node.target)
-        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-            bound |= _bound(node.optional_vars)
-    return bound
+    return {name for node in walk(handler) for name in (_binding(node) or (set(), None))[0]}
 
 
 def _data_names(values: list[ast.expr]) -> set[str]:
@@ -331,12 +328,6 @@ def _functions(tree: ast.Module) -> Iterator[ast.FunctionDef | ast.AsyncFunction
                 todo.extend(block)
 
 
-def _called_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else ""
-
-
 # FastAPI's parameter declarations, and the constraints they make the framework check.
 _PARAMETER_CALLS = frozenset({"Query", "Body", "Form", "Path", "Header", "Cookie", "Field"})
 _CONSTRAINTS = frozenset(
@@ -349,7 +340,7 @@ def _constrained(node: ast.AST) -> bool:
     """True for `Query(..., min_length=2)`: a parameter the framework checks (422 if not)."""
     return (
         isinstance(node, ast.Call)
-        and _called_name(node.func) in _PARAMETER_CALLS
+        and called_name(node.func) in _PARAMETER_CALLS
         and any(keyword.arg in _CONSTRAINTS for keyword in node.keywords)
     )
 
