@@ -1283,6 +1283,38 @@ _LOCAL_DATA = re.compile(
 )
 
 
+def dvc_script_pipeline(repo: RepoView) -> tuple[bool, bool]:
+    """Return (builds, with_metrics) for a pipeline that a script of the repo builds.
+
+    A shell script or Makefile that runs `dvc run` (DVC before 1.0) or `dvc stage add`
+    creates the DVC pipeline on the machine where it runs (a walkthrough, a setup
+    script) instead of committing dvc.yaml; `with_metrics` when a stage declares metrics
+    (`-M`, `--metrics`, `--metrics-no-cache`) or the script reads them (`dvc metrics`).
+    """
+
+    def compute() -> tuple[bool, bool]:
+        builds = metrics = False
+        for path in repo.files:
+            if not (path.endswith(".sh") or path.rsplit("/", 1)[-1] in ("Makefile", "makefile")):
+                continue
+            text = repo.text(path) or ""
+            if "dvc" not in text:
+                continue
+            for match in _DVC_STAGE_COMMAND.finditer(text):
+                builds = True
+                end = text.find("\n", match.end())
+                line = text[match.end() : end if end != -1 else len(text)]
+                metrics = metrics or _DVC_METRICS_OPTION.search(line) is not None
+            metrics = metrics or (builds and "dvc metrics " in text)
+        return builds, metrics
+
+    return memo(repo, "dvc_script_pipeline", compute)
+
+
+_DVC_STAGE_COMMAND = re.compile(r"^[ \t]*+dvc[ \t]++(?:run|stage[ \t]++add)\b", re.MULTILINE)
+_DVC_METRICS_OPTION = re.compile(r"[ \t](?:-M|-m|--metrics(?:-no-cache)?)[ \t=]")
+
+
 def bundled_datasets_only(repo: RepoView) -> bool:
     """Return True when training reads only datasets a library fetches (CIFAR-10, iris)."""
     return bool(search_sources(repo, _BUNDLED_DATASET)) and not search_sources(repo, _LOCAL_DATA)

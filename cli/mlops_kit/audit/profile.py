@@ -1147,7 +1147,9 @@ def _package_trains(repo: RepoView, profile: RepoProfile) -> bool:
     `<package>/components/model_trainer.py`) and the root shows an application around
     it: a `models/` folder for what it writes (the cookiecutter-data-science v2 shape),
     a `main.py` that runs the pipeline, a compose file that deploys the stack, or the
-    datasets it trains on under `data/` (`data/raw/loans.csv`).
+    datasets it trains on under `data/` (`data/raw/loans.csv`). A command the package
+    installs for training (`churn-train-baseline` in `[project.scripts]`) shows it as
+    well as a training module does.
     """
     if not (
         "models" in repo.folders
@@ -1156,8 +1158,27 @@ def _package_trains(repo: RepoView, profile: RepoProfile) -> bool:
         or any(_DATASET.match(p) for p in repo.under("data"))
     ):
         return False
+    if any(_TRAIN_COMMAND.search(name) for name in _console_scripts(repo)):
+        return True  # `churn-train-baseline = "churn_ml.models.run_baseline:cli"`
     packages = tuple(f"{root}/" for root in profile.packages)
     return any(p.startswith(packages) and _TRAINING_MODULE.search(p) for p in repo.files)
+
+
+def _console_scripts(repo: RepoView) -> list[str]:
+    """Return the names of the commands pyproject.toml installs (PEP 621 or Poetry)."""
+    data = repo.pyproject
+    tool = data.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    names: list[str] = []
+    for table in (data.get("project"), poetry):
+        scripts = table.get("scripts") if isinstance(table, dict) else None
+        if isinstance(scripts, dict):
+            names.extend(str(name) for name in scripts)
+    return names
+
+
+# A command that trains: `train`, `churn-train-baseline`, `train_model`, `fit-model`.
+_TRAIN_COMMAND = re.compile(r"(?:^|[-_.])(?:train|training|fit)(?:$|[-_.])", re.IGNORECASE)
 
 
 _DATASET = re.compile(r"data/.+\.(?:csv|tsv|parquet|pq|feather|xlsx?|jsonl)$")

@@ -38,7 +38,9 @@ _SETUP = re.compile(
     r"|prerequisites|requirements|dependencies|how to use|how to run|usage"
     r"|(?:python|virtual|development|dev|conda) environment|environment setup)"
     # a make target that installs (`make build-python-environment`, `make setup-env`)
-    r"|\bmake[ \t]++[\w-]*?(?:install|environment|env|setup|venv|deps)\b|"
+    r"|\bmake[ \t]++[\w-]*?(?:install|environment|env|setup|venv|deps)\b"
+    # a script of the repo that builds the environment (`./start_environment.sh bash`)
+    r"|(?:\./|\b(?:ba)?sh[ \t]+)[\w./-]*?(?:install|setup|environment|env|bootstrap)[\w-]*\.sh\b|"
     + _headings(
         "install|setup|set up|getting started|quick ?start|prerequisites|requirements"
         "|dependencies|how to use|how to run|usage"
@@ -61,9 +63,10 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
     Why: the first hour of a new colleague (or of you in a year) goes into guessing the
     install command, Python version and extras; one section saves it.
     Setup instructions kept in a document of their own (INSTALL.md, SETUP.md,
-    docs/installation.md, setup/README.md, a getting-started page, or any document the
-    README links to) count too, and so do commands that build the environment as they run
-    (`uv run ...`) or a make target that does (`make build-python-environment`).
+    README_SETUP.md, docs/installation.md, setup/README.md, a getting-started page, or any
+    document the README links to) count too, and so do commands that build the environment
+    as they run (`uv run ...`), a make target that does (`make build-python-environment`)
+    or a script of the repo that does (`./start_environment.sh`, `bash scripts/setup.sh`).
     Fix: add a "Setup" section with the exact commands, e.g.
     `python -m venv .venv && pip install -e . --group dev`.
     """
@@ -95,7 +98,8 @@ def _linked_documents(repo: RepoView, readme: str) -> list[str]:
 
 # Documents that hold the setup on their own.
 _SETUP_DOC = re.compile(
-    r"^(?:docs?/)?(?:install(?:ation|ing)?|setup|getting[-_ ]?started|quick[-_ ]?start)"
+    r"^(?:docs?/)?(?:readme[-_.])?"  # `README_SETUP.md` beside the README
+    r"(?:install(?:ation|ing)?|setup|getting[-_ ]?started|quick[-_ ]?start)"
     r"(?:\.(?:md|rst|txt))?$|^setup/readme(?:\.(?:md|rst|txt))?$",
     re.IGNORECASE,
 )

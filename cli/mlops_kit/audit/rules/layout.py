@@ -279,7 +279,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     (`data/predictions/.gitkeep`), nor one that holds only a shipped sample
     (`data/sample/`), nor the empty `data/` of a starter template (a README
     titled "... Template"). A dataset card or data description
-    (`docs/dataset-card.md`, `DATASET.md`, `docs/DataDocumentation.txt`)
+    (`docs/dataset-card.md`, `DATASET.md`, `docs/DataDocumentation.txt`), or a data
+    contract (`docs/data_contract.md`: the columns and the rules they keep)
     or a "Data" or "Dataset" section of the root README ("Training Data", "1. Get the
     Dataset", "CICIDS 2017 Dataset", "Préparation des données"; in English or another
     common language: Datos,
@@ -315,9 +316,10 @@ _OUTPUT_FOLDERS = frozenset(
     {"predictions", "prediction", "outputs", "output", "results", "uploads", "logs", "reports",
      "monitoring", "cache", "tmp", "temp", "artifacts"}
 )  # fmt: skip
-# A dataset card or data sheet anywhere (`docs/dataset-card.md`, `DATASET.md`, `datasheet.md`).
+# A dataset card, data sheet or data contract anywhere (`docs/dataset-card.md`, `DATASET.md`,
+# `datasheet.md`, `docs/data_contract.md`).
 _DATASET_CARD = re.compile(
-    r"(?:^|/)(?:data(?:set)?[-_ ]?(?:card|sheet|documentation|description|dictionary)"
+    r"(?:^|/)(?:data(?:set)?[-_ ]?(?:card|sheet|documentation|description|dictionary|contract)"
     r"|datasheet|datasets?)\.(?:md|rst|txt)$",
     re.IGNORECASE,
 )
@@ -410,15 +412,18 @@ def _data_documented(files: list[str]) -> bool:
     """True when data/ has a README, or every folder of data files has one of its own.
 
     `data/raw/emnist/readme.md` beside `data/raw/emnist/metadata.toml` documents that
-    dataset; a README in one subfolder says nothing about the others.
+    dataset; a README in one subfolder says nothing about the others. A folder kept only
+    by a placeholder (`data/processed/.gitkeep`: what the pipeline writes) holds no data.
     """
     documented = {p.rpartition("/")[0] for p in files if _README.match(p.rpartition("/")[2])}
     if "data" in documented:
         return True
-    folders = {p.rpartition("/")[0] for p in files if not _README.match(p.rpartition("/")[2])} - {
-        "data"
-    }
-    return bool(folders) and all(
+    folders = {
+        folder
+        for folder, _, name in (p.rpartition("/") for p in files)
+        if not _README.match(name) and name not in _PLACEHOLDERS
+    } - {"data"}
+    return bool(folders or documented) and all(
         any(folder == d or folder.startswith(f"{d}/") for d in documented) for folder in folders
     )
 

@@ -5,12 +5,20 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.profile import REQUIREMENTS, TEACHING_FOLDERS, conda_files, profile_of
+from mlops_kit.audit.profile import (
+    REQUIREMENTS,
+    TEACHING_FOLDERS,
+    code_files,
+    conda_files,
+    imported_modules,
+    profile_of,
+)
 from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
 
@@ -52,7 +60,9 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     settings from pyproject.toml; if it is broken nothing installs, and a project with no
     manifest at all (pyproject.toml, requirements.txt, environment.yml, pixi.toml) cannot
     be set up.
-    Manifests in sub-folders count (a conda file beside the pipeline that uses it).
+    Manifests in sub-folders count (a conda file beside the pipeline that uses it), and
+    code that imports only the standard library and its own modules needs none (an
+    import in a `try:` block is an optional extra).
     Fix: add a pyproject.toml with a `[project]` table, or fix the TOML error reported.
     """
     profile = profile_of(repo)
@@ -62,7 +72,7 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
         or (_CONDA_NAME.search(p) and "dependencies:" in (repo.text(p) or ""))
         for p in repo.files
     )
-    if not profile.packaged and not profile.template and not anywhere:
+    if not profile.packaged and not profile.template and not anywhere and _imports_others(repo):
         yield Finding(
             "no pyproject.toml, setup.py, requirements*.txt or environment.yml declares the "
             "dependencies",
@@ -74,6 +84,34 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
         problem = facts.missing_or_broken(parsed, PYPROJECT)
         if problem is not None:
             yield problem
+
+
+def _imports_others(repo: RepoView) -> bool:
+    """Return True when the code or a notebook imports a module from outside the repo.
+
+    The standard library and the repo's own modules (a file or folder of that name) need
+    no manifest; nor does an import in a `try:` block, nor text that only looks like an
+    import (`from daily_usage` in an SQL string, `from the catalog` in a docstring).
+    """
+    own = {p.rsplit("/", 1)[-1].removesuffix(".py") for p in code_files(repo)}
+    own.update(folder.rsplit("/", 1)[-1] for folder in repo.folders)
+    for module, places in imported_modules(repo).items():
+        if module in sys.stdlib_module_names or module in own:
+            continue
+        for path, line in places:
+            if not path.endswith(".py"):
+                return True  # a notebook's import
+            lines = (repo.text(path) or "").splitlines()
+            statement = lines[line - 1] if 0 < line <= len(lines) else ""
+            if _IMPORT_STATEMENT.match(statement) and not _optional_import(repo, path, line):
+                return True
+    return False
+
+
+# A whole import statement: `from x.y import z`, `import x as y`, `import x, y`.
+_IMPORT_STATEMENT = re.compile(
+    r"^[ \t]*+(?:from[ \t]++[\w.]++[ \t]++import\b|import[ \t]++[\w.]++[ \t]*+(?:$|[,;#]|as[ \t]))"
+)
 
 
 # A conda environment file in a sub-folder (`pipeline/conda_dependencies.yml`).

@@ -555,13 +555,17 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     data/ holds dataset files (a trader's price history). Azure ML data assets
     (azuremlschemas `data.schema.json` YAML, `type: uri_file`, `uri_folder` or `mltable`,
     or registered from code: `ml_client.data.create_or_update(Data(...))`) version the
-    data they register, the files they point at included: not reported.
+    data they register, the files they point at included: not reported. Nor is a repo
+    whose shell script or Makefile builds its DVC pipeline as it runs (`dvc run`, `dvc
+    stage add`: a walkthrough, DVC before 1.0).
     """
     profile = profile_of(repo)
     if profile.dvc or set(profile.orchestrators) & VERSIONING_ORCHESTRATORS:
         return  # (DVC in use: the searches of the code below would change nothing)
     if _wandb_artifacts(repo):
         return  # runs read and write versioned W&B artifacts
+    if facts.dvc_script_pipeline(repo)[0]:
+        return  # a script builds the DVC pipeline where it runs (`dvc run ...`)
     if azureml_data_assets(repo):
         return  # Azure ML data assets: each registration is a new version of the data
     data_files = any(is_data_name(p.lower()) for p in repo.files)

@@ -729,9 +729,10 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
     """Training runs are tracked (MLflow).
 
     A DVC pipeline whose stages declare metrics counts as tracked: DVC experiments
-    compare its runs. So do other trackers (Weights & Biases, DVCLive, Azure ML, Vertex AI
-    Experiments: `aiplatform.init(experiment=...)`, `aiplatform.start_run(...)`, a
-    Kubeflow or Vertex AI pipeline component's metrics artifact `Output[Metrics]`, ...).
+    compare its runs (in dvc.yaml, or added by a script: `dvc run -M metrics.json ...`).
+    So do other trackers (Weights & Biases, DVCLive, Azure ML, Vertex AI Experiments:
+    `aiplatform.init(experiment=...)`, `aiplatform.start_run(...)`, a Kubeflow or Vertex
+    AI pipeline component's metrics artifact `Output[Metrics]`, ...).
 
     Why: without a tracker, which parameters, data and code produced which metrics and
     model lives in someone's memory or a spreadsheet; runs cannot be compared, and the
@@ -755,4 +756,6 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
         return  # the engine reports every run (trace, timeline, `snakemake --report`)
     if any(o.kind == "metrics" for stage in facts.stages(repo) or [] for o in stage.outs):
         return  # DVC tracks the runs: `dvc exp show` / `dvc metrics diff` compare them
+    if facts.dvc_script_pipeline(repo)[1]:
+        return  # the same, for stages a script adds (`dvc run -M metrics.json ...`)
     yield Finding("no experiment tracking: no code logs runs to MLflow (or another tracker)")
