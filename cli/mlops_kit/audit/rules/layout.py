@@ -89,7 +89,8 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     Outside mlops-kit projects, settings kept in other config files (params.yaml, a
     config folder of YAML or TOML or of Python modules, one per experiment; a sub-project's config
     folder of YAML, JSON or TOML beside its manifest; a hyperparams/ folder
-    of YAML, JSON or TOML files; OmegaConf, MLproject parameters, a dbt project, a Mage
+    of YAML, JSON or TOML files; a top-level folder of YAML files the code names, such as
+    `ROOT / "experiments"`; OmegaConf, MLproject parameters, a dbt project, a Mage
     project's io_config.yaml) are accepted.
     The audit finds the folder from `@hydra.main(config_path=...)`, `initialize(...)` or
     a conventional conf/, configs/ or config/ folder; the config rules check it.
@@ -180,6 +181,8 @@ def _config_files_kept(repo: RepoView) -> bool:
         return True  # `configs/cfg_resnet.py`, `configs/cfg_vit.py`: a module per experiment
     if any(_HYPERPARAMS.search(p) for p in repo.files):
         return True  # `hyperparams/ppo.yml`, `hyperparams/sac.yml`: a file per algorithm
+    if _yaml_folder_loaded(repo):
+        return True  # `experiments/keypoints/hrnet.yaml`, read from `ROOT / "experiments"`
     # A config folder inside the application's package (`app/config/parameters.yml`), or
     # one the scripts beside it load (`eeg/configs/` read by `eeg/run.py`).
     if any(
@@ -192,6 +195,34 @@ def _config_files_kept(repo: RepoView) -> bool:
     ):
         return True
     return bool(set(_CONFIG_LIBRARIES) & set(facts.imports(repo)))
+
+
+def _yaml_folder_loaded(repo: RepoView) -> bool:
+    """True when the code names a top-level folder of YAML files: it loads them by path.
+
+    `YAML_EXP_PATH = ROOT / "experiments"` beside `experiments/keypoints/hrnet_32.yaml`:
+    one settings file per experiment, in a folder of another name than config/.
+    """
+    folders = {
+        p.split("/", 1)[0]
+        for p in repo.files
+        if "/" in p and p.endswith((".yaml", ".yml")) and not p.startswith(".")
+    } - _NOT_SETTINGS_FOLDERS
+    if not folders:
+        return False
+    quoted = [f"{q}{folder}{end}" for folder in folders for q in "\"'" for end in (q, "/")]
+    return any(
+        any(name in text for name in quoted)
+        for text in (repo.text(path) or "" for path in facts.runtime_code(repo))
+    )
+
+
+# Top-level folders whose YAML files are not the code's settings (deployment, CI, docs, data).
+_NOT_SETTINGS_FOLDERS = frozenset(
+    {"k8s", "kubernetes", "helm", "charts", "deploy", "deployment", "deployments", "manifests",
+     "infra", "infrastructure", "terraform", "docker", "ci", "docs", "doc", "data", "datasets",
+     "tests", "test", "workflows", "monitoring", "grafana", "prometheus"}
+)  # fmt: skip
 
 
 def _subproject_config(repo: RepoView, path: str, folders: tuple[str, ...]) -> bool:

@@ -802,24 +802,66 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
     Why: older MLflow releases have known path-traversal vulnerabilities in the tracking
     server, DVC 2 and Hydra 1.1 behave differently from what the template's pipeline and
     config composition rely on.
+    Poetry's dependencies are read too (`mlflow = "^1.25.1"` starts at 1.25.1).
     Fix: raise the lower bounds, e.g. `"mlflow>=3.5,<4"`, `"dvc>=3.50,<4"`,
     `"hydra-core>=1.3.2,<1.4"`.
     """
-    for requirement in facts.runtime_requirements(repo):
-        name = facts.requirement_name(requirement)
-        if name not in STACK_FLOORS:
+    text = repo.text(PYPROJECT) or ""
+    project = _project(repo)
+    listed = project.get("dependencies") if project is not None else None
+    for requirement in listed if isinstance(listed, list) else []:
+        if not isinstance(requirement, str):
             continue
-        floor = STACK_FLOORS[name]
-        bounds = [
-            (int(m.group(1)), int(m.group(2) or 0))
-            for m in _LOWER.finditer(requirement.split(";")[0])
-        ]
-        if bounds and max(bounds) < floor:
+        name = facts.requirement_name(requirement)
+        if name in STACK_FLOORS and _below_floor(requirement.split(";")[0], STACK_FLOORS[name]):
+            floor = STACK_FLOORS[name]
             yield Finding(
                 f"{requirement!r} allows {name} older than {floor[0]}.{floor[1]}",
                 PYPROJECT,
-                entry_line(repo.text(PYPROJECT) or "", requirement),
+                entry_line(text, requirement),
             )
+    for name, constraint in _poetry_constraints(repo):
+        if name in STACK_FLOORS and _below_floor(_as_specifier(constraint), STACK_FLOORS[name]):
+            floor = STACK_FLOORS[name]
+            yield Finding(
+                f"{name} = {constraint!r} allows {name} older than {floor[0]}.{floor[1]}",
+                PYPROJECT,
+                entry_line(text, name, quote="optional"),
+            )
+
+
+def _below_floor(specifier: str, floor: tuple[int, int]) -> bool:
+    """Return True when the lower bounds of `specifier` admit a release below `floor`."""
+    bounds = [(int(m.group(1)), int(m.group(2) or 0)) for m in _LOWER.finditer(specifier)]
+    return bool(bounds) and max(bounds) < floor
+
+
+def _poetry_constraints(repo: RepoView) -> list[tuple[str, str]]:
+    """(name, version constraint) of Poetry's main dependencies (`mlflow = "^1.25"`)."""
+    tool = repo.pyproject.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    table = poetry.get("dependencies") if isinstance(poetry, dict) else None
+    found = []
+    for name, value in table.items() if isinstance(table, dict) else ():
+        constraint = value.get("version") if isinstance(value, dict) else value
+        if isinstance(constraint, str):
+            found.append((facts.canonical(str(name)), constraint))
+    return found
+
+
+def _as_specifier(constraint: str) -> str:
+    """Poetry's constraint as PEP 440 lower bounds.
+
+    `^1.25`, `~1.25`, `=1.25` and a bare `1.25.1` start at the version they name
+    (`>=1.25`); `>=`, `==` and `~=` read as they are.
+    """
+    parts = []
+    for part in (p.strip() for p in constraint.split(",")):
+        if part.startswith(("~=", "==", ">=")):
+            parts.append(part)
+        elif part[:1] in ("^", "~", "=") or part[:1].isdigit():
+            parts.append(">=" + part.lstrip("^~=").strip())
+    return ",".join(parts)
 
 
 _CONDA_SPEC = re.compile(r"[=<>!~@]")

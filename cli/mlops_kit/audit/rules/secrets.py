@@ -119,7 +119,10 @@ _SEQUENCES = ("0123456789", "abcdefgh", "ABCDEFGH", "EXAMPLE", "example", "FAKE"
 
 
 def fake_token(value: str) -> bool:
-    """Return True for tokens made up for tests and docs (AWS's EXAMPLE key, `hf_aaaa...`)."""
+    """Return True for tokens made up for tests and docs (AWS's EXAMPLE key, `hf_aaaa...`).
+
+    So is one whose body is a placeholder (`xoxb-your-token`, `hf_your_token_here`).
+    """
     body = re.sub(r"^[A-Za-z]{2,5}[-_]|^(?:AKIA|ASIA)", "", value)
     return (
         any(s in value for s in _SEQUENCES)
@@ -127,6 +130,7 @@ def fake_token(value: str) -> bool:
         or _MADE_UP.search(body) is not None
         or re.search(r"(?i)test|dummy|placeholder|xxxx|redacted", body) is not None
         or len(set(body)) < 8
+        or secrets.is_placeholder(body)  # `xoxb-your-token` in a README's .env example
     )
 
 
@@ -293,7 +297,8 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
     minutes.
     Key files (`*.pem`, `*.key`) are read too, outside test and example folders. Tokens
     made up for tests and docs (AWS's `AKIAIOSFODNN7EXAMPLE`, `hf_aaaa...`,
-    `sk-test-...`, sequences like `0123456789`) are not reported, nor is a PEM block
+    `sk-test-...`, sequences like `0123456789`, placeholder words like
+    `xoxb-your-token`) are not reported, nor is a PEM block
     without key material (a commented example with `...` between its BEGIN and END
     lines). A token repeated in one file is one finding, at its first line.
     Fix: revoke the key now, remove it from the file (and from history), and read it from
