@@ -79,3 +79,30 @@ def test_poetry_constraints_below_the_mlflow_floor(tmp_path: Path) -> None:
     assert finding('{version = "~2.9", extras = ["extras"]}', "table") == ["pyproject.toml:9"]
     assert finding('"^3.5"', "current") == []
     assert finding('">=3.6,<4"', "range") == []
+
+
+DEMO = (
+    "import mlflow\n\n\n"
+    "def main():\n"
+    '    with mlflow.start_run():\n        mlflow.log_metric("x", 1.0)\n\n\n'
+    'if __name__ == "__main__":\n    main()\n'
+)
+
+
+def test_a_demo_script_named_like_a_test_is_no_test(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "mlflow==3.5.0\n",
+        "src/train.py": "import mlflow\n\nmlflow.log_param('lr', 0.1)\n",
+        "mlflow/test_experiment.py": DEMO,
+    }
+    assert places(repo(tmp_path, files, "demo"), "LAY104") == ["mlflow/test_experiment.py"]
+    tested = {**files, "tests/test_train.py": "def test_train():\n    assert True\n"}
+    assert places(repo(tmp_path, tested, "tested"), "LAY104") == []
+    course: dict[str, str | bytes] = {
+        "requirements.txt": "flask==3.0.3\n",
+        "chapter-05-deployment/predict.py": "import mlflow\n\nm = mlflow.pyfunc.load_model('m')\n",
+        "chapter-05-deployment/flask_test.py": DEMO,
+    }
+    assert places(repo(tmp_path, course, "course"), "LAY104") == []
+    moved = {k.replace("chapter-05-deployment", "deployment"): v for k, v in course.items()}
+    assert places(repo(tmp_path, moved, "moved"), "LAY104") == ["deployment/flask_test.py"]

@@ -9,7 +9,12 @@ from collections.abc import Iterator
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
-from mlops_kit.audit.profile import FIXTURE_FOLDERS, is_test_file, profile_of
+from mlops_kit.audit.profile import (
+    FIXTURE_FOLDERS,
+    TEACHING_FOLDERS,
+    is_test_file,
+    profile_of,
+)
 from mlops_kit.audit.repo import NOT_UTF8, RepoView
 from mlops_kit.audit.rule import rule
 
@@ -65,7 +70,10 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
     Why: pipeline code that is never tested breaks silently when data, config or a library
     changes; test modules are what pytest and CI run. A Nextflow workflow is tested by
     running it on small data through its test profiles (`conf/test.config`, nf-test files);
-    a repository without Python code is not judged by Python's test modules.
+    a repository without Python code is not judged by Python's test modules. A module
+    named like a test that holds no test (a demo script `test_experiment.py` with a
+    `__main__` block) is no test either, when it is one of the repository's few (and not
+    a course's exercise, `chapter-05/flask_test.py`).
     Fix: add `tests/test_<stage>.py` files that run each stage on tiny data.
     """
     profile = profile_of(repo)
@@ -75,6 +83,25 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
         return  # no Python code (a .NET or R application): its tests are not pytest's
     if not profile.test_files:
         yield Finding("no test module (test_*.py or *_test.py) anywhere", facts.ROOT)
+    elif (
+        len(profile.test_files) <= _FEW
+        and not all(TEACHING_FOLDERS.search(path) for path in profile.test_files)
+        and not any(_HOLDS_TEST.search(repo.text(path) or "") for path in profile.test_files)
+    ):
+        # `mlflow/test_experiment.py`: a demo script named like a test, collecting nothing
+        first = profile.test_files[0]
+        yield Finding(f"no test: {first} is named like a test module but holds no test", first)
+
+
+# A test pytest or unittest collects: a `test...` function or method, a `Test...` class, a
+# TestCase; or a module that uses a test library (its tests may be generated).
+_HOLDS_TEST = re.compile(
+    r"^[ \t]*+(?:async[ \t]++)?def[ \t]++test|^[ \t]*+class[ \t]++Test|TestCase\b"
+    r"|^[ \t]*+(?:import|from)[ \t]++(?:pytest|unittest|hypothesis)\b",
+    re.MULTILINE,
+)
+# Up to this many test modules are read to see whether any holds a test.
+_FEW = 3
 
 
 _NEXTFLOW_TEST = re.compile(r"(?:^|/)test[\w.-]*\.config$|(?:^|/)tests?/[^/]+\.nf(?:\.test)?$")
