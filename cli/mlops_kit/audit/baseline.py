@@ -1,7 +1,10 @@
 """Baseline files: today's findings recorded so only new ones are reported.
 
 A finding matches a baseline entry by fingerprint (rule, path and message; not the line,
-so edits elsewhere in a file do not resurface it). Each entry absorbs one finding.
+so edits elsewhere in a file do not resurface it). Each entry absorbs one finding. An
+entry left over then absorbs a finding of its rule and path whose message extends its
+own or that its own extends (a newer version of the audit that adds "(also in ...)" to
+a message, or drops such a tail): rewording that keeps the start keeps the baseline.
 
 A baseline named by the audited project's own config is untrusted: it is read only from
 inside the project (no absolute path, no `..`, no symlink out), only when it is a regular
@@ -15,6 +18,7 @@ import json
 import os
 import stat
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +35,15 @@ BASELINE_VERSION = 1
 BASELINE_LIMIT = 32 * 1024 * 1024  # bytes; ~100,000 findings
 
 
-def read_baseline(path: Path) -> Counter[str]:
+@dataclass
+class Baseline:
+    """A baseline's fingerprints (with multiplicity) and the entry each one came from."""
+
+    prints: Counter[str] = field(default_factory=Counter)
+    entries: dict[str, tuple[str, str | None, str]] = field(default_factory=dict)
+
+
+def read_baseline(path: Path) -> Baseline:
     """Fingerprints recorded in a baseline file named on the command line."""
     name = f"baseline file {printable(str(path))}"
     data, problem = read_regular_file(os.path.realpath(path), BASELINE_LIMIT)
@@ -44,7 +56,7 @@ def read_baseline(path: Path) -> Counter[str]:
     return parse_baseline(text, name)
 
 
-def read_project_baseline(repo: RepoView, configured: str) -> Counter[str]:
+def read_project_baseline(repo: RepoView, configured: str) -> Baseline:
     """Fingerprints in the baseline the project's config names, read inside the project only."""
     name = f"{WHERE}: baseline {printable(configured)!r}"
     clean = normalise(configured)
@@ -57,8 +69,8 @@ def read_project_baseline(repo: RepoView, configured: str) -> Counter[str]:
     return parse_baseline(text, name)
 
 
-def parse_baseline(text: str, name: str) -> Counter[str]:
-    """Fingerprints (with multiplicity) in a baseline's text; `name` says which in errors."""
+def parse_baseline(text: str, name: str) -> Baseline:
+    """Return the entries of a baseline's text; `name` says which in errors."""
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
@@ -66,20 +78,50 @@ def parse_baseline(text: str, name: str) -> Counter[str]:
     entries = data.get("findings") if isinstance(data, dict) else None
     if not isinstance(entries, list) or data.get("version") != BASELINE_VERSION:
         raise UsageError(f"{name} is not a version {BASELINE_VERSION} mlops-kit baseline")
-    prints = [e.get("fingerprint") for e in entries if isinstance(e, dict)]
-    return Counter(p for p in prints if isinstance(p, str))
+    found = Baseline()
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):
+            continue
+        print_ = entry["fingerprint"]
+        found.prints[print_] += 1
+        rule, path, message = entry.get("rule"), entry.get("path"), entry.get("message")
+        if isinstance(rule, str) and isinstance(message, str) and isinstance(path, str | None):
+            found.entries[print_] = (rule, path, message)
+    return found
 
 
-def apply_baseline(issues: list[Issue], known: Counter[str]) -> tuple[list[Issue], int]:
+def apply_baseline(issues: list[Issue], known: Baseline) -> tuple[list[Issue], int]:
     """Drop issues recorded in the baseline; return (new issues, how many were dropped)."""
-    remaining = Counter(known)
-    fresh = []
+    remaining = Counter(known.prints)
+    unmatched = []
     for issue in issues:
         if remaining[issue.fingerprint] > 0:
             remaining[issue.fingerprint] -= 1
         else:
+            unmatched.append(issue)
+    fresh = []
+    for issue in unmatched:
+        reworded = next(
+            (
+                print_
+                for print_, count in remaining.items()
+                if count > 0 and _reworded(known.entries.get(print_), issue)
+            ),
+            None,
+        )
+        if reworded is None:
             fresh.append(issue)
+        else:
+            remaining[reworded] -= 1
     return fresh, len(issues) - len(fresh)
+
+
+def _reworded(entry: tuple[str, str | None, str] | None, issue: Issue) -> bool:
+    """Return True when `entry` is `issue` with a message one of them extends."""
+    if entry is None or entry[0] != issue.rule or entry[1] != issue.path:
+        return False
+    old, new = entry[2].strip(), issue.message.strip()
+    return bool(old) and bool(new) and (new.startswith(old) or old.startswith(new))
 
 
 def write_baseline(path: Path, issues: list[Issue]) -> None:

@@ -13,8 +13,8 @@ stable: family, rule id, path, line, message.
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.cache import ParseCache
@@ -26,6 +26,9 @@ from mlops_kit.audit.rule import Rule
 from mlops_kit.audit.rules import all_rules
 from mlops_kit.audit.secrets import scrub
 from mlops_kit.errors import UsageError
+
+if TYPE_CHECKING:
+    from mlops_kit.audit.baseline import Baseline
 
 CLI = "--select/--ignore"
 MAX_FINDINGS_PER_RULE = 200
@@ -208,7 +211,7 @@ def sort_key(issue: Issue) -> tuple[int, str, str, int, str]:
 
 def _set_aside_own_files_and_read_baseline(
     repo: RepoView, options: Options, config: AuditConfig
-) -> Counter[str] | None:
+) -> Baseline | None:
     """Leave the audit's own files out of it, then read the baseline (None: no baseline).
 
     A baseline or report holds redacted findings; scanning it would report them again.
