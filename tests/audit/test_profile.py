@@ -94,7 +94,7 @@ def test_packaging_layout_and_kind(tmp_path: Path) -> None:
 
 
 def test_mlflow_anywhere_in_the_code_but_not_only_in_tests(tmp_path: Path) -> None:
-    found = profile(tmp_path / "a", {"train.py": "import mlflow\n"})
+    found = profile(tmp_path / "a", {"train.py": "import mlflow\n\nmlflow.autolog()\n"})
     assert found.mlflow and found.mlflow_files == ("train.py",) and found.trackers == ("mlflow",)
     found = profile(tmp_path / "b", {"app.py": "", "tests/test_x.py": "import mlflow\n"})
     assert not found.mlflow
@@ -140,7 +140,10 @@ def test_broken_python_and_strange_calls_do_not_break_detection(tmp_path: Path) 
 
 
 def test_reports_show_the_profile(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "r", {"train.py": "import mlflow\n", "requirements.txt": "x\n"})
+    repo = make_repo(
+        tmp_path / "r",
+        {"train.py": "import mlflow\n\nmlflow.autolog()\n", "requirements.txt": "x\n"},
+    )
     runner = CliRunner()
     text = runner.invoke(app, ["audit", str(repo), "--fail-on", "never"]).output
     assert text.splitlines()[1].startswith("Detected: project; requirements.txt; layout scripts")

@@ -197,7 +197,7 @@ def test_ci_that_runs_nothing_is_still_reported(tmp_path: Path) -> None:
             "Makefile": "docs:\n\tmkdocs build\ntest:\n\tpytest\n",
             "pyproject.toml": MINIMAL_PYPROJECT,
             "shop/__init__.py": "",
-            "tests/test_shop.py": "",
+            "tests/test_shop.py": "def test_shop():\n    pass\n",
         },
     )
     assert {"QUA107", "QUA109"} <= fired(root)

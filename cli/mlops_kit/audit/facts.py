@@ -684,11 +684,27 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
                 if isinstance(table, dict):
                     target.update(canonical(str(name)) for name in table)
         main.update(_component_packages(repo))
+        for path in repo.files:
+            if path.endswith(".py") and _ENVIRONMENT_GENERATOR.search(path):
+                # `tools/generate_conda_file.py`: the specs it writes into the environment
+                text = repo.text(path) or ""
+                main.update(canonical(m.group(1)) for m in _QUOTED_SPEC.finditer(text))
         main.discard("")
         dev.discard("")
         return runtime, main | dev, main
 
     return memo(repo, "declared", compute)
+
+
+# A script that writes the environment file (`tools/generate_conda_file.py`), and the
+# requirement specs it holds as strings (`"pandas>=0.24.2"`, `"pytorch==1.4.0"`).
+_ENVIRONMENT_GENERATOR = re.compile(
+    r"(?:^|/)(?:generate|make|create|build|write)[_-]?(?:conda|env|environment|requirements)"
+    r"[\w-]*\.py$"
+)
+_QUOTED_SPEC = re.compile(
+    r"""["']([A-Za-z0-9][A-Za-z0-9._-]*+)[ \t]*+[=<>!~]=?[ \t]*+\d[\w.*,<>=!~ ]*+["']"""
+)
 
 
 def _pixi_dependencies(manifest: object) -> Iterator[tuple[set[str], bool]]:
@@ -1315,9 +1331,52 @@ _DVC_STAGE_COMMAND = re.compile(r"^[ \t]*+dvc[ \t]++(?:run|stage[ \t]++add)\b", 
 _DVC_METRICS_OPTION = re.compile(r"[ \t](?:-M|-m|--metrics(?:-no-cache)?)[ \t=]")
 
 
+def tests_hold_none(repo: RepoView) -> bool:
+    """Return True when the repo's few test-named modules hold no test.
+
+    `mlflow/test_experiment.py` or `test.py` with a `__main__` block: a demo or an
+    evaluation script named like a test, which pytest collects nothing from. Only up to
+    `_FEW` modules are read; more than that is a test suite.
+    """
+    files = detect.profile_of(repo).test_files
+    return 0 < len(files) <= _FEW and not any(
+        _HOLDS_TEST.search(repo.text(path) or "") for path in files
+    )
+
+
+# A test pytest or unittest collects: a `test...` function or method, a `Test...` class, a
+# TestCase; or a module that uses a test library (its tests may be generated).
+_HOLDS_TEST = re.compile(
+    r"^[ \t]*+(?:async[ \t]++)?def[ \t]++test|^[ \t]*+class[ \t]++Test|TestCase\b"
+    r"|^[ \t]*+(?:import|from)[ \t]++(?:pytest|unittest|hypothesis)\b",
+    re.MULTILINE,
+)
+# Up to this many test modules are read to see whether any holds a test.
+_FEW = 3
+
+
 def bundled_datasets_only(repo: RepoView) -> bool:
     """Return True when training reads only datasets a library fetches (CIFAR-10, iris)."""
     return bool(search_sources(repo, _BUNDLED_DATASET)) and not search_sources(repo, _LOCAL_DATA)
+
+
+def synthetic_data_only(repo: RepoView) -> bool:
+    """Return True when the code generates the data it trains on and reads no dataset file.
+
+    A module that generates it (`synthetic_events.py`, `services/data_generator.py`) or a
+    scikit-learn generator (`make_classification(...)`): the code, seeded, is the data's
+    version.
+    """
+    generated = any(_GENERATOR_MODULE.search(p) for p in runtime_code(repo)) or bool(
+        search_sources(repo, _GENERATOR_CALL)
+    )
+    return generated and not search_sources(repo, _LOCAL_DATA)
+
+
+_GENERATOR_MODULE = re.compile(
+    r"(?:^|/)(?:synthetic[\w-]*|[\w-]*data_generator|generate_[\w-]*data[\w-]*)\.py$"
+)
+_GENERATOR_CALL = re.compile(r"\bmake_(?:classification|regression|blobs|moons|circles)\(")
 
 
 # Build backends that put every file of a package folder into the wheel.

@@ -261,7 +261,7 @@ class RepoProfile:
             snakemake from a Snakefile and nextflow from main.nf or nextflow.config.
         mlflow: True when any code or notebook imports MLflow, a dependency declares it,
             or an MLflow store (mlflow.db, mlruns/) lies in the repo.
-        mlflow_files: the files that import MLflow.
+        mlflow_files: the files that import MLflow and use it (not a bare import).
         ml: True when code imports an ML framework (scikit-learn, PyTorch, ...).
         trains: True when the project's code or notebooks call a training routine (`fit`,
             `train`, a `Trainer`, a backward pass) or it has a training script (`train.py`),
@@ -713,6 +713,15 @@ _AZURE_FOLDERS = (".pipelines", ".azure-pipelines", "azure-pipelines", ".azurede
 _AZURE_PIPELINE = re.compile(r"^(?:trigger|pr|pool|stages|jobs|steps|extends|variables)\s*:", re.M)
 
 
+_AZURE_TRIGGER = re.compile(r"^(?:trigger|pr|schedules)\s*:", re.M)
+_AZURE_WORK = re.compile(r"^(?:stages|jobs|steps|extends)\s*:", re.M)
+
+
+def _azure_pipeline_file(text: str) -> bool:
+    """Return True for an Azure DevOps pipeline: what triggers it and what it runs."""
+    return _AZURE_TRIGGER.search(text) is not None and _AZURE_WORK.search(text) is not None
+
+
 # Google Cloud Build: a build config's top-level keys, and those of each of its steps.
 _CLOUD_BUILD_KEYS = frozenset(
     {"steps", "timeout", "queueTtl", "logsBucket", "options", "substitutions", "tags",
@@ -778,6 +787,17 @@ def _ci(repo: RepoView, profile: RepoProfile) -> None:
         for folder in _AZURE_FOLDERS
         for p in repo.under(folder)
         if p.endswith((".yml", ".yaml")) and _AZURE_PIPELINE.search(repo.text(p) or "")
+    ]
+    # Pipelines in a `ci/` folder elsewhere (`tests/ci/cpu_unit_tests.yml`): a trigger and
+    # the work, each at the top level.
+    azure += [
+        p
+        for p in repo.files
+        if p.endswith((".yml", ".yaml"))
+        and p.count("/") <= 2
+        and p.rsplit("/", 2)[-2:-1] in (["ci"], [".ci"], ["pipelines"])
+        and not p.startswith(_AZURE_FOLDERS)
+        and _azure_pipeline_file(repo.text(p) or "")
     ]
     if azure:
         if "azure" not in providers:
@@ -876,16 +896,19 @@ _CONDA_DEPS = re.compile(r"^dependencies:", re.MULTILINE)
 
 
 def conda_files(repo: RepoView) -> list[str]:
-    """Return the conda environment files at the root.
+    """Return the conda environment files at the root or in a folder of environments.
 
     The usual names, or any YAML file with top-level `channels:` and `dependencies:`
-    (`env.yaml`, `ml-env.yml`).
+    (`env.yaml`, `ml-env.yml`, `environments/conda_train.yml`).
     """
 
     def compute() -> list[str]:
         found = [name for name in MANIFESTS if name in repo.file_set and name not in _NOT_CONDA]
         for path in repo.files:
-            if "/" in path or path in found or not path.endswith((".yml", ".yaml")):
+            folder, _, _ = path.rpartition("/")
+            if (folder and folder.lower() not in _ENVIRONMENT_FOLDERS) or path in found:
+                continue
+            if not path.endswith((".yml", ".yaml")):
                 continue
             text = repo.text(path) or ""
             if _CONDA_KEYS.search(text) and _CONDA_DEPS.search(text):
@@ -899,6 +922,8 @@ def conda_files(repo: RepoView) -> list[str]:
 
 
 _NOT_CONDA = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "pixi.toml"})
+# Top-level folders that hold a project's environment files.
+_ENVIRONMENT_FOLDERS = frozenset({"environment", "environments", "env", "envs", "conda"})
 
 
 def _packaging(repo: RepoView, profile: RepoProfile) -> None:
@@ -1485,6 +1510,22 @@ def _orchestrators(
 PROFILE_MEMO = "profile"
 
 
+def _uses_mlflow(text: str) -> bool:
+    """Return True when code does more with MLflow than import it.
+
+    `import mlflow` and `import mlflow.sklearn` left in a practice script that never
+    calls MLflow make no tracking; `from mlflow import ...` and an alias are used.
+    """
+    if "from mlflow" in text:
+        return True
+    for line in text.splitlines():
+        if "mlflow" in line:
+            stripped = line.lstrip()
+            if not stripped.startswith("import mlflow") or " as " in stripped:
+                return True
+    return False
+
+
 def profile_of(repo: RepoView) -> RepoProfile:
     """Detect what the repository is (memoised on the view: computed once per audit)."""
 
@@ -1499,7 +1540,11 @@ def profile_of(repo: RepoView) -> RepoProfile:
         imports = imported_modules(repo)
         runtime = set(runtime_files(repo))
         mlflow_files = sorted(
-            {p for p, _ in imports.get("mlflow", []) if p in runtime or p.endswith(".ipynb")}
+            {
+                p
+                for p, _ in imports.get("mlflow", [])
+                if p.endswith(".ipynb") or (p in runtime and _uses_mlflow(repo.text(p) or ""))
+            }
         )
         profile.mlflow_files = tuple(mlflow_files)
         profile.mlflow = bool(mlflow_files) or any(
@@ -1520,7 +1565,8 @@ def profile_of(repo: RepoView) -> RepoProfile:
             sorted(
                 name
                 for name, modules in TRACKERS.items()
-                if any(
+                if (name != "mlflow" or profile.mlflow)  # a bare `import mlflow` tracks nothing
+                and any(
                     any(p in runtime or p.endswith(".ipynb") for p, _ in imports.get(m, []))
                     for m in modules
                 )

@@ -130,7 +130,7 @@ CREDENTIAL_KEY = re.compile(rf"(?:^|[_.-])(?:{_CREDENTIAL_WORDS})(?:$|[_.-])", r
 DESCRIBES_CREDENTIAL = re.compile(
     rf"(?:{_CREDENTIAL_WORDS})[_.-](?:audience|aud|url|uri|endpoint|issuer|host|type|ttl|"
     r"ttl_seconds|expiry|expires|expiration|lifetime|length|path|file|name|id|header|prefix|"
-    r"env|var|field|scope|kind|format|algorithm|mode|provider|ref)$",
+    r"env|var|field|scope|kind|format|algorithm|mode|provider|ref|namespace)$",
     re.IGNORECASE,
 )
 # A token of a vocabulary, not a credential: a tokenizer's or an encoder's special tokens

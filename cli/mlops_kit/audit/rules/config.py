@@ -26,16 +26,24 @@ def conf_files_parse(repo: RepoView) -> Iterator[Finding]:
     Why: Hydra composes the whole config at start-up; one broken file (a tab, a duplicate
     key, a stray `!!python` tag) fails every stage or, worse, silently keeps the last of
     two duplicate keys.
+    A file that does not parse because it is a Jinja template (`- {{ci.default_branch}}`,
+    `{% if %}`: the code renders it, Hydra never reads it) is not reported.
     Fix: correct the YAML at the reported line; keep each key once.
     """
     for path in facts.conf_files(repo):
         parsed = repo.yaml(path)
         if parsed is None:
             continue
+        if not parsed.ok and _JINJA.search(repo.text(path) or "") is not None:
+            continue  # a Jinja template of a YAML file, rendered by the code
         if not parsed.ok:
             yield Finding(f"{path}: {parsed.error}", path, parsed.line)
         for note, line in parsed.notes:
             yield Finding(f"{path}: {note}", path, line)
+
+
+# Jinja's expression and statement delimiters (Hydra interpolates with `${...}`).
+_JINJA = re.compile(r"\{\{[^{}\n]*\}\}|\{%[^\n]*%\}")
 
 
 def _primary(repo: RepoView) -> str:
@@ -137,7 +145,10 @@ def defaults_resolve(repo: RepoView) -> Iterator[Finding]:
 
 
 # "/path/to/your/data" is an instruction to the reader, not a machine's path.
-_PLACEHOLDER_PATH = re.compile(r"/path/to\b|<[^>]+>|\byour[_-]|/xxx\b", re.IGNORECASE)
+# `/path/to/data`, `<DATA_DIR>`, `/your_data`, `/replace/with/your/path`, `/change/me`.
+_PLACEHOLDER_PATH = re.compile(
+    r"/path/to\b|<[^>]+>|\byour[_/-]|/xxx\b|/(?:replace|change)(?:[_/-]|$)", re.IGNORECASE
+)
 # Scratch folders every Unix machine has (`/tmp/mds-cache/cifar10`: a streaming cache).
 _SCRATCH_PATH = re.compile(r"^/(?:tmp|var/tmp|dev/shm)(?:/|$)")
 # A libp2p multiaddr (`/ip4/0.0.0.0/tcp/0`, a Hivemind peer's address): no file path.

@@ -140,8 +140,12 @@ _KUBERNETES = re.compile(r"^apiVersion:\s*\S", re.MULTILINE)
 
 
 def _kubernetes_manifest(repo: RepoView, path: str) -> bool:
-    """True for a Kubernetes manifest (`apiVersion:` and `kind:` at the top level)."""
-    head = (repo.text(path) or "")[:4096]
+    """True for a Kubernetes manifest (`apiVersion:` and `kind:` at the top level).
+
+    Only the head is read: a vendored CRD can be larger than the audit reads whole.
+    """
+    data, _ = repo.read_head(path, 4096)
+    head = data.decode("utf-8", "replace") if data is not None else ""
     return (
         _KUBERNETES.search(head) is not None and re.search(r"^kind:\s*\w", head, re.M) is not None
     )

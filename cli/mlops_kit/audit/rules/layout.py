@@ -12,6 +12,7 @@ from mlops_kit.audit.model import Finding
 from mlops_kit.audit.profile import (
     FIXTURE_FOLDERS,
     TEACHING_FOLDERS,
+    azureml_runs_jobs,
     is_test_file,
     profile_of,
 )
@@ -83,25 +84,12 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
         return  # no Python code (a .NET or R application): its tests are not pytest's
     if not profile.test_files:
         yield Finding("no test module (test_*.py or *_test.py) anywhere", facts.ROOT)
-    elif (
-        len(profile.test_files) <= _FEW
-        and not all(TEACHING_FOLDERS.search(path) for path in profile.test_files)
-        and not any(_HOLDS_TEST.search(repo.text(path) or "") for path in profile.test_files)
+    elif facts.tests_hold_none(repo) and not all(
+        TEACHING_FOLDERS.search(path) for path in profile.test_files
     ):
         # `mlflow/test_experiment.py`: a demo script named like a test, collecting nothing
         first = profile.test_files[0]
         yield Finding(f"no test: {first} is named like a test module but holds no test", first)
-
-
-# A test pytest or unittest collects: a `test...` function or method, a `Test...` class, a
-# TestCase; or a module that uses a test library (its tests may be generated).
-_HOLDS_TEST = re.compile(
-    r"^[ \t]*+(?:async[ \t]++)?def[ \t]++test|^[ \t]*+class[ \t]++Test|TestCase\b"
-    r"|^[ \t]*+(?:import|from)[ \t]++(?:pytest|unittest|hypothesis)\b",
-    re.MULTILINE,
-)
-# Up to this many test modules are read to see whether any holds a test.
-_FEW = 3
 
 
 _NEXTFLOW_TEST = re.compile(r"(?:^|/)test[\w.-]*\.config$|(?:^|/)tests?/[^/]+\.nf(?:\.test)?$")
@@ -117,8 +105,8 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     config folder of YAML or TOML or of Python modules, one per experiment; a sub-project's config
     folder of YAML, JSON or TOML beside its manifest; a hyperparams/ folder
     of YAML, JSON or TOML files; a top-level folder of YAML files the code names, such as
-    `ROOT / "experiments"`; OmegaConf, MLproject parameters, a dbt project, a Mage
-    project's io_config.yaml) are accepted.
+    `ROOT / "experiments"`; Azure ML job and component definitions; OmegaConf, MLproject
+    parameters, a dbt project, a Mage project's io_config.yaml) are accepted.
     The audit finds the folder from `@hydra.main(config_path=...)`, `initialize(...)` or
     a conventional conf/, configs/ or config/ folder; the config rules check it.
     Fix: create `conf/config.yaml` with a defaults list and one folder per config group
@@ -199,7 +187,7 @@ def _config_files_kept(repo: RepoView) -> bool:
         for p in repo.files
     ):
         return True  # settings at the root (`recipe.yaml`, `experiment.yml`)
-    folders = ("conf", "confs", "configs", "config", "settings")
+    folders = ("conf", "confs", "configs", "config", "configurations", "settings")
     if any(p.endswith((".yaml", ".yml", ".toml")) for f in folders for p in repo.under(f)):
         return True  # `configs/train.yaml`, `config/training.toml`
     if any(_subproject_config(repo, p, folders) for p in repo.files):
@@ -210,6 +198,8 @@ def _config_files_kept(repo: RepoView) -> bool:
         return True  # `hyperparams/ppo.yml`, `hyperparams/sac.yml`: a file per algorithm
     if _yaml_folder_loaded(repo):
         return True  # `experiments/keypoints/hrnet.yaml`, read from `ROOT / "experiments"`
+    if azureml_runs_jobs(repo):
+        return True  # Azure ML job and component definitions: inputs, defaults, compute
     # A config folder inside the application's package (`app/config/parameters.yml`), or
     # one the scripts beside it load (`eeg/configs/` read by `eeg/run.py`).
     if any(

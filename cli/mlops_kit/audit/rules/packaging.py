@@ -260,6 +260,7 @@ ALSO_INSTALLED_BY = {
                    "tensorflow-model-analysis", "tf-keras"),
     "torch": ("torchaudio", "timm", "torchmetrics", "sentence-transformers", "accelerate",
               "peft", "ultralytics"),
+    "mlflow": ("azureml-mlflow",),
 }  # fmt: skip
 
 
@@ -281,7 +282,9 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     README or a setup document (get_started.md) installs from the PyTorch index (`--index-url https://download.pytorch.org/...`)
     or conda channel (`-c pytorch`), or that the README tells its reader to install from
     pytorch.org (a CUDA build chosen on purpose), or that a setup file installs as a ZenML
-    integration (`zenml integration install sklearn mlflow`).
+    integration (`zenml integration install sklearn mlflow`), or that a script which
+    writes the environment file lists (`tools/generate_conda_file.py` holding
+    `"pandas>=0.24.2"`).
     A declared distribution that always installs the imported one counts (`geopandas`
     brings pandas, `lightning` brings torch, and so does a distribution named as a
     PyTorch framework, `pytorch-ie` or `torch-optimizer`), and so does one that the
@@ -964,7 +967,9 @@ def dev_tools_not_runtime(repo: RepoView) -> Iterator[Finding]:
     users must live with, and hide which packages the code really needs.
     A manifest that declares dev tools and nothing else (a monorepo root's
     `pyproject.toml` holding `flake8` and `pre-commit`, its services packaged in folders of
-    their own) is the dev environment, not a runtime: it is not reported.
+    their own) is the dev environment, not a runtime: it is not reported. Nor is a tool
+    the project's own code imports (a pytest plugin) or runs as a command (a scaffolding
+    tool's `subprocess.run(("pre-commit", "install"))`).
     Fix: move them to a dev group (`[dependency-groups] dev = [...]`, a Poetry dev group or
     `requirements-dev.txt`).
     """
@@ -974,8 +979,23 @@ def dev_tools_not_runtime(repo: RepoView) -> Iterator[Finding]:
         declared.setdefault(path, []).append(requirement)
     for requirement, path, line in places:
         name = facts.requirement_name(requirement)
-        if name in DEV_TOOLS and not _tools_only(declared[path]):
+        if name in DEV_TOOLS and not _tools_only(declared[path]) and not _code_runs(repo, name):
             yield Finding(f"dev tool {name} is a runtime dependency in {path}", path, line)
+
+
+def _code_runs(repo: RepoView, tool: str) -> bool:
+    """True when the project's own code imports the tool or runs it as a command.
+
+    A pytest plugin imports pytest; a scaffolding tool runs `("pre-commit", "install")` on
+    the projects it generates: for them the tool is a runtime dependency.
+    """
+    if tool.replace("-", "_") in facts.imports(repo):
+        return True
+    quoted = (f'"{tool}"', f"'{tool}'")
+    return any(
+        any(q in text for q in quoted)
+        for text in (repo.text(p) or "" for p in facts.runtime_code(repo))
+    )
 
 
 def _tools_only(requirements: list[str]) -> bool:

@@ -544,7 +544,8 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     fetches and builds every dataset (none is committed); neither is code that trains no
     model and keeps no dataset files (ETL or inference jobs, a
     tracking platform), or that trains only on datasets a library downloads and checks
-    (torchvision's CIFAR-10, scikit-learn's iris, Keras' MNIST). Data kept in a store that
+    (torchvision's CIFAR-10, scikit-learn's iris, Keras' MNIST), or on data the code
+    generates (`synthetic_events.py`, `make_classification(...)`). Data kept in a store that
     versions its tables (lakeFS, Delta Lake, Apache Iceberg, DuckLake, Dolt, Pachyderm:
     imported, declared, or a DuckLake catalog attached), or in a feature store whose
     offline store keeps every version of each record (Hopsworks, SageMaker Feature
@@ -577,8 +578,8 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     if not data_files:
         if not (profile.kit or profile.dvc_pipeline or fits_models(repo)):
             return  # no dataset files and nothing trained (a tracking platform, ETL jobs)
-        if facts.bundled_datasets_only(repo):
-            return
+        if facts.bundled_datasets_only(repo) or facts.synthetic_data_only(repo):
+            return  # a library fetches the data, or the code generates it
     yield Finding("no DVC: neither dvc.yaml nor DVC-tracked data", facts.ROOT)
 
 

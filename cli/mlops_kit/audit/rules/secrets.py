@@ -34,7 +34,9 @@ def template_name(path: str) -> bool:
 LOCK_SUFFIXES = (".lock", "-lock.yaml", "-lock.yml", "-lock.json", "pylock.toml")
 # Example, test and documentation configs hold demonstration values (`password: secret`);
 # well-known token formats (SEC101, SEC102) are still reported there.
-DEMO_FOLDERS = re.compile(r"(?:^|/)(?:examples?|tests?|test_utils|fixtures|docs?|tutorials?)/")
+DEMO_FOLDERS = re.compile(
+    r"(?:^|/)(?:examples?|tests?|test_utils|fixtures|docs?|tutorials?|quick[-_]?starts?)/"
+)
 
 
 # Where words of an interface are kept (`"password": "Passwort"` is a label).
@@ -300,7 +302,9 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
     `sk-test-...`, sequences like `0123456789`, placeholder words like
     `xoxb-your-token`) are not reported, nor is a PEM block
     without key material (a commented example with `...` between its BEGIN and END
-    lines). A token repeated in one file is one finding, at its first line.
+    lines). A token repeated in one file is one finding, at its first line. The `apiKey`
+    of a Firebase web config (a file that configures Firebase) is an identifier every
+    client ships, not a secret: Firebase's security rules guard the data.
     Fix: revoke the key now, remove it from the file (and from history), and read it from
     the environment or a git-ignored `.env` instead.
     """
@@ -313,6 +317,8 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
         tokens = [m.group(0) for m in secrets.any_token().finditer(_line(texts[path], hit.line))]
         if tokens and all(fake_token(token) for token in tokens):
             continue
+        if hit.kind == "Google API key" and "firebase" in texts[path].lower():
+            continue  # a Firebase web config's apiKey: public, shipped in every client
         if hit.kind == "private key" and not _key_body_follows(texts[path], hit.line):
             continue  # `-----BEGIN RSA PRIVATE KEY----- ... -----END`: a shape, no key
         reported.add((path, hit.line))
