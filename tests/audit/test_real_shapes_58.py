@@ -287,3 +287,24 @@ def test_a_secrets_namespace_and_a_quick_start_secret(tmp_path: Path) -> None:
     assert places(repo(tmp_path, deployed, "deployed"), "SEC106") == [
         "manifests/argo/base/webhooks/secret.yaml:8"
     ]
+
+
+CLIENT = "OIDC_CLIENT_ID=kubeflow-oidc-authservice\nOIDC_CLIENT_SECRET={secret}\n"
+SECRET = "pQ7vB2mXk9Lr4Tz8Wc1Nd6Hs3Fg5Jy0Ae"  # pragma: allowlist secret
+
+
+def test_a_kustomize_env_file_and_one_secret_in_three_overlays(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "common/dex/base/secret_params.env": CLIENT.format(secret=SECRET),
+        "common/dex/overlays/github/params.env": CLIENT.format(secret=SECRET),
+        "common/oidc/base/secret_params.env": CLIENT.format(secret=SECRET),
+    }
+    root = repo(tmp_path, files, "overlays")
+    assert places(root, "SEC103") == ["common/dex/base/secret_params.env:2"]
+    (message,) = [i.message for i in audit(root).issues if i.rule == "SEC103"]
+    assert "(also in common/dex/overlays/github/params.env, common/oidc/base/" in message
+    other = {**files, "common/oidc/base/secret_params.env": CLIENT.format(secret=SECRET[::-1])}
+    assert places(repo(tmp_path, other, "two"), "SEC103") == [
+        "common/dex/base/secret_params.env:2",
+        "common/oidc/base/secret_params.env:2",
+    ]

@@ -423,13 +423,16 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
     does not report those settings written as one URI either. In a Mage `triggers.yaml`
     (a top-level `triggers:` list whose entries have `pipeline_uuid` and `schedule_type`)
     the token Mage writes into every trigger is reported only for API triggers: schedule
-    and event triggers never use it.
+    and event triggers never use it. Env files named for what they set
+    (`secret_params.env`, a kustomize secret generator's input) are read like `.env`; a
+    value repeated in several files (overlays of one secret) is one finding, at its first
+    place, naming the others.
     Fix: revoke the key, reference the environment instead (`${API_TOKEN}` in compose
     files, `${oc.env:API_TOKEN}` in Hydra config) and keep values in a git-ignored `.env`.
     """
-    for finding, generated in _config_credentials(repo):
-        if generated:
-            yield finding
+    yield from _once_per_secret(
+        [(f, values) for f, generated, values in _config_credentials(repo) if generated]
+    )
 
 
 @rule("SEC106", family="secrets", severity="warning")
@@ -443,25 +446,30 @@ def no_passwords_in_config_files(repo: RepoView) -> Iterator[Finding]:
     SEC103's are not reported, nor are a vocabulary's special tokens (`pad_token`,
     `unknown_token`: words of a tokenizer or an encoder), sentinel values (`__MISSING__`)
     or a generated template's names for the values (Mage's
-    `AWS_SESSION_TOKEN: session_token (Used to generate Redshift credentials)`).
+    `AWS_SESSION_TOKEN: session_token (Used to generate Redshift credentials)`). A value
+    repeated in several files is one finding, at its first place.
     Fix: reference the environment instead (`${DB_PASSWORD}` in compose files,
     `${oc.env:DB_PASSWORD}` in Hydra config) and keep values in a git-ignored `.env`.
     """
-    for finding, generated in _config_credentials(repo):
-        if not generated:
-            yield finding
+    yield from _once_per_secret(
+        [(f, values) for f, generated, values in _config_credentials(repo) if not generated]
+    )
 
 
-def _config_credentials(repo: RepoView) -> list[tuple[Finding, bool]]:
-    """Credential keys assigned a literal in config files, with whether it looks generated."""
+def _config_credentials(repo: RepoView) -> list[tuple[Finding, bool, frozenset[str]]]:
+    """Return the credential keys assigned a literal in config files.
 
-    def compute() -> list[tuple[Finding, bool]]:
+    Each with whether the value looks generated, and the value itself: one secret in five
+    files is one finding, at its first place.
+    """
+
+    def compute() -> list[tuple[Finding, bool, frozenset[str]]]:
         return list(_find_config_credentials(repo))
 
     return facts.memo(repo, "secrets.config_credentials", compute)
 
 
-def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool]]:
+def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool, frozenset[str]]]:
     for path, text in _scanned(repo):
         name = path.rsplit("/", 1)[-1]
         if template_name(name) or name.endswith(LOCK_SUFFIXES):
@@ -469,7 +477,8 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool]]:
         if DEMO_FOLDERS.search(path) or LABEL_FOLDERS.search(path):
             continue
         terraform = name.endswith(TERRAFORM_SUFFIXES)
-        if not (name.endswith(CONFIG_SUFFIXES) or name.startswith(".env") or terraform):
+        env_file = name.startswith(".env") or name.endswith(".env")  # `secret_params.env`
+        if not (name.endswith(CONFIG_SUFFIXES) or env_file or terraform):
             continue
         hits = list(secrets.credential_assignments(text))
         if not hits:
@@ -504,7 +513,8 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool]]:
             if terraform and _TERRAFORM_EXPRESSION.match(line):
                 continue  # `password = var.db_password`: a reference, not a value
             finding = Finding(f"{hit.kind} = {hit.preview}", path, hit.line)
-            yield finding, looks_generated(secrets.assigned_value(line) or "")
+            assigned = secrets.assigned_value(line) or ""
+            yield finding, looks_generated(assigned), frozenset({assigned} if assigned else ())
 
 
 # Mage writes `<pipeline>/triggers.yaml` itself, with a `token:` in every trigger; only an
