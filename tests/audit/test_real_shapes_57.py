@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit.support import places, repo
+from audit.support import audit, places, repo
 
 ENV_EXAMPLE = (
     "# Training template\n\n## Setup\n\n`uv sync`\n\nConfiguration in `.env`:\n\n"
@@ -106,3 +106,17 @@ def test_a_demo_script_named_like_a_test_is_no_test(tmp_path: Path) -> None:
     assert places(repo(tmp_path, course, "course"), "LAY104") == []
     moved = {k.replace("chapter-05-deployment", "deployment"): v for k, v in course.items()}
     assert places(repo(tmp_path, moved, "moved"), "LAY104") == ["deployment/flask_test.py"]
+
+
+def test_requirements_files_below_the_mlflow_floor_are_one_finding(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "pandas==2.2.3\nmlflow==3.3.2\n",
+        "requirements-prod.txt": "mlflow==3.3.2\n",
+        "train.py": "import mlflow\n\nmlflow.log_metric('x', 1.0)\n",
+    }
+    root = repo(tmp_path, files, "two")
+    assert places(root, "PKG109") == ["requirements-prod.txt:1"]
+    (message,) = [i.message for i in audit(root).issues if i.rule == "PKG109"]
+    assert message.endswith("(also in requirements.txt)")
+    current = {k: v.replace("3.3.2", "3.5.1") for k, v in files.items()}
+    assert places(repo(tmp_path, current, "current"), "PKG109") == []

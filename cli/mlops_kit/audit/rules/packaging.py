@@ -805,32 +805,51 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
     Why: older MLflow releases have known path-traversal vulnerabilities in the tracking
     server, DVC 2 and Hydra 1.1 behave differently from what the template's pipeline and
     config composition rely on.
-    Poetry's dependencies are read too (`mlflow = "^1.25.1"` starts at 1.25.1).
+    Poetry's dependencies are read too (`mlflow = "^1.25.1"` starts at 1.25.1), and so
+    are requirements files (`mlflow==2.13` in `.pipelines/requirements.txt`); one
+    distribution below its floor in several files is one finding, naming the others.
     Fix: raise the lower bounds, e.g. `"mlflow>=3.5,<4"`, `"dvc>=3.50,<4"`,
     `"hydra-core>=1.3.2,<1.4"`.
     """
     text = repo.text(PYPROJECT) or ""
+    found: list[tuple[str, Finding]] = []  # (distribution, finding), in reading order
     project = _project(repo)
     listed = project.get("dependencies") if project is not None else None
     for requirement in listed if isinstance(listed, list) else []:
-        if not isinstance(requirement, str):
-            continue
         name = facts.requirement_name(requirement)
         if name in STACK_FLOORS and _below_floor(requirement.split(";")[0], STACK_FLOORS[name]):
-            floor = STACK_FLOORS[name]
-            yield Finding(
-                f"{requirement!r} allows {name} older than {floor[0]}.{floor[1]}",
-                PYPROJECT,
-                entry_line(text, requirement),
-            )
+            message = f"{requirement!r} allows {_older(name)}"
+            found.append((name, Finding(message, PYPROJECT, entry_line(text, requirement))))
     for name, constraint in _poetry_constraints(repo):
         if name in STACK_FLOORS and _below_floor(_as_specifier(constraint), STACK_FLOORS[name]):
-            floor = STACK_FLOORS[name]
-            yield Finding(
-                f"{name} = {constraint!r} allows {name} older than {floor[0]}.{floor[1]}",
-                PYPROJECT,
-                entry_line(text, name, quote="optional"),
+            line = entry_line(text, name, quote="optional")
+            found.append(
+                (name, Finding(f"{name} = {constraint!r} allows {_older(name)}", PYPROJECT, line))
             )
+    for path in profile_of(repo).requirements:
+        if path.startswith(("docs/", "doc/")):
+            continue
+        for number, requirement in facts.requirements_in(repo, path):
+            name = facts.requirement_name(requirement)
+            if name in STACK_FLOORS and _below_floor(requirement.split(";")[0], STACK_FLOORS[name]):
+                found.append(
+                    (name, Finding(f"{requirement!r} allows {_older(name)}", path, number))
+                )
+    # One finding per distribution, at its first place, naming the other files.
+    for name in dict.fromkeys(name for name, _ in found):
+        places = [finding for other, finding in found if other == name]
+        first = places[0]
+        others = list(dict.fromkeys(f.path for f in places[1:] if f.path != first.path))
+        if others:
+            shown = ", ".join(str(o) for o in others[:3])
+            more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+            first = first._replace(message=f"{first.message} (also in {shown}{more})")
+        yield first
+
+
+def _older(name: str) -> str:
+    floor = STACK_FLOORS[name]
+    return f"{name} older than {floor[0]}.{floor[1]}"
 
 
 def _below_floor(specifier: str, floor: tuple[int, int]) -> bool:
