@@ -684,6 +684,10 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
                 if isinstance(table, dict):
                     target.update(canonical(str(name)) for name in table)
         main.update(_component_packages(repo))
+        for path in detect.code_files(repo):
+            text = repo.text(path) or ""
+            if "# /// script" in text:
+                main.update(_inline_script_dependencies(text))  # PEP 723
         for path in repo.files:
             if path.endswith(".py") and _ENVIRONMENT_GENERATOR.search(path):
                 # `tools/generate_conda_file.py`: the specs it writes into the environment
@@ -694,6 +698,27 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
         return runtime, main | dev, main
 
     return memo(repo, "declared", compute)
+
+
+def _inline_script_dependencies(text: str) -> set[str]:
+    """Return the names a script's inline metadata (PEP 723) lists as its dependencies.
+
+    The block between `# /// script` and `# ///` holds TOML, each line after `# `:
+    `dependencies = ["datasets==4.3.0", "omegaconf"]`.
+    """
+    start = text.find("# /// script")
+    end = text.find("\n# ///", start + 1)
+    if start == -1 or end == -1:
+        return set()
+    block = text[start:end]
+    at = block.find("dependencies")
+    if at == -1:
+        return set()
+    listed = block[at : block.find("]", at) + 1 if "]" in block[at:] else len(block)]
+    return {canonical(m.group(1)) for m in _LISTED_NAME.finditer(listed)}
+
+
+_LISTED_NAME = re.compile(r"""["']([A-Za-z0-9][A-Za-z0-9._-]*+)""")
 
 
 # A script that writes the environment file (`tools/generate_conda_file.py`), and the
@@ -1363,8 +1388,9 @@ def bundled_datasets_only(repo: RepoView) -> bool:
 def synthetic_data_only(repo: RepoView) -> bool:
     """Return True when the code generates the data it trains on and reads no dataset file.
 
-    A module that generates it (`synthetic_events.py`, `services/data_generator.py`) or a
-    scikit-learn generator (`make_classification(...)`): the code, seeded, is the data's
+    A module that generates it (`synthetic_events.py`, `services/data_generator.py`), a
+    function named so (`make_synthetic_dataset(...)`) or a scikit-learn generator
+    (`make_classification(...)`): the code, seeded, is the data's
     version.
     """
     generated = any(_GENERATOR_MODULE.search(p) for p in runtime_code(repo)) or bool(
@@ -1376,7 +1402,10 @@ def synthetic_data_only(repo: RepoView) -> bool:
 _GENERATOR_MODULE = re.compile(
     r"(?:^|/)(?:synthetic[\w-]*|[\w-]*data_generator|generate_[\w-]*data[\w-]*)\.py$"
 )
-_GENERATOR_CALL = re.compile(r"\bmake_(?:classification|regression|blobs|moons|circles)\(")
+_GENERATOR_CALL = re.compile(
+    r"\bmake_(?:classification|regression|blobs|moons|circles)\("
+    r"|\b(?:make|generate|create)_synthetic\w*+\("
+)
 
 
 # Build backends that put every file of a package folder into the wheel.

@@ -226,7 +226,9 @@ _PLAIN_TEST_MODULE = re.compile(r"(?:^|/)tests?\.py$")
 _TEST_FUNCTION = re.compile(
     r"^[ \t]*(?:async )?def test_|^import (?:pytest|unittest)", re.MULTILINE
 )
-_HYDRA_CALLS = frozenset({"main", "initialize", "initialize_config_dir", "compose"})
+_HYDRA_CALLS = frozenset(
+    {"main", "initialize", "initialize_config_dir", "initialize_config_module", "compose"}
+)
 
 
 class RepoProfile:
@@ -246,7 +248,8 @@ class RepoProfile:
             files under `{{...}}` folders are template sources, not the repo's code.
         hydra: True when code imports Hydra or a dependency declares hydra-core.
         hydra_config_dir: the Hydra config folder (from `@hydra.main(config_path=...)`,
-            `initialize(config_path=...)`/`initialize_config_dir`, or conventional
+            `initialize(config_path=...)`/`initialize_config_dir`/
+            `initialize_config_module` (a package's module path), or conventional
             conf/, configs/, config/), or None.
         hydra_config_name: the primary config's name (`config_name=`) when the code names
             it; None when unknown (mlops-kit projects use "config").
@@ -628,12 +631,23 @@ def hydra_calls(
             positional = ("config_path", "config_name")
         if name == "initialize_config_dir":
             positional = ("config_dir", "job_name")
+        elif name == "initialize_config_module":
+            positional = ("config_module", "job_name")
         elif name == "compose":
             positional = ("config_name",)
         for key, argument in zip(positional, node.args, strict=False):
             arguments.setdefault(key, _string(argument))
         calls.append((name, arguments, node.lineno))
     return calls
+
+
+def _module_folder(repo: RepoView, module: str) -> str | None:
+    """Return the folder of a Python module path (`nndet.conf`), at the root or in src/."""
+    relative = module.strip(".").replace(".", "/")
+    for folder in (relative, f"src/{relative}"):
+        if folder and folder in repo.folders:
+            return folder
+    return None
 
 
 def _legacy_script_folder(name: str, arguments: dict[str, str | None]) -> bool:
@@ -664,7 +678,10 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
         profile.hydra = profile.hydra or bool(
             re.search(r"^[ \t]*+(?:import|from)[ \t]++hydra\b", text, re.MULTILINE)
         )
-        if not any(word in text for word in ("config_path", "config_dir", "compose", "main(")):
+        if not any(
+            word in text
+            for word in ("config_path", "config_dir", "config_module", "compose", "main(")
+        ):
             continue
         calls = hydra_calls_of(repo, path, text)
         if calls is None:
@@ -676,7 +693,16 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
             raw = arguments.get("config_path") or arguments.get("config_dir")
             if _legacy_script_folder(name, arguments):
                 raw = "."  # Hydra before 1.2 reads the config beside the script
-            if not raw or raw.startswith("pkg://"):
+            module = arguments.get("config_module") or (
+                raw.removeprefix("pkg://") if raw and raw.startswith("pkg://") else None
+            )
+            if module:
+                # `initialize_config_module("nndet.conf")`, `config_path="pkg://nndet.conf"`
+                found = _module_folder(repo, module)
+                if found is not None:
+                    named.append((found, config_name or "", f"{path}:{line}"))
+                continue
+            if not raw:
                 continue
             base = "" if name == "initialize_config_dir" else posixpath.dirname(path)
             folder = normalise(posixpath.join(base, raw.removeprefix("file://")))

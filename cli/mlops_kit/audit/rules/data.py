@@ -249,7 +249,8 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     ships (scikit-learn's wine, Keras' MNIST) are the toy models it loads and not reported,
     nor are pickles in a cache folder or named as a cache (`data/cache/eda_cache.pkl`):
     cached data, not a model, nor pickles in a data folder whose path does not say model
-    (`sample-data/feature/item_mapping.pickle`).
+    (`sample-data/feature/item_mapping.pickle`), nor pickles named as a data split
+    (`splits_final.pkl`: the cross-validation folds a benchmark publishes).
     The models of one folder are one finding.
     Fix: `git rm --cached <file>`, make the model a stage output (`outs: [models/model.pkl]`)
     and register it in MLflow.
@@ -265,6 +266,8 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
             continue  # a toy model an example, a lab or a demo trained on iris loads
         if _CACHE_PICKLE.search(path.lower()):
             continue  # cached data (`cache/eda.pkl`, `features_cache.pkl`), not a model
+        if _SPLIT_PICKLE.search(path.lower()):
+            continue  # `splits_final.pkl`: the cross-validation folds, kept to reproduce them
         if _DATA_PICKLE.search(path.lower()) and "model" not in path.lower():
             continue  # pickled data (`sample-data/feature/id_mapping.pickle`), not a model
         if repo.is_git and path not in repo.tracked:
@@ -299,6 +302,13 @@ def _per_folder(
             f"{len(found)} {kind} files ({total:.1f} MB) {where(folder)} are in git: {names}{rest}",
             path,
         )
+
+
+# A pickle named as a data split (`splits_final.pkl`, `cv_folds.pkl`, `train_val_split.pkl`):
+# the case ids of each fold, committed so that everyone trains on the same split.
+_SPLIT_PICKLE = re.compile(
+    r"(?:^|/)(?:[^/]*[_.-])?(?:splits?|folds?)(?:[_.-][^/]*)?\.(?:pkl|pickle)$"
+)
 
 
 # A pickle in a cache folder or named as a cache: data a script saved to skip recomputing.

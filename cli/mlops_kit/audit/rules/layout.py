@@ -39,12 +39,16 @@ def license_present(repo: RepoView) -> Iterator[Finding]:
 
     Why: without a licence nobody may legally reuse the code, and the package metadata has
     nothing to point to.
+    A REUSE-style `LICENSES/` folder (one file per licence the project uses) counts.
     Fix: add a LICENSE file (or LICENSE.md, LICENSE-CODE, COPYING), even "Proprietary, all
     rights reserved" for internal work.
     """
     names = ("LICENSE", "LICENCE", "COPYING", "UNLICENSE")
-    if not any("/" not in p and p.upper().startswith(names) for p in repo.files):
-        yield Finding("no LICENSE file at the project root", facts.ROOT)
+    if any("/" not in p and p.upper().startswith(names) for p in repo.files):
+        return
+    if repo.under("LICENSES"):
+        return  # REUSE: `LICENSES/Apache-2.0.txt`, one file per licence
+    yield Finding("no LICENSE file at the project root", facts.ROOT)
 
 
 @rule("LAY103", family="layout", severity="error", applies=("kit",))
@@ -105,7 +109,8 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     config folder of YAML or TOML or of Python modules, one per experiment; a sub-project's config
     folder of YAML, JSON or TOML beside its manifest; a hyperparams/ folder
     of YAML, JSON or TOML files; a top-level folder of YAML files the code names, such as
-    `ROOT / "experiments"`; Azure ML job and component definitions; OmegaConf, MLproject
+    `ROOT / "experiments"`; a `config.ini` of one section per model; Azure ML job and
+    component definitions; OmegaConf, MLproject
     parameters, a dbt project, a Mage project's io_config.yaml) are accepted.
     The audit finds the folder from `@hydra.main(config_path=...)`, `initialize(...)` or
     a conventional conf/, configs/ or config/ folder; the config rules check it.
@@ -134,7 +139,7 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
 _CONFIG_NAME = re.compile(
     r"^(?:[\w-][\w.-]*/)*(?:config|configs|settings|params?|parameters?|hparams|"
     r"hyper_?param(?:eter)?s?|conf)"
-    r"[\w.-]*\.(?:ya?ml|toml|json)$"
+    r"[\w.-]*\.(?:ya?ml|toml|json|ini)$"
 )
 _SHALLOW = re.compile(r"^(?:[\w-]*/)?[^/]+$")
 # A launch script's option lines (`  --seq_len 96 \`): research code keeps each
@@ -324,7 +329,9 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     count too. A data/ folder that holds only Python code (the dataset classes), or that is
     a Python package (`data/__init__.py`: the data-loading code), has no data to describe;
     nor has one that only keeps a place for what the application writes
-    (`data/predictions/.gitkeep`), nor one that holds only a shipped sample
+    (`data/predictions/.gitkeep`), nor one that holds only placeholders while a DVC stage
+    writes the data there (an ingest stage that downloads it), nor one that holds only a
+    shipped sample
     (`data/sample/`), nor the empty `data/` of a starter template (a README
     titled "... Template"). A dataset card or data description
     (`docs/dataset-card.md`, `DATASET.md`, `docs/DataDocumentation.txt`), or a data
@@ -350,6 +357,12 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
         return  # the data-loading package (loaders and a class map beside them)
     if files and all(_output_placeholder(p) for p in files):
         return  # `data/predictions/.gitkeep`: a place the application writes to, no data
+    if (
+        files
+        and all(p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in files)
+        and _pipeline_writes_data(repo)
+    ):
+        return  # `data/.gitignore` alone: the DVC pipeline's stages fetch and write the data
     if files and all(_SAMPLE_FOLDER.match(p) for p in files):
         return  # `data/sample/`: a sample shipped on purpose for the README's commands
     if facts.starter_template(repo) and all(p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in files):
@@ -399,6 +412,15 @@ _SAMPLE_FOLDER = re.compile(r"^data/(?:samples?|sample[-_]data)/")
 
 # `data/dataset.txt` is more likely the data than a description of it.
 _BARE_DATASET = re.compile(r"^data/(?:[^/]+/)*datasets?\.\w+$", re.IGNORECASE)
+
+
+def _pipeline_writes_data(repo: RepoView) -> bool:
+    """True when a stage of dvc.yaml writes below data/ (an ingest stage that fetches it)."""
+    return any(
+        out.path is not None and out.path.startswith("data/")
+        for stage in facts.stages(repo) or []
+        for out in stage.outs
+    )
 
 
 def _output_placeholder(path: str) -> bool:

@@ -260,7 +260,8 @@ ALSO_INSTALLED_BY = {
                    "tensorflow-model-analysis", "tf-keras"),
     "torch": ("torchaudio", "timm", "torchmetrics", "sentence-transformers", "accelerate",
               "peft", "ultralytics"),
-    "mlflow": ("azureml-mlflow",),
+    "mlflow": ("azureml-mlflow", "dbx"),
+    "sklearn": ("ogb", "imbalanced-learn"),
 }  # fmt: skip
 
 
@@ -324,7 +325,9 @@ def script_tools_declared(repo: RepoView) -> Iterator[Finding]:
     Vertex AI pipeline component installs in its own container
     (`packages_to_install=["xgboost"]`) counts as declared, and so does one that a setup
     script, Dockerfile or CI job installs at an exact version
-    (`pip install tensorflow==2.13.0` in a cluster's initialisation script).
+    (`pip install tensorflow==2.13.0` in a cluster's initialisation script), and so does
+    one a script's inline metadata lists (PEP 723: `# /// script` ...
+    `dependencies = ["datasets==4.3.0"]`).
     Fix: add the distribution to requirements.txt, the conda environment file or the
     manifest's dependencies, with a version range.
     """
@@ -704,7 +707,8 @@ def _dev_group(name: str) -> bool:
 
 
 _DEV_FILE = re.compile(
-    r"^(?:requirements?[-_/.]?(?:dev|test|tests|lint|ci)[\w.-]*|(?:dev|test)[-_]requirements?[\w.-]*)"
+    r"^(?:requirements?[-_/.]?(?:dev|test|tests|lint|ci)[\w.-]*"
+    r"|(?:dev|test|tests|unit|integration|lint|ci)[-_]requirements?[\w.-]*)"
     r"\.(?:txt|in)$|^requirements/(?:dev|test|tests|lint|ci)[\w.-]*\.(?:txt|in)$"
     # the test suite's own requirements file: `tests/requirements.txt`
     r"|^(?:tests?|testing)/requirements[\w.-]*\.(?:txt|in)$"

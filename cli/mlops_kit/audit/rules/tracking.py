@@ -152,13 +152,25 @@ _DAGSHUB_MLFLOW = re.compile(
 
 
 def _on_databricks(repo: RepoView) -> bool:
-    """Return True when every file that uses MLflow is a Databricks notebook.
+    """Return True when the code that uses MLflow runs on Databricks.
 
     Databricks notebooks (`# Databricks notebook source`) log to the workspace's tracking
-    server, each to its own notebook experiment unless it names another.
+    server, each to its own notebook experiment unless it names another; so do the jobs
+    that dbx (`.dbx/project.json`) or a Databricks Asset Bundle (`databricks.yml` with a
+    `bundle:`) deploys from the repository.
     """
+    if ".dbx/project.json" in repo.file_set or _asset_bundle(repo):
+        return True
     code = [p for p in profile_of(repo).mlflow_files if p.endswith(".py")]
     return bool(code) and all((repo.text(p) or "").startswith(_DATABRICKS_SOURCE) for p in code)
+
+
+def _asset_bundle(repo: RepoView) -> bool:
+    """Return True for a Databricks Asset Bundle: `databricks.yml` with a `bundle:` table."""
+    for name in ("databricks.yml", "databricks.yaml"):
+        if name in repo.file_set and re.search(r"^bundle\s*:", repo.text(name) or "", re.M):
+            return True
+    return False
 
 
 _DATABRICKS_SOURCE = "# Databricks notebook source"
@@ -209,7 +221,8 @@ def tracking_uri_configured(repo: RepoView) -> Iterator[Finding]:
     `dagshub.init(..., mlflow=True)` (runs go to the DagsHub repository's server). Scripts
     that Azure ML runs as jobs (azuremlschemas job YAML, `ml_client.jobs.create_or_update`)
     log to the workspace: Azure ML sets the URI for them, as Databricks does for its
-    notebooks (`# Databricks notebook source`). None of these is reported; nor is a Kedro
+    notebooks (`# Databricks notebook source`) and for the jobs dbx or an Asset Bundle
+    deploys (`.dbx/project.json`, `databricks.yml`). None of these is reported; nor is a Kedro
     project whose kedro-mlflow settings (`conf/base/mlflow.yml`) give
     `server.mlflow_tracking_uri`.
     Fix: put the URI in config, e.g. `conf/tracking/local.yaml`:
@@ -540,11 +553,15 @@ def _named_at_root(repo: RepoView, store: str) -> bool:
         for p in _settings_files(repo)
         if p.count("/") <= 1 or not p.endswith((".yaml", ".yml")) or _compose_file(p)
     ]
+    # A task runner's recipes, called by CI or not (`make start-services` runs
+    # `mlflow server --backend-store-uri sqlite:///mlflow.db` where the developer is).
+    runners = [name for name in _TASK_FILES if name in repo.file_set]
     paths = (
         *profile_of(repo).mlflow_files,
         *settings,
         *facts.conf_files(repo),
         *kedro_mlflow_files(repo),
+        *runners,
     )
     # The literal test first: the pattern has no literal start, so a search tries it at
     # every character of every text (and comments are cut only from texts naming it).
@@ -552,6 +569,9 @@ def _named_at_root(repo: RepoView, store: str) -> bool:
     texts = [_without_comments(text) for text in texts]
     texts.append(facts.task_text(repo))
     return any(store in text and at_root.search(text) is not None for text in texts)
+
+
+_TASK_FILES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", "Taskfile.yml")
 
 
 def _without_comments(text: str) -> str:
