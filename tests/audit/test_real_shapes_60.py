@@ -226,3 +226,19 @@ def test_a_data_folder_the_pipeline_fills(tmp_path: Path) -> None:
     assert places(repo(tmp_path, files, "pipeline"), "LAY106") == []
     kept = {**files, "data/lookup/zones.csv": "a,b\n1,2\n"}
     assert places(repo(tmp_path, kept, "kept"), "LAY106") == ["."]
+
+
+K8S_SECRET = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: minio\ndata:\n  password: {value}\n"
+
+
+def test_a_kubernetes_secret_holding_a_chosen_password(tmp_path: Path) -> None:
+    import base64
+
+    chosen = base64.b64encode(b"minioadmin123").decode()
+    files: dict[str, str | bytes] = {"k8s/minio.yaml": K8S_SECRET.format(value=chosen)}
+    root = repo(tmp_path, files, "chosen")
+    assert places(root, "SEC103") == []
+    assert places(root, "SEC106") == ["k8s/minio.yaml:6"]
+    key = base64.b64encode(bytes(range(7, 250, 11))).decode()
+    root = repo(tmp_path, {"k8s/minio.yaml": K8S_SECRET.format(value=key)}, "generated")
+    assert places(root, "SEC103") == ["k8s/minio.yaml:6"]

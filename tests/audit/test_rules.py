@@ -161,6 +161,10 @@ VIOLATIONS: dict[str, Mutation] = {
     ),
     "SRV103": edit("conf/serve/default.yaml", "host: 127.0.0.1", "host: 0.0.0.0"),
     "SRV104": rm(".github/workflows/monitor.yml"),
+    "SRV105": put(
+        f"{PKG}/debug_app.py",
+        "from flask import Flask\n\napp = Flask(__name__)\napp.run(host='0.0.0.0', debug=True)\n",
+    ),
     "QUA101": put(".pre-commit-config.yaml", "repos: [\n"),
     "QUA102": put(
         ".pre-commit-config.yaml",

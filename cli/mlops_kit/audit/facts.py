@@ -995,26 +995,59 @@ RUNNER_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (
 _TARGET = re.compile(r"^([A-Za-z0-9_.-]++)(?:\s++[^:=\n]*+)?\s*+:(?!=)(.*)$")
 
 
-def _called_targets(ci: str, runner: str) -> list[str]:
-    """Targets CI passes to `make`/`just` ("" for the default target)."""
+def _called_targets(ci: str, runner: str, files: str = "") -> list[str]:
+    """Targets CI passes to `make`/`just` ("" for the default target).
+
+    A target named by a matrix variable takes the values the CI files' text (`files`)
+    gives it.
+    """
     called: list[str] = []
+    if "matrix." in ci:
+        ci = _MATRIX_VARIABLE.sub(lambda m: f"${{{{matrix.{m.group(1)}}}}}", ci)
     for match in re.finditer(rf"\b{runner}\b((?:[ \t]+[^\s&|;]+)*)", ci):
         words = [w for w in match.group(1).split() if not w.startswith("-") and "=" not in w]
-        called += words or [""]
+        for word in words or [""]:
+            # `make ${{ matrix.target }}`: the values the matrix gives the variable
+            variable = _MATRIX_VARIABLE.fullmatch(word)
+            called += _matrix_values(files, variable.group(1)) if variable else [word]
     return called
+
+
+_MATRIX_VARIABLE = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
+
+
+def _matrix_values(ci: str, name: str) -> list[str]:
+    """Return the values of a matrix variable: `target: [compile, lint, test]` or a list."""
+    inline = re.search(rf"^[ \t]*{re.escape(name)}[ \t]*:[ \t]*\[([^\]\n]*)\]", ci, re.M)
+    if inline is not None:
+        return [v.strip().strip("\"'") for v in inline.group(1).split(",") if v.strip()]
+    block = re.search(
+        rf"^([ \t]*){re.escape(name)}[ \t]*:[ \t]*\n((?:\1[ \t]+-[^\n]*\n)+)", ci, re.M
+    )
+    if block is None:
+        return []
+    return [line.strip().lstrip("-").strip().strip("\"'") for line in block.group(2).splitlines()]
 
 
 def recipes(text: str, targets: list[str]) -> str:
     """Return the recipes of `targets` (and of what they depend on) in a Makefile/justfile.
 
     An empty target name means the default one (the first). Unknown targets give nothing.
+    A Makefile's variables are expanded in the recipes (`$(PY_TEST)` with
+    `PY_TEST := uv run pytest` above).
     """
     table: dict[str, tuple[list[str], list[str]]] = {}
     order: list[str] = []
     current: list[str] | None = None
+    variables: dict[str, str] = {}
     for line in text.splitlines():
         if line[:1] in ("\t", " ") and current is not None:
             current.append(line)
+            continue
+        assignment = _MAKE_VARIABLE.match(line) if "=" in line else None
+        if assignment is not None:
+            variables[assignment.group(1)] = assignment.group(2)
+            current = None
             continue
         match = _TARGET.match(line)
         if match is None or line.startswith((".", "#")):
@@ -1035,7 +1068,17 @@ def recipes(text: str, targets: list[str]) -> str:
         prerequisites, body = table[name]
         wanted += prerequisites
         lines += body
-    return "\n".join(lines)
+    found = "\n".join(lines)
+    for _ in range(3):  # variables that name variables, a few levels deep
+        if "$" not in found or not variables:
+            break
+        found = _MAKE_REFERENCE.sub(lambda m: variables.get(m.group(1), m.group(0)), found)
+    return found
+
+
+# `NAME := value` (also `=`, `::=`, `?=`, `+=`) at the start of a Makefile line.
+_MAKE_VARIABLE = re.compile(r"^([A-Za-z_][\w.-]*+)[ \t]*+(?:::?=|\?=|\+=|=)[ \t]*+(.*)$")
+_MAKE_REFERENCE = re.compile(r"\$[({]([A-Za-z_][\w.-]*+)[)}]")
 
 
 _SCRIPT_SUFFIXES = (".sh", ".bash", ".mk", ".py", ".yaml", ".yml", ".toml", ".cfg", ".ini")
@@ -1249,7 +1292,8 @@ def task_text(repo: RepoView) -> str:
                 recipe_files.add("pyproject.toml")
             if word in ("make", "just"):
                 # Only the recipes of the targets CI calls (and what they depend on).
-                called = _called_targets(ci, word)
+                raw = "\n".join(repo.text(p) or "" for p in detect.profile_of(repo).ci_files)
+                called = _called_targets(ci, word, raw if "matrix." in ci else "")
                 for name in present:
                     chunks.append(recipes(repo.text(name) or "", called))
                     recipe_files.add(name)
@@ -1313,7 +1357,7 @@ def src_packages(repo: RepoView) -> list[str]:
 _BUNDLED_DATASET = re.compile(
     r"\bdatasets\.(?:CIFAR10|CIFAR100|MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST|SVHN|STL10"
     r"|CelebA|Omniglot|Flowers102|OxfordIIITPet|Caltech101|Food101)\("
-    r"|\bload_(?:iris|digits|wine|breast_cancer|diabetes|linnerud)\("
+    r"|\bload_(?:iris|digits|wine|breast_cancer|diabetes|linnerud|boston)\("
     r"|\bfetch_(?:openml|california_housing|20newsgroups\w*|covtype|lfw_people|olivetti_faces)\("
     r"|\b(?:mnist|cifar10|cifar100|fashion_mnist|imdb|reuters)\.load_data\(|\btfds\.load\("
 )

@@ -734,6 +734,7 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
         profile.hydra_config_name = names[0]
 
 
+_GOCD_SUFFIXES = (".gocd.yaml", ".gocd.yml")
 _AZURE_FOLDERS = (".pipelines", ".azure-pipelines", "azure-pipelines", ".azuredevops", ".ado")
 # What an Azure DevOps pipeline (or one of its templates) holds at its top level.
 _AZURE_PIPELINE = re.compile(r"^(?:trigger|pr|pool|stages|jobs|steps|extends|variables)\s*:", re.M)
@@ -806,6 +807,11 @@ def _ci(repo: RepoView, profile: RepoProfile) -> None:
             files.append(name)
     if any(p.startswith(".buildkite/") for p in repo.under(".buildkite")):
         providers.append("buildkite")
+    # GoCD pipelines as code: `*.gocd.yaml` files, which a config repository scans for.
+    gocd = [p for p in repo.files if p.endswith(_GOCD_SUFFIXES) and p.count("/") <= 2]
+    if gocd:
+        providers.append("gocd")
+        files += gocd
     # Azure DevOps pipelines kept in a folder of their own (`.pipelines/ci.yml`), which
     # the project's Azure DevOps settings point at.
     azure = [

@@ -227,6 +227,8 @@ def is_placeholder(value: str) -> bool:
     # `???` is OmegaConf's mandatory value: the user must supply it.
     if lowered in PLACEHOLDERS or set(lowered) <= {"x", "*", "-", "_", ".", "?"}:
         return True
+    if "xxxx" in lowered:
+        return True  # `sk_dev_XXXXXXXXX`: a prefix and a mask of X's
     if any(word in lowered for word in ("change", "example", "placeholder", "your_", "your-")):
         return True
     # An instruction written in placeholder words (`set_as_secret`, `put-your-key-here`).

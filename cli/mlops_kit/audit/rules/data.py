@@ -192,7 +192,7 @@ def _stage_output(path: str, outputs: tuple[str, ...]) -> bool:
 
 # Reference tables (names, codes, distances) kept beside the code that looks them up.
 REFERENCE_TABLE = 100_000
-_REFERENCE_FOLDER = re.compile(r"(?i)(?:^|/)(?:constants|lookups?|reference|mappings?)/")
+_REFERENCE_FOLDER = re.compile(r"(?i)(?:^|/)(?:constants|lookups?|references?|mappings?)/")
 
 
 @rule("DAT102", family="data", severity="error", requires=("LAY109",), applies=("project",))
@@ -202,7 +202,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     Why: raw and derived data committed to git cannot be shared through a DVC remote,
     is not linked to the pipeline that made it, and grows the repository on every change.
     Files under 20 KB (lookup tables, small reports), reference tables under 100 KB in a
-    folder named for them (`constants/`, `lookup/`, `reference/`, `mappings/`), and the
+    folder named for them (`constants/`, `lookup/`, `reference/`, `references/`,
+    `mappings/`) or a competition's submission format (`sample_submission.csv`), and the
     inputs of examples, tutorials, docs and `sample_data/` folders, or of a collection of
     notebooks (a book, a course), are not reported; one finding covers the data files of
     a top-level folder. A committed output of a DVC stage is reported once, by DVC106.
@@ -231,8 +232,10 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
         size = info.st_size if info is not None else SMALL_DATA  # deleted: size unknown
         if size < SMALL_DATA:
             continue  # a lookup table or a report, not a dataset
-        if size < REFERENCE_TABLE and _REFERENCE_FOLDER.search(path):
-            continue  # `data/constants/team_names.csv`: reference tables the code looks up
+        if size < REFERENCE_TABLE and (
+            _REFERENCE_FOLDER.search(path) or name.startswith("sample_submission")
+        ):
+            continue  # `data/constants/team_names.csv`, a competition's submission format
         folder = path.split("/", 1)[0] if "/" in path else "."
         by_folder.setdefault(folder, []).append((path, size))
     # One finding per top-level folder: a folder of datasets in git is one fact.

@@ -434,7 +434,8 @@ def _described_elsewhere(repo: RepoView) -> bool:
     if any(_DATASET_CARD.search(p) and not _BARE_DATASET.search(p) for p in repo.files):
         return True
     text = facts.readme_text(repo)
-    if "dvc pull" in text or "dvc get " in text or "dvc import " in text:
+    lowered = text.lower()  # "Do DVC pull first"
+    if "dvc pull" in lowered or "dvc get " in lowered or "dvc import " in lowered:
         return True  # the README says how to fetch the data DVC tracks
     if _DATA_HEADING.search(text) is not None or _NAMED_DATASET_HEADING.search(text):
         return True

@@ -798,7 +798,7 @@ def dependencies_bounded(repo: RepoView) -> Iterator[Finding]:
 
 # Lowest versions of the stack this standard is tested with (older MLflow releases have
 # known path-traversal vulnerabilities).
-STACK_FLOORS = {"mlflow": (3, 5), "dvc": (3, 50), "hydra-core": (1, 3)}
+STACK_FLOORS = {"mlflow": (3, 5), "mlflow-skinny": (3, 5), "dvc": (3, 50), "hydra-core": (1, 3)}
 _LOWER = re.compile(r"(?:>=|==|~=|===)\s*(\d+)(?:\.(\d+))?")
 
 

@@ -35,7 +35,8 @@ LOCK_SUFFIXES = (".lock", "-lock.yaml", "-lock.yml", "-lock.json", "pylock.toml"
 # Example, test and documentation configs hold demonstration values (`password: secret`);
 # well-known token formats (SEC101, SEC102) are still reported there.
 DEMO_FOLDERS = re.compile(
-    r"(?:^|/)(?:examples?|tests?|test_utils|fixtures|docs?|tutorials?|quick[-_]?starts?)/"
+    r"(?:^|/)(?:examples?|tests?|test_utils|(?:[\w-]+[-_])?fixtures|docs?|tutorials?"
+    r"|quick[-_]?starts?)/"
 )
 
 
@@ -149,6 +150,8 @@ def _demo_assignment(line: str, users: set[str]) -> bool:
         or _placeholder_basic_auth(value)
         or (_TOKEN_KEY.search(key) is not None and _WORDS.fullmatch(value) is not None)
         or value.split(":", 1)[0].lstrip("-") == key.lstrip("-")  # NAME=NAME:latest, a reference
+        # the path of the value in a secret store: `PASSWORD = "elasticsearch/prototype/PASSWORD"`
+        or ("/" in value and value.rsplit("/", 1)[-1].lower() == key.lower())
         or re.fullmatch(r"[\w.-]+\.(?:pem|key|crt|cer|p12|pfx|json|txt|jks)", value) is not None
         or _NOT_A_VALUE.search(value) is not None
     )
@@ -402,8 +405,9 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
     Why: `secret_key: LMc2x9Kp...` or `api_token: 2b8d6c...` in a committed YAML, TOML, INI
     or env file (or a Terraform source) is as public as the repository, and a value that
     looks machine-generated (long hexadecimal, or long base64-like text of high entropy)
-    is almost always a live key. Values a person chose (`password: hunter2`) are SEC106's,
-    a warning: far more of them are placeholders and local defaults.
+    is almost always a live key. Values a person chose (`password: hunter2`, or its base64
+    in a Kubernetes Secret: `bWluaW9hZG1pbjEyMw==` is `minioadmin123`) are SEC106's, a
+    warning: far more of them are placeholders and local defaults.
     Not reported (for either rule): example and template files (`.env.example`,
     `.env-local-template`), example/test/docs folders, interface labels (i18n), CI
     permission scopes, service containers of CI jobs, well-known local defaults of
@@ -494,6 +498,7 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool, fr
         # Terraform provisions real infrastructure, not a development container: a
         # password that starts with its user name is no local default there.
         users = set() if terraform else _user_values(text)
+        k8s_secret = "kind: Secret" in text
         unused = _unused_trigger_tokens(repo, path, text)
         local: _LocalHosts | None = None
         for hit in hits:
@@ -514,7 +519,10 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool, fr
                 continue  # `password = var.db_password`: a reference, not a value
             finding = Finding(f"{hit.kind} = {hit.preview}", path, hit.line)
             assigned = secrets.assigned_value(line) or ""
-            yield finding, looks_generated(assigned), frozenset({assigned} if assigned else ())
+            generated = looks_generated(assigned)
+            if generated and k8s_secret and _chosen_in_secret(assigned):
+                generated = False  # base64 of a chosen password: SEC106's
+            yield finding, generated, frozenset({assigned} if assigned else ())
 
 
 # Mage writes `<pipeline>/triggers.yaml` itself, with a `token:` in every trigger; only an
@@ -666,6 +674,16 @@ def looks_generated(value: str) -> bool:
     # digits, base64 padding or length: 16 random bytes need not hold a digit
     random = any(c.isdigit() for c in value) or value.endswith("=") or len(value) >= 32
     return cases and random and _entropy(value) >= 3.5
+
+
+def _chosen_in_secret(value: str) -> bool:
+    """Return True for a Kubernetes Secret's base64 of a password a person chose.
+
+    `kubectl` stores `minioadmin123` as `bWluaW9hZG1pbjEyMw==`: random-looking text that
+    decodes to a chosen word, not a generated key.
+    """
+    decoded = _unbase64(value.strip().strip("\"'"))
+    return bool(decoded) and decoded.isprintable() and not looks_generated(decoded)
 
 
 def _entropy(value: str) -> float:

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
-from mlops_kit.audit.profile import called_name, profile_of, walk
+from mlops_kit.audit.profile import TEACHING_FOLDERS, called_name, profile_of, walk
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
@@ -425,6 +425,39 @@ def service_binds_loopback(repo: RepoView) -> Iterator[Finding]:
             yield Finding(
                 f"serve host {host} listens on every interface", path, line_of(data, "host")
             )
+
+
+@rule("SRV105", family="serving", severity="error", applies=("code",))
+def no_debugger_on_every_interface(repo: RepoView) -> Iterator[Finding]:
+    """A Flask service never runs its debugger on every interface.
+
+    Why: `app.run(host="0.0.0.0", debug=True)` starts Werkzeug's interactive debugger,
+    which runs any Python code a visitor types into an error page: on every interface (a
+    container's published port, a shared host), that is remote code execution for anyone
+    who can reach the port. Calls in tests, examples, docs and a course's chapters
+    (`chapter-05-deployment/`) are not reported.
+    Fix: never ship `debug=True`; read it from the environment for local work
+    (`debug=os.environ.get("FLASK_DEBUG") == "1"`), bind `127.0.0.1` unless a container
+    needs `0.0.0.0`, and serve production traffic with gunicorn or waitress.
+    """
+    for path, line, call in facts.search_sources(repo, _RUN_CALL):
+        if (
+            _DEBUG_ON.search(call)
+            and _EVERY_INTERFACE.search(call)
+            and not TEACHING_FOLDERS.search(path)
+            and "flask" in (repo.text(path) or "").lower()
+        ):
+            yield Finding(
+                "the Flask debugger runs on every interface (debug=True, host 0.0.0.0)",
+                path,
+                line,
+            )
+
+
+# `app.run(...)`, its arguments (one level of nested calls: `os.getenv("HOST", "0.0.0.0")`).
+_RUN_CALL = re.compile(r"\.run\((?:[^()]|\([^()\n]{0,200}\)){0,400}\)")
+_DEBUG_ON = re.compile(r"\bdebug\s*=\s*True\b")
+_EVERY_INTERFACE = re.compile(r"""["'](?:0\.0\.0\.0|::)["']""")
 
 
 @rule("SRV104", family="serving", severity="warning", applies=("kit", "ci"))

@@ -565,10 +565,38 @@ def _named_at_root(repo: RepoView, store: str) -> bool:
     )
     # The literal test first: the pattern has no literal start, so a search tries it at
     # every character of every text (and comments are cut only from texts naming it).
-    texts = [text for p in paths if store in (text := repo.text(p) or "")]
+    # A compose service writes its store inside its container unless it mounts a folder
+    # of the checkout (`- ./mlruns:/mlflow`, `- .:/app`).
+    texts = [
+        text
+        for p in paths
+        if store in (text := repo.text(p) or "")
+        and (not _compose_file(p) or _mounted_service_names(repo, p, store))
+    ]
     texts = [_without_comments(text) for text in texts]
     texts.append(facts.task_text(repo))
     return any(store in text and at_root.search(text) is not None for text in texts)
+
+
+def _mounted_service_names(repo: RepoView, path: str, store: str) -> bool:
+    """Return True when a compose service that names `store` mounts a folder of the checkout.
+
+    `mlflow server --backend-store-uri sqlite:///mlflow.db` in a service without a bind
+    mount (`- ./mlruns:/mlflow`, `- .:/app`) writes the store inside its container.
+    """
+    data = repo.data(path)
+    services = data.get("services") if isinstance(data, dict) else None
+    if not isinstance(services, dict):
+        return True  # not a compose file it can read: judge the text as before
+    for service in services.values():
+        if not isinstance(service, dict) or store not in str(service):
+            continue
+        volumes = service.get("volumes")
+        for volume in volumes if isinstance(volumes, list) else []:
+            source = volume.get("source") if isinstance(volume, dict) else volume
+            if isinstance(source, str) and source.strip().startswith("."):
+                return True
+    return False
 
 
 _TASK_FILES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", "Taskfile.yml")
