@@ -184,3 +184,23 @@ def test_the_flask_debugger_on_every_interface(tmp_path: Path) -> None:
         "chapter-05-deployment/serve.py": APP.format(host="'0.0.0.0'"),
     }
     assert places(repo(tmp_path, course, "course"), "SRV105") == []
+
+
+def test_a_tracking_uri_read_from_the_environment_in_another_module(tmp_path: Path) -> None:
+    constants = 'import os\n\nMLFLOW_URI = os.environ.get("MLFLOW_URI", "http://mlflow:5000")\n'
+    api = (
+        "import mlflow\n\nfrom src.constants import MLFLOW_URI, MODEL_NAME\n\n"
+        "mlflow.set_tracking_uri(uri=MLFLOW_URI)\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "mlflow==3.5.1\n",
+        "src/__init__.py": "",
+        "src/constants.py": constants + 'MODEL_NAME = "fraud"\n',
+        "src/api/api.py": api,
+    }
+    assert places(repo(tmp_path, files, "imported"), "TRK102") == []
+    fixed = {
+        **files,
+        "src/constants.py": 'MLFLOW_URI = "http://mlflow:5000"\nMODEL_NAME = "fraud"\n',
+    }
+    assert places(repo(tmp_path, fixed, "fixed"), "TRK102") == ["src/api/api.py:5"]

@@ -273,7 +273,7 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
         c
         for c in facts.search_sources(repo, _SET_URI)
         if c[:2] not in literal
-        and not _reads_environment(repo.text(c[0]) or "", c[1])
+        and not _reads_environment(repo.text(c[0]) or "", c[1], repo, c[0])
         and not _only_when_set(repo.text(c[0]) or "", c[1])
     ]
     if not calls:
@@ -323,8 +323,12 @@ def _only_when_set(text: str, line: int) -> bool:
     return guard is not None and guard.group(1) == call.group(1)
 
 
-def _reads_environment(text: str, line: int) -> bool:
-    """Return True when the `set_tracking_uri(...)` on `line` reads an environment variable."""
+def _reads_environment(text: str, line: int, repo: RepoView | None = None, path: str = "") -> bool:
+    """Return True when the `set_tracking_uri(...)` on `line` reads an environment variable.
+
+    A name the file imports (`from src.constants import MLFLOW_URI`) is looked up where
+    it is assigned (`MLFLOW_URI = os.environ.get("MLFLOW_URI", ...)`).
+    """
     start = 0
     for _ in range(line - 1):
         start = text.find("\n", start) + 1
@@ -337,9 +341,36 @@ def _reads_environment(text: str, line: int) -> bool:
         depth += {"(": 1, ")": -1}.get(text[end], 0)
         end += 1
     argument = text[call.end() : end - 1].strip()
+    argument = re.sub(r"^uri\s*=\s*", "", argument)  # `set_tracking_uri(uri=MLFLOW_URI)`
     if argument.isidentifier():  # `uri = os.getenv("MLFLOW_ENDPOINT_URL")` before the call
-        return _assigned_from_environment(text, argument, call.start())
+        if _assigned_from_environment(text, argument, call.start()):
+            return True
+        source = _imported_from(repo, path, text, argument) if repo is not None else None
+        return source is not None and _assigned_from_environment(source, argument, len(source))
     return _ENV_READ.search(argument) is not None
+
+
+def _imported_from(repo: RepoView, path: str, text: str, name: str) -> str | None:
+    """Return the text of the repo's module that `text` imports `name` from, if any."""
+    for match in _FROM_IMPORT.finditer(text):
+        if name not in re.split(r"[\s,()]+", match.group(2)):
+            continue
+        module = match.group(1)
+        dots = len(module) - len(module.lstrip("."))
+        relative = module.lstrip(".").replace(".", "/")
+        if dots:
+            base = path.rsplit("/", dots)[0] if path.count("/") >= dots else ""
+            candidates = [f"{base}/{relative}" if base else relative]
+        else:
+            candidates = [relative, f"src/{relative}"]
+        for candidate in candidates:
+            for file in (f"{candidate}.py", f"{candidate}/__init__.py"):
+                if file in repo.file_set:
+                    return repo.text(file) or ""
+    return None
+
+
+_FROM_IMPORT = re.compile(r"^[ \t]*+from[ \t]++([\w.]++)[ \t]++import[ \t]++([^\n#]+)", re.M)
 
 
 def _assigned_from_environment(text: str, name: str, end: int) -> bool:
