@@ -212,6 +212,10 @@ def scrub(text: str) -> str:
     )
 
 
+# The types an options schema gives a field (Home Assistant add-ons: `password?`, `str`).
+_TYPE_NAMES = frozenset({"password", "str", "string", "email", "url"})
+
+
 def is_placeholder(value: str) -> bool:
     """Return True for interpolations, environment references, masks and placeholder words."""
     value = value.strip().strip("\"'")
@@ -229,6 +233,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if "xxxx" in lowered:
         return True  # `sk_dev_XXXXXXXXX`: a prefix and a mask of X's
+    if lowered.rstrip("?") in _TYPE_NAMES:
+        return True  # an options schema's type (`mqtt_password: password?`), no value
     if any(word in lowered for word in ("change", "example", "placeholder", "your_", "your-")):
         return True
     # An instruction written in placeholder words (`set_as_secret`, `put-your-key-here`).
@@ -478,6 +484,8 @@ def _credential_assignments(text: str) -> tuple[SecretHit, ...]:
             continue
         if DESCRIBES_CREDENTIAL.search(match.group(1)) or VOCABULARY_TOKEN.search(match.group(1)):
             continue
+        if match.group(2).lstrip().startswith("="):
+            continue  # `outputs.token == 'true'`: a comparison in an expression, no assignment
         value = _value_of(match.group(2))
         if not value or is_placeholder(value) or _is_plain_literal(value):
             continue

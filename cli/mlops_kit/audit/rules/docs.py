@@ -98,7 +98,7 @@ def _linked_documents(repo: RepoView, readme: str) -> list[str]:
 
 # Documents that hold the setup on their own.
 _SETUP_DOC = re.compile(
-    r"^(?:docs?/)?(?:readme[-_.])?"  # `README_SETUP.md` beside the README
+    r"^(?:[\w-]+/)?(?:readme[-_.])?"  # `README_SETUP.md`, `docs/`, `learners/setup.md`
     r"(?:install(?:ation|ing)?|setup|getting[-_ ]?started|quick[-_ ]?start)"
     r"(?:\.(?:md|rst|txt))?$|^setup/readme(?:\.(?:md|rst|txt))?$",
     re.IGNORECASE,

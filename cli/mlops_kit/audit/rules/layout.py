@@ -173,6 +173,7 @@ _CONFIG_LIBRARIES = (
     "confuse",
     "gin",
     "ml_collections",
+    "pyhocon",
 )
 
 
@@ -193,8 +194,12 @@ def _config_files_kept(repo: RepoView) -> bool:
     ):
         return True  # settings at the root (`recipe.yaml`, `experiment.yml`)
     folders = ("conf", "confs", "configs", "config", "configurations", "settings")
-    if any(p.endswith((".yaml", ".yml", ".toml")) for f in folders for p in repo.under(f)):
-        return True  # `configs/train.yaml`, `config/training.toml`
+    if any(
+        p.endswith((".yaml", ".yml", ".toml", ".conf", ".hocon"))
+        for f in folders
+        for p in repo.under(f)
+    ):
+        return True  # `configs/train.yaml`, `config/training.toml`, `conf/cifar10.conf` (HOCON)
     if any(_subproject_config(repo, p, folders) for p in repo.files):
         return True  # `ml/configs/train.json` beside `ml/pyproject.toml`
     if sum(_config_module(p, folders) for p in repo.files) >= 2:
@@ -330,7 +335,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     a Python package (`data/__init__.py`: the data-loading code), has no data to describe;
     nor has one that only keeps a place for what the application writes
     (`data/predictions/.gitkeep`), nor one that holds only placeholders while a DVC stage
-    writes the data there (an ingest stage that downloads it), nor one that holds only a
+    writes the data there (an ingest stage that downloads it) or compose services keep
+    their state there (`./data/postgres:/var/data`), nor one that holds only a
     shipped sample
     (`data/sample/`), nor the empty `data/` of a starter template (a README
     titled "... Template"). A dataset card or data description
@@ -357,12 +363,9 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
         return  # the data-loading package (loaders and a class map beside them)
     if files and all(_output_placeholder(p) for p in files):
         return  # `data/predictions/.gitkeep`: a place the application writes to, no data
-    if (
-        files
-        and all(p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in files)
-        and _pipeline_writes_data(repo)
-    ):
-        return  # `data/.gitignore` alone: the DVC pipeline's stages fetch and write the data
+    placeholders_only = files and all(p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in files)
+    if placeholders_only and (_pipeline_writes_data(repo) or _services_keep_state(repo)):
+        return  # `data/.gitignore` alone: a pipeline or the services write what it holds
     if files and all(_SAMPLE_FOLDER.match(p) for p in files):
         return  # `data/sample/`: a sample shipped on purpose for the README's commands
     if facts.starter_template(repo) and all(p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in files):
@@ -412,6 +415,16 @@ _SAMPLE_FOLDER = re.compile(r"^data/(?:samples?|sample[-_]data)/")
 
 # `data/dataset.txt` is more likely the data than a description of it.
 _BARE_DATASET = re.compile(r"^data/(?:[^/]+/)*datasets?\.\w+$", re.IGNORECASE)
+
+
+def _services_keep_state(repo: RepoView) -> bool:
+    """True when a compose file mounts a folder of data/ (`./data/postgres:/var/data`)."""
+    return any(
+        "./data/" in (repo.text(name) or "") for name in _COMPOSE_NAMES if name in repo.file_set
+    )
+
+
+_COMPOSE_NAMES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")
 
 
 def _pipeline_writes_data(repo: RepoView) -> bool:
