@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit.support import places, repo
+from audit.support import audit, places, repo
 
 WORKFLOW = """\
 on: push
@@ -91,3 +91,23 @@ def test_a_data_folder_where_services_keep_their_state(tmp_path: Path) -> None:
     assert places(repo(tmp_path, files, "state"), "LAY106") == []
     kept = {**files, "data/.gitignore": "!train.csv\n", "data/train.csv": "a,b\n1,2\n"}
     assert places(repo(tmp_path, kept, "kept"), "LAY106") == ["."]
+
+
+METRIC = (
+    "import pytest\nimport torch\n\n\n@pytest.mark.asyncio\n"
+    "async def test_faithfulness(sample):\n    assert sample\n"
+)
+
+
+def test_tests_that_pytest_never_collects(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "ragas==0.2.15\npytest==8.3.3\n",
+        "conftest.py": "import pytest\n\n\n@pytest.fixture\ndef sample():\n    return 1\n",
+        "faithfulness.py": METRIC,
+    }
+    (message,) = [
+        i.message for i in audit(repo(tmp_path, files, "unnamed")).issues if i.rule == "LAY104"
+    ]
+    assert message.startswith("no test module pytest collects: faithfulness.py defines tests")
+    told = {**files, "pytest.ini": "[pytest]\npython_files = *.py\n"}
+    assert places(repo(tmp_path, told, "told"), "LAY104") == []

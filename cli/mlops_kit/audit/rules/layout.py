@@ -78,7 +78,9 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
     a repository without Python code is not judged by Python's test modules. A module
     named like a test that holds no test (a demo script `test_experiment.py` with a
     `__main__` block) is no test either, when it is one of the repository's few (and not
-    a course's exercise, `chapter-05/flask_test.py`).
+    a course's exercise, `chapter-05/flask_test.py`). Modules that define tests beside a
+    conftest.py under other names (`faithfulness.py` with `async def test_...`) are
+    reported for what they are: tests that a plain `pytest` never collects.
     Fix: add `tests/test_<stage>.py` files that run each stage on tiny data.
     """
     profile = profile_of(repo)
@@ -87,13 +89,48 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
     if profile.layout == "none" and not profile.kit:
         return  # no Python code (a .NET or R application): its tests are not pytest's
     if not profile.test_files:
-        yield Finding("no test module (test_*.py or *_test.py) anywhere", facts.ROOT)
+        unnamed = _tests_pytest_skips(repo)
+        if unnamed is None:
+            yield Finding("no test module (test_*.py or *_test.py) anywhere", facts.ROOT)
+        elif unnamed:
+            yield Finding(
+                f"no test module pytest collects: {unnamed} defines tests but is not named "
+                "test_*.py or *_test.py (nor does pytest's `python_files` name it)",
+                unnamed,
+            )
     elif facts.tests_hold_none(repo) and not all(
         TEACHING_FOLDERS.search(path) for path in profile.test_files
     ):
         # `mlflow/test_experiment.py`: a demo script named like a test, collecting nothing
         first = profile.test_files[0]
         yield Finding(f"no test: {first} is named like a test module but holds no test", first)
+
+
+def _tests_pytest_skips(repo: RepoView) -> str | None:
+    """Return a module that defines tests pytest does not collect by default, if any.
+
+    `context_recall_metric.py` with `async def test_...` beside a conftest.py: tests that
+    `pytest` never runs unless they are named `test_*.py` or pytest's `python_files`
+    setting names them (then "" : nothing to report). None when no module defines tests.
+    """
+    if not any(p.rsplit("/", 1)[-1] == "conftest.py" for p in repo.files):
+        return None
+    for path in facts.runtime_code(repo):
+        if _DEFINES_TEST.search(repo.text(path) or ""):
+            if _PYTHON_FILES.search(_pytest_settings(repo)):
+                return ""  # pytest is told which files hold tests
+            return path
+    return None
+
+
+_DEFINES_TEST = re.compile(r"^(?:async[ \t]++)?def[ \t]++test_", re.MULTILINE)
+_PYTHON_FILES = re.compile(r"^[ \t]*+python_files\b", re.MULTILINE)
+
+
+def _pytest_settings(repo: RepoView) -> str:
+    """Return the text of the files pytest reads its settings from."""
+    names = ("pytest.ini", "pyproject.toml", "setup.cfg", "tox.ini")
+    return "\n".join(repo.text(name) or "" for name in names if name in repo.file_set)
 
 
 _NEXTFLOW_TEST = re.compile(r"(?:^|/)test[\w.-]*\.config$|(?:^|/)tests?/[^/]+\.nf(?:\.test)?$")
