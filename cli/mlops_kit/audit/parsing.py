@@ -38,6 +38,10 @@ _SPECIAL_FLOATS = {
 }  # fmt: skip
 _CORE = "tag:yaml.org,2002:"
 _PYTHON_TAG = _CORE + "python/"
+# The Python tags OmegaConf's own loader resolves (the paths it writes for `Path` values).
+_OMEGACONF_TAGS = frozenset(
+    f"{_PYTHON_TAG}object/apply:pathlib.{name}" for name in ("Path", "PosixPath", "WindowsPath")
+)
 
 
 class ParseError(Exception):
@@ -237,7 +241,7 @@ def load_yaml(text: str, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES)
             line = mark.line + 1 if mark is not None else line
             if cls is scalar_event:
                 tag = event.tag
-                if tag is not None and tag.startswith(_PYTHON_TAG):
+                if tag is not None and tag.startswith(_PYTHON_TAG) and tag not in _OMEGACONF_TAGS:
                     result.notes.append((f"Python object tag {tag!r} ignored", line))
                 plain = bool(event.implicit and event.implicit[0]) and not event.style
                 value = _scalar(event.value, tag, plain)
@@ -254,7 +258,7 @@ def load_yaml(text: str, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES)
                 place(value, 1, event.anchor, line)
             elif cls is map_start or cls is seq_start:
                 tag = event.tag
-                if tag is not None and tag.startswith(_PYTHON_TAG):
+                if tag is not None and tag.startswith(_PYTHON_TAG) and tag not in _OMEGACONF_TAGS:
                     result.notes.append((f"Python object tag {tag!r} ignored", line))
                 if len(stack) >= max_depth:
                     raise ParseError(f"nested deeper than {max_depth} levels", line)

@@ -735,6 +735,7 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
 
 
 _GOCD_SUFFIXES = (".gocd.yaml", ".gocd.yml")
+_BUILDSPECS = frozenset({"buildspec.yml", "buildspec.yaml"})
 _AZURE_FOLDERS = (".pipelines", ".azure-pipelines", "azure-pipelines", ".azuredevops", ".ado")
 # What an Azure DevOps pipeline (or one of its templates) holds at its top level.
 _AZURE_PIPELINE = re.compile(r"^(?:trigger|pr|pool|stages|jobs|steps|extends|variables)\s*:", re.M)
@@ -807,6 +808,11 @@ def _ci(repo: RepoView, profile: RepoProfile) -> None:
             files.append(name)
     if any(p.startswith(".buildkite/") for p in repo.under(".buildkite")):
         providers.append("buildkite")
+    # AWS CodeBuild projects (a CodePipeline's build stage) read `buildspec.yml`.
+    codebuild = [p for p in repo.files if p.rsplit("/", 1)[-1] in _BUILDSPECS and p.count("/") <= 2]
+    if codebuild:
+        providers.append("codebuild")
+        files += codebuild
     # GoCD pipelines as code: `*.gocd.yaml` files, which a config repository scans for.
     gocd = [p for p in repo.files if p.endswith(_GOCD_SUFFIXES) and p.count("/") <= 2]
     if gocd:

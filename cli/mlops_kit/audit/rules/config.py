@@ -26,7 +26,8 @@ def conf_files_parse(repo: RepoView) -> Iterator[Finding]:
     Why: Hydra composes the whole config at start-up; one broken file (a tab, a duplicate
     key, a stray `!!python` tag) fails every stage or, worse, silently keeps the last of
     two duplicate keys.
-    A file that does not parse because it is a Jinja template (`- {{ci.default_branch}}`,
+    The `!!python/object/apply:pathlib.Path` tags OmegaConf itself writes and reads are
+    not stray. A file that does not parse because it is a Jinja template (`- {{ci.default_branch}}`,
     `{% if %}`: the code renders it, Hydra never reads it) is not reported.
     Fix: correct the YAML at the reported line; keep each key once.
     """

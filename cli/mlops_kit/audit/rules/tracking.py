@@ -599,7 +599,7 @@ def _named_at_root(repo: RepoView, store: str) -> bool:
     # A compose service writes its store inside its container unless it mounts a folder
     # of the checkout (`- ./mlruns:/mlflow`, `- .:/app`).
     texts = [
-        text
+        _notebook_code(repo, p) if p.endswith(".ipynb") else text
         for p in paths
         if store in (text := repo.text(p) or "")
         and (not _compose_file(p) or _mounted_service_names(repo, p, store))
@@ -607,6 +607,22 @@ def _named_at_root(repo: RepoView, store: str) -> bool:
     texts = [_without_comments(text) for text in texts]
     texts.append(facts.task_text(repo))
     return any(store in text and at_root.search(text) is not None for text in texts)
+
+
+def _notebook_code(repo: RepoView, path: str) -> str:
+    """Return the source of a notebook's code cells (its outputs quote MLflow's warnings).
+
+    MLflow's own FutureWarning suggests `'sqlite:///mlflow.db'`: an output that names a
+    store the code never uses.
+    """
+    notebook = repo.data(path, "json")
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    sources = []
+    for cell in cells if isinstance(cells, list) else []:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source")
+            sources.append("".join(source) if isinstance(source, list) else str(source or ""))
+    return "\n".join(sources)
 
 
 def _mounted_service_names(repo: RepoView, path: str, store: str) -> bool:
