@@ -82,3 +82,40 @@ def test_a_notebook_output_that_quotes_mlflows_warning(tmp_path: Path) -> None:
     uses = "import mlflow\nmlflow.set_tracking_uri('sqlite:///mlflow.db')\n"
     used = {**files, "notebooks/demo.ipynb": notebook(uses, WARNING)}
     assert places(repo(tmp_path, used, "used"), "TRK104") == [".gitignore"]
+
+
+def test_a_carpentries_lesson(tmp_path: Path) -> None:
+    fit = "import tensorflow as tf\n\nmodel = tf.keras.Sequential()\nmodel.fit([], [])\n"
+    files: dict[str, str | bytes] = {
+        "config.yaml": "carpentry: 'incubator'\ntitle: 'Intro to image classification'\n",
+        "episodes/01-introduction.md": "---\ntitle: Introduction\n---\n",
+        "episodes/scripts/04_fit_intro_model.py": fit,
+        "README.md": "# Intro to image classification\n",
+    }
+    root = repo(tmp_path, files, "lesson")
+    assert places(root, "LAY104") == []
+    assert places(root, "TRK107") == []
+    project = {**files, "config.yaml": "title: 'Image classifier'\n"}
+    assert places(repo(tmp_path, project, "project"), "LAY104") == ["."]
+
+
+MANIFEST = (
+    '{"source": "kaggle:ieee-fraud-detection", "files": {"train_transaction.csv": '
+    '{"bytes": 683351067, "sha256": "%s"}}}\n'
+)
+
+
+def test_datasets_pinned_by_a_checksum_manifest(tmp_path: Path) -> None:
+    train = (
+        "import pandas as pd\nfrom sklearn.linear_model import LogisticRegression\n\n"
+        "df = pd.read_csv('data/raw/train_transaction.csv')\n"
+        "LogisticRegression().fit(df[['a']], df['y'])\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.5.2\npandas==2.2.3\n",
+        "src/train.py": train,
+        "data/raw/MANIFEST.json": MANIFEST % ("3f" * 32),
+    }
+    assert places(repo(tmp_path, files, "pinned"), "DVC115") == []
+    unpinned = {**files, "data/raw/MANIFEST.json": MANIFEST % "unknown"}
+    assert places(repo(tmp_path, unpinned, "unpinned"), "DVC115") == ["."]

@@ -1123,6 +1123,8 @@ _SETUP_CFG_NAME = re.compile(r"^\[metadata\][^\[]*?^name\s*=\s*([A-Za-z0-9][\w.-
 def _kind(repo: RepoView, profile: RepoProfile) -> str:
     if profile.template and not profile.kit:
         return "template"
+    if _carpentries_lesson(repo):
+        return "other"  # a lesson website: its episodes' code is what learners type along
     # A Hydra config folder near the root makes a project; one inside the package is the
     # configuration a library ships (`<package>/conf/`).
     config_dir = profile.hydra_config_dir
@@ -1167,6 +1169,21 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     if profile.package_metadata and profile.packages:
         return "library"
     return "project" if profile.ml else "other"
+
+
+def _carpentries_lesson(repo: RepoView) -> bool:
+    """Return True for a Carpentries lesson: `carpentry:` in its config, and episodes/.
+
+    The Workbench (`config.yaml`) and the older lesson template (`_config.yml`) build a
+    lesson website from `episodes/` (or `_episodes/`); the Python files there are the
+    listings learners type along, not a project's code.
+    """
+    if not any(folder in repo.folders for folder in ("episodes", "_episodes")):
+        return False
+    return any(
+        name in repo.file_set and re.search(r"^carpentry\s*:", repo.text(name) or "", re.M)
+        for name in ("config.yaml", "_config.yml")
+    )
 
 
 def _kedro_project(repo: RepoView) -> bool:

@@ -558,7 +558,8 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     or registered from code: `ml_client.data.create_or_update(Data(...))`) version the
     data they register, the files they point at included: not reported. Nor is a repo
     whose shell script or Makefile builds its DVC pipeline as it runs (`dvc run`, `dvc
-    stage add`: a walkthrough, DVC before 1.0).
+    stage add`: a walkthrough, DVC before 1.0), nor one whose committed manifest under
+    data/ pins each dataset file by its SHA-256 (`data/raw/MANIFEST.json`).
     """
     profile = profile_of(repo)
     if profile.dvc or set(profile.orchestrators) & VERSIONING_ORCHESTRATORS:
@@ -569,6 +570,8 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
         return  # a script builds the DVC pipeline where it runs (`dvc run ...`)
     if azureml_data_assets(repo):
         return  # Azure ML data assets: each registration is a new version of the data
+    if _checksum_manifest(repo):
+        return  # `data/raw/MANIFEST.json`: each dataset file pinned by its SHA-256
     data_files = any(is_data_name(p.lower()) for p in repo.files)
     kept = data_files and any(is_data_name(p.lower()) for p in repo.files if _DATA_FOLDER.search(p))
     if not kept and (_versioned_tables(repo) or _simulated(repo)):
@@ -581,6 +584,24 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
         if facts.bundled_datasets_only(repo) or facts.synthetic_data_only(repo):
             return  # a library fetches the data, or the code generates it
     yield Finding("no DVC: neither dvc.yaml nor DVC-tracked data", facts.ROOT)
+
+
+def _checksum_manifest(repo: RepoView) -> bool:
+    """Return True when a committed manifest under data/ pins the datasets by SHA-256.
+
+    `data/raw/MANIFEST.json` recording each file's source, size and SHA-256, checked by
+    the download script: the data's version is fixed without DVC.
+    """
+    for path in repo.under("data"):
+        if _MANIFEST_NAME.search(path.rsplit("/", 1)[-1]):
+            text = repo.text(path) or ""
+            if "sha256" in text.lower() and _SHA256.search(text):
+                return True
+    return False
+
+
+_MANIFEST_NAME = re.compile(r"(?i)^(?:manifest|checksums?|sha256sums?)(?:\.\w+)?$")
+_SHA256 = re.compile(r"\b[0-9a-f]{64}\b")
 
 
 _USE_ARTIFACT = re.compile(r"\.use_artifact\(")
