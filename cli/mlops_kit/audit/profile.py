@@ -1234,7 +1234,7 @@ def _package_trains(repo: RepoView, profile: RepoProfile) -> bool:
     if not (
         "models" in repo.folders
         or "main.py" in repo.file_set
-        or any(name in repo.file_set for name in _COMPOSE_FILES)
+        or any(name in repo.file_set for name in COMPOSE_FILES)
         or any(_DATASET.match(p) for p in repo.under("data"))
     ):
         return False
@@ -1263,7 +1263,8 @@ _TRAIN_COMMAND = re.compile(r"(?:^|[-_.])(?:train|training|fit)(?:$|[-_.])", re.
 
 _DATASET = re.compile(r"data/.+\.(?:csv|tsv|parquet|pq|feather|xlsx?|jsonl)$")
 _TRAINING_MODULE = re.compile(r"(?:^|/)(?:model_)?(?:train|training|trainer)[\w-]*\.py$")
-_COMPOSE_FILES = (
+# The names docker compose reads by default.
+COMPOSE_FILES = (
     "docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml",
 )  # fmt: skip
 

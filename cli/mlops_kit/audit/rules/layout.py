@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.profile import (
+    COMPOSE_FILES,
     FIXTURE_FOLDERS,
     TEACHING_FOLDERS,
     azureml_runs_jobs,
@@ -457,11 +458,8 @@ _BARE_DATASET = re.compile(r"^data/(?:[^/]+/)*datasets?\.\w+$", re.IGNORECASE)
 def _services_keep_state(repo: RepoView) -> bool:
     """True when a compose file mounts a folder of data/ (`./data/postgres:/var/data`)."""
     return any(
-        "./data/" in (repo.text(name) or "") for name in _COMPOSE_NAMES if name in repo.file_set
+        "./data/" in (repo.text(name) or "") for name in COMPOSE_FILES if name in repo.file_set
     )
-
-
-_COMPOSE_NAMES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")
 
 
 def _pipeline_writes_data(repo: RepoView) -> bool:

@@ -273,7 +273,7 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
         c
         for c in facts.search_sources(repo, _SET_URI)
         if c[:2] not in literal
-        and not _reads_environment(repo.text(c[0]) or "", c[1], repo, c[0])
+        and not _reads_environment(repo, c[0], c[1])
         and not _only_when_set(repo.text(c[0]) or "", c[1])
     ]
     if not calls:
@@ -323,12 +323,13 @@ def _only_when_set(text: str, line: int) -> bool:
     return guard is not None and guard.group(1) == call.group(1)
 
 
-def _reads_environment(text: str, line: int, repo: RepoView | None = None, path: str = "") -> bool:
+def _reads_environment(repo: RepoView, path: str, line: int) -> bool:
     """Return True when the `set_tracking_uri(...)` on `line` reads an environment variable.
 
     A name the file imports (`from src.constants import MLFLOW_URI`) is looked up where
     it is assigned (`MLFLOW_URI = os.environ.get("MLFLOW_URI", ...)`).
     """
+    text = repo.text(path) or ""
     start = 0
     for _ in range(line - 1):
         start = text.find("\n", start) + 1
@@ -345,7 +346,7 @@ def _reads_environment(text: str, line: int, repo: RepoView | None = None, path:
     if argument.isidentifier():  # `uri = os.getenv("MLFLOW_ENDPOINT_URL")` before the call
         if _assigned_from_environment(text, argument, call.start()):
             return True
-        source = _imported_from(repo, path, text, argument) if repo is not None else None
+        source = _imported_from(repo, path, text, argument)
         return source is not None and _assigned_from_environment(source, argument, len(source))
     return _ENV_READ.search(argument) is not None
 
