@@ -1269,6 +1269,28 @@ COMPOSE_FILES = (
 )  # fmt: skip
 
 
+def _loads_dot_env(text: str) -> bool:
+    """Return True unless python-dotenv only loads files the code names (not `.env`).
+
+    `load_dotenv()`, `find_dotenv()` and a `".env"` literal find or name a `.env`;
+    `load_dotenv(f"conf/{env}/.{env}.env")` loads a committed file of job parameters
+    (which SEC104 does not judge: SEC103/SEC106 read it like any env file).
+    """
+    return (
+        _BARE_DOTENV_CALL.search(text) is not None
+        or "find_dotenv" in text
+        or _DOT_ENV_LITERAL.search(text) is not None
+        or not _DOTENV_CALL.search(text)  # imported for something else: keep it in use
+    )
+
+
+_DOTENV_CALL = re.compile(r"\b(?:load_dotenv|dotenv_values)\(")
+_BARE_DOTENV_CALL = re.compile(
+    r"\b(?:load_dotenv|dotenv_values)\(\s*(?:\)|(?:override|verbose|interpolate|encoding)\s*=)"
+)
+_DOT_ENV_LITERAL = re.compile(r"[\"'](?:[^\"'\n]*/)?\.env[\"']")
+
+
 def _trains(repo: RepoView, runtime: set[str]) -> bool:
     """Return True when runtime code or a notebook trains a model.
 
@@ -1660,13 +1682,17 @@ def profile_of(repo: RepoView) -> RepoProfile:
         # chose to share: `COMPOSE_PROJECT_NAME=...`).
         profile.dotenv = (
             any(
-                p.rsplit("/", 1)[-1].startswith(".env")
+                (
+                    p.rsplit("/", 1)[-1].startswith(".env")
+                    or p.endswith((".env.example", ".env.sample", ".env.template", ".env.dist"))
+                )
                 and not template_source(p)
                 and (p.rsplit("/", 1)[-1] != ".env" or p not in repo.tracked)
                 for p in repo.files
             )
             or any(
                 path in runtime  # not a template's or an example's code
+                and (m != "dotenv" or _loads_dot_env(repo.text(path) or ""))
                 for m in ("dotenv", "environs", "decouple")
                 for path, _ in imports.get(m, [])
             )

@@ -205,6 +205,10 @@ REFERENCE_TABLE = 100_000
 _REFERENCE_FOLDER = re.compile(r"(?i)(?:^|/)(?:constants|lookups?|references?|mappings?)/")
 
 
+# A file named as a template (`rebuttal_template.xlsx`, `labels-template.csv`).
+_TEMPLATE_NAME = re.compile(r"(?:^|[_.-])template(?:[_.-][\w-]*)?\.[a-z0-9]+$")
+
+
 @rule("DAT102", family="data", severity="error", requires=("LAY109",), applies=("project",))
 def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     """Datasets are versioned by DVC, not committed to git.
@@ -216,7 +220,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     `mappings/`) or a competition's submission format (`sample_submission.csv`), and the
     inputs of examples, tutorials, docs and `sample_data/` folders, or of a collection of
     notebooks (a book, a course), are not reported; one finding covers the data files of
-    a top-level folder. A committed output of a DVC stage is reported once, by DVC106.
+    a top-level folder. Nor is a small file named as a template (`review_template.xlsx`, under
+    100 KB): a form to fill in. A committed output of a DVC stage is reported once, by DVC106.
     Fix: `git rm --cached <file>` then `dvc add <file>` (raw inputs) or declare it as a
     stage output; tiny test fixtures belong under tests/.
     """
@@ -246,6 +251,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
             _REFERENCE_FOLDER.search(path) or name.startswith("sample_submission")
         ):
             continue  # `data/constants/team_names.csv`, a competition's submission format
+        if _TEMPLATE_NAME.search(name) and size < REFERENCE_TABLE:
+            continue  # `Rebuttal_Tracking_Template.xlsx`: a form to fill in, not data
         folder = path.split("/", 1)[0] if "/" in path else "."
         by_folder.setdefault(folder, []).append((path, size))
     # One finding per top-level folder: a folder of datasets in git is one fact.

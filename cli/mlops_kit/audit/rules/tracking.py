@@ -771,6 +771,20 @@ def _tracking_service(name: object, service: object) -> bool:
 _STARTS_MLFLOW = re.compile(r"(?i)\bmlflow[\s'\",]++(?:server|ui)\b|\bmlflow\.server\b")
 
 
+def _short_port_exposed(port: str) -> bool:
+    """True when a compose short port (`[IP:]HOST:CONTAINER`) binds every interface.
+
+    `${BIND:-127.0.0.1}:5000:5000` binds what the default says; an address chosen at run
+    time without a default is unknown and not reported. A variable in the host port's
+    place (`${MLFLOW_PORT}:5000`) leaves the address out, so every interface.
+    """
+    text = _INTERPOLATION.sub(lambda m: m.group(1) or "${}", port)
+    if any(text.startswith(f"{host}:") for host in _LOOPBACK):
+        return False
+    has_address = text.count(":") >= 2 and not text.startswith("[")
+    return not (has_address and text.startswith("${"))
+
+
 @rule("TRK106", family="tracking", severity="warning")
 def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
     """MLflow tracking services publish their ports on loopback only.
@@ -800,11 +814,7 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
                             "published" in port and str(port.get("host_ip", "")) not in _LOOPBACK
                         )
                     else:
-                        # `${BIND:-127.0.0.1}:5000:5000` binds what the default says.
-                        text = _INTERPOLATION.sub(lambda m: m.group(1) or "${}", str(port))
-                        exposed = not any(text.startswith(f"{h}:") for h in _LOOPBACK) and (
-                            not text.startswith("${")  # host chosen at run time: unknown
-                        )
+                        exposed = _short_port_exposed(str(port))
                     if exposed:
                         yield Finding(
                             f"service {name!r} publishes {port!r} on every interface",
