@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from audit.support import places, repo
+from mlops_kit.audit.profile import profile_of
+from mlops_kit.audit.repo import RepoView
 
 MLFLOW_SERVICE = (
     "services:\n"
@@ -69,3 +71,67 @@ def test_a_spreadsheet_template_is_a_form_not_data(tmp_path: Path) -> None:
     assert places(repo(tmp_path, files, "form"), "DAT102") == []
     data = {**files, "latex/rebuttal_scores.xlsx": b"PK\x03\x04" + b"\0" * 30_000}
     assert places(repo(tmp_path, data, "data"), "DAT102") == ["latex/rebuttal_scores.xlsx"]
+
+
+def test_marker_words_under_token_keys(tmp_path: Path) -> None:
+    reward = (
+        "reward:\n  kv:\n    category_token: kv\n    strict_json: true\n"
+        "  grounding:\n    category_token: evidence\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "hydra-core==1.3.2\n",
+        "src/train.py": (
+            'import hydra\n\n\n@hydra.main(config_path="../configs", config_name="config", '
+            'version_base="1.3")\ndef main(cfg):\n    pass\n'
+        ),
+        "configs/config.yaml": "defaults:\n  - reward: base\n",
+        "configs/reward/base.yaml": reward,
+    }
+    assert places(repo(tmp_path, files, "markers"), "CFG105") == []
+    keyed = {**files, "configs/reward/base.yaml": reward + "hub:\n  api_token: a8f3kq29xm71pz\n"}
+    assert places(repo(tmp_path, keyed, "keyed"), "CFG105") == ["configs/reward/base.yaml:8"]
+    password = {**files, "configs/reward/base.yaml": reward + "db:\n  password: kvbbox\n"}
+    assert places(repo(tmp_path, password, "password"), "CFG105") == ["configs/reward/base.yaml:8"]
+
+
+def test_ultralytics_training_is_machine_learning(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "ultralytics==8.3.40\n",
+        "src/train.py": (
+            "from ultralytics import YOLO\n\n"
+            'YOLO("yolov8n.pt").train(data="dataset/data.yaml", epochs=50)\n'
+        ),
+    }
+    assert places(repo(tmp_path, files, "yolo"), "TRK107") == ["."]
+
+
+SERVICE = {
+    "pyproject.toml": (
+        '[tool.poetry]\nname = "rag_chat_api"\nversion = "0.1.0"\n\n'
+        '[tool.poetry.dependencies]\npython = "^3.11"\nfastapi = "^0.115"\n'
+        'langchain = "^0.3"\n\n[tool.poetry.scripts]\nstart = "rag_chat_api.app:start"\n'
+    ),
+    "rag_chat_api/__init__.py": "",
+    "rag_chat_api/app.py": (
+        "import uvicorn\nfrom fastapi import FastAPI\nfrom langchain_core.prompts import "
+        "PromptTemplate\n\napp = FastAPI()\n\n\ndef start() -> None:\n"
+        '    uvicorn.run(app, host="127.0.0.1", port=8080)\n'
+    ),
+    "tests/mock_files/mock_file.csv": "a,b\n" + "1,2\n" * 20_000,
+}
+
+
+def test_a_packaged_service_that_an_image_deploys_is_a_project(tmp_path: Path) -> None:
+    deployed = {**SERVICE, "Dockerfile": 'FROM python:3.11-slim\nCMD ["start"]\n'}
+    assert profile_of(RepoView(repo(tmp_path, deployed, "deployed"))).kind == "project"
+    # Test fixtures are no dataset of a service that trains nothing.
+    assert places(repo(tmp_path, deployed, "fixtures"), "DVC115") == []
+    assert profile_of(RepoView(repo(tmp_path, SERVICE, "plain"))).kind == "library"
+    published = {
+        **deployed,
+        ".github/workflows/release.yml": (
+            "on: push\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+        ),
+    }
+    assert profile_of(RepoView(repo(tmp_path, published, "published"))).kind == "library"

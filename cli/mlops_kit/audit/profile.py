@@ -60,7 +60,10 @@ ML_MODULES = frozenset(
      # LLM applications: fine-tuning, retrieval (RAG) and serving frameworks
      "peft", "trl", "diffusers", "sentence_transformers", "vllm", "langchain",
      "langchain_core", "langchain_community", "langchain_openai", "llama_index", "haystack",
-     "dspy"}
+     "dspy",
+     # vision and NLP frameworks that train their own models
+     "ultralytics", "yolov5", "detectron2", "mmdet", "mmseg", "spacy", "gensim",
+     "autogluon", "pycaret", "darts", "pytorch_tabnet"}
 )  # fmt: skip
 # Files whose presence says "this is an ML project, not a library that others import".
 _PROJECT_MARKERS = re.compile(
@@ -1151,14 +1154,10 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
         p.rsplit("/", 1)[-1] in ("train", "training") for p in profile.packages
     )
     trains_inside = _package_trains(repo, profile)
-    if (
-        (own_package or (profile.packages and _publishes_to_index(repo, profile)))
-        and not root_training
-        and not trains_inside
-    ):
-        return "library"
-    if root_training or trains_inside:
+    if root_training or trains_inside or _deployed_service(repo, profile):
         return "project"
+    if own_package or (profile.packages and _publishes_to_index(repo, profile)):
+        return "library"
     markers = any(
         _PROJECT_MARKERS.search(p)
         for p in repo.files
@@ -1218,6 +1217,30 @@ def _publishes_to_index(repo: RepoView, profile: RepoProfile) -> bool:
         if ("publish" in text or "upload" in text) and _PUBLISHES.search(text):
             return True
     return False
+
+
+def _deployed_service(repo: RepoView, profile: RepoProfile) -> bool:
+    """Return True for an application: its package starts a web service the repo deploys.
+
+    A package module runs a server (`uvicorn.run(app, ...)`, `app.run(...)` of a Flask
+    app) and the repository builds the image or the stack that serves it (a Dockerfile,
+    a compose file, a Helm chart), and uploads nothing to a package index: a service
+    that others call, not a library that others import.
+    """
+    deploys = any(name in repo.file_set for name in ("Dockerfile", *COMPOSE_FILES)) or any(
+        p.rsplit("/", 1)[-1] == "Chart.yaml" for p in repo.files
+    )
+    if not deploys or not profile.packages or _publishes_to_index(repo, profile):
+        return False
+    roots = tuple(f"{package}/" for package in profile.packages)
+    return any(
+        p.startswith(roots) and _RUNS_SERVER.search(repo.text(p) or "") is not None
+        for p in runtime_files(repo)
+    )
+
+
+# A module that starts a web server: uvicorn's, or a Flask app's development server.
+_RUNS_SERVER = re.compile(r"\buvicorn\.run\(|\bapp\.run\(\s*(?:host|port|debug|\))")
 
 
 def _package_trains(repo: RepoView, profile: RepoProfile) -> bool:

@@ -489,12 +489,26 @@ def _credential_assignments(text: str) -> tuple[SecretHit, ...]:
         value = _value_of(match.group(2))
         if not value or is_placeholder(value) or _is_plain_literal(value):
             continue
-        if _names_its_key(match.group(1), value):
+        if _names_its_key(match.group(1), value) or _text_token(match.group(1), value):
             continue
         if "://" in value and placeholder_uri_password(value):
             continue
         hits.append(SecretHit(f"credential `{match.group(1)}`", number, redact(value)))
     return tuple(hits)
+
+
+def _text_token(key: str, value: str) -> bool:
+    """Return True for a marker word of text under a "token" key (`category_token: bbox`).
+
+    A short lower-case word is what a model's output is searched for (a tag, a stop
+    word), never an access token; keys naming a password, secret or key still count.
+    """
+    if not _SHORT_WORD.fullmatch(value):
+        return False
+    return CREDENTIAL_KEY.search(key.lower().replace("token", "word")) is None
+
+
+_SHORT_WORD = re.compile(r"[a-z]{1,12}")
 
 
 def _names_its_key(key: str, value: str) -> bool:

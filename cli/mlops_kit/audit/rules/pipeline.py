@@ -17,6 +17,7 @@ from mlops_kit.audit.profile import (
     VERSIONING_ORCHESTRATORS,
     azureml_data_assets,
     fits_models,
+    is_test_file,
     profile_of,
 )
 from mlops_kit.audit.repo import RepoView, normalise
@@ -572,7 +573,8 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
         return  # Azure ML data assets: each registration is a new version of the data
     if _checksum_manifest(repo):
         return  # `data/raw/MANIFEST.json`: each dataset file pinned by its SHA-256
-    data_files = any(is_data_name(p.lower()) for p in repo.files)
+    # Test fixtures (`tests/mock_files/sample.csv`) are no dataset of the project.
+    data_files = any(is_data_name(p.lower()) and not is_test_file(p) for p in repo.files)
     kept = data_files and any(is_data_name(p.lower()) for p in repo.files if _DATA_FOLDER.search(p))
     if not kept and (_versioned_tables(repo) or _simulated(repo)):
         return  # lakehouse tables keep their versions; agents generate their data
