@@ -1433,9 +1433,9 @@ def synthetic_data_only(repo: RepoView) -> bool:
     """Return True when the code generates the data it trains on and reads no dataset file.
 
     A module that generates it (`synthetic_events.py`, `services/data_generator.py`), a
-    function named so (`make_synthetic_dataset(...)`) or a scikit-learn generator
-    (`make_classification(...)`): the code, seeded, is the data's
-    version.
+    function named so (`make_synthetic_dataset(...)`), a scikit-learn generator
+    (`make_classification(...)`) or a statsmodels ARMA sampler (`ArmaProcess(ar, ma)`):
+    the code, seeded, is the data's version.
     """
     generated = any(_GENERATOR_MODULE.search(p) for p in runtime_code(repo)) or bool(
         search_sources(repo, _GENERATOR_CALL)
@@ -1449,6 +1449,8 @@ _GENERATOR_MODULE = re.compile(
 _GENERATOR_CALL = re.compile(
     r"\bmake_(?:classification|regression|blobs|moons|circles)\("
     r"|\b(?:make|generate|create)_synthetic\w*+\("
+    # statsmodels' ARMA process sampler: simulated time series
+    r"|\bArmaProcess\(|\barma_generate_sample\("
 )
 
 

@@ -1250,8 +1250,9 @@ def _package_trains(repo: RepoView, profile: RepoProfile) -> bool:
     `<package>/components/model_trainer.py`) and the root shows an application around
     it: a `models/` folder for what it writes (the cookiecutter-data-science v2 shape),
     a `main.py` that runs the pipeline, a compose file that deploys the stack, or the
-    datasets it trains on under `data/` (`data/raw/loans.csv`). A command the package
-    installs for training (`churn-train-baseline` in `[project.scripts]`) shows it as
+    datasets it trains on under `data/` (`data/raw/loans.csv`), or the data science
+    layout's `data/raw/` and `data/processed/` folders waiting for them. A command the
+    package installs for training (`churn-train-baseline` in `[project.scripts]`) shows it as
     well as a training module does.
     """
     if not (
@@ -1259,6 +1260,8 @@ def _package_trains(repo: RepoView, profile: RepoProfile) -> bool:
         or "main.py" in repo.file_set
         or any(name in repo.file_set for name in COMPOSE_FILES)
         or any(_DATASET.match(p) for p in repo.under("data"))
+        # the data science layout's stage folders, kept empty (`data/raw/.gitkeep`)
+        or any(folder in repo.folders for folder in ("data/raw", "data/processed"))
     ):
         return False
     if any(_TRAIN_COMMAND.search(name) for name in _console_scripts(repo)):

@@ -216,6 +216,9 @@ def scrub(text: str) -> str:
 _TYPE_NAMES = frozenset({"password", "str", "string", "email", "url"})
 
 
+_PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass"})
+
+
 def is_placeholder(value: str) -> bool:
     """Return True for interpolations, environment references, masks and placeholder words."""
     value = value.strip().strip("\"'")
@@ -240,6 +243,9 @@ def is_placeholder(value: str) -> bool:
     # An instruction written in placeholder words (`set_as_secret`, `put-your-key-here`).
     words = re.split(r"[-_. ]+", lowered)
     if len(words) > 1 and all(word in PLACEHOLDER_WORDS for word in words):
+        return True
+    # A name of what belongs there (`proxy_password`, `db-passwd`): a template's text.
+    if len(words) == 2 and words[0].isalpha() and words[1] in _PASSWORD_WORDS:
         return True
     # Placeholder words run together, addressed to the reader (`asecretkey`,
     # `yourapikey`, `tokenhere`); `mysecretpassword` is a weak password people do use.

@@ -37,6 +37,9 @@ _SETUP = re.compile(
     r"|^#+[ \t]*+[^\n]{0,40}?\b(?:install|setup|set up|getting started|quick ?start"
     r"|prerequisites|requirements|dependencies|how to use|how to run|usage"
     r"|(?:python|virtual|development|dev|conda) environment|environment setup)"
+    # the same headings in Japanese, Chinese, Korean, Spanish and Portuguese
+    r"|^#+[ \t]*+[^\n]{0,40}?(?:セットアップ|インストール|環境構築|开发环境|安装|环境配置|快速开始"
+    r"|설치|instalaci[oó]n|instala[cç][aã]o)"
     # a make target that installs (`make build-python-environment`, `make setup-env`)
     r"|\bmake[ \t]++[\w-]*?(?:install|environment|env|setup|venv|deps)\b"
     # a script of the repo that builds the environment (`./start_environment.sh bash`)

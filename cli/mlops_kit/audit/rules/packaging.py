@@ -223,9 +223,13 @@ def requires_python_set(repo: RepoView) -> Iterator[Finding]:
     Why: ML libraries drop old Pythons quickly; `requires-python` makes installers refuse
     an interpreter the project was never tested with instead of failing deep in a stage.
     Fix: `requires-python = ">=3.11"` in `[project]`.
+    A `[project]` table that nothing installs (no dependencies, no build system: a name
+    and version beside tool settings) is not reported.
     """
     project = _project(repo)
-    if project is not None and not project.get("requires-python"):
+    if project is None or project.get("requires-python"):
+        return
+    if project.get("dependencies") or "build-system" in repo.pyproject:
         yield Finding("[project] has no requires-python", PYPROJECT, _line(repo, r"^\[project\]"))
 
 
@@ -668,7 +672,8 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
 
     then `pip install -e . --group dev`.
     A pyproject.toml whose dependencies are dev tools alone is the dev environment itself
-    and is not reported.
+    and is not reported, nor is a project whose tox or nox environments list the tools
+    (`deps = pytest` in tox.ini, `session.install("ruff")` in noxfile.py).
     """
     data = repo.pyproject
     groups = data.get("dependency-groups", {})
@@ -691,10 +696,19 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
         return
     if "options.extras_require" in (repo.text("setup.cfg") or ""):
         return
+    if _TOX_DEPS.search(repo.text("tox.ini") or "") or _NOX_INSTALL.search(
+        repo.text("noxfile.py") or ""
+    ):
+        return  # tox and nox build the test and lint environments from their own lists
     if _tools_only(list(facts.runtime_requirements(repo))):
         return  # the project is the dev environment (a monorepo root's tooling)
     place = PYPROJECT if PYPROJECT in repo.file_set else facts.first_manifest(repo)
     yield Finding("no `dev` dependency group ([dependency-groups] dev = [...])", place)
+
+
+# `deps = pytest` in a tox environment, `session.install("pytest")` in a nox session.
+_TOX_DEPS = re.compile(r"^deps[ \t]*=", re.MULTILINE)
+_NOX_INSTALL = re.compile(r"\bsession\.install\(")
 
 
 DEV_GROUPS = frozenset({"dev", "develop", "development", "test", "tests", "testing", "lint"})
@@ -977,8 +991,39 @@ def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
         or repo.pyproject.get("project", {}).get("optional-dependencies")
     )
     if has_dev_place and "requirements.txt" in repo.file_set:
-        for number, entry in facts.requirements_in(repo, "requirements.txt"):
-            yield entry, "requirements.txt", number
+        entries = list(facts.requirements_in(repo, "requirements.txt"))
+        # `pybind11 @ file:///home/conda/feedstock_root/...`: a `pip freeze` of one
+        # machine's conda environment, which installs nowhere else: no runtime set.
+        if not any(_LOCAL_BUILD.search(entry) for _, entry in entries):
+            for number, entry in entries:
+                yield entry, "requirements.txt", number
+    yield from _setup_cfg_requirements(repo)
+
+
+_LOCAL_BUILD = re.compile(r"@\s*file:///")
+
+
+def _setup_cfg_requirements(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
+    """(requirement, "setup.cfg", line) of `[options] install_requires`' entries."""
+    text = (repo.text("setup.cfg") or "") if "setup.cfg" in repo.file_set else ""
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if not _INSTALL_REQUIRES_KEY.match(line):
+            continue
+        first = line.split("=", 1)[1].strip()
+        if first:
+            yield first, "setup.cfg", index + 1
+        for number in range(index + 1, len(lines)):
+            entry = lines[number]
+            if entry.strip() and not entry[:1].isspace():
+                break  # the next key: the continuation lines have ended
+            entry = entry.split("#", 1)[0].strip()
+            if entry:
+                yield entry, "setup.cfg", number + 1
+        return
+
+
+_INSTALL_REQUIRES_KEY = re.compile(r"^install_requires[ \t]*=")
 
 
 @rule("PKG111", family="packaging", severity="warning", applies=("packaged", "not-template"))

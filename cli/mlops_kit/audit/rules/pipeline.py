@@ -546,7 +546,8 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     model and keeps no dataset files (ETL or inference jobs, a
     tracking platform), or that trains only on datasets a library downloads and checks
     (torchvision's CIFAR-10, scikit-learn's iris, Keras' MNIST), or on data the code
-    generates (`synthetic_events.py`, `make_classification(...)`). Data kept in a store that
+    generates (`synthetic_events.py`, `make_classification(...)`, `ArmaProcess(...)`).
+    Data kept in a store that
     versions its tables (lakeFS, Delta Lake, Apache Iceberg, DuckLake, Dolt, Pachyderm:
     imported, declared, or a DuckLake catalog attached), or in a feature store whose
     offline store keeps every version of each record (Hopsworks, SageMaker Feature

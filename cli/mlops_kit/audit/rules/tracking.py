@@ -560,6 +560,8 @@ def _store_expected(repo: RepoView, store: str) -> bool:
         return False  # only a local `mlflow server` creates it
     if _named_at_root(repo, store) or (store == "mlruns" and _named_at_root(repo, "mlflow.db")):
         return True
+    if store == "mlflow.db" and _mlflow_before_3(repo):
+        return False  # MLflow 2's default store is ./mlruns; only MLflow 3 creates mlflow.db
     configured = bool(_uri_entries(repo) or facts.search_sources(repo, _SET_URI))
     configured = configured or _tracked_remotely(repo)
     # Code that reads the variable itself (`if os.getenv("MLFLOW_TRACKING_URI"): ...`,
@@ -569,6 +571,58 @@ def _store_expected(repo: RepoView, store: str) -> bool:
     return not configured and not _mentioned_outside_code(
         repo, "MLFLOW_TRACKING_URI", "tracking_uri"
     )
+
+
+def _mlflow_before_3(repo: RepoView) -> bool:
+    """Return True when every declared MLflow requirement stays below MLflow 3.
+
+    `mlflow>=2.22,<3.0` in `[project]`, `mlflow = "^2.16"` for Poetry, `mlflow==2.9.2` in
+    a requirements file: the version installed keeps runs in ./mlruns by default.
+    """
+    specs = [
+        requirement.strip()[len(name_match.group(0)) :]
+        for requirement in facts.runtime_requirements(repo)
+        if (name_match := _MLFLOW_NAME.match(requirement.strip())) is not None
+    ]
+    for _, constraint in _poetry_mlflow(repo):
+        specs.append(constraint if constraint[:1] in "^~<=>!" else f"=={constraint}")
+    for path in profile_of(repo).requirements:
+        for _, requirement in facts.requirements_in(repo, path):
+            if (name_match := _MLFLOW_NAME.match(requirement.strip())) is not None:
+                specs.append(requirement.strip()[len(name_match.group(0)) :])
+    specs = [spec for spec in specs if spec.strip()]
+    return bool(specs) and all(_caps_below_3(spec) for spec in specs)
+
+
+def _poetry_mlflow(repo: RepoView) -> list[tuple[str, str]]:
+    tool = repo.pyproject.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    table = poetry.get("dependencies") if isinstance(poetry, dict) else None
+    found = []
+    for name, value in table.items() if isinstance(table, dict) else ():
+        constraint = value.get("version") if isinstance(value, dict) else value
+        if facts.canonical(str(name)) in ("mlflow", "mlflow-skinny") and isinstance(
+            constraint, str
+        ):
+            found.append((str(name), constraint.strip()))
+    return found
+
+
+def _caps_below_3(spec: str) -> bool:
+    """Return True when a version specifier admits no MLflow 3 (`<3`, `==2.9.2`, `^2.16`)."""
+    for match in _UPPER_BOUND.finditer(spec):
+        operator, major, minor = match.group(1), int(match.group(2)), match.group(3)
+        if operator == "<" and (major < 3 or (major == 3 and int(minor or 0) == 0)):
+            return True
+        if operator != "<" and major < 3:
+            return True
+    return False
+
+
+_MLFLOW_NAME = re.compile(r"(?i)mlflow(?:[-_]skinny)?(?:\[[^\]]*+\])?(?![\w.-])")
+# Operators that bound a version from above: `<3`, `<=2.9`, `==2.9.2`, `~=2.16`, Poetry's
+# `^2.16` and `~2.16`.
+_UPPER_BOUND = re.compile(r"(<=?|==|~=|\^|~)\s*(\d+)(?:\.(\d+))?")
 
 
 # Not a folder joined under another (`output_root / "mlruns"`, `join(out, "mlruns")`).
@@ -747,6 +801,14 @@ _CLI_BIND = re.compile(
 )
 
 
+# `["mlflow", "server", "--port", "5000", "--host", "0.0.0.0"]`: an argument list.
+_ARGV_BIND = re.compile(
+    r"""["']mlflow["'],[ \t]*+["'](?:server|ui)["']"""
+    r"""(?:,[ \t]*+["'][^"'\n,]*+["'])*?,[ \t]*+["'](?:--host|-h)["'],[ \t]*+"""
+    r"""["'](?:0\.0\.0\.0|::)["']"""
+)
+
+
 def _tracking_service(name: object, service: object) -> bool:
     """True for a compose service that runs MLflow (by its name, image, build or command).
 
@@ -794,7 +856,9 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
     models, and the database behind it is exposed too.
     A compose service counts as an MLflow service when its name, image, build context or
     dockerfile, command or entrypoint mention mlflow (build args such as `MLFLOW_PORT`
-    only tell another tool where MLflow is).
+    only tell another tool where MLflow is). Shell scripts, Makefiles and Python code
+    that start `mlflow server --host 0.0.0.0` (a `subprocess.Popen` argument list too)
+    bind every interface as well.
     Fix: publish on 127.0.0.1 and put an authenticating proxy in front for remote use:
 
         ports:
@@ -828,6 +892,11 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
             for match in _CLI_BIND.finditer(text):
                 line = text.count("\n", 0, match.start()) + 1
                 yield Finding("mlflow binds every interface (--host 0.0.0.0)", path, line)
+    # Python that starts the server: `subprocess.Popen(["mlflow", "server", "--host",
+    # "0.0.0.0", ...])` or the command as one string.
+    for pattern in (_ARGV_BIND, _CLI_BIND):
+        for path, line, _ in facts.search_sources(repo, pattern):
+            yield Finding("mlflow binds every interface (--host 0.0.0.0)", path, line)
 
 
 @rule("TRK107", family="tracking", severity="warning", applies=("project", "ml", "code"))
