@@ -69,7 +69,8 @@ def test_an_azure_ml_project_registering_data_from_code(tmp_path: Path) -> None:
     found = fired(root)
     assert {"DVC115", "TRK104", "SEC104"}.isdisjoint(found)
     # The settings file the project uses is named: config.env, not .env.
-    bare = {**files, ".gitignore": "outputs/\n.env\n"}
+    example = "AZURE_SUBSCRIPTION_ID=\nAZURE_CLIENT_SECRET=\n"
+    bare = {**files, ".gitignore": "outputs/\n.env\n", "config.env.example": example}
     bare_root = repo(tmp_path, bare, "bare")
     assert places(bare_root, "SEC104") == [".gitignore"]
     unregistered = {**files, "setup/create_data_asset.py": "import pandas\n"}

@@ -287,6 +287,8 @@ def test_python_that_starts_mlflow_on_every_interface(tmp_path: Path) -> None:
     assert places(repo(tmp_path, loopback, "loopback"), "TRK106") == []
     line = {"serve.py": 'import os\n\nos.system("mlflow ui --host 0.0.0.0 --port 5000")\n'}
     assert places(repo(tmp_path, line, "line"), "TRK106") == ["serve.py:3"]
+    described = {"rules.py": '"""Reports `mlflow server --host 0.0.0.0` in scripts."""\n'}
+    assert places(repo(tmp_path, described, "described"), "TRK106") == []
 
 
 def test_time_series_an_arma_process_simulates(tmp_path: Path) -> None:

@@ -1356,7 +1356,8 @@ def src_packages(repo: RepoView) -> list[str]:
 # Datasets a library downloads and checks itself (torchvision, scikit-learn, Keras, TFDS).
 _BUNDLED_DATASET = re.compile(
     r"\bdatasets\.(?:CIFAR10|CIFAR100|MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST|SVHN|STL10"
-    r"|CelebA|Omniglot|Flowers102|OxfordIIITPet|Caltech101|Food101)\("
+    # called, or picked as a class and called later (`dataset_class = datasets.CIFAR10`)
+    r"|CelebA|Omniglot|Flowers102|OxfordIIITPet|Caltech101|Food101)\b"
     r"|\bload_(?:iris|digits|wine|breast_cancer|diabetes|linnerud|boston)\("
     r"|\bfetch_(?:openml|california_housing|20newsgroups\w*|covtype|lfw_people|olivetti_faces)\("
     r"|\b(?:mnist|cifar10|cifar100|fashion_mnist|imdb|reuters)\.load_data\(|\btfds\.load\("
@@ -1421,7 +1422,7 @@ _HOLDS_TEST = re.compile(
     re.MULTILINE,
 )
 # Up to this many test modules are read to see whether any holds a test.
-_FEW = 3
+_FEW = 8
 
 
 def bundled_datasets_only(repo: RepoView) -> bool:

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
-from itertools import accumulate
+from itertools import accumulate, islice
 from typing import NamedTuple
 
 from mlops_kit.audit.needles import first_characters
@@ -365,9 +365,16 @@ def _uri_password_matches(text: str) -> Iterator[re.Match[str]]:
 @lru_cache(maxsize=_MEMO)
 def _tokens(text: str) -> tuple[SecretHit, ...]:
     hits: list[tuple[int, SecretHit]] = []
+    id_list: bool | None = None  # counted once an AWS-shaped token is met
     for match in _token_matches(text):
+        kind = token_kind(match)
+        if kind == _AWS_KEY_ID:
+            if id_list is None:
+                id_list = _ids_of_the_same_shape(text)
+            if id_list:
+                continue  # one of hundreds of random ids (`"ASIAVIM2Q1GJ...": 1800`)
         line = text.count("\n", 0, match.start()) + 1
-        hits.append((match.start(), SecretHit(token_kind(match), line, redact(match.group(0)))))
+        hits.append((match.start(), SecretHit(kind, line, redact(match.group(0)))))
     # `://` by a substring search first: several times faster than the pattern's own
     # literal loop, and most texts hold no URI at all.
     if "://" in text and _URI_PASSWORD_TAIL.search(text) is not None:
@@ -380,6 +387,25 @@ def _tokens(text: str) -> tuple[SecretHit, ...]:
                 preview = f"{match.group(1)}{match.group(2)}:{redact(match.group(3))}@…"
                 hits.append((match.start(), SecretHit("password in a URI", line, preview)))
     return tuple(hit for _, hit in sorted(hits, key=lambda item: item[0]))
+
+
+_AWS_KEY_ID = "AWS access key id"
+# A quoted run of 20 capitals and digits: the shape of an AWS access key id, and of the
+# random ids a dataset's metadata lists by the hundred (clip ids, sample ids).
+_TWENTY_CAPITALS = re.compile(r"[\"'][0-9A-Z]{20}[\"']")
+
+
+def _ids_of_the_same_shape(text: str) -> bool:
+    """Return True when the text lists many quoted ids shaped like an AWS access key id.
+
+    A key id starts with `AKIA` or `ASIA`; among a hundred random 20-character ids, some
+    start so by chance. Real keys come one or two at a time.
+    """
+    matches = _TWENTY_CAPITALS.finditer(text)
+    return sum(1 for _ in islice(matches, _ID_LIST_SIZE + 1)) > _ID_LIST_SIZE
+
+
+_ID_LIST_SIZE = 20
 
 
 def _exempt(hits: tuple[SecretHit, ...], text: str) -> tuple[SecretHit, ...]:

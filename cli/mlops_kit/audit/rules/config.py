@@ -150,8 +150,9 @@ def defaults_resolve(repo: RepoView) -> Iterator[Finding]:
 _PLACEHOLDER_PATH = re.compile(
     r"/path/to\b|<[^>]+>|\byour[_/-]|/xxx\b|/(?:replace|change)(?:[_/-]|$)", re.IGNORECASE
 )
-# Scratch folders every Unix machine has (`/tmp/mds-cache/cifar10`: a streaming cache).
-_SCRATCH_PATH = re.compile(r"^/(?:tmp|var/tmp|dev/shm)(?:/|$)")
+# Scratch folders every Unix machine has (`/tmp/mds-cache/cifar10`: a streaming cache), and
+# the operating system's shared files (`/usr/share/dict/words`, a word list).
+_SCRATCH_PATH = re.compile(r"^/(?:tmp|var/tmp|dev/shm|usr/share)(?:/|$)")
 # A libp2p multiaddr (`/ip4/0.0.0.0/tcp/0`, a Hivemind peer's address): no file path.
 _MULTIADDR = re.compile(r"^/(?:ip4|ip6|dns|dns4|dns6|dnsaddr)/[^/\s]+/(?:tcp|udp)/")
 _ABSOLUTE = re.compile(r"^(?:/(?!/)[^\s]|~[/\\]|[A-Za-z]:[\\/]|file:///|sqlite:////)")
@@ -194,7 +195,8 @@ def no_absolute_paths(repo: RepoView) -> Iterator[Finding]:
     config folder itself: `@hydra.main(config_path="/media/alice/conf")` runs nowhere else.
     A config group that selects the machine (`env/kaggle.yaml` and `env/local.yaml`,
     `machine/`, `cluster/`: two or more options) exists to hold such locations and is not
-    reported; nor is a scratch folder every Unix machine has (`/tmp/cache`, `/dev/shm`),
+    reported; nor is a scratch folder every Unix machine has (`/tmp/cache`, `/dev/shm`) or
+    a file the system shares (`/usr/share/dict/words`),
     nor a network address written as a multiaddr (`/ip4/0.0.0.0/tcp/0`).
     Fix: use a path relative to the project root (`data/raw/train.csv`), or read a
     machine-specific location from the environment: `${oc.env:DATA_DIR}`; give Hydra a

@@ -118,14 +118,18 @@ def readme_explains_pipeline(repo: RepoView) -> Iterator[Finding]:
 
     Why: a reader should reproduce the results without reverse-engineering dvc.yaml: what
     the stages are and that `dvc repro` runs them.
+    A document the README links to that says it counts too.
     Fix: add a "Pipeline" section listing the stages and the command (`dvc repro`), and
     where metrics and the MLflow UI are.
     """
     readme = _readme(repo)
     if not facts.stages(repo):
         return  # no stages (only artifacts or metrics): nothing to run
-    if readme is not None and not _PIPELINE.search(facts.document_text(repo, readme)):
-        yield Finding(f"{readme} never says how to run the pipeline (dvc repro)", readme)
+    if readme is None or _PIPELINE.search(facts.document_text(repo, readme)):
+        return
+    if any(_PIPELINE.search(facts.document_text(repo, p)) for p in _linked_documents(repo, readme)):
+        return  # "see the [execution guide](docs/EXECUTION.md)"
+    yield Finding(f"{readme} never says how to run the pipeline (dvc repro)", readme)
 
 
 @rule("DOC103", family="docs", severity="warning", applies=("kit",))

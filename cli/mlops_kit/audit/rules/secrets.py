@@ -747,12 +747,7 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     committed = [
         p
         for p in repo.tracked
-        if p.rsplit("/", 1)[-1] == ".env"
-        and any(
-            secrets.CREDENTIAL_KEY.search(m.group(1))
-            for m in map(secrets.ASSIGNMENT.match, (repo.text(p) or "").splitlines())
-            if m is not None
-        )
+        if p.rsplit("/", 1)[-1] == ".env" and _names_credentials(repo.text(p) or "")
     ]
     for path in sorted(committed):
         yield Finding(f"{path} is committed to git", path)
@@ -761,15 +756,17 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
         return
     # The .env files the project uses: beside each example of one (`backend/.env_example`
     # means `backend/.env`), else at the root.
+    dot_envs = {
+        f"{p.rpartition('/')[0]}/.env".lstrip("/")
+        for p in repo.files
+        if p.rsplit("/", 1)[-1].startswith(".env") and p.rsplit("/", 1)[-1] != ".env"
+    }
+    # `config.env.example` means `config.env`: a file for credentials when its example
+    # names one (`airflow.env.example` of `AIRFLOW_HOME=...` alone is settings).
+    named = [(m.group(1), p) for p in repo.files if (m := _NAMED_ENV_EXAMPLE.match(p))]
     places = sorted(
-        {
-            f"{p.rpartition('/')[0]}/.env".lstrip("/")
-            for p in repo.files
-            if p.rsplit("/", 1)[-1].startswith(".env") and p.rsplit("/", 1)[-1] != ".env"
-        }
-        # `config.env.example` means `config.env`
-        | {m.group(1) for p in repo.files if (m := _NAMED_ENV_EXAMPLE.match(p))}
-    ) or [facts.ENV_FILE]
+        dot_envs | {env for env, p in named if _names_credentials(repo.text(p) or "")}
+    ) or ([] if named else [facts.ENV_FILE])
     ignored = repo.ignored(places)
     exposed = [place for place in places if place not in ignored]
     if exposed:
@@ -777,6 +774,15 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
         yield Finding(
             f"{', '.join(exposed)} {'is' if len(exposed) == 1 else 'are'} not git-ignored", where
         )
+
+
+def _names_credentials(text: str) -> bool:
+    """Return True when an env file assigns a credential-named key (`DB_PASSWORD=`)."""
+    return any(
+        secrets.CREDENTIAL_KEY.search(m.group(1))
+        for m in map(secrets.ASSIGNMENT.match, text.splitlines())
+        if m is not None
+    )
 
 
 _NAMED_ENV_EXAMPLE = re.compile(

@@ -28,7 +28,10 @@ _VALIDATES = re.compile(
     # a field checked against its range by hand (`if not (0 <= lead_time <= 100):`)
     r"|\bif[ \t]+not[ \t]*\([ \t]*-?[\d.]+[ \t]*<=?[ \t]*\w+[ \t]*<=?[ \t]*-?[\d.]+[ \t]*\)"
     # an upload's format checked (`if file.content_type not in allowed_types:`)
-    r"|\.content_type[ \t]+(?:not[ \t]+)?in\b|\.content_type[ \t]*[!=]=",
+    r"|\.content_type[ \t]+(?:not[ \t]+)?in\b|\.content_type[ \t]*[!=]="
+    # a required key checked, answering 400 or 422 (`if "image" not in data: return ..., 400`)
+    r"|\bif[ \t]+[\"'][\w-]++[\"'][ \t]+not[ \t]+in[ \t]+[\w.]++[ \t]*:[ \t]*\n[ \t]*+"
+    r"(?:return\b[^\n]*?\b4(?:00|22)\b|abort\([ \t]*4(?:00|22)\b)",
     re.MULTILINE,
 )
 _WILDCARD = ("0.0.0.0", "::", "[::]", "*")
@@ -126,7 +129,8 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
         predicting = [route for route in routes if route.predicts]
         if predicting and all(route.own_data for route in predicting):
             continue  # the model is fed the service's own data, not what the caller sent
-        serving = [route.line for route in predicting] or [route.line for route in routes]
+        named = [route.line for route in routes if route.named_predict]
+        serving = [route.line for route in predicting] or named or [r.line for r in routes]
         yield Finding(
             "this service predicts without checking its input against a schema",
             path,
@@ -139,6 +143,7 @@ class _Route(NamedTuple):
     predicts: bool  # the handler calls a model
     schema: bool  # a parameter typed by a model class or number type, or constrained
     own_data: bool  # it reads the request, yet no value read from it reaches the model
+    named_predict: bool  # the handler is named for predicting (`def predict():`)
 
 
 def _routes(text: str) -> list[_Route]:
@@ -177,7 +182,8 @@ def _routes(text: str) -> list[_Route]:
             )
         )
         own_data = bool(calls) and _own_data(node, calls, {a.arg for a in arguments})
-        found.append(_Route(lines[0], bool(calls), schema, own_data))
+        named_predict = _PREDICT_DEF.match(f"def {node.name}(") is not None
+        found.append(_Route(lines[0], bool(calls), schema, own_data, named_predict))
     return sorted(found)
 
 

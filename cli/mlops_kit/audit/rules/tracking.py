@@ -894,8 +894,15 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
                 yield Finding("mlflow binds every interface (--host 0.0.0.0)", path, line)
     # Python that starts the server: `subprocess.Popen(["mlflow", "server", "--host",
     # "0.0.0.0", ...])` or the command as one string.
-    for pattern in (_ARGV_BIND, _CLI_BIND):
-        for path, line, _ in facts.search_sources(repo, pattern):
+    for path, line, _ in facts.search_sources(repo, _ARGV_BIND):
+        yield Finding("mlflow binds every interface (--host 0.0.0.0)", path, line)
+    for path, line, matched in facts.search_sources(repo, _CLI_BIND):
+        # Only inside a string literal (`os.system("mlflow ui --host 0.0.0.0")`), not in
+        # a docstring or comment that describes the command.
+        lines = (repo.text(path) or "").split("\n")
+        before = (lines[line - 1] if line <= len(lines) else "").split(matched)[0]
+        quoted = ('"' in before or "'" in before) and '"""' not in before
+        if quoted and "'''" not in before:
             yield Finding("mlflow binds every interface (--host 0.0.0.0)", path, line)
 
 
