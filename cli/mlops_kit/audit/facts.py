@@ -1361,6 +1361,12 @@ _BUNDLED_DATASET = re.compile(
     r"|\bload_(?:iris|digits|wine|breast_cancer|diabetes|linnerud|boston)\("
     r"|\bfetch_(?:openml|california_housing|20newsgroups\w*|covtype|lfw_people|olivetti_faces)\("
     r"|\b(?:mnist|cifar10|cifar100|fashion_mnist|imdb|reuters)\.load_data\(|\btfds\.load\("
+    # a Hugging Face Hub dataset by name (not a local builder: `load_dataset("csv", ...)`),
+    # the UCI repository's and OpenML's by id, the D2L book's loaders
+    r"|\bload_dataset\(\s*+[\"'](?!(?:csv|json|parquet|text|imagefolder|audiofolder|arrow"
+    r"|pandas|webdataset)[\"'])[\w.-]++(?:/[\w.-]++)?[\"']"
+    r"|\bfetch_ucirepo\(|\bopenml\.(?:datasets\.get_dataset|tasks\.get_task)\("
+    r"|\bd2l\.load_data_\w++\("
 )
 # Code that reads a dataset of its own from files.
 _LOCAL_DATA = re.compile(

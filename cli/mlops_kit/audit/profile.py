@@ -175,6 +175,8 @@ _HOOK_SCRIPT = re.compile(
     r"^(?:\.?githooks|\.?git-hooks|\.?hooks|scripts/(?:git-)?hooks)/"
     r"(?:pre-commit|pre-push|commit-msg|prepare-commit-msg)(?:\.sh)?$"
 )
+# A setup script that writes or links a hook (`cat > .git/hooks/pre-commit << 'EOF'`).
+_WRITES_HOOK = re.compile(r"\.git/hooks/(?:pre-commit|pre-push|commit-msg)\b")
 # A file name holding "requirements" (or "requirement": `requirement.txt`,
 # `fastapi-requirement.txt`) and ending in .txt or .in. Written so that a search stays
 # linear: the name is scanned once from each `/`, never re-split around each
@@ -927,7 +929,11 @@ def _runners(repo: RepoView, profile: RepoProfile) -> None:
     for name, manager in HOOK_FILES:
         if (name in repo.file_set or name in repo.folders) and manager not in hooks:
             hooks.append(manager)
-    if any(_HOOK_SCRIPT.match(p) for p in repo.files):
+    if any(_HOOK_SCRIPT.match(p) for p in repo.files) or any(
+        _WRITES_HOOK.search(repo.text(p) or "")
+        for p in repo.files
+        if p.endswith(".sh") and p.count("/") <= 1 and "hook" in p.lower()
+    ):
         hooks.append("git hooks")
     profile.hook_managers = tuple(hooks)
 
@@ -964,7 +970,9 @@ def conda_files(repo: RepoView) -> list[str]:
 
 _NOT_CONDA = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "pixi.toml"})
 # Top-level folders that hold a project's environment files.
-_ENVIRONMENT_FOLDERS = frozenset({"environment", "environments", "env", "envs", "conda"})
+_ENVIRONMENT_FOLDERS = frozenset(
+    {"environment", "environments", "env", "envs", "conda", "req", "reqs", "requirements", "deps"}
+)
 
 
 def _packaging(repo: RepoView, profile: RepoProfile) -> None:
@@ -1252,8 +1260,8 @@ def _package_trains(repo: RepoView, profile: RepoProfile) -> bool:
     a `main.py` that runs the pipeline, a compose file that deploys the stack, or the
     datasets it trains on under `data/` (`data/raw/loans.csv`), or the data science
     layout's `data/raw/` and `data/processed/` folders waiting for them. A command the
-    package installs for training (`churn-train-baseline` in `[project.scripts]`) shows it as
-    well as a training module does.
+    package installs for training (`churn-train-baseline` in `[project.scripts]`) shows
+    it as well as a training module does.
     """
     if not (
         "models" in repo.folders
@@ -1345,15 +1353,32 @@ _REPORT_TO = re.compile(
 
 
 def _reported_trackers(
-    repo: RepoView, imports: dict[str, list[tuple[str, int]]], runtime: set[str]
+    repo: RepoView,
+    imports: dict[str, list[tuple[str, int]]],
+    runtime: set[str],
+    manifests: tuple[str, ...],
 ) -> set[str]:
-    """Trackers that a Hugging Face trainer or Accelerate logs to by name."""
+    """Trackers that a Hugging Face trainer or Accelerate logs to by name (or by default)."""
     files = {p for m in _TRAINER_MODULES for p, _ in imports.get(m, []) if p in runtime}
     found = set()
+    default_report = False  # `TrainingArguments(...)` without `report_to`
     for path in sorted(files):
-        for match in _REPORT_TO.finditer(repo.text(path) or ""):
+        text = repo.text(path) or ""
+        for match in _REPORT_TO.finditer(text):
             found.add("comet" if match.group(1) == "comet_ml" else match.group(1))
+        default_report = default_report or (
+            "TrainingArguments(" in text and "report_to" not in text
+        )
+    if default_report and "wandb" not in found:
+        # Before transformers 5, `report_to` defaults to every integration installed: a
+        # declared wandb receives every run.
+        declared = " ".join((repo.text(p) or "") for p in manifests)
+        if _DECLARES_WANDB.search(declared):
+            found.add("wandb")
     return found
+
+
+_DECLARES_WANDB = re.compile(r"(?im)^[ \t\"'-]*wandb\b")
 
 
 def _configured_loggers(repo: RepoView, profile: RepoProfile) -> set[str]:
@@ -1676,7 +1701,7 @@ def profile_of(repo: RepoView) -> RepoProfile:
                 )
             )
         )
-        reported = _reported_trackers(repo, imports, runtime)
+        reported = _reported_trackers(repo, imports, runtime, profile.manifests)
         if _azure_ai_ml_files(repo) or azureml_runs_jobs(repo):
             reported.add("azureml")  # SDK v2 (`azure.ai.ml`) or job definitions (YAML)
         if _vertex_experiments(repo, imports, runtime) or _pipeline_metrics(repo, imports):

@@ -576,12 +576,13 @@ def _provided_elsewhere(
     """Return True when an import needs no declaration in the repository's main manifests.
 
     That is when a manifest in one of the file's own folders declares a provider (a nested
-    project, at any depth), the file is a Databricks notebook, or a library imports the
+    project, at any depth), the file is a Databricks notebook or job module (it imports
+    `databricks.sdk.runtime`), or a library imports the
     module inside a function or block (an optional integration left to its users).
     """
     text = repo.text(path) or ""
-    if text.startswith(_DATABRICKS):
-        return True
+    if text.startswith(_DATABRICKS) or _DATABRICKS_RUNTIME.search(text):
+        return True  # a notebook or job step the Databricks runtime runs, with its libraries
     if library:
         lines = text.splitlines()
         if 0 < line <= len(lines) and lines[line - 1][:1] in (" ", "\t"):
@@ -596,6 +597,11 @@ def _provided_elsewhere(
     return False
 
 
+# A module written for the Databricks runtime (`from databricks.sdk.runtime import dbutils`):
+# the cluster's runtime brings pyspark, scikit-learn and the rest.
+_DATABRICKS_RUNTIME = re.compile(
+    r"^[ \t]*from[ \t]+databricks\.sdk\.runtime[ \t]+import\b", re.MULTILINE
+)
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -990,7 +996,12 @@ def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
         repo.pyproject.get("dependency-groups")
         or repo.pyproject.get("project", {}).get("optional-dependencies")
     )
-    if has_dev_place and "requirements.txt" in repo.file_set:
+    # A pyproject.toml that declares the runtime makes requirements.txt an environment
+    # export (often runtime and dev tools flattened together), not a second runtime list.
+    # (unless an image installs it: then it is what the service runs with).
+    runtime_in_pyproject = bool(repo.pyproject.get("project", {}).get("dependencies"))
+    exported = runtime_in_pyproject and not _image_installs(repo, "requirements.txt")
+    if has_dev_place and "requirements.txt" in repo.file_set and not exported:
         entries = list(facts.requirements_in(repo, "requirements.txt"))
         # `pybind11 @ file:///home/conda/feedstock_root/...`: a `pip freeze` of one
         # machine's conda environment, which installs nowhere else: no runtime set.
@@ -998,6 +1009,15 @@ def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
             for number, entry in entries:
                 yield entry, "requirements.txt", number
     yield from _setup_cfg_requirements(repo)
+
+
+def _image_installs(repo: RepoView, requirements: str) -> bool:
+    """Return True when a Dockerfile of the repository installs `requirements`."""
+    return any(
+        requirements in (repo.text(p) or "") and "install" in (repo.text(p) or "")
+        for p in repo.files
+        if p.rsplit("/", 1)[-1].startswith("Dockerfile")
+    )
 
 
 _LOCAL_BUILD = re.compile(r"@\s*file:///")

@@ -584,9 +584,19 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     if not data_files:
         if not (profile.kit or profile.dvc_pipeline or fits_models(repo)):
             return  # no dataset files and nothing trained (a tracking platform, ETL jobs)
-        if facts.bundled_datasets_only(repo) or facts.synthetic_data_only(repo):
+        keeps_data = any(
+            not p.endswith(_NOT_DATA_SUFFIXES) and not p.rsplit("/", 1)[-1].startswith(".")
+            for p in repo.under("data")
+        )  # `data/annotated/20220620/*.json`: files of its own beside a library's dataset
+        if not keeps_data and (
+            facts.bundled_datasets_only(repo) or facts.synthetic_data_only(repo)
+        ):
             return  # a library fetches the data, or the code generates it
     yield Finding("no DVC: neither dvc.yaml nor DVC-tracked data", facts.ROOT)
+
+
+# Files a data folder keeps that are no data: its README, scripts and images for docs.
+_NOT_DATA_SUFFIXES = (".md", ".rst", ".txt", ".py", ".sh", ".png", ".jpg", ".svg", ".dvc")
 
 
 def _checksum_manifest(repo: RepoView) -> bool:

@@ -1,0 +1,118 @@
+"""Shapes met on a seventy-second and seventy-third set of public repositories.
+
+Each test writes the shape here and checks the false finding gone and the real one kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from audit.support import places, repo
+
+TRAINER = (
+    "from datasets import load_dataset\n"
+    "from transformers import Trainer, TrainingArguments\n\n"
+    'imdb = load_dataset("imdb")\n'
+    'args = TrainingArguments(output_dir="out", logging_dir="logs"{report})\n'
+    "Trainer(model=None, args=args, train_dataset=imdb['train']).train()\n"
+)
+
+
+def test_a_hub_dataset_and_the_trainers_default_report(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "transformers==4.49.0\ndatasets==3.3.2\nwandb==0.19.7\n",
+        "src/model/train.py": TRAINER.replace("{report}", ""),
+    }
+    root = repo(tmp_path, files, "default")
+    assert places(root, "DVC115") == []
+    assert places(root, "TRK107") == []
+    silenced = {**files, "src/model/train.py": TRAINER.replace("{report}", ', report_to="none"')}
+    assert places(repo(tmp_path, silenced, "none"), "TRK107") == ["."]
+    local = {
+        **files,
+        "src/model/train.py": files["src/model/train.py"].replace(
+            'load_dataset("imdb")', 'load_dataset("csv", data_files="data/reviews.csv")'
+        ),
+    }
+    assert places(repo(tmp_path, local, "local"), "DVC115") == ["."]
+    annotated = {**files, "data/annotated/20220620/elina.json": '{"text": "x", "labels": [1]}\n'}
+    assert places(repo(tmp_path, annotated, "annotated"), "DVC115") == ["."]
+
+
+def test_requirements_exported_beside_a_pyproject_runtime(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": (
+            '[project]\nname = "readmission"\nversion = "0.1.0"\n'
+            'dependencies = ["xgboost==3.0.2"]\n\n'
+            '[project.optional-dependencies]\ndev = ["pytest==9.1.1", "ruff==0.16.2"]\n'
+        ),
+        "requirements.txt": "xgboost==3.0.2\npytest==9.1.1\nruff==0.16.2\n",
+        "src/readmission/__init__.py": "",
+        "src/readmission/train.py": "import xgboost\n",
+    }
+    assert places(repo(tmp_path, files, "export"), "PKG111") == []
+    image = {**files, "Dockerfile": "FROM python:3.11\nRUN pip install -r requirements.txt\n"}
+    assert places(repo(tmp_path, image, "image"), "PKG111") == [
+        "requirements.txt:2",
+        "requirements.txt:3",
+    ]
+    runtime = {
+        **files,
+        "pyproject.toml": '[project]\nname = "readmission"\nversion = "0.1.0"\n\n'
+        '[project.optional-dependencies]\ndev = ["ruff==0.16.2"]\n',
+    }
+    assert places(repo(tmp_path, runtime, "runtime"), "PKG111") == [
+        "requirements.txt:2",
+        "requirements.txt:3",
+    ]
+
+
+def test_a_script_that_installs_the_git_hook(tmp_path: Path) -> None:
+    setup = (
+        "#!/bin/bash\ncat > .git/hooks/pre-commit << 'EOF'\n#!/bin/bash\n./run_tests.sh\nEOF\n"
+        "chmod +x .git/hooks/pre-commit\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.5.2\n",
+        "train.py": "from sklearn.svm import SVC\n\nSVC().fit([[0]], [0])\n",
+        "setup_hooks.sh": setup,
+    }
+    assert places(repo(tmp_path, files, "hooks"), "QUA112") == []
+    other = {**files, "setup_hooks.sh": "#!/bin/bash\npip install -r requirements.txt\n"}
+    assert places(repo(tmp_path, other, "other"), "QUA112") == ["."]
+
+
+def test_a_conda_environment_in_a_req_folder(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": "[tool.black]\nline-length = 100\n",
+        "req/environment.yaml": (
+            "channels:\n  - pytorch\ndependencies:\n  - python==3.8\n  - pytorch\n  - hydra-core\n"
+        ),
+        "train.py": "import hydra\nimport torch\n",
+    }
+    root = repo(tmp_path, files, "req")
+    assert places(root, "PKG112") == []
+    assert places(root, "PKG110") == ["req/environment.yaml:5"]
+
+
+def test_a_databricks_job_step_inside_the_package(tmp_path: Path) -> None:
+    step = (
+        "import numpy as np\nfrom databricks.sdk.runtime import sqlContext\n"
+        "from pyspark.sql import SparkSession\nfrom sklearn.cluster import DBSCAN\n"
+    )
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": (
+            '[project]\nname = "oor"\nversion = "0.1.0"\ndependencies = ["numpy>=1.26"]\n\n'
+            '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        ),
+        "oor/__init__.py": "",
+        "oor/databricks_pipelines/clustering.py": step,
+    }
+    assert places(repo(tmp_path, files, "job"), "PKG105") == []
+    local = {
+        **files,
+        "oor/databricks_pipelines/clustering.py": step.replace("databricks.sdk.runtime", "oor"),
+    }
+    assert places(repo(tmp_path, local, "local"), "PKG105") == [
+        "oor/databricks_pipelines/clustering.py:4"
+    ]
