@@ -116,3 +116,51 @@ def test_a_databricks_job_step_inside_the_package(tmp_path: Path) -> None:
     assert places(repo(tmp_path, local, "local"), "PKG105") == [
         "oor/databricks_pipelines/clustering.py:4"
     ]
+
+
+def test_overrides_in_experiment_configs(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "hydra-core==1.3.2\n",
+        "src/train.py": (
+            'import hydra\n\n\n@hydra.main(config_path="../configs", config_name="train", '
+            'version_base="1.3")\ndef main(cfg):\n    pass\n'
+        ),
+        "configs/train.yaml": "defaults:\n  - data: isbi_bin\n  - _self_\n",
+        "configs/data/isbi_bin.yaml": "classes: 2\n",
+        "configs/experiment/isbi_multiple.yaml": (
+            "# @package _global_\ndefaults:\n  - override /data: isbi\n"
+            "  - override /hydra/sweeper: optuna\n"
+        ),
+    }
+    assert places(repo(tmp_path, files, "missing"), "CFG103") == [
+        "configs/experiment/isbi_multiple.yaml:3"
+    ]
+    fixed = {**files, "configs/data/isbi.yaml": "classes: 5\n"}
+    assert places(repo(tmp_path, fixed, "fixed"), "CFG103") == []
+
+
+def test_a_kubernetes_secret_of_declared_placeholders(tmp_path: Path) -> None:
+    secret = (
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ntype: Opaque\ndata:\n"
+        "  REDIS_PASSWORD: cmVkaXNfcGFzc3dvcmQ=  # 'redis_password' - CHANGE IN PRODUCTION\n"
+        "  API_SECRET_KEY: c3VwZXJfc2VjcmV0X2tleV9jaGFuZ2VfaW5fcHJvZHVjdGlvbg==\n"
+    )
+    files: dict[str, str | bytes] = {"deployment/kubernetes/secrets.yaml": secret}
+    assert places(repo(tmp_path, files, "declared"), "SEC106") == []
+    chosen = "  DB_PASSWORD: bWluaW9hZG1pbjEyMw==\n"
+    real = {"deployment/kubernetes/secrets.yaml": secret + chosen}
+    assert places(repo(tmp_path, real, "chosen"), "SEC106") == [
+        "deployment/kubernetes/secrets.yaml:9"
+    ]
+
+
+def test_empty_placeholder_notebooks(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.5.2\n",
+        "src/train.py": "from sklearn.svm import SVC\n\nSVC().fit([[0]], [0])\n",
+        "notebooks/01_exploration.ipynb": "",
+        "notebooks/02_models.ipynb": "",
+    }
+    assert places(repo(tmp_path, files, "empty"), "DAT104") == []
+    broken = {**files, "notebooks/02_models.ipynb": "<<<<<<< HEAD\n"}
+    assert places(repo(tmp_path, broken, "broken"), "DAT104") == ["notebooks/02_models.ipynb"]

@@ -122,6 +122,8 @@ def defaults_resolve(repo: RepoView) -> Iterator[Finding]:
 
     Why: Hydra fails at start-up with "Could not find 'model/xgb'" when an entry names a
     file that does not exist; catching it here is faster than a failed pipeline run.
+    Group files are read too: an experiment's `override /data: isbi` with no
+    `data/isbi.yaml` fails the day someone runs `experiment=...`.
     Fix: create `conf/<group>/<option>.yaml`, or correct the entry's spelling.
     """
     if _config_store(repo):
@@ -143,6 +145,50 @@ def defaults_resolve(repo: RepoView) -> Iterator[Finding]:
                     primary,
                     line_of(defaults, index),
                 )
+    yield from _group_overrides_resolve(repo, folder, primary)
+
+
+def _group_overrides_resolve(repo: RepoView, folder: str, primary: str) -> Iterator[Finding]:
+    """Absolute entries in the defaults lists of group files (`override /data: isbi`).
+
+    An experiment config (`experiment/isbi.yaml`) that overrides a group with an option
+    that has no file fails when the experiment is chosen, not at every start-up. Not
+    judged when a search path adds config sources (`hydra.searchpath`).
+    """
+    files = [p for p in facts.conf_files(repo) if p != primary and p.startswith(f"{folder}/")]
+    if any("searchpath" in (repo.text(p) or "") for p in [primary, *files]):
+        return
+    for path in files:
+        data = repo.data(path)
+        defaults = data.get("defaults") if isinstance(data, dict) else None
+        for index, item in enumerate(defaults if isinstance(defaults, list) else []):
+            for group, option in _absolute_entry(item):
+                if option in ("???", "null") or facts.templated(option):
+                    continue
+                base = posixpath.join(folder, group.lstrip("/"), option)
+                if base.endswith((".yaml", ".yml")):
+                    base = base.rsplit(".", 1)[0]
+                if not any(repo.is_file(base + suffix) for suffix in (".yaml", ".yml")):
+                    yield Finding(
+                        f"defaults entry `{group}: {option}` has no file {base}.yaml",
+                        path,
+                        line_of(defaults, index),
+                    )
+
+
+def _absolute_entry(item: Any) -> list[tuple[str, str]]:
+    """(group, option) of a defaults entry naming an absolute group (`override /data: x`)."""
+    if not isinstance(item, dict) or len(item) != 1:
+        return []
+    key, value = next(iter(item.items()))
+    words = key.split() if isinstance(key, str) else []
+    if not words or "optional" in words[:-1]:
+        return []
+    group = words[-1].split("@", 1)[0]
+    if not group.startswith("/") or group.lstrip("/").split("/", 1)[0] == "hydra":
+        return []
+    options = value if isinstance(value, list) else [value]
+    return [(group, o) for o in options if isinstance(o, str)]
 
 
 # "/path/to/your/data" is an instruction to the reader, not a machine's path.

@@ -370,7 +370,8 @@ def notebooks_stripped(repo: RepoView) -> Iterator[Finding]:
     execution counts; they leak data, bloat diffs and make every review noisy.
     Notebooks that a documentation site renders with their outputs (an nbdev project's,
     or a Quarto site's: a folder with `nbdev.yml`, `_quarto.yml` or nbdev's
-    `settings.ini`, and its sub-folders) keep them on purpose and are not reported.
+    `settings.ini`, and its sub-folders) keep them on purpose and are not reported, nor
+    is an empty file (a placeholder notebook, holding no outputs).
     Fix: `nbstripout` (or `jupyter nbconvert --clear-output --inplace`), and a pre-commit
     hook that strips outputs on every commit.
     """
@@ -396,6 +397,8 @@ def notebooks_stripped(repo: RepoView) -> Iterator[Finding]:
             if problem:
                 yield Finding(f"{path} {problem}", path)
             continue
+        if not text.strip():
+            continue  # an empty placeholder (`touch notebooks/01_eda.ipynb`): no outputs
         if demo:
             # Outputs are kept on purpose; only a file that cannot be a notebook is news
             # (an editor's scratch copy committed by accident).

@@ -146,7 +146,9 @@ def _demo_assignment(line: str, users: set[str]) -> bool:
     return (
         demo_value(value)
         or any(value.lower().startswith(user) or _user_and_word(value, user) for user in users)
-        or (bool(_unbase64(value)) and demo_value(_unbase64(value)))
+        or (bool(decoded := _unbase64(value)) and _demo_or_placeholder(decoded))
+        # `REDIS_PASSWORD: cmVk...  # 'redis_password' - CHANGE IN PRODUCTION`
+        or _SAYS_CHANGE.search(match.group(2).partition(" #")[2]) is not None
         or _placeholder_basic_auth(value)
         or (_TOKEN_KEY.search(key) is not None and _WORDS.fullmatch(value) is not None)
         or value.split(":", 1)[0].lstrip("-") == key.lstrip("-")  # NAME=NAME:latest, a reference
@@ -155,6 +157,14 @@ def _demo_assignment(line: str, users: set[str]) -> bool:
         or re.fullmatch(r"[\w.-]+\.(?:pem|key|crt|cer|p12|pfx|json|txt|jks)", value) is not None
         or _NOT_A_VALUE.search(value) is not None
     )
+
+
+def _demo_or_placeholder(value: str) -> bool:
+    return demo_value(value) or secrets.is_placeholder(value)
+
+
+# A comment saying the value is to be replaced (`# CHANGE IN PRODUCTION`, `# mock value`).
+_SAYS_CHANGE = re.compile(r"(?i)\bchange[ _-]?(?:me|it|this|in[ _-]production)\b|\bmock\b")
 
 
 # Values that name or fetch a secret instead of holding one: a host:port, a kebab-case key
