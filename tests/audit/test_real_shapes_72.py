@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit.support import places, repo
+from audit.support import audit, places, repo
 
 TRAINER = (
     "from datasets import load_dataset\n"
@@ -164,3 +164,30 @@ def test_empty_placeholder_notebooks(tmp_path: Path) -> None:
     assert places(repo(tmp_path, files, "empty"), "DAT104") == []
     broken = {**files, "notebooks/02_models.ipynb": "<<<<<<< HEAD\n"}
     assert places(repo(tmp_path, broken, "broken"), "DAT104") == ["notebooks/02_models.ipynb"]
+
+
+def test_editor_swap_and_office_lock_files(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "README.md": "# Report\n",
+        "src/.train.py.swp": b"b0VIM 9.0\0",
+        "reports/final/~$Project_Report_v4.docx": b"\x08owner\0",
+        "notebooks/.~lock.slides.pptx#": "user,host,2026-01-01\n",
+        "reports/final/Project_Report_v4.docx": b"PK\x03\x04",
+    }
+    root = repo(tmp_path, files, "locks")
+    assert places(root, "LAY113") == ["notebooks/.~lock.slides.pptx#"]
+    [message] = [i.message for i in audit(root).issues if i.rule == "LAY113"]
+    assert message.startswith("3 generated files are committed")
+
+
+def test_data_files_named_for_a_tutorial(tmp_path: Path) -> None:
+    rows = "date,open,close\n" + "2024-01-01,1.0,1.1\n" * 2_000
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.5.2\n",
+        "train.py": "from sklearn.svm import SVR\n\nSVR().fit([[0]], [0])\n",
+        "d_price/tutorial_RIVN_5min.csv": rows,
+        "d_sentiment/Example_stock_news.csv": rows,
+    }
+    assert places(repo(tmp_path, files, "tutorial"), "DAT102") == []
+    data = {**files, "d_price/RIVN_5min.csv": rows}
+    assert places(repo(tmp_path, data, "data"), "DAT102") == ["d_price/RIVN_5min.csv"]

@@ -237,7 +237,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     Files under 20 KB (lookup tables, small reports), reference tables under 100 KB in a
     folder named for them (`constants/`, `lookup/`, `reference/`, `references/`,
     `mappings/`) or a competition's submission format (`sample_submission.csv`), and the
-    inputs of examples, tutorials, docs and `sample_data/` folders, or of a collection of
+    inputs of examples, tutorials, docs and `sample_data/` folders (or named for one:
+    `tutorial_prices.csv`, `example_news.csv`), or of a collection of
     notebooks (a book, a course), are not reported; one finding covers the data files of
     a top-level folder. Nor is a small file named as a template (`review_template.xlsx`, under
     100 KB): a form to fill in. A committed output of a DVC stage is reported once, by DVC106.
@@ -272,6 +273,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
             continue  # `data/constants/team_names.csv`, a competition's submission format
         if _TEMPLATE_NAME.search(name) and size < REFERENCE_TABLE:
             continue  # `Rebuttal_Tracking_Template.xlsx`: a form to fill in, not data
+        if name.startswith(("tutorial_", "tutorial-", "example_", "example-")):
+            continue  # `tutorial_RIVN_5min.csv`: a tutorial's input, named for it
         folder = path.split("/", 1)[0] if "/" in path else "."
         by_folder.setdefault(folder, []).append((path, size))
     # One finding per top-level folder: a folder of datasets in git is one fact.

@@ -634,11 +634,15 @@ def symlinks_stay_inside(repo: RepoView) -> Iterator[Finding]:
 GENERATED = re.compile(
     r"(?:^|/)(?:__pycache__|\.ipynb_checkpoints|\.virtual_documents|\.pytest_cache"
     r"|\.mypy_cache|\.ruff_cache)/|\.py[co]$|(?:^|/)\.DS_Store$"
+    # vim's swap files, and the lock files Office (`~$report.docx`) and LibreOffice
+    # (`.~lock.slides.pptx#`) keep while a document is open
+    r"|(?:^|/)\.[^/]+\.sw[op]$|(?:^|/)~\$[^/]++$|(?:^|/)\.~lock\.[^/]*#$"
 )
 # Every match of GENERATED holds one of these: substring tests rule most paths out at once
 # (the pattern, without a literal start, is tried at every character of every path).
 GENERATED_WORDS = (
     "__pycache__/", "_checkpoints/", "_documents/", "_cache/", ".pyc", ".pyo", ".DS_Store",
+    ".swp", ".swo", "~$", ".~lock.",
 )  # fmt: skip
 
 
@@ -654,6 +658,8 @@ def no_generated_files(repo: RepoView) -> Iterator[Finding]:
     Why: `__pycache__/*.pyc`, `.ipynb_checkpoints/`, jupyterlab-lsp's `.virtual_documents/`
     and tool caches are rewritten on every run; committed, they go stale at once, show up
     in every diff, and a checkpoint can hold outputs the real notebook no longer shows.
+    Editors' swap files (`.train.py.swp`) and the lock files Office and LibreOffice keep
+    beside an open document (`~$report.docx`, `.~lock.slides.pptx#`) are the same.
     Fix: `git rm -r --cached <path>` and add the folders (`__pycache__/`,
     `.ipynb_checkpoints/`, `.virtual_documents/`, `.DS_Store`) to .gitignore.
     """
