@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from audit.support import audit, places, repo
+from mlops_kit.audit.profile import profile_of
+from mlops_kit.audit.repo import RepoView
 
 TRAINER = (
     "from datasets import load_dataset\n"
@@ -191,3 +193,12 @@ def test_data_files_named_for_a_tutorial(tmp_path: Path) -> None:
     assert places(repo(tmp_path, files, "tutorial"), "DAT102") == []
     data = {**files, "d_price/RIVN_5min.csv": rows}
     assert places(repo(tmp_path, data, "data"), "DAT102") == ["d_price/RIVN_5min.csv"]
+
+
+def test_paddleocr_training_is_machine_learning(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "paddlepaddle>=2.5.0\npaddleocr>=3.0.0\n",
+        "scripts/train_rec.py": "import paddle\n\nmodel = paddle.Model(net)\nmodel.fit(loader)\n",
+    }
+    found = profile_of(RepoView(repo(tmp_path, files, "paddle")))
+    assert found.ml and found.kind == "project"

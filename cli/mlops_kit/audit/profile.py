@@ -63,7 +63,7 @@ ML_MODULES = frozenset(
      "dspy",
      # vision and NLP frameworks that train their own models
      "ultralytics", "yolov5", "detectron2", "mmdet", "mmseg", "spacy", "gensim",
-     "autogluon", "pycaret", "darts", "pytorch_tabnet"}
+     "autogluon", "pycaret", "darts", "pytorch_tabnet", "paddle", "paddleocr"}
 )  # fmt: skip
 # Files whose presence says "this is an ML project, not a library that others import".
 _PROJECT_MARKERS = re.compile(
