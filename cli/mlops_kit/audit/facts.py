@@ -520,6 +520,22 @@ def runtime_requirements(repo: RepoView) -> list[str]:
     return found
 
 
+def poetry_constraints(repo: RepoView) -> list[tuple[str, str]]:
+    """(name, version constraint) of Poetry's main dependencies (`mlflow = "^1.25"`).
+
+    Names are canonical; a table entry's `version` is its constraint.
+    """
+    tool = repo.pyproject.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    table = poetry.get("dependencies") if isinstance(poetry, dict) else None
+    found = []
+    for name, value in table.items() if isinstance(table, dict) else ():
+        constraint = value.get("version") if isinstance(value, dict) else value
+        if isinstance(constraint, str):
+            found.append((canonical(str(name)), constraint))
+    return found
+
+
 _SETUP_REQUIREMENT = re.compile(
     r"""["']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@]|["'])"""
 )

@@ -844,7 +844,7 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
         if name in STACK_FLOORS and _below_floor(requirement.split(";")[0], STACK_FLOORS[name]):
             message = f"{requirement!r} allows {_older(name)}"
             found.append((name, Finding(message, PYPROJECT, entry_line(text, requirement))))
-    for name, constraint in _poetry_constraints(repo):
+    for name, constraint in facts.poetry_constraints(repo):
         if name in STACK_FLOORS and _below_floor(_as_specifier(constraint), STACK_FLOORS[name]):
             line = entry_line(text, name, quote="optional")
             found.append(
@@ -880,19 +880,6 @@ def _below_floor(specifier: str, floor: tuple[int, int]) -> bool:
     """Return True when the lower bounds of `specifier` admit a release below `floor`."""
     bounds = [(int(m.group(1)), int(m.group(2) or 0)) for m in _LOWER.finditer(specifier)]
     return bool(bounds) and max(bounds) < floor
-
-
-def _poetry_constraints(repo: RepoView) -> list[tuple[str, str]]:
-    """(name, version constraint) of Poetry's main dependencies (`mlflow = "^1.25"`)."""
-    tool = repo.pyproject.get("tool")
-    poetry = tool.get("poetry") if isinstance(tool, dict) else None
-    table = poetry.get("dependencies") if isinstance(poetry, dict) else None
-    found = []
-    for name, value in table.items() if isinstance(table, dict) else ():
-        constraint = value.get("version") if isinstance(value, dict) else value
-        if isinstance(constraint, str):
-            found.append((facts.canonical(str(name)), constraint))
-    return found
 
 
 def _as_specifier(constraint: str) -> str:

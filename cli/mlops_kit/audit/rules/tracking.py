@@ -584,28 +584,16 @@ def _mlflow_before_3(repo: RepoView) -> bool:
         for requirement in facts.runtime_requirements(repo)
         if (name_match := _MLFLOW_NAME.match(requirement.strip())) is not None
     ]
-    for _, constraint in _poetry_mlflow(repo):
-        specs.append(constraint if constraint[:1] in "^~<=>!" else f"=={constraint}")
+    for name, constraint in facts.poetry_constraints(repo):
+        if name in ("mlflow", "mlflow-skinny"):
+            constraint = constraint.strip()
+            specs.append(constraint if constraint[:1] in "^~<=>!" else f"=={constraint}")
     for path in profile_of(repo).requirements:
         for _, requirement in facts.requirements_in(repo, path):
             if (name_match := _MLFLOW_NAME.match(requirement.strip())) is not None:
                 specs.append(requirement.strip()[len(name_match.group(0)) :])
     specs = [spec for spec in specs if spec.strip()]
     return bool(specs) and all(_caps_below_3(spec) for spec in specs)
-
-
-def _poetry_mlflow(repo: RepoView) -> list[tuple[str, str]]:
-    tool = repo.pyproject.get("tool")
-    poetry = tool.get("poetry") if isinstance(tool, dict) else None
-    table = poetry.get("dependencies") if isinstance(poetry, dict) else None
-    found = []
-    for name, value in table.items() if isinstance(table, dict) else ():
-        constraint = value.get("version") if isinstance(value, dict) else value
-        if facts.canonical(str(name)) in ("mlflow", "mlflow-skinny") and isinstance(
-            constraint, str
-        ):
-            found.append((str(name), constraint.strip()))
-    return found
 
 
 def _caps_below_3(spec: str) -> bool:
@@ -897,13 +885,21 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
     for path, line, _ in facts.search_sources(repo, _ARGV_BIND):
         yield Finding("mlflow binds every interface (--host 0.0.0.0)", path, line)
     for path, line, matched in facts.search_sources(repo, _CLI_BIND):
-        # Only inside a string literal (`os.system("mlflow ui --host 0.0.0.0")`), not in
-        # a docstring or comment that describes the command.
-        lines = (repo.text(path) or "").split("\n")
-        before = (lines[line - 1] if line <= len(lines) else "").split(matched)[0]
-        quoted = ('"' in before or "'" in before) and '"""' not in before
-        if quoted and "'''" not in before:
+        if _in_string_literal(repo.text(path) or "", line, matched):
             yield Finding("mlflow binds every interface (--host 0.0.0.0)", path, line)
+
+
+def _in_string_literal(text: str, line: int, matched: str) -> bool:
+    """Return True when `matched` follows a quote on its line, outside a docstring.
+
+    `os.system("mlflow ui --host 0.0.0.0")` runs the command; a docstring or a comment
+    that describes it (a docstring line opening with triple quotes) does not.
+    """
+    lines = text.split("\n")
+    before = (lines[line - 1] if line <= len(lines) else "").split(matched)[0]
+    if '"""' in before or "'''" in before:
+        return False
+    return '"' in before or "'" in before
 
 
 @rule("TRK107", family="tracking", severity="warning", applies=("project", "ml", "code"))
