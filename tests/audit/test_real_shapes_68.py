@@ -287,7 +287,13 @@ def test_python_that_starts_mlflow_on_every_interface(tmp_path: Path) -> None:
     assert places(repo(tmp_path, loopback, "loopback"), "TRK106") == []
     line = {"serve.py": 'import os\n\nos.system("mlflow ui --host 0.0.0.0 --port 5000")\n'}
     assert places(repo(tmp_path, line, "line"), "TRK106") == ["serve.py:3"]
-    described = {"rules.py": '"""Reports `mlflow server --host 0.0.0.0` in scripts."""\n'}
+    described = {
+        "rules.py": (
+            '"""Reports `mlflow server --host 0.0.0.0` in scripts.\n\n'
+            '`os.system("mlflow ui --host 0.0.0.0")` is reported too.\n"""\n'
+            '# subprocess.run("mlflow ui --host 0.0.0.0")\n'
+        )
+    }
     assert places(repo(tmp_path, described, "described"), "TRK106") == []
 
 

@@ -890,16 +890,30 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
 
 
 def _in_string_literal(text: str, line: int, matched: str) -> bool:
-    """Return True when `matched` follows a quote on its line, outside a docstring.
+    """Return True when the command is a string the code passes on (`os.system(...)`).
 
-    `os.system("mlflow ui --host 0.0.0.0")` runs the command; a docstring or a comment
-    that describes it (a docstring line opening with triple quotes) does not.
+    A string constant holding it counts unless it stands alone as an expression (a
+    docstring describing the command); comments are no constants at all.
     """
-    lines = text.split("\n")
-    before = (lines[line - 1] if line <= len(lines) else "").split(matched)[0]
-    if '"""' in before or "'''" in before:
+    import ast
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
-    return '"' in before or "'" in before
+    alone = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    }
+    return any(
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and matched in node.value
+        and id(node) not in alone
+        and node.lineno <= line <= (node.end_lineno or node.lineno)
+        for node in ast.walk(tree)
+    )
 
 
 @rule("TRK107", family="tracking", severity="warning", applies=("project", "ml", "code"))
