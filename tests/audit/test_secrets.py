@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 
@@ -18,6 +19,8 @@ SAMPLES = {
     "Hugging Face token": "hf_" + "AbCdEfGhIj" * 3 + "kl",
     "Stripe secret key": "rk_live_" + "0aB1cD2eF3" * 3,
     "Databricks token": "dapi" + "0123456789abcdef" * 2,
+    "Neptune API token": "eyJhcGlfYWRkcmVzcyI6"
+    + "Imh0dHBzOi8vdWkubmVwdHVuZS5haSIsImFwaV9rZXkiOiI3YjZl" * 2,
     "Azure storage account key": "AccountKey=" + "Zm9vYmFy" * 6,
     "private key": "-----BEGIN OPENSSH " + "PRIVATE KEY-----",
     "Kaggle API key": '"username":"ana","key":"' + "0123456789abcdef" * 2 + '"',
@@ -90,3 +93,14 @@ def test_trailing_blanks_and_a_comma_are_not_part_of_the_value() -> None:
     assert [(hit.kind, hit.preview) for hit in hits] == [
         ("credential `password`", "hunt…(redacted)")
     ]
+
+
+def test_neptunes_public_anonymous_token_is_no_secret() -> None:
+    anonymous = (
+        '{"api_address":"https://app.neptune.ai","api_url":"https://app.neptune.ai",'
+        '"api_key":"b706bc8f-76f9-4c2e-939d-4ba036f932e4"}'
+    )
+    token = base64.b64encode(anonymous.encode()).decode()
+    assert not list(tokens(f"neptune_api: {token}\n"))
+    own = base64.b64encode(anonymous.replace("b706bc8f", "7b6e0a1c").encode()).decode()
+    assert [hit.kind for hit in tokens(f"neptune_api: {own}\n")] == ["Neptune API token"]

@@ -42,6 +42,19 @@ def readme(repo: RepoView) -> str | None:
     return memo(repo, "readme", compute)
 
 
+def dockerfiles(repo: RepoView) -> list[str]:
+    """Return the repository's container files: `Dockerfile`, `Dockerfile.gpu`, `api.Dockerfile`."""
+
+    def compute() -> list[str]:
+        return [p for p in repo.files if _DOCKERFILE_NAME.match(p, p.rfind("/") + 1)]
+
+    return memo(repo, "dockerfiles", compute)
+
+
+# Matched from the last `/` on; the look-behind keeps a search of a whole path linear.
+_DOCKERFILE_NAME = re.compile(r"(?<![^/])(?:Dockerfile[\w.-]*|[\w.-]*\.Dockerfile)$")
+
+
 def document_text(repo: RepoView, path: str) -> str:
     """Return a document's text as an editor shows it.
 
@@ -1374,6 +1387,9 @@ _BUNDLED_DATASET = re.compile(
     r"\bdatasets\.(?:CIFAR10|CIFAR100|MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST|SVHN|STL10"
     # called, or picked as a class and called later (`dataset_class = datasets.CIFAR10`)
     r"|CelebA|Omniglot|Flowers102|OxfordIIITPet|Caltech101|Food101)\b"
+    # imported by name and downloaded (`MNIST(root=".", train=True, download=True)`)
+    r"|\b(?:CIFAR10|CIFAR100|MNIST|FashionMNIST|KMNIST|EMNIST|QMNIST|SVHN|STL10)"
+    r"\([^()]{0,200}?\bdownload\s*=\s*True"
     r"|\bload_(?:iris|digits|wine|breast_cancer|diabetes|linnerud|boston)\("
     r"|\bfetch_(?:openml|california_housing|20newsgroups\w*|covtype|lfw_people|olivetti_faces)\("
     r"|\b(?:mnist|cifar10|cifar100|fashion_mnist|imdb|reuters)\.load_data\(|\btfds\.load\("
@@ -1383,11 +1399,15 @@ _BUNDLED_DATASET = re.compile(
     r"|pandas|webdataset)[\"'])[\w.-]++(?:/[\w.-]++)?[\"']"
     r"|\bfetch_ucirepo\(|\bopenml\.(?:datasets\.get_dataset|tasks\.get_task)\("
     r"|\bd2l\.load_data_\w++\("
+    # a Kaggle dataset by handle, loaded as a frame (`kagglehub.load_dataset(...)`)
+    r"|\bkagglehub\.(?:load_dataset|dataset_load)\("
 )
 # Code that reads a dataset of its own from files.
 _LOCAL_DATA = re.compile(
     r"\bread_(?:csv|parquet|json|excel|feather|table|pickle)\(|\bnp\.load(?:txt)?\("
     r"|\bload_from_disk\(|\bImageFolder\(|\bload_dataset\(\s*[\"'](?:csv|json|parquet|text)"
+    # a dataset class of its own over image files: `__getitem__` opens one
+    r"|\bdef[ \t]++__getitem__\((?:[^\n]*+\n){1,12}?[^\n]*?\b(?:Image\.open|cv2\.imread)\("
 )
 
 

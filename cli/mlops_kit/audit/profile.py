@@ -1411,6 +1411,31 @@ _TRACKER_LOGGER = re.compile(
 )
 
 
+def _lightning_loggers(
+    repo: RepoView, imports: dict[str, list[tuple[str, int]]], runtime: set[str]
+) -> set[str]:
+    """Trackers a Lightning trainer logs to through its own loggers.
+
+    `MLFlowLogger(experiment_name=...)`, `WandbLogger(project=...)` from
+    `lightning.pytorch.loggers`: the code never imports the tracker itself.
+    """
+    files = {
+        p
+        for module in ("lightning", "pytorch_lightning")
+        for p, _ in imports.get(module, [])
+        if p in runtime or p.endswith(".ipynb")
+    }
+    found = set()
+    for path in sorted(files):
+        text = repo.text(path) or ""
+        if "Logger(" in text:
+            found |= {_LOGGER_TRACKERS[m.lower()] for m in _LIGHTNING_LOGGER.findall(text)}
+    return found
+
+
+_LIGHTNING_LOGGER = re.compile(r"\b(MLFlow|Wandb|Comet|Neptune|TensorBoard)Logger\(")
+
+
 # Frameworks' own TensorBoard writers: the module that brings each, and its name.
 _FRAMEWORK_WRITERS = (
     ("torch", "torch.utils.tensorboard"),  # in notebooks
@@ -1708,6 +1733,7 @@ def profile_of(repo: RepoView) -> RepoProfile:
             reported.add("vertex-ai")
         if _tensorboard_through_framework(repo, imports, runtime):
             reported.add("tensorboard")
+        reported |= _lightning_loggers(repo, imports, runtime)
         profile.trackers = tuple(sorted({*profile.trackers, *reported}))
         _orchestrators(repo, profile, imports, runtime)
         _hydra_config(repo, profile)

@@ -36,6 +36,11 @@ TOKEN_KINDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("Hugging Face token", ("hf_",), r"\bhf_[A-Za-z0-9]{30,}\b"),
     ("Stripe secret key", ("k_live_",), r"\b[sr]k_live_[A-Za-z0-9]{20,}"),
     ("Databricks token", ("dapi",), r"\bdapi[0-9a-f]{32}\b"),
+    # base64 of `{"api_address":...,"api_key":...}`; not Neptune's public anonymous token
+    ("Neptune API token", ("eyJhcGlfYWRkcmVzcyI6",),
+     r"\beyJhcGlfYWRkcmVzcyI6(?!Imh0dHBzOi8vYXBwLm5lcHR1bmUuYWkiLCJhcGlfdXJsIjoiaHR0cHM6Ly9h"
+     r"cHAubmVwdHVuZS5haSIsImFwaV9rZXkiOiJiNzA2YmM4Zi03NmY5LTRjMmUtOTM5ZC00YmEwMzZmOTMyZTQifQ"
+     r")[A-Za-z0-9+/]{60,}=*+"),
     ("Azure storage account key", ("AccountKey=",), r"AccountKey=[A-Za-z0-9+/=]{40,}"),
     ("private key", ("-----BEGIN ",), r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"),
     # kaggle.json, the credentials file of Kaggle's API: `{"username": ..., "key": <32 hex>}`

@@ -140,7 +140,7 @@ def _installed_by_path(repo: RepoView, path: str) -> bool:
     """
     name = path.rsplit("/", 1)[-1]
     places = ["pyproject.toml", "setup.py", *profile_of(repo).requirements]
-    places += [p for p in repo.files if p.rsplit("/", 1)[-1].startswith("Dockerfile")]
+    places += facts.dockerfiles(repo)
     return any(p in repo.file_set and name in (repo.text(p) or "") for p in places)
 
 

@@ -679,7 +679,9 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
     then `pip install -e . --group dev`.
     A pyproject.toml whose dependencies are dev tools alone is the dev environment itself
     and is not reported, nor is a project whose tox or nox environments list the tools
-    (`deps = pytest` in tox.ini, `session.install("ruff")` in noxfile.py).
+    (`deps = pytest` in tox.ini, `session.install("ruff")` in noxfile.py), nor one that
+    uses no development tool at all (no tests, no tool configured or declared): LAY104
+    reports the missing tests.
     """
     data = repo.pyproject
     groups = data.get("dependency-groups", {})
@@ -708,8 +710,46 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
         return  # tox and nox build the test and lint environments from their own lists
     if _tools_only(list(facts.runtime_requirements(repo))):
         return  # the project is the dev environment (a monorepo root's tooling)
+    if not _uses_dev_tools(repo):
+        return  # nothing to group: the missing tests are LAY104's finding
     place = PYPROJECT if PYPROJECT in repo.file_set else facts.first_manifest(repo)
     yield Finding("no `dev` dependency group ([dependency-groups] dev = [...])", place)
+
+
+def _uses_dev_tools(repo: RepoView) -> bool:
+    """Return True when the repository uses a development tool a dev group would install.
+
+    Test modules, a tool's configuration (`.pre-commit-config.yaml`, `[tool.ruff]`,
+    `.flake8`, `pytest.ini`) or a tool declared anywhere (`pytest` in requirements.txt).
+    """
+    if profile_of(repo).test_files or any(
+        p.rsplit("/", 1)[-1] in _TOOL_CONFIGS for p in repo.files if p.count("/") <= 1
+    ):
+        return True
+    tools = repo.pyproject.get("tool", {})
+    if isinstance(tools, dict) and _CONFIGURED_TOOLS & set(tools):
+        return True
+    setup_cfg = (repo.text("setup.cfg") or "") if "setup.cfg" in repo.file_set else ""
+    if _TOOL_SECTIONS.search(setup_cfg):
+        return True
+    _, declared = facts.declared_names(repo)
+    return bool((DEV_TOOLS | _NOTEBOOK_AND_LOAD_TOOLS) & declared)
+
+
+# Tools of the development desk, not of the running code: notebooks, load tests.
+_NOTEBOOK_AND_LOAD_TOOLS = frozenset(
+    {"ipykernel", "jupyter", "jupyterlab", "notebook", "ipython", "locust", "pytest-asyncio"}
+)
+_TOOL_CONFIGS = frozenset(
+    {".pre-commit-config.yaml", ".pre-commit-config.yml", ".flake8", "ruff.toml", ".ruff.toml",
+     "mypy.ini", ".mypy.ini", "pytest.ini", "conftest.py", ".pylintrc", "pylintrc",
+     ".isort.cfg", "tox.ini", "noxfile.py", ".coveragerc", "lefthook.yml", ".lefthook.yml"}
+)  # fmt: skip
+_CONFIGURED_TOOLS = frozenset(
+    {"ruff", "black", "isort", "mypy", "pylint", "pytest", "coverage", "pyright", "flake8",
+     "bandit", "pydocstyle", "yapf"}
+)  # fmt: skip
+_TOOL_SECTIONS = re.compile(r"^\[(?:flake8|tool:pytest|mypy|isort|pycodestyle|pylint)\b", re.M)
 
 
 # `deps = pytest` in a tox environment, `session.install("pytest")` in a nox session.
@@ -1000,11 +1040,8 @@ def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
 
 def _image_installs(repo: RepoView, requirements: str) -> bool:
     """Return True when a Dockerfile of the repository installs `requirements`."""
-    return any(
-        requirements in (repo.text(p) or "") and "install" in (repo.text(p) or "")
-        for p in repo.files
-        if p.rsplit("/", 1)[-1].startswith("Dockerfile")
-    )
+    texts = (repo.text(p) or "" for p in facts.dockerfiles(repo))
+    return any(requirements in text and "install" in text for text in texts)
 
 
 _LOCAL_BUILD = re.compile(r"@\s*file:///")

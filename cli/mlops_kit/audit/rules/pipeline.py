@@ -545,8 +545,9 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     fetches and builds every dataset (none is committed); neither is code that trains no
     model and keeps no dataset files (ETL or inference jobs, a
     tracking platform), or that trains only on datasets a library downloads and checks
-    (torchvision's CIFAR-10, scikit-learn's iris, Keras' MNIST), or on data the code
-    generates (`synthetic_events.py`, `make_classification(...)`, `ArmaProcess(...)`).
+    (torchvision's CIFAR-10, scikit-learn's iris, Keras' MNIST, a Kaggle dataset by
+    handle), or on data the code generates (`synthetic_events.py`,
+    `make_classification(...)`, `ArmaProcess(...)`).
     Data kept in a store that
     versions its tables (lakeFS, Delta Lake, Apache Iceberg, DuckLake, Dolt, Pachyderm:
     imported, declared, or a DuckLake catalog attached), or in a feature store whose

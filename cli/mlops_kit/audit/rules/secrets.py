@@ -748,7 +748,8 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     Why: `.env` is where local credentials live (tracking server, database, cloud keys);
     one `git add .` without an ignore rule publishes them. The `.env` checked is the one
     beside each example (`backend/.env.example` means `backend/.env`, `config.env.example`
-    means `config.env`), else the root's.
+    means `config.env`), else the root's. A committed `.env` that assigns no
+    credential-named key is the project's settings file, kept in git on purpose.
     Fix: add `.env` (and `.env.*` with `!.env.example`) to .gitignore; if it was
     committed, `git rm --cached .env` and rotate what it held.
     """
@@ -778,7 +779,9 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
         dot_envs | {env for env, p in named if _names_credentials(repo.text(p) or "")}
     ) or ([] if named else [facts.ENV_FILE])
     ignored = repo.ignored(places)
-    exposed = [place for place in places if place not in ignored]
+    # A committed .env without credentials is the project's settings file, kept in git on
+    # purpose (an ignore rule would not untrack it); its personal values live elsewhere.
+    exposed = [place for place in places if place not in ignored and not repo.is_tracked(place)]
     if exposed:
         where = ".gitignore" if ".gitignore" in repo.file_set else facts.ROOT
         yield Finding(
