@@ -138,3 +138,129 @@ def test_notebook_and_load_test_tools_ask_for_a_dev_group(tmp_path: Path) -> Non
         "src/api/main.py": "import onnxruntime\n",
     }
     assert places(repo(tmp_path, files, "desk"), "PKG106") == ["pyproject.toml"]
+
+
+KEDRO_SETUP = (
+    "from setuptools import find_packages, setup\n\n"
+    'with open("requirements.txt", encoding="utf-8") as f:\n'
+    '    requires = [x.strip() for x in f if x.strip() and not x.startswith("-")]\n\n'
+    'setup(name="data_pipeline", version="0.1", packages=find_packages(),'
+    " install_requires=requires)\n"
+)
+
+
+def test_requirements_a_setup_script_reads_are_the_runtime(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "src/setup.py": KEDRO_SETUP,
+        "src/requirements.txt": "black==24.10.0\nkedro==0.19.10\npytest==8.3.4\n",
+        "src/data_pipeline/__init__.py": "",
+        "src/data_pipeline/nodes.py": "import kedro\n",
+        "src/tests/test_run.py": "def test_run():\n    assert True\n",
+    }
+    assert places(repo(tmp_path, files, "kedro"), "PKG111") == [
+        "src/requirements.txt:1",
+        "src/requirements.txt:3",
+    ]
+    unread = {**files, "src/setup.py": KEDRO_SETUP.replace("requirements.txt", "README.md")}
+    assert places(repo(tmp_path, unread, "unread"), "PKG111") == []
+
+
+def test_autohooks_manages_the_git_hooks(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": (
+            '[tool.poetry]\nname = "pipe"\nversion = "0.1.0"\n\n'
+            '[tool.poetry.group.dev.dependencies]\nautohooks = "^23.1.0"\n\n'
+            '[tool.autohooks]\nmode = "poetry"\npre-commit = ["autohooks.plugins.black"]\n'
+        ),
+        "main.py": "import xgboost\n",
+    }
+    root = repo(tmp_path, files, "autohooks")
+    assert "autohooks" in profile_of(RepoView(root)).hook_managers
+    assert places(root, "QUA112") == []
+    bare = {**files, "pyproject.toml": files["pyproject.toml"].split("[tool.autohooks]")[0]}
+    assert places(repo(tmp_path, bare, "bare"), "QUA112") == ["."]
+
+
+COMPUTED_HYDRA = (
+    "from importlib.resources import files\n\nimport hydra\n\n"
+    'config_yaml = files("tabular").joinpath("configs/launch.yaml")\n\n\n'
+    "@hydra.main(version_base=None, config_path=str(config_yaml.parent.resolve()),"
+    " config_name=config_yaml.stem)\n"
+    "def main(cfg):\n    print(cfg)\n"
+)
+
+
+def test_a_packaged_hydra_folder_the_code_computes(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "tabular"\nversion = "0.1.0"\n',
+        "src/tabular/__init__.py": "",
+        "src/tabular/scripts/launch.py": COMPUTED_HYDRA,
+        "src/tabular/configs/launch.yaml": "defaults:\n  - _self_\nseed: 0\n",
+    }
+    root = repo(tmp_path, files, "computed")
+    assert profile_of(RepoView(root)).hydra_config_dir == "src/tabular/configs"
+    literal = {
+        **files,
+        "src/tabular/scripts/launch.py": COMPUTED_HYDRA.replace(
+            "str(config_yaml.parent.resolve())", '"../../../conf/launch"'
+        ),
+    }
+    root = repo(tmp_path, literal, "literal")
+    assert profile_of(RepoView(root)).hydra_config_dir is None
+
+
+TRACKER = (
+    "import os\n\nimport mlflow\n\n\nclass InferenceTracker:\n"
+    "    def __init__(self):\n"
+    "        self.tracking_uri = {value}\n\n"
+    "    def start(self):\n"
+    "        mlflow.set_tracking_uri(self.tracking_uri)\n"
+    '        mlflow.set_experiment("inference")\n'
+    "        with mlflow.start_run():\n"
+    '            mlflow.log_metric("latency", 1.0)\n'
+)
+
+
+def test_a_tracking_uri_an_attribute_reads_from_the_environment(tmp_path: Path) -> None:
+    env = 'os.environ.get("MLFLOW_BERU_TRACKING_URI", "file:///app/mlruns")'
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "mlflow==3.1.0\nscikit-learn==1.6.1\n",
+        "app/tracker.py": TRACKER.format(value=env),
+        "app/train.py": "from sklearn.linear_model import LinearRegression\n\n"
+        "LinearRegression().fit([[0]], [0])\n",
+    }
+    assert places(repo(tmp_path, files, "env"), "TRK102") == []
+    fixed = {**files, "app/tracker.py": TRACKER.format(value='"http://mlflow:5000"')}
+    assert places(repo(tmp_path, fixed, "fixed"), "TRK102") == ["app/tracker.py:11"]
+
+
+URI = "postgresql://admin:" + "Pr0dPassw0rd9x@db.internal:5432/prod"
+
+
+def test_insecure_on_purpose_examples_hold_no_secret_to_report(tmp_path: Path) -> None:
+    config = f'env:\n  - name: DATABASE_URL\n    value: "{URI}"\n'
+    files: dict[str, str | bytes] = {
+        "training-data/faulty-examples/deployment-FAULTY.yaml": config,
+        "training-data/broken-app/deployment.yaml": "# VULN: credentials inline\n" + config,
+        "agent/main.py": "print('agent')\n",
+    }
+    root = repo(tmp_path, files, "lessons")
+    assert places(root, "SEC102") == []
+    real = {**files, "deploy/deployment.yaml": config}
+    assert places(repo(tmp_path, real, "real"), "SEC102") == ["deploy/deployment.yaml:3"]
+
+
+def test_a_model_the_gitignore_keeps_on_purpose(tmp_path: Path) -> None:
+    model = b"\x80\x04" + bytes(1_100_000)
+    files: dict[str, str | bytes] = {
+        ".gitignore": "*.joblib\n# small models are versioned on purpose\n!ranker/data/*.joblib\n",
+        "ranker/data/rank_classifier.joblib": model,
+        "ranker/train.py": "import joblib\nfrom sklearn.svm import SVC\n\n"
+        "joblib.dump(SVC().fit([[0], [1]], [0, 1]), 'ranker/data/rank_classifier.joblib')\n",
+    }
+    root = repo(tmp_path, files, "kept")
+    assert places(root, "DAT103") == []
+    folder_rule = {**files, ".gitignore": "/*\n# versioned on purpose\n!ranker/\n"}
+    assert places(repo(tmp_path, folder_rule, "folder"), "DAT103") != []
+    unexplained = {**files, ".gitignore": "*.joblib\n!ranker/data/*.joblib\n"}
+    assert places(repo(tmp_path, unexplained, "unexplained"), "DAT103") != []

@@ -55,6 +55,69 @@ def dockerfiles(repo: RepoView) -> list[str]:
 _DOCKERFILE_NAME = re.compile(r"(?<![^/])(?:Dockerfile[\w.-]*|[\w.-]*\.Dockerfile)$")
 
 
+def kept_on_purpose(repo: RepoView, path: str) -> bool:
+    """Return True when a `.gitignore` re-includes `path` by a rule of its own.
+
+    `!1-FineTuning/rank-data/*.joblib` below a rule that ignores models and a comment
+    saying why (`# small models ARE versioned on purpose`): the team decided to keep this
+    file in git. A rule for placeholders (`!data/.gitkeep`) names no data.
+    """
+    return any(pattern.match(path) for pattern in _reincluded(repo))
+
+
+def _reincluded(repo: RepoView) -> list[re.Pattern[str]]:
+    def compute() -> list[re.Pattern[str]]:
+        patterns = []
+        for ignore in (p for p in repo.files if p.rsplit("/", 1)[-1] == ".gitignore"):
+            folder = ignore.rpartition("/")[0]
+            text = repo.text(ignore) or ""
+            block = ""  # the comments of the current block of lines (up to a blank line)
+            for line in text.splitlines():
+                rule = line.strip()
+                if not rule:
+                    block = ""
+                elif rule.startswith("#"):
+                    block += rule
+                # A re-include the file says is deliberate (`# small models ARE versioned on
+                # purpose`); without a word of why, it may keep a pipeline's outputs. Rules
+                # with many wildcards are left out: each may cost a pass over a path.
+                if not rule.startswith("!") or len(rule) > 300 or rule.count("*") > 4:
+                    continue
+                if _DELIBERATE.search(block) is None:
+                    continue
+                # Files (`!models/rank.joblib`, `!data/ref/*.csv`), not whole folders: a
+                # gitignore that lists what it keeps (`/*` then `!src/`, `!data/`) decides
+                # nothing about each file inside.
+                name = rule.rstrip("/").rsplit("/", 1)[-1]
+                if rule.endswith("/") or not ("*" in name or "." in name.lstrip(".")):
+                    continue
+                patterns.append(_gitignore_pattern(rule[1:], folder))
+        return patterns
+
+    return memo(repo, "reincluded", compute)
+
+
+def _gitignore_pattern(rule: str, folder: str) -> re.Pattern[str]:
+    """Return a gitignore rule as a regular expression over repository paths.
+
+    A rule with a `/` before its end is anchored at its file's folder; one without matches
+    a name in any folder below it. `*` and `?` stay within a name; `**` crosses folders.
+    """
+    anchored = "/" in rule
+    rule = rule.lstrip("/")
+    parts = re.split(r"(\*\*/?|\*|\?)", rule)
+    body = "".join(_WILDCARDS.get(part) or re.escape(part) for part in parts)
+    prefix = re.escape(f"{folder}/") if folder else ""
+    return re.compile(f"{prefix}{'' if anchored else '(?:.*/)?'}{body}$")
+
+
+_DELIBERATE = re.compile(
+    r"(?i)\b(?:on purpose|intentional(?:ly)?|deliberate(?:ly)?|source of truth|versioned"
+    r"|(?:are|is|be) (?:tracked|committed|kept))\b"
+)
+_WILDCARDS = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+
+
 def document_text(repo: RepoView, path: str) -> str:
     """Return a document's text as an editor shows it.
 

@@ -281,8 +281,8 @@ class RepoProfile:
         ci_files: their configuration files.
         misplaced_ci: CI files in places no CI reads (`github/workflows/`, ...).
         task_runners: make, just, mise, tox, nox, invoke, task, poe, hatch, pdm.
-        hook_managers: pre-commit, lefthook, husky, or "git hooks" (hook scripts committed
-            in .githooks/ or hooks/).
+        hook_managers: pre-commit, lefthook, husky, autohooks, or "git hooks" (hook scripts
+            committed in .githooks/ or hooks/).
         test_files: test modules (test_*.py, *_test.py, tests_*.py, a test.py with test
             functions) outside template folders.
         dotenv: True when the project uses `.env` files (an example or an untracked one
@@ -674,6 +674,7 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
     """Find the Hydra config folder: from the code's calls first, else a conventional dir."""
     named: list[tuple[str, str, str]] = []  # (config dir, config name, source)
     names: list[str] = []
+    literal_paths = False  # a call named its folder (one that may not exist)
     for path in runtime_files(repo):
         if named:
             break
@@ -709,6 +710,7 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
                 continue
             if not raw:
                 continue
+            literal_paths = True
             base = "" if name == "initialize_config_dir" else posixpath.dirname(path)
             folder = normalise(posixpath.join(base, raw.removeprefix("file://")))
             if raw.endswith((".yaml", ".yml")) and folder in repo.file_set:
@@ -731,7 +733,14 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
         return
     if not profile.hydra:
         return
-    for folder in CONVENTIONAL_CONFIG_DIRS:
+    # A conventional folder at the root, else inside a package (`src/pkg/configs/`, which
+    # the code finds through `importlib.resources` and passes to `@hydra.main` computed).
+    packaged = [
+        f"{package}/{folder}"
+        for package in ([] if literal_paths else profile.packages)
+        for folder in CONVENTIONAL_CONFIG_DIRS
+    ]
+    for folder in (*CONVENTIONAL_CONFIG_DIRS, *packaged):
         if any(p.endswith((".yaml", ".yml")) for p in repo.under(folder)):
             profile.hydra_config_dir = folder
             break
@@ -935,6 +944,8 @@ def _runners(repo: RepoView, profile: RepoProfile) -> None:
         if p.endswith(".sh") and p.count("/") <= 1 and "hook" in p.lower()
     ):
         hooks.append("git hooks")
+    if isinstance(tool.get("autohooks"), dict):
+        hooks.append("autohooks")  # `[tool.autohooks] pre-commit = [...plugins]`
     profile.hook_managers = tuple(hooks)
 
 

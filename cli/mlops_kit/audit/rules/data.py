@@ -242,6 +242,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     notebooks (a book, a course), are not reported; one finding covers the data files of
     a top-level folder. Nor is a small file named as a template (`review_template.xlsx`, under
     100 KB): a form to fill in. A committed output of a DVC stage is reported once, by DVC106.
+    A file a `.gitignore` re-includes under a comment saying why (`# small eval sets ARE
+    tracked` above `!evals/*.jsonl`) is kept in git by decision and not reported.
     Fix: `git rm --cached <file>` then `dvc add <file>` (raw inputs) or declare it as a
     stage output; tiny test fixtures belong under tests/.
     """
@@ -263,6 +265,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
             continue
         if repo.is_git and path not in repo.tracked:
             continue
+        if facts.kept_on_purpose(repo, path):
+            continue  # `.gitignore` re-includes it: kept in git by decision
         info = repo.lstat(path)
         size = info.st_size if info is not None else SMALL_DATA  # deleted: size unknown
         if size < SMALL_DATA:
@@ -293,7 +297,9 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     cached data, not a model, nor pickles in a data folder whose path does not say model
     (`sample-data/feature/item_mapping.pickle`), nor pickles named as a data split
     (`splits_final.pkl`: the cross-validation folds a benchmark publishes).
-    The models of one folder are one finding.
+    The models of one folder are one finding. A model a `.gitignore` re-includes under a
+    comment saying why (`# small models are versioned on purpose` above
+    `!ranker/*.joblib`) is kept in git by decision and not reported.
     Fix: `git rm --cached <file>`, make the model a stage output (`outs: [models/model.pkl]`)
     and register it in MLflow.
     """
@@ -314,6 +320,8 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
             continue  # pickled data (`sample-data/feature/id_mapping.pickle`), not a model
         if repo.is_git and path not in repo.tracked:
             continue
+        if facts.kept_on_purpose(repo, path):
+            continue  # `.gitignore` re-includes it: kept in git by decision
         by_folder.setdefault(posixpath.dirname(path), []).append((path, info.st_size))
     # One finding per folder: twenty checkpoints of one training run are one fact.
     yield from _per_folder(

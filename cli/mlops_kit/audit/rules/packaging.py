@@ -1028,14 +1028,44 @@ def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
     # (unless an image installs it: then it is what the service runs with).
     runtime_in_pyproject = bool(repo.pyproject.get("project", {}).get("dependencies"))
     exported = runtime_in_pyproject and not _image_installs(repo, "requirements.txt")
+    listed = []
     if has_dev_place and "requirements.txt" in repo.file_set and not exported:
-        entries = list(facts.requirements_in(repo, "requirements.txt"))
+        listed.append("requirements.txt")
+    # A file a setup script reads into install_requires is the runtime set whatever else
+    # the repository has.
+    listed += [p for p in _installed_requirements(repo) if p not in listed]
+    for path in listed:
+        entries = list(facts.requirements_in(repo, path))
         # `pybind11 @ file:///home/conda/feedstock_root/...`: a `pip freeze` of one
         # machine's conda environment, which installs nowhere else: no runtime set.
         if not any(_LOCAL_BUILD.search(entry) for _, entry in entries):
             for number, entry in entries:
-                yield entry, "requirements.txt", number
+                yield entry, path, number
     yield from _setup_cfg_requirements(repo)
+
+
+def _installed_requirements(repo: RepoView) -> list[str]:
+    """Requirements files a setup script reads into its install_requires.
+
+    `install_requires=open("requirements.txt").read().splitlines()` in `src/setup.py`
+    (a Kedro project's, the file beside it): whoever installs the package installs every
+    line. Dev and test files (`requirements-dev.txt`) are left out.
+    """
+    found: list[str | None] = []
+    for setup in ("setup.py", "src/setup.py"):
+        text = (repo.text(setup) or "") if setup in repo.file_set else ""
+        if "install_requires" in text:
+            folder = setup.rpartition("/")[0]
+            for name in _REQUIREMENTS_LITERAL.findall(text):
+                found.append(normalise(f"{folder}/{name}" if folder else name))
+    return [
+        p
+        for p in dict.fromkeys(found)
+        if p is not None and p in repo.file_set and not _DEV_FILE.search(p)
+    ]
+
+
+_REQUIREMENTS_LITERAL = re.compile(r"[\"']([\w./-]*requirements[\w.-]*\.txt)[\"']")
 
 
 def _image_installs(repo: RepoView, requirements: str) -> bool:
@@ -1081,7 +1111,9 @@ def dev_tools_not_runtime(repo: RepoView) -> Iterator[Finding]:
     `pyproject.toml` holding `flake8` and `pre-commit`, its services packaged in folders of
     their own) is the dev environment, not a runtime: it is not reported. Nor is a tool
     the project's own code imports (a pytest plugin) or runs as a command (a scaffolding
-    tool's `subprocess.run(("pre-commit", "install"))`).
+    tool's `subprocess.run(("pre-commit", "install"))`). A requirements file that a setup
+    script reads into `install_requires` (a Kedro project's `src/requirements.txt`) is
+    the package's runtime.
     Fix: move them to a dev group (`[dependency-groups] dev = [...]`, a Poetry dev group or
     `requirements-dev.txt`).
     """

@@ -541,7 +541,7 @@ def ci_files_in_place(repo: RepoView) -> Iterator[Finding]:
 
 @rule("QUA112", family="quality", severity="info", applies=("code",))
 def git_hooks_managed(repo: RepoView) -> Iterator[Finding]:
-    """Git hooks are managed by a hook manager (pre-commit, lefthook, husky).
+    """Git hooks are managed by a hook manager (pre-commit, lefthook, husky, autohooks).
 
     Hook scripts the project commits itself (`.githooks/pre-commit`, `hooks/pre-commit`)
     count as managed hooks.

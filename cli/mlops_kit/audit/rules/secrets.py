@@ -287,13 +287,33 @@ def _scanned(repo: RepoView) -> list[tuple[str, str]]:
             if info is None or info.st_size > SCAN_LIMIT:
                 continue
             text = repo.text(path)
-            if text is not None:
+            if text is not None and not _insecure_example(path, text):
                 if path.endswith(".ipynb"):
                     text = _NOTEBOOK_BLOB.sub("", _blank_images(text))
                 found.append((path, text))
         return found
 
     return facts.memo(repo, "scanned_texts", compute)
+
+
+def _insecure_example(path: str, text: str) -> bool:
+    """Return True for a file that is insecure on purpose: a lesson in what not to do.
+
+    `faulty-examples/secrets-FAULTY.yaml`, `vulnerable-app/`, or a file that marks its
+    own flaws (`# VULN: private key in a ConfigMap`): a security course's or a scanner's
+    test material, whose secrets are the point.
+    """
+    if _INSECURE_NAME.search(path) is not None:
+        return True
+    # A literal test first: most files hold none of the words.
+    marked = "VULN" in text or "FAULTY" in text or "INSECURE" in text
+    return marked and _FLAW_MARKER.search(text) is not None
+
+
+_INSECURE_NAME = re.compile(r"(?i)(?<![a-z0-9])(?:faulty|vulnerable|insecure)(?![a-z0-9])")
+_FLAW_MARKER = re.compile(
+    r"(?m)^[ \t]*+(?:#|//)[ \t]*+(?:VULN(?:ERABLE|ERABILITY)?|FAULTY|INSECURE)\b"
+)
 
 
 def _token_hits(repo: RepoView) -> list[tuple[str, secrets.SecretHit]]:
@@ -317,7 +337,10 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
     without key material (a commented example with `...` between its BEGIN and END
     lines). A token repeated in one file is one finding, at its first line. The `apiKey`
     of a Firebase web config (a file that configures Firebase) is an identifier every
-    client ships, not a secret: Firebase's security rules guard the data.
+    client ships, not a secret: Firebase's security rules guard the data. Files insecure
+    on purpose (`faulty-examples/`, `secrets-FAULTY.yaml`, `vulnerable-app/`, or a file
+    that marks its flaws: `# VULN: key in a ConfigMap`) are a lesson's material: no secret
+    rule reads them.
     Fix: revoke the key now, remove it from the file (and from history), and read it from
     the environment or a git-ignored `.env` instead.
     """

@@ -343,6 +343,9 @@ def _reads_environment(repo: RepoView, path: str, line: int) -> bool:
         end += 1
     argument = text[call.end() : end - 1].strip()
     argument = re.sub(r"^uri\s*=\s*", "", argument)  # `set_tracking_uri(uri=MLFLOW_URI)`
+    if argument.startswith("self.") and argument[5:].isidentifier():
+        # `self.tracking_uri = os.environ.get("MLFLOW_BERU_TRACKING_URI", ...)` in __init__
+        return _assigned_from_environment(text, argument, len(text))
     if argument.isidentifier():  # `uri = os.getenv("MLFLOW_ENDPOINT_URL")` before the call
         if _assigned_from_environment(text, argument, call.start()):
             return True
