@@ -264,3 +264,34 @@ def test_a_model_the_gitignore_keeps_on_purpose(tmp_path: Path) -> None:
     assert places(repo(tmp_path, folder_rule, "folder"), "DAT103") != []
     unexplained = {**files, ".gitignore": "*.joblib\n!ranker/data/*.joblib\n"}
     assert places(repo(tmp_path, unexplained, "unexplained"), "DAT103") != []
+
+
+PREFECT_FLOW = (
+    "import pandas as pd\nfrom prefect import flow\nfrom sklearn.linear_model import "
+    "LogisticRegression\n\n\n@flow\ndef train():\n"
+    "    frame = pd.read_csv('data/avazu.csv')\n"
+    "    LogisticRegression().fit(frame[['x']], frame['y'])\n"
+)
+
+
+def test_a_repository_that_calls_itself_an_example(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "README.md": "# prefect-ml-workflow\nExample of how to build ml training workflow "
+        "on AWS by Prefect\n\nBlog: https://example.org/post\n",
+        "requirements.txt": "prefect==2.20.0\nscikit-learn==1.6.1\npandas==2.2.3\n",
+        "flows/train.py": PREFECT_FLOW,
+    }
+    root = repo(tmp_path, files, "example")
+    assert profile_of(RepoView(root)).demonstration
+    for rule in ("DVC115", "TRK107", "QUA110"):
+        assert places(root, rule) == []
+    assert places(root, "LAY104") == ["."]
+    project = {
+        **files,
+        "README.md": "# Click-through prediction\nTrains a model of clicks.\n"
+        "\nSee docs/ for an example run.\n",
+    }
+    root = repo(tmp_path, project, "project")
+    assert not profile_of(RepoView(root)).demonstration
+    for rule in ("DVC115", "TRK107", "QUA110"):
+        assert places(root, rule) == ["."]

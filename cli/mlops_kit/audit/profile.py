@@ -277,6 +277,10 @@ class RepoProfile:
             baked it.
         kind: "template", "library" (a package without training code, data or notebooks),
             "project" (trains or tracks models, or keeps data/notebooks) or "other".
+        demonstration: True when the README opens by calling the repository an example,
+            a sample or a toy ("Example of how to build ...", "Toy repository to
+            experiment with ..."): the project pillars (DVC, tracking, CI, config) are not
+            asked of it.
         ci: CI providers ("github", "gitlab", ...).
         ci_files: their configuration files.
         misplaced_ci: CI files in places no CI reads (`github/workflows/`, ...).
@@ -295,6 +299,7 @@ class RepoProfile:
     __slots__ = (
         "ci",
         "ci_files",
+        "demonstration",
         "dotenv",
         "dvc",
         "dvc_pipeline",
@@ -345,6 +350,7 @@ class RepoProfile:
         self.ml = False
         self.trains = False
         self.kind = "other"
+        self.demonstration = False
         self.ci: tuple[str, ...] = ()
         self.ci_files: tuple[str, ...] = ()
         self.misplaced_ci: tuple[str, ...] = ()
@@ -388,7 +394,7 @@ class RepoProfile:
         elif self.template:
             parts.append("project template")
         else:
-            parts.append(f"{self.kind}")
+            parts.append(f"{self.kind} (a demonstration)" if self.demonstration else self.kind)
         packaging = ", ".join(_short(self.manifests)) or "no packaging"
         if self.locks:
             packaging += f" + {', '.join(self.locks[:2])}"
@@ -449,6 +455,8 @@ FACETS: dict[str, Callable[[RepoProfile], bool]] = {
     "dotenv": lambda p: p.dotenv or p.kit,
     "kit": lambda p: p.kit,
     "not-template": lambda p: not p.template or p.kit,
+    # Maintained as a project, not an example of one (see `RepoProfile.demonstration`).
+    "maintained": lambda p: not p.demonstration or p.kit,
 }
 
 
@@ -1189,6 +1197,39 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     return "project" if profile.ml else "other"
 
 
+def _demonstration(repo: RepoView) -> bool:
+    """Return True when the README's opening calls the repository an example of something.
+
+    "Example of how to build an ML training workflow on AWS by Prefect", "Toy repository
+    to experiment with Ray Serve", "This sample demonstrates how to ...": its title and
+    first lines, not a word anywhere below (a project's README may show examples).
+    """
+    names = {p.lower(): p for p in repo.files if "/" not in p and p.lower().startswith("readme")}
+    path = next(
+        (names[n] for n in ("readme.md", "readme.rst", "readme.txt", "readme") if n in names), None
+    )
+    if path is None:
+        return False
+    data, _ = repo.read_head(path, 3000)
+    if data is None:
+        return False
+    lines = [
+        line.strip()
+        for line in data.decode("utf-8", "replace").splitlines()
+        if line.strip() and not line.strip().startswith(("<", "[!", "![", "[![", "---"))
+    ]
+    return _DEMONSTRATION.search(" ".join(lines[:4])) is not None
+
+
+_DEMONSTRATION = re.compile(
+    r"(?i)\b(?:toy (?:repo(?:sitory)?|project|example)s?|example of how to"
+    r"|demonstrates how to|this (?:sample|example|demo)(?: repo(?:sitory)?| project)?"
+    r" (?:demonstrates|shows|illustrates)"
+    r"|(?:sample|demo|example) (?:repo(?:sitory)?|project|app(?:lication)?)"
+    r" (?:for|to|that|showing|demonstrating))\b"
+)
+
+
 def _carpentries_lesson(repo: RepoView) -> bool:
     """Return True for a Carpentries lesson: `carpentry:` in its config, and episodes/.
 
@@ -1792,6 +1833,7 @@ def profile_of(repo: RepoView) -> RepoProfile:
             )
         )
         profile.kind = _kind(repo, profile)
+        profile.demonstration = not profile.kit and _demonstration(repo)
         return profile
 
     result: RepoProfile = _memo(repo, PROFILE_MEMO, compute)

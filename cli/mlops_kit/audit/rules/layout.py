@@ -137,7 +137,7 @@ def _pytest_settings(repo: RepoView) -> str:
 _NEXTFLOW_TEST = re.compile(r"(?:^|/)test[\w.-]*\.config$|(?:^|/)tests?/[^/]+\.nf(?:\.test)?$")
 
 
-@rule("LAY105", family="layout", severity="info", applies=("project", "ml", "code"))
+@rule("LAY105", family="layout", severity="info", applies=("project", "ml", "code", "maintained"))
 def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     """Configuration is composed by Hydra from a config folder.
 
@@ -152,6 +152,8 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     parameters, a dbt project, a Mage project's io_config.yaml) are accepted.
     The audit finds the folder from `@hydra.main(config_path=...)`, `initialize(...)` or
     a conventional conf/, configs/ or config/ folder; the config rules check it.
+    Not asked of a repository whose README opens by calling it an example, a sample or a
+    toy (the profile's `demonstration`).
     Fix: create `conf/config.yaml` with a defaults list and one folder per config group
     (`conf/model/`, `conf/data/`, ...), loaded by `@hydra.main(config_path="../conf")` or
     Hydra's compose API.

@@ -530,13 +530,18 @@ def dvc_local_config_ignored(repo: RepoView) -> Iterator[Finding]:
         yield Finding(".dvc/config.local is not git-ignored", ".dvc/.gitignore")
 
 
-@rule("DVC115", family="pipeline", severity="warning", applies=("project", "ml", "code"))
+@rule(
+    "DVC115", family="pipeline", severity="warning",
+    applies=("project", "ml", "code", "maintained"),
+)  # fmt: skip
 def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     """Data and pipeline are versioned with DVC.
 
     Why: without a pipeline definition nobody can tell which data, code and parameters
     produced a model, or rerun only what changed; without data versioning last month's
     results cannot be reproduced once the data moves on.
+    Not asked of a repository whose README opens by calling it an example, a sample or a
+    toy (the profile's `demonstration`).
     Fix: `dvc init`, track the raw data (`dvc add data/raw`) and describe the steps as
     stages in dvc.yaml (`dvc stage add -n train -d src/train.py -o models/ ...`).
     A Kedro, Metaflow or ZenML project already defines its pipeline and versions what its

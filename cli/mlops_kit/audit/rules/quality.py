@@ -503,7 +503,7 @@ def ci_runs_lint(repo: RepoView) -> Iterator[Finding]:
     yield from _ci_check(repo, _runs_lint, "the linters (pre-commit or ruff)")
 
 
-@rule("QUA110", family="quality", severity="warning", applies=("code",))
+@rule("QUA110", family="quality", severity="warning", applies=("code", "maintained"))
 def ci_present(repo: RepoView) -> Iterator[Finding]:
     """The project has continuous integration.
 
@@ -511,6 +511,8 @@ def ci_present(repo: RepoView) -> Iterator[Finding]:
     on their own machine; main breaks silently and a pull request shows no evidence.
     Google Cloud Build configs count wherever they are (`cloudbuild.yaml`, or a YAML file
     whose top-level `steps:` run in builder images: `name: gcr.io/cloud-builders/docker`).
+    Not asked of a repository whose README opens by calling it an example, a sample or a
+    toy (the profile's `demonstration`).
     Fix: add `.github/workflows/ci.yml` (GitHub) or `.gitlab-ci.yml` (GitLab) that
     installs the project and runs `pytest` and `pre-commit run --all-files`.
     """

@@ -919,7 +919,10 @@ def _in_string_literal(text: str, line: int, matched: str) -> bool:
     )
 
 
-@rule("TRK107", family="tracking", severity="warning", applies=("project", "ml", "code"))
+@rule(
+    "TRK107", family="tracking", severity="warning",
+    applies=("project", "ml", "code", "maintained"),
+)  # fmt: skip
 def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
     """Training runs are tracked (MLflow).
 
@@ -932,6 +935,8 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
     Why: without a tracker, which parameters, data and code produced which metrics and
     model lives in someone's memory or a spreadsheet; runs cannot be compared, and the
     model in production cannot be traced back to its run.
+    Not asked of a repository whose README opens by calling it an example, a sample or a
+    toy (the profile's `demonstration`).
     Fix: log parameters, metrics and the model with MLflow:
 
         mlflow.set_experiment("my_project")
