@@ -295,3 +295,74 @@ def test_a_repository_that_calls_itself_an_example(tmp_path: Path) -> None:
     assert not profile_of(RepoView(root)).demonstration
     for rule in ("DVC115", "TRK107", "QUA110"):
         assert places(root, rule) == ["."]
+
+
+SECRET_MANIFEST = (
+    '# To make the value: echo -n "postgresql://user:password@db-host/ml" | base64\n'
+    "#\n# The value below is ONLY AN EXAMPLE (it decodes to:\n"
+    "#   {uri})\n"
+    "apiVersion: v1\nkind: Secret\ndata:\n"
+    "  # Base64 of: {uri}\n"
+    "  DATABASE_URL: cG9zdGdyZXNxbDovL3NhbnRhbmRlcg==\n"
+)
+
+
+def test_a_uri_in_a_comment_that_calls_itself_an_example(tmp_path: Path) -> None:
+    uri = "postgresql://ml_user:" + "S3cur3Pass9x@db-prod:5432/ml"
+    files: dict[str, str | bytes] = {
+        "k8s/secret.yaml": SECRET_MANIFEST.format(uri=uri),
+        "app.py": "print('serve')\n",
+    }
+    assert places(repo(tmp_path, files, "example"), "SEC102") == []
+    plain = {
+        **files,
+        "k8s/secret.yaml": SECRET_MANIFEST.format(uri=uri).replace(
+            "The value below is ONLY AN EXAMPLE (it decodes to:", "It decodes to:"
+        ),
+    }
+    assert places(repo(tmp_path, plain, "plain"), "SEC102") == ["k8s/secret.yaml:4"]
+
+
+def test_dev_tools_kept_in_a_notebook_test_file_and_a_colour_named_black(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "aerial"\nversion = "0.1.0"\n'
+        'dependencies = ["torch==2.5.1"]\n',
+        "requirements-notebook-test.txt": "pytest==8.4.1\nnbformat==5.10.4\n",
+        "src/aerial/__init__.py": "",
+        "src/aerial/train.py": "import torch\n",
+        "tests/test_train.py": "def test_train():\n    assert True\n",
+    }
+    assert places(repo(tmp_path, files, "notebook-test"), "PKG106") == []
+    plots = {
+        "setup.py": "from setuptools import setup\n\nwith open('requirements.txt') as f:\n"
+        "    setup(name='amharic', install_requires=f.read().splitlines())\n",
+        "requirements.txt": "torch==2.5.1\nblack==24.10.0\nrequests==2.32.3\n",
+        "requirements-dev.txt": "pytest==8.4.1\n",
+        "amharic/__init__.py": "",
+        "amharic/plot.py": "import matplotlib.pyplot as plt\n\n"
+        "plt.hist([1, 2], edgecolor='black')\n",
+        "amharic/fmt.py": "import requests\n",
+    }
+    assert places(repo(tmp_path, plots, "plots"), "PKG111") == ["requirements.txt:2"]
+    runs = {
+        **plots,
+        "amharic/fmt.py": "import subprocess\n\nsubprocess.run(['black', '.'])\nCMD = 'black'\n",
+    }
+    assert places(repo(tmp_path, runs, "runs"), "PKG111") == []
+
+
+def test_an_openmmlab_visualizer_writes_to_tensorboard(tmp_path: Path) -> None:
+    script = (
+        "from mmengine.config import Config\nfrom mmengine.runner import Runner\n\n"
+        "cfg = Config.fromfile('configs/retinanet.py')\n"
+        "cfg.visualizer.vis_backends = [{'type': 'LocalVisBackend'}]\n"
+        "cfg.visualizer.vis_backends.append({'type': 'TensorboardVisBackend'})\n"
+        "Runner.from_cfg(cfg).train()\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "mmdet==3.3.0\nmmengine==0.10.7\n",
+        "scripts/run_mmdetection.py": script,
+    }
+    root = repo(tmp_path, files, "mmdet")
+    assert "tensorboard" in profile_of(RepoView(root)).trackers
+    assert places(root, "TRK107") == []

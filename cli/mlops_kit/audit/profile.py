@@ -1488,6 +1488,28 @@ def _lightning_loggers(
 _LIGHTNING_LOGGER = re.compile(r"\b(MLFlow|Wandb|Comet|Neptune|TensorBoard)Logger\(")
 
 
+def _visualizer_backends(repo: RepoView, runtime: set[str]) -> set[str]:
+    """Trackers an OpenMMLab visualizer writes to (mmengine's `vis_backends`).
+
+    `vis_backends = [dict(type="TensorboardVisBackend")]` in an MMDetection config, or
+    `cfg.visualizer.vis_backends.append({"type": "WandbVisBackend", ...})` in a script.
+    """
+    found = set()
+    for path in sorted(runtime):
+        if path.endswith(".py"):
+            text = repo.text(path) or ""
+            if "VisBackend" in text:
+                found |= {_VIS_TRACKERS[m.lower()] for m in _VIS_BACKEND.findall(text)}
+    return found
+
+
+_VIS_BACKEND = re.compile(r"\b(Tensorboard|Wandb|MLflow|ClearML|Neptune|DVCLive|Aim)VisBackend\b")
+_VIS_TRACKERS = {
+    "tensorboard": "tensorboard", "wandb": "wandb", "mlflow": "mlflow", "clearml": "clearml",
+    "neptune": "neptune", "dvclive": "dvclive", "aim": "aim",
+}  # fmt: skip
+
+
 # Frameworks' own TensorBoard writers: the module that brings each, and its name.
 _FRAMEWORK_WRITERS = (
     ("torch", "torch.utils.tensorboard"),  # in notebooks
@@ -1786,6 +1808,7 @@ def profile_of(repo: RepoView) -> RepoProfile:
         if _tensorboard_through_framework(repo, imports, runtime):
             reported.add("tensorboard")
         reported |= _lightning_loggers(repo, imports, runtime)
+        reported |= _visualizer_backends(repo, runtime)
         profile.trackers = tuple(sorted({*profile.trackers, *reported}))
         _orchestrators(repo, profile, imports, runtime)
         _hydra_config(repo, profile)

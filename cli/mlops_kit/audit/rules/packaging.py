@@ -772,6 +772,8 @@ _DEV_FILE = re.compile(
     r"\.(?:txt|in)$|^requirements/(?:dev|test|tests|lint|ci)[\w.-]*\.(?:txt|in)$"
     # the test suite's own requirements file: `tests/requirements.txt`
     r"|^(?:tests?|testing)/requirements[\w.-]*\.(?:txt|in)$"
+    # a dev word after others: `requirements-notebook-test.txt`
+    r"|^requirements[\w-]*[-_](?:dev|test|tests|testing|lint|ci)(?:[-_.][\w.-]*)?\.(?:txt|in)$"
 )
 
 
@@ -1136,10 +1138,14 @@ def _code_runs(repo: RepoView, tool: str) -> bool:
     if tool.replace("-", "_") in facts.imports(repo):
         return True
     quoted = (f'"{tool}"', f"'{tool}'")
+    # Named in code that runs commands: `edgecolor='black'` in a plot names a colour.
     return any(
-        any(q in text for q in quoted)
+        any(q in text for q in quoted) and _RUNS_COMMANDS.search(text) is not None
         for text in (repo.text(p) or "" for p in facts.runtime_code(repo))
     )
+
+
+_RUNS_COMMANDS = re.compile(r"\bsubprocess\b|\bos\.(?:system|exec\w*|spawn\w*)\(|\bshutil\.which\(")
 
 
 def _tools_only(requirements: list[str]) -> bool:

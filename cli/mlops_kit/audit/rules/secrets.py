@@ -371,22 +371,46 @@ def no_passwords_in_uris(repo: RepoView) -> Iterator[Finding]:
     to a database on the local machine or a host that cannot exist (`*.invalid`,
     `*.example`, `*.test`, `example.com`; `host.docker.internal` is the local machine seen
     from a container), placeholders (`user:pw@`), interpolations
-    (`${DB_PASSWORD:-x}`), and URIs in tests, examples and docs are not reported. A
+    (`${DB_PASSWORD:-x}`), URIs in tests, examples and docs, and a URI in a comment that
+    calls itself an example (`# only an example, decodes to:`) are not reported. A
     password repeated (a compose stack's URIs, two DAGs) is one finding, at its first line.
     Fix: keep the password out of the URI: `postgresql://mlflow@db/mlflow` with
     `PGPASSWORD` in the environment, or `${oc.env:DB_PASSWORD}` interpolation in config.
     """
     texts = dict(_scanned(repo))
     found: list[tuple[Finding, frozenset[str]]] = []
+    examples: set[str] = set()  # passwords of URIs a comment calls an example
     for path, hit in _token_hits(repo):
         line = _line(texts[path], hit.line)
         demo = DEMO_FOLDERS.search(path) is not None or template_name(path)
         if hit.kind == "password in a URI" and not _demo_uri(line, demo):
             passwords = frozenset(m.group(3) for m in secrets.URI_WITH_PASSWORD.finditer(line))
+            if _commented_example(texts[path], hit.line):
+                examples |= passwords
+                continue
             found.append((Finding(f"{hit.kind}: {hit.preview}", path, hit.line), passwords))
-    yield from _once_per_secret(found)
+    # The example's URI repeated in a comment below (`# Base64 of: postgresql://...`).
+    yield from _once_per_secret([(f, values) for f, values in found if not values <= examples])
 
 
+def _commented_example(text: str, line: int) -> bool:
+    """Return True for a URI in a comment that calls itself an example.
+
+    `# The value below is ONLY AN EXAMPLE (it decodes to:` then `#   postgresql://u:p@db`:
+    the comment, on the URI's line or the two above it, documents a shape.
+    """
+    rows = text.splitlines()[max(line - 3, 0) : line]
+    if not rows or not _COMMENT_LINE.match(rows[-1]):
+        return False
+    comments = [row for row in rows if _COMMENT_LINE.match(row)]
+    return any(_EXAMPLE_WORD.search(row) for row in comments)
+
+
+_COMMENT_LINE = re.compile(r"^[ \t]*+(?:#|//|--|;)")  # `^`: a search stays linear
+# "example" in English, Portuguese, Spanish, French, German, Italian; "e.g.", "sample".
+_EXAMPLE_WORD = re.compile(
+    r"(?i)\b(?:examples?|exemplos?|ejemplos?|exemples?|beispiele?|esempio|e\.g\.|sample|placeholder)\b"
+)
 _KEY_LINE = re.compile(r"[A-Za-z0-9+/=]{40,}")
 
 
