@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from audit.support import places, repo
 from mlops_kit.audit.profile import profile_of
 from mlops_kit.audit.repo import RepoView
@@ -285,7 +286,7 @@ def test_a_repository_that_calls_itself_an_example(tmp_path: Path) -> None:
     assert profile_of(RepoView(root)).demonstration
     for rule in ("DVC115", "TRK107", "QUA110"):
         assert places(root, rule) == []
-    assert places(root, "LAY104") == ["."]
+    assert places(root, "LAY104") == []
     project = {
         **files,
         "README.md": "# Click-through prediction\nTrains a model of clicks.\n"
@@ -366,3 +367,101 @@ def test_an_openmmlab_visualizer_writes_to_tensorboard(tmp_path: Path) -> None:
     root = repo(tmp_path, files, "mmdet")
     assert "tensorboard" in profile_of(RepoView(root)).trackers
     assert places(root, "TRK107") == []
+
+
+@pytest.mark.parametrize(
+    ("opening", "demonstration"),
+    [
+        ("# Git, DVC, MLflow 기반 MLOps 예제\n", True),
+        ("# CPU Predictor App - MLOps Assignment\nAn end-to-end workflow.\n", True),
+        ("# CPU Predictor\nBuilt solely for learning purposes.\n", True),
+        ("# Fraud platform\nThis project demonstrates how to build and monitor a model.\n", False),
+        ("# Fraud platform\nTrains a model.\n\n## Assignment of labels\n", False),
+    ],
+)
+def test_what_a_readme_opening_says_of_the_repository(
+    tmp_path: Path, opening: str, demonstration: bool
+) -> None:
+    files: dict[str, str | bytes] = {
+        "README.md": opening,
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": PREFECT_FLOW,
+    }
+    root = repo(tmp_path, files, "readme")
+    assert profile_of(RepoView(root)).demonstration is demonstration
+
+
+def _sqlite(path: Path, rows: int) -> bytes:
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE django_migrations (app TEXT, name TEXT)")
+        connection.execute("INSERT INTO django_migrations VALUES ('auth', '0001_initial')")
+        connection.execute("CREATE TABLE model_metrics (name TEXT, value REAL)")
+        for row in range(rows):
+            connection.execute("INSERT INTO model_metrics VALUES (?, ?)", (f"m{row}", row))
+        connection.execute("CREATE TABLE padding (blob BLOB)")
+        connection.execute("INSERT INTO padding VALUES (zeroblob(40000))")
+        connection.execute("DELETE FROM padding")
+    data = path.read_bytes()
+    path.unlink()
+    return data
+
+
+def test_an_empty_sqlite_schema_and_open_data_with_a_licence(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "web/db.sqlite3": _sqlite(tmp_path / "empty.db", 0),
+        "study/train.py": "import pandas as pd\n\npd.read_csv('data/scores/long.csv')\n",
+        "data/scores/long.csv": "id,score\n" + "".join(f"{i},{i % 7}\n" for i in range(5000)),
+        "data/LICENSE": "Attribution 4.0 International\n",
+    }
+    assert places(repo(tmp_path, files, "open"), "DAT102") == []
+    filled = {**files, "web/db.sqlite3": _sqlite(tmp_path / "filled.db", 3000)}
+    filled.pop("data/LICENSE")
+    assert places(repo(tmp_path, filled, "filled"), "DAT102") == [
+        "data/scores/long.csv",
+        "web/db.sqlite3",
+    ]
+
+
+def test_tokenizer_settings_a_readme_pdf_and_a_monorepo_root(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "configs/model.yaml": "text_processing:\n  token_level_type: Word\n"
+        '  token_rule: "[^\\\\W_]+"\n',
+        "README.pdf": b"%PDF-1.4\n\xe2\xe3\xcf\xd3\n" + bytes(range(256)),
+        "pyproject.toml": '[project]\nname = "root"\nversion = "0.1.0"\n'
+        'description = "Monorepo root: see each service"\n',
+        "backend/ner/pyproject.toml": '[tool.poetry]\nname = "ner"\nversion = "0.1.0"\n\n'
+        '[tool.poetry.group.dev.dependencies]\npytest = "^8.0.0"\n',
+        "backend/ner/ner/__init__.py": "",
+        "backend/ner/tests/test_ner.py": "def test_ner():\n    assert True\n",
+    }
+    root = repo(tmp_path, files, "mono")
+    assert places(root, "SEC106") == []
+    assert places(root, "LAY112") == []
+    assert places(root, "PKG106") == []
+    secret = {**files, "configs/model.yaml": "api_token: hunter2" + "hunter2\n"}
+    assert places(repo(tmp_path, secret, "secret"), "SEC106") == ["configs/model.yaml:1"]
+
+
+UV_LOCK = (
+    'version = 1\n\n[[package]]\nname = "research-utils"\nversion = "1.0"\n'
+    'dependencies = [\n    { name = "numpy" },\n]\n\n'
+    "[package.optional-dependencies]\nboosting = [\n"
+    '    { name = "lightgbm" },\n]\n\n'
+    '[[package]]\nname = "lightgbm"\nversion = "4.5.0"\n\n'
+    '[[package]]\nname = "numpy"\nversion = "2.1.0"\n'
+)
+
+
+def test_a_framework_an_extra_of_a_declared_package_brings(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "predictors"\nversion = "0.1.0"\n'
+        'dependencies = ["research-utils[boosting]"]\n',
+        "uv.lock": UV_LOCK,
+        "src/predictors/__init__.py": "",
+        "src/predictors/model.py": "import lightgbm\n\nlightgbm.LGBMRegressor().fit([[0]], [0])\n",
+    }
+    assert places(repo(tmp_path, files, "extra"), "PKG105") == []
+    plain = {**files, "pyproject.toml": files["pyproject.toml"].replace("[boosting]", "")}
+    assert places(repo(tmp_path, plain, "plain"), "PKG105") == ["src/predictors/model.py:1"]

@@ -853,12 +853,20 @@ def locked_installs(repo: RepoView, names: set[str]) -> set[str]:
     """Distributions that installing `names` brings, as the committed lock file records.
 
     Read from the root's uv.lock, poetry.lock or pdm.lock (each package's required
-    dependencies, not its extras or dev groups), followed transitively; empty without a
-    lock. Parsed on first need (a lock can hold thousands of lines).
+    dependencies, and those of the extras a declaration names, not dev groups), followed
+    transitively; empty without a lock. Parsed on first need (a lock can hold thousands of
+    lines).
     """
     graph = memo(repo, "locked_graph", lambda: _lock_graph(repo))
     found: set[str] = set()
     todo = [canonical(name) for name in names]
+    # `dse-utils[boosting]` declared (its extras are among the names): what the extra adds
+    wanted = set(todo)
+    todo += [
+        key
+        for key in graph
+        if "[" in key and key.split("[", 1)[0] in wanted and key[:-1].split("[", 1)[1] in wanted
+    ]
     while todo:
         name = todo.pop()
         for dependency in graph.get(name, ()):
@@ -887,12 +895,14 @@ def _parse_lock(text: str) -> dict[str, set[str]]:
     """Each locked package's required dependencies, by a scan of the lines.
 
     uv.lock and pdm.lock list them in the package's `dependencies = [...]`, poetry.lock
-    keys them in `[package.dependencies]`; extras, dev groups and metadata tables are
-    other tables and are not read.
+    keys them in `[package.dependencies]`; the extras (uv's `[package.optional-dependencies]`,
+    poetry's `[package.extras]`) are nodes of their own, `package[extra]`; dev groups and
+    metadata tables are other tables and are not read.
     """
     graph: dict[str, set[str]] = {}
     package: str | None = None
     mode = "other"  # "top" of a [[package]], "list" of its dependencies, "table" (poetry)
+    extra: str | None = None  # the extra whose list is open, in an extras table
     for line in text.splitlines():
         stripped = line.strip()
         if mode == "list":
@@ -903,9 +913,29 @@ def _parse_lock(text: str) -> dict[str, set[str]]:
             if match and package is not None:
                 graph[package].add(canonical(match.group(1) or match.group(2)))
             continue
+        if mode == "extras" and package is not None and not stripped.startswith("["):
+            key = _LOCK_KEY.match(stripped)
+            items = stripped.split("[", 1)[1] if key and "[" in stripped else stripped
+            if key:
+                extra = f"{package}[{canonical(key.group(1))}]"
+                graph.setdefault(extra, set())
+            if extra is not None:
+                inline = "{" in items
+                for match in _LOCK_ITEM.finditer(items):
+                    if match.group(1) or not inline:
+                        graph[extra].add(canonical(match.group(1) or match.group(2)))
+                if items.rstrip().endswith("]"):
+                    extra = None
+            continue
         if stripped.startswith("["):
             package = None if stripped == "[[package]]" else package
-            mode = {"[[package]]": "top", "[package.dependencies]": "table"}.get(stripped, "other")
+            mode = {
+                "[[package]]": "top",
+                "[package.dependencies]": "table",
+                "[package.optional-dependencies]": "extras",
+                "[package.extras]": "extras",
+            }.get(stripped, "other")
+            extra = None
             continue
         if mode == "top":
             if package is None:

@@ -279,8 +279,8 @@ class RepoProfile:
             "project" (trains or tracks models, or keeps data/notebooks) or "other".
         demonstration: True when the README opens by calling the repository an example,
             a sample or a toy ("Example of how to build ...", "Toy repository to
-            experiment with ..."): the project pillars (DVC, tracking, CI, config) are not
-            asked of it.
+            experiment with ...", "for learning purposes", a course assignment): the pillars
+            of a maintained project (tests, DVC, tracking, CI, config) are not asked of it.
         ci: CI providers ("github", "gitlab", ...).
         ci_files: their configuration files.
         misplaced_ci: CI files in places no CI reads (`github/workflows/`, ...).
@@ -1218,16 +1218,24 @@ def _demonstration(repo: RepoView) -> bool:
         for line in data.decode("utf-8", "replace").splitlines()
         if line.strip() and not line.strip().startswith(("<", "[!", "![", "[![", "---"))
     ]
-    return _DEMONSTRATION.search(" ".join(lines[:4])) is not None
+    title = lines[0] if lines and lines[0].startswith("#") else ""
+    return (
+        _DEMONSTRATION.search(" ".join(lines[:4])) is not None
+        or _ASSIGNMENT_TITLE.search(title) is not None
+    )
 
 
+# "Toy repository", "Example of how to", "This sample demonstrates", "sample app for",
+# "for learning purposes"; an example in Korean, Japanese or Chinese (`MLOps 예제`).
 _DEMONSTRATION = re.compile(
     r"(?i)\b(?:toy (?:repo(?:sitory)?|project|example)s?|example of how to"
-    r"|demonstrates how to|this (?:sample|example|demo)(?: repo(?:sitory)?| project)?"
+    r"|this (?:sample|example|demo)(?: repo(?:sitory)?| project)?"
     r" (?:demonstrates|shows|illustrates)"
     r"|(?:sample|demo|example) (?:repo(?:sitory)?|project|app(?:lication)?)"
-    r" (?:for|to|that|showing|demonstrating))\b"
+    r" (?:for|to|that|showing|demonstrating)|for learning purposes)\b|예제|サンプル|示例"
 )
+# A title that names a course's assignment (`# CPU Predictor App - MLOps Assignment`).
+_ASSIGNMENT_TITLE = re.compile(r"(?i)\bassignment\b")
 
 
 def _carpentries_lesson(repo: RepoView) -> bool:

@@ -131,11 +131,13 @@ _CREDENTIAL_WORDS = (
 CREDENTIAL_KEY = re.compile(rf"(?:^|[_.-])(?:{_CREDENTIAL_WORDS})(?:$|[_.-])", re.IGNORECASE)
 # A key that describes a credential rather than holds it: its audience, where it is sent or
 # kept, its lifetime, its name in a secret store (`projected_token_audience: sts...`,
-# `token_url`, `secret_name`, `api_key_header`).
+# `token_url`, `secret_name`, `api_key_header`), or a tokenizer's setting.
 DESCRIBES_CREDENTIAL = re.compile(
     rf"(?:{_CREDENTIAL_WORDS})[_.-](?:audience|aud|url|uri|endpoint|issuer|host|type|ttl|"
     r"ttl_seconds|expiry|expires|expiration|lifetime|length|path|file|name|id|header|prefix|"
-    r"env|var|field|scope|kind|format|algorithm|mode|provider|ref|namespace)$",
+    r"env|var|field|scope|kind|format|algorithm|mode|provider|ref|namespace"
+    # a tokenizer's settings (`token_level_type: Word`, `token_rule: "[^\\W_]+"`)
+    r"|level|level_type|rule|rules|pattern|regex|count|limit|budget|usage|split)$",
     re.IGNORECASE,
 )
 # A token of a vocabulary, not a credential: a tokenizer's or an encoder's special tokens

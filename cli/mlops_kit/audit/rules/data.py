@@ -9,6 +9,7 @@ import posixpath
 import re
 import stat
 from collections.abc import Callable, Iterator
+from contextlib import closing
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
@@ -142,6 +143,74 @@ def _installed_by_path(repo: RepoView, path: str) -> bool:
     places = ["pyproject.toml", "setup.py", *profile_of(repo).requirements]
     places += facts.dockerfiles(repo)
     return any(p in repo.file_set and name in (repo.text(p) or "") for p in places)
+
+
+_SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+EMPTY_DATABASE = 5_000_000  # larger SQLite files are not opened
+# Tables a framework fills on its own when it creates its schema.
+_BOOKKEEPING_TABLE = re.compile(
+    r"^(?:sqlite_\w*|django_migrations|django_content_type|auth_permission|alembic_version"
+    r"|schema_migrations|flyway_schema_history)$"
+)
+
+
+def _holds_no_records(repo: RepoView, path: str) -> bool:
+    """Return True for a SQLite database whose tables hold no record of the project's.
+
+    Django's `db.sqlite3` after `migrate` (its migration, permission and content-type
+    tables filled, every model's empty) or a monitoring schema nothing has written to yet.
+    The file is opened read-only, as an immutable file; anything that is not a readable
+    database holds data as far as the audit knows.
+    """
+    import sqlite3  # only for committed SQLite files
+
+    info = repo.lstat(path)
+    if info is None or not stat.S_ISREG(info.st_mode):
+        return False
+    location = (repo.root / path).as_uri() + "?mode=ro&immutable=1"
+    try:
+        with closing(sqlite3.connect(location, uri=True)) as connection:
+            tables = [
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            ]
+            for table in tables:
+                if _BOOKKEEPING_TABLE.match(table):
+                    continue
+                quoted = '"' + table.replace('"', '""') + '"'
+                if connection.execute(f"SELECT 1 FROM {quoted} LIMIT 1").fetchone():
+                    return False
+    except (sqlite3.Error, OSError, ValueError):
+        return False
+    return True
+
+
+def _published_open_data(repo: RepoView, path: str) -> bool:
+    """Return True when a folder holding `path` carries a licence of its own.
+
+    `data/LICENSE` (CC BY 4.0) beside `data/reading/scores.csv`: the data is published
+    with the code on purpose, under its own terms (a data licence: Creative Commons, Open
+    Data Commons, CDLA), for others to reuse.
+    """
+    folder = path.rpartition("/")[0]
+    while folder:
+        for name in _LICENCE_NAMES:
+            licence = f"{folder}/{name}"
+            if licence in repo.file_set:
+                head, _ = repo.read_head(licence, 2000)
+                text = (head or b"").decode("utf-8", "replace")
+                # A data licence; a code licence (MIT) in a vendored project's folder says
+                # nothing of the data beside the code.
+                return _DATA_LICENCE.search(text) is not None
+        folder = folder.rpartition("/")[0]
+    return False
+
+
+_LICENCE_NAMES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "LICENCE.md", "COPYING")
+_DATA_LICENCE = re.compile(
+    r"(?i)creative commons|\bCC[- ](?:BY|0)\b|attribution(?:-\w+)* 4\.0|open data commons"
+    r"|\bODbL\b|\bCDLA\b|public domain dedication"
+)
 
 
 _SOURCE_SUFFIXES = (".py", ".ts", ".js", ".go", ".java", ".rs", ".cs", ".swift", ".kt")
@@ -279,6 +348,14 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
             continue  # `Rebuttal_Tracking_Template.xlsx`: a form to fill in, not data
         if name.startswith(("tutorial_", "tutorial-", "example_", "example-")):
             continue  # `tutorial_RIVN_5min.csv`: a tutorial's input, named for it
+        if (
+            name.endswith(_SQLITE_SUFFIXES)
+            and size < EMPTY_DATABASE
+            and _holds_no_records(repo, path)
+        ):
+            continue  # a schema without records: a web framework's fresh dev database
+        if _published_open_data(repo, path):
+            continue  # released under a licence of its own (`data/LICENSE`: CC BY 4.0)
         folder = path.split("/", 1)[0] if "/" in path else "."
         by_folder.setdefault(folder, []).append((path, size))
     # One finding per top-level folder: a folder of datasets in git is one fact.

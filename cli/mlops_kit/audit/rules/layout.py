@@ -69,7 +69,7 @@ def src_package_present(repo: RepoView) -> Iterator[Finding]:
         yield Finding("no package (a folder with __init__.py) under src/", facts.ROOT)
 
 
-@rule("LAY104", family="layout", severity="error", applies=("code",))
+@rule("LAY104", family="layout", severity="error", applies=("code", "maintained"))
 def tests_present(repo: RepoView) -> Iterator[Finding]:
     """The project has tests.
 
@@ -82,6 +82,8 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
     a course's exercise, `chapter-05/flask_test.py`). Modules that define tests beside a
     conftest.py under other names (`faithfulness.py` with `async def test_...`) are
     reported for what they are: tests that a plain `pytest` never collects.
+    Not asked of a repository whose README opens by calling it an example, a sample or a
+    toy (the profile's `demonstration`).
     Fix: add `tests/test_<stage>.py` files that run each stage on tiny data.
     """
     profile = profile_of(repo)
@@ -686,6 +688,11 @@ TEXT_NAMES = frozenset(
 )  # fmt: skip
 
 
+# Documents in binary formats whose names other rules look at (`README.pdf`).
+_BINARY_DOCUMENTS = (
+    ".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ppt", ".pptx", ".png", ".jpg",
+    ".jpeg", ".gif", ".svg", ".webp", ".zip", ".gz", ".epub",
+)  # fmt: skip
 # Code and settings: a multi-megabyte one is a problem in itself (LAY112).
 SETTINGS_SUFFIXES = (
     ".py", ".pyi", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".conf", ".properties", ".env",
@@ -713,7 +720,8 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
     HTML, a truncated UTF-8 sequence): its encoding is not reported there, while a FIFO or
     an oversize config is, as anywhere else. Nor is the encoding of a `.txt` file other
     than pip's requirement and constraint files (notes, results, a dataset's
-    documentation): no tool parses it.
+    documentation): no tool parses it, nor that of a document in a binary format that
+    other rules look at by name (`README.pdf`).
     Fix: re-save the file as UTF-8, replace the special file with a regular one, or move
     large data out of git (DVC).
     """
@@ -738,6 +746,8 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
             continue  # a test's fixture: non-UTF-8 on purpose, read as bytes
         if _PROSE_TEXT.search(path) and repo.problems[path].startswith(NOT_UTF8):
             continue  # notes or a dataset's documentation in its own encoding: no tool reads it
+        if path.lower().endswith(_BINARY_DOCUMENTS) and repo.problems[path].startswith(NOT_UTF8):
+            continue  # `README.pdf`: a binary format by design, read only for its name
         yield Finding(f"{path} {repo.problems[path]}", path)
 
 

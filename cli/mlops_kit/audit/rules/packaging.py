@@ -681,16 +681,11 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
     and is not reported, nor is a project whose tox or nox environments list the tools
     (`deps = pytest` in tox.ini, `session.install("ruff")` in noxfile.py), nor one that
     uses no development tool at all (no tests, no tool configured or declared): LAY104
-    reports the missing tests.
+    reports the missing tests; nor is a monorepo's root that declares no dependency while
+    its services' pyproject.toml files hold their dev groups.
     """
     data = repo.pyproject
-    groups = data.get("dependency-groups", {})
-    extras = data.get("project", {}).get("optional-dependencies", {})
-    poetry = data.get("tool", {}).get("poetry", {})
-    tables = (groups, extras, poetry.get("group", {}) if isinstance(poetry, dict) else {})
-    if any(isinstance(t, dict) and any(_dev_group(str(name)) for name in t) for t in tables):
-        return
-    if isinstance(poetry, dict) and "dev-dependencies" in poetry:
+    if _declares_dev_group(data):
         return
     pixi = data.get("tool", {}).get("pixi", {})
     if "pixi.toml" in repo.file_set:
@@ -712,8 +707,29 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
         return  # the project is the dev environment (a monorepo root's tooling)
     if not _uses_dev_tools(repo):
         return  # nothing to group: the missing tests are LAY104's finding
+    if not facts.runtime_requirements(repo) and any(
+        _declares_dev_group(repo.data(p, "toml"))
+        for p in repo.files
+        if p.endswith("/pyproject.toml") and p.count("/") <= 3
+    ):
+        return  # a monorepo's root stub: each service declares its own dev group
     place = PYPROJECT if PYPROJECT in repo.file_set else facts.first_manifest(repo)
     yield Finding("no `dev` dependency group ([dependency-groups] dev = [...])", place)
+
+
+def _declares_dev_group(data: object) -> bool:
+    """Return True when a parsed pyproject.toml declares a group or extra for development."""
+    if not isinstance(data, dict):
+        return False
+    groups = data.get("dependency-groups", {})
+    project = data.get("project", {})
+    extras = project.get("optional-dependencies", {}) if isinstance(project, dict) else {}
+    tool = data.get("tool", {})
+    poetry = tool.get("poetry", {}) if isinstance(tool, dict) else {}
+    tables = (groups, extras, poetry.get("group", {}) if isinstance(poetry, dict) else {})
+    if any(isinstance(t, dict) and any(_dev_group(str(name)) for name in t) for t in tables):
+        return True
+    return isinstance(poetry, dict) and "dev-dependencies" in poetry
 
 
 def _uses_dev_tools(repo: RepoView) -> bool:
