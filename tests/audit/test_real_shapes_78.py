@@ -465,3 +465,78 @@ def test_a_framework_an_extra_of_a_declared_package_brings(tmp_path: Path) -> No
     assert places(repo(tmp_path, files, "extra"), "PKG105") == []
     plain = {**files, "pyproject.toml": files["pyproject.toml"].replace("[boosting]", "")}
     assert places(repo(tmp_path, plain, "plain"), "PKG105") == ["src/predictors/model.py:1"]
+
+
+def test_a_recording_a_test_opens(tmp_path: Path) -> None:
+    clip = bytes(1_100_000)
+    files: dict[str, str | bytes] = {
+        "tests/clips/possum.cptv": clip,
+        "tests/test_motion.py": (
+            'def test_motion():\n    assert open("tests/clips/possum.cptv", "rb")\n'
+        ),
+        "src/classify/__init__.py": "",
+    }
+    assert places(repo(tmp_path, files, "named"), "DAT101") == []
+    unnamed = {**files, "tests/test_motion.py": "def test_motion():\n    assert True\n"}
+    assert places(repo(tmp_path, unnamed, "unnamed"), "DAT101") == ["tests/clips/possum.cptv"]
+
+
+def test_a_client_given_its_uri_and_a_configuration_package(tmp_path: Path) -> None:
+    registry = (
+        "import os\n\nimport mlflow\n\n\nclass Registry:\n    def __init__(self):\n"
+        '        uri = os.environ.get("MLFLOW_TRACKING_URI", "mlruns")\n'
+        "        self.client = mlflow.tracking.MlflowClient(tracking_uri=uri)\n\n"
+        "    def log(self, model):\n"
+        '        mlflow.sklearn.log_model(model, "model")\n'
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "mlflow==3.1.0\nscikit-learn==1.6.1\n",
+        "platform/registry.py": registry,
+        "platform/train.py": "from sklearn.svm import SVC\n\nSVC().fit([[0], [1]], [0, 1])\n",
+        "configuration/__init__.py": "",
+        "configuration/training/general.py": "LEARNING_RATE = 0.001\n",
+        "configuration/data/general.py": "BATCH_SIZE = 64\n",
+    }
+    root = repo(tmp_path, files, "client")
+    assert places(root, "TRK101") == []
+    assert places(root, "LAY105") == []
+    bare = {
+        k: v.replace("MlflowClient(tracking_uri=uri)", "MlflowClient()")
+        if isinstance(v, str)
+        else v
+        for k, v in files.items()
+        if not k.startswith("configuration/")
+    }
+    root = repo(tmp_path, bare, "bare")
+    assert places(root, "TRK101") != []
+    assert places(root, "LAY105") == ["."]
+
+
+DRONE = (
+    "kind: pipeline\nname: build\nsteps:\n  - name: publish\n    image: plugins/docker\n"
+    "    environment:\n      NEXUS_PASSWORD:\n        from_secret: nexus_pypi_reader_password\n"
+)
+
+
+def test_a_drone_secret_reference_and_a_key_prefix_in_instructions(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        ".drone.yaml": DRONE,
+        "README.md": '# Service\n\n```bash\nexport ANTHROPIC_API_KEY="sk-ant-..."\n```\n',
+        "app.py": "print('serve')\n",
+    }
+    root = repo(tmp_path, files, "refs")
+    assert places(root, "SEC106") == []
+    assert places(root, "SEC105") == []
+    real = {**files, "README.md": '# Service\n\nexport ANTHROPIC_API_KEY="' + "Q7w" * 8 + '"\n'}
+    assert places(repo(tmp_path, real, "real"), "SEC105") == ["README.md:3"]
+
+
+def test_pandas_that_gluonts_brings(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "forecast"\nversion = "0.1.0"\n'
+        'dependencies = ["gluonts==0.16.0", "torch==2.5.1"]\n',
+        "src/forecast/__init__.py": "",
+        "src/forecast/loaders.py": "import pandas as pd\n\nframe = pd.DataFrame()\n",
+        "src/forecast/train.py": "import torch\n\ntorch.zeros(1).backward()\n",
+    }
+    assert places(repo(tmp_path, files, "gluonts"), "PKG105") == []

@@ -137,7 +137,9 @@ DESCRIBES_CREDENTIAL = re.compile(
     r"ttl_seconds|expiry|expires|expiration|lifetime|length|path|file|name|id|header|prefix|"
     r"env|var|field|scope|kind|format|algorithm|mode|provider|ref|namespace"
     # a tokenizer's settings (`token_level_type: Word`, `token_rule: "[^\\W_]+"`)
-    r"|level|level_type|rule|rules|pattern|regex|count|limit|budget|usage|split)$",
+    r"|level|level_type|rule|rules|pattern|regex|count|limit|budget|usage|split)$"
+    # a CI's reference to a secret it stores (Drone: `PASSWORD: {from_secret: name}`)
+    r"|^from_secret$",
     re.IGNORECASE,
 )
 # A token of a vocabulary, not a credential: a tokenizer's or an encoder's special tokens
@@ -243,6 +245,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if "xxxx" in lowered:
         return True  # `sk_dev_XXXXXXXXX`: a prefix and a mask of X's
+    if value.endswith(("...", "\u2026")) and len(value.rstrip(".\u2026")) <= 12:
+        return True  # `sk-ant-...`: a key's prefix and an ellipsis, as docs write it
     if lowered.rstrip("?") in _TYPE_NAMES:
         return True  # an options schema's type (`mqtt_password: password?`), no value
     if any(word in lowered for word in ("change", "example", "placeholder", "your_", "your-")):

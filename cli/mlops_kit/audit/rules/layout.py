@@ -235,7 +235,7 @@ def _config_files_kept(repo: RepoView) -> bool:
         for p in repo.files
     ):
         return True  # settings at the root (`recipe.yaml`, `experiment.yml`)
-    folders = ("conf", "confs", "configs", "config", "configurations", "settings")
+    folders = ("conf", "confs", "configs", "config", "configuration", "configurations", "settings")
     if any(
         p.endswith((".yaml", ".yml", ".toml", ".conf", ".hocon"))
         for f in folders

@@ -258,7 +258,7 @@ ALSO_INSTALLED_BY = {
     "pandas": (
         "geopandas", "seaborn", "statsmodels", "sktime", "prophet", "darts", "pycaret",
         "evidently", "great-expectations", "pandera", "streamlit", "gradio", "zenml",
-        "datasets", "mlflow",
+        "datasets", "mlflow", "gluonts",
     ),
     "tensorflow": ("tfx", "tensorflow-transform", "tensorflow-data-validation",
                    "tensorflow-model-analysis", "tf-keras"),

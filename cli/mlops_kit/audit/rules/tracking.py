@@ -21,6 +21,7 @@ from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
 
 _SET_URI = re.compile(r"set_tracking_uri\s*\(")
+_CLIENT_URI = re.compile(r"\bMlflowClient\(\s*+tracking_uri\s*+=")
 _LITERAL_URI = re.compile(
     r"""(?:set_tracking_uri\s*\(\s*(?:uri\s*=\s*)?|MLFLOW_TRACKING_URI["']?\]?\s*=\s*)"""
     r"""[rbuf]?["']([^"']+)["']"""
@@ -224,13 +225,16 @@ def tracking_uri_configured(repo: RepoView) -> Iterator[Finding]:
     notebooks (`# Databricks notebook source`) and for the jobs dbx or an Asset Bundle
     deploys (`.dbx/project.json`, `databricks.yml`). None of these is reported; nor is a Kedro
     project whose kedro-mlflow settings (`conf/base/mlflow.yml`) give
-    `server.mlflow_tracking_uri`.
+    `server.mlflow_tracking_uri`, nor code that gives its client the URI
+    (`MlflowClient(tracking_uri=...)`).
     Fix: put the URI in config, e.g. `conf/tracking/local.yaml`:
 
         uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}
     """
     if _uri_entries(repo) or facts.search_sources(repo, _SET_URI):
         return
+    if facts.search_sources(repo, _CLIENT_URI):
+        return  # `MlflowClient(tracking_uri=...)`: the client is pointed at a store
     if _sets_in_code(repo, "MLFLOW_TRACKING_URI"):
         return  # `os.environ["MLFLOW_TRACKING_URI"] = ...`, `%env ...`: set like set_tracking_uri
     if _tracked_remotely(repo):
