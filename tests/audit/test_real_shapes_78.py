@@ -11,6 +11,7 @@ import pytest
 from audit.support import places, repo
 from mlops_kit.audit.profile import profile_of
 from mlops_kit.audit.repo import RepoView
+from mlops_kit.audit.rules import serving
 
 KAGGLE_ETL = (
     "import kagglehub\n"
@@ -540,3 +541,34 @@ def test_pandas_that_gluonts_brings(tmp_path: Path) -> None:
         "src/forecast/train.py": "import torch\n\ntorch.zeros(1).backward()\n",
     }
     assert places(repo(tmp_path, files, "gluonts"), "PKG105") == []
+
+
+RESTX = (
+    "import joblib\nfrom flask import Flask\nfrom flask_restx import Api, Resource\n\n"
+    "app = Flask(__name__)\napi = Api(app)\nmodel = joblib.load('model.pkl')\n\n\n"
+    "@api.route('/<uuid:id>/predict')\nclass Predict(Resource):\n"
+    "    @api.expect(sample_parser, validate=True)\n"
+    "    def post(self, id):\n        return model.predict(api.payload)\n"
+)
+
+
+def test_a_restx_route_that_validates_and_a_readme_that_runs_locally(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "README.md": "# Netdata ML\n\n## Running locally\n\n```bash\npipenv install\n"
+        "python index.py\n```\n",
+        "Pipfile": '[packages]\nflask-restx = "==1.3.0"\n',
+        "cardio/controllers/datasets.py": RESTX,
+        "cardio/train.py": "from sklearn.svm import SVC\n\nSVC().fit([[0], [1]], [0, 1])\n",
+    }
+    root = repo(tmp_path, files, "restx")
+    assert places(root, "DOC101") == []
+    bare = {
+        **files,
+        "README.md": "# Netdata ML\n\nDashboards for netdata.\n",
+        "cardio/controllers/datasets.py": RESTX.replace(", validate=True", ""),
+    }
+    root = repo(tmp_path, bare, "bare")
+    assert places(root, "DOC101") == ["README.md"]
+    # The handler's check is what SRV101 looks for: without `validate=True`, none.
+    assert serving._VALIDATES.search(RESTX) is not None
+    assert serving._VALIDATES.search(bare["cardio/controllers/datasets.py"]) is None

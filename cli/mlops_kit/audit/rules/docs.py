@@ -33,10 +33,12 @@ def _headings(words: str) -> str:
 _SETUP = re.compile(
     r"pip3? install|poetry install|uv sync|uv run|uv pip install|make install|conda (?:env )?create"
     r"|mlflow run|pixi install|pdm install|hatch env|docker[ -]compose up|docker build"
+    r"|pipenv (?:install|sync)|docker run"
     r"|\binstall(?:ed)? (?:it )?(?:via|with|using|from) `?(?:pip|uv|conda|pypi|poetry)\b"
     r"|^#+[ \t]*+[^\n]{0,40}?\b(?:install|setup|set up|getting started|quick ?start"
     r"|prerequisites|requirements|dependencies|how to use|how to run|usage"
-    r"|(?:python|virtual|development|dev|conda) environment|environment setup)"
+    r"|(?:python|virtual|development|dev|conda) environment|environment setup"
+    r"|run(?:ning)? locally)"
     # the same headings in Japanese, Chinese, Korean, Spanish and Portuguese
     r"|^#+[ \t]*+[^\n]{0,40}?(?:セットアップ|インストール|環境構築|开发环境|安装|环境配置|快速开始"
     r"|설치|instalaci[oó]n|instala[cç][aã]o)"
@@ -69,7 +71,8 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
     README_SETUP.md, docs/installation.md, setup/README.md, a getting-started page, or any
     document the README links to) count too, and so do commands that build the environment
     as they run (`uv run ...`), a make target that does (`make build-python-environment`)
-    or a script of the repo that does (`./start_environment.sh`, `bash scripts/setup.sh`).
+    or a script of the repo that does (`./start_environment.sh`, `bash scripts/setup.sh`),
+    `pipenv install`, `docker run` of the project's image and a "Running locally" section.
     Fix: add a "Setup" section with the exact commands, e.g.
     `python -m venv .venv && pip install -e . --group dev`.
     """

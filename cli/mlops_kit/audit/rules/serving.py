@@ -29,6 +29,8 @@ _VALIDATES = re.compile(
     r"|\bif[ \t]+not[ \t]*\([ \t]*-?[\d.]+[ \t]*<=?[ \t]*\w+[ \t]*<=?[ \t]*-?[\d.]+[ \t]*\)"
     # an upload's format checked (`if file.content_type not in allowed_types:`)
     r"|\.content_type[ \t]+(?:not[ \t]+)?in\b|\.content_type[ \t]*[!=]="
+    # flask-restx checks the body against its model (`@api.expect(model, validate=True)`)
+    r"|\.expect\([^)\n]*?\bvalidate[ \t]*=[ \t]*True"
     # a required key checked, answering 400 or 422 (`if "image" not in data: return ..., 400`)
     r"|\bif[ \t]+[\"'][\w-]++[\"'][ \t]+not[ \t]+in[ \t]+[\w.]++[ \t]*:[ \t]*\n[ \t]*+"
     r"(?:return\b[^\n]*?\b4(?:00|22)\b|abort\([ \t]*4(?:00|22)\b)",
