@@ -572,3 +572,26 @@ def test_a_restx_route_that_validates_and_a_readme_that_runs_locally(tmp_path: P
     # The handler's check is what SRV101 looks for: without `validate=True`, none.
     assert serving._VALIDATES.search(RESTX) is not None
     assert serving._VALIDATES.search(bare["cardio/controllers/datasets.py"]) is None
+
+
+def test_conda_exports_a_data_note_and_mis_encoded_notes(tmp_path: Path) -> None:
+    utf16 = b"# Topic\n" + "Topic: wellbore".encode("utf-16-le")
+    files: dict[str, str | bytes] = {
+        "environments/yml/kaggle.yml": "name: kaggle\nchannels:\n  - defaults\n"
+        "dependencies:\n  - pandas=1.0.1=py38h47e9c7a_0\n",
+        "titanic/train.py": "import pandas as pd\nfrom sklearn.svm import SVC\n\n"
+        "frame = pd.read_csv('data/train.csv')\nSVC().fit(frame[['x']], frame['y'])\n",
+        "data/train.csv": "x,y\n0,0\n1,1\n",
+        "data/source.txt": "The data comes from https://example.org/titanic\n",
+        "docs/discussion/a.md": utf16,
+        "docs/discussion/b.md": utf16,
+    }
+    root = repo(tmp_path, files, "kaggle")
+    assert places(root, "PKG101") == []
+    assert places(root, "LAY106") == []
+    assert places(root, "LAY112") == ["docs/discussion/a.md"]
+    nested = {k: v for k, v in files.items() if k != "data/source.txt"}
+    nested["environments/yml/old/kaggle.yml"] = nested.pop("environments/yml/kaggle.yml")
+    root = repo(tmp_path, nested, "nested")
+    assert places(root, "PKG101") == ["."]
+    assert places(root, "LAY106") == ["."]

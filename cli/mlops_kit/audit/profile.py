@@ -965,14 +965,18 @@ def conda_files(repo: RepoView) -> list[str]:
     """Return the conda environment files at the root or in a folder of environments.
 
     The usual names, or any YAML file with top-level `channels:` and `dependencies:`
-    (`env.yaml`, `ml-env.yml`, `environments/conda_train.yml`).
+    (`env.yaml`, `ml-env.yml`, `environments/conda_train.yml`, `environments/yml/ml.yml`).
     """
 
     def compute() -> list[str]:
         found = [name for name in MANIFESTS if name in repo.file_set and name not in _NOT_CONDA]
         for path in repo.files:
             folder, _, _ = path.rpartition("/")
-            if (folder and folder.lower() not in _ENVIRONMENT_FOLDERS) or path in found:
+            # `environments/conda_train.yml`, or one folder below (`environments/yml/`)
+            top = folder.split("/", 1)[0].lower()
+            if (folder and (top not in _ENVIRONMENT_FOLDERS or folder.count("/") > 1)) or (
+                path in found
+            ):
                 continue
             if not path.endswith((".yml", ".yaml")):
                 continue

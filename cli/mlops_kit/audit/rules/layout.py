@@ -373,7 +373,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     Snakemake workflow in the rules that fetch it; neither is reported. Nor is a notebook
     collection without a pipeline (more notebooks than scripts, no DVC), whose notebooks
     each read and describe their own data. READMEs in data/'s subfolders (one per dataset)
-    count too. A data/ folder that holds only Python code (the dataset classes), or that is
+    count too, and so does a note in data/ under another name (`data/dataset_notes.md`,
+    `data/source.txt`). A data/ folder that holds only Python code (the dataset classes), or that is
     a Python package (`data/__init__.py`: the data-loading code), has no data to describe;
     nor has one that only keeps a place for what the application writes
     (`data/predictions/.gitkeep`), nor one that holds only placeholders while a DVC stage
@@ -416,6 +417,12 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
         yield Finding("data/README.md is missing", facts.ROOT)
 
 
+# A note directly in data/ that documents it under another name: any Markdown or
+# reStructuredText file, or a text file named for where the data comes from.
+_DATA_NOTE = re.compile(
+    r"^data/[^/]+\.(?:md|rst)$|^data/(?:sources?|about|info|description|origin)\.txt$",
+    re.IGNORECASE,
+)
 # Empty files that keep a folder in git, and folders the application writes its results to.
 _PLACEHOLDERS = frozenset({".gitkeep", ".keep", ".gitignore", ".placeholder", ".empty"})
 _OUTPUT_FOLDERS = frozenset(
@@ -541,6 +548,8 @@ def _data_documented(files: list[str]) -> bool:
     documented = {p.rpartition("/")[0] for p in files if _README.match(p.rpartition("/")[2])}
     if "data" in documented:
         return True
+    if any(_DATA_NOTE.match(p) for p in files):
+        return True  # `data/descripcion_dataset.md`, `data/source.txt`: data/'s own note
     folders = {
         folder
         for folder, _, name in (p.rpartition("/") for p in files)
@@ -721,7 +730,8 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
     an oversize config is, as anywhere else. Nor is the encoding of a `.txt` file other
     than pip's requirement and constraint files (notes, results, a dataset's
     documentation): no tool parses it, nor that of a document in a binary format that
-    other rules look at by name (`README.pdf`).
+    other rules look at by name (`README.pdf`). Mis-encoded Markdown documents of one
+    folder are one finding.
     Fix: re-save the file as UTF-8, replace the special file with a regular one, or move
     large data out of git (DVC).
     """
@@ -735,6 +745,7 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
         if path.endswith(".ipynb") and path not in repo.listing.special:
             continue  # notebooks are DAT104's: their size is their outputs
         repo.text(path)
+    documents: dict[str, list[str]] = {}  # mis-encoded Markdown, by folder
     for path in sorted(repo.problems):
         if path in repo.claimed or path in repo.listing.symlinks:
             continue
@@ -748,7 +759,20 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
             continue  # notes or a dataset's documentation in its own encoding: no tool reads it
         if path.lower().endswith(_BINARY_DOCUMENTS) and repo.problems[path].startswith(NOT_UTF8):
             continue  # `README.pdf`: a binary format by design, read only for its name
+        if path.lower().endswith((".md", ".rst")) and repo.problems[path].startswith(NOT_UTF8):
+            documents.setdefault(path.rpartition("/")[0], []).append(path)
+            continue  # grouped below: one folder of mis-encoded documents is one fact
         yield Finding(f"{path} {repo.problems[path]}", path)
+    for folder, paths in sorted(documents.items()):
+        if len(paths) == 1:
+            yield Finding(f"{paths[0]} {repo.problems[paths[0]]}", paths[0])
+        else:
+            names = ", ".join(p.rpartition("/")[2] for p in paths[:3])
+            more = ", ..." if len(paths) > 3 else ""
+            yield Finding(
+                f"{len(paths)} documents under {folder or '.'}/ are not UTF-8 text: {names}{more}",
+                paths[0],
+            )
 
 
 # A `.txt` file that no tool parses: notes, results, a dataset's documentation. Pip's

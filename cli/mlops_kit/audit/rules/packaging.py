@@ -258,7 +258,7 @@ ALSO_INSTALLED_BY = {
     "pandas": (
         "geopandas", "seaborn", "statsmodels", "sktime", "prophet", "darts", "pycaret",
         "evidently", "great-expectations", "pandera", "streamlit", "gradio", "zenml",
-        "datasets", "mlflow", "gluonts",
+        "datasets", "mlflow", "gluonts", "shap",
     ),
     "tensorflow": ("tfx", "tensorflow-transform", "tensorflow-data-validation",
                    "tensorflow-model-analysis", "tf-keras"),
