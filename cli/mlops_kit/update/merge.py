@@ -276,6 +276,10 @@ def finish_interrupted(git: Git) -> str | None:
     if head == old and git.rev(new) == new and _work_tree_matches(git, new):
         _point_head(git, old, new)
         note = "finished an update that was interrupted after writing its files"
+    elif head == new:  # killed after HEAD moved, before the index followed it
+        git.run("read-tree", new)
+        git.run("update-index", "-q", "--refresh", check=False)
+        note = "finished an update that was interrupted after moving HEAD"
     marker.unlink(missing_ok=True)
     return note
 
