@@ -1208,13 +1208,10 @@ def _demonstration(repo: RepoView) -> bool:
     to experiment with Ray Serve", "This sample demonstrates how to ...": its title and
     first lines, not a word anywhere below (a project's README may show examples).
     """
-    names = {p.lower(): p for p in repo.files if "/" not in p and p.lower().startswith("readme")}
-    path = next(
-        (names[n] for n in ("readme.md", "readme.rst", "readme.txt", "readme") if n in names), None
-    )
-    if path is None:
-        return False
-    data, _ = repo.read_head(path, 3000)
+    from mlops_kit.audit import facts  # facts builds on this module: imported when used
+
+    path = facts.readme(repo)
+    data, _ = repo.read_head(path, 3000) if path else (None, None)
     if data is None:
         return False
     lines = [
@@ -1511,15 +1508,11 @@ def _visualizer_backends(repo: RepoView, runtime: set[str]) -> set[str]:
         if path.endswith(".py"):
             text = repo.text(path) or ""
             if "VisBackend" in text:
-                found |= {_VIS_TRACKERS[m.lower()] for m in _VIS_BACKEND.findall(text)}
+                found |= {_LOGGER_TRACKERS[m.lower()] for m in _VIS_BACKEND.findall(text)}
     return found
 
 
 _VIS_BACKEND = re.compile(r"\b(Tensorboard|Wandb|MLflow|ClearML|Neptune|DVCLive|Aim)VisBackend\b")
-_VIS_TRACKERS = {
-    "tensorboard": "tensorboard", "wandb": "wandb", "mlflow": "mlflow", "clearml": "clearml",
-    "neptune": "neptune", "dvclive": "dvclive", "aim": "aim",
-}  # fmt: skip
 
 
 # Frameworks' own TensorBoard writers: the module that brings each, and its name.
