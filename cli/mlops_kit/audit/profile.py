@@ -95,7 +95,7 @@ _TRAINS_CALL = re.compile(r"\.(?:fit|partial_fit|fit_generator|train|train_on_ba
 _TRAINS_NAMED = re.compile(r"rain(?:er|_model)\(")
 
 
-def _calls_training(text: str) -> bool:
+def calls_training(text: str) -> bool:
     """Return True when `_TRAINS` matches somewhere in `text`.
 
     Fitting a preprocessing step (`OneHotEncoder(...).fit(`, `scaler.fit(`) is no training.
@@ -1206,7 +1206,8 @@ def _demonstration(repo: RepoView) -> bool:
 
     "Example of how to build an ML training workflow on AWS by Prefect", "Toy repository
     to experiment with Ray Serve", "This sample demonstrates how to ...": its title and
-    first lines, not a word anywhere below (a project's README may show examples).
+    first lines, not a word anywhere below (a project's README may show examples). So is
+    coursework: a course project or a capstone, by its README's opening or its name.
     """
     from mlops_kit.audit import facts  # facts builds on this module: imported when used
 
@@ -1223,6 +1224,7 @@ def _demonstration(repo: RepoView) -> bool:
     return (
         _DEMONSTRATION.search(" ".join(lines[:4])) is not None
         or _ASSIGNMENT_TITLE.search(title) is not None
+        or _COURSEWORK.search(" ".join([repo.root.name, *lines[:12]])) is not None
     )
 
 
@@ -1237,6 +1239,16 @@ _DEMONSTRATION = re.compile(
 )
 # A title that names a course's assignment (`# CPU Predictor App - MLOps Assignment`).
 _ASSIGNMENT_TITLE = re.compile(r"(?i)\bassignment\b")
+# Coursework, in the README's opening or the repository's name: "Course Project",
+# "ml-capstone-...", "developed as part of an academic course", "Proyecto final".
+_COURSEWORK = re.compile(
+    r"(?i)\b(?:course[ _-]?project|capstone|coursework|homework|bootcamp|class project"
+    r"|semester project|term project|proyecto[ _-]?final"
+    r"|(?:developed|built|created|made|done) (?:for|as part of|during) (?:the |an? |my |our )?"
+    r"[\w-]+(?: [\w-]+){0,4} (?:course|class|bootcamp)"
+    r"|as part of (?:the |an? |my |our )?[\w-]+(?: [\w-]+){0,5}"
+    r" (?:course|specialization|bootcamp|nanodegree|zoomcamp))\b|zoomcamp"
+)
 
 
 def _carpentries_lesson(repo: RepoView) -> bool:
@@ -1399,7 +1411,7 @@ def _trains(repo: RepoView, runtime: set[str]) -> bool:
             info = repo.lstat(path)
             if info is None or info.st_size > NOTEBOOK_SCAN_LIMIT:
                 continue
-            if _calls_training(repo.text_or_none(path) or ""):
+            if calls_training(repo.text_or_none(path) or ""):
                 return True
     return False
 

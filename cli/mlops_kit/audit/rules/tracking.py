@@ -13,6 +13,7 @@ from mlops_kit.audit.parsing import line_of
 from mlops_kit.audit.profile import (
     TRAINING_SCRIPT,
     azureml_runs_jobs,
+    calls_training,
     profile_of,
     runtime_files,
     template_source,
@@ -73,6 +74,29 @@ def _uri_entries(repo: RepoView) -> list[tuple[str, int | None, object]]:
                 if "tracking" in context or "mlflow" in context:
                     entries.append((path, line_of(parent, "uri"), value))
     return entries
+
+
+def _records_own_runs(repo: RepoView) -> bool:
+    """Return True when a training script writes each run's metrics into the run's folder.
+
+    `run_dir = out / datetime.now().strftime(...)` and `json.dump(metrics, ...)` to
+    `run_dir / "metrics.json"` in one file that trains: the project keeps its own record
+    of which settings gave which metrics, one folder per run.
+    """
+    for path in facts.runtime_code(repo):
+        text = repo.text(path) or ""
+        if _RUN_METRICS_FILE.search(text) and _RUN_FOLDER.search(text) and calls_training(text):
+            return True
+    return False
+
+
+# A metrics file a run writes: `"metrics.json"`, `summary.json`, `results_fold1.json`, or
+# `json.dump(metrics, ...)`.
+_RUN_METRICS_FILE = re.compile(
+    r"(?i)\b(?:metrics|summary|results?)[\w/-]{0,40}\.json\b|json\.dump\(\s*(?:self\.)?metrics\b"
+)
+# A folder of its own per run: named by a timestamp, a run id or a uuid.
+_RUN_FOLDER = re.compile(r"(?i)\bstrftime\(|\b(?:run|exp|experiment)_(?:id|dir|name|root)\b|\buuid")
 
 
 def _training_scripts(repo: RepoView) -> bool:
@@ -949,7 +973,10 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
             mlflow.log_metric("f1", f1)
 
     Code that trains nothing (`fit`, `train`, a `Trainer`, a backward pass: ETL or
-    inference only) has no runs to track and is not reported; nor is a Snakemake or
+    inference only) has no runs to track and is not reported; nor is a project that
+    records its own runs: a training script that writes each run's metrics to a JSON file
+    in a folder of that run (`runs/<timestamp>/metrics.json`, `<run_dir>/summary.json`);
+    nor is a Snakemake or
     Nextflow workflow without a training script, whose analysis steps may fit (a
     clustering) and whose engine reports every run (trace, timeline, `--report`).
     """
@@ -962,4 +989,6 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
         return  # DVC tracks the runs: `dvc exp show` / `dvc metrics diff` compare them
     if facts.dvc_script_pipeline(repo)[1]:
         return  # the same, for stages a script adds (`dvc run -M metrics.json ...`)
+    if _records_own_runs(repo):
+        return  # each run's folder holds its metrics: the project's own run records
     yield Finding("no experiment tracking: no code logs runs to MLflow (or another tracker)")
