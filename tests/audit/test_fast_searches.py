@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from audit.support import make_repo
 from mlops_kit.audit import facts
-from mlops_kit.audit.profile import _IMPORT, _TRAINS, REQUIREMENTS, _calls_training, _import_matches
+from mlops_kit.audit.profile import _IMPORT, _TRAINS, REQUIREMENTS, _import_matches, calls_training
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rules.packaging import is_setup_file
 from mlops_kit.audit.secrets import (
@@ -38,7 +38,7 @@ from mlops_kit.audit.secrets import (
 )
 def test_training_calls(text: str, trains: bool) -> None:
     assert (_TRAINS.search(text) is not None) is trains
-    assert _calls_training(text) is trains
+    assert calls_training(text) is trains
 
 
 def test_training_calls_in_random_texts() -> None:
@@ -47,7 +47,7 @@ def test_training_calls_in_random_texts() -> None:
     rng = random.Random(5)
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
-        assert _calls_training(text) == (_TRAINS.search(text) is not None), text
+        assert calls_training(text) == (_TRAINS.search(text) is not None), text
 
 
 def _every_line(text: str) -> list[tuple[int, str]]:

@@ -102,7 +102,9 @@ def test_ultralytics_training_is_machine_learning(tmp_path: Path) -> None:
             'YOLO("yolov8n.pt").train(data="dataset/data.yaml", epochs=50)\n'
         ),
     }
-    assert places(repo(tmp_path, files, "yolo"), "TRK107") == ["."]
+    profile = profile_of(RepoView(repo(tmp_path, files, "yolo")))
+    assert profile.ml and profile.trains
+    assert "ultralytics" in profile.trackers  # its trainer records every run in a folder
 
 
 SERVICE = {

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from audit.support import audit, commit_all, fired, git, make_repo, replace, write
@@ -188,7 +189,8 @@ VIOLATIONS: dict[str, Mutation] = {
     ),
     "DAT101": put("docs/big.bin", b"\0" * 1_200_000, commit=True),
     "DAT102": put("raw.csv", "a,b\n" + "1,2\n" * 8_000, commit=True),
-    "DAT103": put("model.pkl", b"\x80\x04N." * 512, commit=True),
+    # a pickle that names a class to rebuild, as every model's does
+    "DAT103": put("model.pkl", pickle.dumps([PurePosixPath(f"w{i}") for i in range(200)]), True),
     "DAT104": put("notebooks/explore.ipynb", NOTEBOOK),
     "SEC101": put(f"{PKG}/keys.py", 'KEY = "AKIA' + 'Q3VZ7LMN2HXRT4WB"\n'),
     "SEC102": edit("README.md", "\n", "\nDB: postgresql://mlflow:s3cr3tpass@db:5432/mlflow\n"),

@@ -79,6 +79,9 @@ TRACKERS: dict[str, tuple[str, ...]] = {
     "azureml": ("azureml",), "sagemaker": ("sagemaker",),
     # Catalyst's runners write every run's metrics to TensorBoard in their `logdir`.
     "catalyst": ("catalyst",),
+    # Ultralytics' trainer writes every run to a folder of its own (`runs/detect/train3`:
+    # its arguments `args.yaml`, its metrics per epoch `results.csv`, its weights).
+    "ultralytics": ("ultralytics",),
     # Pipeline frameworks that record every run's parameters, metrics and artifacts.
     "metaflow": ("metaflow",), "zenml": ("zenml",),
 }  # fmt: skip
@@ -223,11 +226,12 @@ def _further_imports(text: str, match: re.Match[str]) -> list[str]:
 
 _NOTEBOOK_IMPORT = re.compile(r"\"\s*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 NOTEBOOK_SCAN_LIMIT = 1_000_000  # bytes
-# Test modules: pytest's default names and `tests_*.py`/`*_tests.py` (collected through
-# `python_files` settings), and a `test.py`/`tests.py` that holds test functions (in
-# research code a `test.py` often evaluates a model instead).
-_TEST_MODULE = re.compile(r"(?:^|/)tests?_[\w-]*\.py$|_tests?\.py$")
-_PLAIN_TEST_MODULE = re.compile(r"(?:^|/)tests?\.py$")
+# Test modules: pytest's default names; and `tests_*.py`/`*_tests.py` (collected through
+# `python_files` settings) or a `test.py`/`tests.py` that holds test functions (in research
+# code a `test.py` often evaluates a model instead, and `stat_tests.py` holds statistical
+# tests: an ADF or a Ljung-Box test).
+_TEST_MODULE = re.compile(r"(?:^|/)test_[\w-]*\.py$|_test\.py$")
+_PLAIN_TEST_MODULE = re.compile(r"(?:^|/)tests?(?:_[\w-]*)?\.py$|_tests\.py$")
 _TEST_FUNCTION = re.compile(
     r"^[ \t]*(?:async )?def test_|^import (?:pytest|unittest)", re.MULTILINE
 )
@@ -287,8 +291,8 @@ class RepoProfile:
         task_runners: make, just, mise, tox, nox, invoke, task, poe, hatch, pdm.
         hook_managers: pre-commit, lefthook, husky, autohooks, or "git hooks" (hook scripts
             committed in .githooks/ or hooks/).
-        test_files: test modules (test_*.py, *_test.py, tests_*.py, a test.py with test
-            functions) outside template folders.
+        test_files: test modules (test_*.py, *_test.py; tests_*.py, *_tests.py or a
+            test.py with test functions) outside template folders.
         dotenv: True when the project uses `.env` files (an example or an untracked one
             exists, or code loads one).
         kit: True when mlops-kit baked or adopted the project (`[tool.mlops-kit]` stamp).

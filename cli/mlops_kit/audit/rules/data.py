@@ -62,7 +62,7 @@ OWN_RULES = (*DATA_SUFFIXES, *MODEL_SUFFIXES, ".ipynb")
 # source folder `sphinx/`).
 DEMO_FOLDERS = re.compile(
     r"(?:^|/)(?:[\w-]*?[-_])?examples?(?:[._-][\w.-]*)?/"
-    r"|(?:^|/)(?:tutorials?|docs?|sphinx|benchmarks?|samples?[-_]data|sample[-_]datasets?)/"
+    r"|(?:^|/)(?:tutorials?|docs?|sphinx|benchmarks?|demos?|samples?[-_]data|sample[-_]datasets?)/"
     # a sample shipped for runs without the real source: `data/sample/`
     r"|(?:^|/)data/samples?/"
 )
@@ -90,7 +90,11 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
     buffer compiler`), committed by design; nor a distribution the project installs from
     its path (a wheel `[tool.uv.sources]`, a requirements file or a Dockerfile names); nor
     a file up to 5 MB in a test folder that a test module names (`tests/clips/possum.cptv`):
-    a fixture.
+    a fixture; nor a file up to 5 MB in a package folder that a module of that folder
+    names (`tokenizer/bpe_vocab.txt.gz` opened by `tokenizer/simple_tokenizer.py`): a
+    resource of the code, shipped with it; nor a file in a paper's folder (a folder below
+    it holds the LaTeX sources, `paper/journal/manuscript.tex`): the publisher's template,
+    the figures and tables the manuscript includes.
     Fix: `git rm --cached <file>`, then track it with DVC (`dvc add <file>`) or make it a
     stage output.
     """
@@ -116,6 +120,10 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
                 continue  # a wheel the manifest installs from the repository: a dependency
             if info.st_size <= MEDIA_FILE and _test_fixture(repo, path):
                 continue  # `tests/clips/possum.cptv`, which a test opens: a fixture
+            if info.st_size <= MEDIA_FILE and _package_resource(repo, path):
+                continue  # `tokenizer/vocab.txt.gz`, which its module opens: package data
+            if _manuscript_material(repo, path):
+                continue  # `paper/journal/template.zip`: part of a paper's LaTeX sources
             folder = path.split("/", 1)[0] if "/" in path else "."
             large.setdefault(folder, []).append((path, info.st_size, limit))
     # One finding per top-level folder: a folder of big files is one fact.
@@ -134,6 +142,70 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
 
 
 _DISTRIBUTION_SUFFIXES = (".whl", ".tar.gz", ".zip")
+
+
+def _package_resource(repo: RepoView, path: str) -> bool:
+    """Return True when `path` sits in a package folder whose module opens it by name.
+
+    `glide_text2im/tokenizer/bpe_simple_vocab_16e6.txt.gz` beside `__init__.py` and
+    `simple_tokenizer.py`, which names the file: a vocabulary the code loads.
+    """
+    folder, _, name = path.rpartition("/")
+    if not folder or f"{folder}/__init__.py" not in repo.file_set:
+        return False
+    return any(
+        sibling.endswith(".py")
+        and sibling.rpartition("/")[0] == folder
+        and name in (repo.text(sibling) or "")
+        for sibling in repo.under(folder)
+    )
+
+
+def _manuscript_material(repo: RepoView, path: str) -> bool:
+    """Return True when a folder holding `path` (below the root) holds LaTeX sources.
+
+    `paper/sports_engineering/generated/metrics.csv` beside `paper/sports_engineering/
+    manuscript.tex`: the tables, figures and publisher's template of a paper. Not a file
+    below a folder of code (`report/code/data/corpus.jsonl`: the data of a program kept
+    with a report).
+    """
+
+    def compute() -> tuple[frozenset[str], frozenset[str]]:
+        tex = frozenset(p.rpartition("/")[0] for p in repo.files if p.endswith(".tex"))
+        code = frozenset(p.rpartition("/")[0] for p in repo.files if p.endswith(".py"))
+        return tex, code
+
+    tex, code = facts.memo(repo, "manuscript_folders", compute)
+    folder = path.rpartition("/")[0]
+    while folder and folder not in code:
+        if folder in tex:
+            return True
+        folder = folder.rpartition("/")[0]
+    return False
+
+
+def _config_table(repo: RepoView, path: str) -> bool:
+    """Return True for a table in a config folder that a config file of that folder names.
+
+    `configs/class_to_concepts.csv`, named by `configs/training.yaml`
+    (`concept_mapping_path: ../configs/class_to_concepts.csv`): a curated mapping the
+    configuration points at, edited by hand and reviewed like the rest of it.
+    """
+    top, _, rest = path.partition("/")
+    if top not in _CONFIG_FOLDERS or not rest:
+        return False
+    name = path.rpartition("/")[2]
+    return any(
+        other.endswith((".yaml", ".yml", ".json", ".toml")) and name in (repo.text(other) or "")
+        for other in repo.under(top)
+        if other != path
+    )
+
+
+_CONFIG_FOLDERS = frozenset({"conf", "config", "configs", "configuration"})
+# A dataset's manifest: the ids, paths and checksums of its records, not the records
+# (`data/manifests/penelope/records.parquet`, `splits/train_manifest.csv`).
+_MANIFEST = re.compile(r"(?i)(?:^|/)manifests?/|manifest[^/]*$")
 
 
 def _installed_by_path(repo: RepoView, path: str) -> bool:
@@ -328,7 +400,13 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     a top-level folder. Nor is a small file named as a template (`review_template.xlsx`, under
     100 KB): a form to fill in. A committed output of a DVC stage is reported once, by DVC106.
     A file a `.gitignore` re-includes under a comment saying why (`# small eval sets ARE
-    tracked` above `!evals/*.jsonl`) is kept in git by decision and not reported.
+    tracked` above `!evals/*.jsonl`) is kept in git by decision and not reported; so is a
+    table up to 1 MB of a paper's folder (one holding LaTeX sources:
+    `paper/x/generated/table.csv`)
+    and a table up to 5 MB in the config folder that a config file there names
+    (`configs/class_to_concepts.csv`): a curated mapping, part of the configuration; and
+    a dataset's manifest up to 1 MB (under `manifests/` or named for one: the ids, paths
+    and checksums of the records that define a dataset's version, kept in git on purpose).
     Fix: `git rm --cached <file>` then `dvc add <file>` (raw inputs) or declare it as a
     stage output; tiny test fixtures belong under tests/.
     """
@@ -372,6 +450,12 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
             continue  # a schema without records: a web framework's fresh dev database
         if _published_open_data(repo, path):
             continue  # released under a licence of its own (`data/LICENSE`: CC BY 4.0)
+        if size <= LARGE_FILE and _manuscript_material(repo, path):
+            continue  # `paper/journal/generated/table.csv`: a table the manuscript includes
+        if size <= MEDIA_FILE and _config_table(repo, path):
+            continue  # `configs/class_to_concepts.csv`, which the config names: settings
+        if size <= LARGE_FILE and _MANIFEST.search(path):
+            continue  # `data/manifests/ml_ndt/records.parquet`: which records, not the data
         folder = path.split("/", 1)[0] if "/" in path else "."
         by_folder.setdefault(folder, []).append((path, size))
     # One finding per top-level folder: a folder of datasets in git is one fact.
@@ -389,7 +473,9 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     nor are pickles in a cache folder or named as a cache (`data/cache/eda_cache.pkl`):
     cached data, not a model, nor pickles in a data folder whose path does not say model
     (`sample-data/feature/item_mapping.pickle`), nor pickles named as a data split
-    (`splits_final.pkl`: the cross-validation folds a benchmark publishes).
+    (`splits_final.pkl`: the cross-validation folds a benchmark publishes), nor a pickle
+    up to 1 MB that holds no object at all (a dict of column names to numbers: every
+    model pickle names the classes it rebuilds; the audit reads its opcodes, never loads it).
     The models of one folder are one finding. A model a `.gitignore` re-includes under a
     comment saying why (`# small models are versioned on purpose` above
     `!ranker/*.joblib`) is kept in git by decision and not reported.
@@ -411,6 +497,8 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
             continue  # `splits_final.pkl`: the cross-validation folds, kept to reproduce them
         if _DATA_PICKLE.search(path.lower()) and "model" not in path.lower():
             continue  # pickled data (`sample-data/feature/id_mapping.pickle`), not a model
+        if info.st_size <= LARGE_FILE and _plain_pickle(repo, path):
+            continue  # a pickled dict of numbers and strings: no object, so no model
         if repo.is_git and path not in repo.tracked:
             continue
         if facts.kept_on_purpose(repo, path):
@@ -420,6 +508,33 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     yield from _per_folder(
         repo, by_folder, "model", lambda folder: f"under {folder}/" if folder else "at the root"
     )
+
+
+def _plain_pickle(repo: RepoView, path: str) -> bool:
+    """Return True for a pickle of plain values: it names no class or function to rebuild.
+
+    Read with `pickletools.genops`, which parses opcodes and runs nothing; a model (or any
+    object) needs a GLOBAL or STACK_GLOBAL opcode to name its class. A file that does not
+    parse is not called plain.
+    """
+    if not path.lower().endswith((".pkl", ".pickle")):
+        return False
+    import pickletools
+
+    data, _ = repo.read_head(path, LARGE_FILE)
+    if not data:
+        return False
+    try:
+        for opcode, _, _ in pickletools.genops(data):
+            if opcode.name in _OBJECT_OPCODES:
+                return False
+    except Exception:  # any malformed stream is "not plain"
+        return False
+    return True
+
+
+# Opcodes that name a class or a function (a model's class, numpy's array rebuilder).
+_OBJECT_OPCODES = frozenset({"GLOBAL", "STACK_GLOBAL", "INST", "OBJ", "EXT1", "EXT2", "EXT4"})
 
 
 def _per_folder(

@@ -146,9 +146,9 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     Why: one composed configuration (Hydra) is what makes runs comparable and experiments
     switchable from the command line; hard-coded settings cannot be tracked or swept.
     Outside mlops-kit projects, settings kept in other config files (params.yaml, a
-    config folder of YAML or TOML or of Python modules, one per experiment; a sub-project's config
-    folder of YAML, JSON or TOML beside its manifest; a hyperparams/ folder
-    of YAML, JSON or TOML files; a top-level folder of YAML files the code names, such as
+    config folder of YAML or TOML, or of JSON files or Python modules one per experiment; a
+    sub-project's config folder of YAML, JSON or TOML beside its manifest; a hyperparams/
+    folder of YAML, JSON or TOML files; a top-level folder of YAML files the code names, such as
     `ROOT / "experiments"`; a `config.ini` of one section per model; Azure ML job and
     component definitions; OmegaConf, MLproject
     parameters, a dbt project, a Mage project's io_config.yaml) are accepted.
@@ -242,6 +242,10 @@ def _config_files_kept(repo: RepoView) -> bool:
         for p in repo.under(f)
     ):
         return True  # `configs/train.yaml`, `config/training.toml`, `conf/cifar10.conf` (HOCON)
+    if any(
+        sum(p.endswith(".json") and p.count("/") == 1 for p in repo.under(f)) >= 2 for f in folders
+    ):
+        return True  # `configs/iris_tuning.json`, `configs/wine.json`: a JSON file per experiment
     if any(_subproject_config(repo, p, folders) for p in repo.files):
         return True  # `ml/configs/train.json` beside `ml/pyproject.toml`
     if sum(_config_module(p, folders) for p in repo.files) >= 2:
@@ -582,7 +586,9 @@ def gitignore_present(repo: RepoView) -> Iterator[Finding]:
     Why: without it data, models, MLflow stores, virtualenvs and `.env` files end up in
     git, where they bloat history or leak secrets.
     A repository whose code all lives in top-level folders that each have their own
-    .gitignore is covered, and one of documents only (no code) has nothing to ignore.
+    .gitignore is covered, and one of documents only (no code) has nothing to ignore;
+    nor has a notebook export (one to three notebooks, no Python modules: a Kaggle kernel
+    with its figures and submission), which no tool runs in place.
     Fix: add a `.gitignore` that covers `.env`, `mlflow.db`, `mlruns/`, `mlartifacts/`,
     `.venv/`, `__pycache__/` and the pipeline's output folders.
     """
@@ -593,10 +599,16 @@ def gitignore_present(repo: RepoView) -> Iterator[Finding]:
     code = [p for p in repo.files if p.endswith((".py", ".ipynb"))]
     if not code:
         return  # documents only: nothing a tool would write next to them
+    if len(code) <= _NOTEBOOK_EXPORT and all(p.endswith(".ipynb") for p in code):
+        return  # a notebook export (a Kaggle kernel): run elsewhere, nothing written here
     tops = {p.split("/", 1)[0] for p in code if "/" in p}
     if code and all("/" in p for p in code) and all(repo.is_file(f"{t}/.gitignore") for t in tops):
         return
     yield Finding(".gitignore is missing", facts.ROOT)
+
+
+# Up to this many notebooks and no Python module: a notebook export, not a project tree.
+_NOTEBOOK_EXPORT = 3
 
 
 @rule("LAY109", family="layout", severity="error")

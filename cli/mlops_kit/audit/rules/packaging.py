@@ -678,7 +678,8 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
 
     then `pip install -e . --group dev`.
     A pyproject.toml whose dependencies are dev tools alone is the dev environment itself
-    and is not reported, nor is a project whose tox or nox environments list the tools
+    and is not reported, nor is a Pipfile's `[dev-packages]` (Pipenv's dev group), nor
+    is a project whose tox or nox environments list the tools
     (`deps = pytest` in tox.ini, `session.install("ruff")` in noxfile.py), nor one that
     uses no development tool at all (no tests, no tool configured or declared): LAY104
     reports the missing tests; nor is a monorepo's root that declares no dependency while
@@ -699,6 +700,9 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
         return
     if "options.extras_require" in (repo.text("setup.cfg") or ""):
         return
+    pipfile = repo.data("Pipfile", "toml") if "Pipfile" in repo.file_set else None
+    if isinstance(pipfile, dict) and pipfile.get("dev-packages"):
+        return  # Pipenv's dev group: `pipenv install --dev`
     if _TOX_DEPS.search(repo.text("tox.ini") or "") or _NOX_INSTALL.search(
         repo.text("noxfile.py") or ""
     ):

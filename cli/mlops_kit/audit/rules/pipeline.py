@@ -518,16 +518,28 @@ def dvc_local_config_ignored(repo: RepoView) -> Iterator[Finding]:
 
     Why: config.local is where DVC keeps remote credentials; if git does not ignore it,
     the next `git add .` publishes them.
+    A `.dvc/config` left alone (no `.dvc/.gitignore`, `.dvcignore`, dvc.yaml or `.dvc`
+    file: what `dvc init` writes beside it is gone) belongs to no DVC project that could
+    write a config.local.
     Fix: keep `/config.local` in `.dvc/.gitignore` (as `dvc init` writes it).
     """
     if not repo.exists(".dvc"):
         return
+    if _leftover_dvc_config(repo):
+        return  # a placeholder remote (`s3://{bucket}`) of a project that chose no DVC
     path = facts.DVC_LOCAL_CONFIG
     facts.ask_git_what_it_ignores(repo)
     if path in repo.tracked:
         yield Finding(".dvc/config.local is committed to git", path)
     elif not repo.ignored([path]):
         yield Finding(".dvc/config.local is not git-ignored", ".dvc/.gitignore")
+
+
+def _leftover_dvc_config(repo: RepoView) -> bool:
+    """Return True when `.dvc/config` is all there is of DVC (no init files, no pipeline)."""
+    if set(repo.under(".dvc")) - {".dvc/config"} or ".dvcignore" in repo.file_set:
+        return False
+    return not any(p.endswith((".dvc", "dvc.yaml")) for p in repo.files)
 
 
 @rule(

@@ -39,7 +39,7 @@ def pre_commit_config_parses(repo: RepoView) -> Iterator[Finding]:
 
 _KINDS = {
     "lint": re.compile(r"\b(ruff(?!-format)(?![- ]format)|flake8|pylint|lint)\b"),
-    "format": re.compile(r"\b(ruff-format|ruff format|black|format|fmt)\b"),
+    "format": re.compile(r"\b(ruff-format|ruff format|black|yapf|autopep8|format|fmt)\b"),
     "type check": re.compile(r"\b(mypy|pyright|pytype|type-?check|typing)\b"),
 }
 
