@@ -249,3 +249,34 @@ def test_the_inputs_of_a_demo_folder(tmp_path: Path) -> None:
     run = {"results/run/best_matching.csv": matches, **files}
     del run["results/demo/demo_best_matching.csv"]
     assert places(repo(tmp_path, run, "run"), "DAT102") == ["results/run/best_matching.csv"]
+
+
+HISTORY_TRAINER = (
+    "import json\n\n\n"
+    "class Trainer:\n"
+    "    def __init__(self, model, output_dir):\n"
+    "        self.model, self.output_dir, self.history = model, output_dir, []\n\n"
+    "    def fit(self, batches):\n"
+    "        for batch in batches:\n"
+    "            loss = self.model(batch)\n"
+    "            loss.backward()\n"
+    "            self.history.append(float(loss))\n"
+    "        with open(self.output_dir / 'history.json', 'w') as fh:\n"
+    "            json.dump(self.history, fh, indent=2)\n"
+)
+
+
+def test_a_trainer_that_writes_its_history_into_the_output_folder(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "torch==2.7.0\n",
+        "src/trainer.py": HISTORY_TRAINER,
+    }
+    assert places(repo(tmp_path, files, "history"), "TRK107") == []
+    printed = HISTORY_TRAINER.replace(
+        "        with open(self.output_dir / 'history.json', 'w') as fh:\n"
+        "            json.dump(self.history, fh, indent=2)\n",
+        "        print(self.history)\n",
+    )
+    assert places(repo(tmp_path, {**files, "src/trainer.py": printed}, "printed"), "TRK107") == [
+        "."
+    ]

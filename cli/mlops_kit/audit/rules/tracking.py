@@ -90,13 +90,18 @@ def _records_own_runs(repo: RepoView) -> bool:
     return False
 
 
-# A metrics file a run writes: `"metrics.json"`, `summary.json`, `results_fold1.json`, or
-# `json.dump(metrics, ...)`.
+# A record a run writes: `"metrics.json"`, `val_summary.json`, `results_fold1.json`,
+# `experiment_manifest.json`, or `json.dump(self.history, ...)`.
 _RUN_METRICS_FILE = re.compile(
-    r"(?i)\b(?:metrics|summary|results?)[\w/-]{0,40}\.json\b|json\.dump\(\s*(?:self\.)?metrics\b"
+    r"(?i)(?:metrics|summary|results?|history|manifest)[\w/-]{0,40}\.json\b"
+    r"|json\.dump\(\s*(?:self\.)?(?:metrics|history|results|summary)\b"
 )
-# A folder of its own per run: named by a timestamp, a run id or a uuid.
-_RUN_FOLDER = re.compile(r"(?i)\bstrftime\(|\b(?:run|exp|experiment)_(?:id|dir|name|root)\b|\buuid")
+# A folder of its own per run: named by a timestamp, a run id or a uuid, or kept in a
+# variable for the run's output (`run_dir`, `output_dir`, `save_path`).
+_RUN_FOLDER = re.compile(
+    r"(?i)\bstrftime\(|\b(?:run|exp|experiment|output|out|save)_(?:id|dir|name|root|path)\b"
+    r"|\buuid"
+)
 
 
 def _training_scripts(repo: RepoView) -> bool:
@@ -974,8 +979,9 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
 
     Code that trains nothing (`fit`, `train`, a `Trainer`, a backward pass: ETL or
     inference only) has no runs to track and is not reported; nor is a project that
-    records its own runs: a training script that writes each run's metrics to a JSON file
-    in a folder of that run (`runs/<timestamp>/metrics.json`, `<run_dir>/summary.json`);
+    records its own runs: a training script that writes each run's metrics or history to
+    a JSON file in a folder of that run (`runs/<timestamp>/metrics.json`,
+    `<output_dir>/history.json`);
     nor is a Snakemake or
     Nextflow workflow without a training script, whose analysis steps may fit (a
     clustering) and whose engine reports every run (trace, timeline, `--report`).
