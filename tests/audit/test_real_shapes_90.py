@@ -252,7 +252,7 @@ def test_the_inputs_of_a_demo_folder(tmp_path: Path) -> None:
 
 
 HISTORY_TRAINER = (
-    "import json\n\n\n"
+    "import json\n\nimport torch\n\n\n"
     "class Trainer:\n"
     "    def __init__(self, model, output_dir):\n"
     "        self.model, self.output_dir, self.history = model, output_dir, []\n\n"
