@@ -757,7 +757,16 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
             profile.hydra_config_dir = folder
             break
     if names:
-        profile.hydra_config_name = names[0]
+        # The name whose file the folder holds (`compose(config_name="base")` beside
+        # `configs/base.yaml`), before a stale demo's `config_name="defaults"`.
+        folder = profile.hydra_config_dir
+        present = [
+            name
+            for name in names
+            if folder is not None
+            and any(f"{folder}/{name}{suffix}" in repo.file_set for suffix in (".yaml", ".yml"))
+        ]
+        profile.hydra_config_name = (present or names)[0]
 
 
 _GOCD_SUFFIXES = (".gocd.yaml", ".gocd.yml")

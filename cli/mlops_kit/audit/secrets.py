@@ -235,6 +235,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if value.startswith(("${", "$", "{{", "<", "%(", "{", "***", "...")):
         return True
+    if len(value) > 2 and value[0] == "(" and value[-1] == ")" and value[1:-1].isidentifier():
+        return True  # `mongodb://(username):(password)@...`: a slot the code fills by replace
     if "${" in value or "{{" in value:
         return True  # `'${var.s3_secret_key}'` inside a template's text: interpolated
     lowered = value.lower()

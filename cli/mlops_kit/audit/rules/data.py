@@ -55,6 +55,9 @@ MEDIA_SUFFIXES = (
     ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".ico", ".drawio",
     ".excalidraw", ".pptx", ".docx",
 )  # fmt: skip
+# Videos and scientific images: documentation media when a document shows them
+# (`images/demo.mp4` a README links), else large files like any other.
+_LINKABLE_MEDIA = (".mp4", ".webm", ".mov", ".tif", ".tiff")
 MEDIA_FILE = 5_000_000
 OWN_RULES = (*DATA_SUFFIXES, *MODEL_SUFFIXES, ".ipynb")
 # Small fixtures belong with the tests that use them.
@@ -92,9 +95,11 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
     a file up to 5 MB in a test folder that a test module names (`tests/clips/possum.cptv`):
     a fixture; nor a file up to 5 MB in a package folder that a module of that folder
     names (`tokenizer/bpe_vocab.txt.gz` opened by `tokenizer/simple_tokenizer.py`): a
-    resource of the code, shipped with it; nor a file in a paper's folder (a folder below
-    it holds the LaTeX sources, `paper/journal/manuscript.tex`): the publisher's template,
-    the figures and tables the manuscript includes.
+    resource of the code, shipped with it; nor a video or a TIFF image up to 5 MB that a
+    document or a script of the repository names (`images/demo.mp4` linked from a README,
+    `scripts/gt_128.tiff` a script reads as its reference volume); nor a file in a paper's
+    folder (a folder below it holds the LaTeX sources, `paper/journal/manuscript.tex`): the
+    publisher's template, the figures and tables the manuscript includes.
     Fix: `git rm --cached <file>`, then track it with DVC (`dvc add <file>`) or make it a
     stage output.
     """
@@ -122,6 +127,8 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
                 continue  # `tests/clips/possum.cptv`, which a test opens: a fixture
             if info.st_size <= MEDIA_FILE and _package_resource(repo, path):
                 continue  # `tokenizer/vocab.txt.gz`, which its module opens: package data
+            if info.st_size <= MEDIA_FILE and _named_by_repo(repo, path):
+                continue  # `images/demo.mp4` a README shows, `scripts/gt_128.tiff` a script reads
             if _manuscript_material(repo, path):
                 continue  # `paper/journal/template.zip`: part of a paper's LaTeX sources
             folder = path.split("/", 1)[0] if "/" in path else "."
@@ -158,6 +165,23 @@ def _package_resource(repo: RepoView, path: str) -> bool:
         and sibling.rpartition("/")[0] == folder
         and name in (repo.text(sibling) or "")
         for sibling in repo.under(folder)
+    )
+
+
+def _named_by_repo(repo: RepoView, path: str) -> bool:
+    """Return True for a video or TIFF image that a document or a Python file names.
+
+    `TabDiff-main/images/tabdiff_demo.mp4` linked from `TabDiff-main/README.md`: a
+    documentation asset; `scripts/gt_128.tiff` read by `REFERENCE_PATH = ... / "gt_128.tiff"`:
+    a reference the evaluation compares against, kept on purpose.
+    """
+    if not path.lower().endswith(_LINKABLE_MEDIA):
+        return False
+    name = path.rpartition("/")[2]
+    return any(
+        other.endswith((".md", ".rst", ".py")) and name in (repo.text(other) or "")
+        for other in repo.files
+        if other != path and other.count("/") <= path.count("/") + 1
     )
 
 
@@ -381,6 +405,9 @@ REFERENCE_TABLE = 100_000
 _REFERENCE_FOLDER = re.compile(r"(?i)(?:^|/)(?:constants|lookups?|references?|mappings?)/")
 
 
+# A data dictionary or codebook: one row per item or column saying what it means and in
+# which unit (`dictionary.csv` of a clinical database, `data_dictionary.xlsx`).
+_DATA_DICTIONARY = re.compile(r"(?:^|[_.-])(?:data[_-]?)?(?:dictionary|codebook)\.[a-z0-9.]+$")
 # A file named as a template (`rebuttal_template.xlsx`, `labels-template.csv`).
 _TEMPLATE_NAME = re.compile(r"(?:^|[_.-])template(?:[_.-][\w-]*)?\.[a-z0-9]+$")
 
@@ -398,7 +425,9 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     `tutorial_prices.csv`, `example_news.csv`), or of a collection of
     notebooks (a book, a course), are not reported; one finding covers the data files of
     a top-level folder. Nor is a small file named as a template (`review_template.xlsx`, under
-    100 KB): a form to fill in. A committed output of a DVC stage is reported once, by DVC106.
+    100 KB): a form to fill in, nor a data dictionary or codebook up to 5 MB
+    (`dictionary.csv`, `data_dictionary.xlsx`: what each item means, in which unit).
+    A committed output of a DVC stage is reported once, by DVC106.
     A file a `.gitignore` re-includes under a comment saying why (`# small eval sets ARE
     tracked` above `!evals/*.jsonl`) is kept in git by decision and not reported; so is a
     table up to 1 MB of a paper's folder (one holding LaTeX sources:
@@ -440,6 +469,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
             continue  # `data/constants/team_names.csv`, a competition's submission format
         if _TEMPLATE_NAME.search(name) and size < REFERENCE_TABLE:
             continue  # `Rebuttal_Tracking_Template.xlsx`: a form to fill in, not data
+        if _DATA_DICTIONARY.search(name) and size <= MEDIA_FILE:
+            continue  # `dictionary.csv`: what each item or column means, not records
         if name.startswith(("tutorial_", "tutorial-", "example_", "example-")):
             continue  # `tutorial_RIVN_5min.csv`: a tutorial's input, named for it
         if (

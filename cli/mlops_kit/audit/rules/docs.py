@@ -36,7 +36,7 @@ _SETUP = re.compile(
     r"|pipenv (?:install|sync)|docker run"
     r"|\binstall(?:ed)? (?:it )?(?:via|with|using|from) `?(?:pip|uv|conda|pypi|poetry)\b"
     r"|^#+[ \t]*+[^\n]{0,40}?\b(?:install|setup|set up|getting started|quick ?start"
-    r"|prerequisites|requirements|dependencies|how to use|how to run|usage"
+    r"|prerequisites|requirements?|dependencies|how to use|how to run|usage"
     r"|(?:python|virtual|development|dev|conda) environment|environment setup"
     r"|run(?:ning)? locally)"
     # the same headings in Japanese, Chinese, Korean, Spanish and Portuguese

@@ -76,7 +76,9 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
     Why: pipeline code that is never tested breaks silently when data, config or a library
     changes; test modules are what pytest and CI run. A Nextflow workflow is tested by
     running it on small data through its test profiles (`conf/test.config`, nf-test files);
-    a repository without Python code is not judged by Python's test modules. A module
+    a repository without Python code is not judged by Python's test modules, nor is one
+    whose code is mostly MATLAB, R or Julia (at least twice as many files as Python's:
+    Python plots and templates around the method). A module
     named like a test that holds no test (a demo script `test_experiment.py` with a
     `__main__` block) is no test either, when it is one of the repository's few (and not
     a course's exercise, `chapter-05/flask_test.py`). Modules that define tests beside a
@@ -91,6 +93,8 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
         return  # a Nextflow workflow runs its test profiles (`-profile test`)
     if profile.layout == "none" and not profile.kit:
         return  # no Python code (a .NET or R application): its tests are not pytest's
+    if _mostly_other_language(repo):
+        return  # a MATLAB, R or Julia method with Python glue: its tests are not pytest's
     if not profile.test_files:
         unnamed = _tests_pytest_skips(repo)
         if unnamed is None:
@@ -107,6 +111,16 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
         # `mlflow/test_experiment.py`: a demo script named like a test, collecting nothing
         first = profile.test_files[0]
         yield Finding(f"no test: {first} is named like a test module but holds no test", first)
+
+
+def _mostly_other_language(repo: RepoView) -> bool:
+    """Return True when MATLAB, R or Julia files outnumber Python files two to one."""
+    python = sum(p.endswith(".py") for p in repo.files)
+    other = sum(p.endswith(_OTHER_SCIENCE_SOURCES) for p in repo.files)
+    return other >= 2 * max(python, 1)
+
+
+_OTHER_SCIENCE_SOURCES = (".m", ".R", ".r", ".jl")
 
 
 def _tests_pytest_skips(repo: RepoView) -> str | None:

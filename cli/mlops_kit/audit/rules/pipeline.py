@@ -328,6 +328,10 @@ def _lookup(data: Any, dotted: str) -> bool:
     return True
 
 
+# How DVC reads a params file, by its suffix.
+_PARAMS_KIND = {"toml": "toml", "json": "json"}
+
+
 @rule("DVC107", family="pipeline", severity="error", requires=_PIPELINE, applies=_USES_PIPELINE)
 def params_exist(repo: RepoView) -> Iterator[Finding]:
     """Every params key a stage declares exists in its params file.
@@ -335,13 +339,17 @@ def params_exist(repo: RepoView) -> Iterator[Finding]:
     Why: DVC fails a stage whose declared parameter is missing; a renamed key in conf/
     that was not renamed in dvc.yaml stops the pipeline. A params file that DVC itself
     tracks (`params.yaml.dvc`) comes with `dvc pull`; its keys cannot be checked here.
+    Params files are read as DVC reads them: YAML, JSON or TOML by their suffix
+    (`configs/settings.toml: [default.data_dir]`); Python params files are not checked.
     Fix: regenerate params.yaml from conf/, or correct the key under the stage's
     `params:`.
     """
     unreadable: dict[str, tuple[list[str], int | None]] = {}  # file -> (stages, first line)
     for stage in _plain_stages(repo):
         for file, key, line in stage.params:
-            data = repo.data(file)
+            if file.endswith(".py") and repo.is_file(file):
+                continue  # Python params (module constants): DVC imports them, no parse here
+            data = repo.data(file, _PARAMS_KIND.get(file.rpartition(".")[2], "yaml"))
             if data is None and not repo.is_file(file) and repo.is_file(f"{file}.dvc"):
                 continue  # DVC tracks the params file itself: `dvc pull` brings it
             if data is None:

@@ -850,6 +850,21 @@ _NAMED_ENV_EXAMPLE = re.compile(
 )
 
 
+def _word_stem(value: str) -> str:
+    """Return the leading word of a value, four letters or more (`flower` of `flower123`)."""
+    match = re.match(r"[a-z]{4,}", value.lower())
+    return match.group(0) if match else ""
+
+
+def _commented_line(text: str, at: int) -> bool:
+    """Return True when the line holding `text[at]` starts as a comment.
+
+    In code, or in a notebook's JSON source line (`"#os.environ[...] = ..."`).
+    """
+    start = text.rfind("\n", 0, at) + 1
+    return text[start:at].lstrip(" \t").lstrip('"').startswith("#")
+
+
 @rule("SEC105", family="secrets", severity="error")
 def no_credentials_set_in_code(repo: RepoView) -> Iterator[Finding]:
     """Code and instructions set no credential environment variable to a literal.
@@ -858,7 +873,9 @@ def no_credentials_set_in_code(repo: RepoView) -> Iterator[Finding]:
     `export MLFLOW_TRACKING_PASSWORD=6824...` in a README or shell script, commits the
     token as surely as a config file would; notebooks keep it in their JSON.
     Placeholders (`"<token>"`, `"dummy"`, `your-token-here`), references (`$TOKEN`),
-    tests, examples and docs folders are not reported; an inline allowlist comment
+    a password that shares its user's word (`flower123` / `flower456`: a local default
+    pair), commented-out lines, tests, examples and docs folders are not reported; an
+    inline allowlist comment
     (`# pragma: allowlist secret`) exempts a line.
     Fix: set the variable outside the repository (a git-ignored `.env` loaded with
     python-dotenv, the shell, the CI's secret store), write a placeholder in instructions,
@@ -877,8 +894,10 @@ def no_credentials_set_in_code(repo: RepoView) -> Iterator[Finding]:
             for match in finditer(_ENV_SET if code else _EXPORT, text)
             for key, value in [_key_and_value(match)]
         ]
-        # A password equal to the user or database name beside it is a local default.
+        # A password equal to the user or database name beside it is a local default, and
+        # so is one that shares the user's word (`flower123` and `flower456`).
         users = {value.lower() for _, key, value in assigned if _USER_KEY.search(key)}
+        stems = {_word_stem(user) for user in users} - {""}
         for start, key, value in assigned:
             if not secrets.CREDENTIAL_KEY.search(key) or secrets.DESCRIBES_CREDENTIAL.search(key):
                 continue
@@ -886,6 +905,10 @@ def no_credentials_set_in_code(repo: RepoView) -> Iterator[Finding]:
                 continue
             if any(value.lower().startswith(user) for user in users if user):
                 continue
+            if _word_stem(value) in stems:
+                continue
+            if code and _commented_line(text, start):
+                continue  # `#os.environ["FLOWER_PASSWORD"] = ...`: code switched off
             line = text.count("\n", 0, start) + 1
             if allowed is None:
                 allowed = secrets.allowlisted_lines(text)

@@ -91,9 +91,11 @@ def _records_own_runs(repo: RepoView) -> bool:
 
 
 # A record a run writes: `"metrics.json"`, `val_summary.json`, `results_fold1.json`,
-# `experiment_manifest.json`, or `json.dump(self.history, ...)`.
+# `experiment_manifest.json`, `run_config.json`, `config_resolved.yaml`, or
+# `json.dump(self.history, ...)`.
 _RUN_METRICS_FILE = re.compile(
-    r"(?i)(?:metrics|summary|results?|history|manifest)[\w/-]{0,40}\.json\b"
+    r"(?i)(?:metrics|summary|results?|history|manifest|run_config|config_resolved"
+    r"|resolved_config)[\w/-]{0,40}\.(?:json|ya?ml)\b"
     r"|json\.dump\(\s*(?:self\.)?(?:metrics|history|results|summary)\b"
 )
 # A folder of its own per run: named by a timestamp, a run id or a uuid, or kept in a
