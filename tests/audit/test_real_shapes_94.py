@@ -128,3 +128,66 @@ def test_a_requirement_heading_is_a_setup_section(tmp_path: Path) -> None:
     assert places(repo(tmp_path, files, "singular"), "DOC101") == []
     bare = {**files, "README.md": "# RL for MCMC\n\n## Results\n\nSee the paper.\n"}
     assert places(repo(tmp_path, bare, "bare"), "DOC101") == ["README.md"]
+
+
+HYDRA_MAIN = (
+    "import hydra\nfrom sklearn.linear_model import Ridge\n\n\n"
+    "@hydra.main(config_path='conf', config_name='config', version_base=None)\n"
+    "def main(cfg):\n    Ridge().fit([[0]], [0])\n\n\nmain()\n"
+)
+
+
+def test_databricks_workspace_locations_in_config(tmp_path: Path) -> None:
+    config = (
+        "delta_prefix: /Volumes/ml/artifacts/delta\nexperiment_name: /Shared/ml-pipelines-prod\n"
+    )
+    files = {
+        **BASE,
+        "requirements.txt": "hydra-core==1.3.2\nscikit-learn==1.6.1\n",
+        "src/pipelines/main.py": HYDRA_MAIN,
+        "src/pipelines/conf/config.yaml": config,
+    }
+    assert places(repo(tmp_path, files, "workspace"), "CFG104") == []
+    laptop = {**files, "src/pipelines/conf/config.yaml": config + "raw: /home/ana/raw\n"}
+    assert places(repo(tmp_path, laptop, "laptop"), "CFG104") == [
+        "src/pipelines/conf/config.yaml:3"
+    ]
+
+
+MLFLOW_HELPER = (
+    "import mlflow\n\n\n"
+    "def start(params):\n"
+    "    tracking_uri = params.get('mlflow_tracking_uri')\n"
+    "    experiment = params.get('experiment_name')\n"
+    "    if not tracking_uri or not experiment:\n"
+    "        return\n"
+    "    mlflow.set_tracking_uri(tracking_uri)\n"
+    "    mlflow.set_experiment(experiment)\n"
+    "    mlflow.log_param('k', 1)\n"
+)
+
+
+def test_a_tracking_uri_set_only_when_configured(tmp_path: Path) -> None:
+    files = {
+        **BASE,
+        "requirements.txt": "mlflow==2.19.0\nscikit-learn==1.6.1\n",
+        "helpers/mlflow_utils.py": MLFLOW_HELPER,
+    }
+    assert places(repo(tmp_path, files, "guarded"), "TRK102") == []
+    always = MLFLOW_HELPER.replace(
+        "    if not tracking_uri or not experiment:\n        return\n", ""
+    )
+    unguarded = {**files, "helpers/mlflow_utils.py": always}
+    assert places(repo(tmp_path, unguarded, "always"), "TRK102") == ["helpers/mlflow_utils.py:7"]
+
+
+def test_a_documentation_folder_on_the_datasets(tmp_path: Path) -> None:
+    files = {
+        **BASE,
+        "data/raw/vessels.dvc": "outs:\n- md5: 0f3c\n  path: vessels\n",
+        "data/processed/.gitkeep": "",
+        "docs/datasets/README.md": "# Datasets\n\nVessels: 70 two-photon volumes, CC BY.\n",
+    }
+    assert places(repo(tmp_path, files, "documented"), "LAY106") == []
+    bare = {k: v for k, v in files.items() if not k.startswith("docs/")}
+    assert places(repo(tmp_path, bare, "bare"), "LAY106") == ["."]

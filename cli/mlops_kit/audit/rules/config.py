@@ -199,6 +199,9 @@ _PLACEHOLDER_PATH = re.compile(
 # Scratch folders every Unix machine has (`/tmp/mds-cache/cifar10`: a streaming cache), and
 # the operating system's shared files (`/usr/share/dict/words`, a word list).
 _SCRATCH_PATH = re.compile(r"^/(?:tmp|var/tmp|dev/shm|usr/share)(?:/|$)")
+# A Databricks workspace location: a Unity Catalog volume, a workspace folder (MLflow on
+# Databricks names experiments by absolute workspace path), DBFS: the same on every cluster.
+_WORKSPACE_PATH = re.compile(r"^/(?:Volumes|Workspace|Shared|Repos|dbfs)/")
 # A libp2p multiaddr (`/ip4/0.0.0.0/tcp/0`, a Hivemind peer's address): no file path.
 _MULTIADDR = re.compile(r"^/(?:ip4|ip6|dns|dns4|dns6|dnsaddr)/[^/\s]+/(?:tcp|udp)/")
 _ABSOLUTE = re.compile(r"^(?:/(?!/)[^\s]|~[/\\]|[A-Za-z]:[\\/]|file:///|sqlite:////)")
@@ -243,7 +246,9 @@ def no_absolute_paths(repo: RepoView) -> Iterator[Finding]:
     `machine/`, `cluster/`: two or more options) exists to hold such locations and is not
     reported; nor is a scratch folder every Unix machine has (`/tmp/cache`, `/dev/shm`) or
     a file the system shares (`/usr/share/dict/words`),
-    nor a network address written as a multiaddr (`/ip4/0.0.0.0/tcp/0`).
+    nor a network address written as a multiaddr (`/ip4/0.0.0.0/tcp/0`), nor a Databricks
+    workspace location (`/Volumes/catalog/schema/vol`, `/Shared/experiments/x`, `/dbfs/...`):
+    the same on every cluster of the workspace.
     Fix: use a path relative to the project root (`data/raw/train.csv`), or read a
     machine-specific location from the environment: `${oc.env:DATA_DIR}`; give Hydra a
     config_path relative to the script (`config_path="../conf"`).
@@ -266,6 +271,7 @@ def no_absolute_paths(repo: RepoView) -> Iterator[Finding]:
                 and _ABSOLUTE.match(value)
                 and not _PLACEHOLDER_PATH.search(value)
                 and not _SCRATCH_PATH.match(value)
+                and not _WORKSPACE_PATH.match(value)
                 and not _MULTIADDR.match(value)
             ):
                 yield Finding(

@@ -401,7 +401,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     shipped sample
     (`data/sample/`), nor the empty `data/` of a starter template (a README
     titled "... Template"). A dataset card or data description
-    (`docs/dataset-card.md`, `DATASET.md`, `docs/DataDocumentation.txt`), or a data
+    (`docs/dataset-card.md`, `DATASET.md`, `docs/DataDocumentation.txt`,
+    `docs/datasets/README.md`), or a data
     contract (`docs/data_contract.md`: the columns and the rules they keep)
     or a "Data" or "Dataset" section of the root README ("Training Data", "1. Get the
     Dataset", "CICIDS 2017 Dataset", "Préparation des données"; in English or another
@@ -448,10 +449,12 @@ _OUTPUT_FOLDERS = frozenset(
      "monitoring", "cache", "tmp", "temp", "artifacts"}
 )  # fmt: skip
 # A dataset card, data sheet or data contract anywhere (`docs/dataset-card.md`, `DATASET.md`,
-# `datasheet.md`, `docs/data_contract.md`).
+# `datasheet.md`, `docs/data_contract.md`), or the README of a documentation folder on
+# the datasets (`docs/datasets/README.md`).
 _DATASET_CARD = re.compile(
     r"(?:^|/)(?:data(?:set)?[-_ ]?(?:card|sheet|documentation|description|dictionary|contract)"
-    r"|datasheet|datasets?)\.(?:md|rst|txt)$",
+    r"|datasheet|datasets?)\.(?:md|rst|txt)$"
+    r"|^docs?/(?:data|datasets?)/(?:readme|index)\.(?:md|rst)$",
     re.IGNORECASE,
 )
 # A README heading that names the data: `## Data`, `### Dataset`, `## 📊 The datasets`,

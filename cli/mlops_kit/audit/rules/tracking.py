@@ -293,9 +293,10 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     (`set_tracking_uri(os.getenv("MLFLOW_ENDPOINT_URL", ...))`, or a name assigned from one
     before the call, `uri = arg or mlflow.get_tracking_uri()` included: MLflow returns the
     variable's value) can be pointed elsewhere per environment and is not reported. Nor is
-    a call made only when the configured value is set (`if uri: set_tracking_uri(uri)`):
-    left empty, MLflow reads MLFLOW_TRACKING_URI. A pydantic `BaseSettings` field named
-    `mlflow_tracking_uri` (no `env_prefix`) is read from that variable.
+    a call made only when the configured value is set (`if uri: set_tracking_uri(uri)`, or
+    `if not uri: return` before it): left empty, MLflow reads MLFLOW_TRACKING_URI. A
+    pydantic `BaseSettings` field named `mlflow_tracking_uri` (no `env_prefix`) is read
+    from that variable.
     Fix: honour the variable in config (`uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}`)
     or in code (`os.environ.get("MLFLOW_TRACKING_URI") or cfg.tracking.uri`).
     """
@@ -355,7 +356,23 @@ def _only_when_set(text: str, line: int) -> bool:
         return False
     above = next((t for t in reversed(lines[: line - 1]) if t.strip()), "")
     guard = _IF_SET.match(above)
-    return guard is not None and guard.group(1) == call.group(1)
+    if guard is not None and guard.group(1) == call.group(1):
+        return True
+    # `if not tracking_uri or not experiment_name: return` earlier in the function
+    unset = re.compile(rf"^\s*if\s+not\s+{re.escape(call.group(1))}\b[^\n]*:\s*(.*)$")
+    for index in range(line - 2, max(-1, line - 2 - _GUARD_REACH), -1):
+        if _DEF_LINE.match(lines[index]):
+            break
+        found = unset.match(lines[index])
+        if found is not None:
+            after = found.group(1) or (lines[index + 1] if index + 1 < len(lines) else "")
+            return after.strip().startswith(("return", "raise"))
+    return False
+
+
+# How far above the call an early return may stand, and where the function starts.
+_GUARD_REACH = 40
+_DEF_LINE = re.compile(r"^\s*(?:async\s+)?def\s")
 
 
 def _reads_environment(repo: RepoView, path: str, line: int) -> bool:
