@@ -659,12 +659,19 @@ def hydra_calls(
 
 
 def _module_folder(repo: RepoView, module: str) -> str | None:
-    """Return the folder of a Python module path (`nndet.conf`), at the root or in src/."""
+    """Return the folder of a Python module path (`nndet.conf`), at the root or in src/.
+
+    Else the shortest folder that ends with it: a workspace member's package
+    (`packages/retrieval-core/src/retrieval_core/configs` for `retrieval_core.configs`).
+    """
     relative = module.strip(".").replace(".", "/")
+    if not relative:
+        return None
     for folder in (relative, f"src/{relative}"):
-        if folder and folder in repo.folders:
+        if folder in repo.folders:
             return folder
-    return None
+    nested = [f for f in repo.folders if f.endswith(f"/{relative}")]
+    return min(nested, key=lambda f: (f.count("/"), f)) if nested else None
 
 
 def _legacy_script_folder(name: str, arguments: dict[str, str | None]) -> bool:
@@ -745,6 +752,17 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
         return
     if not profile.hydra:
         return
+    # A search path a Hydra plugin adds (`("retrieval-core", "pkg://retrieval_core.configs")`
+    # in `hydra_plugins/`): the configs the computed `initialize_config_dir` composes.
+    for path in runtime_files(repo):
+        text = repo.text(path) or ""
+        for match in _PKG_SEARCH_PATH.finditer(text) if "pkg://" in text else ():
+            found = _module_folder(repo, match.group(1))
+            if found is not None and any(p.endswith((".yaml", ".yml")) for p in repo.under(found)):
+                profile.hydra_config_dir = found
+                if names:
+                    profile.hydra_config_name = names[0]
+                return
     # A conventional folder at the root, else inside a package (`src/pkg/configs/`, which
     # the code finds through `importlib.resources` and passes to `@hydra.main` computed).
     packaged = [
@@ -769,6 +787,8 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
         profile.hydra_config_name = (present or names)[0]
 
 
+# A `pkg://` config search path a Hydra plugin or a config names.
+_PKG_SEARCH_PATH = re.compile(r"[\"']pkg://([A-Za-z_][\w.]{0,200})[\"']")
 _GOCD_SUFFIXES = (".gocd.yaml", ".gocd.yml")
 _BUILDSPECS = frozenset({"buildspec.yml", "buildspec.yaml"})
 _AZURE_FOLDERS = (".pipelines", ".azure-pipelines", "azure-pipelines", ".azuredevops", ".ado")

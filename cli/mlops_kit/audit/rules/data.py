@@ -55,6 +55,9 @@ MEDIA_SUFFIXES = (
     ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".ico", ".drawio",
     ".excalidraw", ".pptx", ".docx",
 )  # fmt: skip
+# A website's built assets (a documentation theme's minified bundle, its fonts): the
+# media limit, as for images.
+_WEB_ASSETS = (".min.js", ".min.css", ".woff", ".woff2", ".ttf", ".otf", ".eot")
 # Videos and scientific images: documentation media when a document shows them
 # (`images/demo.mp4` a README links), else large files like any other.
 _LINKABLE_MEDIA = (".mp4", ".webm", ".mov", ".tif", ".tiff")
@@ -80,7 +83,9 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
     """No large files are committed to git.
 
     Why: git keeps every version of every file forever; one committed dataset or model
-    makes every clone slow, and removing it later means rewriting history.
+    makes every clone slow, and removing it later means rewriting history. Documentation
+    images, PDFs and a website's built assets (`theme/static/js/app.min.js`, fonts) are
+    reported from 5 MB, other files from 1 MB.
     A library's package data is not reported: a file inside a package folder of a library
     (no training code, data folders or notebooks) that its build ships in the wheel (a
     backend that ships a package folder whole: Poetry, Hatchling, Flit, PDM; setuptools
@@ -112,7 +117,7 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
             continue  # DAT102 reports datasets of projects (libraries: only large ones, here)
         if _LEGAL_TEXT.match(name):
             continue  # `THIRDPARTY_LICENSES.txt`: notices the source must ship with
-        limit = MEDIA_FILE if name.endswith(MEDIA_SUFFIXES) else LARGE_FILE
+        limit = MEDIA_FILE if name.endswith((*MEDIA_SUFFIXES, *_WEB_ASSETS)) else LARGE_FILE
         info = repo.lstat(path)
         if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > limit:
             if facts.shipped_package_data(repo, path):

@@ -399,7 +399,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     writes the data there (an ingest stage that downloads it) or compose services keep
     their state there (`./data/postgres:/var/data`), nor one that holds only a
     shipped sample
-    (`data/sample/`), nor the empty `data/` of a starter template (a README
+    (`data/sample/`, a toy set or a fixture: `data/processed/toy/`), nor the empty `data/`
+    of a starter template (a README
     titled "... Template"). A dataset card or data description
     (`docs/dataset-card.md`, `DATASET.md`, `docs/DataDocumentation.txt`,
     `docs/datasets/README.md`), or a data
@@ -480,7 +481,8 @@ _DATA_HEADING = re.compile(
 
 # A sample shipped with the code (`data/sample/sample_alpaca.json`): DAT102 does not
 # report it, and the commands that use it say what it is.
-_SAMPLE_FOLDER = re.compile(r"^data/(?:samples?|sample[-_]data)/")
+# So is a toy set or a fixture the smoke tests read (`data/processed/toy/queries.jsonl`).
+_SAMPLE_FOLDER = re.compile(r"^data/(?:[\w.-]+/)?(?:samples?|sample[-_]data|toy|fixtures?)/")
 
 
 # `data/dataset.txt` is more likely the data than a description of it.
