@@ -85,11 +85,16 @@ def _reincluded(repo: RepoView) -> list[re.Pattern[str]]:
                     continue
                 if _DELIBERATE.search(block) is None:
                     continue
-                # Files (`!models/rank.joblib`, `!data/ref/*.csv`), not whole folders: a
-                # gitignore that lists what it keeps (`/*` then `!src/`, `!data/`) decides
-                # nothing about each file inside.
-                name = rule.rstrip("/").rsplit("/", 1)[-1]
+                # Files (`!models/rank.joblib`, `!data/ref/*.csv`) and folders below the
+                # top (`!/data/clinvar/`), not top-level folders: a gitignore that lists
+                # what it keeps (`/*` then `!src/`, `!data/`) decides nothing about each
+                # file inside.
+                body = rule[1:].strip("/")
+                name = body.rsplit("/", 1)[-1]
                 if rule.endswith("/") or not ("*" in name or "." in name.lstrip(".")):
+                    if "/" not in body or "*" in body:
+                        continue
+                    patterns.append(_gitignore_pattern(f"/{body}/**", folder))
                     continue
                 patterns.append(_gitignore_pattern(rule[1:], folder))
         return patterns
@@ -113,7 +118,7 @@ def _gitignore_pattern(rule: str, folder: str) -> re.Pattern[str]:
 
 _DELIBERATE = re.compile(
     r"(?i)\b(?:on purpose|intentional(?:ly)?|deliberate(?:ly)?|source of truth|versioned"
-    r"|(?:are|is|be) (?:tracked|committed|kept))\b"
+    r"|(?:are|is|be) (?:tracked|committed|kept)|exception: committed)\b"
 )
 _WILDCARDS = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
 

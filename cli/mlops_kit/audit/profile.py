@@ -486,6 +486,9 @@ _NOT_RUNTIME = re.compile(
     r"|(?:^|/)examples?(?:\.[\w.-]*)?/"
     # top-level folders of vendored code: another project's files, kept as they came
     r"|^(?:third[_-]?party|3rd[_-]?party|vendor(?:ed)?|external)/"
+    # an editor's or a coding assistant's folder (`.claude/skills/x/scripts/optimizer.py`):
+    # tooling for the people working on the project, not the project's code
+    r"|^\.(?:claude|cursor|codex|gemini|windsurf|aider|continue|agents?|vscode|idea)/"
 )
 
 
@@ -1428,6 +1431,8 @@ _DOTENV_CALL = re.compile(r"\b(?:load_dotenv|dotenv_values)\(")
 _BARE_DOTENV_CALL = re.compile(
     r"\b(?:load_dotenv|dotenv_values)\(\s*(?:\)|(?:override|verbose|interpolate|encoding)\s*=)"
 )
+# `.env`, `.env.local`, `.env-dev`; not `.environment.yml` (a conda specification).
+_DOT_ENV_NAME = re.compile(r"\.env(?:$|[._-])")
 _DOT_ENV_LITERAL = re.compile(r"[\"'](?:[^\"'\n]*/)?\.env[\"']")
 
 
@@ -1788,6 +1793,48 @@ def _orchestrators(
 PROFILE_MEMO = "profile"
 
 
+def _optional_undeclared_mlflow(repo: RepoView, files: list[str]) -> bool:
+    """Return True when every import of MLflow is optional and no manifest names it.
+
+    `try: import mlflow` / `except ImportError: mlflow = None` in each file, and no
+    requirements file, pyproject.toml, setup script or environment file that installs
+    it: a dormant integration the project runs without, not a tool it uses.
+    """
+    for path in files:
+        text = repo.text(path) or ""
+        imports = len(_MLFLOW_IMPORT_LINE.findall(text))
+        if path.endswith(".ipynb") or imports != len(_GUARDED_MLFLOW_IMPORT.findall(text)):
+            return False
+    return not any(
+        _installs_dependencies(p.rsplit("/", 1)[-1]) and "mlflow" in (repo.text(p) or "").lower()
+        for p in repo.files
+        if p.count("/") <= 3
+    )
+
+
+def _installs_dependencies(name: str) -> bool:
+    """Return True for a file name that declares dependencies to install.
+
+    Requirements files, pyproject.toml, setup scripts, a Pipfile, conda environments.
+    """
+    if name in ("pyproject.toml", "setup.py", "setup.cfg", "Pipfile"):
+        return True
+    if "requirements" in name and name.endswith((".txt", ".in")):
+        return True
+    return ("environment" in name or name.startswith("conda")) and name.endswith((".yml", ".yaml"))
+
+
+_MLFLOW_IMPORT_LINE = re.compile(r"^[ \t]*+(?:import|from)[ \t]++mlflow\b", re.MULTILINE)
+# `try:`, up to four lines, the import, up to six lines, `except ImportError` (or
+# ModuleNotFoundError, or Exception) at the `try`'s indentation.
+_GUARDED_MLFLOW_IMPORT = re.compile(
+    r"^([ \t]*+)try:[ \t]*+\n(?:\1[ \t]++[^\n]*+\n){0,4}?\1[ \t]++(?:import|from)[ \t]++mlflow\b"
+    r"[^\n]*+\n(?:\1[ \t]++[^\n]*+\n){0,6}?\1except\b[^\n]*?"
+    r"(?:ImportError|ModuleNotFoundError|Exception)",
+    re.MULTILINE,
+)
+
+
 def _uses_mlflow(text: str) -> bool:
     """Return True when code does more with MLflow than import it.
 
@@ -1824,6 +1871,8 @@ def profile_of(repo: RepoView) -> RepoProfile:
                 if p.endswith(".ipynb") or (p in runtime and _uses_mlflow(repo.text(p) or ""))
             }
         )
+        if mlflow_files and _optional_undeclared_mlflow(repo, mlflow_files):
+            mlflow_files = []  # `try: import mlflow / except ImportError:`, installed by none
         profile.mlflow_files = tuple(mlflow_files)
         profile.mlflow = bool(mlflow_files) or any(
             repo.exists(store) for store in ("mlflow.db", "mlruns", "MLproject")
@@ -1885,7 +1934,7 @@ def profile_of(repo: RepoView) -> RepoProfile:
         profile.dotenv = (
             any(
                 (
-                    p.rsplit("/", 1)[-1].startswith(".env")
+                    _DOT_ENV_NAME.match(p.rsplit("/", 1)[-1]) is not None
                     or p.endswith((".env.example", ".env.sample", ".env.template", ".env.dist"))
                 )
                 and not template_source(p)

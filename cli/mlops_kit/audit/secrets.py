@@ -171,7 +171,7 @@ REDACTED = "(redacted)"
 PLACEHOLDERS = frozenset(
     {"password", "passwd", "pass", "secret", "changeme", "change-me", "change_me", "example",
      "placeholder", "redacted", "none", "null", "todo", "xxx", "your-password", "token",
-     "dummy", "test", "insecure",
+     "dummy", "test", "insecure", "unset", "unknown", "n/a",
      # MinIO's documented root password: a development container's default
      "minioadmin"}
 )  # fmt: skip
@@ -235,6 +235,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if value.startswith(("${", "$", "{{", "<", "%(", "{", "***", "...")):
         return True
+    if len(value) > 2 and value[0] == "@" and re.fullmatch(r"@[a-z][a-z0-9_-]+", value):
+        return True  # `"@live-v2-auth-token"`: a Vercel secret's name, referenced
     if len(value) > 2 and value[0] == "(" and value[-1] == ")" and value[1:-1].isidentifier():
         return True  # `mongodb://(username):(password)@...`: a slot the code fills by replace
     if "${" in value or "{{" in value:

@@ -58,6 +58,9 @@ MEDIA_SUFFIXES = (
 # A website's built assets (a documentation theme's minified bundle, its fonts): the
 # media limit, as for images.
 _WEB_ASSETS = (".min.js", ".min.css", ".woff", ".woff2", ".ttf", ".otf", ".eot")
+# Documents: a project journal in Markdown, a generated HTML report a wiki links.
+_DOCUMENTS = (".md", ".rst", ".html", ".htm")
+_MEDIA_LIMITED = (*MEDIA_SUFFIXES, *_WEB_ASSETS, *_DOCUMENTS)
 # Videos and scientific images: documentation media when a document shows them
 # (`images/demo.mp4` a README links), else large files like any other.
 _LINKABLE_MEDIA = (".mp4", ".webm", ".mov", ".tif", ".tiff")
@@ -84,8 +87,9 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
 
     Why: git keeps every version of every file forever; one committed dataset or model
     makes every clone slow, and removing it later means rewriting history. Documentation
-    images, PDFs and a website's built assets (`theme/static/js/app.min.js`, fonts) are
-    reported from 5 MB, other files from 1 MB.
+    images, PDFs, documents (Markdown, HTML) and a website's built assets
+    (`theme/static/js/app.min.js`, fonts) are reported from 5 MB, other files from 1 MB;
+    a file a `.gitignore` re-includes under a comment saying why is kept in git by decision.
     A library's package data is not reported: a file inside a package folder of a library
     (no training code, data folders or notebooks) that its build ships in the wheel (a
     backend that ships a package folder whole: Poetry, Hatchling, Flit, PDM; setuptools
@@ -117,7 +121,11 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
             continue  # DAT102 reports datasets of projects (libraries: only large ones, here)
         if _LEGAL_TEXT.match(name):
             continue  # `THIRDPARTY_LICENSES.txt`: notices the source must ship with
-        limit = MEDIA_FILE if name.endswith((*MEDIA_SUFFIXES, *_WEB_ASSETS)) else LARGE_FILE
+        limit = (
+            MEDIA_FILE
+            if name.endswith((*MEDIA_SUFFIXES, *_WEB_ASSETS, *_DOCUMENTS))
+            else LARGE_FILE
+        )
         info = repo.lstat(path)
         if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > limit:
             if facts.shipped_package_data(repo, path):
@@ -132,6 +140,8 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
                 continue  # `tests/clips/possum.cptv`, which a test opens: a fixture
             if info.st_size <= MEDIA_FILE and _package_resource(repo, path):
                 continue  # `tokenizer/vocab.txt.gz`, which its module opens: package data
+            if facts.kept_on_purpose(repo, path):
+                continue  # `.gitignore` re-includes it under a comment: kept in git by decision
             if info.st_size <= MEDIA_FILE and _named_by_repo(repo, path):
                 continue  # `images/demo.mp4` a README shows, `scripts/gt_128.tiff` a script reads
             if _manuscript_material(repo, path):

@@ -38,7 +38,7 @@ def pre_commit_config_parses(repo: RepoView) -> Iterator[Finding]:
 
 
 _KINDS = {
-    "lint": re.compile(r"\b(ruff(?!-format)(?![- ]format)|flake8|pylint|lint)\b"),
+    "lint": re.compile(r"\b(ruff(?!-format)(?![- ]format)|flake8|pylint|pyflakes|lint)\b"),
     "format": re.compile(r"\b(ruff-format|ruff format|black|yapf|autopep8|format|fmt)\b"),
     "type check": re.compile(r"\b(mypy|pyright|pytype|type-?check|typing)\b"),
 }
@@ -354,6 +354,7 @@ _RUNS_TESTS = re.compile(
 _RUNS_AUDIT = re.compile(r"mlops-kit audit|\bmake\s+audit\b|mlops-kit(?:@|/)|pre-commit run")
 _RUNS_LINT = re.compile(
     r"pre-commit(?:/action|\s+run)|\bprek\b|\blefthook\s+run\b|\bruff\b|flake8|pylint|\bblack\b|bandit"
+    r"|\bpyflakes\b"
     r"|\bmypy\b|\b(?:make|just|task|poe|invoke|inv|mise run|nox -s|tox -e)\s+(?:lint|check|style)\b"
 )
 # An action that lints or checks style (`uses: github/super-linter@v5`, the value on its

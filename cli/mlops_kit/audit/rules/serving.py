@@ -33,7 +33,13 @@ _VALIDATES = re.compile(
     r"|\.expect\([^)\n]*?\bvalidate[ \t]*=[ \t]*True"
     # a required key checked, answering 400 or 422 (`if "image" not in data: return ..., 400`)
     r"|\bif[ \t]+[\"'][\w-]++[\"'][ \t]+not[ \t]+in[ \t]+[\w.]++[ \t]*:[ \t]*\n[ \t]*+"
-    r"(?:return\b[^\n]*?\b4(?:00|22)\b|abort\([ \t]*4(?:00|22)\b)",
+    r"(?:return\b[^\n]*?\b4(?:00|22)\b|abort\([ \t]*4(?:00|22)\b)"
+    # a parse or check of the input that fails answers 400 or 422 (`except ValueError as
+    # e:` then `return JSONResponse(status_code=400, ...)`; `except InvalidInputError:`
+    # then `raise HTTPException(status_code=422)`); a KeyError caught is no check of types
+    r"|^[ \t]*+except\b[^\n]*?(?:ValueError|TypeError|ValidationError|Invalid|InputError)"
+    r"[^\n]*+\n(?:[ \t]*+[^\n]*+\n){0,2}?[ \t]*+(?:raise[ \t]++)?"
+    r"(?:HTTPException|JSONResponse|abort)\([ \t]*+(?:status_code[ \t]*+=[ \t]*+)?4(?:00|22)\b",
     re.MULTILINE,
 )
 _WILDCARD = ("0.0.0.0", "::", "[::]", "*")
@@ -113,10 +119,13 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
     or by a number type (`x: float`), or declared with constraints
     (`text: str = Query(..., min_length=2)`), is validated by the framework, and a handler that
     checks each field's range by hand (`if not (0 <= lead_time <= 100):`, answering an
-    error), or an upload's format (`if file.content_type not in allowed_types:`),
-    validates it itself. A route that reads the request for something else (which model
-    to use) while the model is fed the service's own data (a forecast from stored
-    history) has no caller input to check. The finding points at the route that predicts.
+    error), or an upload's format (`if file.content_type not in allowed_types:`), or
+    answers 400 or 422 when parsing or checking the input fails (`except ValueError:` or
+    `except InvalidInputError:` then `return JSONResponse(status_code=400, ...)`; not a
+    KeyError caught), validates it itself. A route that reads
+    the request for something else (which model to use) while the model is fed the
+    service's own data (a forecast from stored history) has no caller input to check. The
+    finding points at the route that predicts.
     """
     for path in service_files(repo):
         text = repo.text(path) or ""

@@ -359,13 +359,12 @@ def _only_when_set(text: str, line: int) -> bool:
     if guard is not None and guard.group(1) == call.group(1):
         return True
     # `if not tracking_uri or not experiment_name: return` earlier in the function
-    unset = re.compile(rf"^\s*if\s+not\s+{re.escape(call.group(1))}\b[^\n]*:\s*(.*)$")
     for index in range(line - 2, max(-1, line - 2 - _GUARD_REACH), -1):
         if _DEF_LINE.match(lines[index]):
             break
-        found = unset.match(lines[index])
-        if found is not None:
-            after = found.group(1) or (lines[index + 1] if index + 1 < len(lines) else "")
+        found = _IF_NOT.match(lines[index])
+        if found is not None and call.group(1) in _NEGATED.findall(found.group(1)):
+            after = found.group(2) or (lines[index + 1] if index + 1 < len(lines) else "")
             return after.strip().startswith(("return", "raise"))
     return False
 
@@ -373,6 +372,9 @@ def _only_when_set(text: str, line: int) -> bool:
 # How far above the call an early return may stand, and where the function starts.
 _GUARD_REACH = 40
 _DEF_LINE = re.compile(r"^\s*(?:async\s+)?def\s")
+# `if not uri or not name: return`: the condition, and what follows the colon.
+_IF_NOT = re.compile(r"^[ \t]*+if[ \t]++(not[ \t][^:\n]*+):[ \t]*+(.*)$")
+_NEGATED = re.compile(r"\bnot[ \t]++([\w.]++)")
 
 
 def _reads_environment(repo: RepoView, path: str, line: int) -> bool:
