@@ -692,6 +692,9 @@ def _legacy_script_folder(name: str, arguments: dict[str, str | None]) -> bool:
     return version is not None and version.startswith(("1.0", "1.1"))
 
 
+_HYDRA_WORD = re.compile(r"\bhydra\b")
+
+
 def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
     """Find the Hydra config folder: from the code's calls first, else a conventional dir."""
     named: list[tuple[str, str, str]] = []  # (config dir, config name, source)
@@ -701,8 +704,8 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
         if named:
             break
         text = repo.text(path) or ""
-        if "hydra" not in text:
-            continue
+        if "hydra" not in text or _HYDRA_WORD.search(text) is None:
+            continue  # `dehydrated`, `hydrate()`: no Hydra to parse the file for
         profile.hydra = profile.hydra or bool(
             re.search(r"^[ \t]*+(?:import|from)[ \t]++hydra\b", text, re.MULTILINE)
         )
@@ -740,8 +743,9 @@ def _hydra_config(repo: RepoView, profile: RepoProfile) -> None:
                 stem = posixpath.basename(folder).rsplit(".", 1)[0]
                 named.append((posixpath.dirname(folder) or ".", stem, f"{path}:{line}"))
                 continue
-            if folder == "" and raw == "." and config_name:
-                # the script's folder is the root: its primary config sits beside it
+            if folder == "" and config_name:
+                # the config path is the root (`"."` beside the script, `"../../"` from
+                # `src/dl/`): the primary config sits there
                 if f"{config_name}.yaml" in repo.file_set or f"{config_name}.yml" in repo.file_set:
                     named.append((".", config_name, f"{path}:{line}"))
             elif folder and folder in repo.folders:

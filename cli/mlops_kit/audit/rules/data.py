@@ -520,8 +520,9 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     cached data, not a model, nor pickles in a data folder whose path does not say model
     (`sample-data/feature/item_mapping.pickle`), nor pickles named as a data split
     (`splits_final.pkl`: the cross-validation folds a benchmark publishes), nor a pickle
-    up to 1 MB that holds no object at all (a dict of column names to numbers: every
-    model pickle names the classes it rebuilds; the audit reads its opcodes, never loads it).
+    up to 1 MB of plain data (a dict of column names to numbers, of pandas tables or numpy
+    arrays: every model pickle names its model's classes, `sklearn...`, `xgboost...`; the
+    audit reads the pickle's opcodes, never loads it).
     The models of one folder are one finding. A model a `.gitignore` re-includes under a
     comment saying why (`# small models are versioned on purpose` above
     `!ranker/*.joblib`) is kept in git by decision and not reported.
@@ -570,10 +571,34 @@ def _plain_pickle(repo: RepoView, path: str) -> bool:
     data, _ = repo.read_head(path, LARGE_FILE)
     if not data:
         return False
+    # What each opcode pushed, as far as STACK_GLOBAL needs it: the strings (pushed or
+    # fetched from the memo) that name a module and a class; None for anything else.
+    pushed: list[str | None] = []
+    memo: dict[int, str | None] = {}
     try:
-        for opcode, _, _ in pickletools.genops(data):
-            if opcode.name in _OBJECT_OPCODES:
-                return False
+        for opcode, argument, _ in pickletools.genops(data):
+            name = opcode.name
+            if name == "MEMOIZE":
+                memo[len(memo)] = pushed[-1] if pushed else None
+                continue
+            if name in ("PUT", "BINPUT", "LONG_BINPUT"):
+                memo[int(argument or 0)] = pushed[-1] if pushed else None
+                continue
+            if name in ("GET", "BINGET", "LONG_BINGET"):
+                pushed.append(memo.get(int(argument or 0)))
+                continue
+            if name in ("GLOBAL", "INST"):
+                module: str | None = str(argument).split(" ", 1)[0]
+            elif name == "STACK_GLOBAL":
+                module = pushed[-2] if len(pushed) >= 2 else None
+            elif name in _OBJECT_OPCODES:
+                return False  # a class named some other way: not known to be data
+            else:
+                pushed.append(argument if isinstance(argument, str) else None)
+                continue
+            if module is None or module.split(".", 1)[0] not in _DATA_MODULES:
+                return False  # a model's class (`sklearn.linear_model._base`, `xgboost`)
+            pushed.append(None)
     except Exception:  # any malformed stream is "not plain"
         return False
     return True
@@ -581,6 +606,11 @@ def _plain_pickle(repo: RepoView, path: str) -> bool:
 
 # Opcodes that name a class or a function (a model's class, numpy's array rebuilder).
 _OBJECT_OPCODES = frozenset({"GLOBAL", "STACK_GLOBAL", "INST", "OBJ", "EXT1", "EXT2", "EXT4"})
+# Modules whose classes hold data, not a model: tables, arrays, dates, containers.
+_DATA_MODULES = frozenset(
+    {"builtins", "__builtin__", "copyreg", "collections", "datetime", "decimal", "_codecs",
+     "functools", "numpy", "pandas"}
+)  # fmt: skip
 
 
 def _per_folder(

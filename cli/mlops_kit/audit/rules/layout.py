@@ -219,7 +219,7 @@ _CONFIG_FILES = frozenset(
 )  # fmt: skip
 # A folder of hyperparameter files (`hyperparams/ppo.yml`, one per algorithm or model).
 _HYPERPARAMS = re.compile(
-    r"^(?:[\w.-]+/){0,2}(?:hyperparams|hparams|hyperparameters|hyper_params)/"
+    r"^(?:[\w.-]+/){0,3}(?:[\w-]*_)?(?:hyperparams|hparams|hyperparameters|hyper_params)/"
     r"(?:[\w.-]+/)?[^/]+\.(?:ya?ml|json|toml)$"
 )
 _CONFIG_LIBRARIES = (

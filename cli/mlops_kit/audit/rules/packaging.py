@@ -678,7 +678,8 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
 
     then `pip install -e . --group dev`.
     A pyproject.toml whose dependencies are dev tools alone is the dev environment itself
-    and is not reported, nor is a Pipfile's `[dev-packages]` (Pipenv's dev group), nor
+    and is not reported, nor is a Pipfile's `[dev-packages]` (Pipenv's dev group) or a
+    conda environment for development (`conda-environment-dev.yml`), nor
     is a project whose tox or nox environments list the tools
     (`deps = pytest` in tox.ini, `session.install("ruff")` in noxfile.py), nor one that
     uses no development tool at all (no tests, no tool configured or declared): LAY104
@@ -794,6 +795,8 @@ _DEV_FILE = re.compile(
     r"|^(?:tests?|testing)/requirements[\w.-]*\.(?:txt|in)$"
     # a dev word after others: `requirements-notebook-test.txt`
     r"|^requirements[\w-]*[-_](?:dev|test|tests|testing|lint|ci)(?:[-_.][\w.-]*)?\.(?:txt|in)$"
+    # a conda environment for development: `conda-environment-dev.yml`, `environment.dev.yml`
+    r"|^(?:conda[-_])?environment[-_.](?:dev|test|ci)\.ya?ml$"
 )
 
 

@@ -671,6 +671,9 @@ _SIMULATORS = frozenset(
 )  # fmt: skip
 
 
+_DUCKLAKE = re.compile(r"(?i)ducklake")  # no lower-cased copy of every file
+
+
 def _versioned_tables(repo: RepoView) -> bool:
     """True when the data lives in a store that versions it (lakeFS, Delta, Iceberg, ...)."""
     _, declared = facts.declared_names(repo)
@@ -680,9 +683,8 @@ def _versioned_tables(repo: RepoView) -> bool:
     # The pattern runs only on files that name DuckLake, Delta tables or a feature store.
     for path in facts.runtime_code(repo):
         text = repo.text(path) or ""
-        if ("ducklake" in text.lower() or "delta.tables" in text or "feature_store" in text) and (
-            _VERSIONED_CODE.search(text)
-        ):
+        named = "delta.tables" in text or "feature_store" in text or _DUCKLAKE.search(text)
+        if named and _VERSIONED_CODE.search(text):
             return True
     return False
 

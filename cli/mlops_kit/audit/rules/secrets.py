@@ -278,8 +278,17 @@ def _scanned(repo: RepoView) -> list[tuple[str, str]]:
     def compute() -> list[tuple[str, str]]:
         found = []
         own = _own_files(repo)
+        # A folder pip installed into (`pip install -t package/`: `pydantic-2.12.5.dist-info/`
+        # beside `pydantic/`): third-party code, its docstrings' example URLs included.
+        installed = tuple(
+            f"{folder.rpartition('/')[0]}/"
+            for folder in repo.folders
+            if folder.endswith(".dist-info") and "/" in folder
+        )
         for path in repo.files:
             if path in own or path in repo.listing.symlinks:
+                continue
+            if installed and path.startswith(installed):
                 continue
             if not (is_text_name(path) or _key_file(path)) or path in repo.listing.special:
                 continue
@@ -340,7 +349,8 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
     client ships, not a secret: Firebase's security rules guard the data. Files insecure
     on purpose (`faulty-examples/`, `secrets-FAULTY.yaml`, `vulnerable-app/`, or a file
     that marks its flaws: `# VULN: key in a ConfigMap`) are a lesson's material: no secret
-    rule reads them.
+    rule reads them; nor does any read a folder pip installed packages into (one holding
+    `*.dist-info/` folders: a Lambda's bundled dependencies), which is third-party code.
     Fix: revoke the key now, remove it from the file (and from history), and read it from
     the environment or a git-ignored `.env` instead.
     """

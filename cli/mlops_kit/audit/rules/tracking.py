@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mlops_kit.audit import facts
+from mlops_kit.audit import facts, needles
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
 from mlops_kit.audit.profile import (
@@ -76,6 +76,10 @@ def _uri_entries(repo: RepoView) -> list[tuple[str, int | None, object]]:
     return entries
 
 
+# An Optuna study persisted to a database (`create_study(direction=..., storage=url)`).
+_OPTUNA_STORAGE = re.compile(r"create_study\([^)]{0,400}?\bstorage[ \t]*=")
+
+
 def _records_own_runs(repo: RepoView) -> bool:
     """Return True when a training script writes each run's metrics into the run's folder.
 
@@ -85,7 +89,13 @@ def _records_own_runs(repo: RepoView) -> bool:
     """
     for path in facts.runtime_code(repo):
         text = repo.text(path) or ""
-        if _RUN_METRICS_FILE.search(text) and _RUN_FOLDER.search(text) and calls_training(text):
+        if ".json" not in text and ".y" not in text and "json.dump" not in text:
+            continue  # no record file named: most modules, found by a literal test
+        if (
+            needles.search(_RUN_METRICS_FILE, text)
+            and needles.search(_RUN_FOLDER, text)
+            and calls_training(text)
+        ):
             return True
     return False
 
@@ -94,14 +104,14 @@ def _records_own_runs(repo: RepoView) -> bool:
 # `experiment_manifest.json`, `run_config.json`, `config_resolved.yaml`, or
 # `json.dump(self.history, ...)`.
 _RUN_METRICS_FILE = re.compile(
-    r"(?i)(?:metrics|summary|results?|history|manifest|run_config|config_resolved"
+    r"(?:metrics|summary|results?|history|manifest|run_config|config_resolved"
     r"|resolved_config)[\w/-]{0,40}\.(?:json|ya?ml)\b"
     r"|json\.dump\(\s*(?:self\.)?(?:metrics|history|results|summary)\b"
 )
 # A folder of its own per run: named by a timestamp, a run id or a uuid, or kept in a
 # variable for the run's output (`run_dir`, `output_dir`, `save_path`).
 _RUN_FOLDER = re.compile(
-    r"(?i)\bstrftime\(|\b(?:run|exp|experiment|output|out|save)_(?:id|dir|name|root|path)\b"
+    r"\bstrftime\(|\b(?:run|exp|experiment|output|out|save)_(?:id|dir|name|root|path)\b"
     r"|\buuid"
 )
 
@@ -1000,6 +1010,8 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
 
     Code that trains nothing (`fit`, `train`, a `Trainer`, a backward pass: ETL or
     inference only) has no runs to track and is not reported; nor is a project that
+    keeps its Optuna studies in a database (`optuna.create_study(..., storage=
+    "sqlite:///study.db")`: every trial's parameters and values), nor is a project that
     records its own runs: a training script that writes each run's metrics or history to
     a JSON file in a folder of that run (`runs/<timestamp>/metrics.json`,
     `<output_dir>/history.json`);
@@ -1018,4 +1030,6 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
         return  # the same, for stages a script adds (`dvc run -M metrics.json ...`)
     if _records_own_runs(repo):
         return  # each run's folder holds its metrics: the project's own run records
+    if facts.search_sources(repo, _OPTUNA_STORAGE):
+        return  # an Optuna study kept in a database records every trial's params and values
     yield Finding("no experiment tracking: no code logs runs to MLflow (or another tracker)")
