@@ -104,3 +104,32 @@ def test_a_conda_environment_for_development(tmp_path: Path) -> None:
     assert places(repo(tmp_path, files, "conda-dev"), "PKG106") == []
     bare = {k: v for k, v in files.items() if k != "conda-environment-dev.yml"}
     assert places(repo(tmp_path, bare, "bare"), "PKG106") == ["setup.py"]
+
+
+def test_ci_that_only_prints_how_to_run_the_tests(tmp_path: Path) -> None:
+    workflow = (
+        "on: [push]\njobs:\n"
+        "  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: ruff check src tests\n"
+        "      - run: bandit -c pyproject.toml -r src\n"
+        "  test-info:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: |\n"
+        '          echo "Unit tests need Java 17 and PySpark."\n'
+        '          echo "Run locally: make test-unit"\n'
+    )
+    pyproject = (
+        '[project]\nname = "fs"\nversion = "0.1"\ndependencies = ["scikit-learn==1.6.1"]\n\n'
+        '[project.optional-dependencies]\ndev = ["pytest>=8.0.0", "ruff>=0.4.0"]\n'
+    )
+    files = {
+        **BASE,
+        "pyproject.toml": pyproject,
+        "Makefile": "test-unit:\n\tpytest tests/unit\n",
+        "tests/test_features.py": "def test_x():\n    assert True\n",
+        ".github/workflows/ci.yml": workflow,
+    }
+    assert places(repo(tmp_path, files, "printed"), "QUA107") == [".github/workflows/ci.yml"]
+    ran = workflow.replace(
+        '          echo "Run locally: make test-unit"\n', "          make test-unit\n"
+    )
+    assert places(repo(tmp_path, {**files, ".github/workflows/ci.yml": ran}, "ran"), "QUA107") == []

@@ -1209,6 +1209,7 @@ _MAKE_REFERENCE = re.compile(r"\$[({]([A-Za-z_][\w.-]*+)[)}]")
 
 
 _SCRIPT_SUFFIXES = (".sh", ".bash", ".mk", ".py", ".yaml", ".yml", ".toml", ".cfg", ".ini")
+_MANIFESTS = frozenset({"pyproject.toml", "setup.cfg"})
 
 
 def ci_text(repo: RepoView) -> str:
@@ -1222,7 +1223,8 @@ def ci_text(repo: RepoView) -> str:
             if path.endswith((".yml", ".yaml")):
                 data = repo.data(path)
                 values = [v for _, v, _ in walk_values(data) if isinstance(v, str)]
-                chunks += values
+                # What a step only prints (`echo "Run locally: make test-unit"`) it does not run.
+                chunks += [_ECHO_LINE.sub("", v) if "echo" in v else v for v in values]
                 chunks += _step_commands(data)
                 # The local actions its steps use (`uses: ./.github/actions/test`).
                 for action in _local_actions(repo, values):
@@ -1233,6 +1235,9 @@ def ci_text(repo: RepoView) -> str:
         return "\n".join(chunks)
 
     return memo(repo, "ci_text", compute)
+
+
+_ECHO_LINE = re.compile(r"^[ \t]*+echo\b[^\n|;&]*+$", re.MULTILINE)
 
 
 def _step_commands(data: object) -> list[str]:
@@ -1432,7 +1437,13 @@ def task_text(repo: RepoView) -> str:
         # (`tasks/`), are read too: one level, no further.
         if "invok" in ci and re.search(r"\binvoke?\b", ci):
             files += [p for p in repo.under("tasks") if p.endswith(".py") and p not in files]
-        scripts = [p for p in repo.files if p.endswith(_SCRIPT_SUFFIXES)]
+        # A manifest CI names as a tool's settings (`bandit -c pyproject.toml`) runs
+        # nothing: its task tables come in above, through the runner that reads them.
+        scripts = [
+            p
+            for p in repo.files
+            if p.endswith(_SCRIPT_SUFFIXES) and p.rsplit("/", 1)[-1] not in _MANIFESTS
+        ]
         calling = "\n".join(chunks)
         for _ in range(2):  # CI -> job file -> script
             named = named_in(scripts, calling) | expanded_scripts(scripts, calling)
