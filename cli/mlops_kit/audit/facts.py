@@ -738,7 +738,7 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
         for path in repo.files:
             # Every requirements file's path holds the word (`requirement.txt` too): a
             # substring test first.
-            if "requirement" not in path or not detect.REQUIREMENTS.search(path):
+            if "requirement" not in path.lower() or not detect.REQUIREMENTS.search(path):
                 continue
             if detect.template_source(path):
                 continue

@@ -184,9 +184,10 @@ _WRITES_HOOK = re.compile(r"\.git/hooks/(?:pre-commit|pre-push|commit-msg)\b")
 # `fastapi-requirement.txt`) and ending in .txt or .in. Written so that a search stays
 # linear: the name is scanned once from each `/`, never re-split around each
 # "requirement" in it.
-# requirements*.txt / *.in anywhere, and any .txt / .in in a requirements/ folder.
+# requirements*.txt / *.in anywhere, and any .txt / .in in a requirements/ folder, in
+# any case (`REQUIREMENTS.txt`).
 REQUIREMENTS = re.compile(
-    r"(?:^|/)(?:(?=[\w.-]*?requirement)|requirements/)[\w.-]*+(?:(?<=\.txt)|(?<=\.in))$"
+    r"(?i)(?:^|/)(?:(?=[\w.-]*?requirement)|requirements/)[\w.-]*+(?:(?<=\.txt)|(?<=\.in))$"
 )
 _IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
 # A line that `_IMPORT` may match at, from the line break before it: a pattern that starts
@@ -1045,7 +1046,7 @@ def _packaging(repo: RepoView, profile: RepoProfile) -> None:
         for p in repo.files
         # The rare and cheap tests first: most paths name no manifest.
         if (
-            (p.count("/") <= 1 and "requirement" in p and REQUIREMENTS.search(p))
+            (p.count("/") <= 1 and "requirement" in p.lower() and REQUIREMENTS.search(p))
             # the packages of a monorepo (`apps/api/pyproject.toml`)
             or (
                 p.count("/") in (1, 2)

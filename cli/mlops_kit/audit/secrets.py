@@ -228,6 +228,11 @@ _TYPE_NAMES = frozenset({"password", "str", "string", "email", "url"})
 _PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass"})
 
 
+# An expression of alternatives over request attributes (Istio's attribute manifests):
+# `request.api_key | request.headers["x-api-key"] | ""`.
+_ATTRIBUTE_EXPRESSION = re.compile(r"\A[\w.\[\]\"'-]++(?:[ \t]*+\|[ \t]*+[\w.\[\]\"'-]*+)++")
+
+
 def is_placeholder(value: str) -> bool:
     """Return True for interpolations, environment references, masks and placeholder words."""
     value = value.strip().strip("\"'")
@@ -235,6 +240,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if value.startswith(("${", "$", "{{", "<", "%(", "{", "***", "...")):
         return True
+    if " | " in value and _ATTRIBUTE_EXPRESSION.fullmatch(value):
+        return True  # `request.api_key | request.headers["x-api-key"] | ""`: Istio's mapping
     if len(value) > 2 and value[0] == "@" and re.fullmatch(r"@[a-z][a-z0-9_-]+", value):
         return True  # `"@live-v2-auth-token"`: a Vercel secret's name, referenced
     if len(value) > 2 and value[0] == "(" and value[-1] == ")" and value[1:-1].isidentifier():

@@ -805,7 +805,8 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     Why: `.env` is where local credentials live (tracking server, database, cloud keys);
     one `git add .` without an ignore rule publishes them. The `.env` checked is the one
     beside each example (`backend/.env.example` means `backend/.env`, `config.env.example`
-    means `config.env`), else the root's. A committed `.env` that assigns no
+    means `config.env`), else the ones the root .gitignore names by path (`app/setup/.env`,
+    where the code loads it from), else the root's. A committed `.env` that assigns no
     credential-named key is the project's settings file, kept in git on purpose.
     Fix: add `.env` (and `.env.*` with `!.env.example`) to .gitignore; if it was
     committed, `git rm --cached .env` and rotate what it held.
@@ -834,7 +835,7 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     named = [(m.group(1), p) for p in repo.files if (m := _NAMED_ENV_EXAMPLE.match(p))]
     places = sorted(
         dot_envs | {env for env, p in named if _names_credentials(repo.text(p) or "")}
-    ) or ([] if named else [facts.ENV_FILE])
+    ) or ([] if named else _ignored_env_paths(repo) or [facts.ENV_FILE])
     ignored = repo.ignored(places)
     # A committed .env without credentials is the project's settings file, kept in git on
     # purpose (an ignore rule would not untrack it); its personal values live elsewhere.
@@ -844,6 +845,20 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
         yield Finding(
             f"{', '.join(exposed)} {'is' if len(exposed) == 1 else 'are'} not git-ignored", where
         )
+
+
+def _ignored_env_paths(repo: RepoView) -> list[str]:
+    """Return the `.env` files the root .gitignore names by path (`FEXT/setup/.env`).
+
+    Where the project keeps its `.env` when the code loads one from a folder
+    (`load_dotenv(os.path.join(PROJECT_DIR, "setup", ".env"))`) and no example sits there.
+    """
+    text = repo.text(".gitignore") or "" if ".gitignore" in repo.file_set else ""
+    return [match.group(1) for match in map(_ENV_PATH_RULE.match, text.splitlines()) if match]
+
+
+# A .gitignore line naming one `.env` by its folder (`FEXT/setup/.env`, `/app/.env`).
+_ENV_PATH_RULE = re.compile(r"^/?((?:[\w-][\w.-]*/){1,6}\.env)[ \t]*$")
 
 
 def _names_credentials(text: str) -> bool:

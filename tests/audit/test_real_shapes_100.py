@@ -1,0 +1,59 @@
+"""Shapes met on a hundredth and hundred-and-first set of public repositories.
+
+Each test writes the shape here and checks the false finding gone and the real one kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from audit.support import places, repo
+
+TRAIN = "from sklearn.linear_model import Ridge\n\nRidge().fit([[0]], [0])\n"
+
+
+def test_an_upper_case_requirements_file(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "REQUIREMENTS.txt": "scikit-learn==0.23.1\nPyYAML==5.3\n",
+        "train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "upper"), "PKG101") == []
+    none = {k: v for k, v in files.items() if k != "REQUIREMENTS.txt"}
+    assert places(repo(tmp_path, none, "none"), "PKG101") == ["."]
+
+
+def test_a_dot_env_the_gitignore_names_in_its_folder(tmp_path: Path) -> None:
+    variables = (
+        "import os\nfrom dotenv import load_dotenv\n\n"
+        "PROJECT_DIR = os.path.dirname(__file__)\n"
+        "load_dotenv(dotenv_path=os.path.join(PROJECT_DIR, 'setup', '.env'))\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "python-dotenv==1.1.0\nscikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "FEXT/app/variables.py": variables,
+        ".gitignore": ".venv/\nFEXT/setup/.env\n",
+    }
+    assert places(repo(tmp_path, files, "named"), "SEC104") == []
+    bare = {**files, ".gitignore": ".venv/\n"}
+    assert places(repo(tmp_path, bare, "bare"), "SEC104") == [".gitignore"]
+
+
+def test_an_attribute_mapping_expression_is_no_credential(tmp_path: Path) -> None:
+    manifest = (
+        "attributes:\n"
+        '  apiKey: request.api_key | request.headers["x-api-key"] | ""\n'
+        '  apiClaims: request.auth.raw_claims | ""\n'
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "cluster-conf/istio/attributes.yaml": manifest,
+    }
+    assert places(repo(tmp_path, files, "istio"), "SEC106") == []
+    chosen = manifest.replace('request.api_key | request.headers["x-api-key"] | ""', "Kq8vLm2pWx9z")
+    literal = {**files, "cluster-conf/istio/attributes.yaml": chosen}
+    assert places(repo(tmp_path, literal, "literal"), "SEC106") == [
+        "cluster-conf/istio/attributes.yaml:2"
+    ]
