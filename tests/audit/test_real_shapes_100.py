@@ -57,3 +57,29 @@ def test_an_attribute_mapping_expression_is_no_credential(tmp_path: Path) -> Non
     assert places(repo(tmp_path, literal, "literal"), "SEC106") == [
         "cluster-conf/istio/attributes.yaml:2"
     ]
+
+
+def test_a_stale_setup_script_beside_pep621_dependencies(tmp_path: Path) -> None:
+    pyproject = (
+        '[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        '[project]\nname = "claims-fraud"\nversion = "0.1.0"\n'
+        'dependencies = ["scikit-learn>=1.3"]\n\n'
+        '[project.optional-dependencies]\ndev = ["pytest>=7.4.0"]\n'
+    )
+    setup = (
+        "from setuptools import setup\n\nsetup(\n    name='claims-fraud-detection',\n"
+        "    install_requires=[\n        'scikit-learn>=1.3',\n"
+        "        'pytest>=7.4.0',\n    ],\n)\n"
+    )
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": pyproject,
+        "setup.py": setup,
+        "src/claims_fraud/__init__.py": "",
+        "src/claims_fraud/train.py": TRAIN,
+    }
+    assert places(repo(tmp_path, files, "stale"), "PKG111") == []
+    dynamic = pyproject.replace(
+        'dependencies = ["scikit-learn>=1.3"]', 'dynamic = ["dependencies"]'
+    )
+    live = {**files, "pyproject.toml": dynamic}
+    assert places(repo(tmp_path, live, "live"), "PKG111") == ["setup.py:7"]

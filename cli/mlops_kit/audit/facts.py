@@ -589,6 +589,19 @@ def requirement_name(requirement: Any) -> str | None:
     return canonical(match.group(1)) if match else None
 
 
+def static_dependencies(repo: RepoView) -> bool:
+    """Return True when pyproject.toml lists `[project].dependencies` itself.
+
+    setuptools then takes them and ignores a setup script's `install_requires` (a stale
+    `setup.py` left beside a PEP 621 pyproject declares nothing that gets installed).
+    """
+    project = repo.pyproject.get("project")
+    if not isinstance(project, dict) or not isinstance(project.get("dependencies"), list):
+        return False
+    dynamic = project.get("dynamic")
+    return not (isinstance(dynamic, list) and "dependencies" in dynamic)
+
+
 def runtime_requirements(repo: RepoView) -> list[str]:
     """`[project].dependencies` plus Poetry's main dependencies (as strings)."""
     project = repo.pyproject.get("project")
@@ -747,7 +760,7 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
             for _, line in requirements_in(repo, path):
                 target.add(requirement_name(line) or "")
                 target.update(_extras(line))
-        if "setup.py" in repo.file_set:
+        if "setup.py" in repo.file_set and not static_dependencies(repo):
             main.update(_setup_names(repo.text("setup.py") or ""))
         if "setup.cfg" in repo.file_set:
             for line in (repo.text("setup.cfg") or "").splitlines():

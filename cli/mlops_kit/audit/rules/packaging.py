@@ -1038,7 +1038,7 @@ def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
             entry_line(repo.text(PYPROJECT) or "", requirement, "optional"),
         )
     setup = (repo.text("setup.py") or "") if "setup.py" in repo.file_set else ""
-    block = _INSTALL_REQUIRES.search(setup)
+    block = None if facts.static_dependencies(repo) else _INSTALL_REQUIRES.search(setup)
     if block is not None:
         for match in re.finditer(r"[\"']([^\"']+)[\"']", block.group(1)):
             at = setup.count("\n", 0, block.start(1) + match.start()) + 1
@@ -1138,7 +1138,8 @@ def dev_tools_not_runtime(repo: RepoView) -> Iterator[Finding]:
     the project's own code imports (a pytest plugin) or runs as a command (a scaffolding
     tool's `subprocess.run(("pre-commit", "install"))`). A requirements file that a setup
     script reads into `install_requires` (a Kedro project's `src/requirements.txt`) is
-    the package's runtime.
+    the package's runtime; a setup script's `install_requires` beside a pyproject.toml
+    that lists `[project].dependencies` is not (setuptools installs the pyproject's list).
     Fix: move them to a dev group (`[dependency-groups] dev = [...]`, a Poetry dev group or
     `requirements-dev.txt`).
     """
