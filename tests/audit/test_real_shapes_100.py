@@ -83,3 +83,40 @@ def test_a_stale_setup_script_beside_pep621_dependencies(tmp_path: Path) -> None
     )
     live = {**files, "pyproject.toml": dynamic}
     assert places(repo(tmp_path, live, "live"), "PKG111") == ["setup.py:7"]
+
+
+def test_a_store_whose_contents_the_gitignore_ignores(tmp_path: Path) -> None:
+    train = (
+        "import mlflow\n\nmlflow.set_tracking_uri('sqlite:///mlruns/mlflow.db')\n"
+        "with mlflow.start_run():\n    mlflow.log_metric('rmse', 1.0)\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "mlflow==2.19.0\n",
+        "train.py": train,
+        "mlruns/.gitkeep": "",
+        ".gitignore": "# MLflow\nmlruns/mlflow.db\nmlruns/*/\n!mlruns/.gitkeep\n",
+    }
+    assert places(repo(tmp_path, files, "contents"), "TRK104") == []
+    open_store = {**files, ".gitignore": ".venv/\n"}
+    assert places(repo(tmp_path, open_store, "open"), "TRK104") == [".gitignore"]
+
+
+DOCKERFILE = "FROM python:3.11\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+
+
+def test_a_pyproject_of_tool_settings_and_a_build_table(tmp_path: Path) -> None:
+    pyproject = (
+        '[build-system]\nrequires = ["setuptools>=42", "wheel"]\n'
+        'build-backend = "setuptools.build_meta"\n\n'
+        "[tool.black]\nline-length = 100\n\n[tool.pytest.ini_options]\naddopts = '-q'\n"
+    )
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": pyproject,
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "src/segmentation/__init__.py": "",
+        "src/segmentation/train.py": TRAIN,
+        "Dockerfile": DOCKERFILE,
+    }
+    assert places(repo(tmp_path, files, "settings"), "PKG102") == []
+    installed = {**files, "README.md": "# Seg\n\n## Setup\n\n    pip install -e .\n"}
+    assert places(repo(tmp_path, installed, "installed"), "PKG102") == ["pyproject.toml:1"]

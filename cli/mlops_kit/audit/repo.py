@@ -158,6 +158,9 @@ def _reason(error: Exception) -> str:
     return "error"
 
 
+_PROBE = "__mlops_kit_probe__"
+
+
 class RepoView:
     """A read-only, cached view of the repository under audit."""
 
@@ -445,11 +448,16 @@ class RepoView:
 
     @staticmethod
     def ignore_probes(path: str) -> list[str]:
-        """Return the paths asked of git for `path`: itself and a name inside it."""
-        return [path.rstrip("/"), path.rstrip("/") + "/__mlops_kit_probe__"]
+        """Return the paths asked of git for `path`: itself, a name and a folder inside it.
+
+        The folder catches rules for what a store holds (`mlruns/*/`: every run's folder)
+        that leave the store's own placeholder (`!mlruns/.gitkeep`) in git.
+        """
+        clean = path.rstrip("/")
+        return [clean, f"{clean}/__mlops_kit_probe__", f"{clean}/__mlops_kit_probe__/{_PROBE}"]
 
     def is_ignored(self, path: str) -> bool:
-        """Return True if git ignores `path`, or anything directly inside it when it is a folder."""
+        """Return True if git ignores `path`, or what a folder holds (a name or a folder)."""
         return bool(self.ignored(self.ignore_probes(path)))
 
     def is_tracked(self, path: str) -> bool:

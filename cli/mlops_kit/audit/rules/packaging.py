@@ -141,6 +141,10 @@ def pep621_project_table(repo: RepoView) -> Iterator[Finding]:
     read; tool-specific tables alone lock the project to one tool. An empty pyproject.toml
     (nothing but blanks or comments) without a setup.py is reported whatever else the repo
     holds: it declares nothing, yet pip and every tool take it for the project's manifest.
+    A pyproject.toml of tool settings and a `[build-system]` table is reported when the
+    project is installed (`pip install .` in CI, a runner or the README; a committed
+    `*.egg-info`) or a package sits beside a build tool's table (`[tool.flit.metadata]`,
+    `[tool.poetry]`), not for the build table alone.
     Fix: delete an empty pyproject.toml, or give it a `[project]` table:
 
         [project]
@@ -163,7 +167,21 @@ def pep621_project_table(repo: RepoView) -> Iterator[Finding]:
         # unless it asks to be built (a build backend, and a package at the root or an
         # install of the project itself) or the kit manages the project.
         profile = profile_of(repo)
-        builds = profile.layout in ("src", "flat") or _installed(repo)
+        # The project is installed (CI, a runner or the README runs `pip install .`, or a
+        # build left its `*.egg-info` in git); a package folder alone, beside Dockerfiles
+        # that install requirements.txt, asks for no build.
+        tools = repo.pyproject.get("tool")
+        builds = (
+            _installed(repo)
+            or any(f.endswith(".egg-info") for f in repo.folders)
+            # a package beside a build tool's own table (`[tool.flit.metadata]`,
+            # `[tool.poetry]`): the backend would build it
+            or (
+                profile.layout in ("src", "flat")
+                and isinstance(tools, dict)
+                and bool(_BUILD_TOOLS & set(tools))
+            )
+        )
         asks = "build-system" in repo.pyproject and not _other_metadata(repo) and builds
         if profile.kit or asks:
             yield Finding("no [project] table", PYPROJECT, facts.line_in(repo, PYPROJECT, r"^\["))
@@ -207,6 +225,11 @@ def build_backend_declared(repo: RepoView) -> Iterator[Finding]:
 
 
 _INSTALLS_ITSELF = re.compile(r"pip install (?:-e |--editable )?\.(?:\[|\s|$)|python -m build\b")
+
+
+_BUILD_TOOLS = frozenset(
+    {"flit", "setuptools", "hatch", "pdm", "poetry", "maturin", "scikit-build"}
+)
 
 
 def _installed(repo: RepoView) -> bool:
