@@ -120,3 +120,48 @@ def test_a_pyproject_of_tool_settings_and_a_build_table(tmp_path: Path) -> None:
     assert places(repo(tmp_path, files, "settings"), "PKG102") == []
     installed = {**files, "README.md": "# Seg\n\n## Setup\n\n    pip install -e .\n"}
     assert places(repo(tmp_path, installed, "installed"), "PKG102") == ["pyproject.toml:1"]
+
+
+DB_CONFIG = (
+    "class ProdDbConfig:\n"
+    "    def __init__(self):\n"
+    "        self.host = '10.18.25.72'\n"
+    "        self.user = 'aiop_bind'\n"
+    "        self.password = '1Ye8Xl1Td0'\n"
+)
+
+
+def test_a_chosen_password_in_a_module(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "global_vars.py": DB_CONFIG,
+    }
+    assert places(repo(tmp_path, files, "chosen"), "SEC106") == ["global_vars.py:5"]
+    default = {**files, "global_vars.py": DB_CONFIG.replace("1Ye8Xl1Td0", "postgres")}
+    assert places(repo(tmp_path, default, "default"), "SEC106") == []
+    tested = {k: v for k, v in files.items() if k != "global_vars.py"}
+    tested["tests/test_db.py"] = DB_CONFIG
+    assert places(repo(tmp_path, tested, "tested"), "SEC106") == []
+
+
+def test_a_fixture_password_and_vocabulary_ids(tmp_path: Path) -> None:
+    golden = (
+        "def seed(database):\n"
+        "    database.create_user(\n"
+        "        email='enterprise-admin@example.test',\n"
+        "        password='Admin-password-1',\n"
+        "    )\n"
+    )
+    summary = '{"neighbors": [{"token": "tok_38", "similarity": 0.18}], "token": "tok_0"}\n'
+    sensors = '[cloud]\ntoken_store_path = "state/token_store.json"\n'
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "app/golden.py": golden,
+        "runs/2026-06-03/llm_summary.json": summary,
+        "cloud/config/sensors.toml": sensors,
+    }
+    assert places(repo(tmp_path, files, "fixtures"), "SEC106") == []
+    real = {**files, "cloud/config/sensors.toml": '[cloud]\ndb_password = "Sunflower1987"\n'}
+    assert places(repo(tmp_path, real, "real"), "SEC106") == ["cloud/config/sensors.toml:2"]

@@ -133,7 +133,9 @@ CREDENTIAL_KEY = re.compile(rf"(?:^|[_.-])(?:{_CREDENTIAL_WORDS})(?:$|[_.-])", r
 # kept, its lifetime, its name in a secret store (`projected_token_audience: sts...`,
 # `token_url`, `secret_name`, `api_key_header`), or a tokenizer's setting.
 DESCRIBES_CREDENTIAL = re.compile(
-    rf"(?:{_CREDENTIAL_WORDS})[_.-](?:audience|aud|url|uri|endpoint|issuer|host|type|ttl|"
+    # one more word between may stand (`token_store_path`: where tokens are kept)
+    rf"(?:{_CREDENTIAL_WORDS})(?:[_.-][A-Za-z]{{1,20}})?[_.-](?:audience|aud|url|uri|endpoint"
+    r"|issuer|host|type|ttl|"
     r"ttl_seconds|expiry|expires|expiration|lifetime|length|path|file|name|id|header|prefix|"
     r"env|var|field|scope|kind|format|algorithm|mode|provider|ref|namespace"
     # a tokenizer's settings (`token_level_type: Word`, `token_rule: "[^\\W_]+"`)
@@ -228,6 +230,8 @@ _TYPE_NAMES = frozenset({"password", "str", "string", "email", "url"})
 _PASSWORD_WORDS = frozenset({"password", "passwd", "pwd", "pass"})
 
 
+# A name with an index (`tok_38`, `item_1204`): an entry of a vocabulary or a table.
+_INDEXED_ID = re.compile(r"\A[a-z]{1,8}_\d{1,6}\Z")
 # An expression of alternatives over request attributes (Istio's attribute manifests):
 # `request.api_key | request.headers["x-api-key"] | ""`.
 _ATTRIBUTE_EXPRESSION = re.compile(r"\A[\w.\[\]\"'-]++(?:[ \t]*+\|[ \t]*+[\w.\[\]\"'-]*+)++")
@@ -240,6 +244,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if value.startswith(("${", "$", "{{", "<", "%(", "{", "***", "...")):
         return True
+    if _INDEXED_ID.match(value):
+        return True  # `"token": "tok_38"`: a vocabulary's entry by its index, no secret
     if " | " in value and _ATTRIBUTE_EXPRESSION.fullmatch(value):
         return True  # `request.api_key | request.headers["x-api-key"] | ""`: Istio's mapping
     if len(value) > 2 and value[0] == "@" and re.fullmatch(r"@[a-z][a-z0-9_-]+", value):

@@ -511,9 +511,13 @@ def no_passwords_in_config_files(repo: RepoView) -> Iterator[Finding]:
     """Config files assign no literal passwords.
 
     Why: `password: hunter2` in a committed YAML, TOML, INI or env file (or a Terraform
-    source: `password = "hunter2"`) is as public as the repository. A warning: a value a
-    person chose is often a placeholder or a development default the audit cannot tell
-    from a real password; machine-generated keys are SEC103's errors. The same values as
+    source: `password = "hunter2"`) is as public as the repository; so is a password a
+    module of the project assigns as a literal (`self.password = '1Ye8Xl1Td0'`: eight
+    characters or more, both cases and digits, no word that calls it made up such as
+    `Admin-password-1`, outside tests, examples and docs). A
+    warning: a value a person chose is often a placeholder or a development default the
+    audit cannot tell from a real password; machine-generated keys are SEC103's errors.
+    The same values as
     SEC103's are not reported, nor are a vocabulary's special tokens (`pad_token`,
     `unknown_token`: words of a tokenizer or an encoder), sentinel values (`__MISSING__`)
     or a generated template's names for the values (Mage's
@@ -524,7 +528,49 @@ def no_passwords_in_config_files(repo: RepoView) -> Iterator[Finding]:
     """
     yield from _once_per_secret(
         [(f, values) for f, generated, values in _config_credentials(repo) if not generated]
+        + list(_code_passwords(repo))
     )
+
+
+def _code_passwords(repo: RepoView) -> Iterator[tuple[Finding, frozenset[str]]]:
+    """Passwords a module of the project assigns as a literal (`self.password = '1Ye8...'`).
+
+    Only values a person would choose as a real password: eight characters or more with
+    upper-case letters, lower-case letters and digits, no placeholder; not in tests,
+    examples or docs; a line with an allowlist pragma is left alone.
+    """
+    for path in facts.runtime_code(repo):
+        if DEMO_FOLDERS.search(path):
+            continue
+        text = repo.text(path) or ""
+        if not any(word in text for word in ("ass", "ASS", "pwd", "PWD", "Pwd")):
+            continue  # no `password`, `passwd` or `pwd`: most modules
+        allowed: frozenset[int] | None = None
+        for match in _CODE_PASSWORD.finditer(text):
+            value = match.group(3)
+            if not _CHOSEN_PASSWORD.match(value) or secrets.is_placeholder(value):
+                continue
+            if any(word in value.lower() for word in _FIXTURE_WORDS):
+                continue  # `"Admin-password-1"`: a fixture's password says what it is
+            line = text.count("\n", 0, match.start()) + 1
+            if allowed is None:
+                allowed = secrets.allowlisted_lines(text)
+            if line in allowed:
+                continue
+            finding = Finding(f"credential `{match.group(1)}` = …(redacted) in code", path, line)
+            yield finding, frozenset({value})
+
+
+# `self.password = '...'`, `DB_PASSWORD: str = "..."`, `pwd = "..."`: one literal string,
+# alone on its line.
+_CODE_PASSWORD = re.compile(
+    r"(?im)^[ \t]*+([\w.]*?(?:password|passwd|pwd)\w*+)[ \t]*+(?::[ \t]*+\w++[ \t]*+)?="
+    r"[ \t]*+(['\"])([^'\"\s]{8,200})\2[ \t]*+,?[ \t]*+(?:#[^\n]*+)?$"
+)
+# Words a made-up password carries (`Reviewer-password-1`, `Test1234`, `Demo2024`).
+_FIXTURE_WORDS = ("pass", "secret", "example", "test", "demo", "dummy", "change", "sample")
+# A password someone chose for real use: letters of both cases and digits.
+_CHOSEN_PASSWORD = re.compile(r"^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])(?=[^0-9]*[0-9])")
 
 
 def _config_credentials(repo: RepoView) -> list[tuple[Finding, bool, frozenset[str]]]:
