@@ -77,3 +77,13 @@ def places(root: Path, rule: str) -> list[str]:
         for i in audit(root).issues
         if i.rule == rule
     ]
+
+
+# The smallest training project: one script that fits a model, pinned, with a .gitignore.
+# Tests add the shape they check to it.
+TRAIN_SCRIPT = "from sklearn.linear_model import Ridge\n\nRidge().fit([[0]], [0])\n"
+TRAINING_PROJECT: dict[str, str | bytes] = {
+    "requirements.txt": "scikit-learn==1.6.1\n",
+    "train.py": TRAIN_SCRIPT,
+    ".gitignore": ".venv/\n",
+}

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from audit.support import TRAIN_SCRIPT as TRAIN
 from audit.support import places, repo
-
-TRAIN = "from sklearn.linear_model import Ridge\n\nRidge().fit([[0]], [0])\n"
 
 
 def test_an_upper_case_requirements_file(tmp_path: Path) -> None:

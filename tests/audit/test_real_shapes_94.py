@@ -7,14 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from audit.support import TRAINING_PROJECT as BASE
 from audit.support import places, repo
-
-TRAIN = "from sklearn.linear_model import Ridge\n\nRidge().fit([[0]], [0])\n"
-BASE: dict[str, str | bytes] = {
-    "requirements.txt": "scikit-learn==1.6.1\n",
-    "train.py": TRAIN,
-    ".gitignore": ".venv/\n",
-}
 
 
 def test_a_uri_template_whose_slots_the_code_fills(tmp_path: Path) -> None:

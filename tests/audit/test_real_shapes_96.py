@@ -7,16 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from audit.support import TRAINING_PROJECT as BASE
 from audit.support import places, repo
 from mlops_kit.audit.profile import profile_of
 from mlops_kit.audit.repo import RepoView
-
-TRAIN = "from sklearn.linear_model import Ridge\n\nRidge().fit([[0]], [0])\n"
-BASE: dict[str, str | bytes] = {
-    "requirements.txt": "scikit-learn==1.6.1\n",
-    "train.py": TRAIN,
-    ".gitignore": ".venv/\n",
-}
 
 
 def test_a_documentation_themes_minified_bundle(tmp_path: Path) -> None:

@@ -10,16 +10,10 @@ import fractions
 import pickle
 from pathlib import Path
 
+from audit.support import TRAINING_PROJECT as BASE
 from audit.support import places, repo
 from mlops_kit.audit.profile import profile_of
 from mlops_kit.audit.repo import RepoView
-
-TRAIN = "from sklearn.linear_model import Ridge\n\nRidge().fit([[0]], [0])\n"
-BASE: dict[str, str | bytes] = {
-    "requirements.txt": "scikit-learn==1.6.1\n",
-    "train.py": TRAIN,
-    ".gitignore": ".venv/\n",
-}
 
 
 def test_a_hydra_config_path_that_resolves_to_the_root(tmp_path: Path) -> None:
