@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from audit.support import TRAIN_SCRIPT as TRAIN
-from audit.support import places, repo
+from audit.support import audit, places, repo
 
 
 def test_an_upper_case_requirements_file(tmp_path: Path) -> None:
@@ -164,3 +164,26 @@ def test_a_fixture_password_and_vocabulary_ids(tmp_path: Path) -> None:
     assert places(repo(tmp_path, files, "fixtures"), "SEC106") == []
     real = {**files, "cloud/config/sensors.toml": '[cloud]\ndb_password = "Sunflower1987"\n'}
     assert places(repo(tmp_path, real, "real"), "SEC106") == ["cloud/config/sensors.toml:2"]
+
+
+def test_a_stage_command_written_with_windows_separators(tmp_path: Path) -> None:
+    dvc = (
+        "stages:\n  prediction:\n    cmd: python src\\pipeline\\prediction_pipeline.py\n"
+        "    deps:\n      - models/best_model.pkl\n    outs:\n      - predictions/\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\ndvc==3.59.0\n",
+        "src/pipeline/prediction_pipeline.py": TRAIN,
+        "dvc.yaml": dvc,
+        ".dvc/config": "[core]\n",
+        ".dvc/.gitignore": "/config.local\n/tmp\n/cache\n",
+    }
+    root = repo(tmp_path, files, "windows")
+    messages = [i.message for i in audit(root).issues if i.rule == "DVC103"]
+    assert any("src/pipeline/prediction_pipeline.py" in m for m in messages), messages
+    listed = dvc.replace(
+        "      - models/best_model.pkl\n",
+        "      - models/best_model.pkl\n      - src/pipeline/prediction_pipeline.py\n",
+    )
+    fixed = repo(tmp_path, {**files, "dvc.yaml": listed}, "listed")
+    assert not [i for i in audit(fixed).issues if i.rule == "DVC103"]

@@ -529,10 +529,22 @@ def producer(repo: RepoView, path: str) -> tuple[Stage, Output] | None:
 _PYTHON = re.compile(r"^(?:.*/)?python(?:\d+(?:\.\d+)?)?$")
 
 
+def windows_separators(command: str) -> str:
+    r"""Return a command with Windows path separators written as `/`.
+
+    `python src\\pipeline\\predict.py` names `src/pipeline/predict.py`; a shell would
+    read each backslash as an escape and drop it.
+    """
+    return _WINDOWS_SEPARATOR.sub("/", command) if "\\" in command else command
+
+
+_WINDOWS_SEPARATOR = re.compile(r"(?<=[\w.])\\(?=[\w.])")
+
+
 def stage_code(command: str) -> tuple[str, str] | None:
     """From a stage command, return ("module", name) or ("script", path) it runs."""
     try:
-        words = shlex.split(command)
+        words = shlex.split(windows_separators(command))
     except ValueError:
         return None
     for index, word in enumerate(words):

@@ -721,7 +721,7 @@ _NOT_PATHS = frozenset({".", "..", "/", "-", "--", "|", "||", "&&", ";", ">", ">
 def _command_paths(command: str) -> list[str]:
     """Path-like words of a shell command (options' values too), in order."""
     try:
-        words = shlex.split(command, comments=True)
+        words = shlex.split(facts.windows_separators(command), comments=True)
     except ValueError:
         return []
     found = []
