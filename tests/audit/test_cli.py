@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from audit.support import commit_all, replace, write
+from audit.support import commit_all, git, replace, write
 from mlops_kit.app import app
 from mlops_kit.audit.rules import rules_by_id
 from typer.testing import CliRunner
@@ -128,6 +128,35 @@ def test_config_select_ignore_with_reasons_and_severity(project: Path) -> None:
     assert {i["rule"] for i in data["ignored"]} == {"PKG107", "LAY107"}
     # The command line overrides the config's selection and threshold.
     assert invoke(project, "--select", "LAY101", "--fail-on", "info")[0] == 1
+
+
+def test_practice_rules_are_errors_on_kit_projects_and_warnings_elsewhere(
+    project: Path, tmp_path: Path
+) -> None:
+    """A committed dataset fails a kit project's CI; on any other repository it warns."""
+    import shutil
+
+    write(project, "data/raw/extra.csv", "a,b\n" + "1,2\n" * 40_000)
+    git(project, "add", "--force", "data/raw/extra.csv")
+    commit_all(project, "commit a dataset")
+    on_kit = {f["rule"]: f["severity"] for f in findings(project)}
+    assert on_kit["DAT102"] == "error"
+    assert invoke(project, *CLEAN)[0] == 1
+
+    plain = tmp_path / "plain"
+    shutil.copytree(project, plain)
+    text = (plain / "pyproject.toml").read_text(encoding="utf-8")
+    stamp = text.index("[tool.mlops-kit]")
+    end = text.index("[tool.pytest.ini_options]")
+    (plain / "pyproject.toml").write_text(text[:stamp] + text[end:], encoding="utf-8")
+    commit_all(plain, "not a kit project")
+    elsewhere = {f["rule"]: f["severity"] for f in findings(plain)}
+    assert elsewhere["DAT102"] == "warning"
+
+    # The team's configured severity wins on either.
+    add_audit_config(plain, '[tool.mlops-kit.audit.severity]\nDAT102 = "error"\n')
+    commit_all(plain, "configured")
+    assert {f["rule"]: f["severity"] for f in findings(plain)}["DAT102"] == "error"
 
 
 def test_select_by_family_and_prefix(baked: Path) -> None:

@@ -269,7 +269,7 @@ def run_audit(root: Path, options: Options) -> Report:
     issues = [
         _issue(
             rule,
-            config.severity.get(rule.id, rule.severity),
+            config.severity.get(rule.id, rule.severity_for(profile.kit)),
             _placed(repo, finding),
         )
         for rule in rules

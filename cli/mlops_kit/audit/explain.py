@@ -34,7 +34,7 @@ def explain(rule: Rule) -> str:
     """Plain-text explanation of one rule."""
     lines = [
         f"{rule.id}: {rule.title}",
-        f"family: {rule.family}   default severity: {rule.severity}",
+        f"family: {rule.family}   default severity: {rule.severity_text}",
     ]
     if rule.requires:
         lines.append(f"not run while {_requires(rule)} findings")
@@ -57,11 +57,18 @@ def rule_table(rules: Iterable[Rule]) -> str:
     return "".join(f"{r.id}  {r.severity:<7}  {r.family:<9}  {r.title}\n" for r in rules)
 
 
+def _short(rule: Rule) -> str:
+    """Return the severity column: `warning (kit: error)` for a rule stricter on kit projects."""
+    if rule.kit_severity and rule.kit_severity != rule.severity:
+        return f"{rule.severity} (kit: {rule.kit_severity})"
+    return rule.severity
+
+
 def markdown(rules: Iterable[Rule]) -> str:
     """docs/rules.md."""
     rule_list = list(rules)
     out = [DOC_HEADER, "| Id | Severity | Rule |", "| --- | --- | --- |"]
-    out += [f"| [{r.id}](#{r.id.lower()}) | {r.severity} | {r.title} |" for r in rule_list]
+    out += [f"| [{r.id}](#{r.id.lower()}) | {_short(r)} | {r.title} |" for r in rule_list]
     for family, (_, heading) in FAMILIES.items():
         members = [r for r in rule_list if r.family == family]
         if not members:
@@ -72,7 +79,7 @@ def markdown(rules: Iterable[Rule]) -> str:
                 "",
                 f"### {rule.id}",
                 "",
-                f"**{rule.title}** — default severity: {rule.severity}",
+                f"**{rule.title}** — default severity: {rule.severity_text}",
             ]
             if rule.requires:
                 out += ["", f"Not run while {_requires(rule)} findings."]

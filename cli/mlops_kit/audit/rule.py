@@ -32,6 +32,18 @@ class Rule(NamedTuple):
     requires: tuple[str, ...]
     check: Check
     applies: tuple[str, ...] = ()
+    kit_severity: str | None = None
+
+    def severity_for(self, kit: bool) -> str:
+        """Return the default severity on a repository (`kit`: mlops-kit baked or adopted it)."""
+        return self.kit_severity if kit and self.kit_severity else self.severity
+
+    @property
+    def severity_text(self) -> str:
+        """The default severity as the docs state it: `warning (error on mlops-kit projects)`."""
+        if self.kit_severity and self.kit_severity != self.severity:
+            return f"{self.severity} ({self.kit_severity} on mlops-kit projects)"
+        return self.severity
 
     @property
     def title(self) -> str:
@@ -79,12 +91,16 @@ def rule(
     severity: str,
     requires: tuple[str, ...] = (),
     applies: tuple[str, ...] = (),
+    kit_severity: str | None = None,
 ) -> Callable[[Check], Rule]:
     """Turn a check function with a `Why:`/`Fix:` docstring into a `Rule`.
 
     `applies` names the facets of the repository profile (see `profile.FACETS`) that must
     all hold for the rule to run: `("dvc",)` runs only where DVC is used, `("kit",)` only on
     projects mlops-kit baked or adopted. Elsewhere the engine skips the rule silently.
+    `kit_severity` is the default severity on projects that adopted the standard (the kit
+    baked or adopted them) when it differs there: a practice the standard asks of its own
+    projects fails their CI, while on any other repository it is a warning.
     """
     from mlops_kit.audit.profile import FACETS
 
@@ -96,10 +112,11 @@ def rule(
         raise ValueError(f"{rule_id}: unknown family {family!r}")
     if match is None or match.group(1) != FAMILIES[family][0]:
         raise ValueError(f"{rule_id}: id must be {FAMILIES[family][0]} + three digits")
-    if severity not in SEVERITIES:
-        raise ValueError(f"{rule_id}: unknown severity {severity!r}")
+    for value in (severity, kit_severity or severity):
+        if value not in SEVERITIES:
+            raise ValueError(f"{rule_id}: unknown severity {value!r}")
 
     def wrap(check: Check) -> Rule:
-        return Rule(rule_id, family, severity, tuple(requires), check, tuple(applies))
+        return Rule(rule_id, family, severity, tuple(requires), check, tuple(applies), kit_severity)
 
     return wrap

@@ -81,7 +81,7 @@ DEMO_MODEL = 1_000_000  # bytes; a smaller model in an example or a lab is one i
 SMALL_DATA = 20_000  # bytes; smaller tables are lookups, reports or examples
 
 
-@rule("DAT101", family="data", severity="error", requires=("LAY109",))
+@rule("DAT101", family="data", severity="warning", kit_severity="error", requires=("LAY109",))
 def no_large_files(repo: RepoView) -> Iterator[Finding]:
     """No large files are committed to git.
 
@@ -427,7 +427,14 @@ _DATA_DICTIONARY = re.compile(r"(?:^|[_.-])(?:data[_-]?)?(?:dictionary|codebook)
 _TEMPLATE_NAME = re.compile(r"(?:^|[_.-])template(?:[_.-][\w-]*)?\.[a-z0-9]+$")
 
 
-@rule("DAT102", family="data", severity="error", requires=("LAY109",), applies=("project",))
+@rule(
+    "DAT102",
+    family="data",
+    severity="warning",
+    kit_severity="error",
+    requires=("LAY109",),
+    applies=("project",),
+)
 def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     """Datasets are versioned by DVC, not committed to git.
 
@@ -508,7 +515,7 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     yield from _per_folder(repo, by_folder, "data", lambda folder: f"under {folder}/", False)
 
 
-@rule("DAT103", family="data", severity="error", requires=("LAY109",))
+@rule("DAT103", family="data", severity="warning", kit_severity="error", requires=("LAY109",))
 def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     """Model artefacts are not committed to git.
 

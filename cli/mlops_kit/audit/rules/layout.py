@@ -69,7 +69,13 @@ def src_package_present(repo: RepoView) -> Iterator[Finding]:
         yield Finding("no package (a folder with __init__.py) under src/", facts.ROOT)
 
 
-@rule("LAY104", family="layout", severity="error", applies=("code", "maintained"))
+@rule(
+    "LAY104",
+    family="layout",
+    severity="warning",
+    kit_severity="error",
+    applies=("code", "maintained"),
+)
 def tests_present(repo: RepoView) -> Iterator[Finding]:
     """The project has tests.
 

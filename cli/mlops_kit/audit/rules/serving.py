@@ -100,7 +100,7 @@ def has_monitor(repo: RepoView) -> bool:
     )
 
 
-@rule("SRV101", family="serving", severity="error", applies=("code",))
+@rule("SRV101", family="serving", severity="warning", kit_severity="error", applies=("code",))
 def service_validates_input(repo: RepoView) -> Iterator[Finding]:
     """A model service validates its input before predicting.
 

@@ -558,7 +558,8 @@ _DATABRICKS = re.compile(r"""["']databricks(?:-uc)?(?:://[^"']*)?["']$""")
 @rule(
     "TRK104",
     family="tracking",
-    severity="error",
+    severity="warning",
+    kit_severity="error",
     requires=("LAY109",),
     applies=("mlflow", "project"),
 )
