@@ -674,6 +674,13 @@ _SIMULATORS = frozenset(
 _DUCKLAKE = re.compile(r"(?i)ducklake")  # no lower-cased copy of every file
 
 
+def _names_ducklake(text: str) -> bool:
+    """True when `text` names DuckLake in any case (a substring search rules most out)."""
+    return ("ucklake" in text or "UCKLAKE" in text or "uckLake" in text) and bool(
+        _DUCKLAKE.search(text)
+    )
+
+
 def _versioned_tables(repo: RepoView) -> bool:
     """True when the data lives in a store that versions it (lakeFS, Delta, Iceberg, ...)."""
     _, declared = facts.declared_names(repo)
@@ -683,7 +690,7 @@ def _versioned_tables(repo: RepoView) -> bool:
     # The pattern runs only on files that name DuckLake, Delta tables or a feature store.
     for path in facts.runtime_code(repo):
         text = repo.text(path) or ""
-        named = "delta.tables" in text or "feature_store" in text or _DUCKLAKE.search(text)
+        named = "delta.tables" in text or "feature_store" in text or _names_ducklake(text)
         if named and _VERSIONED_CODE.search(text):
             return True
     return False

@@ -543,7 +543,7 @@ def _code_passwords(repo: RepoView) -> Iterator[tuple[Finding, frozenset[str]]]:
         if DEMO_FOLDERS.search(path):
             continue
         text = repo.text(path) or ""
-        if not any(word in text for word in ("ass", "ASS", "pwd", "PWD", "Pwd")):
+        if not any(word in text for word in _PASSWORD_NEEDLES):
             continue  # no `password`, `passwd` or `pwd`: most modules
         allowed: frozenset[int] | None = None
         for match in _CODE_PASSWORD.finditer(text):
@@ -567,6 +567,10 @@ _CODE_PASSWORD = re.compile(
     r"(?im)^[ \t]*+([\w.]*?(?:password|passwd|pwd)\w*+)[ \t]*+(?::[ \t]*+\w++[ \t]*+)?="
     r"[ \t]*+(['\"])([^'\"\s]{8,200})\2[ \t]*+,?[ \t]*+(?:#[^\n]*+)?$"
 )
+# The ways `_CODE_PASSWORD`'s word is written in practice (`Passwd`, `passWord`), as
+# substrings: `str`'s search rules out most modules many times faster than the pattern
+# (`"ass"` would not: `class`).
+_PASSWORD_NEEDLES = ("asswd", "assword", "assWord", "ASSWD", "ASSWORD", "pwd", "PWD", "Pwd")
 # Words a made-up password carries (`Reviewer-password-1`, `Test1234`, `Demo2024`).
 _FIXTURE_WORDS = ("pass", "secret", "example", "test", "demo", "dummy", "change", "sample")
 # A password someone chose for real use: letters of both cases and digits.
