@@ -855,7 +855,8 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     Why: `.env` is where local credentials live (tracking server, database, cloud keys);
     one `git add .` without an ignore rule publishes them. The `.env` checked is the one
     beside each example (`backend/.env.example` means `backend/.env`, `config.env.example`
-    means `config.env`), else the ones the root .gitignore names by path (`app/setup/.env`,
+    means `config.env`, or the file the README copies it to: `cp config.env.example
+    .env`), else the ones the root .gitignore names by path (`app/setup/.env`,
     where the code loads it from), else the root's. A committed `.env` that assigns no
     credential-named key is the project's settings file, kept in git on purpose.
     Fix: add `.env` (and `.env.*` with `!.env.example`) to .gitignore; if it was
@@ -882,7 +883,12 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     }
     # `config.env.example` means `config.env`: a file for credentials when its example
     # names one (`airflow.env.example` of `AIRFLOW_HOME=...` alone is settings).
-    named = [(m.group(1), p) for p in repo.files if (m := _NAMED_ENV_EXAMPLE.match(p))]
+    # ... unless the instructions copy the example to another name (`cp config.env.example
+    # .env`): then that copy is the file the credentials go to.
+    copies = _example_copies(repo)
+    named = [
+        (copies.get(p, m.group(1)), p) for p in repo.files if (m := _NAMED_ENV_EXAMPLE.match(p))
+    ]
     places = sorted(
         dot_envs | {env for env, p in named if _names_credentials(repo.text(p) or "")}
     ) or ([] if named else _ignored_env_paths(repo) or [facts.ENV_FILE])
@@ -895,6 +901,37 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
         yield Finding(
             f"{', '.join(exposed)} {'is' if len(exposed) == 1 else 'are'} not git-ignored", where
         )
+
+
+def _example_copies(repo: RepoView) -> dict[str, str]:
+    """Return where the README, Makefile or shell scripts copy an env example to.
+
+    `cp config.env.example .env` in the root README means the credentials go to `.env`.
+    Paths are read from the repository root, where those instructions run.
+    """
+    sources = [facts.readme(repo), "Makefile", "makefile"]
+    sources += [p for p in repo.files if p.endswith(".sh") and "/" not in p]
+    copies: dict[str, str] = {}
+    for source in sources:
+        if source is None or source not in repo.file_set:
+            continue
+        text = repo.text(source) or ""
+        if ".env" not in text:
+            continue
+        for match in _COPY.finditer(text):
+            example, target = (word.removeprefix("./") for word in match.groups())
+            if _NAMED_ENV_EXAMPLE.match(example) and _ENV_NAME.search(target):
+                copies.setdefault(example, target)
+    return copies
+
+
+# `cp config.env.example .env`, `cp -n deploy/app.env.example .env`, `copy a.env.sample .env`.
+_COPY = re.compile(
+    r"(?m)(?:^|[\s`;&|(])(?:cp|copy|Copy-Item)[ \t]++(?:-[A-Za-z]++[ \t]++)*+"
+    r"([\w./-]++)[ \t]++([\w./-]++)"
+)
+# A file the copy makes an env file: `.env`, `app/.env`, `config.env`.
+_ENV_NAME = re.compile(r"(?:^|/)(?:\.env|[\w-][\w.-]*\.env)$")
 
 
 def _ignored_env_paths(repo: RepoView) -> list[str]:
