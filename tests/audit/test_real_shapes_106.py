@@ -26,3 +26,66 @@ def test_an_env_example_the_readme_copies_to_dot_env(tmp_path: Path) -> None:
     # Without the copy instruction, config.env is the file the credentials go to.
     plain = {**files, "README.md": "# Churn\n", ".gitignore": ".venv/\n.env\n"}
     assert places(repo(tmp_path, plain, "plain"), "SEC104") == [".gitignore"]
+
+
+def test_weights_and_biases_imported_but_declared_nowhere(tmp_path: Path) -> None:
+    script = "import wandb\n\nwandb.init(project='churn')\n" + TRAIN
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": script,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "undeclared"), "PKG112") == ["train.py:1"]
+    declared = {**files, "requirements.txt": "scikit-learn==1.6.1\nwandb==0.19.1\n"}
+    assert places(repo(tmp_path, declared, "declared"), "PKG112") == []
+
+
+HYDRA_TRAIN = (
+    "import hydra\n\n\n"
+    "@hydra.main(config_path='configs', config_name='config', version_base=None)\n"
+    "def main(cfg):\n    print(cfg)\n\n\nmain()\n"
+)
+
+
+def test_defaults_entries_named_from_the_config_root_are_no_paths(tmp_path: Path) -> None:
+    experiment = (
+        "# @package _global_\ndefaults:\n  - /tasks/channel_split\n  - /paths/abc\n"
+        "  - override /hydra/launcher: basic\n  - _self_\n\n"
+        "trainer:\n  ckpt_dir: /home/alice/checkpoints\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "hydra-core==1.3.2\n",
+        "train.py": HYDRA_TRAIN,
+        "configs/config.yaml": "defaults:\n  - _self_\nseed: 0\n",
+        "configs/tasks/channel_split.yaml": "name: split\n",
+        "configs/paths/abc.yaml": "root: data\n",
+        "configs/experiments/run.yaml": experiment,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files), "CFG104") == ["configs/experiments/run.yaml:9"]
+
+
+def test_wikimedia_pipelinelib_is_ci_and_its_blubber_scripts_are_read(tmp_path: Path) -> None:
+    config = (
+        "pipelines:\n  outlink:\n    blubberfile: outlink/blubber.yaml\n    stages:\n"
+        "      - name: run-test\n        build: test\n        run: true\n"
+    )
+    blubber = (
+        "version: v4\nvariants:\n  test:\n    copies:\n      - from: local\n"
+        "        source: ci_entrypoint.sh\n        destination: entrypoint.sh\n"
+        "    entrypoint: [./entrypoint.sh]\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "tests/test_train.py": "def test_one():\n    assert 1\n",
+        ".pipeline/config.yaml": config,
+        ".pipeline/outlink/blubber.yaml": blubber,
+        "ci_entrypoint.sh": "#!/bin/bash\npytest tests\n",
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "runs")
+    assert places(root, "QUA110") == []
+    assert places(root, "QUA107") == []
+    silent = {**files, "ci_entrypoint.sh": "#!/bin/bash\necho built\n"}
+    assert places(repo(tmp_path, silent, "silent"), "QUA107") == [".pipeline/config.yaml"]

@@ -853,6 +853,33 @@ def _cloud_build(repo: RepoView, path: str) -> bool:
     )
 
 
+def _pipelinelib_files(repo: RepoView) -> list[str]:
+    """Return Wikimedia PipelineLib's config, the Blubber files it builds and their scripts.
+
+    `.pipeline/config.yaml` names each pipeline's `blubberfile:` (relative to .pipeline/);
+    the Blubber file's variants copy the scripts they run (`source: ci_entrypoint.sh`,
+    from the repository root): what CI runs is in those.
+    """
+    config = next((p for p in _PIPELINELIB_CONFIGS if p in repo.file_set), None)
+    text = repo.text(config) if config else None
+    if config is None or not text or "pipelines:" not in text:
+        return []
+    files = [config]
+    for name in dict.fromkeys(_BLUBBERFILE.findall(text)):
+        blubber = f".pipeline/{name}"
+        if blubber in repo.file_set and blubber not in files:
+            files.append(blubber)
+            for script in _COPIED_SCRIPT.findall(repo.text(blubber) or ""):
+                if script in repo.file_set and script not in files:
+                    files.append(script)
+    return files
+
+
+_PIPELINELIB_CONFIGS = (".pipeline/config.yaml", ".pipeline/config.yml")
+_BLUBBERFILE = re.compile(r"^[ \t]*+blubberfile:[ \t]*+['\"]?([\w./-]++)", re.MULTILINE)
+_COPIED_SCRIPT = re.compile(r"^[ \t]*+source:[ \t]*+['\"]?([\w./-]++\.sh)\b", re.MULTILINE)
+
+
 def _ci(repo: RepoView, profile: RepoProfile) -> None:
     providers: list[str] = []
     files: list[str] = []
@@ -872,10 +899,21 @@ def _ci(repo: RepoView, profile: RepoProfile) -> None:
     if any(p.startswith(".buildkite/") for p in repo.under(".buildkite")):
         providers.append("buildkite")
     # AWS CodeBuild projects (a CodePipeline's build stage) read `buildspec.yml`.
-    codebuild = [p for p in repo.files if p.rsplit("/", 1)[-1] in _BUILDSPECS and p.count("/") <= 2]
+    codebuild = [
+        p
+        for p in repo.files
+        if p.rsplit("/", 1)[-1] in _BUILDSPECS and p.count("/") <= 2 and p not in files
+    ]
     if codebuild:
-        providers.append("codebuild")
+        if "codebuild" not in providers:
+            providers.append("codebuild")
         files += codebuild
+    # Wikimedia's PipelineLib (Jenkins and Zuul on Gerrit): `.pipeline/config.yaml` names
+    # each pipeline's stages, built from the Blubber files beside it.
+    pipelinelib = _pipelinelib_files(repo)
+    if pipelinelib:
+        providers.append("pipelinelib")
+        files += [p for p in pipelinelib if p not in files]
     # GoCD pipelines as code: `*.gocd.yaml` files, which a config repository scans for.
     gocd = [p for p in repo.files if p.endswith(_GOCD_SUFFIXES) and p.count("/") <= 2]
     if gocd:

@@ -246,9 +246,11 @@ def no_absolute_paths(repo: RepoView) -> Iterator[Finding]:
     `machine/`, `cluster/`: two or more options) exists to hold such locations and is not
     reported; nor is a scratch folder every Unix machine has (`/tmp/cache`, `/dev/shm`) or
     a file the system shares (`/usr/share/dict/words`),
-    nor a network address written as a multiaddr (`/ip4/0.0.0.0/tcp/0`), nor a Databricks
-    workspace location (`/Volumes/catalog/schema/vol`, `/Shared/experiments/x`, `/dbfs/...`):
-    the same on every cluster of the workspace.
+    nor a defaults-list entry (`- /paths/cluster`: a config group named from the config
+    root, not a file), nor a network address written as a multiaddr
+    (`/ip4/0.0.0.0/tcp/0`), nor a Databricks workspace location
+    (`/Volumes/catalog/schema/vol`, `/Shared/experiments/x`, `/dbfs/...`): the same on
+    every cluster of the workspace.
     Fix: use a path relative to the project root (`data/raw/train.csv`), or read a
     machine-specific location from the environment: `${oc.env:DATA_DIR}`; give Hydra a
     config_path relative to the script (`config_path="../conf"`).
@@ -266,6 +268,8 @@ def no_absolute_paths(repo: RepoView) -> Iterator[Finding]:
             continue  # one file per machine: absolute locations are what it selects
         data = repo.data(path)
         for keys, value, parent in facts.walk_values(data):
+            if keys and keys[0] == "defaults":
+                continue  # `- /paths/abc`: a config group counted from the config root
             if (
                 isinstance(value, str)
                 and _ABSOLUTE.match(value)

@@ -272,7 +272,9 @@ IMPORT_PROVIDERS = {
     ),
     "xgboost": ("xgboost",),
     "lightgbm": ("lightgbm",),
+    "wandb": ("wandb",),
 }  # fmt: skip
+_OPTIONAL_LOGGERS = frozenset({"wandb"})
 
 
 # Declared tools that always install an imported helper (`geopandas` brings pandas). Not
@@ -346,7 +348,8 @@ def script_tools_declared(repo: RepoView) -> Iterator[Finding]:
     the repository does not describe (a container, a managed runtime, a course's setup),
     which the audit cannot see. A tool declared only in a dev group (Pipfile
     `[dev-packages]`, `requirements-dev.txt`) counts: scripts run in the dev environment.
-    Modules of a package the manifest builds are PKG105's;
+    Modules of a package the manifest builds are PKG105's (bar Weights & Biases, an
+    optional logger as often as not: reported here);
     the same exceptions apply (`try:` imports, the PyTorch index, nested projects with
     their own manifest, Databricks notebooks, examples), and a package that a Kubeflow or
     Vertex AI pipeline component installs in its own container
@@ -419,7 +422,11 @@ def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
                 )
                 if module == "sklearn" and "sklearn" in everything:
                     message += " (the deprecated `sklearn` package it lists no longer installs)"
-            results.append((bool(in_package), Finding(message, path, line)))
+            # A tracker's client is often an optional logger the package reaches for when
+            # configured: a script tool's warning, never PKG105's error.
+            results.append(
+                (bool(in_package) and module not in _OPTIONAL_LOGGERS, Finding(message, path, line))
+            )
         return results
 
     return list(facts.memo(repo, "packaging.undeclared_imports", compute))
