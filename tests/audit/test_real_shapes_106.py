@@ -89,3 +89,25 @@ def test_wikimedia_pipelinelib_is_ci_and_its_blubber_scripts_are_read(tmp_path: 
     assert places(root, "QUA107") == []
     silent = {**files, "ci_entrypoint.sh": "#!/bin/bash\necho built\n"}
     assert places(repo(tmp_path, silent, "silent"), "QUA107") == [".pipeline/config.yaml"]
+
+
+def test_a_generated_key_a_module_assigns(tmp_path: Path) -> None:
+    key = "e46d7ffc78de48a3a39aafa4bc1a6634.PxLyTIzIuKWF8lfN"
+    demo = f'from client import Client\n\napi_key = "{key}"\nclient = Client(api_key=api_key)\n'
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "working_demo.py": demo,
+        "check_api.py": f'import requests\n\nrequests.get("x", params={{"api_key": "{key}"}})\n',
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "leaked"), "SEC103") == ["check_api.py:3"]
+    quiet = {
+        **files,
+        "working_demo.py": 'import os\n\napi_key = os.environ["API_KEY"]\n',
+        "check_api.py": 'api_key = "your-api-key-here-please"  # a placeholder\n',
+        "tests/test_api.py": f'API_KEY = "{key}"\n',
+        "page.py": 'HTML = """\n<script>var k = {authToken: "' + key + '"};</script>' + " " * 400
+        + '\n"""\n',
+    }
+    assert places(repo(tmp_path, quiet, "quiet"), "SEC103") == []

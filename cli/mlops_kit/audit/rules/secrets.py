@@ -470,7 +470,8 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
     """Config files assign no generated secrets (random keys and tokens).
 
     Why: `secret_key: LMc2x9Kp...` or `api_token: 2b8d6c...` in a committed YAML, TOML, INI
-    or env file (or a Terraform source) is as public as the repository, and a value that
+    or env file (or a Terraform source), or `api_key = "e46d7ffc..."` in a module (outside
+    test, example and docs folders), is as public as the repository, and a value that
     looks machine-generated (long hexadecimal, or long base64-like text of high entropy)
     is almost always a live key. Values a person chose (`password: hunter2`, or its base64
     in a Kubernetes Secret: `bWluaW9hZG1pbjEyMw==` is `minioadmin123`) are SEC106's, a
@@ -503,7 +504,59 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
     """
     yield from _once_per_secret(
         [(f, values) for f, generated, values in _config_credentials(repo) if generated]
+        + list(_code_keys(repo))
     )
+
+
+def _code_keys(repo: RepoView) -> Iterator[tuple[Finding, frozenset[str]]]:
+    """Yield the generated keys a Python module assigns to a key- or token-named name.
+
+    `api_key = "e46d7ffc...lfN"`, `client = Client(access_token="9f2c...")`,
+    `{"secret_key": "LMc2x9Kp..."}`: a value that looks machine-generated (as in config
+    files), in any module outside test, example and docs folders; an allowlist pragma
+    exempts its line.
+    """
+    for path in repo.files:
+        if not path.endswith(".py") or DEMO_FOLDERS.search(path) or _TEST_FOLDER.search(path):
+            continue
+        text = repo.text(path) or ""
+        if not any(word in text for word in _KEY_NEEDLES):
+            continue
+        allowed: frozenset[int] | None = None
+        for match in _CODE_KEY.finditer(text):
+            value = match.group(3)
+            if secrets.is_placeholder(value) or not any(
+                looks_generated(part) for part in value.split(".") if len(part) >= 16
+            ):
+                continue
+            begin = text.rfind("\n", 0, match.start()) + 1
+            end = text.find("\n", match.end())
+            if (end if end >= 0 else len(text)) - begin > _LONGEST_CODE_LINE:
+                continue  # a minified page or script kept in a string, not an assignment
+            line = text.count("\n", 0, match.start()) + 1
+            if allowed is None:
+                allowed = secrets.allowlisted_lines(text)
+            if line not in allowed:
+                message = f"generated secret `{match.group(1)}` = …(redacted) in code"
+                yield Finding(message, path, line), frozenset({value})
+
+
+# `api_key = "..."`, `API_KEY: str = "..."` (a statement), `access_token="..."` (an
+# argument), `"secret_key": "..."` (a dict entry): one literal of 16 characters or more.
+# Not text inside a string (a page's script: `x; kyc.authToken = "..."`).
+_CODE_KEY = re.compile(
+    r"(?im)(?:^[ \t]*+|[(,{][ \t]*+)['\"]?([\w.]*?(?:api_?key|secret_?key|access_?token"
+    r"|auth_?token|client_?secret|private_?key|access_?key_?secret)\w*+)['\"]?[ \t]*+"
+    r"(?::[ \t]*+\w++[ \t]*+)?[=:][ \t]*+(['\"])([^'\"\s]{16,200})\2"
+)
+# Each name `_CODE_KEY` takes holds one of these as written in practice (`apiKey`,
+# `API_KEY`, `accessToken`, `client_secret`): most modules hold none.
+_KEY_NEEDLES = (
+    "pi_key", "piKey", "PI_KEY", "apikey", "APIKEY", "ecret_key", "ecretKey", "ECRET_KEY",
+    "_token", "Token", "_TOKEN", "_secret", "Secret", "_SECRET", "rivate_key", "RIVATE_KEY",
+)  # fmt: skip
+_LONGEST_CODE_LINE = 400
+_TEST_FOLDER = re.compile(r"(?:^|/)(?:tests?|testing|(?:examples?|demos?|samples?)_?\w*)/")
 
 
 @rule("SEC106", family="secrets", severity="warning")
