@@ -111,3 +111,36 @@ def test_a_generated_key_a_module_assigns(tmp_path: Path) -> None:
         + '\n"""\n',
     }
     assert places(repo(tmp_path, quiet, "quiet"), "SEC103") == []
+
+
+def test_scripts_in_yaml_blocks_and_names_of_secrets_are_no_credentials(tmp_path: Path) -> None:
+    job = (
+        "apiVersion: batch/v1\nkind: Job\nspec:\n  template:\n    spec:\n      containers:\n"
+        "        - name: bootstrap\n          command: [python, -c]\n          args:\n"
+        "            - |\n"
+        "              token = handle.read().strip()\n"
+        '              CONTROLLER_TOKEN = controller_token_resp["token"]\n'
+        '              api_token = f"plane_api_{uuid.uuid4().hex}"\n'
+        "              DB_PASSWORD = 'Xk2p9Lq7Wm4z'\n"
+    )
+    dspa = (
+        "spec:\n  objectStorage:\n    s3CredentialsSecret:\n"
+        "      secretName: dspa-object-storage\n      accessKey: accesskey\n"
+        "      secretKey: secretkey\n"
+    )
+    readme = (
+        "# Paper C\n\n## Required non-secret variables\n\n```bash\n"
+        "export PAPER_C_HF_SECRET=paper-c-hf-token\n"
+        "export PAPER_C_DB_PASSWORD=Zq81-Ld0kW7s\n```\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "k8s/bootstrap-job.yaml": job,
+        "k8s/dspa.yaml": dspa,
+        "cloud/README.md": readme,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files)
+    assert places(root, "SEC106") == ["k8s/bootstrap-job.yaml:14"]
+    assert places(root, "SEC105") == ["cloud/README.md:7"]

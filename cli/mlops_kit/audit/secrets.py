@@ -549,12 +549,19 @@ def _credential_assignments(text: str) -> tuple[SecretHit, ...]:
         value = _value_of(match.group(2))
         if not value or is_placeholder(value) or _is_plain_literal(value):
             continue
+        if _CODE_EXPRESSION.match(value):
+            continue  # `token = handle.read().strip()`: a script embedded in a YAML block
         if _names_its_key(match.group(1), value) or _text_token(match.group(1), value):
             continue
         if "://" in value and placeholder_uri_password(value):
             continue
         hits.append(SecretHit(f"credential `{match.group(1)}`", number, redact(value)))
     return tuple(hits)
+
+
+# A Python expression, not a literal: a call (`open(p).read().strip()`, `str(t.token)`),
+# an item (`resp["token"]`) or an f-string, as a script kept in a YAML block assigns.
+_CODE_EXPRESSION = re.compile(r"^(?:[A-Za-z_][\w.]*+\(.*\)|[A-Za-z_][\w.]*+\[.*\]|f[\"'])")
 
 
 def _text_token(key: str, value: str) -> bool:
@@ -576,8 +583,13 @@ def _names_its_key(key: str, value: str) -> bool:
 
     `AWS_SESSION_TOKEN: session_token (Used to generate Redshift credentials)` in the
     profile Mage generates: the value is the key's own last words, then at most a note in
-    parentheses. A single word (`password: password1`) is a weak password, not a name.
+    parentheses; `secretKey: secretkey` names the key a referenced Secret holds. A single
+    word (`password: password1`) is a weak password, not a name.
     """
+    # `accessKey: accesskey` beside `secretName:`: the name of a key inside a secret
+    words = re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", key)
+    if len(words) > 1 and "".join(words).lower() == re.sub(r"[-_.]", "", value).lower():
+        return True
     head, _, rest = value.partition(" ")
     head = head.lower()
     if "_" not in head or (rest and not rest.lstrip().startswith("(")):

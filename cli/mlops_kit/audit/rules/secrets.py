@@ -1039,8 +1039,9 @@ def no_credentials_set_in_code(repo: RepoView) -> Iterator[Finding]:
     token as surely as a config file would; notebooks keep it in their JSON.
     Placeholders (`"<token>"`, `"dummy"`, `your-token-here`), references (`$TOKEN`),
     a password that shares its user's word (`flower123` / `flower456`: a local default
-    pair), commented-out lines, tests, examples and docs folders are not reported; an
-    inline allowlist comment
+    pair), the name of an entry of a secret store (`HF_SECRET=paper-c-hf-token`: words
+    joined by hyphens, the last naming a credential), commented-out lines, tests,
+    examples and docs folders are not reported; an inline allowlist comment
     (`# pragma: allowlist secret`) exempts a line.
     Fix: set the variable outside the repository (a git-ignored `.env` loaded with
     python-dotenv, the shell, the CI's secret store), write a placeholder in instructions,
@@ -1068,6 +1069,8 @@ def no_credentials_set_in_code(repo: RepoView) -> Iterator[Finding]:
                 continue
             if secrets.is_placeholder(value) or demo_value(value) or len(value) < 8:
                 continue
+            if _SECRET_NAME.match(value):
+                continue  # `HF_SECRET=paper-c-hf-token`: the name of a secret in a store
             if any(value.lower().startswith(user) for user in users if user):
                 continue
             if _word_stem(value) in stems:
@@ -1080,6 +1083,13 @@ def no_credentials_set_in_code(repo: RepoView) -> Iterator[Finding]:
             if line in allowed:
                 continue
             yield Finding(f"{key} is set to a literal value: {secrets.redact(value)}", path, line)
+
+
+# Lower-case words joined by hyphens, the last one naming a credential: how secret stores
+# name their entries (`paper-c-hf-token`, `mlflow-db-password`), never a value.
+_SECRET_NAME = re.compile(
+    r"^[a-z][a-z0-9]*+(?:-[a-z0-9]++)*?-(?:token|secret|password|passwd|key|credentials?)$"
+)
 
 
 def _key_and_value(match: re.Match[str]) -> tuple[str, str]:
