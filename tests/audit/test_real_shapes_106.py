@@ -107,7 +107,10 @@ def test_a_generated_key_a_module_assigns(tmp_path: Path) -> None:
         "working_demo.py": 'import os\n\napi_key = os.environ["API_KEY"]\n',
         "check_api.py": 'api_key = "your-api-key-here-please"  # a placeholder\n',
         "tests/test_api.py": f'API_KEY = "{key}"\n',
-        "page.py": 'HTML = """\n<script>var k = {authToken: "' + key + '"};</script>' + " " * 400
+        "page.py": 'HTML = """\n<script>var k = {authToken: "'
+        + key
+        + '"};</script>'
+        + " " * 400
         + '\n"""\n',
     }
     assert places(repo(tmp_path, quiet, "quiet"), "SEC103") == []
@@ -144,3 +147,24 @@ def test_scripts_in_yaml_blocks_and_names_of_secrets_are_no_credentials(tmp_path
     root = repo(tmp_path, files)
     assert places(root, "SEC106") == ["k8s/bootstrap-job.yaml:14"]
     assert places(root, "SEC105") == ["cloud/README.md:7"]
+
+
+def test_a_licence_folder_and_a_rust_linter_in_ci(tmp_path: Path) -> None:
+    workflow = (
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: cargo fmt --check\n      - run: cargo clippy -- -D warnings\n"
+        "      - run: pytest\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "tests/test_train.py": "def test_one():\n    assert 1\n",
+        "LICENSE/MIT License": "MIT License\n\nCopyright (c) 2025\n",
+        ".github/workflows/ci.yml": workflow,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "rust")
+    assert places(root, "LAY102") == []
+    assert places(root, "QUA109") == []
+    python_only = {**files, ".github/workflows/ci.yml": workflow.replace("cargo", "echo")}
+    assert places(repo(tmp_path, python_only, "plain"), "QUA109") == [".github/workflows/ci.yml"]

@@ -40,15 +40,16 @@ def license_present(repo: RepoView) -> Iterator[Finding]:
 
     Why: without a licence nobody may legally reuse the code, and the package metadata has
     nothing to point to.
-    A REUSE-style `LICENSES/` folder (one file per licence the project uses) counts.
+    A REUSE-style `LICENSES/` folder (one file per licence the project uses) counts, and so
+    does a `LICENSE/` folder holding the text (`LICENSE/MIT License`).
     Fix: add a LICENSE file (or LICENSE.md, LICENSE-CODE, COPYING), even "Proprietary, all
     rights reserved" for internal work.
     """
     names = ("LICENSE", "LICENCE", "COPYING", "UNLICENSE")
     if any("/" not in p and p.upper().startswith(names) for p in repo.files):
         return
-    if repo.under("LICENSES"):
-        return  # REUSE: `LICENSES/Apache-2.0.txt`, one file per licence
+    if repo.under("LICENSES") or repo.under("LICENSE") or repo.under("LICENCE"):
+        return  # REUSE: `LICENSES/Apache-2.0.txt`, one file per licence; `LICENSE/MIT`
     yield Finding("no LICENSE file at the project root", facts.ROOT)
 
 

@@ -354,7 +354,7 @@ _RUNS_TESTS = re.compile(
 _RUNS_AUDIT = re.compile(r"mlops-kit audit|\bmake\s+audit\b|mlops-kit(?:@|/)|pre-commit run")
 _RUNS_LINT = re.compile(
     r"pre-commit(?:/action|\s+run)|\bprek\b|\blefthook\s+run\b|\bruff\b|flake8|pylint|\bblack\b|bandit"
-    r"|\bpyflakes\b"
+    r"|\bpyflakes\b|\bcargo[ \t]++(?:clippy|fmt)\b|\bgolangci-lint\b|\beslint\b"
     r"|\bmypy\b|\b(?:make|just|task|poe|invoke|inv|mise run|nox -s|tox -e)\s+(?:lint|check|style)\b"
 )
 # An action that lints or checks style (`uses: github/super-linter@v5`, the value on its
@@ -498,7 +498,9 @@ def ci_runs_lint(repo: RepoView) -> Iterator[Finding]:
     Why: lint and type errors that reach main slow everyone down; CI is the backstop for
     commits made without the hooks.
     An action that lints or checks the style (`uses: github/super-linter@v5`,
-    `uses: org/check-python-style@main`) counts.
+    `uses: org/check-python-style@main`) counts, and so does the linter of the other
+    language of a mixed repository (`cargo clippy`, `cargo fmt --check`, `golangci-lint`,
+    `eslint`): CI lints what the team chose to lint.
     Fix: a step `run: pre-commit run --all-files` (or `ruff check .` and `mypy`).
     """
     yield from _ci_check(repo, _runs_lint, "the linters (pre-commit or ruff)")
