@@ -168,3 +168,21 @@ def test_a_licence_folder_and_a_rust_linter_in_ci(tmp_path: Path) -> None:
     assert places(root, "QUA109") == []
     python_only = {**files, ".github/workflows/ci.yml": workflow.replace("cargo", "echo")}
     assert places(repo(tmp_path, python_only, "plain"), "QUA109") == [".github/workflows/ci.yml"]
+
+
+def test_a_tracking_uri_set_only_when_configured_through_str(tmp_path: Path) -> None:
+    tracking = (
+        "import mlflow\n\n\ndef start(mlflow_cfg):\n"
+        '    tracking_uri = mlflow_cfg.get("tracking_uri")\n'
+        "    if tracking_uri:\n        mlflow.set_tracking_uri(str(tracking_uri))\n"
+        "    with mlflow.start_run():\n        mlflow.log_metric('x', 1.0)\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\nmlflow==2.16.2\n",
+        "train.py": TRAIN,
+        "tracking.py": tracking,
+        ".gitignore": ".venv/\nmlruns/\nmlflow.db\n",
+    }
+    assert places(repo(tmp_path, files, "guarded"), "TRK102") == []
+    always = {**files, "tracking.py": tracking.replace("    if tracking_uri:\n    ", "")}
+    assert places(repo(tmp_path, always, "always"), "TRK102") == ["tracking.py:6"]

@@ -303,7 +303,8 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     (`set_tracking_uri(os.getenv("MLFLOW_ENDPOINT_URL", ...))`, or a name assigned from one
     before the call, `uri = arg or mlflow.get_tracking_uri()` included: MLflow returns the
     variable's value) can be pointed elsewhere per environment and is not reported. Nor is
-    a call made only when the configured value is set (`if uri: set_tracking_uri(uri)`, or
+    a call made only when the configured value is set (`if uri: set_tracking_uri(uri)`,
+    `set_tracking_uri(str(uri))` alike, or
     `if not uri: return` before it): left empty, MLflow reads MLFLOW_TRACKING_URI. A
     pydantic `BaseSettings` field named `mlflow_tracking_uri` (no `env_prefix`) is read
     from that variable.
@@ -352,7 +353,8 @@ def _settings_field_reads_variable(repo: RepoView) -> bool:
 
 _SETTINGS_FIELD = re.compile(r"(?m)^[ \t]+mlflow_tracking_uri[ \t]*:")
 _ENV_PREFIX = re.compile(r"""env_prefix["']?\s*[=:]\s*["'][^"']""")
-_CALL_WITH_NAME = re.compile(r"set_tracking_uri\(\s*([\w.]+)\s*\)")
+# `set_tracking_uri(uri)`, `set_tracking_uri(str(cfg.uri))`
+_CALL_WITH_NAME = re.compile(r"set_tracking_uri\(\s*(?:str\(\s*)?([\w.]+)\s*\)")
 _IF_SET = re.compile(r"^\s*(?:el)?if\s+([\w.]+)(?:\s+is\s+not\s+None)?\s*:\s*(?:#.*)?$")
 
 
