@@ -186,3 +186,32 @@ def test_a_tracking_uri_set_only_when_configured_through_str(tmp_path: Path) -> 
     assert places(repo(tmp_path, files, "guarded"), "TRK102") == []
     always = {**files, "tracking.py": tracking.replace("    if tracking_uri:\n    ", "")}
     assert places(repo(tmp_path, always, "always"), "TRK102") == ["tracking.py:6"]
+
+
+def test_sample_data_a_test_reads_a_web_bundle_and_a_results_table(tmp_path: Path) -> None:
+    rows = "".join(f"r{i},cfg,{i % 3},0.{i % 9}1,0.8{i % 7},0.7{i % 5}\n" for i in range(900))
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "tests/test_db.py": (
+            "from pathlib import Path\n\n"
+            'DATA = Path(__file__).parents[1] / "sample-data" / "cpsc2018"\n\n\n'
+            "def test_one():\n    assert DATA\n"
+        ),
+        "sample-data/cpsc2018/A1986.mat": b"\x00\x01" * 1_100_000,
+        "static/swagger-ui/swagger-ui-bundle.js": "var a=1;" * 180_000,
+        "test-data/station/rainfall.csv": "t,mm\n" + "2021-01-01,0.5\n" * 2_000,
+        "results/ablation_table.csv": "run_id,config,seed,accuracy,auc,f1\n" + rows,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "kept")
+    assert places(root, "DAT101") == []
+    assert places(root, "DAT102") == []
+    unread = {
+        **files,
+        "tests/test_db.py": "def test_one():\n    assert 1\n",
+        "results/train_split.csv": "age,income,label\n" + "31,5400,1\n" * 3_000,
+    }
+    other = repo(tmp_path, unread, "unread")
+    assert places(other, "DAT101") == ["sample-data/cpsc2018/A1986.mat"]
+    assert places(other, "DAT102") == ["results/train_split.csv"]
