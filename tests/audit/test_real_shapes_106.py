@@ -215,3 +215,30 @@ def test_sample_data_a_test_reads_a_web_bundle_and_a_results_table(tmp_path: Pat
     other = repo(tmp_path, unread, "unread")
     assert places(other, "DAT101") == ["sample-data/cpsc2018/A1986.mat"]
     assert places(other, "DAT102") == ["results/train_split.csv"]
+
+
+def test_published_data_a_script_downloads_and_seeded_mock_data(tmp_path: Path) -> None:
+    reads = (
+        "import pandas as pd\nfrom sklearn.linear_model import Ridge\n\n"
+        "df = pd.read_csv('data/raw/train.csv')\nRidge().fit(df[['a']], df['b'])\n"
+    )
+    base: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\npandas==2.2.3\n",
+        "train.py": reads,
+        ".gitignore": ".venv/\ndata/\n",
+    }
+    kaggle = {**base, "scripts/fetch.sh": "kaggle datasets download -d owner/loans -p data/raw\n"}
+    assert places(repo(tmp_path, kaggle, "kaggle"), "DVC115") == []
+    url = "from urllib.request import urlretrieve\n\nurlretrieve(URL, 'data/raw/train.csv')\n"
+    assert places(repo(tmp_path, {**base, "download_data.py": url}, "url"), "DVC115") == []
+    mock = (
+        "import numpy as np\nimport pandas as pd\n\nrng = np.random.default_rng(42)\n"
+        "pd.DataFrame({'a': rng.normal(size=9), 'b': rng.normal(size=9)})"
+        ".to_csv('data/raw/train.csv')\n"
+    )
+    generated = {**base, "mock_data/gen_customers.py": mock}
+    assert places(repo(tmp_path, generated, "mock"), "DVC115") == []
+    # Pages scraped into a corpus of its own, or a private extract: nothing published.
+    scrape = "import urllib.request\n\nurllib.request.urlopen('https://news.example.org/')\n"
+    assert places(repo(tmp_path, {**base, "download.py": scrape}, "scrape"), "DVC115") == ["."]
+    assert places(repo(tmp_path, base, "own"), "DVC115") == ["."]

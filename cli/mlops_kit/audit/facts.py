@@ -1607,22 +1607,85 @@ def bundled_datasets_only(repo: RepoView) -> bool:
 
 
 def synthetic_data_only(repo: RepoView) -> bool:
-    """Return True when the code generates the data it trains on and reads no dataset file.
+    """Return True when the code generates the data it trains on.
 
-    A module that generates it (`synthetic_events.py`, `services/data_generator.py`), a
-    function named so (`make_synthetic_dataset(...)`), a scikit-learn generator
-    (`make_classification(...)`) or a statsmodels ARMA sampler (`ArmaProcess(ar, ma)`):
-    the code, seeded, is the data's version.
+    A module that generates it (`synthetic_events.py`, `services/data_generator.py`,
+    `mock_data/gen_customers.py`), a function named so (`make_synthetic_dataset(...)`), a
+    scikit-learn generator (`make_classification(...)`) or a statsmodels ARMA sampler
+    (`ArmaProcess(ar, ma)`): the code, seeded, is the data's version. The code reads no
+    dataset file, or the generator module draws random records and writes the files the
+    code reads (`rng = np.random.default_rng(seed)` ... `df.to_csv(...)`), reading none.
     """
-    generated = any(_GENERATOR_MODULE.search(p) for p in runtime_code(repo)) or bool(
-        search_sources(repo, _GENERATOR_CALL)
-    )
+    modules = [p for p in runtime_code(repo) if _GENERATOR_MODULE.search(p)]
+    if any(_writes_random_data(repo.text(p) or "") for p in modules):
+        return True  # the files the code reads are the generator's output
+    generated = bool(modules) or bool(search_sources(repo, _GENERATOR_CALL))
     return generated and not search_sources(repo, _LOCAL_DATA)
 
 
-_GENERATOR_MODULE = re.compile(
-    r"(?:^|/)(?:synthetic[\w-]*|[\w-]*data_generator|generate_[\w-]*data[\w-]*)\.py$"
+def downloads_public_data(repo: RepoView) -> bool:
+    """Return True when a script of the repository downloads its datasets from their source.
+
+    A Kaggle dataset or competition by handle (`kaggle datasets download -d owner/name`,
+    `kagglehub.dataset_download(...)`), a Hugging Face dataset repository
+    (`snapshot_download(..., repo_type="dataset")`, `load_dataset("org/name")` in a shell
+    script), or a download script (`download_data.py`, `scripts/fetch_datasets.sh`) that
+    fetches files by URL: whoever runs it gets the published release, versioned where it
+    is published.
+    """
+
+    def compute() -> bool:
+        if search_sources(repo, _PUBLIC_DOWNLOAD):
+            return True
+        for path in repo.files:
+            name = path.rsplit("/", 1)[-1]
+            script = name.endswith((".sh", ".py")) and _DOWNLOAD_SCRIPT.match(name) is not None
+            if script or name.endswith(".sh") or name in ("Makefile", "makefile"):
+                text = repo.text(path) or ""
+                if _PUBLIC_DOWNLOAD.search(text) or (script and _FETCHES_URL.search(text)):
+                    return True
+        return False
+
+    return memo(repo, "facts.downloads_public_data", compute)
+
+
+# `kaggle competitions download -c x`, `kagglehub.dataset_download("o/n")`, a Hub dataset.
+_PUBLIC_DOWNLOAD = re.compile(
+    r"\bkaggle[ \t]++(?:competitions|datasets)[ \t]++download\b"
+    r"|\bkaggle\.api\.(?:competition|dataset)_download_files?\("
+    r"|\bkagglehub\.(?:dataset|competition)_download\("
+    r"|\b(?:snapshot_download|hf_hub_download)\([^)]{0,300}?repo_type\s*=\s*[\"']dataset[\"']"
+    r"|\bload_dataset\(\s*+[\"'][\w.-]++/[\w.-]++[\"']"
 )
+# A script named for fetching data: `download_data.py`, `fetch_datasets.sh`, `get_data.sh`.
+_DOWNLOAD_SCRIPT = re.compile(r"^(?:\d+_)?(?:download|fetch|get)_?[\w-]*\.(?:py|sh)$")
+# A published file fetched: `urlretrieve(...)`, `gdown`, or the URL of an archive or a
+# table (`https://.../ml-25m.zip`); not web pages scraped into a corpus of its own.
+_FETCHES_URL = re.compile(
+    r"\burlretrieve\(|\bgdown\b|https?://[^\s'\"<>]++"
+    r"(?:(?<=\.zip)|(?<=\.tgz)|(?<=\.tar)|(?<=\.csv)|(?<=\.bz2)|(?<=\.txt)|(?<=\.npz)"
+    r"|(?<=\.json)|(?<=\.gz)|(?<=\.xz)|(?<=\.7z)|(?<=\.h5)|(?<=\.parquet))"
+)
+
+
+_GENERATOR_MODULE = re.compile(
+    r"(?:^|/)(?:synthetic[\w-]*|[\w-]*data_generator|generate_[\w-]*data[\w-]*"
+    r"|(?:mock|fake|synthetic)[-_]?data/[\w-]+)\.py$"
+)
+
+
+def _writes_random_data(text: str) -> bool:
+    """Return True for a module that draws random records and writes them, reading none."""
+    return bool(_WRITES_DATA.search(text) and _DRAWS.search(text) and not _LOCAL_DATA.search(text))
+
+
+# Draws random values: NumPy's generators, `random`, Faker, PyTorch, SDV-style samplers.
+_DRAWS = re.compile(
+    r"\bdefault_rng\(|\bnp\.random\.|\bnumpy\.random\.|\brandom\.(?:seed|random|randint|choice"
+    r"|gauss|uniform)\(|\bFaker\(|\btorch\.rand|\.sample\(num_rows"
+)
+# Writes a dataset file: `df.to_csv(...)`, `np.save(...)`, `to_parquet(...)`.
+_WRITES_DATA = re.compile(r"\.to_(?:csv|parquet|json|feather)\(|\bnp\.save[zt]?\(")
 _GENERATOR_CALL = re.compile(
     r"\bmake_(?:classification|regression|blobs|moons|circles)\("
     r"|\b(?:make|generate|create)_synthetic\w*+\("

@@ -571,8 +571,11 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     model and keeps no dataset files (ETL or inference jobs, a
     tracking platform), or that trains only on datasets a library downloads and checks
     (torchvision's CIFAR-10, scikit-learn's iris, Keras' MNIST, a Kaggle dataset by
-    handle), or on data the code generates (`synthetic_events.py`,
-    `make_classification(...)`, `ArmaProcess(...)`).
+    handle), or that a script of the repository downloads from where it is published
+    (`kaggle datasets download -d owner/name`, a Hub dataset repository, a
+    `download_data.py` fetching URLs) while the repository keeps no data file of its own,
+    or on data the code generates (`synthetic_events.py`, `make_classification(...)`,
+    `ArmaProcess(...)`, `mock_data/gen_customers.py` drawing seeded records into a CSV).
     Data kept in a store that
     versions its tables (lakeFS, Delta Lake, Apache Iceberg, DuckLake, Dolt, Pachyderm:
     imported, declared, or a DuckLake catalog attached), or in a feature store whose
@@ -615,9 +618,11 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
             for p in repo.under("data")
         )  # `data/annotated/20220620/*.json`: files of its own beside a library's dataset
         if not keeps_data and (
-            facts.bundled_datasets_only(repo) or facts.synthetic_data_only(repo)
+            facts.bundled_datasets_only(repo)
+            or facts.synthetic_data_only(repo)
+            or facts.downloads_public_data(repo)
         ):
-            return  # a library fetches the data, or the code generates it
+            return  # a library or a script fetches the published data, or code generates it
     yield Finding("no DVC: neither dvc.yaml nor DVC-tracked data", facts.ROOT)
 
 
