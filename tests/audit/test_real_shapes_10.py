@@ -64,10 +64,10 @@ def test_a_test_fixture_that_is_not_utf8_on_purpose_is_not_reported(tmp_path: Pa
         "reader/fixtures/cp1252.txt": b"\x93quoted\x94\n",
         "pkg/testdata/truncated.json": b'{"a": "\xe2\x82"}\n',
         "reader/test_data/utf16.txt": "hello\n".encode("utf-16"),
-        "docs/guide.md": b"# Guide\ncaf\xe9\n",  # outside test folders: still reported
+        "docs/README.md": b"# Guide\ncaf\xe9\n",  # outside test folders: still reported
     }
     root = repo(tmp_path, files)
-    assert places(root, "LAY112") == ["docs/guide.md"]
+    assert places(root, "LAY112") == ["docs/README.md"]
 
 
 def test_fifos_and_oversize_configs_in_test_folders_are_still_reported(tmp_path: Path) -> None:

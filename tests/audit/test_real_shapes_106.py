@@ -242,3 +242,48 @@ def test_published_data_a_script_downloads_and_seeded_mock_data(tmp_path: Path) 
     scrape = "import urllib.request\n\nurllib.request.urlopen('https://news.example.org/')\n"
     assert places(repo(tmp_path, {**base, "download.py": scrape}, "scrape"), "DVC115") == ["."]
     assert places(repo(tmp_path, base, "own"), "DVC115") == ["."]
+
+
+def test_runs_kept_in_the_projects_own_table_or_logger(tmp_path: Path) -> None:
+    base: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\nsqlalchemy==2.0.36\n",
+        "train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    entities = (
+        "from sqlalchemy.orm import DeclarativeBase\n\n\nclass Base(DeclarativeBase):\n"
+        "    pass\n\n\nclass ForecastRun(Base):\n    __tablename__ = \"forecast_runs\"\n"
+    )
+    tables = {**base, "app/models/entities.py": entities}
+    assert places(repo(tmp_path, tables, "table"), "TRK107") == []
+    logger = "def fit(runner, loss):\n    runner.logger.report_scalar('loss', 'train', loss, 0)\n"
+    assert places(repo(tmp_path, {**base, "hooks.py": logger}, "logger"), "TRK107") == []
+    assert places(repo(tmp_path, base, "untracked"), "TRK107") == ["."]
+
+
+def test_a_report_with_a_few_legacy_encoded_characters(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "experiments/summary.md": b"# Summary\n\nTotal: 90 runs (30 configurations \xd7 3 seeds)\n",
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "stray"), "LAY112") == []
+    utf16 = {**files, "experiments/summary.md": "# Summary\n".encode("utf-16")}
+    assert places(repo(tmp_path, utf16, "utf16"), "LAY112") == ["experiments/summary.md"]
+    readme = {**files, "README.md": b"# Caf\xe9 predictions\n"}
+    assert places(repo(tmp_path, readme, "readme"), "LAY112") == ["README.md"]
+
+
+def test_a_korean_setup_heading_and_a_provisioning_script(tmp_path: Path) -> None:
+    base: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    korean = {**base, "README.md": "# Off-policy\n\n## 7. 클러스터 셋업 (1회)\n\nrun it once\n"}
+    assert places(repo(tmp_path, korean, "ko"), "DOC101") == []
+    script = {**base, "README.md": "# Off-policy\n\n```\nbash scripts/provision.sh\n```\n"}
+    assert places(repo(tmp_path, script, "sh"), "DOC101") == []
+    bare = {**base, "README.md": "# Off-policy\n\nResults of the study.\n"}
+    assert places(repo(tmp_path, bare, "bare"), "DOC101") == ["README.md"]

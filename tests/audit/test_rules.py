@@ -93,7 +93,7 @@ VIOLATIONS: dict[str, Mutation] = {
     "LAY109": rm(".git"),
     "LAY110": rm("models/README.md"),
     "LAY111": symlink("passwords", "/etc/passwd"),
-    "LAY112": put("docs/notes.md", b"caf\xe9 latin-1\n"),
+    "LAY112": put("docs/notes.md", "caf\u00e9 UTF-16\n".encode("utf-16")),
     "LAY113": put("notebooks/.ipynb_checkpoints/eda-checkpoint.ipynb", "{}", commit=True),
     "PKG101": edit("pyproject.toml", "[project]", "[project]\n[[["),
     "PKG102": edit("pyproject.toml", "[project]", "[not-project]"),

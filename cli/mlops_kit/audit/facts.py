@@ -1631,13 +1631,15 @@ def downloads_public_data(repo: RepoView) -> bool:
     (`snapshot_download(..., repo_type="dataset")`, `load_dataset("org/name")` in a shell
     script), or a download script (`download_data.py`, `scripts/fetch_datasets.sh`) that
     fetches files by URL: whoever runs it gets the published release, versioned where it
-    is published.
+    is published. Scripts set aside (`legacy/`, `old/`, `archive/`) do not count.
     """
 
     def compute() -> bool:
-        if search_sources(repo, _PUBLIC_DOWNLOAD):
+        if any(not _SET_ASIDE.search(p) for p, _, _ in search_sources(repo, _PUBLIC_DOWNLOAD)):
             return True
         for path in repo.files:
+            if _SET_ASIDE.search(path):
+                continue
             name = path.rsplit("/", 1)[-1]
             script = name.endswith((".sh", ".py")) and _DOWNLOAD_SCRIPT.match(name) is not None
             if script or name.endswith(".sh") or name in ("Makefile", "makefile"):
@@ -1657,6 +1659,8 @@ _PUBLIC_DOWNLOAD = re.compile(
     r"|\b(?:snapshot_download|hf_hub_download)\([^)]{0,300}?repo_type\s*=\s*[\"']dataset[\"']"
     r"|\bload_dataset\(\s*+[\"'][\w.-]++/[\w.-]++[\"']"
 )
+# Code kept for the record, not run: `scripts/legacy/`, `old/`, `archive/`, `deprecated/`.
+_SET_ASIDE = re.compile(r"(?:^|/)(?:legacy|old|archived?|deprecated|attic|unused)/")
 # A script named for fetching data: `download_data.py`, `fetch_datasets.sh`, `get_data.sh`.
 _DOWNLOAD_SCRIPT = re.compile(r"^(?:\d+_)?(?:download|fetch|get)_?[\w-]*\.(?:py|sh)$")
 # A published file fetched: `urlretrieve(...)`, `gdown`, or the URL of an archive or a

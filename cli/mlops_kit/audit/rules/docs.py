@@ -41,11 +41,12 @@ _SETUP = re.compile(
     r"|run(?:ning)? locally)"
     # the same headings in Japanese, Chinese, Korean, Spanish and Portuguese
     r"|^#+[ \t]*+[^\n]{0,40}?(?:セットアップ|インストール|環境構築|开发环境|安装|环境配置|快速开始"
-    r"|설치|instalaci[oó]n|instala[cç][aã]o)"
+    r"|설치|셋업|instalaci[oó]n|instala[cç][aã]o)"
     # a make target that installs (`make build-python-environment`, `make setup-env`)
     r"|\bmake[ \t]++[\w-]*?(?:install|environment|env|setup|venv|deps)\b"
     # a script of the repo that builds the environment (`./start_environment.sh bash`)
-    r"|(?:\./|\b(?:ba)?sh[ \t]+)[\w./-]*?(?:install|setup|environment|env|bootstrap)[\w-]*\.sh\b|"
+    r"|(?:\./|\b(?:ba)?sh[ \t]+)[\w./-]*?(?:install|setup|environment|env|bootstrap|provision)"
+    r"[\w-]*\.sh\b|"
     + _headings(
         "install|setup|set up|getting started|quick ?start|prerequisites|requirements"
         "|dependencies|how to use|how to run|usage"

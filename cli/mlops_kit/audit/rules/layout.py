@@ -768,7 +768,10 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
     an oversize config is, as anywhere else. Nor is the encoding of a `.txt` file other
     than pip's requirement and constraint files (notes, results, a dataset's
     documentation): no tool parses it, nor that of a document in a binary format that
-    other rules look at by name (`README.pdf`). Mis-encoded Markdown documents of one
+    other rules look at by name (`README.pdf`), nor a Markdown or reStructuredText
+    document other than a README that is UTF-8 but for a few legacy-encoded characters (a
+    report's multiplication sign in cp1252; UTF-16 and binary ones are reported).
+    Mis-encoded Markdown documents of one
     folder are one finding.
     Fix: re-save the file as UTF-8, replace the special file with a regular one, or move
     large data out of git (DVC).
@@ -798,6 +801,8 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
         if path.lower().endswith(_BINARY_DOCUMENTS) and repo.problems[path].startswith(NOT_UTF8):
             continue  # `README.pdf`: a binary format by design, read only for its name
         if path.lower().endswith((".md", ".rst")) and repo.problems[path].startswith(NOT_UTF8):
+            if _STRAY_BYTES in repo.problems[path] and not _README.search(path):
+                continue  # a note's few legacy-encoded characters (an em dash in cp1252): trivial
             documents.setdefault(path.rpartition("/")[0], []).append(path)
             continue  # grouped below: one folder of mis-encoded documents is one fact
         yield Finding(f"{path} {repo.problems[path]}", path)
@@ -813,6 +818,10 @@ def files_are_readable_text(repo: RepoView) -> Iterator[Finding]:
             )
 
 
+# A document that decodes but for some bytes (not UTF-16, no NUL byte), and READMEs,
+# which every visitor reads first.
+_STRAY_BYTES = "(invalid byte at line"
+_README = re.compile(r"(?:^|/)readme(?:\.[\w]+)?$", re.IGNORECASE)
 # A `.txt` file that no tool parses: notes, results, a dataset's documentation. Pip's
 # requirement and constraint files are read by tools, and stay reported.
 _PROSE_TEXT = re.compile(r"(?:^|/)(?![^/]*(?:requirement|constraint))[^/]+\.txt$", re.IGNORECASE)

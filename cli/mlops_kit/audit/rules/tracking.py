@@ -89,7 +89,7 @@ def _records_own_runs(repo: RepoView) -> bool:
     """
     for path in facts.runtime_code(repo):
         text = repo.text(path) or ""
-        if ".json" not in text and ".y" not in text and "json.dump" not in text:
+        if not any(mark in text for mark in (".json", ".y", "json.dump")):
             continue  # no record file named: most modules, found by a literal test
         if (
             needles.search(_RUN_METRICS_FILE, text)
@@ -113,6 +113,18 @@ _RUN_METRICS_FILE = re.compile(
 _RUN_FOLDER = re.compile(
     r"\bstrftime\(|\b(?:run|exp|experiment|output|out|save)_(?:id|dir|name|root|path)\b"
     r"|\buuid"
+)
+
+
+# The project's own registry of runs in its database (`__tablename__ = "forecast_runs"`,
+# `"training_runs"`, `"experiments"`; not a data pipeline's: `"pipeline_runs"`), or
+# scalars reported to an experiment's logger the ClearML way
+# (`task.get_logger().report_scalar(...)`, as in-house trackers copy it).
+_RUN_REGISTRY = re.compile(
+    r"\b__tablename__[ \t]*+=[ \t]*+[\"'](?!(?:pipeline|ingestion|etl|job|sync|scrape)_runs)"
+    r"(?:[a-z0-9]++_)*?(?:runs|experiments"
+    r"|model_versions|model_registry|model_candidates)[\"']"
+    r"|\.report_scalar\("
 )
 
 
@@ -1017,8 +1029,10 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
     "sqlite:///study.db")`: every trial's parameters and values), nor is a project that
     records its own runs: a training script that writes each run's metrics or history to
     a JSON file in a folder of that run (`runs/<timestamp>/metrics.json`,
-    `<output_dir>/history.json`);
-    nor is a Snakemake or
+    `<output_dir>/history.json`), or an application that keeps its runs in a table of its
+    own database (`__tablename__ = "forecast_runs"`, `"training_runs"`, `"experiments"`),
+    or code that reports scalars to an experiment logger the ClearML way
+    (`logger.report_scalar(...)`); nor is a Snakemake or
     Nextflow workflow without a training script, whose analysis steps may fit (a
     clustering) and whose engine reports every run (trace, timeline, `--report`).
     """
@@ -1033,6 +1047,8 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
         return  # the same, for stages a script adds (`dvc run -M metrics.json ...`)
     if _records_own_runs(repo):
         return  # each run's folder holds its metrics: the project's own run records
+    if facts.search_sources(repo, _RUN_REGISTRY):
+        return  # a table of runs in the project's database, or a ClearML-style logger
     if facts.search_sources(repo, _OPTUNA_STORAGE):
         return  # an Optuna study kept in a database records every trial's params and values
     yield Finding("no experiment tracking: no code logs runs to MLflow (or another tracker)")
