@@ -252,7 +252,7 @@ def test_runs_kept_in_the_projects_own_table_or_logger(tmp_path: Path) -> None:
     }
     entities = (
         "from sqlalchemy.orm import DeclarativeBase\n\n\nclass Base(DeclarativeBase):\n"
-        "    pass\n\n\nclass ForecastRun(Base):\n    __tablename__ = \"forecast_runs\"\n"
+        '    pass\n\n\nclass ForecastRun(Base):\n    __tablename__ = "forecast_runs"\n'
     )
     tables = {**base, "app/models/entities.py": entities}
     assert places(repo(tmp_path, tables, "table"), "TRK107") == []
@@ -287,3 +287,24 @@ def test_a_korean_setup_heading_and_a_provisioning_script(tmp_path: Path) -> Non
     assert places(repo(tmp_path, script, "sh"), "DOC101") == []
     bare = {**base, "README.md": "# Off-policy\n\nResults of the study.\n"}
     assert places(repo(tmp_path, bare, "bare"), "DOC101") == ["README.md"]
+
+
+def test_a_lazy_import_in_a_file_that_guards_the_same_module(tmp_path: Path) -> None:
+    reranker = (
+        "class Reranker:\n    def __post_init__(self):\n        try:\n            import torch\n"
+        "        except ImportError as exc:\n"
+        "            raise RuntimeError('needs torch') from exc\n\n"
+        "    def rerank(self, query):\n        import torch\n\n        return torch.tensor([1])\n"
+    )
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[project]\nname = "rag-agent"\nversion = "0.1.0"\n'
+        'dependencies = ["scikit-learn==1.6.1"]\n\n[build-system]\n'
+        'requires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n',
+        "service/__init__.py": "",
+        "service/rerank.py": reranker,
+        "service/train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "guarded"), "PKG105") == []
+    bare = {**files, "service/rerank.py": "def rerank(q):\n    import torch\n\n    return q\n"}
+    assert places(repo(tmp_path, bare, "bare"), "PKG105") == ["service/rerank.py:2"]

@@ -308,7 +308,8 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     This rule reads the modules of the packages that pyproject.toml, setup.py or setup.cfg
     builds; imports in scripts, notebooks and repositories without package metadata are
     PKG112's. An import inside a `try:` block is an optional extra the code does without,
-    and is not reported; nor is a package that a Dockerfile, setup script, CI job, the
+    and is not reported, nor are that module's lazy imports inside functions of the same
+    file (they run after the guard); nor is a package that a Dockerfile, setup script, CI job, the
     README or a setup document (get_started.md) installs from the PyTorch index (`--index-url https://download.pytorch.org/...`)
     or conda channel (`-c pytorch`), or that the README tells its reader to install from
     pytorch.org (a CUDA build chosen on purpose), or that a setup file installs as a ZenML
@@ -350,7 +351,8 @@ def script_tools_declared(repo: RepoView) -> Iterator[Finding]:
     `[dev-packages]`, `requirements-dev.txt`) counts: scripts run in the dev environment.
     Modules of a package the manifest builds are PKG105's (bar Weights & Biases, an
     optional logger as often as not: reported here);
-    the same exceptions apply (`try:` imports, the PyTorch index, nested projects with
+    the same exceptions apply (`try:` imports and, in a file that has one, the module's
+    lazy imports inside functions, the PyTorch index, nested projects with
     their own manifest, Databricks notebooks, examples), and a package that a Kubeflow or
     Vertex AI pipeline component installs in its own container
     (`packages_to_install=["xgboost"]`) counts as declared, and so does one that a setup
@@ -396,11 +398,15 @@ def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
                     locked = facts.locked_installs(repo, everything)
                 if set(providers) & locked:
                     continue  # a declared distribution installs it (the lock file says so)
+            # A file that imports the module under `try:` somewhere treats it as optional:
+            # its lazy imports inside functions run only after that guard.
+            guarded = {path for path, line in found[module] if _optional_import(repo, path, line)}
             places = [
                 (path, line)
                 for path, line in found[module]
                 if not _provided_elsewhere(repo, path, line, providers, library)
                 and not _optional_import(repo, path, line)  # `try: import torch`: optional
+                and not (path in guarded and _inside_function(repo, path, line))
                 and not (declared and _MATERIAL.search(path))  # readers install what they need
             ]
             if not places:
@@ -672,6 +678,12 @@ def _local_manifests(repo: RepoView) -> dict[str, list[str]]:
         return by_folder
 
     return facts.memo(repo, "packaging.local_manifests", compute)
+
+
+def _inside_function(repo: RepoView, path: str, line: int) -> bool:
+    """Return True when the import on `line` is indented: a lazy import inside a function."""
+    lines = (repo.text(path) or "").splitlines()
+    return 0 < line <= len(lines) and lines[line - 1][:1] in (" ", "\t")
 
 
 def _optional_import(repo: RepoView, path: str, line: int) -> bool:
