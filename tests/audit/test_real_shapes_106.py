@@ -308,3 +308,21 @@ def test_a_lazy_import_in_a_file_that_guards_the_same_module(tmp_path: Path) -> 
     assert places(repo(tmp_path, files, "guarded"), "PKG105") == []
     bare = {**files, "service/rerank.py": "def rerank(q):\n    import torch\n\n    return q\n"}
     assert places(repo(tmp_path, bare, "bare"), "PKG105") == ["service/rerank.py:2"]
+
+
+def test_an_env_example_a_deploy_script_installs_outside_the_checkout(tmp_path: Path) -> None:
+    install = (
+        '#!/bin/bash\nSCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"\n'
+        'ENV_FILE="${ENV_FILE:-/etc/weatheredge.env}"\n'
+        'sudo install -m 600 "$SCRIPT_DIR/sfo-weather.env.example" "$ENV_FILE"\n'
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "python-dotenv==1.1.0\nscikit-learn==1.6.1\n",
+        "train.py": "from dotenv import load_dotenv\n\nload_dotenv()\n" + TRAIN,
+        "deploy/aws/sfo-weather.env.example": "KALSHI_API_KEY=\nDB_PASSWORD=\n",
+        "deploy/aws/install_systemd.sh": install,
+        ".gitignore": ".venv/\n.env\n",
+    }
+    assert places(repo(tmp_path, files, "installed"), "SEC104") == []
+    kept = {**files, "deploy/aws/install_systemd.sh": "#!/bin/bash\necho install\n"}
+    assert places(repo(tmp_path, kept, "kept"), "SEC104") == [".gitignore"]

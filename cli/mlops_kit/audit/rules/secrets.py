@@ -938,12 +938,17 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     # names one (`airflow.env.example` of `AIRFLOW_HOME=...` alone is settings).
     # ... unless the instructions copy the example to another name (`cp config.env.example
     # .env`): then that copy is the file the credentials go to.
+    # An example a deploy script installs outside the checkout (`install -m 600
+    # "$SCRIPT_DIR/app.env.example" /etc/app.env`) has no copy in the repository.
     copies = _example_copies(repo)
     named = [
-        (copies.get(p, m.group(1)), p) for p in repo.files if (m := _NAMED_ENV_EXAMPLE.match(p))
+        (copies.get(p, copies.get(p.rsplit("/", 1)[-1], m.group(1))), p)
+        for p in repo.files
+        if (m := _NAMED_ENV_EXAMPLE.match(p))
     ]
     places = sorted(
-        dot_envs | {env for env, p in named if _names_credentials(repo.text(p) or "")}
+        dot_envs
+        | {env for env, p in named if env != _OUTSIDE and _names_credentials(repo.text(p) or "")}
     ) or ([] if named else _ignored_env_paths(repo) or [facts.ENV_FILE])
     ignored = repo.ignored(places)
     # A committed .env without credentials is the project's settings file, kept in git on
@@ -963,7 +968,7 @@ def _example_copies(repo: RepoView) -> dict[str, str]:
     Paths are read from the repository root, where those instructions run.
     """
     sources = [facts.readme(repo), "Makefile", "makefile"]
-    sources += [p for p in repo.files if p.endswith(".sh") and "/" not in p]
+    sources += [p for p in repo.files if p.endswith(".sh")]
     copies: dict[str, str] = {}
     for source in sources:
         if source is None or source not in repo.file_set:
@@ -972,16 +977,26 @@ def _example_copies(repo: RepoView) -> dict[str, str]:
         if ".env" not in text:
             continue
         for match in _COPY.finditer(text):
-            example, target = (word.removeprefix("./") for word in match.groups())
-            if _NAMED_ENV_EXAMPLE.match(example) and _ENV_NAME.search(target):
-                copies.setdefault(example, target)
+            folder, example, target = match.groups()
+            example = example.removeprefix("./")
+            if not _NAMED_ENV_EXAMPLE.match(example):
+                continue
+            if folder or source.count("/"):
+                example = example.rsplit("/", 1)[-1]  # `$SCRIPT_DIR/x.env.example`: by name
+            if target.startswith(("/", "$", "~")):
+                copies.setdefault(example, _OUTSIDE)  # `/etc/app.env`: not in the checkout
+            elif _ENV_NAME.search(target):
+                copies.setdefault(example, target.removeprefix("./"))
     return copies
 
 
-# `cp config.env.example .env`, `cp -n deploy/app.env.example .env`, `copy a.env.sample .env`.
+_OUTSIDE = "<outside the repository>"
+# `cp config.env.example .env`, `cp -n deploy/app.env.example .env`, `copy a.env.sample .env`,
+# `sudo install -m 600 "$SCRIPT_DIR/app.env.example" "$ENV_FILE"`.
 _COPY = re.compile(
-    r"(?m)(?:^|[\s`;&|(])(?:cp|copy|Copy-Item)[ \t]++(?:-[A-Za-z]++[ \t]++)*+"
-    r"([\w./-]++)[ \t]++([\w./-]++)"
+    r"(?m)(?:^|[\s`;&|(])(?:cp|copy|Copy-Item|install)[ \t]++"
+    r"(?:-[A-Za-z]++(?:[ \t]++[0-7]{3,4}+)?[ \t]++)*+"
+    r"[\"']?+(\$\{?+\w++\}?+/)?([\w./-]++)[\"']?+[ \t]++[\"']?+([$~{}\w./-]++)"
 )
 # A file the copy makes an env file: `.env`, `app/.env`, `config.env`.
 _ENV_NAME = re.compile(r"(?:^|/)(?:\.env|[\w-][\w.-]*\.env)$")
