@@ -326,3 +326,30 @@ def test_an_env_example_a_deploy_script_installs_outside_the_checkout(tmp_path: 
     assert places(repo(tmp_path, files, "installed"), "SEC104") == []
     kept = {**files, "deploy/aws/install_systemd.sh": "#!/bin/bash\necho install\n"}
     assert places(repo(tmp_path, kept, "kept"), "SEC104") == [".gitignore"]
+
+
+def test_a_trust_policy_condition_and_token_lengths_on_a_shell_line(tmp_path: Path) -> None:
+    policy = (
+        '{\n  "Statement": [{\n    "Condition": {\n'
+        '      "StringEquals": {\n'
+        '        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"\n      },\n'
+        '      "StringLike": {\n'
+        '        "token.actions.githubusercontent.com:sub": "repo:team/app:*"\n'
+        "      }\n    }\n  }]\n}\n"
+    )
+    workflow = (
+        "on: push\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: |\n          PPO_MAX_TOKEN_LEN=1024 FWD_MAX_TOKEN_LEN=1024 \\\n"
+        "            python train.py actor.ppo_max_token_len_per_gpu=2048 \\\n"
+        "            trainer.api_token=Zr8Kq2Lm5Wp9Xt3V\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "trust-policy.json": policy,
+        ".github/workflows/e2e.yml": workflow,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files)
+    assert places(root, "SEC106") == []
+    assert places(root, "SEC103") == [".github/workflows/e2e.yml:9"]  # a real one still is

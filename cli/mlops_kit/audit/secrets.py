@@ -460,7 +460,14 @@ def _value_of(assigned: str) -> str:
         return ""  # `API_TOKEN=  # optional`: no value, a comment
     if value.endswith(","):
         value = value[:-1].rstrip()
+    if value.endswith("\\"):
+        value = value[:-1].rstrip()  # a shell line continued on the next one
+    value = _MORE_ASSIGNMENTS.sub("", value)  # `A=1024 B=1024`: the first one's value
     return value.split(" #", 1)[0].strip().strip("\"'")
+
+
+# Further assignments after a value on one shell line: ` FWD_MAX_TOKEN_LEN=1024 ...`.
+_MORE_ASSIGNMENTS = re.compile(r"[ \t]++[A-Za-z_]\w*+=.*$")
 
 
 @cache
@@ -544,6 +551,8 @@ def _credential_assignments(text: str) -> tuple[SecretHit, ...]:
             continue
         if DESCRIBES_CREDENTIAL.search(match.group(1)) or VOCABULARY_TOKEN.search(match.group(1)):
             continue
+        if _HOST_KEY.search(match.group(1)):
+            continue  # `token.actions.githubusercontent.com:aud`: a policy's condition key
         if match.group(2).lstrip().startswith("="):
             continue  # `outputs.token == 'true'`: a comparison in an expression, no assignment
         value = _value_of(match.group(2))
@@ -562,6 +571,10 @@ def _credential_assignments(text: str) -> tuple[SecretHit, ...]:
 # A Python expression, not a literal: a call (`open(p).read().strip()`, `str(t.token)`),
 # an item (`resp["token"]`) or an f-string, as a script kept in a YAML block assigns.
 _CODE_EXPRESSION = re.compile(r"^(?:[A-Za-z_][\w.]*+\(.*\)|[A-Za-z_][\w.]*+\[.*\]|f[\"'])")
+
+
+# A key naming a host (an IAM trust policy's `token.actions.githubusercontent.com:sub`).
+_HOST_KEY = re.compile(r"[\w-]\.[\w-]++\.(?:com|net|org|io|dev|cloud|ai)\b")
 
 
 def _text_token(key: str, value: str) -> bool:
