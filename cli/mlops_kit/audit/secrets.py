@@ -467,7 +467,7 @@ def _value_of(assigned: str) -> str:
 
 
 # Further assignments after a value on one shell line: ` FWD_MAX_TOKEN_LEN=1024 ...`.
-_MORE_ASSIGNMENTS = re.compile(r"[ \t]++[A-Za-z_]\w*+=.*$")
+_MORE_ASSIGNMENTS = re.compile(r"(?<=\S)[ \t]++[A-Za-z_]\w*+=.*$")
 
 
 @cache
