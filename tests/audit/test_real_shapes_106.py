@@ -353,3 +353,37 @@ def test_a_trust_policy_condition_and_token_lengths_on_a_shell_line(tmp_path: Pa
     root = repo(tmp_path, files)
     assert places(root, "SEC106") == []
     assert places(root, "SEC103") == [".github/workflows/e2e.yml:9"]  # a real one still is
+
+
+def test_unittest_modules_named_the_java_way_are_tests(tmp_path: Path) -> None:
+    case = (
+        "import unittest\n\n\nclass DifferTest(unittest.TestCase):\n"
+        "    def test_no_empty_strings(self):\n        self.assertTrue(True)\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "editor/test_utils.py": "def save_predicted(rows):\n    return rows\n",
+        "tests/DifferTest.py": case,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "camel"), "LAY104") == []
+    helpers = {k: v for k, v in files.items() if k != "tests/DifferTest.py"}
+    assert places(repo(tmp_path, helpers, "helpers"), "LAY104") != []
+
+
+def test_datasets_kept_as_git_submodules(tmp_path: Path) -> None:
+    reads = (
+        "import pandas as pd\nfrom sklearn.linear_model import Ridge\n\n"
+        "df = pd.read_csv('data/challenge/train.csv')\nRidge().fit(df[['a']], df['b'])\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\npandas==2.2.3\n",
+        "train.py": reads,
+        ".gitmodules": '[submodule "challenge"]\n\tpath = data/challenge\n'
+        "\turl = https://example.org/challenge-dataset.git\n",
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "submodule"), "DVC115") == []
+    plain = {k: v for k, v in files.items() if k != ".gitmodules"}
+    assert places(repo(tmp_path, plain, "plain"), "DVC115") == ["."]

@@ -233,6 +233,10 @@ NOTEBOOK_SCAN_LIMIT = 1_000_000  # bytes
 # tests: an ADF or a Ljung-Box test).
 _TEST_MODULE = re.compile(r"(?:^|/)test_[\w-]*\.py$|_test\.py$")
 _PLAIN_TEST_MODULE = re.compile(r"(?:^|/)tests?(?:_[\w-]*)?\.py$|_tests\.py$")
+# unittest's Java-style names in a tests folder (`tests/DifferTest.py`, `TestParser.py`)
+# that define a `TestCase`: unittest discovers them with `-p "*Test.py"`.
+_CAMEL_TEST_MODULE = re.compile(r"(?:^|/)tests?/(?:[\w-]+/)*+(?:[A-Z]\w*Tests?|Test[A-Z]\w*)\.py$")
+_TEST_CASE = re.compile(r"\((?:unittest\.)?TestCase\)")
 _TEST_FUNCTION = re.compile(
     r"^[ \t]*(?:async )?def test_|^import (?:pytest|unittest)", re.MULTILINE
 )
@@ -293,7 +297,8 @@ class RepoProfile:
         hook_managers: pre-commit, lefthook, husky, autohooks, or "git hooks" (hook scripts
             committed in .githooks/ or hooks/).
         test_files: test modules (test_*.py, *_test.py; tests_*.py, *_tests.py or a
-            test.py with test functions) outside template folders.
+            test.py with test functions; `tests/DifferTest.py` defining a unittest
+            `TestCase`) outside template folders.
         dotenv: True when the project uses `.env` files (an example or an untracked one
             exists, or code loads one).
         kit: True when mlops-kit baked or adopted the project (`[tool.mlops-kit]` stamp).
@@ -1970,6 +1975,7 @@ def profile_of(repo: RepoView) -> RepoProfile:
             for p in code_files(repo)
             if _TEST_MODULE.search(p)
             or (_PLAIN_TEST_MODULE.search(p) and _TEST_FUNCTION.search(repo.text(p) or ""))
+            or (_CAMEL_TEST_MODULE.search(p) and _TEST_CASE.search(repo.text(p) or ""))
         )
         # `.env` in use: an example of one, an untracked one, code that loads one, or a
         # committed one that holds credentials (one without is configuration the project

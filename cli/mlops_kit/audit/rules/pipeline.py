@@ -590,7 +590,9 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     data they register, the files they point at included: not reported. Nor is a repo
     whose shell script or Makefile builds its DVC pipeline as it runs (`dvc run`, `dvc
     stage add`: a walkthrough, DVC before 1.0), nor one whose committed manifest under
-    data/ pins each dataset file by its SHA-256 (`data/raw/MANIFEST.json`).
+    data/ pins each dataset file by its SHA-256 (`data/raw/MANIFEST.json`), nor one that
+    keeps its datasets as git submodules (`.gitmodules`: `path = data/challenge`), each
+    pinned to a commit.
     """
     profile = profile_of(repo)
     if profile.dvc or set(profile.orchestrators) & VERSIONING_ORCHESTRATORS:
@@ -603,6 +605,8 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
         return  # Azure ML data assets: each registration is a new version of the data
     if _checksum_manifest(repo):
         return  # `data/raw/MANIFEST.json`: each dataset file pinned by its SHA-256
+    if _data_submodules(repo):
+        return  # datasets kept as git submodules: each pinned to a commit of its own
     # Test fixtures (`tests/mock_files/sample.csv`) are no dataset of the project.
     data_files = any(is_data_name(p.lower()) and not is_test_file(p) for p in repo.files)
     kept = data_files and any(is_data_name(p.lower()) for p in repo.files if _DATA_FOLDER.search(p))
@@ -628,6 +632,20 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
 
 # Files a data folder keeps that are no data: its README, scripts and images for docs.
 _NOT_DATA_SUFFIXES = (".md", ".rst", ".txt", ".py", ".sh", ".png", ".jpg", ".svg", ".dvc")
+
+
+def _data_submodules(repo: RepoView) -> bool:
+    """Return True when .gitmodules pins a dataset as a submodule (`path = data/challenge`).
+
+    A submodule is checked out at the commit the repository records: the data's version
+    is part of every commit, as DVC's `.dvc` files would make it.
+    """
+    text = repo.text(".gitmodules") if ".gitmodules" in repo.file_set else None
+    return any(_DATA_SUBMODULE.match(line) for line in (text or "").splitlines())
+
+
+# `path = data/snapshots`, `path = challenge-2-dataset-and-documentation`, `datasets/x`.
+_DATA_SUBMODULE = re.compile(r"^[ \t]*+path[ \t]*+=[ \t]*+[\w./-]*?(?:data|dataset|corpus)", re.I)
 
 
 def _checksum_manifest(repo: RepoView) -> bool:
