@@ -175,16 +175,32 @@ def _package_resource(repo: RepoView, path: str) -> bool:
     """Return True when `path` sits in a package folder whose module opens it by name.
 
     `glide_text2im/tokenizer/bpe_simple_vocab_16e6.txt.gz` beside `__init__.py` and
-    `simple_tokenizer.py`, which names the file: a vocabulary the code loads.
+    `simple_tokenizer.py`, which names the file: a vocabulary the code loads; or in a data
+    folder of a package (`pkg/tools/weights/probe.pt`) that a module of it names.
     """
     folder, _, name = path.rpartition("/")
-    if not folder or f"{folder}/__init__.py" not in repo.file_set:
+    if not folder:
+        return False
+    if f"{folder}/__init__.py" in repo.file_set:
+        return any(
+            sibling.endswith(".py")
+            and sibling.rpartition("/")[0] == folder
+            and name in (repo.text(sibling) or "")
+            for sibling in repo.under(folder)
+        )
+    # A data folder of a package (`pkg/tools/weights/`, no `__init__.py`) that a module
+    # of the package names: the file (`"mni_icbm152.nii.gz"`) or the folder
+    # (`Path(__file__).parent / "weights"`).
+    package, _, leaf = folder.rpartition("/")
+    if not package or f"{package}/__init__.py" not in repo.file_set:
         return False
     return any(
-        sibling.endswith(".py")
-        and sibling.rpartition("/")[0] == folder
-        and name in (repo.text(sibling) or "")
-        for sibling in repo.under(folder)
+        module.endswith(".py")
+        and module.rpartition("/")[0] == package
+        and (
+            name in (text := repo.text(module) or "") or f'"{leaf}"' in text or f"'{leaf}'" in text
+        )
+        for module in repo.under(package)
     )
 
 
@@ -494,8 +510,10 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     (`configs/class_to_concepts.csv`): a curated mapping, part of the configuration; and
     a dataset's manifest up to 1 MB (under `manifests/` or named for one: the ids, paths
     and checksums of the records that define a dataset's version, kept in git on purpose),
-    nor a table of experiment results up to 1 MB in a results folder (a run, seed or model
-    column and two metric columns or more: `run_id,seed,...,accuracy,auc,f1`).
+    nor a file up to 5 MB that the package ships and a module of it opens
+    (`pkg/dmri/data/atlas.nii.gz`), nor a table of experiment results up to 1 MB in a
+    results folder (a run, seed or model column and two metric columns or more:
+    `run_id,seed,...,accuracy,auc,f1`).
     Fix: `git rm --cached <file>` then `dvc add <file>` (raw inputs) or declare it as a
     stage output; tiny test fixtures belong under tests/.
     """
@@ -549,6 +567,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
             continue  # `data/manifests/ml_ndt/records.parquet`: which records, not the data
         if size <= LARGE_FILE and _results_table(repo, path):
             continue  # `results/ablation_table.csv`: run ids, seeds and metrics, not data
+        if size <= MEDIA_FILE and _package_resource(repo, path):
+            continue  # `pkg/atlas/mni.nii.gz`, which a module of the package opens
         folder = path.split("/", 1)[0] if "/" in path else "."
         by_folder.setdefault(folder, []).append((path, size))
     # One finding per top-level folder: a folder of datasets in git is one fact.
@@ -569,7 +589,9 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     (`splits_final.pkl`: the cross-validation folds a benchmark publishes), nor a pickle
     up to 1 MB of plain data (a dict of column names to numbers, of pandas tables or numpy
     arrays: every model pickle names its model's classes, `sklearn...`, `xgboost...`; the
-    audit reads the pickle's opcodes, never loads it).
+    audit reads the pickle's opcodes, never loads it), nor weights up to 5 MB that the
+    package ships and loads (`pkg/tools/weights/probe.pt` named by a module of `pkg/tools`:
+    `Path(__file__).parent / "weights"`).
     The models of one folder are one finding. A model a `.gitignore` re-includes under a
     comment saying why (`# small models are versioned on purpose` above
     `!ranker/*.joblib`) is kept in git by decision and not reported.
@@ -593,6 +615,8 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
             continue  # pickled data (`sample-data/feature/id_mapping.pickle`), not a model
         if info.st_size <= LARGE_FILE and _plain_pickle(repo, path):
             continue  # a pickled dict of numbers and strings: no object, so no model
+        if info.st_size <= MEDIA_FILE and _package_resource(repo, path):
+            continue  # `pkg/tools/weights/probe.pt` its module loads: the package's data
         if repo.is_git and path not in repo.tracked:
             continue
         if facts.kept_on_purpose(repo, path):
