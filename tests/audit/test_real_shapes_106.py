@@ -389,30 +389,21 @@ def test_datasets_kept_as_git_submodules(tmp_path: Path) -> None:
     assert places(repo(tmp_path, plain, "plain"), "DVC115") == ["."]
 
 
-def test_weights_and_an_atlas_a_package_ships_and_loads(tmp_path: Path) -> None:
-    probe = (
-        'from pathlib import Path\n\n_WEIGHTS_DIR = Path(__file__).parent / "weights"\n\n\n'
-        "def load(name):\n    return (_WEIGHTS_DIR / name).read_bytes()\n"
-    )
+def test_an_atlas_a_package_ships_and_loads(tmp_path: Path) -> None:
     synb0 = "from pathlib import Path\n\nATLAS = Path(__file__).parent / 'data' / 'mni_t1.nii.gz'\n"
     files: dict[str, str | bytes] = {
-        "pyproject.toml": '[project]\nname = "embed-app"\nversion = "0.1.0"\n'
+        "pyproject.toml": '[project]\nname = "neuro-app"\nversion = "0.1.0"\n'
         'dependencies = ["scikit-learn==1.6.1"]\n',
         "uv.lock": "version = 1\n",
-        "src/embed/__init__.py": "",
-        "src/embed/train.py": TRAIN,
-        "src/embed/tools/__init__.py": "",
-        "src/embed/tools/disorder.py": probe,
-        "src/embed/tools/weights/disorder_cnn.pt": b"PK\x03\x04" + b"\x01" * 600_000,
-        "src/embed/dmri/__init__.py": "",
-        "src/embed/dmri/synb0.py": synb0,
-        "src/embed/dmri/data/mni_t1.nii.gz": b"\x1f\x8b" + b"\x02" * 1_900_000,
+        "src/neuro/__init__.py": "",
+        "src/neuro/train.py": TRAIN,
+        "src/neuro/dmri/__init__.py": "",
+        "src/neuro/dmri/synb0.py": synb0,
+        "src/neuro/dmri/data/mni_t1.nii.gz": b"\x1f\x8b" + b"\x02" * 1_900_000,
         ".gitignore": ".venv/\n",
     }
-    root = repo(tmp_path, files, "shipped")
-    assert places(root, "DAT103") == []
-    assert places(root, "DAT101") == []
-    unnamed = {**files, "src/embed/tools/disorder.py": "def load():\n    return None\n"}
-    assert places(repo(tmp_path, unnamed, "unnamed"), "DAT103") == [
-        "src/embed/tools/weights/disorder_cnn.pt"
+    assert places(repo(tmp_path, files, "shipped"), "DAT101") == []
+    unnamed = {**files, "src/neuro/dmri/synb0.py": "def load():\n    return None\n"}
+    assert places(repo(tmp_path, unnamed, "unnamed"), "DAT101") == [
+        "src/neuro/dmri/data/mni_t1.nii.gz"
     ]

@@ -48,7 +48,12 @@ TRUST_POLICY = """resource "aws_iam_role" "ci" {
 def test_a_quoted_terraform_key_set_to_a_reference(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {"infra/main.tf": TRUST_POLICY, "README.md": "# infra\n"}
     assert places(repo(tmp_path, files, "reference"), "SEC106") == []
-    literal = TRUST_POLICY.replace("var.oidc_audience", '"hunter2-prod-pass"')
+    # A quoted credential key set to a literal is read (a host-named condition key is not
+    # a credential's name: its value is an audience, `sts.amazonaws.com`).
+    literal = TRUST_POLICY.replace(
+        '"token.actions.githubusercontent.com:aud" = var.oidc_audience',
+        '"db_password" = "hunter2-prod-pass"',
+    )
     assert places(repo(tmp_path, {**files, "infra/main.tf": literal}, "literal"), "SEC106") == [
         "infra/main.tf:6"
     ]

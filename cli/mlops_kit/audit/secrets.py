@@ -462,7 +462,8 @@ def _value_of(assigned: str) -> str:
         value = value[:-1].rstrip()
     if value.endswith("\\"):
         value = value[:-1].rstrip()  # a shell line continued on the next one
-    value = _MORE_ASSIGNMENTS.sub("", value)  # `A=1024 B=1024`: the first one's value
+    if "(" not in value:  # not a call's keyword arguments (`filter(a=1, b=2)`)
+        value = _MORE_ASSIGNMENTS.sub("", value)  # `A=1024 B=1024`: the first one's value
     return value.split(" #", 1)[0].strip().strip("\"'")
 
 

@@ -198,7 +198,9 @@ _PLACEHOLDER_PATH = re.compile(
 )
 # Scratch folders every Unix machine has (`/tmp/mds-cache/cifar10`: a streaming cache), and
 # the operating system's shared files (`/usr/share/dict/words`, a word list).
-_SCRATCH_PATH = re.compile(r"^/(?:tmp|var/tmp|dev/shm|usr/share)(?:/|$)")
+# ... and a tool's own folder in the user's home (`~/.verl/rollout_dump`, `~/.cache/hf`):
+# the same for every user of the tool, created by it.
+_SCRATCH_PATH = re.compile(r"^/(?:tmp|var/tmp|dev/shm|usr/share)(?:/|$)|^~/\.[\w-]")
 # A Databricks workspace location: a Unity Catalog volume, a workspace folder (MLflow on
 # Databricks names experiments by absolute workspace path), DBFS: the same on every cluster.
 _WORKSPACE_PATH = re.compile(r"^/(?:Volumes|Workspace|Shared|Repos|dbfs)/")
@@ -244,8 +246,9 @@ def no_absolute_paths(repo: RepoView) -> Iterator[Finding]:
     config folder itself: `@hydra.main(config_path="/media/alice/conf")` runs nowhere else.
     A config group that selects the machine (`env/kaggle.yaml` and `env/local.yaml`,
     `machine/`, `cluster/`: two or more options) exists to hold such locations and is not
-    reported; nor is a scratch folder every Unix machine has (`/tmp/cache`, `/dev/shm`) or
-    a file the system shares (`/usr/share/dict/words`),
+    reported; nor is a scratch folder every Unix machine has (`/tmp/cache`, `/dev/shm`), a
+    tool's folder in the user's home (`~/.cache/...`, `~/.verl/...`) or a file the system
+    shares (`/usr/share/dict/words`),
     nor a defaults-list entry (`- /paths/cluster`: a config group named from the config
     root, not a file), nor a network address written as a multiaddr
     (`/ip4/0.0.0.0/tcp/0`), nor a Databricks workspace location

@@ -176,7 +176,7 @@ def _package_resource(repo: RepoView, path: str) -> bool:
 
     `glide_text2im/tokenizer/bpe_simple_vocab_16e6.txt.gz` beside `__init__.py` and
     `simple_tokenizer.py`, which names the file: a vocabulary the code loads; or in a data
-    folder of a package (`pkg/tools/weights/probe.pt`) that a module of it names.
+    folder of a package (`pkg/dmri/data/atlas.nii.gz`) whose file a module of it names.
     """
     folder, _, name = path.rpartition("/")
     if not folder:
@@ -188,18 +188,15 @@ def _package_resource(repo: RepoView, path: str) -> bool:
             and name in (repo.text(sibling) or "")
             for sibling in repo.under(folder)
         )
-    # A data folder of a package (`pkg/tools/weights/`, no `__init__.py`) that a module
-    # of the package names: the file (`"mni_icbm152.nii.gz"`) or the folder
-    # (`Path(__file__).parent / "weights"`).
-    package, _, leaf = folder.rpartition("/")
+    # A data folder of a package (`pkg/dmri/data/`, no `__init__.py`) whose file a module
+    # of the package names (`Path(__file__).parent / "data" / "mni_icbm152.nii.gz"`).
+    package = folder.rpartition("/")[0]
     if not package or f"{package}/__init__.py" not in repo.file_set:
         return False
     return any(
         module.endswith(".py")
         and module.rpartition("/")[0] == package
-        and (
-            name in (text := repo.text(module) or "") or f'"{leaf}"' in text or f"'{leaf}'" in text
-        )
+        and name in (repo.text(module) or "")
         for module in repo.under(package)
     )
 
@@ -589,9 +586,7 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     (`splits_final.pkl`: the cross-validation folds a benchmark publishes), nor a pickle
     up to 1 MB of plain data (a dict of column names to numbers, of pandas tables or numpy
     arrays: every model pickle names its model's classes, `sklearn...`, `xgboost...`; the
-    audit reads the pickle's opcodes, never loads it), nor weights up to 5 MB that the
-    package ships and loads (`pkg/tools/weights/probe.pt` named by a module of `pkg/tools`:
-    `Path(__file__).parent / "weights"`).
+    audit reads the pickle's opcodes, never loads it).
     The models of one folder are one finding. A model a `.gitignore` re-includes under a
     comment saying why (`# small models are versioned on purpose` above
     `!ranker/*.joblib`) is kept in git by decision and not reported.
@@ -615,8 +610,6 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
             continue  # pickled data (`sample-data/feature/id_mapping.pickle`), not a model
         if info.st_size <= LARGE_FILE and _plain_pickle(repo, path):
             continue  # a pickled dict of numbers and strings: no object, so no model
-        if info.st_size <= MEDIA_FILE and _package_resource(repo, path):
-            continue  # `pkg/tools/weights/probe.pt` its module loads: the package's data
         if repo.is_git and path not in repo.tracked:
             continue
         if facts.kept_on_purpose(repo, path):

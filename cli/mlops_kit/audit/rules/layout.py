@@ -605,7 +605,7 @@ def notebooks_readme_present(repo: RepoView) -> Iterator[Finding]:
         yield Finding("notebooks/README.md is missing", facts.ROOT)
 
 
-@rule("LAY108", family="layout", severity="error")
+@rule("LAY108", family="layout", severity="warning", kit_severity="error")
 def gitignore_present(repo: RepoView) -> Iterator[Finding]:
     """The project has a .gitignore.
 
