@@ -52,7 +52,7 @@ def test_a_quoted_terraform_key_set_to_a_reference(tmp_path: Path) -> None:
     # a credential's name: its value is an audience, `sts.amazonaws.com`).
     literal = TRUST_POLICY.replace(
         '"token.actions.githubusercontent.com:aud" = var.oidc_audience',
-        '"db_password" = "hunter2-prod-pass"',
+        '"db_password" = "Xk29pLq7Wm4z"',
     )
     assert places(repo(tmp_path, {**files, "infra/main.tf": literal}, "literal"), "SEC106") == [
         "infra/main.tf:6"
