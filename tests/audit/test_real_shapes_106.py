@@ -407,3 +407,15 @@ def test_an_atlas_a_package_ships_and_loads(tmp_path: Path) -> None:
     assert places(repo(tmp_path, unnamed, "unnamed"), "DAT101") == [
         "src/neuro/dmri/data/mni_t1.nii.gz"
     ]
+
+
+def test_a_pinned_requirements_file_with_test_tools_as_ranges(tmp_path: Path) -> None:
+    pinned = "fastapi==0.115.0\nscikit-learn==1.5.2\nmlflow==2.9.2\n# Testing\n"
+    files: dict[str, str | bytes] = {
+        "requirements.txt": pinned + "pytest>=7.0\npytest-asyncio>=0.23\n",
+        "train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "pinned"), "PKG107") == []
+    ranged = {**files, "requirements.txt": pinned.replace("==0.115.0", ">=0.115")}
+    assert places(repo(tmp_path, ranged, "ranged"), "PKG107") == ["requirements.txt"]

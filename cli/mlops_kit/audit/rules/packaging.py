@@ -853,7 +853,9 @@ def lock_file_present(repo: RepoView) -> Iterator[Finding]:
     """Resolved dependency versions are locked in a committed file.
 
     Why: version ranges resolve differently next month; a lock file is what lets you rerun
-    a pipeline from an old commit with the library versions it used.
+    a pipeline from an old commit with the library versions it used. A requirements file
+    that pins every runtime package with `==` counts as one, test and lint tools left as
+    ranges at its end (`pytest>=7.0`) included.
     Fix: commit a lock file: `poetry lock`, `uv lock`, `pip lock` (pylock.toml) or a
     `requirements.lock` from `pip freeze`.
     """
@@ -877,7 +879,16 @@ def _fully_pinned(repo: RepoView, path: str, conda: bool = False) -> bool:
         entries = [r for r, _, _ in facts.conda_requirements(repo.data(path))]
         return bool(entries) and all(re.search(r"==|=\d", r) for r in entries)
     lines = [line for _, line in facts.requirements_in(repo, path)]
-    return bool(lines) and all("==" in line or "@" in line for line in lines)
+    # Test and lint tools at the end of a pinned file (`pytest>=7.0`) change no result the
+    # file's environment computes: the runtime it pins is what counts.
+    runtime = [line for line in lines if not _dev_tool_line(line)]
+    return bool(runtime) and all("==" in line or "@" in line for line in runtime)
+
+
+def _dev_tool_line(line: str) -> bool:
+    """Return True for a requirement line of a test or lint tool (`pytest-asyncio>=0.23`)."""
+    name = re.split(r"[\s<>=!~;\[@]", line.strip(), maxsplit=1)[0].lower().replace("_", "-")
+    return name in DEV_TOOLS or name.startswith("pytest-")
 
 
 _SPEC = re.compile(r"(>=|==|~=|===|>|<|!=|@)")
