@@ -419,3 +419,28 @@ def test_a_pinned_requirements_file_with_test_tools_as_ranges(tmp_path: Path) ->
     assert places(repo(tmp_path, files, "pinned"), "PKG107") == []
     ranged = {**files, "requirements.txt": pinned.replace("==0.115.0", ">=0.115")}
     assert places(repo(tmp_path, ranged, "ranged"), "PKG107") == ["requirements.txt"]
+
+
+def test_a_flask_app_a_deploy_script_writes_as_text(tmp_path: Path) -> None:
+    deploy = (
+        "from pathlib import Path\n\n\ndef deploy_local_docker(out: Path) -> None:\n"
+        '    app = f"""\nfrom flask import Flask, request, jsonify\nimport joblib\n\n'
+        "app = Flask(__name__)\nmodel = joblib.load('model.pkl')\n\n"
+        "@app.route('/predict', methods=['POST'])\ndef predict():\n"
+        "    return jsonify({{'prediction': model.predict(request.json)}})\n"
+        '"""\n    (out / "app.py").write_text(app)\n'
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\nflask==3.1.0\n",
+        "train.py": TRAIN,
+        "scripts/deploy_model.py": deploy,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "text"), "SRV101") == []
+    served = (
+        "from flask import Flask, request, jsonify\nimport joblib\n\napp = Flask(__name__)\n"
+        "model = joblib.load('model.pkl')\n\n\n@app.route('/predict', methods=['POST'])\n"
+        "def predict():\n    return jsonify({'prediction': model.predict(request.json)})\n"
+    )
+    real = {**files, "scripts/deploy_model.py": served}
+    assert places(repo(tmp_path, real, "real"), "SRV101") == ["scripts/deploy_model.py:8"]

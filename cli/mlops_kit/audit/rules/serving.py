@@ -124,8 +124,9 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
     `except InvalidInputError:` then `return JSONResponse(status_code=400, ...)`; not a
     KeyError caught), validates it itself. A route that reads
     the request for something else (which model to use) while the model is fed the
-    service's own data (a forecast from stored history) has no caller input to check. The
-    finding points at the route that predicts.
+    service's own data (a forecast from stored history) has no caller input to check, and
+    a script that writes an app out as text (a Flask app in an f-string for a container)
+    serves nothing itself. The finding points at the route that predicts.
     """
     for path in service_files(repo):
         text = repo.text(path) or ""
@@ -134,6 +135,8 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
         ):
             continue  # it checks what it gets, or no model is behind its routes
         routes = _routes(text)
+        if not routes and _parses(text):
+            continue  # the routes are text the code writes out (an app in an f-string)
         typed = any(f in text for f in _TYPED_FRAMEWORKS)
         if typed and any(route.schema for route in routes):
             continue  # the framework validates the request against the named model class
@@ -155,6 +158,15 @@ class _Route(NamedTuple):
     schema: bool  # a parameter typed by a model class or number type, or constrained
     own_data: bool  # it reads the request, yet no value read from it reaches the model
     named_predict: bool  # the handler is named for predicting (`def predict():`)
+
+
+def _parses(text: str) -> bool:
+    """Return True when `text` is Python the parser reads."""
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def _routes(text: str) -> list[_Route]:
