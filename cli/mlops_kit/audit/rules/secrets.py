@@ -516,29 +516,67 @@ def _code_keys(repo: RepoView) -> Iterator[tuple[Finding, frozenset[str]]]:
     files), in any module outside test, example and docs folders; an allowlist pragma
     exempts its line.
     """
-    for path in repo.files:
-        if not path.endswith(".py") or DEMO_FOLDERS.search(path) or _TEST_FOLDER.search(path):
-            continue
-        text = repo.text(path) or ""
-        if not any(word in text for word in _KEY_NEEDLES):
+    for path, text, lowered in _credential_modules(repo):
+        if _TEST_FOLDER.search(path) or not any(word in lowered for word in _KEY_NEEDLES):
             continue
         allowed: frozenset[int] | None = None
-        for match in _CODE_KEY.finditer(text):
+        for match in _key_matches(text, lowered):
             value = match.group(3)
             if secrets.is_placeholder(value) or not any(
                 looks_generated(part) for part in value.split(".") if len(part) >= 16
             ):
                 continue
-            begin = text.rfind("\n", 0, match.start()) + 1
-            end = text.find("\n", match.end())
-            if (end if end >= 0 else len(text)) - begin > _LONGEST_CODE_LINE:
-                continue  # a minified page or script kept in a string, not an assignment
             line = text.count("\n", 0, match.start()) + 1
             if allowed is None:
                 allowed = secrets.allowlisted_lines(text)
             if line not in allowed:
                 message = f"generated secret `{match.group(1)}` = …(redacted) in code"
                 yield Finding(message, path, line), frozenset({value})
+
+
+def _credential_modules(repo: RepoView) -> list[tuple[str, str, str]]:
+    """(path, text, lower-cased text) of the project's modules that name a credential.
+
+    Outside test, example and docs folders; lowered once for SEC103's keys and SEC106's
+    passwords alike, then ruled out by a few substring searches (most modules name none).
+    """
+
+    def compute() -> list[tuple[str, str, str]]:
+        found = []
+        for path in facts.runtime_code(repo):
+            if DEMO_FOLDERS.search(path):
+                continue
+            text = repo.text(path) or ""
+            lowered = text.lower()
+            if any(word in lowered for word in _CREDENTIAL_NEEDLES):
+                found.append((path, text, lowered))
+        return found
+
+    return facts.memo(repo, "secrets.credential_modules", compute)
+
+
+def _key_matches(text: str, lowered: str) -> Iterator[re.Match[str]]:
+    """Yield `_CODE_KEY`'s matches on the lines that hold a key word, in order.
+
+    The pattern is tried on those lines only (a few in most modules), never on a line
+    longer than `_LONGEST_CODE_LINE`: a minified page or script kept in a string.
+    """
+    if len(lowered) != len(text):  # lowering moved characters: every line is a candidate
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    starts: set[int] = set()
+    for word in _KEY_NEEDLES:
+        at = lowered.find(word)
+        while at >= 0:
+            starts.add(lowered.rfind("\n", 0, at) + 1)
+            end = lowered.find("\n", at)
+            if end < 0:
+                break
+            at = lowered.find(word, end)
+    for begin in sorted(starts):
+        end = text.find("\n", begin)
+        end = len(text) if end < 0 else end
+        if end - begin <= _LONGEST_CODE_LINE:
+            yield from _CODE_KEY.finditer(text, begin, end)
 
 
 # `api_key = "..."`, `API_KEY: str = "..."` (a statement), `access_token="..."` (an
@@ -549,12 +587,10 @@ _CODE_KEY = re.compile(
     r"|auth_?token|client_?secret|private_?key|access_?key_?secret)\w*+)['\"]?[ \t]*+"
     r"(?::[ \t]*+\w++[ \t]*+)?[=:][ \t]*+(['\"])([^'\"\s]{16,200})\2"
 )
-# Each name `_CODE_KEY` takes holds one of these as written in practice (`apiKey`,
-# `API_KEY`, `accessToken`, `client_secret`): most modules hold none.
-_KEY_NEEDLES = (
-    "pi_key", "piKey", "PI_KEY", "apikey", "APIKEY", "ecret_key", "ecretKey", "ECRET_KEY",
-    "_token", "Token", "_TOKEN", "_secret", "Secret", "_SECRET", "rivate_key", "RIVATE_KEY",
-)  # fmt: skip
+# Each name `_CODE_KEY` takes holds one of these once lowered (`apiKey`, `API_KEY`,
+# `accessToken`, `client_secret`): most modules hold none.
+_KEY_NEEDLES = ("api_key", "apikey", "secret", "token", "private_key", "access_key")
+_CREDENTIAL_NEEDLES = (*_KEY_NEEDLES, "passw", "pwd")
 _LONGEST_CODE_LINE = 400
 _TEST_FOLDER = re.compile(r"(?:^|/)(?:tests?|testing|(?:examples?|demos?|samples?)_?\w*)/")
 
@@ -592,11 +628,8 @@ def _code_passwords(repo: RepoView) -> Iterator[tuple[Finding, frozenset[str]]]:
     upper-case letters, lower-case letters and digits, no placeholder; not in tests,
     examples or docs; a line with an allowlist pragma is left alone.
     """
-    for path in facts.runtime_code(repo):
-        if DEMO_FOLDERS.search(path):
-            continue
-        text = repo.text(path) or ""
-        if not any(word in text for word in _PASSWORD_NEEDLES):
+    for path, text, lowered in _credential_modules(repo):
+        if "passw" not in lowered and "pwd" not in lowered:
             continue  # no `password`, `passwd` or `pwd`: most modules
         allowed: frozenset[int] | None = None
         for match in _CODE_PASSWORD.finditer(text):
@@ -620,10 +653,6 @@ _CODE_PASSWORD = re.compile(
     r"(?im)^[ \t]*+([\w.]*?(?:password|passwd|pwd)\w*+)[ \t]*+(?::[ \t]*+\w++[ \t]*+)?="
     r"[ \t]*+(['\"])([^'\"\s]{8,200})\2[ \t]*+,?[ \t]*+(?:#[^\n]*+)?$"
 )
-# The ways `_CODE_PASSWORD`'s word is written in practice (`Passwd`, `passWord`), as
-# substrings: `str`'s search rules out most modules many times faster than the pattern
-# (`"ass"` would not: `class`).
-_PASSWORD_NEEDLES = ("asswd", "assword", "assWord", "ASSWD", "ASSWORD", "pwd", "PWD", "Pwd")
 # Words a made-up password carries (`Reviewer-password-1`, `Test1234`, `Demo2024`).
 _FIXTURE_WORDS = ("pass", "secret", "example", "test", "demo", "dummy", "change", "sample")
 # A password someone chose for real use: letters of both cases and digits.
