@@ -444,3 +444,23 @@ def test_a_flask_app_a_deploy_script_writes_as_text(tmp_path: Path) -> None:
     )
     real = {**files, "scripts/deploy_model.py": served}
     assert places(repo(tmp_path, real, "real"), "SRV101") == ["scripts/deploy_model.py:8"]
+
+
+def test_instructions_in_parentheses_and_a_dotted_generated_key(tmp_path: Path) -> None:
+    readme = (
+        "# Insurance\n\n```bash\n"
+        'export MONGO_USER="(write the mongodb atlas user name)"\n'
+        'export MONGO_PASSWORD="(write the mongodb atlas password)"\n```\n'
+    )
+    key = "Xk2p9Lq7Wm4zAb3C." + "f3A9kQ2mZ7xR4tL8pW1nB6vD0sH5jC2e" * 2
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "README.md": readme,
+        "services/dashboard/.credentials.env": f"api_key={key}\n",
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files)
+    assert places(root, "SEC105") == []
+    assert places(root, "SEC103") == ["services/dashboard/.credentials.env:1"]
+    assert places(root, "SEC106") == []

@@ -1618,6 +1618,10 @@ _FRAMEWORK_WRITERS = (
     ("torch", "torch.utils.tensorboard"),  # in notebooks
     ("tensorflow", "TensorBoard("),
     ("keras", "TensorBoard("),
+    # Stable-Baselines3's algorithms write every run's curves to TensorBoard
+    # (`PPO(..., tensorboard_log="runs/")`), sb3-contrib's too.
+    ("stable_baselines3", "tensorboard_log="),
+    ("sb3_contrib", "tensorboard_log="),
 )
 
 
@@ -1626,10 +1630,10 @@ def _tensorboard_through_framework(
 ) -> bool:
     """Return True when code logs to TensorBoard through PyTorch or Keras.
 
-    `from torch.utils.tensorboard import SummaryWriter`, or Keras' `TensorBoard(...)`
-    callback: the framework's own writer, with no import of the tensorboard package. A
-    project's code that names PyTorch's writer module loads it (perhaps through
-    `importlib`, choosing between it and tensorboardX).
+    `from torch.utils.tensorboard import SummaryWriter`, Keras' `TensorBoard(...)`
+    callback or Stable-Baselines3's `tensorboard_log=`: the framework's own writer, with
+    no import of the tensorboard package. A project's code that names PyTorch's writer
+    module loads it (perhaps through `importlib`, choosing between it and tensorboardX).
     """
     if "torch" in imports and any(
         "torch.utils.tensorboard" in (repo.text(p) or "") for p in runtime if p.endswith(".py")

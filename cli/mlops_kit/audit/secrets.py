@@ -252,6 +252,8 @@ def is_placeholder(value: str) -> bool:
         return True  # `"@live-v2-auth-token"`: a Vercel secret's name, referenced
     if len(value) > 2 and value[0] == "(" and value[-1] == ")" and value[1:-1].isidentifier():
         return True  # `mongodb://(username):(password)@...`: a slot the code fills by replace
+    if len(value) > 2 and value[0] in "([" and value[-1] in ")]" and " " in value.strip():
+        return True  # `"(write the mongodb atlas password)"`: an instruction, not a value
     if "${" in value or "{{" in value:
         return True  # `'${var.s3_secret_key}'` inside a template's text: interpolated
     lowered = value.lower()

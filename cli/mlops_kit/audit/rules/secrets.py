@@ -522,8 +522,8 @@ def _code_keys(repo: RepoView) -> Iterator[tuple[Finding, frozenset[str]]]:
         allowed: frozenset[int] | None = None
         for match in _key_matches(text, lowered):
             value = match.group(3)
-            if secrets.is_placeholder(value) or not any(
-                looks_generated(part) for part in value.split(".") if len(part) >= 16
+            if secrets.is_placeholder(value) or not (
+                looks_generated(value) or _generated_parts(value)
             ):
                 continue
             line = text.count("\n", 0, match.start()) + 1
@@ -718,7 +718,7 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool, fr
                 continue  # `password = var.db_password`: a reference, not a value
             finding = Finding(f"{hit.kind} = {hit.preview}", path, hit.line)
             assigned = secrets.assigned_value(line) or ""
-            generated = looks_generated(assigned)
+            generated = looks_generated(assigned) or _generated_parts(assigned)
             if generated and k8s_secret and _chosen_in_secret(assigned):
                 generated = False  # base64 of a chosen password: SEC106's
             yield finding, generated, frozenset({assigned} if assigned else ())
@@ -858,6 +858,12 @@ _HEX = re.compile(r"[0-9a-fA-F]{20,}")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _BASE64 = re.compile(r"[A-Za-z0-9+/=_.-]{16,}")  # `.` joins the parts of some keys
 _WORDISH = re.compile(r"[a-z]{6}")
+
+
+def _generated_parts(value: str) -> bool:
+    """Return True for a key of generated parts joined by dots (`e46d...6634.PxLy...lfN`)."""
+    parts = value.strip().strip("\"'").split(".")
+    return len(parts) > 1 and any(looks_generated(part) for part in parts if len(part) >= 16)
 
 
 def looks_generated(value: str) -> bool:

@@ -121,9 +121,11 @@ _RUN_FOLDER = re.compile(
 # scalars reported to an experiment's logger the ClearML way
 # (`task.get_logger().report_scalar(...)`, as in-house trackers copy it).
 _RUN_REGISTRY = re.compile(
-    r"\b__tablename__[ \t]*+=[ \t]*+[\"'](?!(?:pipeline|ingestion|etl|job|sync|scrape)_runs)"
+    r"(?m)\b__tablename__[ \t]*+=[ \t]*+[\"'](?!(?:pipeline|ingestion|etl|job|sync|scrape)_runs)"
     r"(?:[a-z0-9]++_)*?(?:runs|experiments"
     r"|model_versions|model_registry|model_candidates)[\"']"
+    r"|^class[ \t]++\w*?(?:TrainingRun|TrainingMetrics|TrainingSession|ExperimentRun|ModelRun)"
+    r"\((?:db\.)?(?:Model|Base)\)"
     r"|\.report_scalar\("
 )
 
@@ -1030,7 +1032,8 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
     records its own runs: a training script that writes each run's metrics or history to
     a JSON file in a folder of that run (`runs/<timestamp>/metrics.json`,
     `<output_dir>/history.json`), or an application that keeps its runs in a table of its
-    own database (`__tablename__ = "forecast_runs"`, `"training_runs"`, `"experiments"`),
+    own database (`__tablename__ = "forecast_runs"`, `"training_runs"`, `"experiments"`,
+    a `class TrainingMetrics(db.Model)`),
     or code that reports scalars to an experiment logger the ClearML way
     (`logger.report_scalar(...)`); nor is a Snakemake or
     Nextflow workflow without a training script, whose analysis steps may fit (a
