@@ -464,3 +464,23 @@ def test_instructions_in_parentheses_and_a_dotted_generated_key(tmp_path: Path) 
     assert places(root, "SEC105") == []
     assert places(root, "SEC103") == ["services/dashboard/.credentials.env:1"]
     assert places(root, "SEC106") == []
+
+
+def test_a_vocabulary_table_and_sphinx_build_environment(tmp_path: Path) -> None:
+    vocab = "id,char,freq\n0,<pad>,0\n" + "".join(f"{i},c{i},{i}\n" for i in range(2, 2500))
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "data/vocab/aihub_character_vocabs.csv": vocab,
+        "docs/build/doctrees/environment.pickle": b"\x80\x04\x95" + b"\x00" * 3_000_000,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "kept")
+    assert places(root, "DAT102") == []
+    assert places(root, "DAT103") == []
+    moved = {
+        **{k: v for k, v in files.items() if not k.startswith(("data/", "docs/"))},
+        "data/raw/aihub_character_vocabs.csv": vocab,
+    }
+    found = places(repo(tmp_path, moved, "moved"), "DAT102")
+    assert found == ["data/raw/aihub_character_vocabs.csv"]

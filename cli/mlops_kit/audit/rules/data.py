@@ -466,7 +466,9 @@ def _stage_output(path: str, outputs: tuple[str, ...]) -> bool:
 
 # Reference tables (names, codes, distances) kept beside the code that looks them up.
 REFERENCE_TABLE = 100_000
-_REFERENCE_FOLDER = re.compile(r"(?i)(?:^|/)(?:constants|lookups?|references?|mappings?)/")
+_REFERENCE_FOLDER = re.compile(
+    r"(?i)(?:^|/)(?:constants|lookups?|references?|mappings?|vocabs?|vocabulary|vocabularies)/"
+)
 
 
 # A data dictionary or codebook: one row per item or column saying what it means and in
@@ -491,8 +493,9 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     is not linked to the pipeline that made it, and grows the repository on every change.
     Files under 20 KB (lookup tables, small reports), reference tables under 100 KB in a
     folder named for them (`constants/`, `lookup/`, `reference/`, `references/`,
-    `mappings/`) or a competition's submission format (`sample_submission.csv`), and the
-    inputs of examples, tutorials, docs, `sample_data/` and `test-data/` folders (or named for one:
+    `mappings/`, `vocab/`: a tokenizer's vocabulary) or a competition's submission
+    format (`sample_submission.csv`), and the inputs of examples, tutorials, docs,
+    `sample_data/` and `test-data/` folders (or named for one:
     `tutorial_prices.csv`, `example_news.csv`), or of a collection of
     notebooks (a book, a course), are not reported; one finding covers the data files of
     a top-level folder. Nor is a small file named as a template (`review_template.xlsx`, under
@@ -580,10 +583,11 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     with their metrics and lineage; a committed pickle has neither and bloats history.
     Models under 1 MB in examples, labs or a demo that trains only on a dataset a library
     ships (scikit-learn's wine, Keras' MNIST) are the toy models it loads and not reported,
-    nor are pickles in a cache folder or named as a cache (`data/cache/eda_cache.pkl`):
-    cached data, not a model, nor pickles in a data folder whose path does not say model
-    (`sample-data/feature/item_mapping.pickle`), nor pickles named as a data split
-    (`splits_final.pkl`: the cross-validation folds a benchmark publishes), nor a pickle
+    nor are pickles in a cache folder or named as a cache (`data/cache/eda_cache.pkl`,
+    Sphinx's `doctrees/environment.pickle`): cached data, not a model, nor pickles in a
+    data folder whose path does not say model (`sample-data/feature/item_mapping.pickle`),
+    nor pickles named as a data split (`splits_final.pkl`: the cross-validation folds a
+    benchmark publishes), nor a pickle
     up to 1 MB of plain data (a dict of column names to numbers, of pandas tables or numpy
     arrays: every model pickle names its model's classes, `sklearn...`, `xgboost...`; the
     audit reads the pickle's opcodes, never loads it).
@@ -711,7 +715,9 @@ _SPLIT_PICKLE = re.compile(
 
 # A pickle in a cache folder or named as a cache: data a script saved to skip recomputing.
 _CACHE_PICKLE = re.compile(
-    r"(?:(?:^|/)[._]?caches?/(?:[^/]+/)*[^/]+|(?:^|/)(?:[^/]*[_.-])?cache(?:[_.-][^/]*)?)"
+    r"(?:(?:^|/)[._]?caches?/(?:[^/]+/)*[^/]+|(?:^|/)(?:[^/]*[_.-])?cache(?:[_.-][^/]*)?"
+    # Sphinx's build environment beside its doctrees: a docs build's cache
+    r"|(?:^|/)doctrees/environment)"
     r"\.(?:pkl|pickle)$"
 )
 
