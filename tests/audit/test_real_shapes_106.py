@@ -484,3 +484,16 @@ def test_a_vocabulary_table_and_sphinx_build_environment(tmp_path: Path) -> None
     }
     found = places(repo(tmp_path, moved, "moved"), "DAT102")
     assert found == ["data/raw/aihub_character_vocabs.csv"]
+
+
+def test_a_readme_with_a_utf16_line_appended_is_one_finding(tmp_path: Path) -> None:
+    readme = b"# GNN viz\n\n## Quick Start\n\n```\npip install -r requirements.txt\n```\n"
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "README.md": readme + "# GNN_viz\r\n".encode("utf-16-le"),
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files)
+    assert places(root, "LAY112") == ["README.md"]
+    assert places(root, "DOC101") == []

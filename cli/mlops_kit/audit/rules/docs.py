@@ -74,12 +74,15 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
     as they run (`uv run ...`), a make target that does (`make build-python-environment`)
     or a script of the repo that does (`./start_environment.sh`, `bash scripts/setup.sh`),
     `pipenv install`, `docker run` of the project's image and a "Running locally" section.
+    A README that is not UTF-8 text (a line appended as UTF-16) is LAY112's finding.
     Fix: add a "Setup" section with the exact commands, e.g.
     `python -m venv .venv && pip install -e . --group dev`.
     """
     readme = _readme(repo)
     if readme is None or _SETUP.search(facts.document_text(repo, readme)):
         return
+    if repo.text(readme) is None:
+        return  # not UTF-8 text (a line appended as UTF-16): LAY112 reports the file
     if any(_SETUP_DOC.match(p) and _SETUP.search(repo.text(p) or "") for p in repo.files):
         return
     if any(_SETUP.search(facts.document_text(repo, p)) for p in _linked_documents(repo, readme)):
