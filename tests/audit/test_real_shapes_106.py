@@ -497,3 +497,56 @@ def test_a_readme_with_a_utf16_line_appended_is_one_finding(tmp_path: Path) -> N
     root = repo(tmp_path, files)
     assert places(root, "LAY112") == ["README.md"]
     assert places(root, "DOC101") == []
+
+
+def test_a_committed_env_file_of_settings_and_doc_examples_of_tokens(tmp_path: Path) -> None:
+    auth = (
+        'def login():\n    """Log in.\n\n    **Response:**\n\n    ```json\n'
+        '    {"access_token": "eyJ0eXAiOiJKV1QiLCJhbGc...", "token_type": "bearer"}\n'
+        '    ```\n    """\n'
+    )
+    incidents = (
+        'LEAKED = {\n    "content": (\n'
+        "        \"STRIPE_KEY = 'sk-live-abc123def456ghi789jkl012mno345pqr678'\\n\"\n"
+        "        \"GITHUB_TOKEN = 'ghp_16C7e42F292c6912E7710c838347Ae5B21'\\n\"\n    ),\n}\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        ".env.local": "DEBUG=true\nLOG_LEVEL=DEBUG\nMAX_BATCH_SIZE=50\n",
+        "service/auth.py": auth,
+        "demo/incidents.py": incidents,
+        ".gitignore": ".venv/\n#.env\n",
+    }
+    root = repo(tmp_path, files, "settings")
+    assert places(root, "SEC104") == []
+    assert places(root, "SEC103") == []
+    assert places(root, "SEC101") == []
+    loads = {**files, "train.py": "from dotenv import load_dotenv\n\nload_dotenv()\n" + TRAIN}
+    assert places(repo(tmp_path, loads, "loads"), "SEC104") == [".gitignore"]
+
+
+def test_a_dev_declared_tool_a_runtime_dependency_installs_by_the_lock(tmp_path: Path) -> None:
+    pyproject = (
+        '[tool.poetry]\nname = "props"\nversion = "0.1.0"\ndescription = ""\nauthors = []\n'
+        'packages = [{ include = "props", from = "src" }]\n\n'
+        '[tool.poetry.dependencies]\npython = "^3.11"\nlightgbmlss = ">=0.6"\n'
+        'scikit-learn = "^1.6"\n\n'
+        '[tool.poetry.group.dev.dependencies]\nlightgbm = ">=4.6.0,<4.7.0"\n\n'
+        '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n'
+    )
+    lock = (
+        '[[package]]\nname = "lightgbmlss"\nversion = "0.6.0"\n\n[package.dependencies]\n'
+        'lightgbm = ">=4.0,<5.0"\n\n[[package]]\nname = "lightgbm"\nversion = "4.6.0"\n'
+    )
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": pyproject,
+        "poetry.lock": lock,
+        "src/props/__init__.py": "",
+        "src/props/screen.py": "from lightgbm import LGBMRegressor\n\nLGBMRegressor()\n",
+        "src/props/train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "locked"), "PKG105") == []
+    bare = {**files, "poetry.lock": lock.split("\n\n[package.dependencies]")[0] + "\n"}
+    assert places(repo(tmp_path, bare, "bare"), "PKG105") == ["src/props/screen.py:1"]

@@ -264,8 +264,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if "xxxx" in lowered:
         return True  # `sk_dev_XXXXXXXXX`: a prefix and a mask of X's
-    if value.endswith(("...", "\u2026")) and len(value.rstrip(".\u2026")) <= 12:
-        return True  # `sk-ant-...`: a key's prefix and an ellipsis, as docs write it
+    if value.endswith(("...", "\u2026")):
+        return True  # `sk-ant-...`, `eyJ0eXAiOiJKV1Qi...`: a key cut short, as docs write it
     if lowered.rstrip("?") in _TYPE_NAMES:
         return True  # an options schema's type (`mqtt_password: password?`), no value
     if any(word in lowered for word in ("change", "example", "placeholder", "your_", "your-")):

@@ -393,6 +393,8 @@ def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
                 continue  # `pytorch-ie`, `torch-audiomentations`: built on torch, they install it
             if module not in found or (declared and not declared <= dev_only):
                 continue
+            if declared and set(providers) & facts.locked_installs(repo, everything - dev_only):
+                continue  # only in a dev group, but a runtime dependency installs it (lock)
             if not declared:
                 if locked is None:
                     locked = facts.locked_installs(repo, everything)

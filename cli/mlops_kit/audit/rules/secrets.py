@@ -118,7 +118,11 @@ _MADE_UP = re.compile(
     r"(?:0123|1234|2345|3456|4567|5678|6789)\d\d|abcdef|ABCDEF|(.)\1\1(?!\1)(.)\2\2(?!\2)(.)\3\3"
     r"|(?i:planted|sample|mock)"
 )
-_SEQUENCES = ("0123456789", "abcdefgh", "ABCDEFGH", "EXAMPLE", "example", "FAKE", "fake")
+# ... and GitHub's documented example token, and keyboard runs (`sk-live-abc123def456...`)
+_SEQUENCES = (
+    "0123456789", "abcdefgh", "ABCDEFGH", "EXAMPLE", "example", "FAKE", "fake",
+    "abc123def456", "16C7e42F292c6912E7710c838347Ae5B21",
+)  # fmt: skip
 
 
 def fake_token(value: str) -> bool:
@@ -964,10 +968,14 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
         return
     # The .env files the project uses: beside each example of one (`backend/.env_example`
     # means `backend/.env`), else at the root.
+    # (An env file of its own, `.env.local` or `.env.production`, is no example: committed,
+    # its values are SEC103's and SEC106's to judge.)
     dot_envs = {
         f"{p.rpartition('/')[0]}/.env".lstrip("/")
         for p in repo.files
-        if p.rsplit("/", 1)[-1].startswith(".env") and p.rsplit("/", 1)[-1] != ".env"
+        if p.rsplit("/", 1)[-1].startswith(".env")
+        and p.rsplit("/", 1)[-1] != ".env"
+        and not (_OWN_ENV_FILE.match(p.rsplit("/", 1)[-1]) and p in repo.tracked)
     }
     # `config.env.example` means `config.env`: a file for credentials when its example
     # names one (`airflow.env.example` of `AIRFLOW_HOME=...` alone is settings).
@@ -985,6 +993,8 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
         dot_envs
         | {env for env, p in named if env != _OUTSIDE and _names_credentials(repo.text(p) or "")}
     ) or ([] if named else _ignored_env_paths(repo) or [facts.ENV_FILE])
+    if places == [facts.ENV_FILE] and _own_env_files_only(repo):
+        return  # a committed `.env.local` of settings, nothing loads a `.env`: none to ignore
     ignored = repo.ignored(places)
     # A committed .env without credentials is the project's settings file, kept in git on
     # purpose (an ignore rule would not untrack it); its personal values live elsewhere.
@@ -994,6 +1004,26 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
         yield Finding(
             f"{', '.join(exposed)} {'is' if len(exposed) == 1 else 'are'} not git-ignored", where
         )
+
+
+def _own_env_files_only(repo: RepoView) -> bool:
+    """Return True when the only env files are committed ones of their own, none loaded.
+
+    `.env.local` in git (settings a compose file reads with `env_file:`), no `.env`, no
+    example of one, and no code calling python-dotenv: the project keeps no `.env`.
+    """
+    envs = [p for p in repo.files if p.rsplit("/", 1)[-1].startswith(".env")]
+    return (
+        bool(envs)
+        and all(_OWN_ENV_FILE.match(p.rsplit("/", 1)[-1]) and p in repo.tracked for p in envs)
+        and not facts.search_sources(repo, _LOADS_DOTENV)
+    )
+
+
+_LOADS_DOTENV = re.compile(r"\b(?:load_dotenv|find_dotenv|dotenv_values)\(")
+# A committed env file for one environment, not an example of `.env`: `.env.local`,
+# `.env.production`, `.env.dev`.
+_OWN_ENV_FILE = re.compile(r"^\.env\.(?:local|dev|development|prod|production|staging|test|ci)$")
 
 
 def _example_copies(repo: RepoView) -> dict[str, str]:
