@@ -550,3 +550,20 @@ def test_a_dev_declared_tool_a_runtime_dependency_installs_by_the_lock(tmp_path:
     assert places(repo(tmp_path, files, "locked"), "PKG105") == []
     bare = {**files, "poetry.lock": lock.split("\n\n[package.dependencies]")[0] + "\n"}
     assert places(repo(tmp_path, bare, "bare"), "PKG105") == ["src/props/screen.py:1"]
+
+
+def test_a_setup_cfg_of_lint_settings_is_no_manifest(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "setup.cfg": "[flake8]\nmax-line-length = 88\n\n[isort]\nprofile = black\n",
+        "train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "lint")
+    assert places(root, "PKG101") == ["."]
+    assert places(root, "PKG107") == []
+    package = {
+        **files,
+        "setup.cfg": "[metadata]\nname = jeju\n\n[options]\ninstall_requires =\n"
+        "    scikit-learn==1.6.1\n",
+    }
+    assert places(repo(tmp_path, package, "package"), "PKG101") == []

@@ -1083,7 +1083,11 @@ _ENVIRONMENT_FOLDERS = frozenset(
 
 
 def _packaging(repo: RepoView, profile: RepoProfile) -> None:
-    manifests = [name for name in MANIFESTS if name in repo.file_set]
+    manifests = [
+        name
+        for name in MANIFESTS
+        if name in repo.file_set and (name != "setup.cfg" or _setup_cfg_declares(repo))
+    ]
     manifests += [
         p
         for p in repo.files
@@ -1862,6 +1866,16 @@ def _optional_undeclared_mlflow(repo: RepoView, files: list[str]) -> bool:
         for p in repo.files
         if p.count("/") <= 3
     )
+
+
+def _setup_cfg_declares(repo: RepoView) -> bool:
+    """Return True for a setup.cfg that describes a package, not one of tool settings only.
+
+    `[metadata]` or `[options]` make it setuptools' manifest; `[flake8]` and `[isort]`
+    alone are lint settings that happen to live in a file of that name.
+    """
+    text = repo.text("setup.cfg") or ""
+    return "[metadata]" in text or "[options" in text
 
 
 def _installs_dependencies(name: str) -> bool:

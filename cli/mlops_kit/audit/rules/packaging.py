@@ -62,7 +62,8 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     be set up.
     Manifests in sub-folders count (a conda file beside the pipeline that uses it), and
     code that imports only the standard library and its own modules needs none (an
-    import in a `try:` block is an optional extra).
+    import in a `try:` block is an optional extra). A setup.cfg counts when it describes a
+    package (`[metadata]`, `[options]`), not when it holds tool settings alone (`[flake8]`).
     Fix: add a pyproject.toml with a `[project]` table, or fix the TOML error reported.
     """
     profile = profile_of(repo)
