@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from audit.support import TRAIN_SCRIPT as TRAIN
-from audit.support import places, repo
+from audit.support import audit, places, repo
 
 
 def test_an_env_example_the_readme_copies_to_dot_env(tmp_path: Path) -> None:
@@ -567,3 +567,63 @@ def test_a_setup_cfg_of_lint_settings_is_no_manifest(tmp_path: Path) -> None:
         "    scikit-learn==1.6.1\n",
     }
     assert places(repo(tmp_path, package, "package"), "PKG101") == []
+
+
+def test_a_poetry_project_in_package_mode_false_is_an_application(tmp_path: Path) -> None:
+    pyproject = (
+        '[tool.poetry]\nname = "rental"\nversion = "0.1.0"\ndescription = ""\nauthors = []\n'
+        'package-mode = false\n\n[tool.poetry.dependencies]\npython = "^3.11"\n'
+        'scikit-learn = "^1.6"\n'
+    )
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": pyproject,
+        "poetry.lock": "# lock\n",
+        "rental/__init__.py": "",
+        "rental/fit.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "app")
+    assert "TRK107" in {f.rule for f in audit(root).issues}
+    library = {**files, "pyproject.toml": pyproject.replace("package-mode = false\n", "")}
+    assert "TRK107" not in {f.rule for f in audit(repo(tmp_path, library, "lib")).issues}
+
+
+def test_a_tracking_uri_set_from_a_config_item_only_when_given(tmp_path: Path) -> None:
+    train = (
+        "import mlflow\n\n\nclass Trainer:\n    def run(self):\n"
+        '        if self.config["mlflow"]["tracking_uri"]:\n'
+        '            mlflow.set_tracking_uri(self.config["mlflow"]["tracking_uri"])\n'
+        "        with mlflow.start_run():\n            mlflow.log_metric('x', 1.0)\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\nmlflow==2.16.2\n",
+        "train.py": TRAIN,
+        "trainer.py": train,
+        ".gitignore": ".venv/\nmlruns/\nmlflow.db\n",
+    }
+    assert places(repo(tmp_path, files, "item"), "TRK102") == []
+
+
+INSTALL = "python3 -m pip install --user -r dependencies.txt"
+
+
+def test_a_requirements_list_by_another_name_and_entry_points(tmp_path: Path) -> None:
+    pyproject = (
+        '[project]\nname = "nlp-shap"\nversion = "0.1.0"\n'
+        'dependencies = ["scikit-learn==1.6.1"]\n\n'
+        '[project.entry-points."nlp_shap.renderers"]\n'
+        'token_text = "nlp_shap.viz.token_text:TokenTextRenderer"\n'
+    )
+    files: dict[str, str | bytes] = {
+        "dependencies.txt": "scikit-learn==1.6.1\npandas==2.2.3\n",
+        "readme-setup.md": "# Setup\n\n```\n" + INSTALL + "\n```\n",
+        "train.py": "import pandas as pd\n\n" + TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "named")
+    assert places(root, "PKG101") == []
+    assert places(root, "PKG112") == []
+    unnamed = {k: v for k, v in files.items() if k != "readme-setup.md"}
+    assert places(repo(tmp_path, unnamed, "unnamed"), "PKG101") == ["."]
+    plugin = {**files, "pyproject.toml": pyproject}
+    assert places(repo(tmp_path, plugin, "plugin"), "SEC106") == []

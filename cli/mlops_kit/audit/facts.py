@@ -760,10 +760,14 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
         for pixi in (data.get("tool", {}).get("pixi"), repo.data("pixi.toml", "toml")):
             for names, development in _pixi_dependencies(pixi):
                 (dev if development else main).update(names)
+        # ... and the lists a README installs under another name (`dependencies.txt`)
+        named = set(detect.profile_of(repo).requirements)
         for path in repo.files:
             # Every requirements file's path holds the word (`requirement.txt` too): a
             # substring test first.
-            if "requirement" not in path.lower() or not detect.REQUIREMENTS.search(path):
+            if path not in named and (
+                "requirement" not in path.lower() or not detect.REQUIREMENTS.search(path)
+            ):
                 continue
             if detect.template_source(path):
                 continue

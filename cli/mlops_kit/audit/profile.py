@@ -383,8 +383,8 @@ class RepoProfile:
 
     @property
     def requirements(self) -> tuple[str, ...]:
-        """The requirements*.txt / .in files."""
-        return tuple(m for m in self.manifests if REQUIREMENTS.search(m))
+        """The requirements*.txt / .in files (and a `dependencies.txt` pip installs)."""
+        return tuple(m for m in self.manifests if m.endswith((".txt", ".in")))
 
     def as_dict(self) -> dict[str, Any]:
         """Return the profile as plain data (for `--format json`)."""
@@ -1108,6 +1108,7 @@ def _packaging(repo: RepoView, profile: RepoProfile) -> None:
         and not template_source(p)
         and not _NOT_RUNTIME.search(p)
     ]
+    manifests += [p for p in _pip_installed_lists(repo) if p not in manifests]
     manifests += [p for p in conda_files(repo) if p not in manifests]
     profile.manifests = tuple(manifests)
     profile.locks = tuple(
@@ -1257,6 +1258,8 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     )
     if profile.kit or profile.dvc or top_config or "MLproject" in repo.file_set:
         return "project"
+    if _not_a_package(repo):
+        return "project"  # `package-mode = false`, `packages = []`: installs no package
     if _kedro_project(repo):
         return "project"  # its package holds the pipelines: an application, not a library
     # A package named like the distribution it builds is a library, even with notebooks
@@ -1287,6 +1290,22 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     if profile.package_metadata and profile.packages:
         return "library"
     return "project" if profile.ml else "other"
+
+
+def _not_a_package(repo: RepoView) -> bool:
+    """Return True when pyproject.toml says the project builds no package to import.
+
+    Poetry's `package-mode = false` (dependency management only) or setuptools'
+    `packages = []` ("code is run with `python -m` from the root"): an application.
+    """
+    tool = repo.pyproject.get("tool")
+    if not isinstance(tool, dict):
+        return False
+    poetry = tool.get("poetry")
+    setuptools = tool.get("setuptools")
+    return (isinstance(poetry, dict) and poetry.get("package-mode") is False) or (
+        isinstance(setuptools, dict) and setuptools.get("packages") == []
+    )
 
 
 def _demonstration(repo: RepoView) -> bool:
@@ -1866,6 +1885,35 @@ def _optional_undeclared_mlflow(repo: RepoView, files: list[str]) -> bool:
         for p in repo.files
         if p.count("/") <= 3
     )
+
+
+def _pip_installed_lists(repo: RepoView) -> list[str]:
+    """Return the root `.txt` files a root document, Dockerfile, Makefile or script installs.
+
+    `pip install -r dependencies.txt`: a requirements file under another name.
+    """
+    found: list[str] = []
+    sources = [
+        p
+        for p in repo.files
+        if "/" not in p
+        and (p.lower().endswith((".md", ".rst", ".sh")) or p in ("Dockerfile", "Makefile"))
+    ]
+    for source in sources:
+        text = repo.text(source) or ""
+        if "-r" not in text:
+            continue
+        for match in _PIP_REQUIREMENT_LIST.finditer(text):
+            name = match.group(1).removeprefix("./")
+            if name in repo.file_set and "/" not in name and name not in found:
+                found.append(name)
+    return found
+
+
+# `pip install --user -r dependencies.txt`, `pip3 install -r deps.txt`
+_PIP_REQUIREMENT_LIST = re.compile(
+    r"\bpip3?[ \t]++install\b[^\n]*?[ \t](?:-r|--requirement)[ \t]++([\w./-]++)(?<=\.txt)"
+)
 
 
 def _setup_cfg_declares(repo: RepoView) -> bool:

@@ -561,8 +561,8 @@ def _credential_assignments(text: str) -> tuple[SecretHit, ...]:
         value = _value_of(match.group(2))
         if not value or is_placeholder(value) or _is_plain_literal(value):
             continue
-        if _CODE_EXPRESSION.match(value):
-            continue  # `token = handle.read().strip()`: a script embedded in a YAML block
+        if _CODE_EXPRESSION.match(value) or _IMPORT_PATH.match(value):
+            continue  # `token = handle.read().strip()`, `token_text = "pkg.viz:Renderer"`
         if _names_its_key(match.group(1), value) or _text_token(match.group(1), value):
             continue
         if "://" in value and placeholder_uri_password(value):
@@ -578,6 +578,10 @@ _CODE_EXPRESSION = re.compile(r"^(?:[A-Za-z_][\w.]*+\(.*\)|[A-Za-z_][\w.]*+\[.*\
 
 # A key naming a host (an IAM trust policy's `token.actions.githubusercontent.com:sub`).
 _HOST_KEY = re.compile(r"[\w-]\.[\w-]++\.(?:com|net|org|io|dev|cloud|ai)\b")
+
+
+# An entry point's object reference (`nlp_shap.viz.token_text:TokenTextRenderer`).
+_IMPORT_PATH = re.compile(r"^[A-Za-z_]\w*+(?:\.[A-Za-z_]\w*+)++:[A-Za-z_][\w.]*+$")
 
 
 def _text_token(key: str, value: str) -> bool:

@@ -368,8 +368,13 @@ def _settings_field_reads_variable(repo: RepoView) -> bool:
 _SETTINGS_FIELD = re.compile(r"(?m)^[ \t]+mlflow_tracking_uri[ \t]*:")
 _ENV_PREFIX = re.compile(r"""env_prefix["']?\s*[=:]\s*["'][^"']""")
 # `set_tracking_uri(uri)`, `set_tracking_uri(str(cfg.uri))`
-_CALL_WITH_NAME = re.compile(r"set_tracking_uri\(\s*(?:str\(\s*)?([\w.]+)\s*\)")
-_IF_SET = re.compile(r"^\s*(?:el)?if\s+([\w.]+)(?:\s+is\s+not\s+None)?\s*:\s*(?:#.*)?$")
+_CALL_WITH_NAME = re.compile(
+    r"set_tracking_uri\(\s*(?:str\(\s*)?([\w.]++(?:\[[^\]\n]{1,80}\])*)\s*\)"
+)
+# `if uri:`, `if cfg.uri is not None:`, `if self.config["mlflow"]["tracking_uri"]:`
+_IF_SET = re.compile(
+    r"^\s*(?:el)?if\s+([\w.]++(?:\[[^\]\n]{1,80}\])*)(?:\s+is\s+not\s+None)?\s*:\s*(?:#.*)?$"
+)
 
 
 def _only_when_set(text: str, line: int) -> bool:
