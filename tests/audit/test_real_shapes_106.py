@@ -627,3 +627,20 @@ def test_a_requirements_list_by_another_name_and_entry_points(tmp_path: Path) ->
     assert places(repo(tmp_path, unnamed, "unnamed"), "PKG101") == ["."]
     plugin = {**files, "pyproject.toml": pyproject}
     assert places(repo(tmp_path, plugin, "plugin"), "SEC106") == []
+
+
+def test_a_local_service_pair_and_an_instruction_in_a_readme(tmp_path: Path) -> None:
+    readme = (
+        "# Platform\n\n```bash\n"
+        'export AWS_ACCESS_KEY_ID="minioaccesskey"\n'
+        'export AWS_SECRET_ACCESS_KEY="miniosecretkey123"\n'
+        'export DOCKER_PASSWORD="replace with your personal access token from dockerhub"\n'
+        'export HF_TOKEN="Zr8Kq2Lm5Wp9Xt3VbN7c"\n```\n'
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "README.md": readme,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files), "SEC105") == ["README.md:7"]

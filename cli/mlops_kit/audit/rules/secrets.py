@@ -50,6 +50,12 @@ DEV_DEFAULTS = frozenset(
      "dagster", "superset", "optuna", "mongo", "rabbitmq", "jupyter", "velib"}
 )  # fmt: skip
 _DEMO_PREFIXES = ("test", "ci-", "ci_", "dev", "local", "dummy", "fake", "example", "sample")
+# A local service's name then the credential's own words (`minioaccesskey`,
+# `miniosecretkey123`, `postgrespassword`): the made-up pair of a development container.
+_SERVICE_DEFAULT = re.compile(
+    r"^(?:minio|postgres|mysql|mongo|redis|rabbit|airflow|mlflow|grafana|admin)[-_]?"
+    r"(?:access|secret|root|admin)?[-_]?(?:key|password|pass|pwd|secret|user)[-_]?\d{0,4}$"
+)
 
 
 def demo_value(value: str, user: str = "") -> bool:
@@ -64,7 +70,13 @@ def demo_value(value: str, user: str = "") -> bool:
         or re.fullmatch(r"[A-Z][A-Z0-9_]*", value) is not None
         or value.startswith(("<", "{", "%(", "$"))
         or _SAYS_FAKE.search(lowered) is not None  # "foo bar; dummy secret"
+        or _SERVICE_DEFAULT.match(lowered) is not None  # `miniosecretkey123`
+        or _INSTRUCTION.match(lowered) is not None  # "replace with your personal token"
     )
+
+
+# Words telling the reader what to put there (`"replace with your personal access token"`).
+_INSTRUCTION = re.compile(r"^(?:replace|put|insert|enter|paste|add|set)\b[^\n]*?\byour?\b")
 
 
 # A value that says it is not real, wherever the word sits in it.
