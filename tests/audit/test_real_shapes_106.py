@@ -644,3 +644,18 @@ def test_a_local_service_pair_and_an_instruction_in_a_readme(tmp_path: Path) -> 
         ".gitignore": ".venv/\n",
     }
     assert places(repo(tmp_path, files), "SEC105") == ["README.md:7"]
+
+
+def test_a_dependency_named_for_secrets_is_no_credential(tmp_path: Path) -> None:
+    pyproject = (
+        '[tool.poetry]\nname = "metastatic"\nversion = "0.1.0"\ndescription = ""\n'
+        'authors = []\n\n[tool.poetry.dependencies]\npython = "^3.11"\n'
+        'google-cloud-secret-manager = "~=2.16"\nscikit-learn = "^1.6"\n'
+        'db_password = "bluewhale77"\n'
+    )
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": pyproject,
+        "train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files), "SEC106") == ["pyproject.toml:11"]

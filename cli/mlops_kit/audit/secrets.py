@@ -626,8 +626,14 @@ def _is_plain_literal(value: str) -> bool:
         return True
     if re.fullmatch(r"[-+]?\d+(\.\d+)?", value):
         return True
+    if _VERSION_SPEC.match(value):
+        return True  # `google-cloud-secret-manager = "~=2.16"`: a dependency's version
     # A reference to where the secret comes from, not the secret: a file or a variable.
     return bool(re.fullmatch(r"[A-Z][A-Z0-9_]*", value)) or value.startswith(("/", "./", "~/"))
+
+
+# A version constraint (`~=2.16`, `^1.4`, `>=2,<3`, `==0.3.1`).
+_VERSION_SPEC = re.compile(r"^(?:[~^]|[<>=!]=?|~=|===?)[ \t]*+\d[\w.*+!,<>=~ \t-]*+$")
 
 
 def find_secrets(text: str, assignments: bool, allowlist: bool = True) -> list[SecretHit]:
