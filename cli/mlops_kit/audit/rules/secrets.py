@@ -50,12 +50,9 @@ DEV_DEFAULTS = frozenset(
      "dagster", "superset", "optuna", "mongo", "rabbitmq", "jupyter", "velib"}
 )  # fmt: skip
 _DEMO_PREFIXES = ("test", "ci-", "ci_", "dev", "local", "dummy", "fake", "example", "sample")
-# A local service's name then the credential's own words (`minioaccesskey`,
-# `miniosecretkey123`, `postgrespassword`): the made-up pair of a development container.
-_SERVICE_DEFAULT = re.compile(
-    r"^(?:minio|postgres|mysql|mongo|redis|rabbit|airflow|mlflow|grafana|admin)[-_]?"
-    r"(?:access|secret|root|admin)?[-_]?(?:key|password|pass|pwd|secret|user)[-_]?\d{0,4}$"
-)
+# A local MinIO's pair spelled as the credential's own words (`minioaccesskey`,
+# `miniosecretkey123`): the made-up keys of a development object store.
+_SERVICE_DEFAULT = re.compile(r"^minio[-_]?(?:access|secret|root)[-_]?key[-_]?\d{0,4}$")
 
 
 def demo_value(value: str, user: str = "") -> bool:
