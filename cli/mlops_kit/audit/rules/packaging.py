@@ -890,7 +890,7 @@ def _fully_pinned(repo: RepoView, path: str, conda: bool = False) -> bool:
 
 def _dev_tool_line(line: str) -> bool:
     """Return True for a requirement line of a test or lint tool (`pytest-asyncio>=0.23`)."""
-    name = re.split(r"[\s<>=!~;\[@]", line.strip(), maxsplit=1)[0].lower().replace("_", "-")
+    name = facts.requirement_name(line) or ""
     return name in DEV_TOOLS or name.startswith("pytest-")
 
 
