@@ -1089,17 +1089,42 @@ def primary_config(repo: RepoView) -> str | None:
     profile = detect.profile_of(repo)
     if profile.hydra_config_dir is None:
         return None
-    base = posixpath.join(profile.hydra_config_dir, profile.hydra_config_name or "config")
+    base = posixpath.normpath(
+        posixpath.join(profile.hydra_config_dir, profile.hydra_config_name or "config")
+    )
     candidates = [base] if base.endswith((".yaml", ".yml")) else [base + ".yaml", base + ".yml"]
     return next((c for c in candidates if repo.is_file(c)), candidates[0])
 
 
 def conf_files(repo: RepoView) -> list[str]:
-    """Return the YAML files of the Hydra config folder."""
+    """Return the YAML files of the Hydra config folder.
+
+    A config folder that is the repository's root (`config_path="."` beside a root
+    script) holds every other YAML file too (compose files, CI): there, the primary
+    config and the files of the groups its defaults list names (`- model: rf` reads
+    `model/`).
+    """
     folder = config_dir(repo)
     if folder is None:
         return []
-    return [p for p in repo.under(folder) if p.endswith((".yaml", ".yml"))]
+    if folder != ".":
+        return [p for p in repo.under(folder) if p.endswith((".yaml", ".yml"))]
+    primary = primary_config(repo)
+    if primary is None or not repo.is_file(primary):
+        return []
+    data = repo.data(primary)
+    defaults = data.get("defaults") if isinstance(data, dict) else None
+    groups: dict[str, None] = {}
+    for item in defaults if isinstance(defaults, list) else []:
+        for key in item if isinstance(item, dict) else [item]:
+            if not isinstance(key, str):
+                continue
+            words = key.split()  # `override /model`, `optional db`
+            group = words[-1].lstrip("/").split("/", 1)[0] if words else ""
+            if group and group in repo.folders:
+                groups[group] = None
+    grouped = [p for group in groups for p in repo.under(group) if p.endswith((".yaml", ".yml"))]
+    return [primary, *grouped]
 
 
 def walk_values(

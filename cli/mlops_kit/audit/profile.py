@@ -979,7 +979,14 @@ def _ci(repo: RepoView, profile: RepoProfile) -> None:
     ]
     if ".gitlab-ci.yaml" in repo.file_set:
         misplaced.append(".gitlab-ci.yaml")
+    # CircleCI 1.0's root `circle.yml`: CircleCI 2.0 and later read `.circleci/config.yml`
+    # only, and 1.0 builds stopped running in 2018.
+    if RETIRED_CIRCLECI in repo.file_set and "circleci" not in providers:
+        misplaced.append(RETIRED_CIRCLECI)
     profile.misplaced_ci = tuple(misplaced)
+
+
+RETIRED_CIRCLECI = "circle.yml"
 
 
 # A workflow declares its triggers or jobs at the top level; a task runner's file kept

@@ -135,7 +135,7 @@ def defaults_resolve(repo: RepoView) -> Iterator[Finding]:
         for group, option, optional in _entry(item):
             if option in ("???", "null") or facts.templated(option) or optional:
                 continue
-            base = posixpath.join(folder, group.lstrip("/"), option)
+            base = posixpath.normpath(posixpath.join(folder, group.lstrip("/"), option))
             if base.endswith((".yaml", ".yml")):
                 base = base.rsplit(".", 1)[0]
             if not any(repo.is_file(base + suffix) for suffix in (".yaml", ".yml")):
@@ -165,7 +165,7 @@ def _group_overrides_resolve(repo: RepoView, folder: str, primary: str) -> Itera
             for group, option in _absolute_entry(item):
                 if option in ("???", "null") or facts.templated(option):
                     continue
-                base = posixpath.join(folder, group.lstrip("/"), option)
+                base = posixpath.normpath(posixpath.join(folder, group.lstrip("/"), option))
                 if base.endswith((".yaml", ".yml")):
                     base = base.rsplit(".", 1)[0]
                 if not any(repo.is_file(base + suffix) for suffix in (".yaml", ".yml")):

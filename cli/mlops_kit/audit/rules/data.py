@@ -531,6 +531,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
             continue
         if outputs and _stage_output(path, outputs):
             continue  # DVC106 reports a committed stage output (one fact, one finding)
+        if keras_hdf5_model(repo, path):
+            continue  # a Keras model saved as HDF5: DAT103's
         if mlflow and _mlflow_store(path):
             continue
         if repo.is_git and path not in repo.tracked:
@@ -591,6 +593,8 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     up to 1 MB of plain data (a dict of column names to numbers, of pandas tables or numpy
     arrays: every model pickle names its model's classes, `sklearn...`, `xgboost...`; the
     audit reads the pickle's opcodes, never loads it).
+    A Keras model saved as HDF5 (`model.h5`: the file's root names `keras_version` or
+    `model_config`) is a model, not a dataset.
     The models of one folder are one finding. A model a `.gitignore` re-includes under a
     comment saying why (`# small models are versioned on purpose` above
     `!ranker/*.joblib`) is kept in git by decision and not reported.
@@ -599,7 +603,9 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     """
     by_folder: dict[str, list[tuple[str, int]]] = {}
     for path in repo.files:
-        if not path.lower().endswith(MODEL_SUFFIXES) or not _outside_fixtures(path):
+        if not _outside_fixtures(path):
+            continue
+        if not path.lower().endswith(MODEL_SUFFIXES) and not keras_hdf5_model(repo, path):
             continue
         info = repo.lstat(path)
         if info is None or info.st_size < SMALL_MODEL:
@@ -623,6 +629,30 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     yield from _per_folder(
         repo, by_folder, "model", lambda folder: f"under {folder}/" if folder else "at the root"
     )
+
+
+def keras_hdf5_model(repo: RepoView, path: str) -> bool:
+    """Return True for a Keras model or its weights saved as HDF5 (`model.h5`).
+
+    `model.save("m.h5")` and `save_weights` write attributes on the file's root group
+    (`keras_version`, `model_config`, `layer_names`), which HDF5 keeps in the root's
+    object header near the start of the file; a dataset's HDF5 file has none of them.
+    """
+    if not path.lower().endswith(_HDF5_SUFFIXES):
+        return False
+    data, _ = repo.read_head(path, _HDF5_HEAD)
+    if not data:
+        return False
+    # The superblock sits at byte 0, 512, 1024 or 2048 (a user block before it).
+    return _HDF5_SIGNATURE in data[:2056] and any(
+        attribute in data for attribute in _KERAS_ATTRIBUTES
+    )
+
+
+_HDF5_SUFFIXES = (".h5", ".hdf5")
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+_HDF5_HEAD = 65_536
+_KERAS_ATTRIBUTES = (b"keras_version", b"model_config", b"layer_names")
 
 
 def _plain_pickle(repo: RepoView, path: str) -> bool:

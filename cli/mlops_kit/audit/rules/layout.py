@@ -684,7 +684,8 @@ def symlinks_stay_inside(repo: RepoView) -> Iterator[Finding]:
 # copies, tool caches, Finder metadata.
 GENERATED = re.compile(
     r"(?:^|/)(?:__pycache__|\.ipynb_checkpoints|\.virtual_documents|\.pytest_cache"
-    r"|\.mypy_cache|\.ruff_cache)/|\.py[co]$|(?:^|/)\.DS_Store$"
+    r"|\.mypy_cache|\.ruff_cache|\.hypothesis|\.tox|\.nox|[^/]*?\.egg-info)/"
+    r"|\.py[co]$|(?:^|/)(?:\.DS_Store|\.coverage)$"
     # vim's swap files, and the lock files Office (`~$report.docx`) and LibreOffice
     # (`.~lock.slides.pptx#`) keep while a document is open
     r"|(?:^|/)\.[^/]+\.sw[op]$|(?:^|/)~\$[^/]++$|(?:^|/)\.~lock\.[^/]*#$"
@@ -693,8 +694,17 @@ GENERATED = re.compile(
 # (the pattern, without a literal start, is tried at every character of every path).
 GENERATED_WORDS = (
     "__pycache__/", "_checkpoints/", "_documents/", "_cache/", ".pyc", ".pyo", ".DS_Store",
-    ".swp", ".swo", "~$", ".~lock.",
+    ".swp", ".swo", "~$", ".~lock.", ".hypothesis/", ".tox/", ".nox/", ".egg-info/", ".coverage",
 )  # fmt: skip
+
+
+def _virtualenvs(repo: RepoView) -> tuple[str, ...]:
+    """Folders of committed virtual environments: each holds the `pyvenv.cfg` venv writes."""
+    return tuple(
+        p.removesuffix("pyvenv.cfg")
+        for p in repo.files
+        if p.endswith("/pyvenv.cfg") and p in repo.tracked
+    )
 
 
 def generated(path: str) -> bool:
@@ -710,11 +720,19 @@ def no_generated_files(repo: RepoView) -> Iterator[Finding]:
     and tool caches are rewritten on every run; committed, they go stale at once, show up
     in every diff, and a checkpoint can hold outputs the real notebook no longer shows.
     Editors' swap files (`.train.py.swp`) and the lock files Office and LibreOffice keep
-    beside an open document (`~$report.docx`, `.~lock.slides.pptx#`) are the same.
+    beside an open document (`~$report.docx`, `.~lock.slides.pptx#`) are the same, and so
+    are test tools' state (`.hypothesis/`, `.tox/`, `.nox/`, `.coverage`), setuptools'
+    `*.egg-info/` and a virtual environment (a folder holding `pyvenv.cfg`: thousands of
+    installed files for one machine's Python).
     Fix: `git rm -r --cached <path>` and add the folders (`__pycache__/`,
     `.ipynb_checkpoints/`, `.virtual_documents/`, `.DS_Store`) to .gitignore.
     """
-    committed = (p for p in (*repo.files, *repo.listing.hidden) if generated(p))
+    environments = _virtualenvs(repo)
+    committed = (
+        p
+        for p in (*repo.files, *repo.listing.hidden)
+        if generated(p) or (environments and p.startswith(environments))
+    )
     found = sorted({p for p in committed if p in repo.tracked or p in repo.listing.hidden})
     if found:
         names = ", ".join(found[:3])

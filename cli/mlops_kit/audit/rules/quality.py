@@ -12,7 +12,12 @@ from collections.abc import Callable, Iterator, Sequence
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.needles import search
-from mlops_kit.audit.profile import TEACHING_FOLDERS, called_name, profile_of
+from mlops_kit.audit.profile import (
+    RETIRED_CIRCLECI,
+    TEACHING_FOLDERS,
+    called_name,
+    profile_of,
+)
 from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
 
@@ -540,10 +545,20 @@ def ci_files_in_place(repo: RepoView) -> Iterator[Finding]:
     (`action.yml`/`action.yaml` anywhere, or a folder a workflow names in `uses: ./...`)
     is not a workflow: it is never reported; nor is a YAML file that declares neither
     `on:` nor `jobs:` (a task runner's `Taskfile.yml` in a sub-folder beside the workflows).
-    Fix: move the file, e.g. `git mv github/workflows/ci.yml .github/workflows/ci.yml`.
+    A root `circle.yml` is CircleCI 1.0's format, which CircleCI stopped running in 2018:
+    later versions read `.circleci/config.yml` only.
+    Fix: move the file, e.g. `git mv github/workflows/ci.yml .github/workflows/ci.yml`;
+    rewrite a `circle.yml` as `.circleci/config.yml` (`version: 2.1`, jobs and workflows).
     """
     for path in profile_of(repo).misplaced_ci:
-        yield Finding(f"{path} is not read by any CI service (misplaced)", path)
+        if path == RETIRED_CIRCLECI:
+            yield Finding(
+                f"{path} is CircleCI 1.0 configuration, which CircleCI no longer runs"
+                " (2.0 and later read .circleci/config.yml)",
+                path,
+            )
+        else:
+            yield Finding(f"{path} is not read by any CI service (misplaced)", path)
 
 
 @rule("QUA112", family="quality", severity="info", applies=("code",))
