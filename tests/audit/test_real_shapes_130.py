@@ -81,10 +81,99 @@ def test_a_hydra_config_beside_a_root_script_is_checked(tmp_path: Path) -> None:
         "requirements.txt": "hydra-core==1.3.2\nscikit-learn==1.6.1\n",
         "train.py": HYDRA_BESIDE,
         "config.yaml": "defaults:\n  - model: rf\n  - data: weekly\n\nseed: 1\n",
-        "model/rf.yaml": "train_path: /home/alice/data/train.csv\n",
+        "model/rf.yaml": "train_path: /home/alice/data/train.csv\nroot: /path\n",
         "docker-compose.yml": "services:\n  db:\n    image: postgres:16\n    volumes: [/srv:/x]\n",
         ".gitignore": ".venv/\n",
     }
     root = repo(tmp_path, files, "beside")
     assert places(root, "CFG104") == ["model/rf.yaml:1"]  # not the compose file
     assert places(root, "CFG103") == ["config.yaml:3"]  # a path a reviewer can open
+
+
+def test_values_that_are_stand_ins_or_patterns_are_no_passwords(tmp_path: Path) -> None:
+    governance = (
+        "pii_scrubbing:\n  patterns:\n"
+        "    aws_key: 'AKIA[0-9A-Z]{16}'\n"
+        "    private_key: '-----BEGIN (RSA |EC |OPENSSH )?PRIVATE KEY-----'\n"
+    )
+    snapshot = '{\n  "broker": {\n    "api_key": "k",\n    "api_secret": "s"\n  }\n}\n'
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "configs/governance.yaml": governance,
+        "runs/incident/config_snapshot.json": snapshot,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "stand-ins")
+    assert places(root, "SEC106") == [] and places(root, "SEC103") == []
+    chosen = {**files, "configs/db.yaml": "db:\n  host: db.internal\n  password: Gq7rTk2mWp\n"}
+    assert places(repo(tmp_path, chosen, "chosen"), "SEC106") == ["configs/db.yaml:3"]
+
+
+def test_a_readme_that_reserves_every_right_is_a_licence_statement(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "README.md": "# Drug designer\n\n## License\n\nProprietary. All rights reserved.\n",
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "reserved"), "LAY102") == []
+    silent = {**files, "README.md": "# Drug designer\n\n## License\n\nTBD\n"}
+    assert places(repo(tmp_path, silent, "silent"), "LAY102") == ["."]
+
+
+def test_a_submission_for_a_course_is_coursework(tmp_path: Path) -> None:
+    readme = (
+        "# Remote sensing image captioning\n\n"
+        "Our final submission for the TU Berlin course 'Computer Vision for Remote Sensing'.\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "README.md": readme,
+        ".gitignore": ".venv/\n",
+    }
+    assert "LAY104" not in fired(repo(tmp_path, files, "course"))
+    plain = {**files, "README.md": "# Remote sensing image captioning\n\nCaptions images.\n"}
+    assert "LAY104" in fired(repo(tmp_path, plain, "plain"))
+
+
+def test_a_tox_ini_of_linter_settings_is_no_tox(tmp_path: Path) -> None:
+    from mlops_kit.audit.profile import profile_of
+    from mlops_kit.audit.repo import RepoView
+
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "tox.ini": "[flake8]\nmax-line-length = 79\n",
+    }
+    assert "tox" not in profile_of(RepoView(repo(tmp_path, files, "flake8"))).task_runners
+    envs = {**files, "tox.ini": "[tox]\nenv_list = py311\n\n[testenv]\ncommands = pytest\n"}
+    assert "tox" in profile_of(RepoView(repo(tmp_path, envs, "tox"))).task_runners
+
+
+def test_a_declared_dependency_that_requires_torch_provides_it(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": (
+            '[project]\nname = "rf-finetune"\nversion = "0.1.0"\nrequires-python = ">=3.10"\n'
+            'dependencies = ["rfdetr>=1.2", "supervision>=0.25"]\n\n'
+            '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        ),
+        "src/rf_finetune/__init__.py": "",
+        "src/rf_finetune/finetune.py": "import torch\n\nDEVICE = torch.device('cpu')\n",
+    }
+    assert places(repo(tmp_path, files, "rfdetr"), "PKG105") == []
+    bare = {**files}
+    bare["pyproject.toml"] = str(files["pyproject.toml"]).replace('"rfdetr>=1.2", ', "")
+    assert places(repo(tmp_path, bare, "bare"), "PKG105") == ["src/rf_finetune/finetune.py:1"]
+
+
+def test_catboost_training_logs_are_generated(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "catboost==1.2.7\n",
+        "train.py": TRAIN,
+        "ML_Project/catboost_info/catboost_training.json": "{}\n",
+        ".gitignore": ".venv/\n",
+    }
+    found = places(repo(tmp_path, files, "catboost"), "LAY113")
+    assert found == ["ML_Project/catboost_info/catboost_training.json"]

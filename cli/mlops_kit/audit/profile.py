@@ -1013,12 +1013,18 @@ def _local_action_folders(repo: RepoView) -> set[str]:
     return folders
 
 
+# What makes a tox.ini tox's: its `[tox]` section or an environment (`[testenv:lint]`).
+_TOX_ENVS = re.compile(r"^\[(?:tox(?::tox)?|testenv(?::[^\]\n]*+)?)\]", re.MULTILINE)
+
+
 def _runners(repo: RepoView, profile: RepoProfile) -> None:
     runners: list[str] = []
     for name, runner in RUNNER_FILES:
         if name in repo.file_set and runner not in runners:
             if runner == "invoke" and "invoke" not in (repo.text(name) or ""):
                 continue
+            if runner == "tox" and not _TOX_ENVS.search(repo.text(name) or ""):
+                continue  # a tox.ini of linters' sections (`[flake8]`) only: no tox
             runners.append(runner)
     tool = repo.pyproject.get("tool")
     tool = tool if isinstance(tool, dict) else {}
@@ -1354,14 +1360,18 @@ _DEMONSTRATION = re.compile(
 # A title that names a course's assignment (`# CPU Predictor App - MLOps Assignment`).
 _ASSIGNMENT_TITLE = re.compile(r"(?i)\bassignment\b")
 # Coursework, in the README's opening or the repository's name: "Course Project",
-# "ml-capstone-...", "developed as part of an academic course", "Proyecto final".
+# "ml-capstone-...", "developed as part of an academic course", "Proyecto final", "our
+# submission for the ... course".
 _COURSEWORK = re.compile(
     r"(?i)\b(?:course[ _-]?project|capstone|coursework|homework|bootcamp|class project"
     r"|semester project|term project|proyecto[ _-]?final"
     r"|(?:developed|built|created|made|done) (?:for|as part of|during) (?:the |an? |my |our )?"
     r"[\w-]+(?: [\w-]+){0,4} (?:course|class|bootcamp)"
     r"|as part of (?:the |an? |my |our )?[\w-]+(?: [\w-]+){0,5}"
-    r" (?:course|specialization|bootcamp|nanodegree|zoomcamp))\b|zoomcamp"
+    r" (?:course|specialization|bootcamp|nanodegree|zoomcamp)"
+    # "Our final submission for the TU Berlin course 'Computer Vision ...'"
+    r"|(?:submission|assignment|project) for (?:the |an? |my |our )?[\w-]+(?: [\w-]+){0,4}"
+    r" (?:course|class|lecture|seminar))\b|zoomcamp"
 )
 
 

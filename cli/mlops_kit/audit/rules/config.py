@@ -192,9 +192,10 @@ def _absolute_entry(item: Any) -> list[tuple[str, str]]:
 
 
 # "/path/to/your/data" is an instruction to the reader, not a machine's path.
-# `/path/to/data`, `<DATA_DIR>`, `/your_data`, `/replace/with/your/path`, `/change/me`.
+# `/path/to/data`, `/path`, `<DATA_DIR>`, `/your_data`, `/replace/with/your/path`, `/change/me`.
 _PLACEHOLDER_PATH = re.compile(
-    r"/path/to\b|<[^>]+>|\byour[_/-]|/xxx\b|/(?:replace|change)(?:[_/-]|$)", re.IGNORECASE
+    r"/path/to\b|^/path/?$|<[^>]+>|\byour[_/-]|/xxx\b|/(?:replace|change)(?:[_/-]|$)",
+    re.IGNORECASE,
 )
 # Scratch folders every Unix machine has (`/tmp/mds-cache/cifar10`: a streaming cache), and
 # the operating system's shared files (`/usr/share/dict/words`, a word list).

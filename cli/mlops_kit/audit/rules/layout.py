@@ -41,7 +41,10 @@ def license_present(repo: RepoView) -> Iterator[Finding]:
     Why: without a licence nobody may legally reuse the code, and the package metadata has
     nothing to point to.
     A REUSE-style `LICENSES/` folder (one file per licence the project uses) counts, and so
-    does a `LICENSE/` folder holding the text (`LICENSE/MIT License`).
+    does a `LICENSE/` folder holding the text (`LICENSE/MIT License`), and so does a
+    README whose licence section reserves every right ("## License / Proprietary. All
+    rights reserved.") or metadata that does (`license = {text = "Proprietary"}`): no
+    reuse is granted, and the statement says so.
     Fix: add a LICENSE file (or LICENSE.md, LICENSE-CODE, COPYING), even "Proprietary, all
     rights reserved" for internal work.
     """
@@ -50,7 +53,33 @@ def license_present(repo: RepoView) -> Iterator[Finding]:
         return
     if repo.under("LICENSES") or repo.under("LICENSE") or repo.under("LICENCE"):
         return  # REUSE: `LICENSES/Apache-2.0.txt`, one file per licence; `LICENSE/MIT`
+    if _declared_proprietary(repo):
+        return  # "## License / Proprietary. All rights reserved.": no reuse is granted
     yield Finding("no LICENSE file at the project root", facts.ROOT)
+
+
+def _declared_proprietary(repo: RepoView) -> bool:
+    """Return True when the README's licence section or the metadata reserves every right."""
+    project = repo.pyproject.get("project")
+    license_text = project.get("license") if isinstance(project, dict) else None
+    if isinstance(license_text, dict):
+        license_text = license_text.get("text")
+    if isinstance(license_text, str) and _PROPRIETARY.search(license_text):
+        return True
+    path = facts.readme(repo)
+    text = (repo.text(path) or "") if path else ""
+    section = _LICENSE_SECTION.search(text) if "icen" in text else None
+    return section is not None and _PROPRIETARY.search(section.group(1)) is not None
+
+
+# A README's licence heading and the text below it, up to the next heading.
+_LICENSE_SECTION = re.compile(
+    r"^#{1,4}[ \t]*+(?:licen[cs]e|licensing)\b[^\n]*+\n((?:(?!#)[^\n]*+\n?){1,8})",
+    re.IGNORECASE | re.MULTILINE,
+)
+_PROPRIETARY = re.compile(
+    r"(?i)\bproprietary\b|\ball rights reserved\b|\binternal use only\b|\bconfidential\b"
+)
 
 
 @rule("LAY103", family="layout", severity="error", applies=("kit",))
@@ -684,7 +713,7 @@ def symlinks_stay_inside(repo: RepoView) -> Iterator[Finding]:
 # copies, tool caches, Finder metadata.
 GENERATED = re.compile(
     r"(?:^|/)(?:__pycache__|\.ipynb_checkpoints|\.virtual_documents|\.pytest_cache"
-    r"|\.mypy_cache|\.ruff_cache|\.hypothesis|\.tox|\.nox|[^/]*?\.egg-info)/"
+    r"|\.mypy_cache|\.ruff_cache|\.hypothesis|\.tox|\.nox|catboost_info|[^/]*?\.egg-info)/"
     r"|\.py[co]$|(?:^|/)(?:\.DS_Store|\.coverage)$"
     # vim's swap files, and the lock files Office (`~$report.docx`) and LibreOffice
     # (`.~lock.slides.pptx#`) keep while a document is open
@@ -695,6 +724,7 @@ GENERATED = re.compile(
 GENERATED_WORDS = (
     "__pycache__/", "_checkpoints/", "_documents/", "_cache/", ".pyc", ".pyo", ".DS_Store",
     ".swp", ".swo", "~$", ".~lock.", ".hypothesis/", ".tox/", ".nox/", ".egg-info/", ".coverage",
+    "catboost_info/",
 )  # fmt: skip
 
 
@@ -722,8 +752,8 @@ def no_generated_files(repo: RepoView) -> Iterator[Finding]:
     Editors' swap files (`.train.py.swp`) and the lock files Office and LibreOffice keep
     beside an open document (`~$report.docx`, `.~lock.slides.pptx#`) are the same, and so
     are test tools' state (`.hypothesis/`, `.tox/`, `.nox/`, `.coverage`), setuptools'
-    `*.egg-info/` and a virtual environment (a folder holding `pyvenv.cfg`: thousands of
-    installed files for one machine's Python).
+    `*.egg-info/`, CatBoost's training log (`catboost_info/`) and a virtual environment
+    (a folder holding `pyvenv.cfg`: thousands of installed files for one machine's Python).
     Fix: `git rm -r --cached <path>` and add the folders (`__pycache__/`,
     `.ipynb_checkpoints/`, `.virtual_documents/`, `.DS_Store`) to .gitignore.
     """

@@ -289,7 +289,9 @@ ALSO_INSTALLED_BY = {
     "tensorflow": ("tfx", "tensorflow-transform", "tensorflow-data-validation",
                    "tensorflow-model-analysis", "tf-keras"),
     "torch": ("torchaudio", "timm", "torchmetrics", "sentence-transformers", "accelerate",
-              "peft", "ultralytics"),
+              "peft", "ultralytics", "rfdetr", "trl", "kornia", "segmentation-models-pytorch",
+              "stable-baselines3", "torchgeo", "monai", "speechbrain", "easyocr",
+              "neuralforecast"),
     "mlflow": ("azureml-mlflow", "dbx"),
     "sklearn": ("ogb", "imbalanced-learn"),
 }  # fmt: skip

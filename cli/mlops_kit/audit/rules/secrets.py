@@ -623,7 +623,9 @@ def no_passwords_in_config_files(repo: RepoView) -> Iterator[Finding]:
     SEC103's are not reported, nor are a vocabulary's special tokens (`pad_token`,
     `unknown_token`: words of a tokenizer or an encoder), sentinel values (`__MISSING__`)
     or a generated template's names for the values (Mage's
-    `AWS_SESSION_TOKEN: session_token (Used to generate Redshift credentials)`). A value
+    `AWS_SESSION_TOKEN: session_token (Used to generate Redshift credentials)`), values of
+    one or two characters (`api_key: k`, a test's stand-in) or regular expressions that
+    find credentials (a scrubber's `aws_key: 'AKIA[0-9A-Z]{16}'`). A value
     repeated in several files is one finding, at its first place.
     Fix: reference the environment instead (`${DB_PASSWORD}` in compose files,
     `${oc.env:DB_PASSWORD}` in Hydra config) and keep values in a git-ignored `.env`.
@@ -729,12 +731,23 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool, fr
                     continue  # a database on the developer's machine, as SEC102 judges one
             if terraform and _TERRAFORM_EXPRESSION.match(line):
                 continue  # `password = var.db_password`: a reference, not a value
-            finding = Finding(f"{hit.kind} = {hit.preview}", path, hit.line)
             assigned = secrets.assigned_value(line) or ""
+            if 0 < len(assigned) <= 2 or _PATTERN_VALUE.search(assigned):
+                continue  # `"api_key": "k"`: a test's stand-in; `AKIA[0-9A-Z]{16}`: a pattern
+            finding = Finding(f"{hit.kind} = {hit.preview}", path, hit.line)
             generated = looks_generated(assigned) or _generated_parts(assigned)
             if generated and k8s_secret and _chosen_in_secret(assigned):
                 generated = False  # base64 of a chosen password: SEC106's
             yield finding, generated, frozenset({assigned} if assigned else ())
+
+
+# A regular expression that finds credentials (a scrubber's `aws_key: 'AKIA[0-9A-Z]{16}'`,
+# `'-----BEGIN (RSA |EC )?PRIVATE KEY-----'`): a character class or an escape under a
+# quantifier, a group of alternatives made optional, a non-capturing group.
+_PATTERN_VALUE = re.compile(
+    r"\[[^\]\s]{1,40}\](?:\{\d{1,3}(?:,\d{0,3})?\}|[+*])|\\[dswb][+*{]"
+    r"|\(\?[:=!<]|\([^()|]{1,40}\|[^()]{0,80}\)\?"
+)
 
 
 # Mage writes `<pipeline>/triggers.yaml` itself, with a `token:` in every trigger; only an
