@@ -177,3 +177,122 @@ def test_catboost_training_logs_are_generated(tmp_path: Path) -> None:
     }
     found = places(repo(tmp_path, files, "catboost"), "LAY113")
     assert found == ["ML_Project/catboost_info/catboost_training.json"]
+
+
+def test_a_pyproject_of_formatter_settings_is_no_manifest(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": '[tool.black]\nline-length = 88\n\n[tool.isort]\nprofile = "black"\n',
+        "train.py": "import numpy as np\nimport torch\n\n" + TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "settings")
+    assert places(root, "PKG101") == ["."] and places(root, "PKG107") == []
+    declared = {**files, "requirements.txt": "numpy==2.1.3\ntorch==2.5.1\nscikit-learn==1.6.1\n"}
+    assert places(repo(tmp_path, declared, "declared"), "PKG101") == []
+
+
+def test_a_stage_that_registers_the_model_needs_no_outs(tmp_path: Path) -> None:
+    dvc_yaml = (
+        "stages:\n"
+        "  train:\n    cmd: python train.py\n    deps: [train.py]\n    outs: [model.pkl]\n"
+        "  model_register:\n    cmd: python register.py\n    deps: [register.py, model.pkl]\n"
+        "  evaluate:\n    cmd: python evaluate.py\n    deps: [evaluate.py, model.pkl]\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "dvc==3.59.1\nscikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "register.py": "print('registered')\n",
+        "evaluate.py": "print('evaluated')\n",
+        "dvc.yaml": dvc_yaml,
+        ".dvc/config": "",
+        ".gitignore": ".venv/\n/model.pkl\n",
+    }
+    [issue] = [i for i in audit(repo(tmp_path, files, "register")).issues if i.rule == "DVC113"]
+    assert issue.message == "stage 'evaluate' declares no outs, metrics or plots"
+
+
+def test_dataset_folders_with_a_note_of_their_own_are_documented(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "data/mnist/dataset.txt": "https://www.tensorflow.org/datasets/catalog/mnist\n",
+        "data/cifar10/dataset.txt": "https://www.cs.toronto.edu/~kriz/cifar.html\n",
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "noted"), "LAY106") == []
+    undocumented = {**files, "data/claims/claims_2024.csv": "id,amount\n" + "1,2\n" * 50}
+    assert places(repo(tmp_path, undocumented, "one-more"), "LAY106") == ["."]
+
+
+def test_a_data_folder_that_only_links_elsewhere_has_nothing_to_describe(tmp_path: Path) -> None:
+    from audit.support import commit_all
+
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "linked")
+    (root / "data").mkdir()
+    (root / "data" / "geospatial").symlink_to("/data/common/geospatial")
+    commit_all(root)
+    assert places(root, "LAY106") == []
+
+
+FLASK_SMILES = """from flask import Flask, jsonify, request
+import torch
+
+app = Flask(__name__)
+model = torch.load("model.pt")
+
+
+@app.route("/api/predict", methods=["POST"])
+def predict():
+    data = request.get_json()
+    if not data or "smiles" not in data:
+        return jsonify({"error": "Missing SMILES input"}), 400
+    return jsonify({"score": float(model.predict(data["smiles"]))})
+"""
+
+
+def test_a_required_key_checked_beside_an_empty_body_is_validation(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "flask==3.1.0\ntorch==2.5.1\n",
+        "app.py": FLASK_SMILES,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "checked"), "SRV101") == []
+    unchecked = {**files, "app.py": FLASK_SMILES.replace('"smiles" not in data', "False")}
+    assert places(repo(tmp_path, unchecked, "unchecked"), "SRV101") == ["app.py:8"]
+
+
+RUN_RECORDS = """import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+def start_run(root: Path, cfg: dict) -> Path:
+    run_dir = root / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    run_dir.mkdir(parents=True)
+    (run_dir / "config_snapshot.json").write_text(json.dumps(cfg))
+    return run_dir
+
+
+def save_metrics(run_dir: Path, metrics: dict) -> None:
+    with open(run_dir / "metrics.json", "w") as fh:
+        json.dump(metrics, fh)
+"""
+
+
+def test_a_module_of_run_records_tracks_runs(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "src/trader/__init__.py": "",
+        "src/trader/train.py": TRAIN,
+        "src/trader/run_records.py": RUN_RECORDS,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "records"), "TRK107") == []
+    metrics_only = RUN_RECORDS.replace('"config_snapshot.json"', '"notes.txt"')
+    bare = {**files, "src/trader/run_records.py": metrics_only}
+    assert places(repo(tmp_path, bare, "metrics-only"), "TRK107") == ["."]

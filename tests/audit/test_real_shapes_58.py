@@ -174,7 +174,7 @@ CONDA = (
 
 def test_a_conda_environment_in_an_environments_folder(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {
-        "pyproject.toml": "[tool.black]\nline-length = 100\n",
+        "pyproject.toml": '[project]\nname = "taxi"\nversion = "0.1.0"\n\n[tool.black]\n',
         "pipelines/eval/eval.py": "import mlflow\n\nmlflow.log_metric('rmse', 1.0)\n",
         "environments/conda_train.yml": CONDA,
     }

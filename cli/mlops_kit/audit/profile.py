@@ -1099,7 +1099,9 @@ def _packaging(repo: RepoView, profile: RepoProfile) -> None:
     manifests = [
         name
         for name in MANIFESTS
-        if name in repo.file_set and (name != "setup.cfg" or _setup_cfg_declares(repo))
+        if name in repo.file_set
+        and (name != "setup.cfg" or _setup_cfg_declares(repo))
+        and (name != "pyproject.toml" or _pyproject_declares(repo))
     ]
     manifests += [
         p
@@ -1941,6 +1943,29 @@ def _setup_cfg_declares(repo: RepoView) -> bool:
     """
     text = repo.text("setup.cfg") or ""
     return "[metadata]" in text or "[options" in text
+
+
+def _pyproject_declares(repo: RepoView) -> bool:
+    """Return True for a pyproject.toml that describes a project, not tool settings only.
+
+    `[project]`, `[build-system]`, `[dependency-groups]` or a packaging tool's table
+    (Poetry, PDM, pixi, Flit, uv) make it a manifest; `[tool.black]` and `[tool.isort]`
+    alone are formatter settings that happen to live in a file of that name. A file
+    that does not parse is kept: PKG101 reports it.
+    """
+    data = repo.pyproject
+    if not data:
+        return True  # empty or unreadable: judged by the packaging rules as it is
+    if {"project", "build-system", "dependency-groups"} & set(data):
+        return True
+    tool = data.get("tool")
+    return not isinstance(tool, dict) or bool(set(tool) & _PACKAGING_TOOLS)
+
+
+# `[tool.<name>]` tables that declare what to install (or how to build).
+_PACKAGING_TOOLS = frozenset(
+    {"poetry", "pdm", "pixi", "flit", "uv", "hatch", "setuptools", "mlops-kit", "maturin"}
+)
 
 
 def _installs_dependencies(name: str) -> bool:

@@ -460,6 +460,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
         return  # a Python package of dataset code (`data/dataset.py`), no data to describe
     if "data/__init__.py" in repo.file_set:
         return  # the data-loading package (loaders and a class map beside them)
+    if files and all(p in repo.listing.symlinks for p in files):
+        return  # `data/geo -> /data/common/geo`: the data lives elsewhere, nothing in git
     if files and all(_output_placeholder(p) for p in files):
         return  # `data/predictions/.gitkeep`: a place the application writes to, no data
     placeholders_only = files and all(p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in files)
@@ -597,6 +599,10 @@ def _tree_describes_data(repo: RepoView, text: str) -> bool:
     return False
 
 
+# A dataset folder's note under another name (`data/mnist/dataset.txt`: where it is from).
+_FOLDER_NOTE = re.compile(r"(?:sources?|about|info|description|origin|dataset)\.txt$", re.I)
+
+
 def _data_documented(files: list[str]) -> bool:
     """True when data/ has a README, or every folder of data files has one of its own.
 
@@ -604,7 +610,11 @@ def _data_documented(files: list[str]) -> bool:
     dataset; a README in one subfolder says nothing about the others. A folder kept only
     by a placeholder (`data/processed/.gitkeep`: what the pipeline writes) holds no data.
     """
-    documented = {p.rpartition("/")[0] for p in files if _README.match(p.rpartition("/")[2])}
+    documented = {
+        p.rpartition("/")[0]
+        for p in files
+        if _README.match(p.rpartition("/")[2]) or _FOLDER_NOTE.match(p.rpartition("/")[2])
+    }
     if "data" in documented:
         return True
     if any(_DATA_NOTE.match(p) for p in files):

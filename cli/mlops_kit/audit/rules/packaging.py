@@ -63,12 +63,17 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     Manifests in sub-folders count (a conda file beside the pipeline that uses it), and
     code that imports only the standard library and its own modules needs none (an
     import in a `try:` block is an optional extra). A setup.cfg counts when it describes a
-    package (`[metadata]`, `[options]`), not when it holds tool settings alone (`[flake8]`).
+    package (`[metadata]`, `[options]`), not when it holds tool settings alone (`[flake8]`),
+    and so does a pyproject.toml (`[project]`, `[build-system]`, a packaging tool's table;
+    not `[tool.black]` and `[tool.isort]` alone).
     Fix: add a pyproject.toml with a `[project]` table, or fix the TOML error reported.
     """
     profile = profile_of(repo)
     anywhere = any(
-        p.rsplit("/", 1)[-1] in ("pyproject.toml", "setup.py", "Pipfile", "pixi.toml")
+        (
+            p.rsplit("/", 1)[-1] in ("pyproject.toml", "setup.py", "Pipfile", "pixi.toml")
+            and (p != PYPROJECT or p in profile.manifests)
+        )  # not `[tool.black]` alone
         or REQUIREMENTS.search(p)
         or (_CONDA_NAME.search(p) and "dependencies:" in (repo.text(p) or ""))
         for p in repo.files

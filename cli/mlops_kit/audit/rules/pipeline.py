@@ -850,6 +850,9 @@ def stages_have_deps_and_outs(repo: RepoView) -> Iterator[Finding]:
 
     Why: without deps DVC cannot tell when a stage is stale; without outs (or metrics,
     plots) there is nothing to cache or hand to the next stage, so reproducibility breaks.
+    A stage that publishes what the pipeline made (`model_register`, `model_pusher`,
+    `deploy`, `index`: a registry, a bucket, a vector store) writes nothing into the
+    workspace: with its deps declared, it needs no outs.
     Fix: list what the stage reads under `deps` and what it writes under `outs`,
     `metrics` or `plots`.
     """
@@ -857,7 +860,14 @@ def stages_have_deps_and_outs(repo: RepoView) -> Iterator[Finding]:
     # One finding per gap, naming every stage that has it.
     gaps = (
         ("deps", [s for s in stages if not s.has_deps]),
-        ("outs, metrics or plots", [s for s in stages if not s.has_outs]),
+        (
+            "outs, metrics or plots",
+            [
+                s
+                for s in stages
+                if not s.has_outs and not (s.has_deps and _PUBLISHES.search(s.name))
+            ],
+        ),
     )
     for what, missing in gaps:
         if len(missing) == 1:
@@ -868,6 +878,15 @@ def stages_have_deps_and_outs(repo: RepoView) -> Iterator[Finding]:
             names = ", ".join(repr(s.name) for s in missing[:5])
             more = f" and {len(missing) - 5:,} more" if len(missing) > 5 else ""
             yield Finding(f"stages {names}{more} declare no {what}", DVC_YAML, missing[0].line)
+
+
+# A stage named for sending the pipeline's result elsewhere: a model registry, a bucket,
+# a serving endpoint, a search index (`model_register`, `pusher`, `deploy_model`).
+_PUBLISHES = re.compile(
+    r"(?:^|[_-])(?:push(?:er)?|regist(?:er|ry|ration)|deploy(?:ment)?|publish|upload"
+    r"|promot(?:e|ion)|notify|index(?:ing)?)(?:[_-]|$)",
+    re.IGNORECASE,
+)
 
 
 @rule("DVC114", family="pipeline", severity="error", requires=_PIPELINE, applies=_USES_PIPELINE)

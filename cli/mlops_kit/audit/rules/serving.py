@@ -31,8 +31,10 @@ _VALIDATES = re.compile(
     r"|\.content_type[ \t]+(?:not[ \t]+)?in\b|\.content_type[ \t]*[!=]="
     # flask-restx checks the body against its model (`@api.expect(model, validate=True)`)
     r"|\.expect\([^)\n]*?\bvalidate[ \t]*=[ \t]*True"
-    # a required key checked, answering 400 or 422 (`if "image" not in data: return ..., 400`)
-    r"|\bif[ \t]+[\"'][\w-]++[\"'][ \t]+not[ \t]+in[ \t]+[\w.]++[ \t]*:[ \t]*\n[ \t]*+"
+    # a required key checked, answering 400 or 422 (`if "image" not in data: return ..., 400`,
+    # `if not data or "smiles" not in data:`)
+    r"|\bif[ \t]+(?:not[ \t]+[\w.]++[ \t]+or[ \t]+)?"
+    r"[\"'][\w-]++[\"'][ \t]+not[ \t]+in[ \t]+[\w.]++[ \t]*:[ \t]*\n[ \t]*+"
     r"(?:return\b[^\n]*?\b4(?:00|22)\b|abort\([ \t]*4(?:00|22)\b)"
     # a parse or check of the input that fails answers 400 or 422 (`except ValueError as
     # e:` then `return JSONResponse(status_code=400, ...)`; `except InvalidInputError:`

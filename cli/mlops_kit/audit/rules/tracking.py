@@ -84,20 +84,27 @@ def _records_own_runs(repo: RepoView) -> bool:
     """Return True when a training script writes each run's metrics into the run's folder.
 
     `run_dir = out / datetime.now().strftime(...)` and `json.dump(metrics, ...)` to
-    `run_dir / "metrics.json"` in one file that trains: the project keeps its own record
-    of which settings gave which metrics, one folder per run.
+    `run_dir / "metrics.json"` in one file that trains (or in a module of run records
+    that also writes the run's settings there: `config_snapshot.json`): the project keeps
+    its own record of which settings gave which metrics, one folder per run.
     """
     for path in facts.runtime_code(repo):
         text = repo.text(path) or ""
         if not any(mark in text for mark in (".json", ".y", "json.dump")):
             continue  # no record file named: most modules, found by a literal test
-        if (
-            needles.search(_RUN_METRICS_FILE, text)
-            and needles.search(_RUN_FOLDER, text)
-            and calls_training(text)
-        ):
-            return True
+        if not (needles.search(_RUN_METRICS_FILE, text) and needles.search(_RUN_FOLDER, text)):
+            continue
+        if calls_training(text) or _CONFIG_SNAPSHOT.search(text):
+            return True  # the script that trains, or a module of run records it calls
     return False
+
+
+# A copy of the run's settings beside its metrics (`config_snapshot.json`,
+# `params.yaml` written into the run's folder): a run-records module of the project.
+_CONFIG_SNAPSHOT = re.compile(
+    r"[\"'/](?:config|params|hparams|settings)_?(?:snapshot|used|dump)?\.(?:json|ya?ml)[\"']"
+    r"|\bconfig_snapshot\b"
+)
 
 
 # A record a run writes: `"metrics.json"`, `val_summary.json`, `results_fold1.json`,
