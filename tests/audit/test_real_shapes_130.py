@@ -296,3 +296,200 @@ def test_a_module_of_run_records_tracks_runs(tmp_path: Path) -> None:
     metrics_only = RUN_RECORDS.replace('"config_snapshot.json"', '"notes.txt"')
     bare = {**files, "src/trader/run_records.py": metrics_only}
     assert places(repo(tmp_path, bare, "metrics-only"), "TRK107") == ["."]
+
+
+PUBLISH_WORKFLOW = """name: release
+on:
+  push:
+    tags: ["v*"]
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: pip install hatch && hatch build
+"""
+
+
+def test_ci_that_builds_with_hatch_runs_no_pixi_task(tmp_path: Path) -> None:
+    pyproject = (
+        '[project]\nname = "proteins"\nversion = "0.1.0"\nrequires-python = ">=3.10"\n'
+        'dependencies = ["numpy>=2"]\n\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+        '[tool.pixi.feature.dev.tasks]\ntest = "pytest"\n'
+    )
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": pyproject,
+        "src/proteins/__init__.py": "",
+        "tests/test_core.py": "def test_core():\n    assert True\n",
+        ".github/workflows/release.yml": PUBLISH_WORKFLOW,
+    }
+    assert places(repo(tmp_path, files, "hatch"), "QUA107") == [".github/workflows/release.yml"]
+    pixi = PUBLISH_WORKFLOW.replace("pip install hatch && hatch build", "pixi run test")
+    runs = {**files, ".github/workflows/release.yml": pixi}
+    assert places(repo(tmp_path, runs, "pixi"), "QUA107") == []
+
+
+GENERATOR = """import numpy as np
+import pandas as pd
+
+rng = np.random.default_rng(42)
+pd.DataFrame({"load": rng.normal(size=500)}).to_csv("data/generated/load.csv", index=False)
+"""
+
+
+def test_a_numbered_generator_script_makes_the_data(tmp_path: Path) -> None:
+    train = "import pandas as pd\n\nframe = pd.read_csv('data/generated/load.csv')\n" + TRAIN
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "numpy==2.1.3\npandas==2.2.3\nscikit-learn==1.6.1\n",
+        "scripts/00_generate_load_data.py": GENERATOR,
+        "train.py": train,
+        ".gitignore": ".venv/\ndata/generated/\n",
+    }
+    assert places(repo(tmp_path, files, "numbered"), "DVC115") == []
+    reader = GENERATOR.replace("rng.normal(size=500)", "pd.read_csv('data/raw/load.csv').load")
+    reads = {**files, "scripts/00_generate_load_data.py": reader}
+    assert places(repo(tmp_path, reads, "reads"), "DVC115") == ["."]
+
+
+PINNED_LOADER = """import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+EXPECTED_HASHES = {
+    "train.csv": "bb484302e3a3a6e4c2f1e0d9b8a7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1b9da",
+}
+
+
+def load(name: str) -> pd.DataFrame:
+    path = Path("data/raw") / name
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != EXPECTED_HASHES[name]:
+        raise ValueError(f"{name} changed: {digest}")
+    return pd.read_csv(path)
+"""
+
+
+def test_a_loader_that_pins_each_file_by_its_digest(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "pandas==2.2.3\nscikit-learn==1.6.1\n",
+        "src/loader.py": PINNED_LOADER,
+        "train.py": "from src.loader import load\n\nframe = load('train.csv')\n" + TRAIN,
+        ".gitignore": ".venv/\ndata/raw/\n",
+    }
+    assert places(repo(tmp_path, files, "pinned"), "DVC115") == []
+    unpinned = PINNED_LOADER.replace("EXPECTED_HASHES", "SEEN")
+    loose = {**files, "src/loader.py": unpinned}
+    assert places(repo(tmp_path, loose, "loose"), "DVC115") == ["."]
+
+
+TF_WHEEL = (
+    "https://storage.googleapis.com/tensorflow/linux/cpu/"
+    "tensorflow-0.10.0rc0-cp27-none-linux_x86_64.whl\n"
+)
+
+
+def test_a_wheel_given_by_its_url_declares_its_distribution(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "setup.py": "from setuptools import setup\n\nsetup(name='agent', packages=['agent'])\n",
+        "requirements.txt": "numpy==1.11.1\n",
+        "requirements-linux-cpu.txt": "-r requirements.txt\n" + TF_WHEEL,
+        "agent/__init__.py": "",
+        "agent/q_network.py": "import tensorflow as tf\n\nLAYERS = tf.keras\n",
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "wheel")
+    assert places(root, "PKG105") == [] and places(root, "PKG110") == []
+    none = {**files, "requirements-linux-cpu.txt": "-r requirements.txt\n"}
+    assert places(repo(tmp_path, none, "none"), "PKG105") == ["agent/q_network.py:1"]
+
+
+def test_a_saved_tokenizer_and_a_unity_project_are_sources(tmp_path: Path) -> None:
+    big = "x" * 1_100_000
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "transformers==4.46.3\n",
+        "train.py": TRAIN,
+        "configs/tokenizer/tokenizer.json": big,
+        "configs/tokenizer/tokenizer_config.json": "{}\n",
+        "gpt-2/models/124M/encoder.json": big,
+        "gpt-2/models/124M/vocab.bpe": "#version: 0.2\n",
+        "tron_unity/ProjectSettings/ProjectVersion.txt": "m_EditorVersion: 2022.3.10f1\n",
+        "tron_unity/Assets/Settings/Lit2DSceneTemplate.scenetemplate": big,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "sources"), "DAT101") == []
+    loose = {"requirements.txt": "transformers==4.46.3\n", "train.py": TRAIN}
+    loose |= {"exports/tokenizer.json": big, "game/Assets/level.asset": big}
+    found = places(repo(tmp_path, loose, "loose"), "DAT101")
+    assert found == ["exports/tokenizer.json", "game/Assets/level.asset"]
+
+
+CONDA_EXPORT = """name: ./conda-env
+channels:
+  - conda-forge
+dependencies:
+  - numpy=1.18.1=py37h7687784_1
+  - scikit-learn=0.22.2.post1=py37h3dc85bc_0
+  - python=3.7.7=hc70fcce_0_cpython
+  - pip:
+    - python-binance==0.7.5
+prefix: ./conda-env
+"""
+
+
+def test_a_conda_export_in_a_sub_project_is_a_lock(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "trading-systems/environment.yml": CONDA_EXPORT,
+        "trading-systems/train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "export"), "PKG107") == []
+    loose = {**files, "trading-systems/environment.yml": CONDA_EXPORT.replace("=0.7.5", "")}
+    assert places(repo(tmp_path, loose, "loose"), "PKG107") == ["trading-systems/environment.yml"]
+    ranged = CONDA_EXPORT.replace("numpy=1.18.1=py37h7687784_1", "numpy>=1.26,<3.0")
+    ranges = {**files, "trading-systems/environment.yml": ranged}
+    assert places(repo(tmp_path, ranges, "ranges"), "PKG107") == ["trading-systems/environment.yml"]
+
+
+def test_one_file_re_included_under_a_comment_of_its_own_is_kept(tmp_path: Path) -> None:
+    ignore = (
+        ".venv/\noutput/**/*.npz\n"
+        "# Ngoai le: holdout dung chung cua Sprint 1, 259 KB sau khi nen int8.\n"
+        "!output/holdout/final_test_yt.npz\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "output/holdout/final_test_yt.npz": b"PK" + b"\0" * 30_000,
+        ".gitignore": ignore,
+    }
+    assert places(repo(tmp_path, files, "explained"), "DAT102") == []
+    bare = {**files, ".gitignore": ".venv/\noutput/**/*.npz\n!output/holdout/final_test_yt.npz\n"}
+    assert places(repo(tmp_path, bare, "bare"), "DAT102") == ["output/holdout/final_test_yt.npz"]
+    # A comment heading a block of rules explains the rule below it, not every re-include.
+    block = ".venv/\n# Keep the folders and release files below\noutput/**/*.npz\n"
+    far = {**files, ".gitignore": block + "!output/holdout/final_test_yt.npz\n"}
+    assert places(repo(tmp_path, far, "far"), "DAT102") == ["output/holdout/final_test_yt.npz"]
+
+
+def test_a_pinned_file_that_includes_ranges_pins_nothing(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "pandas>=2.2,<3\nlightgbm>=4.5,<5\neconml==0.16.0\n",
+        "requirements-optional.txt": "-r requirements.txt\ncausalml==0.17.0\n",
+        "train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "ranges"), "PKG107") == ["requirements-optional.txt"]
+    pinned = {**files, "requirements.txt": "pandas==2.2.3\nlightgbm==4.5.0\neconml==0.16.0\n"}
+    assert places(repo(tmp_path, pinned, "pinned"), "PKG107") == []
+
+
+def test_a_vcs_url_without_a_ref_in_a_conda_file_is_unpinned(tmp_path: Path) -> None:
+    env = (
+        "name: ssl\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.10\n"
+        "  - pip:\n    - torch==2.5.1\n    - git+https://github.com/org/detectron2.git\n"
+        "    - https://example.org/wheels/tensorflow-2.17.0-cp310-none-linux_x86_64.whl\n"
+    )
+    files: dict[str, str | bytes] = {"environment.yml": env, "train.py": TRAIN}
+    assert places(repo(tmp_path, files, "vcs"), "PKG110") == ["environment.yml:8"]

@@ -59,8 +59,9 @@ def kept_on_purpose(repo: RepoView, path: str) -> bool:
     """Return True when a `.gitignore` re-includes `path` by a rule of its own.
 
     `!1-FineTuning/rank-data/*.joblib` below a rule that ignores models and a comment
-    saying why (`# small models ARE versioned on purpose`): the team decided to keep this
-    file in git. A rule for placeholders (`!data/.gitkeep`) names no data.
+    saying why (`# small models ARE versioned on purpose`), or one file named under a
+    comment of five words or more explaining it: the team decided to keep this file in
+    git. A rule for placeholders (`!data/.gitkeep`) names no data.
     """
     return any(pattern.match(path) for pattern in _reincluded(repo))
 
@@ -72,18 +73,25 @@ def _reincluded(repo: RepoView) -> list[re.Pattern[str]]:
             folder = ignore.rpartition("/")[0]
             text = repo.text(ignore) or ""
             block = ""  # the comments of the current block of lines (up to a blank line)
+            above = ""  # the comment lines right above this line
             for line in text.splitlines():
                 rule = line.strip()
                 if not rule:
-                    block = ""
+                    block = above = ""
                 elif rule.startswith("#"):
                     block += rule
+                    above += " " + rule
+                else:
+                    explanation, above = above, ""
                 # A re-include the file says is deliberate (`# small models ARE versioned on
                 # purpose`); without a word of why, it may keep a pipeline's outputs. Rules
                 # with many wildcards are left out: each may cost a pass over a path.
                 if not rule.startswith("!") or len(rule) > 300 or rule.count("*") > 4:
                     continue
-                if _DELIBERATE.search(block) is None:
+                # One file named, under a comment of its own (in any language), is a
+                # decision too: `# the shared holdout, 259 KB ...` above `!output/holdout.npz`.
+                explained = "*" not in rule and len(explanation.split()) >= 5
+                if _DELIBERATE.search(block) is None and not explained:
                     continue
                 # Files (`!models/rank.joblib`, `!data/ref/*.csv`) and folders below the
                 # top (`!/data/clinvar/`), not top-level folders: a gitignore that lists
@@ -594,11 +602,41 @@ def canonical(name: str) -> str:
 
 
 def requirement_name(requirement: Any) -> str | None:
-    """Return the distribution name of a PEP 508 requirement string."""
+    """Return the distribution name of a PEP 508 requirement string.
+
+    A requirement given as a URL or a file (a requirements file's
+    `https://.../tensorflow-0.10.0rc0-cp27-none-linux_x86_64.whl`,
+    `git+https://...#egg=tron_env`) is named by its `#egg=` fragment, or by the wheel's
+    or source archive's file name; else it names no distribution the audit can tell.
+    """
     if not isinstance(requirement, str):
         return None
+    if _URL_REQUIREMENT.match(requirement):
+        return _archive_name(requirement.split()[0])
     match = _REQ_NAME.match(requirement)
     return canonical(match.group(1)) if match else None
+
+
+def _archive_name(location: str) -> str | None:
+    """Return the distribution a URL or a path installs: `#egg=`, or its archive's name."""
+    location, _, fragment = location.partition("#")
+    egg = re.search(r"(?:^|&)egg=([A-Za-z0-9][A-Za-z0-9._-]*)", fragment)
+    if egg:
+        return canonical(egg.group(1))
+    name = location.rstrip("/").rsplit("/", 1)[-1]
+    if name.endswith(".whl"):
+        return canonical(name.split("-", 1)[0])  # `name-version-python-abi-platform.whl`
+    for suffix in (".tar.gz", ".zip", ".tar.bz2", ".tgz"):
+        if name.endswith(suffix) and "-" in name:
+            return canonical(name.removesuffix(suffix).rsplit("-", 1)[0])
+    return None
+
+
+# A requirement that is a location: a URL (`https://`, `git+https://`, `file://`) or a path
+# to a built distribution (`./wheels/pkg-1.0-py3-none-any.whl`).
+_URL_REQUIREMENT = re.compile(
+    r"^\s*+(?:[a-z]++\+)?(?:https?|file|ftp)://|^\s*+\.{0,2}/?[\w./-]*?\.(?:whl|tar\.gz|zip)\b"
+)
 
 
 def static_dependencies(repo: RepoView) -> bool:
@@ -1358,23 +1396,28 @@ def ci_runs_elsewhere(repo: RepoView) -> bool:
     return gitlab_includes(repo)[1] or _REMOTE_WORKFLOW.search(ci_text(repo)) is not None
 
 
-def _pyproject_tasks(repo: RepoView) -> str:
-    """Return the task definitions kept in pyproject.toml (poe, pixi, hatch, pdm, tox)."""
+def _pyproject_tasks(repo: RepoView, runner: str) -> str:
+    """Return the task definitions of one runner kept in pyproject.toml.
+
+    Poe's tasks, PDM's scripts, tox's legacy ini, pixi's tasks (its features' too),
+    hatch's environment scripts: only the runner CI calls (`hatch build` runs none of
+    pixi's tasks).
+    """
     tool = repo.pyproject.get("tool")
     tool = tool if isinstance(tool, dict) else {}
     tables: list[Any] = []
-    for name, keys in (("poe", ("tasks",)), ("pdm", ("scripts",)), ("tox", ("legacy_tox_ini",))):
+    for name, key in (("poe", "tasks"), ("pdm", "scripts"), ("tox", "legacy_tox_ini")):
         table = tool.get(name)
-        if isinstance(table, dict):
-            tables += [table.get(key) for key in keys]
+        if name == runner and isinstance(table, dict):
+            tables.append(table.get(key))
     pixi = tool.get("pixi")
-    if isinstance(pixi, dict):
+    if runner == "pixi" and isinstance(pixi, dict):
         tables.append(pixi.get("tasks"))
         features = pixi.get("feature")
         if isinstance(features, dict):
             tables += [f.get("tasks") for f in features.values() if isinstance(f, dict)]
     envs = tool.get("hatch", {}).get("envs") if isinstance(tool.get("hatch"), dict) else None
-    if isinstance(envs, dict):
+    if runner == "hatch" and isinstance(envs, dict):
         tables += [e.get("scripts") for e in envs.values() if isinstance(e, dict)]
     chunks = [t for t in tables if isinstance(t, str)]
     chunks += [str(v) for t in tables if isinstance(t, dict) for _, v, _ in walk_values(t)]
@@ -1474,7 +1517,7 @@ def task_text(repo: RepoView) -> str:
             present = [name for name in names if name in repo.file_set and name not in files]
             if "pyproject.toml" in present:
                 # Only its task tables: [tool.ruff] settings are not a lint step.
-                chunks.append(_pyproject_tasks(repo))
+                chunks.append(_pyproject_tasks(repo, word))
                 recipe_files.add("pyproject.toml")
             if word in ("make", "just"):
                 # Only the recipes of the targets CI calls (and what they depend on).
@@ -1702,7 +1745,7 @@ _FETCHES_URL = re.compile(
 
 
 _GENERATOR_MODULE = re.compile(
-    r"(?:^|/)(?:synthetic[\w-]*|[\w-]*data_generator|generate_[\w-]*data[\w-]*"
+    r"(?:^|/)(?:\d++_)?(?:synthetic[\w-]*|[\w-]*data_generator|generate_[\w-]*data[\w-]*"
     r"|(?:mock|fake|synthetic)[-_]?data/[\w-]+)\.py$"
 )
 

@@ -113,7 +113,11 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
     document or a script of the repository names (`images/demo.mp4` linked from a README,
     `scripts/gt_128.tiff` a script reads as its reference volume); nor a file in a paper's
     folder (a folder below it holds the LaTeX sources, `paper/journal/manuscript.tex`): the
-    publisher's template, the figures and tables the manuscript includes.
+    publisher's template, the figures and tables the manuscript includes; nor a
+    tokenizer's vocabulary up to 5 MB saved beside the rest of the tokenizer
+    (`encoder.json` beside `vocab.bpe`, `tokenizer.json` beside `tokenizer_config.json`);
+    nor a file a Unity project serialises under its `Assets/` (scenes, prefabs, settings
+    of an ML-Agents environment): the project's sources.
     Fix: `git rm --cached <file>`, then track it with DVC (`dvc add <file>`) or make it a
     stage output.
     """
@@ -151,6 +155,10 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
                 continue  # `images/demo.mp4` a README shows, `scripts/gt_128.tiff` a script reads
             if _manuscript_material(repo, path):
                 continue  # `paper/journal/template.zip`: part of a paper's LaTeX sources
+            if info.st_size <= MEDIA_FILE and _tokenizer_file(repo, path):
+                continue  # `gpt-2/models/124M/encoder.json` beside `vocab.bpe`: a vocabulary
+            if _unity_asset(repo, path):
+                continue  # `Assets/Settings/Lit2D.scenetemplate`: a Unity project's source
             folder = path.split("/", 1)[0] if "/" in path else "."
             large.setdefault(folder, []).append((path, info.st_size, limit))
     # One finding per top-level folder: a folder of big files is one fact.
@@ -169,6 +177,48 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
 
 
 _DISTRIBUTION_SUFFIXES = (".whl", ".tar.gz", ".zip")
+
+
+def _tokenizer_file(repo: RepoView, path: str) -> bool:
+    """Return True for a tokenizer's vocabulary file saved beside the rest of the tokenizer.
+
+    `save_pretrained("configs/tokenizer")` writes `tokenizer.json` beside
+    `tokenizer_config.json`; GPT-2's release keeps `encoder.json` beside `vocab.bpe`: the
+    vocabulary the code loads with the model's settings, not a dataset.
+    """
+    folder, _, name = path.rpartition("/")
+    if name not in _TOKENIZER_FILES:
+        return False
+    siblings = {p.rpartition("/")[2] for p in repo.under(folder)} if folder else repo.file_set
+    return len(siblings & _TOKENIZER_FILES) >= 2
+
+
+_TOKENIZER_FILES = frozenset(
+    {"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.json",
+     "vocab.txt", "merges.txt", "encoder.json", "vocab.bpe", "spiece.model",
+     "sentencepiece.bpe.model", "tokenizer.model"}
+)  # fmt: skip
+
+
+def _unity_asset(repo: RepoView, path: str) -> bool:
+    """Return True for a file Unity serialises in a Unity project's `Assets/` folder.
+
+    A project (`ProjectSettings/ProjectVersion.txt` beside `Assets/`) keeps its scenes,
+    prefabs, materials and settings as text files that the editor needs to open and
+    build it (an ML-Agents environment): the project's sources, not data.
+    """
+    head, marker, _ = path.partition("Assets/")
+    if not marker or (head and not head.endswith("/")):
+        return False
+    return path.endswith(_UNITY_SUFFIXES) and f"{head}ProjectSettings/ProjectVersion.txt" in (
+        repo.file_set
+    )
+
+
+_UNITY_SUFFIXES = (
+    ".asset", ".unity", ".prefab", ".mat", ".scenetemplate", ".shadergraph", ".controller",
+    ".anim", ".lighting", ".terrainlayer",
+)  # fmt: skip
 
 
 def _package_resource(repo: RepoView, path: str) -> bool:

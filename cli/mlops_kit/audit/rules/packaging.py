@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import sys
 from collections.abc import Iterator
@@ -872,8 +873,9 @@ def lock_file_present(repo: RepoView) -> Iterator[Finding]:
     profile = profile_of(repo)
     if profile.locks or any(_fully_pinned(repo, path) for path in profile.requirements):
         return
-    if any(_fully_pinned(repo, path, conda=True) for path in conda_files(repo)):
-        return
+    environments = {*conda_files(repo), *(p for p in profile.manifests if _CONDA_NAME.search(p))}
+    if any(_fully_pinned(repo, path, conda=True) for path in sorted(environments)):
+        return  # `conda env export`: every package at `name=version=build`
     yield Finding(
         f"none of {', '.join(LOCK_FILES[:4])}, ... found, and no requirements file pins "
         "every version (==)",
@@ -881,18 +883,36 @@ def lock_file_present(repo: RepoView) -> Iterator[Finding]:
     )
 
 
-def _fully_pinned(repo: RepoView, path: str, conda: bool = False) -> bool:
+def _fully_pinned(repo: RepoView, path: str, conda: bool = False, depth: int = 0) -> bool:
     """True when every requirement of a requirements/conda file pins one version."""
     if path not in repo.file_set:
         return False
     if conda:
         entries = [r for r, _, _ in facts.conda_requirements(repo.data(path))]
-        return bool(entries) and all(re.search(r"==|=\d", r) for r in entries)
+        return bool(entries) and all(_CONDA_PIN.match(r) for r in entries)
     lines = [line for _, line in facts.requirements_in(repo, path)]
     # Test and lint tools at the end of a pinned file (`pytest>=7.0`) change no result the
     # file's environment computes: the runtime it pins is what counts.
     runtime = [line for line in lines if not _dev_tool_line(line)]
-    return bool(runtime) and all("==" in line or "@" in line for line in runtime)
+    if not (bool(runtime) and all("==" in line or "@" in line for line in runtime)):
+        return False
+    # `-r requirements.txt` installs that file too: it must pin every version as well.
+    included = _INCLUDED.findall(repo.pip_text(path) or "")
+    folder = path.rpartition("/")[0]
+    return all(
+        _fully_pinned(repo, posixpath.normpath(posixpath.join(folder, name)), depth=depth + 1)
+        for name in included
+        if depth < 3
+    )
+
+
+# One version of a conda or pip entry (`numpy=1.18.1=py37h7687784_1`, `pkg==0.7.5`), not a
+# range (`pandas>=2.2,<3.1`).
+_CONDA_PIN = re.compile(
+    r"^[ \t]*+(?:[\w.-]++::)?[\w.-]++[ \t]*+==?[ \t]*+[\w.!+*]++(?:=[\w.+*]++)?[ \t]*+$"
+)
+# `-r base.txt`, `--requirement base.txt`: another requirements file this one installs.
+_INCLUDED = re.compile(r"^[ \t]*+(?:-r|--requirement)[ \t=]++([^\s#]++)", re.MULTILINE)
 
 
 def _dev_tool_line(line: str) -> bool:
@@ -1026,6 +1046,7 @@ def _as_specifier(constraint: str) -> str:
 
 
 _CONDA_SPEC = re.compile(r"[=<>!~@]")
+_VCS_URL = re.compile(r"^(?:git|hg|svn|bzr)\+[a-z]++://")
 # Installers, and the interactive front-ends a notebook runs in: their versions change no
 # result.
 _SKIP_UNPINNED = frozenset(
@@ -1039,6 +1060,11 @@ def _unconstrained(repo: RepoView, path: str) -> list[tuple[str, int | None]]:
         found = []
         for requirement, parent, index in facts.conda_requirements(repo.data(path)):
             spec = requirement.split("::")[-1].strip()
+            if "://" in spec:
+                # `git+https://.../detectron2.git`: no ref, so whatever the branch is today
+                if _VCS_URL.match(spec) and "@" not in spec.rsplit("/", 1)[-1]:
+                    found.append((spec, line_of(parent, index)))
+                continue
             name = facts.requirement_name(spec)
             if name and name not in _SKIP_UNPINNED and not _CONDA_SPEC.search(spec):
                 found.append((spec, line_of(parent, index)))

@@ -590,7 +590,8 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     data they register, the files they point at included: not reported. Nor is a repo
     whose shell script or Makefile builds its DVC pipeline as it runs (`dvc run`, `dvc
     stage add`: a walkthrough, DVC before 1.0), nor one whose committed manifest under
-    data/ pins each dataset file by its SHA-256 (`data/raw/MANIFEST.json`), nor one that
+    data/ (`data/raw/MANIFEST.json`) or whose loader (`EXPECTED_HASHES = {...}`) pins
+    each dataset file by its SHA-256, nor one that
     keeps its datasets as git submodules (`.gitmodules`: `path = data/challenge`), each
     pinned to a commit.
     """
@@ -652,17 +653,32 @@ def _checksum_manifest(repo: RepoView) -> bool:
     """Return True when a committed manifest under data/ pins the datasets by SHA-256.
 
     `data/raw/MANIFEST.json` recording each file's source, size and SHA-256, checked by
-    the download script: the data's version is fixed without DVC.
+    the download script, or a loader that checks each file against the digests written
+    in it (`EXPECTED_HASHES = {"train.csv": "bb48..."}`): the data's version is fixed
+    without DVC.
     """
     for path in repo.under("data"):
         if _MANIFEST_NAME.search(path.rsplit("/", 1)[-1]):
             text = repo.text(path) or ""
             if "sha256" in text.lower() and _SHA256.search(text):
                 return True
+    # The loader checks each file against the digests it expects before reading it
+    # (`EXPECTED_HASHES = {"train.csv": "bb48..."}`, then `hashlib.sha256(...)`).
+    for path in facts.runtime_code(repo):
+        text = repo.text(path) or ""
+        if "sha256" in text and _EXPECTED_DIGESTS.search(text) and _SHA256.search(text):
+            return True
     return False
 
 
 _MANIFEST_NAME = re.compile(r"(?i)^(?:manifest|checksums?|sha256sums?)(?:\.\w+)?$")
+# Digests a loader expects, a constant of the module: `EXPECTED_HASHES = {`,
+# `KNOWN_SHA256: dict[str, str] = {`.
+_EXPECTED_DIGESTS = re.compile(
+    r"^(?:EXPECTED|KNOWN|PINNED)_\w*?(?:SHA256|HASH(?:ES)?|CHECKSUMS?|DIGESTS?)\w*+"
+    r"[ \t]*+(?::[^=\n]++)?=[ \t]*+\{",
+    re.MULTILINE,
+)
 _SHA256 = re.compile(r"\b[0-9a-f]{64}\b")
 
 
