@@ -493,3 +493,21 @@ def test_a_vcs_url_without_a_ref_in_a_conda_file_is_unpinned(tmp_path: Path) -> 
     )
     files: dict[str, str | bytes] = {"environment.yml": env, "train.py": TRAIN}
     assert places(repo(tmp_path, files, "vcs"), "PKG110") == ["environment.yml:8"]
+
+
+def test_a_public_databases_read_only_account_is_no_secret(tmp_path: Path) -> None:
+    database = (
+        "dialect: postgresql\ndriver: psycopg2\nhost: hh-pgsql-public.ebi.ac.uk\n"
+        "database: pfmegrnargs\nuser: reader\npassword: NWDMCE5xdipIjRrp\nport: 5432\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "psycopg2-binary==2.9.10\n",
+        "rna/datasets/database.yaml": database,
+        "train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "public")
+    assert places(root, "SEC103") == [] and places(root, "SEC106") == []
+    private = database.replace("hh-pgsql-public", "hh-pgsql-prod")
+    found = places(repo(tmp_path, {**files, "rna/datasets/database.yaml": private}, "p"), "SEC103")
+    assert found == ["rna/datasets/database.yaml:6"]

@@ -624,9 +624,11 @@ def no_passwords_in_config_files(repo: RepoView) -> Iterator[Finding]:
     `unknown_token`: words of a tokenizer or an encoder), sentinel values (`__MISSING__`)
     or a generated template's names for the values (Mage's
     `AWS_SESSION_TOKEN: session_token (Used to generate Redshift credentials)`), values of
-    one or two characters (`api_key: k`, a test's stand-in) or regular expressions that
-    find credentials (a scrubber's `aws_key: 'AKIA[0-9A-Z]{16}'`). A value
-    repeated in several files is one finding, at its first place.
+    one or two characters (`api_key: k`, a test's stand-in), regular expressions that
+    find credentials (a scrubber's `aws_key: 'AKIA[0-9A-Z]{16}'`) or the published
+    password of a public database's read-only account (`user: reader` beside `host:
+    hh-pgsql-public.ebi.ac.uk`). A value repeated in several files is one finding, at
+    its first place.
     Fix: reference the environment instead (`${DB_PASSWORD}` in compose files,
     `${oc.env:DB_PASSWORD}` in Hydra config) and keep values in a git-ignored `.env`.
     """
@@ -731,6 +733,8 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool, fr
                     continue  # a database on the developer's machine, as SEC102 judges one
             if terraform and _TERRAFORM_EXPRESSION.match(line):
                 continue  # `password = var.db_password`: a reference, not a value
+            if _public_read_only(lines, hit.line):
+                continue  # RNAcentral's `user: reader` on `hh-pgsql-public.ebi.ac.uk`
             assigned = secrets.assigned_value(line) or ""
             if 0 < len(assigned) <= 2 or _PATTERN_VALUE.search(assigned):
                 continue  # `"api_key": "k"`: a test's stand-in; `AKIA[0-9A-Z]{16}`: a pattern
@@ -814,6 +818,30 @@ def _password_prefix(line: str, words: tuple[str, ...] = _PASSWORD_WORDS) -> str
             if not prefix or prefix[-1] in _SEPARATORS:
                 return prefix[:-1]
     return None
+
+
+def _public_read_only(lines: list[str], number: int) -> bool:
+    """Return True for a password beside a public host and a read-only user.
+
+    Public databases publish the account everyone reads with (`host:
+    hh-pgsql-public.ebi.ac.uk`, `user: reader`): a key to data that is open anyway, in
+    the same block (the eight lines around it).
+    """
+    window = lines[max(0, number - 9) : number + 8]
+    return any(_PUBLIC_HOST.match(line) for line in window) and any(
+        _READ_ONLY_USER.match(line) for line in window
+    )
+
+
+# `host: hh-pgsql-public.ebi.ac.uk`, `DB_HOST=public.db.example.org`: named public.
+_PUBLIC_HOST = re.compile(
+    r"(?i)^[ \t-]*+[\w-]*?host\w*+[ \t]*+[:=][ \t]*+[\"']?[\w.-]*?(?<![a-z])public(?![a-z])"
+)
+# A user that only reads: `user: reader`, `username: readonly`, `DB_USER=guest`.
+_READ_ONLY_USER = re.compile(
+    r"(?i)^[ \t-]*+[\w-]*?user(?:name)?[ \t]*+[:=][ \t]*+[\"']?"
+    r"(?:reader|read[_-]?only|ro|guest|anonymous|anon|public)[\"']?[ \t]*+$"
+)
 
 
 class _LocalHosts:
