@@ -511,3 +511,155 @@ def test_a_public_databases_read_only_account_is_no_secret(tmp_path: Path) -> No
     private = database.replace("hh-pgsql-public", "hh-pgsql-prod")
     found = places(repo(tmp_path, {**files, "rna/datasets/database.yaml": private}, "p"), "SEC103")
     assert found == ["rna/datasets/database.yaml:6"]
+
+
+def test_the_readme_of_the_folder_that_holds_the_code_counts(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "README.md": "# Regime-aware trading\n\nA thesis on event-driven trading.\n",
+        "regime/README.md": "# Code\n\n## Installation\n\n    pip install -r requirements.txt\n",
+        "regime/requirements.txt": "scikit-learn==1.6.1\n",
+        "regime/train.py": TRAIN,
+        "regime/features.py": "WINDOW = 5\n",
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "inner"), "DOC101") == []
+    spread = {**files, "other/run.py": "print('x')\n"}
+    assert places(repo(tmp_path, spread, "spread"), "DOC101") == ["README.md"]
+
+
+def test_a_chinese_data_layer_heading_describes_the_data(tmp_path: Path) -> None:
+    readme = "# 信号\n\n## 数据层\n- SQLite: data/crypto_data.db\n- 工具: data/db_utils.py\n"
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "README.md": readme,
+        "data/prices.csv": "t,p\n" + "1,2\n" * 20,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "zh"), "LAY106") == []
+    other = {**files, "README.md": "# 信号\n\n## 模型\n- LightGBM\n"}
+    assert places(repo(tmp_path, other, "model-only"), "LAY106") == ["."]
+
+
+MM_CONFIG = """log_config = dict(
+    interval=50,
+    hooks=[
+        dict(type='TextLoggerHook'),
+        dict(type='WandbLoggerHook', init_kwargs={'project': 'uncertain-mot'}),
+    ],
+)
+"""
+
+
+def test_an_openmmlab_logger_hook_tracks_runs(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "mmdet==2.28.2\ntorch==2.0.1\n",
+        "src/configs/yolox_mot17.py": MM_CONFIG,
+        "src/train.py": "import torch\n\nmodel = torch.nn.Linear(2, 1)\nmodel.train()\n" + TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "hooked"), "TRK107") == []
+    text_only = MM_CONFIG.replace(
+        "dict(type='WandbLoggerHook', init_kwargs={'project': 'uncertain-mot'}),\n", ""
+    )
+    bare = {**files, "src/configs/yolox_mot17.py": text_only}
+    assert places(repo(tmp_path, bare, "text"), "TRK107") == ["."]
+
+
+def test_a_requirements_comment_that_installs_torch_from_its_index(tmp_path: Path) -> None:
+    index = "https://download.pytorch.org/whl/cu121"
+    files: dict[str, str | bytes] = {
+        "requirements.txt": f"numpy==1.26.4\n#pip install torch==2.2.0 --index-url {index}\n",
+        "pose/visualize.py": "import torch\n\nDEVICE = torch.device('cpu')\n",
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "comment"), "PKG112") == []
+    bare = {**files, "requirements.txt": "numpy==1.26.4\n"}
+    assert places(repo(tmp_path, bare, "bare"), "PKG112") == ["pose/visualize.py:1"]
+
+
+def _pickled(module: bytes, name: bytes, padding: int = 2_000) -> bytes:
+    """A protocol-4 pickle of an object of `module.name` (STACK_GLOBAL), never loaded."""
+    head = b"\x80\x04\x8c" + bytes([len(module)]) + module + b"\x94\x8c" + bytes([len(name)])
+    state = b"\x8c\x04pads\x94C" + bytes([200]) + b"\0" * 200 + b"s"
+    body = name + b"\x94\x93\x94)\x81\x94}\x94(" + state * (padding // 210) + b"u" + b"b."
+    return head + body
+
+
+def test_a_fitted_scaler_kept_in_a_data_folder_is_a_model(tmp_path: Path) -> None:
+    import pickletools
+
+    scaler = _pickled(b"sklearn.preprocessing._data", b"StandardScaler")
+    list(pickletools.genops(scaler))  # a well-formed stream
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "data/silver/feature_scaler.pkl": scaler,
+        "data/feature/item_mapping.pickle": _pickled(b"collections", b"OrderedDict"),
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "scaler"), "DAT103") == ["data/silver/feature_scaler.pkl"]
+
+
+TASKCLUSTER = """version: 1
+reporting: checks-v1
+policy:
+  pullRequests: public
+tasks:
+  - $if: 'tasks_for in ["github-push", "github-pull-request"]'
+    then:
+      payload:
+        command: [taskgraph, decision]
+"""
+TESTS_KIND = """description: "Run tests"
+tasks:
+  unit:
+    run:
+      command: pytest tests
+  lint:
+    run:
+      command: ruff check .
+"""
+
+
+def test_taskcluster_is_ci_and_its_kinds_say_what_runs(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "tests/test_train.py": "def test_train():\n    assert True\n",
+        ".taskcluster.yml": TASKCLUSTER,
+        "taskcluster/kinds/tests/kind.yml": TESTS_KIND,
+        "taskcluster/kinds/evaluate/kind.yml": (
+            "task-defaults:\n  worker:\n    env:\n"
+            "      TASKCLUSTER_SECRET: project/translations/level-1/weights-and-biases\n"
+        ),
+        ".gitignore": ".venv/\n",
+    }
+    found = fired(repo(tmp_path, files, "taskcluster"))
+    assert not {"QUA110", "QUA107", "QUA109", "SEC106"} & found
+    del files["taskcluster/kinds/tests/kind.yml"]
+    assert "QUA107" in fired(repo(tmp_path, files, "no-tests"))
+
+
+def test_a_spanish_readme_that_declares_no_open_licence(tmp_path: Path) -> None:
+    readme = (
+        "# Tesis\n\n## Licencia\n\nNo se declara una licencia abierta por defecto. "
+        "Contactar al autor.\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "README.md": readme,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "es"), "LAY102") == []
+
+
+def test_a_pickled_torch_setting_in_a_data_folder_is_no_model(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "torch==2.5.1\n",
+        "train.py": TRAIN,
+        "data/experiment_1/config.pkl": _pickled(b"torch", b"device"),
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "torch-setting"), "DAT103") == []

@@ -1324,6 +1324,16 @@ def ci_text(repo: RepoView) -> str:
                         files.append(action)
             else:
                 chunks.append(repo.text(path) or "")
+        if "taskcluster" in detect.profile_of(repo).ci:
+            # Taskcluster runs the tasks of its taskgraph's kinds
+            # (`taskcluster/kinds/tests/kind.yml`), read as text: taskgraph's loader takes
+            # YAML a strict parser refuses (a key given twice).
+            chunks += [
+                repo.text(p) or ""
+                for folder in ("taskcluster/kinds", "taskcluster/ci")
+                for p in repo.under(folder)
+                if p.endswith("/kind.yml")
+            ]
         return "\n".join(chunks)
 
     return memo(repo, "ci_text", compute)

@@ -146,6 +146,7 @@ CI_PROVIDERS: tuple[tuple[str, str], ...] = (
     ("buildspec.yml", "codebuild"),
     ("appveyor.yml", "appveyor"),
     (".appveyor.yml", "appveyor"),
+    (".taskcluster.yml", "taskcluster"),
 )
 RUNNER_FILES: tuple[tuple[str, str], ...] = (
     ("Makefile", "make"),
@@ -903,6 +904,7 @@ def _ci(repo: RepoView, profile: RepoProfile) -> None:
             files.append(name)
     if any(p.startswith(".buildkite/") for p in repo.under(".buildkite")):
         providers.append("buildkite")
+
     # AWS CodeBuild projects (a CodePipeline's build stage) read `buildspec.yml`.
     codebuild = [
         p
@@ -1638,21 +1640,26 @@ _LIGHTNING_LOGGER = re.compile(r"\b(MLFlow|Wandb|Comet|Neptune|TensorBoard)Logge
 
 
 def _visualizer_backends(repo: RepoView, runtime: set[str]) -> set[str]:
-    """Trackers an OpenMMLab visualizer writes to (mmengine's `vis_backends`).
+    """Trackers an OpenMMLab visualizer or logger hook writes to.
 
     `vis_backends = [dict(type="TensorboardVisBackend")]` in an MMDetection config, or
-    `cfg.visualizer.vis_backends.append({"type": "WandbVisBackend", ...})` in a script.
+    `cfg.visualizer.vis_backends.append({"type": "WandbVisBackend", ...})` in a script;
+    mmcv 1.x configs name logger hooks (`log_config = dict(hooks=[dict(type=
+    'WandbLoggerHook', ...)])`).
     """
     found = set()
     for path in sorted(runtime):
         if path.endswith(".py"):
             text = repo.text(path) or ""
-            if "VisBackend" in text:
+            if "VisBackend" in text or "LoggerHook" in text:
                 found |= {_LOGGER_TRACKERS[m.lower()] for m in _VIS_BACKEND.findall(text)}
     return found
 
 
-_VIS_BACKEND = re.compile(r"\b(Tensorboard|Wandb|MLflow|ClearML|Neptune|DVCLive|Aim)VisBackend\b")
+_VIS_BACKEND = re.compile(
+    r"\b(Tensorboard|Wandb|MLflow|Mlflow|ClearML|Neptune|DVCLive|Dvclive|Aim)"
+    r"(?:VisBackend|LoggerHook)\b"
+)
 
 
 # Frameworks' own TensorBoard writers: the module that brings each, and its name.

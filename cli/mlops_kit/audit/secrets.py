@@ -237,6 +237,11 @@ _INDEXED_ID = re.compile(r"\A[a-z]{1,8}_\d{1,6}\Z")
 _ATTRIBUTE_EXPRESSION = re.compile(r"\A[\w.\[\]\"'-]++(?:[ \t]*+\|[ \t]*+[\w.\[\]\"'-]*+)++")
 
 
+# The path of an entry in a secret store (Taskcluster, Vault: `project/x/level-1/wandb`,
+# `secret/data/app`): lower-case words joined by slashes, three or more.
+_STORE_PATH = re.compile(r"[a-z][a-z0-9_-]{0,40}(?:/[a-z][a-z0-9_.-]{0,40}){2,12}")
+
+
 def is_placeholder(value: str) -> bool:
     """Return True for interpolations, environment references, masks and placeholder words."""
     value = value.strip().strip("\"'")
@@ -256,6 +261,8 @@ def is_placeholder(value: str) -> bool:
         return True  # `"(write the mongodb atlas password)"`: an instruction, not a value
     if "${" in value or "{{" in value:
         return True  # `'${var.s3_secret_key}'` inside a template's text: interpolated
+    if value.count("/") >= 2 and _STORE_PATH.fullmatch(value):
+        return True  # `project/translations/level-1/weights-and-biases`: a secret's path
     lowered = value.lower()
     if len(value) > 4 and value.startswith("__") and value.endswith("__"):
         return True  # a sentinel (`__MISSING__`, `__OTHER__`), never a secret

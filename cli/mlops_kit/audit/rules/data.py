@@ -637,7 +637,9 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     ships (scikit-learn's wine, Keras' MNIST) are the toy models it loads and not reported,
     nor are pickles in a cache folder or named as a cache (`data/cache/eda_cache.pkl`,
     Sphinx's `doctrees/environment.pickle`): cached data, not a model, nor pickles in a
-    data folder whose path does not say model (`sample-data/feature/item_mapping.pickle`),
+    data folder whose path does not say model (`sample-data/feature/item_mapping.pickle`)
+    unless the pickle names an ML library's class (`data/silver/feature_scaler.pkl`, a
+    fitted `sklearn` scaler: a pipeline's artefact),
     nor pickles named as a data split (`splits_final.pkl`: the cross-validation folds a
     benchmark publishes), nor a pickle
     up to 1 MB of plain data (a dict of column names to numbers, of pandas tables or numpy
@@ -666,7 +668,11 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
             continue  # cached data (`cache/eda.pkl`, `features_cache.pkl`), not a model
         if _SPLIT_PICKLE.search(path.lower()):
             continue  # `splits_final.pkl`: the cross-validation folds, kept to reproduce them
-        if _DATA_PICKLE.search(path.lower()) and "model" not in path.lower():
+        if (
+            _DATA_PICKLE.search(path.lower())
+            and "model" not in path.lower()
+            and not (info.st_size <= LARGE_FILE and _fitted_estimator(repo, path))
+        ):
             continue  # pickled data (`sample-data/feature/id_mapping.pickle`), not a model
         if info.st_size <= LARGE_FILE and _plain_pickle(repo, path):
             continue  # a pickled dict of numbers and strings: no object, so no model
@@ -703,6 +709,45 @@ _HDF5_SUFFIXES = (".h5", ".hdf5")
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 _HDF5_HEAD = 65_536
 _KERAS_ATTRIBUTES = (b"keras_version", b"model_config", b"layer_names")
+
+
+def _fitted_estimator(repo: RepoView, path: str) -> bool:
+    """Return True for a pickle that names an ML library's class (a fitted scaler, a PCA).
+
+    `data/silver/feature_scaler.pkl` naming `sklearn.preprocessing._data`: a pipeline's
+    fitted artefact, wherever it is kept. Read with `pickletools.genops`, never loaded.
+    """
+    if not path.lower().endswith((".pkl", ".pickle")):
+        return False
+    import pickletools
+
+    data, _ = repo.read_head(path, LARGE_FILE)
+    if not data:
+        return False
+    strings: list[str] = []  # the last strings pushed: STACK_GLOBAL takes two of them
+    try:
+        for opcode, argument, _ in pickletools.genops(data):
+            if opcode.name in ("GLOBAL", "INST"):
+                module = str(argument).split(" ", 1)[0]
+            elif opcode.name == "STACK_GLOBAL" and len(strings) >= 2:
+                module = strings[-2]
+            else:
+                if isinstance(argument, str):
+                    strings = [*strings[-1:], argument]
+                continue
+            if module.split(".", 1)[0] in _ESTIMATOR_MODULES:
+                return True
+    except Exception:  # a stream that does not parse names nothing the audit can read
+        return False
+    return False
+
+
+# Libraries whose pickled objects are fitted models or transformers (not PyTorch's or
+# TensorFlow's: their pickles are as often tensors, devices and settings as models).
+_ESTIMATOR_MODULES = frozenset(
+    {"sklearn", "xgboost", "lightgbm", "catboost", "statsmodels", "prophet", "imblearn",
+     "category_encoders"}
+)  # fmt: skip
 
 
 def _plain_pickle(repo: RepoView, path: str) -> bool:

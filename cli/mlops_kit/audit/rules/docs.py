@@ -12,6 +12,7 @@ from typing import Any
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.parsing import line_of
+from mlops_kit.audit.profile import code_files
 from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
 
@@ -73,7 +74,9 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
     document the README links to) count too, and so do commands that build the environment
     as they run (`uv run ...`), a make target that does (`make build-python-environment`)
     or a script of the repo that does (`./start_environment.sh`, `bash scripts/setup.sh`),
-    `pipenv install`, `docker run` of the project's image and a "Running locally" section.
+    `pipenv install`, `docker run` of the project's image and a "Running locally" section,
+    and so does the README of the one top-level folder that holds all the code
+    (`trading-systems/readme.md` beside a root README that only summarises the work).
     A README that is not UTF-8 text (a line appended as UTF-16) is LAY112's finding.
     Fix: add a "Setup" section with the exact commands, e.g.
     `python -m venv .venv && pip install -e . --group dev`.
@@ -87,7 +90,29 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
         return
     if any(_SETUP.search(facts.document_text(repo, p)) for p in _linked_documents(repo, readme)):
         return  # "see docs/LOCAL_DEVELOPMENT.md for setup"
+    inner = _code_folder_readme(repo)
+    if inner is not None and _SETUP.search(facts.document_text(repo, inner)):
+        return  # `trading-systems/readme.md`: the README of the folder that holds the code
     yield Finding(f"{readme} has no setup section or install command", readme)
+
+
+def _code_folder_readme(repo: RepoView) -> str | None:
+    """Return the README of the one top-level folder that holds the code, if there is one.
+
+    A thesis summary at the root and the project in `regime-aware-ml-trading/`, with its
+    own README: that README is where a reader setting up the code looks.
+    """
+    tops = {p.split("/", 1)[0] if "/" in p else "" for p in code_files(repo)}
+    tops -= {"tests", "test", "docs", "examples", "notebooks"}
+    if len(tops) != 1 or "" in tops:
+        return None
+    folder = tops.pop()
+    return next(
+        (p for p in repo.under(folder) if p.count("/") == 1 and _README_NAME.match(p)), None
+    )
+
+
+_README_NAME = re.compile(r"^[^/]+/readme(?:\.(?:md|rst|txt))?$", re.IGNORECASE)
 
 
 _LINK = re.compile(r"\]\(\s*<?([^)\s#>]+\.(?:md|rst|txt))")

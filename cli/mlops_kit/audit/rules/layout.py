@@ -68,17 +68,22 @@ def _declared_proprietary(repo: RepoView) -> bool:
         return True
     path = facts.readme(repo)
     text = (repo.text(path) or "") if path else ""
-    section = _LICENSE_SECTION.search(text) if "icen" in text else None
+    section = _LICENSE_SECTION.search(text) if "icen" in text or "izenz" in text else None
     return section is not None and _PROPRIETARY.search(section.group(1)) is not None
 
 
 # A README's licence heading and the text below it, up to the next heading.
 _LICENSE_SECTION = re.compile(
-    r"^#{1,4}[ \t]*+(?:licen[cs]e|licensing)\b[^\n]*+\n((?:(?!#)[^\n]*+\n?){1,8})",
+    r"^#{1,4}[ \t]*+(?:licen[cs]e|licensing|licencia|licen[cç]a|lizenz)\b[^\n]*+\n"
+    r"((?:(?!#)[^\n]*+\n?){1,8})",
     re.IGNORECASE | re.MULTILINE,
 )
 _PROPRIETARY = re.compile(
     r"(?i)\bproprietary\b|\ball rights reserved\b|\binternal use only\b|\bconfidential\b"
+    # the same in Spanish, French, German, Portuguese; "no open licence is declared"
+    r"|\btodos los derechos reservados\b|\btous droits r[ée]serv[ée]s\b"
+    r"|\balle rechte vorbehalten\b|\btodos os direitos reservados\b"
+    r"|\bno se declara una licencia\b|\bno (?:open[- ])?licen[cs]e is (?:declared|granted)\b"
 )
 
 
@@ -499,14 +504,15 @@ _DATASET_CARD = re.compile(
 # A README heading that names the data: `## Data`, `### Dataset`, `## 📊 The datasets`,
 # `## Data sources`, `## Data and Model Access`, `## Dataset e Problema`,
 # `## Getting the data`, `### 2. Данные`, `## **Dataset Description**` (emphasis marks),
-# `## 4. Préparation des données`, `### 1. Data Ingestion & Preprocessing`.
+# `## 4. Préparation des données`, `### 1. Data Ingestion & Preprocessing`, `## 数据层`.
 _DATA_HEADING = re.compile(
     r"^#{1,4}[ \t]+(?:[^\w\s]+[ \t]*)?_{0,3}(?:\d+[.)]?[ \t]+)?"
     r"(?:(?:get|getting|download|downloading|obtain|obtaining|prepar(?:e|ing|ation)"
     r"|pr[ée]paration|preparaci[óo]n|prepara[çc][ãa]o)[ \t]+"
     r"(?:(?:of|des|de|du|der|dei|do|dos|da)[ \t]+)?)?(?:(?:the|la|les)[ \t]+)?"
     r"(?:(?:training|input|raw|source)[ \t]+)?"
-    r"(?:data(?:[ -]?sets?)?|datos|donn[ée]es|daten|dados|данные|датасеты?|数据集?)"
+    r"(?:data(?:[ -]?sets?)?|datos|donn[ée]es|daten|dados|данные|датасеты?"
+    r"|数据(?:集|层|源|来源|准备|说明|获取|下载|处理)?|データ(?:セット)?)"
     r"(?:[ \t]+(?:and|&|e|y|et|und|и)[ \t]+\w+)?"
     r"(?:[ \t]+(?:description|sources?|card|used|overview|access|download|setup"
     r"|preparation|ingestion|collection|acquisition))?"

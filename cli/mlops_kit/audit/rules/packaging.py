@@ -530,13 +530,15 @@ def _installed_from_pytorch_index(repo: RepoView) -> set[str]:
 
     PyTorch builds for a CUDA version come from their own index
     (`pip install torch --index-url https://download.pytorch.org/whl/cu118`, `conda install
-    pytorch -c pytorch`), which a Dockerfile, a setup script or the README names on purpose
-    instead of a manifest that would pull the default build.
+    pytorch -c pytorch`), which a Dockerfile, a setup script, the README or a comment of
+    a requirements file (`#pip install torch==2.2.0 --index-url https://download...`)
+    names on purpose instead of a manifest line that would pull the default build.
     """
 
     def compute() -> set[str]:
         names: set[str] = set()
-        for path in _setup_files(repo):
+        requirements = [p for p in profile_of(repo).requirements if p in repo.file_set]
+        for path in (*_setup_files(repo), *requirements):
             text = repo.text(path) or ""
             if "pytorch" not in text:  # in every mention of the site, index or channel
                 continue

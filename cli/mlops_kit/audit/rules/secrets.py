@@ -496,10 +496,12 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
     `dev`), key file names (`privateKey: private.pem`), references to a secret store
     (`KEY=KEY:latest`, `secretKey: mysql-root-password`, `tfy-secret://org:app:KEY`,
     `vault://...`, `op://...`, `arn:aws:secretsmanager:...`: any URI of a scheme other than
-    http(s) without a user part), interpolations anywhere in the value (`'${var.key}'` in a
-    template), "token" keys whose value is words (`MAJOR_STRING_TOKEN: "bump:major"`),
-    hosts (`redis:6379`), keys that describe a credential rather than hold it
-    (`token_audience`, `token_url`, `secret_name`), code reading the environment, URIs
+    http(s) without a user part; a store's path of lower-case words,
+    `project/translations/level-1/weights-and-biases`), interpolations anywhere in the
+    value (`'${var.key}'` in a template), "token" keys whose value is words
+    (`MAJOR_STRING_TOKEN: "bump:major"`), hosts (`redis:6379`), keys that describe a
+    credential rather than hold it (`token_audience`, `token_url`, `secret_name`), code
+    reading the environment, URIs
     whose password is a placeholder (`mongodb://{username}:{password}@{host}/`, as SEC102
     judges one) and passwords or secret keys set beside a host on the local machine
     (`host: 127.0.0.1` in the same block, `MYSQL_HOST=localhost` beside `MYSQL_PASSWORD`,
