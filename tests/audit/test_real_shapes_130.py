@@ -663,3 +663,140 @@ def test_a_pickled_torch_setting_in_a_data_folder_is_no_model(tmp_path: Path) ->
         ".gitignore": ".venv/\n",
     }
     assert places(repo(tmp_path, files, "torch-setting"), "DAT103") == []
+
+
+def test_a_value_that_says_it_is_for_checks_only_is_made_up(tmp_path: Path) -> None:
+    script = (
+        "import os\n\nos.environ.setdefault(\n"
+        '    "JWT_SECRET_KEY",\n'
+        '    "rag-p0-contract-check-only-not-for-runtime-0000000000000000",\n)\n'
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "scripts/check_contract.py": script.replace("(\n    ", "(").replace(",\n    ", ", "),
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "made-up"), "SEC105") == []
+    real = script.replace(
+        "rag-p0-contract-check-only-not-for-runtime-0000000000000000", "Xq7v2LmP9rTz"
+    )
+    live = {
+        **files,
+        "scripts/check_contract.py": real.replace("(\n    ", "(").replace(",\n    ", ", "),
+    }
+    assert places(repo(tmp_path, live, "live"), "SEC105") == ["scripts/check_contract.py:3"]
+
+
+def test_an_android_apps_firebase_config_is_no_secret(tmp_path: Path) -> None:
+    key = "AIzaSyB" + "x7Kq2LmP9rTz4VwN8cD1fG6hJ3sA0eU5yQ"[:32]
+    services = '{\n  "client": [{\n    "api_key": [{"current_key": "' + key + '"}]\n  }]\n}\n'
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "app/google-services.json": services,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "android"), "SEC101") == []
+    other = {**files, "app/settings.json": services}
+    del other["app/google-services.json"]
+    assert places(repo(tmp_path, other, "elsewhere"), "SEC101") == ["app/settings.json:3"]
+
+
+def test_a_telegram_bot_token_is_a_token(tmp_path: Path) -> None:
+    token = "8306719491:AAH" + "NS7HTpjMUGlcXMA5SEffd6zPd2X6U0qw"
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "notify.py": f'BOT_TOKEN = "{token}"\n',
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "telegram"), "SEC101") == ["notify.py:1"]
+
+
+OPENAPI = """openapi: 3.0.3
+paths:
+  /auth/register:
+    post:
+      requestBody:
+        content:
+          application/json:
+            example:
+              username: quannh08
+              password: StrongPassword@123
+components:
+  securitySchemes:
+    basic:
+      password: Gq7rTk2mWpQ9
+"""
+
+
+def test_an_openapi_example_request_holds_no_password(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "static/openapi.yaml": OPENAPI,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "openapi"), "SEC106") == ["static/openapi.yaml:14"]
+
+
+def test_sources_of_docs_and_builds_are_not_models_or_data(tmp_path: Path) -> None:
+    big = "x" * 1_500_000
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "jbook/references.bib": "@article{a,\n  title = {x},\n}\n" + "%" * 1_500_000,
+        "static/css/style.css": big,
+        "jbook/_build/.doctrees/environment.pickle": _pickled(b"sphinx.environment", b"Env"),
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "docs")
+    assert places(root, "DAT101") == [] and places(root, "DAT103") == []
+
+
+def test_an_asciidoc_readme_is_a_readme(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "readme.adoc": "= Image generation\n\n== Setup\n\n pip install -r requirements.txt\n",
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "adoc"), "LAY101") == []
+
+
+def test_a_tensorflow_summary_writer_tracks_runs(tmp_path: Path) -> None:
+    model = (
+        "import tensorflow as tf\n\n"
+        "writer = tf.summary.create_file_writer('logs')\n"
+        "model = tf.keras.Sequential()\nmodel.fit([0], [0])\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "tensorflow==2.17.0\n",
+        "train.py": model,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "writer"), "TRK107") == []
+    bare = {
+        **files,
+        "train.py": model.replace("writer = tf.summary.create_file_writer('logs')\n", ""),
+    }
+    assert places(repo(tmp_path, bare, "bare"), "TRK107") == ["."]
+
+
+def test_poetrys_optional_test_tools_are_no_runtime(tmp_path: Path) -> None:
+    pyproject = (
+        '[tool.poetry]\nname = "nst"\nversion = "1.0.0"\ndescription = ""\nauthors = []\n\n'
+        '[tool.poetry.dependencies]\npython = "^3.10"\nnumpy = "^1.26"\n'
+        'pytest = {version = "^7.4.2", optional = true}\n\n'
+        '[tool.poetry.extras]\ntest = ["pytest"]\n\n'
+        '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n'
+    )
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": pyproject,
+        "nst/__init__.py": "",
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "optional"), "PKG111") == []
+    runtime = {**files, "pyproject.toml": pyproject.replace(", optional = true", "")}
+    assert places(repo(tmp_path, runtime, "runtime"), "PKG111") == ["pyproject.toml:10"]

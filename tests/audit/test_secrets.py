@@ -19,6 +19,7 @@ SAMPLES = {
     "Hugging Face token": "hf_" + "AbCdEfGhIj" * 3 + "kl",
     "Stripe secret key": "rk_live_" + "0aB1cD2eF3" * 3,
     "Databricks token": "dapi" + "0123456789abcdef" * 2,
+    "Telegram bot token": "8306719491:AA" + "Hns7HTpjMUGlcXMA5SEffd6zPd2X6U0qw",
     "Neptune API token": "eyJhcGlfYWRkcmVzcyI6"
     + "Imh0dHBzOi8vdWkubmVwdHVuZS5haSIsImFwaV9rZXkiOiI3YjZl" * 2,
     "Azure storage account key": "AccountKey=" + "Zm9vYmFy" * 6,

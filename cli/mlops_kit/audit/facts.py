@@ -29,7 +29,10 @@ MLFLOW_STORES = ("mlflow.db", "mlruns", "mlartifacts")
 OUTPUT_KINDS = ("outs", "metrics", "plots")  # the sections of a stage that declare outputs
 
 
-README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme", "readme.markdown")
+README_NAMES = (
+    "readme.md", "readme.rst", "readme.txt", "readme", "readme.markdown", "readme.adoc",
+    "readme.asciidoc", "readme.org",
+)  # fmt: skip
 
 
 def readme(repo: RepoView) -> str | None:

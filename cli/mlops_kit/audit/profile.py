@@ -1667,6 +1667,10 @@ _FRAMEWORK_WRITERS = (
     ("torch", "torch.utils.tensorboard"),  # in notebooks
     ("tensorflow", "TensorBoard("),
     ("keras", "TensorBoard("),
+    # TensorFlow's summary writers (TF2 `tf.summary.create_file_writer(logdir)`, TF1
+    # `tf.summary.FileWriter(logdir)`), written to with `tf.summary.scalar(...)`
+    ("tensorflow", "create_file_writer("),
+    ("tensorflow", "summary.FileWriter("),
     # Stable-Baselines3's algorithms write every run's curves to TensorBoard
     # (`PPO(..., tensorboard_log="runs/")`), sb3-contrib's too.
     ("stable_baselines3", "tensorboard_log="),
@@ -1680,8 +1684,10 @@ def _tensorboard_through_framework(
     """Return True when code logs to TensorBoard through PyTorch or Keras.
 
     `from torch.utils.tensorboard import SummaryWriter`, Keras' `TensorBoard(...)`
-    callback or Stable-Baselines3's `tensorboard_log=`: the framework's own writer, with
-    no import of the tensorboard package. A project's code that names PyTorch's writer
+    callback, TensorFlow's `tf.summary.create_file_writer(...)` (or TF1's
+    `tf.summary.FileWriter`) or Stable-Baselines3's `tensorboard_log=`: the framework's
+    own writer, with no import of the tensorboard package. A project's code that names
+    PyTorch's writer
     module loads it (perhaps through `importlib`, choosing between it and tensorboardX).
     """
     if "torch" in imports and any(

@@ -36,6 +36,8 @@ TOKEN_KINDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("Hugging Face token", ("hf_",), r"\bhf_[A-Za-z0-9]{30,}\b"),
     ("Stripe secret key", ("k_live_",), r"\b[sr]k_live_[A-Za-z0-9]{20,}"),
     ("Databricks token", ("dapi",), r"\bdapi[0-9a-f]{32}\b"),
+    # a Telegram bot's token: the bot's id, then `:AA` and 33 characters
+    ("Telegram bot token", (":AA",), r"\b[0-9]{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])"),
     # base64 of `{"api_address":...,"api_key":...}`; not Neptune's public anonymous token
     ("Neptune API token", ("eyJhcGlfYWRkcmVzcyI6",),
      r"\beyJhcGlfYWRkcmVzcyI6(?!Imh0dHBzOi8vYXBwLm5lcHR1bmUuYWkiLCJhcGlfdXJsIjoiaHR0cHM6Ly9h"
@@ -49,8 +51,9 @@ TOKEN_KINDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )  # fmt: skip
 
 
-# How far into a token its marker may start (`pat_` in `github_pat_...`).
-MARKER_OFFSET = 7
+# How far into a token its marker may start (`pat_` in `github_pat_...`, `:AA` after a
+# Telegram bot's ten-digit id).
+MARKER_OFFSET = 11
 # A marker this long, alone with its first character, is searched as a string.
 LONG_MARKER = 8
 
@@ -242,6 +245,13 @@ _ATTRIBUTE_EXPRESSION = re.compile(r"\A[\w.\[\]\"'-]++(?:[ \t]*+\|[ \t]*+[\w.\[\
 _STORE_PATH = re.compile(r"[a-z][a-z0-9_-]{0,40}(?:/[a-z][a-z0-9_.-]{0,40}){2,12}")
 
 
+# A value that says it is made up: for tests or checks only, not for production, insecure.
+_SAYS_MADE_UP = re.compile(
+    r"(?:^|[-_.])(?:not[-_]for[-_](?:runtime|production|prod|real[-_]use)|(?:test|check|dev)"
+    r"[-_]only|insecure|do[-_]not[-_]use|dont[-_]use|fake|dummy)(?:[-_.]|$)"
+)
+
+
 def is_placeholder(value: str) -> bool:
     """Return True for interpolations, environment references, masks and placeholder words."""
     value = value.strip().strip("\"'")
@@ -277,6 +287,8 @@ def is_placeholder(value: str) -> bool:
         return True  # an options schema's type (`mqtt_password: password?`), no value
     if any(word in lowered for word in ("change", "example", "placeholder", "your_", "your-")):
         return True
+    if _SAYS_MADE_UP.search(lowered):
+        return True  # `rag-p0-contract-check-only-not-for-runtime-000...`: says what it is
     # An instruction written in placeholder words (`set_as_secret`, `put-your-key-here`).
     words = re.split(r"[-_. ]+", lowered)
     if len(words) > 1 and all(word in PLACEHOLDER_WORDS for word in words):

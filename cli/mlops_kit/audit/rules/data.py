@@ -58,10 +58,11 @@ MEDIA_SUFFIXES = (
 # A website's built assets (a documentation theme's minified bundle, its fonts): the
 # media limit, as for images.
 _WEB_ASSETS = (
-    ".min.js", ".min.css", "bundle.js", ".woff", ".woff2", ".ttf", ".otf", ".eot"
+    ".min.js", ".min.css", "bundle.js", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".css",
 )  # fmt: skip
-# Documents: a project journal in Markdown, a generated HTML report a wiki links.
-_DOCUMENTS = (".md", ".rst", ".html", ".htm")
+# Documents: a project journal in Markdown, a generated HTML report a wiki links, the
+# bibliography a book or paper cites (`references.bib`).
+_DOCUMENTS = (".md", ".rst", ".html", ".htm", ".bib")
 _MEDIA_LIMITED = (*MEDIA_SUFFIXES, *_WEB_ASSETS, *_DOCUMENTS)
 # Videos and scientific images: documentation media when a document shows them
 # (`images/demo.mp4` a README links), else large files like any other.
@@ -90,8 +91,9 @@ def no_large_files(repo: RepoView) -> Iterator[Finding]:
 
     Why: git keeps every version of every file forever; one committed dataset or model
     makes every clone slow, and removing it later means rewriting history. Documentation
-    images, PDFs, documents (Markdown, HTML) and a website's built assets
-    (`theme/static/js/app.min.js`, `swagger-ui-bundle.js`, fonts) are reported from 5 MB,
+    images, PDFs, documents (Markdown, HTML, a BibTeX bibliography) and a website's built
+    assets (`theme/static/js/app.min.js`, `swagger-ui-bundle.js`, stylesheets, fonts) are
+    reported from 5 MB,
     other files from 1 MB; a file a `.gitignore` re-includes under a comment saying why is
     kept in git by decision.
     A library's package data is not reported: a file inside a package folder of a library
@@ -842,7 +844,7 @@ _SPLIT_PICKLE = re.compile(
 _CACHE_PICKLE = re.compile(
     r"(?:(?:^|/)[._]?caches?/(?:[^/]+/)*[^/]+|(?:^|/)(?:[^/]*[_.-])?cache(?:[_.-][^/]*)?"
     # Sphinx's build environment beside its doctrees: a docs build's cache
-    r"|(?:^|/)doctrees/environment)"
+    r"|(?:^|/)\.?doctrees/environment)"
     r"\.(?:pkl|pickle)$"
 )
 

@@ -1121,8 +1121,15 @@ _INSTALL_REQUIRES = re.compile(r"install_requires\s*=\s*\[(.*?)\]", re.DOTALL)
 
 
 def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
-    """(requirement, file, line) of runtime dependencies, wherever they are declared."""
+    """(requirement, file, line) of runtime dependencies, wherever they are declared.
+
+    Poetry's optional dependencies (`pytest = {version = "^7.4", optional = true}`, named
+    by an extra) are installed only with that extra: not the runtime.
+    """
+    optional = _poetry_optional(repo)
     for requirement in facts.runtime_requirements(repo):
+        if requirement in optional:
+            continue
         yield (
             requirement,
             PYPROJECT,
@@ -1158,6 +1165,20 @@ def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
             for number, entry in entries:
                 yield entry, path, number
     yield from _setup_cfg_requirements(repo)
+
+
+def _poetry_optional(repo: RepoView) -> set[str]:
+    """Names of Poetry's main dependencies marked `optional = true` (installed by extras)."""
+    tool = repo.pyproject.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    deps = poetry.get("dependencies") if isinstance(poetry, dict) else None
+    if not isinstance(deps, dict):
+        return set()
+    return {
+        str(name)
+        for name, spec in deps.items()
+        if isinstance(spec, dict) and spec.get("optional") is True
+    }
 
 
 def _installed_requirements(repo: RepoView) -> list[str]:

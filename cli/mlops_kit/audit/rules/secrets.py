@@ -358,8 +358,9 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
     `xoxb-your-token`) are not reported, nor is a PEM block
     without key material (a commented example with `...` between its BEGIN and END
     lines). A token repeated in one file is one finding, at its first line. The `apiKey`
-    of a Firebase web config (a file that configures Firebase) is an identifier every
-    client ships, not a secret: Firebase's security rules guard the data. Files insecure
+    of a Firebase web config (a file that configures Firebase), and of an app's
+    `google-services.json` (Android) or `GoogleService-Info.plist` (iOS), is an identifier
+    every client ships, not a secret: Firebase's security rules guard the data. Files insecure
     on purpose (`faulty-examples/`, `secrets-FAULTY.yaml`, `vulnerable-app/`, or a file
     that marks its flaws: `# VULN: key in a ConfigMap`) are a lesson's material: no secret
     rule reads them; nor does any read a folder pip installed packages into (one holding
@@ -376,8 +377,10 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
         tokens = [m.group(0) for m in secrets.any_token().finditer(_line(texts[path], hit.line))]
         if tokens and all(fake_token(token) for token in tokens):
             continue
-        if hit.kind == "Google API key" and "firebase" in texts[path].lower():
-            continue  # a Firebase web config's apiKey: public, shipped in every client
+        if hit.kind == "Google API key" and (
+            "firebase" in texts[path].lower() or path.rsplit("/", 1)[-1] in _GOOGLE_CLIENT_CONFIGS
+        ):
+            continue  # a Firebase config's apiKey (web, Android, iOS): shipped in every client
         if hit.kind == "private key" and not _key_body_follows(texts[path], hit.line):
             continue  # `-----BEGIN RSA PRIVATE KEY----- ... -----END`: a shape, no key
         reported.add((path, hit.line))
@@ -629,7 +632,8 @@ def no_passwords_in_config_files(repo: RepoView) -> Iterator[Finding]:
     one or two characters (`api_key: k`, a test's stand-in), regular expressions that
     find credentials (a scrubber's `aws_key: 'AKIA[0-9A-Z]{16}'`) or the published
     password of a public database's read-only account (`user: reader` beside `host:
-    hh-pgsql-public.ebi.ac.uk`). A value repeated in several files is one finding, at
+    hh-pgsql-public.ebi.ac.uk`), or a value under an `example:` key (an OpenAPI
+    document's sample request). A value repeated in several files is one finding, at
     its first place.
     Fix: reference the environment instead (`${DB_PASSWORD}` in compose files,
     `${oc.env:DB_PASSWORD}` in Hydra config) and keep values in a git-ignored `.env`.
@@ -737,6 +741,8 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool, fr
                 continue  # `password = var.db_password`: a reference, not a value
             if _public_read_only(lines, hit.line):
                 continue  # RNAcentral's `user: reader` on `hh-pgsql-public.ebi.ac.uk`
+            if "example" in text and _under_example(lines, hit.line):
+                continue  # an API document's sample request (`example: {password: ...}`)
             assigned = secrets.assigned_value(line) or ""
             if 0 < len(assigned) <= 2 or _PATTERN_VALUE.search(assigned):
                 continue  # `"api_key": "k"`: a test's stand-in; `AKIA[0-9A-Z]{16}`: a pattern
@@ -820,6 +826,40 @@ def _password_prefix(line: str, words: tuple[str, ...] = _PASSWORD_WORDS) -> str
             if not prefix or prefix[-1] in _SEPARATORS:
                 return prefix[:-1]
     return None
+
+
+def _under_example(lines: list[str], number: int) -> bool:
+    """Return True for a YAML line inside an `example:` or `examples:` mapping.
+
+    OpenAPI documents show sample requests (`requestBody: ... example: {username:
+    quannh08, password: StrongPassword@123}`): values a reader copies, no account's.
+    The parents are found by indentation, up to four levels.
+    """
+    if number > len(lines):
+        return False
+    line = lines[number - 1]
+    depth = len(line) - len(line.lstrip(" -"))
+    levels = 0
+    for above in reversed(lines[: number - 1]):
+        stripped = above.lstrip(" -")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(above) - len(stripped)
+        if indent < depth:
+            if _EXAMPLE_KEY.match(stripped):
+                return True
+            depth, levels = indent, levels + 1
+            if levels == 4 or indent == 0:
+                return False
+    return False
+
+
+# A mapping key that holds sample values: OpenAPI's `example:`, `examples:`, `x-example:`.
+_EXAMPLE_KEY = re.compile(r"(?:x-)?examples?[ \t]*+:")
+
+
+# The Firebase client configs an Android or iOS app ships in its package.
+_GOOGLE_CLIENT_CONFIGS = frozenset({"google-services.json", "GoogleService-Info.plist"})
 
 
 def _public_read_only(lines: list[str], number: int) -> bool:
