@@ -717,31 +717,13 @@ def _fitted_estimator(repo: RepoView, path: str) -> bool:
     """Return True for a pickle that names an ML library's class (a fitted scaler, a PCA).
 
     `data/silver/feature_scaler.pkl` naming `sklearn.preprocessing._data`: a pipeline's
-    fitted artefact, wherever it is kept. Read with `pickletools.genops`, never loaded.
+    fitted artefact, wherever it is kept.
     """
-    if not path.lower().endswith((".pkl", ".pickle")):
-        return False
-    import pickletools
-
-    data, _ = repo.read_head(path, LARGE_FILE)
-    if not data:
-        return False
-    strings: list[str] = []  # the last strings pushed: STACK_GLOBAL takes two of them
-    try:
-        for opcode, argument, _ in pickletools.genops(data):
-            if opcode.name in ("GLOBAL", "INST"):
-                module = str(argument).split(" ", 1)[0]
-            elif opcode.name == "STACK_GLOBAL" and len(strings) >= 2:
-                module = strings[-2]
-            else:
-                if isinstance(argument, str):
-                    strings = [*strings[-1:], argument]
-                continue
-            if module.split(".", 1)[0] in _ESTIMATOR_MODULES:
-                return True
-    except Exception:  # a stream that does not parse names nothing the audit can read
-        return False
-    return False
+    modules = _pickled_modules(repo, path)
+    return bool(modules) and any(
+        module is not None and module.split(".", 1)[0] in _ESTIMATOR_MODULES
+        for module in modules or ()
+    )
 
 
 # Libraries whose pickled objects are fitted models or transformers (not PyTorch's or
@@ -755,17 +737,29 @@ _ESTIMATOR_MODULES = frozenset(
 def _plain_pickle(repo: RepoView, path: str) -> bool:
     """Return True for a pickle of plain values: it names no class or function to rebuild.
 
-    Read with `pickletools.genops`, which parses opcodes and runs nothing; a model (or any
-    object) needs a GLOBAL or STACK_GLOBAL opcode to name its class. A file that does not
-    parse is not called plain.
+    A model (or any object) needs a GLOBAL or STACK_GLOBAL opcode to name its class. A
+    file that does not parse is not called plain.
+    """
+    modules = _pickled_modules(repo, path)
+    return modules is not None and all(
+        module is not None and module.split(".", 1)[0] in _DATA_MODULES for module in modules
+    )
+
+
+def _pickled_modules(repo: RepoView, path: str) -> list[str | None] | None:
+    """Return the module of every class or function a pickle names (None: named otherwise).
+
+    Read with `pickletools.genops`, which parses opcodes and runs nothing (up to 1 MB).
+    None for a file that is not a pickle by name, is empty, or does not parse.
     """
     if not path.lower().endswith((".pkl", ".pickle")):
-        return False
+        return None
     import pickletools
 
     data, _ = repo.read_head(path, LARGE_FILE)
     if not data:
-        return False
+        return None
+    modules: list[str | None] = []
     # What each opcode pushed, as far as STACK_GLOBAL needs it: the strings (pushed or
     # fetched from the memo) that name a module and a class; None for anything else.
     pushed: list[str | None] = []
@@ -775,28 +769,23 @@ def _plain_pickle(repo: RepoView, path: str) -> bool:
             name = opcode.name
             if name == "MEMOIZE":
                 memo[len(memo)] = pushed[-1] if pushed else None
-                continue
-            if name in ("PUT", "BINPUT", "LONG_BINPUT"):
+            elif name in ("PUT", "BINPUT", "LONG_BINPUT"):
                 memo[int(argument or 0)] = pushed[-1] if pushed else None
-                continue
-            if name in ("GET", "BINGET", "LONG_BINGET"):
+            elif name in ("GET", "BINGET", "LONG_BINGET"):
                 pushed.append(memo.get(int(argument or 0)))
-                continue
-            if name in ("GLOBAL", "INST"):
-                module: str | None = str(argument).split(" ", 1)[0]
+            elif name in ("GLOBAL", "INST"):
+                modules.append(str(argument).split(" ", 1)[0])
+                pushed.append(None)
             elif name == "STACK_GLOBAL":
-                module = pushed[-2] if len(pushed) >= 2 else None
+                modules.append(pushed[-2] if len(pushed) >= 2 else None)
+                pushed.append(None)
             elif name in _OBJECT_OPCODES:
-                return False  # a class named some other way: not known to be data
+                modules.append(None)  # a class named some other way (an extension code)
             else:
                 pushed.append(argument if isinstance(argument, str) else None)
-                continue
-            if module is None or module.split(".", 1)[0] not in _DATA_MODULES:
-                return False  # a model's class (`sklearn.linear_model._base`, `xgboost`)
-            pushed.append(None)
-    except Exception:  # any malformed stream is "not plain"
-        return False
-    return True
+    except Exception:  # a malformed stream names nothing the audit can trust
+        return None
+    return modules
 
 
 # Opcodes that name a class or a function (a model's class, numpy's array rebuilder).
