@@ -713,7 +713,7 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool, fr
         lines = text.splitlines()
         if path in profile_of(repo).ci_files:
             # A CI job's throwaway database, and the steps that connect to it.
-            services = _service_container_lines(lines)
+            services = _lines_under(lines, _SERVICES)
             value = {hit.line: secrets.assigned_value(_line(text, hit.line)) for hit in hits}
             throwaway = {value[hit.line] for hit in hits if hit.line in services}
             seen |= services | {hit.line for hit in hits if value[hit.line] in throwaway}
@@ -723,6 +723,7 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool, fr
         k8s_secret = "kind: Secret" in text
         unused = _unused_trigger_tokens(repo, path, text)
         local: _LocalHosts | None = None
+        examples: set[int] | None = None  # lines inside `example:` blocks, on first need
         for hit in hits:
             line = lines[hit.line - 1] if hit.line <= len(lines) else ""
             if hit.line in seen or _PERMISSION.match(line) or _demo_assignment(line, users):
@@ -741,7 +742,9 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool, fr
                 continue  # `password = var.db_password`: a reference, not a value
             if _public_read_only(lines, hit.line):
                 continue  # RNAcentral's `user: reader` on `hh-pgsql-public.ebi.ac.uk`
-            if "example" in text and _under_example(lines, hit.line):
+            if examples is None:
+                examples = _lines_under(lines, _EXAMPLE_KEY) if "example" in text else set()
+            if hit.line in examples:
                 continue  # an API document's sample request (`example: {password: ...}`)
             assigned = secrets.assigned_value(line) or ""
             if 0 < len(assigned) <= 2 or _PATTERN_VALUE.search(assigned):
@@ -828,34 +831,8 @@ def _password_prefix(line: str, words: tuple[str, ...] = _PASSWORD_WORDS) -> str
     return None
 
 
-def _under_example(lines: list[str], number: int) -> bool:
-    """Return True for a YAML line inside an `example:` or `examples:` mapping.
-
-    OpenAPI documents show sample requests (`requestBody: ... example: {username:
-    quannh08, password: StrongPassword@123}`): values a reader copies, no account's.
-    The parents are found by indentation, up to four levels.
-    """
-    if number > len(lines):
-        return False
-    line = lines[number - 1]
-    depth = len(line) - len(line.lstrip(" -"))
-    levels = 0
-    for above in reversed(lines[: number - 1]):
-        stripped = above.lstrip(" -")
-        if not stripped or stripped.startswith("#"):
-            continue
-        indent = len(above) - len(stripped)
-        if indent < depth:
-            if _EXAMPLE_KEY.match(stripped):
-                return True
-            depth, levels = indent, levels + 1
-            if levels == 4 or indent == 0:
-                return False
-    return False
-
-
 # A mapping key that holds sample values: OpenAPI's `example:`, `examples:`, `x-example:`.
-_EXAMPLE_KEY = re.compile(r"(?:x-)?examples?[ \t]*+:")
+_EXAMPLE_KEY = re.compile(r"^\s*(?:-\s+)?(?:x-)?examples?\s*:\s*(?:#.*)?$")
 
 
 # The Firebase client configs an Android or iOS app ships in its package.
@@ -995,11 +972,13 @@ def _entropy(value: str) -> float:
     return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
 
 
-def _service_container_lines(lines: list[str]) -> set[int]:
-    """Line numbers (1-based) inside the `services:` blocks of a CI file.
+def _lines_under(lines: list[str], key: re.Pattern[str]) -> set[int]:
+    """Line numbers (1-based) inside the YAML blocks that open with a key `key` matches.
 
     A CI job's service containers (`services: postgres: env: POSTGRES_PASSWORD: ...`)
-    live for one job on the runner: their passwords protect nothing.
+    live for one job on the runner: their passwords protect nothing; an OpenAPI
+    document's `example:` holds a sample request. Blocks end where the indentation
+    returns to the key's.
     """
     inside: set[int] = set()
     indent: int | None = None
@@ -1011,7 +990,7 @@ def _service_container_lines(lines: list[str]) -> set[int]:
                 inside.add(number)
                 continue
             indent = None
-        if _SERVICES.match(line):
+        if key.match(line):
             indent = depth
     return inside
 
