@@ -487,7 +487,8 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
 
     Why: `secret_key: LMc2x9Kp...` or `api_token: 2b8d6c...` in a committed YAML, TOML, INI
     or env file (or a Terraform source), or `api_key = "e46d7ffc..."` in a module (outside
-    test, example and docs folders), is as public as the repository, and a value that
+    test, example and docs folders, and as the fallback of an environment variable:
+    `os.getenv("API_KEY", "e46d7ffc...")`), is as public as the repository, and a value that
     looks machine-generated (long hexadecimal, or long base64-like text of high entropy)
     is almost always a live key. Values a person chose (`password: hunter2`, or its base64
     in a Kubernetes Secret: `bWluaW9hZG1pbjEyMw==` is `minioadmin123`) are SEC106's, a
@@ -523,6 +524,7 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
     yield from _once_per_secret(
         [(f, values) for f, generated, values in _config_credentials(repo) if generated]
         + list(_code_keys(repo))
+        + [(f, values) for f, generated, values in _env_fallbacks(repo) if generated]
     )
 
 
@@ -621,7 +623,9 @@ def no_passwords_in_config_files(repo: RepoView) -> Iterator[Finding]:
     source: `password = "hunter2"`) is as public as the repository; so is a password a
     module of the project assigns as a literal (`self.password = '1Ye8Xl1Td0'`: eight
     characters or more, both cases and digits, no word that calls it made up such as
-    `Admin-password-1`, outside tests, examples and docs). A
+    `Admin-password-1`, outside tests, examples and docs), or gives as the fallback of an
+    environment variable (`os.getenv("DB_PASSWORD", "6SPxBDwX...")`: used whenever the
+    variable is unset). A
     warning: a value a person chose is often a placeholder or a development default the
     audit cannot tell from a real password; machine-generated keys are SEC103's errors.
     The same values as
@@ -641,6 +645,7 @@ def no_passwords_in_config_files(repo: RepoView) -> Iterator[Finding]:
     yield from _once_per_secret(
         [(f, values) for f, generated, values in _config_credentials(repo) if not generated]
         + list(_code_passwords(repo))
+        + [(f, values) for f, generated, values in _env_fallbacks(repo) if not generated]
     )
 
 
@@ -680,6 +685,54 @@ _CODE_PASSWORD = re.compile(
 _FIXTURE_WORDS = ("pass", "secret", "example", "test", "demo", "dummy", "change", "sample")
 # A password someone chose for real use: letters of both cases and digits.
 _CHOSEN_PASSWORD = re.compile(r"^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])(?=[^0-9]*[0-9])")
+
+
+def _env_fallbacks(repo: RepoView) -> list[tuple[Finding, bool, frozenset[str]]]:
+    """Credentials a module reads from the environment with a literal fallback.
+
+    `os.getenv("DB_PASSWORD", "6SPxBDwXH6WyxpfT")`, `os.environ.get("API_KEY", "...")`:
+    when the variable is unset the committed value is used, so it is as public as the
+    repository. Reported only for values that look real: machine-generated (SEC103's) or a
+    password a person chose for real use (both cases and digits, SEC106's); placeholders,
+    development defaults (`postgres`, `minioadmin`, `change-me-in-production`) and words
+    calling the value made up are left alone, as are tests, examples and docs.
+    """
+
+    def compute() -> list[tuple[Finding, bool, frozenset[str]]]:
+        found = []
+        for path, text, _ in _credential_modules(repo):
+            if "getenv(" not in text and "environ.get(" not in text:
+                continue
+            allowed: frozenset[int] | None = None
+            for match in _ENV_FALLBACK.finditer(text):
+                key, value = match.group("key"), match.group("value")
+                if not secrets.CREDENTIAL_KEY.search(key) or secrets.DESCRIBES_CREDENTIAL.search(
+                    key
+                ):
+                    continue
+                if secrets.is_placeholder(value) or demo_value(value):
+                    continue
+                if any(word in value.lower() for word in _FIXTURE_WORDS):
+                    continue
+                generated = looks_generated(value)
+                if not generated and not _CHOSEN_PASSWORD.match(value):
+                    continue
+                line = text.count("\n", 0, match.start()) + 1
+                if allowed is None:
+                    allowed = secrets.allowlisted_lines(text)
+                if line not in allowed:
+                    message = f"`{key}` falls back to a literal credential in code: …(redacted)"
+                    found.append((Finding(message, path, line), generated, frozenset({value})))
+        return found
+
+    return facts.memo(repo, "secrets.env_fallbacks", compute)
+
+
+# `os.getenv("KEY", "value")`, `environ.get("KEY", "value")`, `getenv("KEY", default="...")`.
+_ENV_FALLBACK = re.compile(
+    r"\b(?:getenv|environ\.get)\(\s*(['\"])(?P<key>\w+)\1\s*,\s*(?:default\s*=\s*)?"
+    r"(['\"])(?P<value>[^'\"\s]{8,200})\3\s*\)"
+)
 
 
 def _config_credentials(repo: RepoView) -> list[tuple[Finding, bool, frozenset[str]]]:
