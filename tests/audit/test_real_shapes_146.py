@@ -5,6 +5,7 @@ Each test writes the shape here and checks the false finding gone and the real o
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from audit.support import TRAIN_SCRIPT as TRAIN
@@ -39,3 +40,247 @@ def test_a_literal_fallback_of_a_credential_read_from_the_environment(tmp_path: 
     assert sorted(places(root, "SEC103")) == ["app/settings.py:4", "app/settings.py:5"]
     allowed = SETTINGS.replace("'Qm7rTz2KpW9xLs')", "'Qm7rTz2KpW9xLs')  # pragma: allowlist secret")
     assert places(repo(tmp_path, {**files, "app/settings.py": allowed}, "allowed"), "SEC106") == []
+
+
+PACKAGE_PYPROJECT = """[project]
+name = "boost_serve"
+version = "1.0"
+dependencies = ["numpy>=1.26"]
+
+[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+"""
+
+
+def test_a_package_whose_images_pin_its_model_library(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": PACKAGE_PYPROJECT,
+        "boost_serve/__init__.py": "",
+        "boost_serve/serve.py": "import xgboost as xgb\n\nbooster = xgb.Booster()\n",
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "bare")
+    assert places(root, "PKG105") == ["boost_serve/serve.py:1"]
+    image = (
+        "FROM python:3.11-slim\nARG XGBOOST_VERSION=3.0.5\n"
+        "RUN python3 -m pip install --no-cache xgboost==${XGBOOST_VERSION} numpy==2.1.0\n"
+        "COPY dist/boost_serve-1.0-py3-none-any.whl /tmp/\n"
+        "RUN pip install --no-deps /tmp/boost_serve-1.0-py3-none-any.whl\n"
+    )
+    pinned = repo(tmp_path, {**files, "docker/3.0-5/Dockerfile.cpu": image}, "pinned")
+    assert places(pinned, "PKG105") == []
+    assert places(pinned, "PKG112") == []
+
+
+SETUP_BY_PARTS = """import os
+from setuptools import setup
+
+
+def main():
+    install_requires_base = [
+        'numpy >= 1.14.5',
+        'pandas',
+    ]
+
+    tensorflow_pypi_dep = [
+        'tensorflow == 1.15.4'
+    ]
+
+    if os.environ.get('DS_NOTENSORFLOW', ''):
+        install_requires = install_requires_base
+    else:
+        install_requires = install_requires_base + tensorflow_pypi_dep
+
+    setup(name='speech_train', version='0.1', packages=['speech_train'],
+          install_requires=install_requires)
+
+
+if __name__ == '__main__':
+    main()
+"""
+
+
+def test_setup_requirements_put_together_from_named_lists(tmp_path: Path) -> None:
+    module = "import tensorflow as tf\nimport pandas as pd\n\ntf.constant(pd.NA)\n"
+    files: dict[str, str | bytes] = {
+        "setup.py": SETUP_BY_PARTS,
+        "speech_train/__init__.py": "",
+        "speech_train/evaluate.py": module,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "parts"), "PKG105") == []
+    without = SETUP_BY_PARTS.replace("'tensorflow == 1.15.4'", "'tensorboard == 1.15.0'")
+    assert places(repo(tmp_path, {**files, "setup.py": without}, "lost"), "PKG105") == [
+        "speech_train/evaluate.py:1"
+    ]
+
+
+SENTENCE_KEY = "sk-this-is-a-very-secret-key-that-should-be-masked"
+# Shaped as a live key, made up for this test, split so that the kit's own audit passes.
+LIVE_KEY = "sk-" + "proj-T9xQ2mZ8rL4wK7pV3nB6yC1dF5gH0jS2aE"
+
+
+def test_a_token_that_is_a_sentence_and_empty_options_are_no_secrets(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        **dict(TRAINING),
+        "app/llm.py": f'client = Client(api_key="{SENTENCE_KEY}")\n',
+        "compose.dev.yml": (
+            'services:\n  lab:\n    image: jupyter/base\n    command: >\n      bash -c "\n'
+            "        jupyter lab --no-browser\n"
+            "          --NotebookApp.token='' --NotebookApp.password=''\n      \"\n"
+        ),
+    }
+    root = repo(tmp_path, files, "sentence")
+    assert places(root, "SEC101") == []
+    assert places(root, "SEC106") == []
+    live = {
+        **files,
+        "app/llm.py": f'client = Client(api_key="{LIVE_KEY}")\n',
+    }
+    assert places(repo(tmp_path, live, "live"), "SEC101") == ["app/llm.py:1"]
+
+
+TRAINING: dict[str, str | bytes] = {
+    "requirements.txt": "scikit-learn==1.6.1\n",
+    "train.py": TRAIN,
+    ".gitignore": ".venv/\n",
+}
+# A Google API key as Google's browser keys look; made up for this test.
+BROWSER_KEY = "AIza" + "SyC8f3Lq0Pz7XwR2vB9nM4tY6uKj1HdEa5s"
+
+
+def test_a_google_browser_key_in_a_saved_web_page(tmp_path: Path) -> None:
+    page = (
+        '\n\n<!DOCTYPE html>\n<html lang="en">\n<head>\n<script>\n'
+        f"  window.siteErrorReporting = {{ key: '{BROWSER_KEY}', projectId: 'site-1' }}\n"
+        "</script>\n</head>\n</html>\n"
+    )
+    files: dict[str, str | bytes] = {**TRAINING, "_archive/discussion.html": page,
+                                     "research/page_info.json": page}  # fmt: skip
+    assert places(repo(tmp_path, files, "page"), "SEC101") == []
+    in_code = {**TRAINING, "maps.py": f'MAPS_KEY = "{BROWSER_KEY}"\n'}
+    assert places(repo(tmp_path, in_code, "code"), "SEC101") == ["maps.py:1"]
+
+
+def test_a_script_named_setup_py_is_no_manifest(tmp_path: Path) -> None:
+    script = (
+        '#!/usr/bin/env python3\n"""Workspace initializer: downloads data, scaffolds folders."""\n'
+        "import argparse\n\nargparse.ArgumentParser().parse_args()\n"
+    )
+    files: dict[str, str | bytes] = {
+        "tools/setup.py": script,
+        "tools/evaluate.py": "import pandas as pd\n\npd.read_csv('sub.csv')\n",
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "script")
+    assert places(root, "PKG101") == ["."]
+    assert places(root, "PKG107") == []
+
+
+SETUP_T = "from setuptools import setup\n\nsetup(name='t', install_requires=['pandas'])\n"
+
+
+def test_a_docs_build_list_is_no_lock(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "setup.py": SETUP_T,
+        "t/__init__.py": "",
+        "t/train.py": TRAIN,
+        "bin/train.sh": "python -m t.train\n",
+        "ci_scripts/docs-requirements.txt": "sphinx==2.4.4\nbreathe==4.14.2\n",
+        "models/.gitkeep": "",
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "docs"), "PKG107") == ["setup.py"]
+
+
+def test_setup_headings_in_chinese_japanese_and_korean(tmp_path: Path) -> None:
+    readme = "# 加密市场预测\n\n比赛代码。\n\n## 环境\n- Python 3.11\n"
+    files: dict[str, str | bytes] = {**TRAINING, "README.md": readme}
+    assert places(repo(tmp_path, files, "zh"), "DOC101") == []
+    bare = {**TRAINING, "README.md": "# 加密市场预测\n\n比赛代码。\n\n## 结果\n- 0.81\n"}
+    assert places(repo(tmp_path, bare, "bare"), "DOC101") == ["README.md"]
+
+
+ARTIFACTS = """import json
+import json
+from pathlib import Path
+
+
+class ArtifactManager:
+    def __init__(self, artifacts_dir: str = "./artifacts"):
+        self.artifacts_dir = Path(artifacts_dir)
+
+    def _save_json(self, data, name):
+        (self.artifacts_dir / name).write_text(json.dumps(data))
+
+    def save_all(self, model, config, metrics):
+        self._save_json(config, "config.json")
+        model.save_model(str(self.artifacts_dir / "model.cbm"))
+        self._save_json(metrics, "metrics.json")
+"""
+
+
+def test_a_pipeline_that_saves_its_config_and_metrics_with_each_model(tmp_path: Path) -> None:
+    pipeline = "from catboost import CatBoostClassifier\n\nCatBoostClassifier().fit([[0]], [0])\n"
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "catboost==1.2.7\n",
+        "pipeline/train.py": pipeline,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "bare"), "TRK107") == ["."]
+    kept = {**files, "pipeline/artifacts.py": ARTIFACTS}
+    assert places(repo(tmp_path, kept, "kept"), "TRK107") == []
+
+
+def test_generated_c_sources_and_hashed_bundles_are_no_large_files(tmp_path: Path) -> None:
+    cython = b"/* Generated by Cython 0.28.3 */\n\n#define PY_SSIZE_T_CLEAN\n" + b"x" * 2_500_000
+    bundle = b"(function(){" + b"var a=1;" * 160_000 + b"})();\n"
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "third_party/fst/src/pywrapfst.cc": cython,
+        "api/static/assets/index-c8fd0bb8.js": bundle,
+        "native/big_table.cc": b"static int t[] = {" + b"1," * 600_000 + b"};\n",
+    }
+    assert places(repo(tmp_path, files, "built"), "DAT101") == ["native/big_table.cc"]
+
+
+def test_a_service_whose_image_listens_on_a_port_is_an_application(tmp_path: Path) -> None:
+    pyproject = PACKAGE_PYPROJECT.replace("boost_serve", "retrieval").replace(
+        '["numpy>=1.26"]', '["fastapi>=0.110", "uvicorn>=0.29"]'
+    )
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": pyproject,
+        "retrieval/__init__.py": "",
+        "retrieval/api.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "Dockerfile": 'FROM python:3.11-slim\nCOPY . /app\nRUN pip install /app\nCMD ["serve"]\n',
+        "docker-compose.yml": "services:\n  api:\n    build: .\n",
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "quiet"), "PKG107") == []  # a library: no lock asked
+    listening = {**files, "Dockerfile": files["Dockerfile"].replace("CMD", "EXPOSE 8000\nCMD")}  # type: ignore[union-attr]
+    assert places(repo(tmp_path, listening, "served"), "PKG107") == ["pyproject.toml"]
+
+
+def test_a_demo_notebook_the_readme_sends_readers_to(tmp_path: Path) -> None:
+    cell = {"cell_type": "code", "execution_count": 1, "metadata": {}, "source": ["1 + 1"],
+            "outputs": [{"output_type": "execute_result", "execution_count": 1,
+                         "data": {"text/plain": ["2"]}, "metadata": {}}]}  # fmt: skip
+    notebook = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    readme = "# Ads\n\n## Setup\n\npip install -r requirements.txt\n\n"
+    readme += "[Demo](notebooks/demo_pipeline.ipynb)\n"
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "README.md": readme,
+        "notebooks/demo_pipeline.ipynb": notebook,
+        "notebooks/other_demo.ipynb": notebook,
+    }
+    assert places(repo(tmp_path, files, "demo"), "DAT104") == ["notebooks/other_demo.ipynb"]
+
+
+def test_an_environment_heading_alone_is_a_setup_section(tmp_path: Path) -> None:
+    research = "# 传感器调度\n\n## 2. 整体实验原理\n\n### 2.1 环境层\uff1a高频真值环境如何构建\n"
+    files: dict[str, str | bytes] = {**TRAINING, "README.md": research}
+    assert places(repo(tmp_path, files, "rl"), "DOC101") == ["README.md"]
+    setup = research + "\n## 3. 运行环境\n\nPython 3.11, `pip install -r requirements.txt`\n"
+    assert places(repo(tmp_path, {**files, "README.md": setup}, "env"), "DOC101") == []

@@ -688,23 +688,76 @@ _SETUP_REQUIREMENT = re.compile(
 )
 
 
-_LIST_ASSIGNMENT = re.compile(r"^([A-Za-z_]\w*)[ \t]*=[ \t]*[\[(]", re.MULTILINE)
+# `NAME = [` or `NAME = (`, at any indentation (setup scripts build lists inside `main()`).
+_LIST_ASSIGNMENT = re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*[\[(]", re.MULTILINE)
+# `NAME = a + b` or `NAME = a`: an assignment whose line names other lists.
+_NAME_ASSIGNMENT = re.compile(r"^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_][\w \t+]*)$", re.M)
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+# What an `install_requires=` gives up to a list literal: names joined by `+`.
+_SETUP_EXPRESSION = re.compile(r"[ \t]*+((?:[A-Za-z_]\w*+[ \t]*+\+?[ \t]*+)*+)")
 
 
 def _setup_names(text: str) -> set[str]:
-    """Distribution names in setup.py's install_requires/extras (string literals in lists)."""
+    """Distribution names in setup.py's install_requires/extras (string literals in lists).
+
+    The lists may be given inline or by name, and a named list may be put together from
+    others (`install_requires = install_requires_base + tensorflow_pypi_dep`, under an
+    `if`): every list those names are assigned counts.
+    """
     names: set[str] = set()
+    wanted: list[str] = []
     for block in re.finditer(r"(?:install_requires|extras_require|tests_require)\s*=", text):
-        chunk = text[block.end() : block.end() + 5000]
-        # `install_requires=REQUIRED_PACKAGES`: the list assigned to that name above
-        named = re.match(r"\s*([A-Za-z_]\w*)\s*[,)]", chunk)
-        if named is not None:
-            for assigned in _LIST_ASSIGNMENT.finditer(text):
-                if assigned.group(1) == named.group(1):
-                    chunk = text[assigned.end() : assigned.end() + 5000]
-                    break
-        names.update(canonical(m.group(1)) for m in _SETUP_REQUIREMENT.finditer(chunk))
+        # `install_requires=REQUIRED_PACKAGES`, `= base + extra`, `= base + [url]`: the names
+        # are lists assigned above; a bracket opens a list given inline.
+        expression = _SETUP_EXPRESSION.match(text, block.end())
+        assert expression is not None  # the pattern matches the empty string
+        wanted += _IDENTIFIER.findall(expression.group(1))
+        if text.startswith(("[", "(", "{"), expression.end()):
+            chunk = _bracketed(text, expression.end() + 1)
+            names.update(canonical(m.group(1)) for m in _SETUP_REQUIREMENT.finditer(chunk))
+    lists: dict[str, list[int]] = {}
+    for assigned in _LIST_ASSIGNMENT.finditer(text):
+        lists.setdefault(assigned.group(1), []).append(assigned.end())
+    combined: dict[str, list[str]] = {}
+    for assigned in _NAME_ASSIGNMENT.finditer(text):
+        combined.setdefault(assigned.group(1), []).extend(_IDENTIFIER.findall(assigned.group(2)))
+    seen: set[str] = set()
+    while wanted and len(seen) < 50:
+        name = wanted.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for start in lists.get(name, []):
+            chunk = _bracketed(text, start)
+            names.update(canonical(m.group(1)) for m in _SETUP_REQUIREMENT.finditer(chunk))
+        wanted += combined.get(name, [])
     return names
+
+
+def _bracketed(text: str, start: int, limit: int = 5000) -> str:
+    """Return the text from `start` (just inside an opening bracket) to its closing bracket.
+
+    Brackets inside string literals do not count; at most `limit` characters.
+    """
+    depth, quote, at = 1, "", start
+    end = min(len(text), start + limit)
+    while at < end:
+        char = text[at]
+        if quote:
+            if char == "\\":
+                at += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                break
+        at += 1
+    return text[start:at]
 
 
 def requirement_lines(text: str) -> Iterator[tuple[int, str]]:

@@ -1104,6 +1104,7 @@ def _packaging(repo: RepoView, profile: RepoProfile) -> None:
         if name in repo.file_set
         and (name != "setup.cfg" or _setup_cfg_declares(repo))
         and (name != "pyproject.toml" or _pyproject_declares(repo))
+        and (name != "setup.py" or setup_script(repo, name))
     ]
     manifests += [
         p
@@ -1118,7 +1119,10 @@ def _packaging(repo: RepoView, profile: RepoProfile) -> None:
                 # `pic/utils/setup.py` beside an `__init__.py`: a module of a package
                 and not (
                     p.endswith("/setup.py")
-                    and f"{p.rpartition('/')[0]}/__init__.py" in repo.file_set
+                    and (
+                        f"{p.rpartition('/')[0]}/__init__.py" in repo.file_set
+                        or not setup_script(repo, p)
+                    )
                 )
             )
         )
@@ -1432,15 +1436,18 @@ def _deployed_service(repo: RepoView, profile: RepoProfile) -> bool:
     """Return True for an application: its package starts a web service the repo deploys.
 
     A package module runs a server (`uvicorn.run(app, ...)`, `app.run(...)` of a Flask
-    app) and the repository builds the image or the stack that serves it (a Dockerfile,
-    a compose file, a Helm chart), and uploads nothing to a package index: a service
-    that others call, not a library that others import.
+    app), or the root Dockerfile serves on a port (`EXPOSE 8000`, `CMD uvicorn ...`), and
+    the repository builds the image or the stack that serves it (a Dockerfile, a compose
+    file, a Helm chart), and uploads nothing to a package index: a service that others
+    call, not a library that others import.
     """
     deploys = any(name in repo.file_set for name in ("Dockerfile", *COMPOSE_FILES)) or any(
         p.rsplit("/", 1)[-1] == "Chart.yaml" for p in repo.files
     )
     if not deploys or not profile.packages or _publishes_to_index(repo, profile):
         return False
+    if "Dockerfile" in repo.file_set and _SERVES.search(repo.text("Dockerfile") or ""):
+        return True  # the root image listens on a port: a service the repository deploys
     roots = tuple(f"{package}/" for package in profile.packages)
     return any(
         p.startswith(roots) and _RUNS_SERVER.search(repo.text(p) or "") is not None
@@ -1448,6 +1455,11 @@ def _deployed_service(repo: RepoView, profile: RepoProfile) -> bool:
     )
 
 
+# A container that serves: a port it listens on, or a web server it starts.
+_SERVES = re.compile(
+    r"(?im)^[ \t]*+EXPOSE[ \t]|^[ \t]*+(?:CMD|ENTRYPOINT)\b[^\n]*?"
+    r"\b(?:uvicorn|gunicorn|hypercorn|daphne|streamlit|flask|fastapi|waitress-serve)\b"
+)
 # A module that starts a web server: uvicorn's, or a Flask app's development server.
 _RUNS_SERVER = re.compile(r"\buvicorn\.run\(|\bapp\.run\(\s*(?:host|port|debug|\))")
 
@@ -1956,6 +1968,20 @@ def _setup_cfg_declares(repo: RepoView) -> bool:
     """
     text = repo.text("setup.cfg") or ""
     return "[metadata]" in text or "[options" in text
+
+
+def setup_script(repo: RepoView, path: str) -> bool:
+    """Return True for a setup.py that builds a package, not a script of that name.
+
+    `tools/setup.py` that downloads data and scaffolds a workspace calls no `setup()`;
+    a file that does not read is kept: the packaging rules judge it.
+    """
+    text = repo.text(path)
+    return text is None or any(word in text for word in _SETUP_SCRIPT_WORDS)
+
+
+# What a packaging setup.py holds: the call, or the build tool it comes from.
+_SETUP_SCRIPT_WORDS = ("setup(", "setuptools", "distutils", "skbuild", "setup (")
 
 
 def _pyproject_declares(repo: RepoView) -> bool:

@@ -488,8 +488,9 @@ def _value_of(assigned: str) -> str:
     return value.split(" #", 1)[0].strip().strip("\"'")
 
 
-# Further assignments after a value on one shell line: ` FWD_MAX_TOKEN_LEN=1024 ...`.
-_MORE_ASSIGNMENTS = re.compile(r"(?<=\S)[ \t]++[A-Za-z_]\w*+=.*$")
+# Further assignments after a value on one shell line: ` FWD_MAX_TOKEN_LEN=1024 ...`, or
+# further options of a command (`--NotebookApp.token='' --NotebookApp.password=''`).
+_MORE_ASSIGNMENTS = re.compile(r"(?<=\S)[ \t]++(?:--?)?[A-Za-z_][\w.-]*+=.*$")
 
 
 @cache

@@ -42,7 +42,11 @@ _SETUP = re.compile(
     r"|run(?:ning)? locally)"
     # the same headings in Japanese, Chinese, Korean, Spanish and Portuguese
     r"|^#+[ \t]*+[^\n]{0,40}?(?:セットアップ|インストール|環境構築|开发环境|安装|环境配置|快速开始"
-    r"|설치|셋업|instalaci[oó]n|instala[cç][aã]o)"
+    r"|依赖|설치|셋업|instalaci[oó]n|instala[cç][aã]o)"
+    # a heading that is "Environment" alone (`## 环境`, `## 2. 運行環境`), not the RL
+    # environment a research README explains (`### 2.1 环境层...`)
+    r"|^#+[ \t]*+(?:[\d.]+[ \t]*+)?(?:运行|運行|开发|開発|実行)?(?:环境|環境|환경)"
+    r"(?:配置|准备|要求|安装|搭建|設定|構築|구성|설정)?[ \t]*+$"
     # a make target that installs (`make build-python-environment`, `make setup-env`)
     r"|\bmake[ \t]++[\w-]*?(?:install|environment|env|setup|venv|deps)\b"
     # a script of the repo that builds the environment (`./start_environment.sh bash`)

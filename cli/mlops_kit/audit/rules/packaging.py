@@ -19,6 +19,7 @@ from mlops_kit.audit.profile import (
     conda_files,
     imported_modules,
     profile_of,
+    setup_script,
 )
 from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
@@ -66,15 +67,17 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     import in a `try:` block is an optional extra). A setup.cfg counts when it describes a
     package (`[metadata]`, `[options]`), not when it holds tool settings alone (`[flake8]`),
     and so does a pyproject.toml (`[project]`, `[build-system]`, a packaging tool's table;
-    not `[tool.black]` and `[tool.isort]` alone).
+    not `[tool.black]` and `[tool.isort]` alone), and so does a setup.py that builds a
+    package (`setup(`, setuptools), not a script of that name that scaffolds a workspace.
     Fix: add a pyproject.toml with a `[project]` table, or fix the TOML error reported.
     """
     profile = profile_of(repo)
     anywhere = any(
         (
             p.rsplit("/", 1)[-1] in ("pyproject.toml", "setup.py", "Pipfile", "pixi.toml")
-            and (p != PYPROJECT or p in profile.manifests)
-        )  # not `[tool.black]` alone
+            and (p != PYPROJECT or p in profile.manifests)  # not `[tool.black]` alone
+            and (not p.endswith("setup.py") or setup_script(repo, p))  # not a script
+        )
         or REQUIREMENTS.search(p)
         or (_CONDA_NAME.search(p) and "dependencies:" in (repo.text(p) or ""))
         for p in repo.files
@@ -324,7 +327,9 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     pytorch.org (a CUDA build chosen on purpose), or that a setup file installs as a ZenML
     integration (`zenml integration install sklearn mlflow`), or that a script which
     writes the environment file lists (`tools/generate_conda_file.py` holding
-    `"pandas>=0.24.2"`).
+    `"pandas>=0.24.2"`), or that the Dockerfiles the package runs in install at an exact
+    version (`pip install xgboost==${XGBOOST_VERSION}` beside the package's own wheel: one
+    version per image, on purpose).
     A declared distribution that always installs the imported one counts (`geopandas`
     brings pandas, `lightning` brings torch, and so does a distribution named as a
     PyTorch framework, `pytorch-ie` or `torch-optimizer`), and so does one that the
@@ -423,6 +428,8 @@ def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
             if not places:
                 continue
             in_package = [place for place in places if place[0].startswith(roots)] if roots else []
+            if in_package and set(providers) & _pinned_by_setup_scripts(repo, containers=True):
+                in_package = []  # the images the package runs in pin it (a version per image)
             if declared and not in_package:
                 continue  # scripts and notebooks run in the dev environment, which declares it
             if not in_package and set(providers) & _pinned_by_setup_scripts(repo):
@@ -556,17 +563,19 @@ def _installed_from_pytorch_index(repo: RepoView) -> set[str]:
     return facts.memo(repo, "packaging.pytorch_index", compute)
 
 
-def _pinned_by_setup_scripts(repo: RepoView) -> set[str]:
+def _pinned_by_setup_scripts(repo: RepoView, containers: bool = False) -> set[str]:
     """Distributions a setup script, Dockerfile or CI job installs at an exact version.
 
     `pip install tensorflow==2.13.0` in the script that builds a cluster's environment
     (a Dataproc initialisation action, a job's container): the scripts that run there have
     their environment written down, if not in a manifest. READMEs do not count here.
+    With `containers`, only Dockerfiles count: an image that installs the package beside
+    `xgboost==${XGBOOST_VERSION}` (one version per image) declares what the package needs.
     """
 
     def compute() -> set[str]:
         names: set[str] = set()
-        for path in _setup_files(repo):
+        for path in facts.dockerfiles(repo) if containers else _setup_files(repo):
             if _README.search(path):
                 continue
             text = repo.text(path) or ""
@@ -579,7 +588,8 @@ def _pinned_by_setup_scripts(repo: RepoView) -> set[str]:
                         names.add(name)
         return names
 
-    return facts.memo(repo, "packaging.pinned_by_scripts", compute)
+    key = "packaging.pinned_by_containers" if containers else "packaging.pinned_by_scripts"
+    return facts.memo(repo, key, compute)
 
 
 def _install_commands(text: str) -> Iterator[tuple[str, str]]:
@@ -868,12 +878,17 @@ def lock_file_present(repo: RepoView) -> Iterator[Finding]:
     Why: version ranges resolve differently next month; a lock file is what lets you rerun
     a pipeline from an old commit with the library versions it used. A requirements file
     that pins every runtime package with `==` counts as one, test and lint tools left as
-    ranges at its end (`pytest>=7.0`) included.
+    ranges at its end (`pytest>=7.0`) included (not the list a documentation build
+    installs: `docs-requirements.txt`). Direct dependencies pinned in pyproject.toml
+    (`"torch==2.9.0"`, Poetry's `pydantic = "2.5.2"`) are no lock: what they require
+    still floats.
     Fix: commit a lock file: `poetry lock`, `uv lock`, `pip lock` (pylock.toml) or a
     `requirements.lock` from `pip freeze`.
     """
     profile = profile_of(repo)
-    if profile.locks or any(_fully_pinned(repo, path) for path in profile.requirements):
+    if profile.locks or any(
+        _fully_pinned(repo, path) for path in profile.requirements if not _DOCS_LIST.search(path)
+    ):
         return
     environments = {*conda_files(repo), *(p for p in profile.manifests if _CONDA_NAME.search(p))}
     if any(_fully_pinned(repo, path, conda=True) for path in sorted(environments)):
@@ -883,6 +898,13 @@ def lock_file_present(repo: RepoView) -> Iterator[Finding]:
         "every version (==)",
         facts.first_manifest(repo),
     )
+
+
+# The list a documentation build installs (`docs-requirements.txt`, `requirements-docs.txt`,
+# `requirements_sphinx.txt`): Sphinx and its themes, not the project's runtime.
+_DOCS_LIST = re.compile(
+    r"(?i)(?:^|[/_-])(?:docs?|sphinx|mkdocs)[_.-][^/]*$|[_-](?:docs?|sphinx)\.txt$"
+)
 
 
 def _fully_pinned(repo: RepoView, path: str, conda: bool = False, depth: int = 0) -> bool:

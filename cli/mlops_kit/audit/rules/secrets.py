@@ -137,7 +137,8 @@ _SEQUENCES = (
 def fake_token(value: str) -> bool:
     """Return True for tokens made up for tests and docs (AWS's EXAMPLE key, `hf_aaaa...`).
 
-    So is one whose body is a placeholder (`xoxb-your-token`, `hf_your_token_here`).
+    So is one whose body is a placeholder (`xoxb-your-token`, `hf_your_token_here`) or a
+    phrase (`sk-this-is-a-very-secret-key-that-should-be-masked`).
     """
     body = re.sub(r"^[A-Za-z]{2,5}[-_]|^(?:AKIA|ASIA)", "", value)
     return (
@@ -147,7 +148,12 @@ def fake_token(value: str) -> bool:
         or re.search(r"(?i)test|dummy|placeholder|xxxx|redacted", body) is not None
         or len(set(body)) < 8
         or secrets.is_placeholder(body)  # `xoxb-your-token` in a README's .env example
+        or _PHRASE.fullmatch(body) is not None  # `sk-this-is-a-very-secret-key-...`: words
     )
+
+
+# Four or more lower-case words joined by hyphens or underscores: a sentence, never a key.
+_PHRASE = re.compile(r"(?<![a-z])[a-z]++(?:[-_][a-z]++){3,}+")
 
 
 def _demo_assignment(line: str, users: set[str]) -> bool:
@@ -360,7 +366,9 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
     lines). A token repeated in one file is one finding, at its first line. The `apiKey`
     of a Firebase web config (a file that configures Firebase), and of an app's
     `google-services.json` (Android) or `GoogleService-Info.plist` (iOS), is an identifier
-    every client ships, not a secret: Firebase's security rules guard the data. Files insecure
+    every client ships, not a secret: Firebase's security rules guard the data; so is a
+    Google API key in an HTML page (a browser key, sent to every visitor and restricted to
+    the site's referrers: a page saved from kaggle.com holds Kaggle's). Files insecure
     on purpose (`faulty-examples/`, `secrets-FAULTY.yaml`, `vulnerable-app/`, or a file
     that marks its flaws: `# VULN: key in a ConfigMap`) are a lesson's material: no secret
     rule reads them; nor does any read a folder pip installed packages into (one holding
@@ -381,6 +389,8 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
             "firebase" in texts[path].lower() or path.rsplit("/", 1)[-1] in _GOOGLE_CLIENT_CONFIGS
         ):
             continue  # a Firebase config's apiKey (web, Android, iOS): shipped in every client
+        if hit.kind == "Google API key" and _web_page(texts[path]):
+            continue  # a browser key in a page: sent to every visitor, restricted by referrer
         if hit.kind == "private key" and not _key_body_follows(texts[path], hit.line):
             continue  # `-----BEGIN RSA PRIVATE KEY----- ... -----END`: a shape, no key
         reported.add((path, hit.line))
@@ -690,7 +700,7 @@ _CHOSEN_PASSWORD = re.compile(r"^(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])(?=[^0-9]*[0-9]
 def _env_fallbacks(repo: RepoView) -> list[tuple[Finding, bool, frozenset[str]]]:
     """Credentials a module reads from the environment with a literal fallback.
 
-    `os.getenv("DB_PASSWORD", "6SPxBDwXH6WyxpfT")`, `os.environ.get("API_KEY", "...")`:
+    `os.getenv("DB_PASSWORD", "6SPxBD...")`, `os.environ.get("API_KEY", "...")`:
     when the variable is unset the committed value is used, so it is as public as the
     repository. Reported only for values that look real: machine-generated (SEC103's) or a
     password a person chose for real use (both cases and digits, SEC106's); placeholders,
@@ -886,6 +896,11 @@ def _password_prefix(line: str, words: tuple[str, ...] = _PASSWORD_WORDS) -> str
 
 # A mapping key that holds sample values: OpenAPI's `example:`, `examples:`, `x-example:`.
 _EXAMPLE_KEY = re.compile(r"^\s*(?:-\s+)?(?:x-)?examples?\s*:\s*(?:#.*)?$")
+
+
+def _web_page(text: str) -> bool:
+    """Return True for an HTML document (a page saved from a site, whatever its name)."""
+    return text.lstrip()[:15].lower().startswith(("<!doctype html", "<html"))
 
 
 # The Firebase client configs an Android or iOS app ships in its package.

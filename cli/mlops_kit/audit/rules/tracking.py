@@ -116,9 +116,9 @@ _RUN_METRICS_FILE = re.compile(
     r"|json\.dump\(\s*(?:self\.)?(?:metrics|history|results|summary)\b"
 )
 # A folder of its own per run: named by a timestamp, a run id or a uuid, or kept in a
-# variable for the run's output (`run_dir`, `output_dir`, `save_path`).
+# variable for the run's output (`run_dir`, `output_dir`, `save_path`, `artifacts_dir`).
 _RUN_FOLDER = re.compile(
-    r"\bstrftime\(|\b(?:run|exp|experiment|output|out|save)_(?:id|dir|name|root|path)\b"
+    r"\bstrftime\(|\b(?:run|exp|experiment|output|out|save|artifacts?)_(?:id|dir|name|root|path)\b"
     r"|\buuid"
 )
 
