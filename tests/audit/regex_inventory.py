@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import mlops_kit
+from mlops_kit.audit.rules.packaging import _IMPORTS_MODULE
 
 PACKAGE = Path(mlops_kit.__file__).resolve().parent
 FUNCTIONS = frozenset(
@@ -41,6 +42,10 @@ WAY_OF = {"match": "match", "fullmatch": "fullmatch", "compile": "any"}
 
 # Call sites whose pattern is built at run time -> the shapes they are built with.
 DYNAMIC: dict[str, tuple[tuple[str, int], ...]] = {
+    # an import of one module of the package, by its file's name
+    "audit/rules/packaging.py:_optional_backend": (
+        (_IMPORTS_MODULE.format(re.escape("tf_segmentation")), re.MULTILINE),
+    ),
     # `\b{runner}\b...`: runner is one of the task runners CI may call.
     "audit/facts.py:_called_targets": tuple(
         (rf"\b{runner}\b((?:[ \t]+[^\s&|;]+)*)", 0) for runner in ("make", "just")

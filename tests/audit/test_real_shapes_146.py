@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from audit.support import TRAIN_SCRIPT as TRAIN
-from audit.support import places, repo
+from audit.support import audit, commit_all, places, repo
 
 # Fallbacks a module gives credentials it reads from the environment. The values are made
 # up for this test.
@@ -284,3 +284,187 @@ def test_an_environment_heading_alone_is_a_setup_section(tmp_path: Path) -> None
     assert places(repo(tmp_path, files, "rl"), "DOC101") == ["README.md"]
     setup = research + "\n## 3. 运行环境\n\nPython 3.11, `pip install -r requirements.txt`\n"
     assert places(repo(tmp_path, {**files, "README.md": setup}, "env"), "DOC101") == []
+
+
+def test_scripts_named_for_what_they_try_are_no_tests(tmp_path: Path) -> None:
+    script = "import cv2\n\nframe = cv2.VideoCapture('clip.mp4').read()[1]\n"
+    script += "cv2.imwrite('g.jpg', frame)\n"
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "test_grid.py": script,
+        "backend/src/test_translate.py": "print(input('text: '))\n",
+    }
+    root = repo(tmp_path, files, "scratch")
+    assert places(root, "LAY104") == ["backend/src/test_translate.py"]
+    assert "0 test file(s)" in audit(root).profile.summary()  # type: ignore[union-attr]
+    real = {**files, "tests/test_train.py": "def test_fit():\n    assert True\n"}
+    assert places(repo(tmp_path, real, "real"), "LAY104") == []
+
+
+INSTALLS_REQUIREMENTS = (
+    "FROM python:3.11\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+)
+
+
+def test_pytest_in_the_requirements_a_service_image_installs(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "fastapi==0.115.0\npandas==2.2.3\npytest==8.3.3\n",
+        "app/main.py": "import pandas as pd\nfrom fastapi import FastAPI\n\napp = FastAPI()\n",
+        "tests/test_main.py": "def test_app():\n    assert True\n",
+        "docker/Dockerfile.test": INSTALLS_REQUIREMENTS,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "dev-image")
+    assert places(root, "PKG111") == []  # the one environment of every task
+    image = "FROM python:3.11-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+    served = repo(tmp_path, {**files, "Dockerfile": image}, "served")
+    assert places(served, "PKG111") == ["requirements.txt:3"]
+    more = {
+        **files,
+        "Dockerfile": image,
+        "requirements.txt": files["requirements.txt"] + "black==24.1.0\n",
+    }
+    [issue] = [i for i in audit(repo(tmp_path, more, "more")).issues if i.rule == "PKG111"]
+    assert issue.line == 3 and "pytest, black" in issue.message  # one finding per file
+
+
+def test_tests_of_the_standard_librarys_unittest_need_no_dev_group(tmp_path: Path) -> None:
+    suite = "import unittest\n\n\nclass TestFit(unittest.TestCase):\n    def test_fit(self):\n"
+    suite += "        self.assertTrue(True)\n"
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": PACKAGE_PYPROJECT,
+        "boost_serve/__init__.py": "",
+        "tests/test_fit.py": suite,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "unittest"), "PKG106") == []
+    with_pytest = {**files, "tests/test_more.py": "import pytest\n\n\ndef test_x():\n    pass\n"}
+    assert places(repo(tmp_path, with_pytest, "pytest"), "PKG106") == ["pyproject.toml"]
+    nose = PACKAGE_PYPROJECT.replace('["numpy>=1.26"]', '["numpy>=1.26", "nose>=1.3"]')
+    with_nose = {**files, "pyproject.toml": nose}
+    assert places(repo(tmp_path, with_nose, "nose"), "PKG106") == ["pyproject.toml"]
+
+
+def test_a_chain_of_links_is_one_finding_and_a_committed_venv_is_lay113s(
+    tmp_path: Path,
+) -> None:
+    root = repo(tmp_path, dict(TRAINING), "links")
+    (root / "tools").mkdir()
+    (root / "tools" / "python").symlink_to("/usr/local/outside/bin/python3.12")
+    (root / "tools" / "python3").symlink_to("python")
+    (root / "tools" / "python3.12").symlink_to("python3")
+    venv = root / ".env-3.12"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (venv / "bin" / "python").symlink_to("/usr/local/outside/bin/python3.11")
+    (venv / "bin" / "python3").symlink_to("python")
+    commit_all(root)
+    assert places(root, "LAY111") == ["tools/python"]
+    assert places(root, "LAY113") == [".env-3.12/bin/python"]
+
+
+FREEZE = "".join(f"package{n}=={n}.0.1\n" for n in range(12)) + "ipython\n"
+
+
+def test_a_freeze_with_one_loose_entry_is_no_lock(tmp_path: Path) -> None:
+    # What that entry installs floats (labelled so where it was torch or xgboost).
+    files: dict[str, str | bytes] = {
+        "requirements.txt": FREEZE,
+        "pyproject.toml": PACKAGE_PYPROJECT.replace("boost_serve", "ibov"),
+        "ibov/__init__.py": "",
+        "ibov/train.py": TRAIN,
+        "models/.gitkeep": "",
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "loose"), "PKG107") == ["pyproject.toml"]
+    pinned = {**files, "requirements.txt": FREEZE.replace("ipython\n", "ipython==8.30.0\n")}
+    assert places(repo(tmp_path, pinned, "pinned"), "PKG107") == []
+
+
+REGISTRY = """REGISTRY = {}
+try:
+    from metrics_kit.models.tf_segmentation import TensorflowModel
+
+    REGISTRY["tensorflow"] = TensorflowModel
+except ImportError:
+    print("Tensorflow not available")
+"""
+
+
+def test_a_backend_module_its_package_imports_only_in_a_try(tmp_path: Path) -> None:
+    backend = "import tensorflow as tf\n\n\nclass TensorflowModel:\n    graph = tf.Graph\n"
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": PACKAGE_PYPROJECT.replace("boost_serve", "metrics_kit"),
+        "metrics_kit/__init__.py": "",
+        "metrics_kit/models/__init__.py": REGISTRY,
+        "metrics_kit/models/tf_segmentation.py": backend,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "optional"), "PKG105") == []
+    eager = REGISTRY.replace("try:\n    from", "from").replace("    REGISTRY", "REGISTRY", 1)
+    eager = eager.split("except")[0]
+    required = {**files, "metrics_kit/models/__init__.py": eager}
+    assert places(repo(tmp_path, required, "required"), "PKG105") == [
+        "metrics_kit/models/tf_segmentation.py:1"
+    ]
+
+
+def test_python_helper_scripts_of_a_cpp_project_need_no_manifest(tmp_path: Path) -> None:
+    helper = "import cv2\nimport zmq\n\ncv2.imread('frame.png')\n"
+    files: dict[str, str | bytes] = {
+        **{f"src/part{n}.cpp": "int f() { return 0; }\n" for n in range(7)},
+        **{f"include/part{n}.h": "int f();\n" for n in range(7)},
+        "scripts/python/stream.py": helper,
+        "scripts/python/show.py": helper,
+        "scripts/python/record.py": helper,
+        ".gitignore": "build/\n",
+    }
+    assert places(repo(tmp_path, files, "no-build-file"), "PKG101") == ["."]
+    native = {**files, "CMakeLists.txt": "cmake_minimum_required(VERSION 3.10)\n"}
+    assert places(repo(tmp_path, native, "cmake"), "PKG101") == []
+    # A MATLAB method's Python still needs its packages declared (torch, pystan...).
+    matlab = {
+        **{f"src/step{n}.m": "function y = f(x)\n  y = x;\nend\n" for n in range(9)},
+        "experiments/main.py": helper,
+        ".gitignore": "build/\n",
+    }
+    assert places(repo(tmp_path, matlab, "matlab"), "PKG101") == ["."]
+
+
+def test_setup_in_the_readme_of_a_folder_the_readme_links(tmp_path: Path) -> None:
+    readme = "# Credit scoring\n\n## [Model Development](credit-risk-model)\n\nDetails there.\n"
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "README.md": readme,
+        "credit-risk-model/Readme.md": "# Model\n\nRun `python train.py`.\n",
+    }
+    assert places(repo(tmp_path, files, "bare"), "DOC101") == ["README.md"]
+    setup = {**files, "credit-risk-model/Readme.md": "# Model\n\n    pipenv install --dev\n"}
+    assert places(repo(tmp_path, setup, "linked"), "DOC101") == []
+
+
+PUBLISH = """on:
+  push:
+    tags: ["v*"]
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: python -m build
+      - uses: pypa/gh-action-pypi-publish@release/v1
+"""
+
+
+def test_a_package_ci_publishes_to_pypi_is_a_library_whatever_it_trains(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": PACKAGE_PYPROJECT.replace("boost_serve", "spline"),
+        "spline/__init__.py": "",
+        "spline/training/__init__.py": "",
+        "spline/training/train.py": TRAIN,
+        "scripts/train.py": "from spline.training.train import *\n",
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "project"), "PKG107") == ["pyproject.toml"]
+    published = {**files, ".github/workflows/publish.yml": PUBLISH}
+    assert places(repo(tmp_path, published, "published"), "PKG107") == []

@@ -55,8 +55,7 @@ def test_requirements_exported_beside_a_pyproject_runtime(tmp_path: Path) -> Non
     assert places(repo(tmp_path, files, "export"), "PKG111") == []
     image = {**files, "Dockerfile": "FROM python:3.11\nRUN pip install -r requirements.txt\n"}
     assert places(repo(tmp_path, image, "image"), "PKG111") == [
-        "requirements.txt:2",
-        "requirements.txt:3",
+        "requirements.txt:2",  # one finding names both tools
     ]
     runtime = {
         **files,
@@ -64,8 +63,7 @@ def test_requirements_exported_beside_a_pyproject_runtime(tmp_path: Path) -> Non
         '[project.optional-dependencies]\ndev = ["ruff==0.16.2"]\n',
     }
     assert places(repo(tmp_path, runtime, "runtime"), "PKG111") == [
-        "requirements.txt:2",
-        "requirements.txt:3",
+        "requirements.txt:2",  # one finding names both tools
     ]
 
 

@@ -1715,28 +1715,42 @@ _DVC_STAGE_COMMAND = re.compile(r"^[ \t]*+dvc[ \t]++(?:run|stage[ \t]++add)\b", 
 _DVC_METRICS_OPTION = re.compile(r"[ \t](?:-M|-m|--metrics(?:-no-cache)?)[ \t=]")
 
 
-def tests_hold_none(repo: RepoView) -> bool:
-    """Return True when the repo's few test-named modules hold no test.
+def mostly_other_language(repo: RepoView) -> bool:
+    """Return True when MATLAB, R or Julia files outnumber Python files two to one.
 
-    `mlflow/test_experiment.py` or `test.py` with a `__main__` block: a demo or an
-    evaluation script named like a test, which pytest collects nothing from. Only up to
-    `_FEW` modules are read; more than that is a test suite.
+    A method written in that language with Python plots and templates around it.
     """
-    files = detect.profile_of(repo).test_files
-    return 0 < len(files) <= _FEW and not any(
-        _HOLDS_TEST.search(repo.text(path) or "") for path in files
+    python = sum(p.endswith(".py") for p in repo.files)
+    science = sum(p.endswith(_OTHER_SCIENCE_SOURCES) for p in repo.files)
+    return science >= 2 * max(python, 1)
+
+
+def native_project(repo: RepoView) -> bool:
+    """Return True for a C, C++, Java, Go, Rust or C# project with Python helper scripts.
+
+    Three times as many sources of that language as Python files, beside its build file
+    at the root (`CMakeLists.txt`, `pom.xml`, `go.mod`, a `.csproj`, ...): the Python
+    scripts are helpers that use the system's packages. JavaScript is not counted: a web
+    front end beside a Python service is common.
+    """
+    built = any(name in repo.file_set for name in _NATIVE_BUILD_FILES) or any(
+        "/" not in p and p.endswith((".csproj", ".sln")) for p in repo.files
     )
+    if not built:
+        return False
+    python = sum(p.endswith(".py") for p in repo.files)
+    native = sum(p.endswith(_NATIVE_SOURCES) for p in repo.files)
+    return native >= 3 * max(python, 1)
 
 
-# A test pytest or unittest collects: a `test...` function or method, a `Test...` class, a
-# TestCase; or a module that uses a test library (its tests may be generated).
-_HOLDS_TEST = re.compile(
-    r"^[ \t]*+(?:async[ \t]++)?def[ \t]++test|^[ \t]*+class[ \t]++Test|TestCase\b"
-    r"|^[ \t]*+(?:import|from)[ \t]++(?:pytest|unittest|hypothesis)\b",
-    re.MULTILINE,
-)
-# Up to this many test modules are read to see whether any holds a test.
-_FEW = 8
+_OTHER_SCIENCE_SOURCES = (".m", ".R", ".r", ".jl")
+_NATIVE_SOURCES = (
+    ".c", ".cc", ".cpp", ".cxx", ".h", ".hpp", ".java", ".kt", ".scala", ".go", ".rs", ".cs",
+)  # fmt: skip
+_NATIVE_BUILD_FILES = (
+    "CMakeLists.txt", "pom.xml", "build.gradle", "build.gradle.kts", "settings.gradle",
+    "go.mod", "Cargo.toml", "meson.build", "configure.ac", "build.sbt",
+)  # fmt: skip
 
 
 def bundled_datasets_only(repo: RepoView) -> bool:

@@ -238,6 +238,15 @@ _PLAIN_TEST_MODULE = re.compile(r"(?:^|/)tests?(?:_[\w-]*)?\.py$|_tests\.py$")
 # that define a `TestCase`: unittest discovers them with `-p "*Test.py"`.
 _CAMEL_TEST_MODULE = re.compile(r"(?:^|/)tests?/(?:[\w-]+/)*+(?:[A-Z]\w*Tests?|Test[A-Z]\w*)\.py$")
 _TEST_CASE = re.compile(r"\((?:unittest\.)?TestCase\)")
+# What a test runner collects from a `test_*.py`: a `test...` function or method, a
+# `Test...` class, a TestCase; or a module that uses a test library (its tests may be
+# generated). A `test_grid.py` that opens a video and writes a frame (a scratch script
+# named for what it tries) holds none.
+HOLDS_TEST = re.compile(
+    r"^[ \t]*+(?:async[ \t]++)?def[ \t]++test|^[ \t]*+class[ \t]++Test|TestCase\)"
+    r"|^(?:import|from)[ \t]++(?:pytest|unittest|hypothesis)\b",
+    re.MULTILINE,
+)
 _TEST_FUNCTION = re.compile(
     r"^[ \t]*(?:async )?def test_|^import (?:pytest|unittest)", re.MULTILINE
 )
@@ -297,9 +306,11 @@ class RepoProfile:
         task_runners: make, just, mise, tox, nox, invoke, task, poe, hatch, pdm.
         hook_managers: pre-commit, lefthook, husky, autohooks, or "git hooks" (hook scripts
             committed in .githooks/ or hooks/).
-        test_files: test modules (test_*.py, *_test.py; tests_*.py, *_tests.py or a
-            test.py with test functions; `tests/DifferTest.py` defining a unittest
-            `TestCase`) outside template folders.
+        test_files: test modules (test_*.py, *_test.py holding a test function, class or
+            a pytest/unittest import; tests_*.py, *_tests.py or a test.py with test
+            functions; `tests/DifferTest.py` defining a unittest `TestCase`) outside
+            template folders: a script named for what it tries (`test_grid.py` writing a
+            frame) is no test.
         dotenv: True when the project uses `.env` files (an example or an untracked one
             exists, or code loads one).
         kit: True when mlops-kit baked or adopted the project (`[tool.mlops-kit]` stamp).
@@ -506,6 +517,19 @@ def runtime_files(repo: RepoView) -> list[str]:
         return [p for p in code_files(repo) if not is_test_file(p) and not _NOT_RUNTIME.search(p)]
 
     return _memo(repo, "profile.runtime_files", compute)
+
+
+def test_named_scripts(repo: RepoView) -> list[str]:
+    """Modules named like tests (`test_*.py`, `*_test.py`) that hold no test.
+
+    `mlflow/test_experiment.py` with a `__main__` block, `test_grid.py` writing a frame:
+    demo or evaluation scripts a test runner collects nothing from.
+    """
+    return [
+        p
+        for p in code_files(repo)
+        if _TEST_MODULE.search(p) and not HOLDS_TEST.search(repo.text(p) or "")
+    ]
 
 
 def is_test_file(path: str) -> bool:
@@ -1283,6 +1307,8 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
         return "project"  # `package-mode = false`, `packages = []`: installs no package
     if _kedro_project(repo):
         return "project"  # its package holds the pipelines: an application, not a library
+    if profile.packages and _publishes_to_index(repo, profile):
+        return "library"  # CI uploads it to PyPI: what others install, whatever it trains
     # A package named like the distribution it builds is a library, even with notebooks
     # and sample data next to it, unless a training entry point sits at the root.
     name = distribution_name(repo)
@@ -1299,7 +1325,7 @@ def _kind(repo: RepoView, profile: RepoProfile) -> str:
     trains_inside = _package_trains(repo, profile)
     if root_training or trains_inside or _deployed_service(repo, profile):
         return "project"
-    if own_package or (profile.packages and _publishes_to_index(repo, profile)):
+    if own_package:
         return "library"
     markers = any(
         _PROJECT_MARKERS.search(p)
@@ -2120,7 +2146,7 @@ def profile_of(repo: RepoView) -> RepoProfile:
         profile.test_files = tuple(
             p
             for p in code_files(repo)
-            if _TEST_MODULE.search(p)
+            if (_TEST_MODULE.search(p) and HOLDS_TEST.search(repo.text(p) or ""))
             or (_PLAIN_TEST_MODULE.search(p) and _TEST_FUNCTION.search(repo.text(p) or ""))
             or (_CAMEL_TEST_MODULE.search(p) and _TEST_CASE.search(repo.text(p) or ""))
         )

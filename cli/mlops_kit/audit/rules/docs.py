@@ -119,19 +119,32 @@ def _code_folder_readme(repo: RepoView) -> str | None:
 _README_NAME = re.compile(r"^[^/]+/readme(?:\.(?:md|rst|txt))?$", re.IGNORECASE)
 
 
-_LINK = re.compile(r"\]\(\s*<?([^)\s#>]+\.(?:md|rst|txt))")
+# A Markdown link's relative target: a document (`docs/setup.md`) or a folder (`deployment`).
+_LINK = re.compile(r"\]\(\s*<?([^)\s#>]+)")
+_DOCUMENT_SUFFIXES = (".md", ".rst", ".txt")
 
 
 def _linked_documents(repo: RepoView, readme: str) -> list[str]:
-    """Return the repository's documents the README links to (Markdown links)."""
+    """Return the repository's documents the README links to (Markdown links).
+
+    A link to a folder (`[Deployment](deployment)`) is a link to that folder's README.
+    """
     folder = readme.rpartition("/")[0]
     found = []
     for target in _LINK.findall(facts.document_text(repo, readme)):
         if "://" in target:
             continue
         path = posixpath.normpath(posixpath.join(folder, target))
-        if path in repo.file_set and path != readme:
-            found.append(path)
+        if path.lower().endswith(_DOCUMENT_SUFFIXES) and path in repo.file_set:
+            if path != readme:
+                found.append(path)
+        elif path in repo.folders:  # `[Deployment](deployment)`: the folder's own README
+            found += [
+                p
+                for p in repo.under(path)
+                if p.count("/") == path.count("/") + 1
+                and _README_NAME.match("x/" + p.rsplit("/", 1)[-1])
+            ]
     return found
 
 

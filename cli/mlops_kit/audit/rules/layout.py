@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 
@@ -16,6 +17,7 @@ from mlops_kit.audit.profile import (
     azureml_runs_jobs,
     is_test_file,
     profile_of,
+    test_named_scripts,
 )
 from mlops_kit.audit.repo import NOT_UTF8, RepoView
 from mlops_kit.audit.rule import rule
@@ -121,10 +123,11 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
     whose code is mostly MATLAB, R or Julia (at least twice as many files as Python's:
     Python plots and templates around the method). A module
     named like a test that holds no test (a demo script `test_experiment.py` with a
-    `__main__` block) is no test either, when it is one of the repository's few (and not
-    a course's exercise, `chapter-05/flask_test.py`). Modules that define tests beside a
-    conftest.py under other names (`faithfulness.py` with `async def test_...`) are
-    reported for what they are: tests that a plain `pytest` never collects.
+    `__main__` block, `test_grid.py` writing a frame) is no test either (and is not
+    reported when every such module is a course's exercise, `chapter-05/flask_test.py`).
+    Modules that define tests beside a conftest.py under other names (`faithfulness.py`
+    with `async def test_...`) are reported for what they are: tests that a plain
+    `pytest` never collects.
     Not asked of a repository whose README opens by calling it an example, a sample or a
     toy (the profile's `demonstration`).
     Fix: add `tests/test_<stage>.py` files that run each stage on tiny data.
@@ -134,34 +137,29 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
         return  # a Nextflow workflow runs its test profiles (`-profile test`)
     if profile.layout == "none" and not profile.kit:
         return  # no Python code (a .NET or R application): its tests are not pytest's
-    if _mostly_other_language(repo):
+    if facts.mostly_other_language(repo):
         return  # a MATLAB, R or Julia method with Python glue: its tests are not pytest's
-    if not profile.test_files:
-        unnamed = _tests_pytest_skips(repo)
-        if unnamed is None:
-            yield Finding("no test module (test_*.py or *_test.py) anywhere", facts.ROOT)
-        elif unnamed:
-            yield Finding(
-                f"no test module pytest collects: {unnamed} defines tests but is not named "
-                "test_*.py or *_test.py (nor does pytest's `python_files` name it)",
-                unnamed,
-            )
-    elif facts.tests_hold_none(repo) and not all(
-        TEACHING_FOLDERS.search(path) for path in profile.test_files
-    ):
+    if profile.test_files:
+        return
+    unnamed = _tests_pytest_skips(repo)
+    scripts = test_named_scripts(repo)
+    if unnamed:
+        yield Finding(
+            f"no test module pytest collects: {unnamed} defines tests but is not named "
+            "test_*.py or *_test.py (nor does pytest's `python_files` name it)",
+            unnamed,
+        )
+    elif unnamed is not None:
+        return  # pytest's `python_files` names the modules that hold the tests
+    elif scripts and all(TEACHING_FOLDERS.search(path) for path in scripts):
+        return  # a course's exercises (`chapter-05/flask_test.py`), not a project's tests
+    elif scripts:
         # `mlflow/test_experiment.py`: a demo script named like a test, collecting nothing
-        first = profile.test_files[0]
-        yield Finding(f"no test: {first} is named like a test module but holds no test", first)
-
-
-def _mostly_other_language(repo: RepoView) -> bool:
-    """Return True when MATLAB, R or Julia files outnumber Python files two to one."""
-    python = sum(p.endswith(".py") for p in repo.files)
-    other = sum(p.endswith(_OTHER_SCIENCE_SOURCES) for p in repo.files)
-    return other >= 2 * max(python, 1)
-
-
-_OTHER_SCIENCE_SOURCES = (".m", ".R", ".r", ".jl")
+        yield Finding(
+            f"no test: {scripts[0]} is named like a test module but holds no test", scripts[0]
+        )
+    else:
+        yield Finding("no test module (test_*.py or *_test.py) anywhere", facts.ROOT)
 
 
 def _tests_pytest_skips(repo: RepoView) -> str | None:
@@ -717,12 +715,45 @@ def symlinks_stay_inside(repo: RepoView) -> Iterator[Finding]:
     Why: a link to a path outside the repository (a home folder, /etc, a credentials
     file) works on one machine only, and tools that follow it may read or publish files
     that were never meant to be part of the project. Loops hang naive tools.
+    A link to another link of the repository (`bin/python3 -> python`) is judged at the
+    link it points to, one finding per chain; links inside a committed virtualenv are
+    LAY113's (the whole environment should not be in git).
     Fix: replace the link with the file itself, a DVC-tracked copy, or a path in config.
     """
+    venvs = _virtualenvs(repo)
     for path in sorted(repo.listing.symlinks):
+        if venvs and path.startswith(venvs):
+            continue  # `.venv/bin/python -> /Users/...`: part of a committed virtualenv
         _, problem = repo.resolve_link(path)
-        if problem is not None:
-            yield Finding(f"{path} {problem}", path)
+        if problem is None:
+            continue
+        if _ends_further(repo, path):
+            continue  # `python3 -> python`: the chain is reported at the link it ends on
+        yield Finding(f"{path} {problem}", path)
+
+
+def _ends_further(repo: RepoView, path: str) -> bool:
+    """True when `path` links to another link of the repository whose chain ends (no loop)."""
+    seen = {path}
+    step = _next_link(repo, path)
+    while step in repo.listing.symlinks:
+        if step in seen:
+            return False  # a loop: each of its links is reported
+        seen.add(step)
+        step = _next_link(repo, step)
+    return len(seen) > 1
+
+
+def _next_link(repo: RepoView, path: str) -> str | None:
+    """The repository path a symlink's own target names, when it is relative and inside."""
+    try:
+        target = (repo.root / path).readlink()
+    except OSError:
+        return None
+    if target.is_absolute():
+        return None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(path), target.as_posix()))
+    return None if joined.startswith("../") or joined == ".." else joined
 
 
 # Files tools write next to the code: bytecode, notebook checkpoints, editor scratch

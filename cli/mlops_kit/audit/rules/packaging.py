@@ -64,7 +64,10 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     be set up.
     Manifests in sub-folders count (a conda file beside the pipeline that uses it), and
     code that imports only the standard library and its own modules needs none (an
-    import in a `try:` block is an optional extra). A setup.cfg counts when it describes a
+    import in a `try:` block is an optional extra), nor does a project of a compiled
+    language whose Python scripts are helpers (C++ with a `CMakeLists.txt` and three
+    times as many sources as Python's).
+    A setup.cfg counts when it describes a
     package (`[metadata]`, `[options]`), not when it holds tool settings alone (`[flake8]`),
     and so does a pyproject.toml (`[project]`, `[build-system]`, a packaging tool's table;
     not `[tool.black]` and `[tool.isort]` alone), and so does a setup.py that builds a
@@ -82,7 +85,13 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
         or (_CONDA_NAME.search(p) and "dependencies:" in (repo.text(p) or ""))
         for p in repo.files
     )
-    if not profile.packaged and not profile.template and not anywhere and _imports_others(repo):
+    if (
+        not profile.packaged
+        and not profile.template
+        and not anywhere
+        and not facts.native_project(repo)  # C++ with Python helper scripts
+        and _imports_others(repo)
+    ):
         yield Finding(
             "no pyproject.toml, setup.py, requirements*.txt or environment.yml declares the "
             "dependencies",
@@ -422,6 +431,7 @@ def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
                 for path, line in found[module]
                 if not _provided_elsewhere(repo, path, line, providers, library)
                 and not _optional_import(repo, path, line)  # `try: import torch`: optional
+                and not _optional_backend(repo, path)  # its importers guard it: a backend
                 and not (path in guarded and _inside_function(repo, path, line))
                 and not (declared and _MATERIAL.search(path))  # readers install what they need
             ]
@@ -709,6 +719,41 @@ def _inside_function(repo: RepoView, path: str, line: int) -> bool:
     return 0 < line <= len(lines) and lines[line - 1][:1] in (" ", "\t")
 
 
+def _optional_backend(repo: RepoView, path: str) -> bool:
+    """Return True when every module that imports `path`'s module does so in a `try:`.
+
+    `models/tf_segmentation.py` imports tensorflow at its top, and `models/__init__.py`
+    registers it inside `try: from .tf_segmentation import ... except ImportError:`: a
+    backend the package works without, the user's to install.
+    """
+    if not path.endswith(".py") or path.endswith("__init__.py"):
+        return False
+    module = path.removesuffix(".py").rsplit("/", 1)[-1]
+    folder = path.rpartition("/")[0]
+    importers = 0
+    for other in facts.runtime_code(repo):
+        text = repo.text(other) or ""
+        if other == path or module not in text:
+            continue
+        for match in re.finditer(_IMPORTS_MODULE.format(re.escape(module)), text, re.M):
+            dotted = match.group(1) or ""
+            relative = dotted.startswith(".")
+            if relative and other.rpartition("/")[0] != folder:
+                continue  # `from .x import`: only a module of the same folder means this one
+            line = text.count("\n", 0, match.start()) + 1
+            if not _optional_import(repo, other, line):
+                return False
+            importers += 1
+    return importers > 0
+
+
+# `from pkg.models.tf_segmentation import X`, `from .tf_segmentation import X`,
+# `import pkg.models.tf_segmentation`: an import of the module named in `{}`.
+_IMPORTS_MODULE = (
+    r"^[ \t]*+(?:from[ \t]++((?:\.++|[\w.]+\.)?){0}[ \t]++import|import[ \t]++(?:[\w.]+\.)?{0}\b)"
+)
+
+
 def _optional_import(repo: RepoView, path: str, line: int) -> bool:
     """Return True when the import on `line` sits in a `try:` block (an optional extra)."""
     if line < 1 or not path.endswith(".py"):
@@ -747,8 +792,9 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
     conda environment for development (`conda-environment-dev.yml`), nor
     is a project whose tox or nox environments list the tools
     (`deps = pytest` in tox.ini, `session.install("ruff")` in noxfile.py), nor one that
-    uses no development tool at all (no tests, no tool configured or declared): LAY104
-    reports the missing tests; nor is a monorepo's root that declares no dependency while
+    uses no development tool at all (no tests, or tests of the standard library's
+    unittest only, no tool configured or declared): LAY104 reports missing tests;
+    nor is a monorepo's root that declares no dependency while
     its services' pyproject.toml files hold their dev groups.
     """
     data = repo.pyproject
@@ -808,7 +854,7 @@ def _uses_dev_tools(repo: RepoView) -> bool:
     Test modules, a tool's configuration (`.pre-commit-config.yaml`, `[tool.ruff]`,
     `.flake8`, `pytest.ini`) or a tool declared anywhere (`pytest` in requirements.txt).
     """
-    if profile_of(repo).test_files or any(
+    if _needs_test_runner(repo) or any(
         p.rsplit("/", 1)[-1] in _TOOL_CONFIGS for p in repo.files if p.count("/") <= 1
     ):
         return True
@@ -820,6 +866,22 @@ def _uses_dev_tools(repo: RepoView) -> bool:
         return True
     _, declared = facts.declared_names(repo)
     return bool((DEV_TOOLS | _NOTEBOOK_AND_LOAD_TOOLS) & declared)
+
+
+def _needs_test_runner(repo: RepoView) -> bool:
+    """True when the tests need a runner installed: not only the standard library's unittest.
+
+    `tests/suite.py` of `unittest.TestCase`s run by `python -m unittest` needs nothing a
+    dev group would install; a module that names pytest (or any other test) does, and so
+    does a suite whose runner the project declares (`nose`, `mock` in requirements.txt).
+    """
+    texts = [repo.text(p) or "" for p in profile_of(repo).test_files]
+    if texts and _TEST_RUNNERS & facts.declared_names(repo)[1]:
+        return True  # `nose`, `mock` in requirements.txt: the unittest suite's runner
+    return any("pytest" in text or "unittest" not in text for text in texts)
+
+
+_TEST_RUNNERS = frozenset({"pytest", "nose", "nose2", "mock", "coverage", "tox"})
 
 
 # Tools of the development desk, not of the running code: notebooks, load tests.
@@ -878,10 +940,10 @@ def lock_file_present(repo: RepoView) -> Iterator[Finding]:
     Why: version ranges resolve differently next month; a lock file is what lets you rerun
     a pipeline from an old commit with the library versions it used. A requirements file
     that pins every runtime package with `==` counts as one, test and lint tools left as
-    ranges at its end (`pytest>=7.0`) included (not the list a documentation build
-    installs: `docs-requirements.txt`). Direct dependencies pinned in pyproject.toml
-    (`"torch==2.9.0"`, Poetry's `pydantic = "2.5.2"`) are no lock: what they require
-    still floats.
+    ranges at its end (`pytest>=7.0`) included; not the list a documentation build
+    installs (`docs-requirements.txt`). Direct
+    dependencies pinned in pyproject.toml (`"torch==2.9.0"`, Poetry's
+    `pydantic = "2.5.2"`) are no lock: what they require still floats.
     Fix: commit a lock file: `poetry lock`, `uv lock`, `pip lock` (pylock.toml) or a
     `requirements.lock` from `pip freeze`.
     """
@@ -1173,8 +1235,13 @@ def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
     # (unless an image installs it: then it is what the service runs with).
     runtime_in_pyproject = bool(repo.pyproject.get("project", {}).get("dependencies"))
     exported = runtime_in_pyproject and not _image_installs(repo, "requirements.txt")
+    # Without a dev file it is the one environment of every task, unless the service's
+    # image installs it: then pytest ships in production.
+    served = "requirements.txt" in repo.file_set and _image_installs(
+        repo, "requirements.txt", production=True
+    )
     listed = []
-    if has_dev_place and "requirements.txt" in repo.file_set and not exported:
+    if (has_dev_place or served) and "requirements.txt" in repo.file_set and not exported:
         listed.append("requirements.txt")
     # A file a setup script reads into install_requires is the runtime set whatever else
     # the repository has.
@@ -1227,10 +1294,23 @@ def _installed_requirements(repo: RepoView) -> list[str]:
 _REQUIREMENTS_LITERAL = re.compile(r"[\"']([\w./-]*requirements[\w.-]*\.txt)[\"']")
 
 
-def _image_installs(repo: RepoView, requirements: str) -> bool:
-    """Return True when a Dockerfile of the repository installs `requirements`."""
-    texts = (repo.text(p) or "" for p in facts.dockerfiles(repo))
+def _image_installs(repo: RepoView, requirements: str, production: bool = False) -> bool:
+    """Return True when a Dockerfile of the repository installs `requirements`.
+
+    With `production`, only images that are not for development or tests count
+    (`Dockerfile.dev`, `test.Dockerfile`, a Dockerfile under `tests/` or `.devcontainer/`).
+    """
+    paths = facts.dockerfiles(repo)
+    if production:
+        paths = [p for p in paths if not _DEV_IMAGE.search(p)]
+    texts = (repo.text(p) or "" for p in paths)
     return any(requirements in text and "install" in text for text in texts)
+
+
+# An image for development or tests, not the one a service runs in.
+_DEV_IMAGE = re.compile(
+    r"(?i)(?:^|/)(?:tests?|\.devcontainer|dev)/|[._-](?:dev|devel|test|tests|ci|debug)\b[^/]*$"
+)
 
 
 _LOCAL_BUILD = re.compile(r"@\s*file:///")
@@ -1274,6 +1354,10 @@ def dev_tools_not_runtime(repo: RepoView) -> Iterator[Finding]:
     script reads into `install_requires` (a Kedro project's `src/requirements.txt`) is
     the package's runtime; a setup script's `install_requires` beside a pyproject.toml
     that lists `[project].dependencies` is not (setuptools installs the pyproject's list).
+    A requirements.txt is read as the runtime when dev tools have a place of their own
+    (`requirements-dev.txt`, a dev group) or when the service's image installs it (a
+    Dockerfile that is not for development or tests: pytest then ships in production).
+    One finding per file names every dev tool it lists, at the first.
     Fix: move them to a dev group (`[dependency-groups] dev = [...]`, a Poetry dev group or
     `requirements-dev.txt`).
     """
@@ -1281,10 +1365,19 @@ def dev_tools_not_runtime(repo: RepoView) -> Iterator[Finding]:
     declared: dict[str, list[str]] = {}
     for requirement, path, _ in places:
         declared.setdefault(path, []).append(requirement)
+    tools: dict[str, list[tuple[str, int | None]]] = {}
     for requirement, path, line in places:
         name = facts.requirement_name(requirement)
         if name in DEV_TOOLS and not _tools_only(declared[path]) and not _code_runs(repo, name):
-            yield Finding(f"dev tool {name} is a runtime dependency in {path}", path, line)
+            tools.setdefault(path, []).append((name, line))
+    for path, found in tools.items():  # one finding per file, at its first tool
+        names = list(dict.fromkeys(name for name, _ in found))
+        what = (
+            f"dev tool {names[0]} is a runtime dependency"
+            if len(names) == 1
+            else f"dev tools {', '.join(names)} are runtime dependencies"
+        )
+        yield Finding(f"{what} in {path}", path, found[0][1])
 
 
 def _code_runs(repo: RepoView, tool: str) -> bool:

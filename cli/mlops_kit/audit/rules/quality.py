@@ -416,9 +416,7 @@ def ci_runs_tests(repo: RepoView) -> Iterator[Finding]:
     `script` runs `pytest`), and let its failure fail the build.
     """
     if all(TEACHING_FOLDERS.search(path) for path in profile_of(repo).test_files):
-        return
-    if facts.tests_hold_none(repo):
-        return  # `test.py` is an evaluation script: no test for CI to run (LAY104's)
+        return  # no test (LAY104's), or a course's exercises only
     missing = list(_ci_check(repo, _runs_tests, "pytest"))
     yield from missing
     ignored = None if missing else _ignored_test_runs(repo)
