@@ -468,3 +468,115 @@ def test_a_package_ci_publishes_to_pypi_is_a_library_whatever_it_trains(tmp_path
     assert places(repo(tmp_path, files, "project"), "PKG107") == ["pyproject.toml"]
     published = {**files, ".github/workflows/publish.yml": PUBLISH}
     assert places(repo(tmp_path, published, "published"), "PKG107") == []
+
+
+# FastAPI's OAuth2/JWT tutorial prints this SECRET_KEY for readers to copy.
+TUTORIAL_KEY = "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7"
+
+
+def test_a_frameworks_documented_example_key_is_no_secret(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "api/server.py": f'API_SECRET_KEY = "{TUTORIAL_KEY}"\n',
+    }
+    assert places(repo(tmp_path, files, "tutorial"), "SEC103") == []
+    own = {**TRAINING, "api/server.py": f'API_SECRET_KEY = "{TUTORIAL_KEY[::-1]}"\n'}
+    assert places(repo(tmp_path, own, "own"), "SEC103") == ["api/server.py:1"]
+
+
+def test_settings_in_a_params_folder_or_a_config_file_the_code_loads(tmp_path: Path) -> None:
+    assert places(repo(tmp_path, dict(TRAINING), "none"), "LAY105") == ["."]
+    params = {**TRAINING, "params/reduce_dim_100.json": "{}\n", "params/linear.json": "{}\n"}
+    assert places(repo(tmp_path, params, "params"), "LAY105") == []
+    nested = {
+        **TRAINING,
+        "config/bert/classification/a.json": "{}\n",
+        "config/setfit/b.json": "{}\n",
+    }
+    assert places(repo(tmp_path, nested, "nested"), "LAY105") == []
+    loaded = {
+        **TRAINING,
+        "configs/feature_config.json": '{"threshold": 36}\n',
+        "src/config.py": 'PATH = "configs/feature_config.json"\n',
+    }
+    assert places(repo(tmp_path, loaded, "loaded"), "LAY105") == []
+
+
+def test_sacred_records_runs(tmp_path: Path) -> None:
+    main = (
+        "from sacred import Experiment\nfrom sacred.observers import FileStorageObserver\n"
+        "from sklearn.linear_model import Ridge\n\nex = Experiment()\n"
+        "ex.observers.append(FileStorageObserver('results'))\n\n\n@ex.automain\n"
+        "def run():\n    Ridge().fit([[0]], [0])\n"
+    )
+    files: dict[str, str | bytes] = {**TRAINING, "train.py": main}
+    assert places(repo(tmp_path, files, "sacred"), "TRK107") == []
+
+
+def test_a_package_that_installs_a_training_command_is_a_project(tmp_path: Path) -> None:
+    pyproject = PACKAGE_PYPROJECT.replace("boost_serve", "wm_marl")
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": pyproject,
+        "wm_marl/__init__.py": "",
+        "wm_marl/ppo.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "library"), "PKG107") == []
+    scripts = pyproject + '\n[project.scripts]\nwm-marl-train-e2e = "wm_marl.ppo:main"\n'
+    command = {**files, "pyproject.toml": scripts}
+    assert places(repo(tmp_path, command, "command"), "PKG107") == ["pyproject.toml"]
+
+
+def test_fallback_tracking_uris_and_echoed_commands(tmp_path: Path) -> None:
+    logger = (
+        "import os\n\nimport mlflow\n\n\ndef start(uri=None):\n    if uri:\n"
+        "        mlflow.set_tracking_uri(uri)\n"
+        '    elif "MLFLOW_TRACKING_URI" not in os.environ:\n'
+        '        mlflow.set_tracking_uri("file:./mlruns")\n'
+    )
+    plan = 'echo "   To start: mlflow ui --host 0.0.0.0 --port 5001"\n'
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "requirements.txt": "scikit-learn==1.6.1\nmlflow==3.5.0\n",
+        "src/logging_mlflow.py": logger,
+        "scripts/plan.sh": plan,
+    }
+    root = repo(tmp_path, files, "fallback")
+    assert places(root, "TRK103") == [] and places(root, "TRK106") == []
+    runs = {**files, "scripts/plan.sh": plan + "mlflow ui --host 0.0.0.0 --port 5001\n"}
+    assert places(repo(tmp_path, runs, "runs"), "TRK106") == ["scripts/plan.sh:2"]
+
+
+def test_conda_env_update_is_a_setup_step_and_a_slack_webhook_a_secret(tmp_path: Path) -> None:
+    readme = (
+        "# Attacks\n\n## Main libraries\n\n    conda env update -n my_env --file environment.yaml\n"
+    )
+    hook = "https://hooks.slack.com/services/" + "T0KCQ9NCC/B0F53KBL7/Dq4bT8xZm2Lw9rVn3KpHs7Yc"
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "README.md": readme,
+        "slack.json": f'{{"webhook_url": "{hook}"}}\n',
+    }
+    root = repo(tmp_path, files, "conda")
+    assert places(root, "DOC101") == []
+    assert places(root, "SEC101") == ["slack.json:1"]
+
+
+def test_compose_files_named_with_a_hyphen_and_a_misspelt_requirements_list(
+    tmp_path: Path,
+) -> None:
+    tracking = (
+        "services:\n  mlflow_air:\n    image: ghcr.io/mlflow/mlflow:v3.5.0\n"
+        '    ports:\n      - "8082:5000"\n'
+    )
+    image = "FROM python:3.11-slim\nCOPY requirments.txt .\nRUN pip install -r requirments.txt\n"
+    files: dict[str, str | bytes] = {
+        "requirments.txt": "scikit-learn==1.6.1\npytest==9.0.2\nblack==26.3.1\n",
+        "train.py": TRAIN,
+        "compose-experiment-tracking.yaml": tracking,
+        "Dockerfile": image,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "hyphen")
+    assert places(root, "TRK106") == ["compose-experiment-tracking.yaml:5"]
+    assert places(root, "PKG111") == ["requirments.txt:2"]

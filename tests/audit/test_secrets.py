@@ -23,6 +23,9 @@ SAMPLES = {
     "Neptune API token": "eyJhcGlfYWRkcmVzcyI6"
     + "Imh0dHBzOi8vdWkubmVwdHVuZS5haSIsImFwaV9rZXkiOiI3YjZl" * 2,
     "Azure storage account key": "AccountKey=" + "Zm9vYmFy" * 6,
+    "Slack webhook URL": "hooks.slack.com/services/"
+    + "T0KCQ9NCC/B0F53KBL7/"
+    + "Dq4bT8xZm2Lw9rVn3KpHs7Yc",
     "private key": "-----BEGIN OPENSSH " + "PRIVATE KEY-----",
     "Kaggle API key": '"username":"ana","key":"' + "0123456789abcdef" * 2 + '"',
 }

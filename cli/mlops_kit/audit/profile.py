@@ -74,6 +74,8 @@ _PROJECT_MARKERS = re.compile(
 TRACKERS: dict[str, tuple[str, ...]] = {
     "mlflow": ("mlflow",), "wandb": ("wandb",), "dvclive": ("dvclive",),
     "neptune": ("neptune",), "comet": ("comet_ml",), "clearml": ("clearml",), "aim": ("aim",),
+    # Sacred's experiments record each run's config, metrics and sources to its observers.
+    "sacred": ("sacred",),
     "tensorboard": ("tensorboard", "tensorboardX"), "lightning": ("lightning", "pytorch_lightning"),
     # Managed ML platforms that record every run of the jobs they execute.
     "azureml": ("azureml",), "sagemaker": ("sagemaker",),
@@ -1499,9 +1501,11 @@ def _package_trains(repo: RepoView, profile: RepoProfile) -> bool:
     a `main.py` that runs the pipeline, a compose file that deploys the stack, or the
     datasets it trains on under `data/` (`data/raw/loans.csv`), or the data science
     layout's `data/raw/` and `data/processed/` folders waiting for them. A command the
-    package installs for training (`churn-train-baseline` in `[project.scripts]`) shows
-    it as well as a training module does.
+    package installs for training (`churn-train-baseline`, `world-marl-train-e2e` in
+    `[project.scripts]`) shows it whatever the root holds.
     """
+    if any(_TRAIN_COMMAND.search(name) for name in _console_scripts(repo)):
+        return True  # `churn-train-baseline = "churn_ml.models.run_baseline:cli"`
     if not (
         "models" in repo.folders
         or "main.py" in repo.file_set
@@ -1511,8 +1515,6 @@ def _package_trains(repo: RepoView, profile: RepoProfile) -> bool:
         or any(folder in repo.folders for folder in ("data/raw", "data/processed"))
     ):
         return False
-    if any(_TRAIN_COMMAND.search(name) for name in _console_scripts(repo)):
-        return True  # `churn-train-baseline = "churn_ml.models.run_baseline:cli"`
     packages = tuple(f"{root}/" for root in profile.packages)
     return any(p.startswith(packages) and _TRAINING_MODULE.search(p) for p in repo.files)
 

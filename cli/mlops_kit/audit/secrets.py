@@ -44,6 +44,10 @@ TOKEN_KINDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
      r"cHAubmVwdHVuZS5haSIsImFwaV9rZXkiOiJiNzA2YmM4Zi03NmY5LTRjMmUtOTM5ZC00YmEwMzZmOTMyZTQifQ"
      r")[A-Za-z0-9+/]{60,}=*+"),
     ("Azure storage account key", ("AccountKey=",), r"AccountKey=[A-Za-z0-9+/=]{40,}"),
+    # a Slack incoming webhook: anyone holding the URL posts into the channel
+    ("Slack webhook URL", ("slack.com/services/",),
+     r"(?<=hooks\.)slack\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24}"
+     r"(?![A-Za-z0-9])"),
     ("private key", ("-----BEGIN ",), r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"),
     # kaggle.json, the credentials file of Kaggle's API: `{"username": ..., "key": <32 hex>}`
     ("Kaggle API key", ('username"',),
@@ -172,6 +176,9 @@ _ALLOW_MARKERS = ("allowlist", "whitelist", "gitleaks:allow")
 _ALLOW_LINE = re.compile(r"pragma: ?(?:allow|white)list[ -]secret|gitleaks:allow")
 _ALLOW_NEXT_LINE = re.compile(r"pragma: ?allowlist[ -]nextline[ -]secret")
 REDACTED = "(redacted)"
+# Secrets a framework's documentation prints for readers to copy: public, never a key.
+# FastAPI's OAuth2/JWT tutorial `SECRET_KEY`.
+PUBLISHED_EXAMPLES = frozenset({"09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7"})
 
 PLACEHOLDERS = frozenset(
     {"password", "passwd", "pass", "secret", "changeme", "change-me", "change_me", "example",
@@ -257,6 +264,8 @@ def is_placeholder(value: str) -> bool:
     value = value.strip().strip("\"'")
     if not value or REDACTED in value:  # a report or baseline quoting a redacted finding
         return True
+    if value in PUBLISHED_EXAMPLES:
+        return True  # a framework's documented example, copied from its tutorial
     if value.startswith(("${", "$", "{{", "<", "%(", "{", "***", "...")):
         return True
     if _INDEXED_ID.match(value):

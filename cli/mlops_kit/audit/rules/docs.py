@@ -32,8 +32,9 @@ def _headings(words: str) -> str:
 
 
 _SETUP = re.compile(
-    r"pip3? install|poetry install|uv sync|uv run|uv pip install|make install|conda (?:env )?create"
-    r"|mlflow run|pixi install|pdm install|hatch env|docker[ -]compose up|docker build"
+    r"pip3? install|poetry install|uv sync|uv run|uv pip install|make install"
+    r"|conda (?:env )?(?:create|update)|mlflow run|pixi install|pdm install|hatch env"
+    r"|docker[ -]compose up|docker build"
     r"|pipenv (?:install|sync)|docker run"
     r"|\binstall(?:ed)? (?:it )?(?:via|with|using|from) `?(?:pip|uv|conda|pypi|poetry)\b"
     r"|^#+[ \t]*+[^\n]{0,40}?\b(?:install|setup|set up|getting started|quick ?start"

@@ -199,7 +199,8 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     Why: one composed configuration (Hydra) is what makes runs comparable and experiments
     switchable from the command line; hard-coded settings cannot be tracked or swept.
     Outside mlops-kit projects, settings kept in other config files (params.yaml, a
-    config folder of YAML or TOML, or of JSON files or Python modules one per experiment; a
+    config folder (conf/, configs/, config/, params/, ...) of YAML or TOML, or of JSON files
+    (at any depth) or Python modules one per experiment; a
     sub-project's config folder of YAML, JSON or TOML beside its manifest; a hyperparams/
     folder of YAML, JSON or TOML files; a top-level folder of YAML files the code names, such as
     `ROOT / "experiments"`; a `config.ini` of one section per model; Azure ML job and
@@ -288,17 +289,22 @@ def _config_files_kept(repo: RepoView) -> bool:
         for p in repo.files
     ):
         return True  # settings at the root (`recipe.yaml`, `experiment.yml`)
-    folders = ("conf", "confs", "configs", "config", "configuration", "configurations", "settings")
+    folders = (
+        "conf", "confs", "configs", "config", "configuration", "configurations", "settings",
+        "params", "parameters",
+    )  # fmt: skip
     if any(
         p.endswith((".yaml", ".yml", ".toml", ".conf", ".hocon"))
         for f in folders
         for p in repo.under(f)
     ):
         return True  # `configs/train.yaml`, `config/training.toml`, `conf/cifar10.conf` (HOCON)
-    if any(
-        sum(p.endswith(".json") and p.count("/") == 1 for p in repo.under(f)) >= 2 for f in folders
-    ):
-        return True  # `configs/iris_tuning.json`, `configs/wine.json`: a JSON file per experiment
+    jsons = [p for f in folders for p in repo.under(f) if p.endswith(".json")]
+    if len(jsons) >= 2 or (jsons and _named_by_code(repo, jsons)):
+        # `configs/iris_tuning.json`, `params/reduce_dim_100.json`,
+        # `config/transformers/classification/DanskBERT_FCD.json`: a JSON file per
+        # experiment, or one the code loads (`Path("configs/feature_config.json")`)
+        return True
     if any(_subproject_config(repo, p, folders) for p in repo.files):
         return True  # `ml/configs/train.json` beside `ml/pyproject.toml`
     if sum(_config_module(p, folders) for p in repo.files) >= 2:
@@ -321,6 +327,15 @@ def _config_files_kept(repo: RepoView) -> bool:
     ):
         return True
     return bool(set(_CONFIG_LIBRARIES) & set(facts.imports(repo)))
+
+
+def _named_by_code(repo: RepoView, paths: list[str]) -> bool:
+    """True when a module of the project names one of `paths`' file names."""
+    names = {p.rsplit("/", 1)[-1] for p in paths}
+    return any(
+        any(name in text for name in names)
+        for text in (repo.text(path) or "" for path in facts.runtime_code(repo))
+    )
 
 
 def _yaml_folder_loaded(repo: RepoView) -> bool:

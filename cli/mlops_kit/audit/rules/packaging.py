@@ -1236,13 +1236,13 @@ def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
     runtime_in_pyproject = bool(repo.pyproject.get("project", {}).get("dependencies"))
     exported = runtime_in_pyproject and not _image_installs(repo, "requirements.txt")
     # Without a dev file it is the one environment of every task, unless the service's
-    # image installs it: then pytest ships in production.
-    served = "requirements.txt" in repo.file_set and _image_installs(
-        repo, "requirements.txt", production=True
-    )
+    # image installs it: then pytest ships in production. The root's main list may be
+    # misspelt (`requirments.txt`): the image installs it all the same.
+    main = next((p for p in repo.files if _MAIN_REQUIREMENTS.match(p)), "requirements.txt")
+    served = main in repo.file_set and _image_installs(repo, main, production=True)
     listed = []
-    if (has_dev_place or served) and "requirements.txt" in repo.file_set and not exported:
-        listed.append("requirements.txt")
+    if (has_dev_place or served) and main in repo.file_set and not exported:
+        listed.append(main)
     # A file a setup script reads into install_requires is the runtime set whatever else
     # the repository has.
     listed += [p for p in _installed_requirements(repo) if p not in listed]
@@ -1292,6 +1292,10 @@ def _installed_requirements(repo: RepoView) -> list[str]:
 
 
 _REQUIREMENTS_LITERAL = re.compile(r"[\"']([\w./-]*requirements[\w.-]*\.txt)[\"']")
+
+
+# The root's list of requirements, its name spelt right or not (`requirments.txt`).
+_MAIN_REQUIREMENTS = re.compile(r"^req[a-z]{0,3}r?[a-z]{0,3}ments?\.txt$")
 
 
 def _image_installs(repo: RepoView, requirements: str, production: bool = False) -> bool:

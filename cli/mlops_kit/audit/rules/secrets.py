@@ -505,7 +505,8 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
     warning: far more of them are placeholders and local defaults.
     Not reported (for either rule): example and template files (`.env.example`,
     `.env-local-template`), example/test/docs folders, interface labels (i18n), CI
-    permission scopes, service containers of CI jobs, well-known local defaults of
+    permission scopes, service containers of CI jobs, a framework's documented example
+    (the `SECRET_KEY` of FastAPI's OAuth2 tutorial), well-known local defaults of
     development containers (`POSTGRES_PASSWORD: postgres`, values starting with `test` or
     `dev`), key file names (`privateKey: private.pem`), references to a secret store
     (`KEY=KEY:latest`, `secretKey: mysql-root-password`, `tfy-secret://org:app:KEY`,

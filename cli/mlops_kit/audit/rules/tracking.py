@@ -33,6 +33,8 @@ _LITERAL_URI = re.compile(
 _READS_ENV = re.compile(
     r"""(?:getenv|environ(?:\.get|\.setdefault)?)\s*[(\[]\s*["']MLFLOW_TRACKING_URI["']"""
     r"""(?!\s*\]\s*=[^=])"""
+    # `elif "MLFLOW_TRACKING_URI" not in os.environ:`: the literal only when it is unset
+    r"""|["']MLFLOW_TRACKING_URI["']\s+not\s+in\s+os\.environ"""
 )
 # An f-string that is nothing but interpolations (`f"{MLFLOW_TRACKING_URI}"`).
 _ONLY_PLACEHOLDERS = re.compile(r"""[rbu]?f[rbu]?["'](?:\{[^{}"']*\})+["']$""", re.IGNORECASE)
@@ -520,7 +522,8 @@ def tracking_uri_not_hard_coded(repo: RepoView) -> Iterator[Finding]:
     the environment or settings, not a string the file assigns): it names no server. A
     commented-out call is not code, and a literal in a file that reads the variable
     (`os.getenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000")`,
-    `os.environ.setdefault("MLFLOW_TRACKING_URI", DEFAULT_URI)`) is only its fallback.
+    `os.environ.setdefault("MLFLOW_TRACKING_URI", DEFAULT_URI)`, a call under
+    `if "MLFLOW_TRACKING_URI" not in os.environ:`) is only its fallback.
     Fix: read it from config (`cfg.tracking.uri`) and let `MLFLOW_TRACKING_URI` override
     it.
     """
@@ -867,7 +870,9 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
 # Scripts that run inside a container must bind every interface of the container; what
 # the host exposes is decided where the port is published (compose, `docker run -p`).
 _IN_IMAGE = re.compile(r"(?:^|/)(?:docker|containers?|images?)/|entrypoint[\w.-]*\.sh$")
-_COMPOSE = re.compile(r"(^|/)(docker-)?compose(\.[\w-]+)?\.ya?ml$")
+# `compose.yaml`, `docker-compose.prod.yml`, `compose-experiment-tracking.yaml`,
+# `docker-compose-infra.yml`.
+_COMPOSE = re.compile(r"(^|/)(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
 
 
 def _compose_file(path: str) -> bool:
@@ -942,7 +947,8 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
     dockerfile, command or entrypoint mention mlflow (build args such as `MLFLOW_PORT`
     only tell another tool where MLflow is). Shell scripts, Makefiles and Python code
     that start `mlflow server --host 0.0.0.0` (a `subprocess.Popen` argument list too)
-    bind every interface as well.
+    bind every interface as well; a line that only prints the command for the reader
+    (`echo "To start: mlflow ui --host 0.0.0.0"`) starts nothing.
     Fix: publish on 127.0.0.1 and put an authenticating proxy in front for remote use:
 
         ports:
@@ -974,6 +980,9 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
         ) and not _IN_IMAGE.search(path):
             text = repo.text(path) or ""
             for match in _CLI_BIND.finditer(text):
+                start = text.rfind("\n", 0, match.start()) + 1
+                if _ECHOED.match(text, start, match.start()):
+                    continue  # `echo "To start: mlflow ui --host 0.0.0.0"`: a hint, not a run
                 line = text.count("\n", 0, match.start()) + 1
                 yield Finding("mlflow binds every interface (--host 0.0.0.0)", path, line)
     # Python that starts the server: `subprocess.Popen(["mlflow", "server", "--host",
@@ -983,6 +992,10 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
     for path, line, matched in facts.search_sources(repo, _CLI_BIND):
         if _in_string_literal(repo.text(path) or "", line, matched):
             yield Finding("mlflow binds every interface (--host 0.0.0.0)", path, line)
+
+
+# A line that prints text: the command after it is shown to the reader, not run.
+_ECHOED = re.compile(r"(?<![ \t])[ \t]*+(?:@[ \t]*+)?(?:echo|printf)\b")
 
 
 def _in_string_literal(text: str, line: int, matched: str) -> bool:
@@ -1021,7 +1034,7 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
 
     A DVC pipeline whose stages declare metrics counts as tracked: DVC experiments
     compare its runs (in dvc.yaml, or added by a script: `dvc run -M metrics.json ...`).
-    So do other trackers (Weights & Biases, DVCLive, Azure ML, Vertex AI Experiments:
+    So do other trackers (Weights & Biases, DVCLive, Sacred, Azure ML, Vertex AI Experiments:
     `aiplatform.init(experiment=...)`, `aiplatform.start_run(...)`, a Kubeflow or Vertex
     AI pipeline component's metrics artifact `Output[Metrics]`, ...).
 
