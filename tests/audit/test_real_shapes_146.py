@@ -580,3 +580,22 @@ def test_compose_files_named_with_a_hyphen_and_a_misspelt_requirements_list(
     root = repo(tmp_path, files, "hyphen")
     assert places(root, "TRK106") == ["compose-experiment-tracking.yaml:5"]
     assert places(root, "PKG111") == ["requirments.txt:2"]
+
+
+APPTAINER = """Bootstrap: docker
+From: nvidia/cuda:12.1.0-runtime-ubuntu22.04
+
+%post
+    pip install \\
+        datasets==2.17.1 \\
+        torch==2.2.1 \\
+        transformers==4.37.2
+"""
+
+
+def test_experiments_in_an_apptainer_container_that_pins_them(tmp_path: Path) -> None:
+    script = "import torch\nimport transformers\n\ntorch.manual_seed(0)\n"
+    files: dict[str, str | bytes] = {"src/train.py": script, ".gitignore": ".venv/\n"}
+    assert places(repo(tmp_path, files, "bare"), "PKG101") == ["."]
+    contained = {**files, "apptainer-def/transformers.def": APPTAINER}
+    assert places(repo(tmp_path, contained, "contained"), "PKG101") == []

@@ -66,7 +66,8 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     code that imports only the standard library and its own modules needs none (an
     import in a `try:` block is an optional extra), nor does a project of a compiled
     language whose Python scripts are helpers (C++ with a `CMakeLists.txt` and three
-    times as many sources as Python's).
+    times as many sources as Python's), nor does one whose experiments run in an
+    Apptainer/Singularity container whose definition pip-installs pinned packages.
     A setup.cfg counts when it describes a
     package (`[metadata]`, `[options]`), not when it holds tool settings alone (`[flake8]`),
     and so does a pyproject.toml (`[project]`, `[build-system]`, a packaging tool's table;
@@ -83,6 +84,7 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
         )
         or REQUIREMENTS.search(p)
         or (_CONDA_NAME.search(p) and "dependencies:" in (repo.text(p) or ""))
+        or (p.endswith(".def") and _container_installs(repo.text(p) or ""))
         for p in repo.files
     )
     if (
@@ -103,6 +105,21 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
         problem = facts.missing_or_broken(parsed, PYPROJECT)
         if problem is not None:
             yield problem
+
+
+def _container_installs(text: str) -> bool:
+    """True for an Apptainer/Singularity definition whose `%post` pip-installs packages.
+
+    `Bootstrap: docker` ... `%post` / `pip install torch==2.2.1 transformers==4.37.2`: the
+    container the experiments run in declares their dependencies.
+    """
+    return text.lstrip().startswith(("Bootstrap:", "BootStrap:")) and any(
+        _PINNED_INSTALL.search(command) for command in text.replace("\\\n", " ").splitlines()
+    )
+
+
+# `pip install` of a package at a version (`torch==2.2.1`), not only of a file (`-r`).
+_PINNED_INSTALL = re.compile(r"\bpip3?[ \t]+install\b[^\n]*?[A-Za-z0-9][\w.-]*==[\w.]")
 
 
 def _imports_others(repo: RepoView) -> bool:
