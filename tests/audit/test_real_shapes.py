@@ -194,7 +194,7 @@ def test_ci_that_runs_nothing_is_still_reported(tmp_path: Path) -> None:
         tmp_path,
         {
             ".github/workflows/docs.yml": CI_STEPS + "      - run: make docs\n",
-            "Makefile": "docs:\n\tmkdocs build\ntest:\n\tpytest\n",
+            "Makefile": "docs:\n\tmkdocs build\ntest:\n\tpytest\nlint:\n\truff check .\n",
             "pyproject.toml": MINIMAL_PYPROJECT,
             "shop/__init__.py": "",
             "tests/test_shop.py": "def test_shop():\n    pass\n",
@@ -261,8 +261,9 @@ def test_blind_spots_unpinned_requirements_and_conda(tmp_path: Path) -> None:
 
 
 def test_blind_spot_no_ci_and_misplaced_ci(tmp_path: Path) -> None:
-    assert "QUA110" in fired(repo(tmp_path, {"pyproject.toml": MINIMAL_PYPROJECT,
-                                             "shop/__init__.py": ""}, "a"))  # fmt: skip
+    tested = {"pyproject.toml": MINIMAL_PYPROJECT, "shop/__init__.py": "",
+              "tests/test_shop.py": "def test_shop():\n    assert True\n"}  # fmt: skip
+    assert "QUA110" in fired(repo(tmp_path, tested, "a"))
     misplaced = repo(tmp_path, {"github/workflows/ci.yml": CI_STEPS, "shop.py": ""}, "b")
     [issue] = [i for i in audit(misplaced).issues if i.rule == "QUA111"]
     assert issue.path == "github/workflows/ci.yml" and issue.severity == "error"

@@ -160,6 +160,7 @@ def test_a_licence_folder_and_a_rust_linter_in_ci(tmp_path: Path) -> None:
         "train.py": TRAIN,
         "tests/test_train.py": "def test_one():\n    assert 1\n",
         "LICENSE/MIT License": "MIT License\n\nCopyright (c) 2025\n",
+        ".flake8": "[flake8]\nmax-line-length = 100\n",
         ".github/workflows/ci.yml": workflow,
         ".gitignore": ".venv/\n",
     }

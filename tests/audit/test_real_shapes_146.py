@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from audit.support import TRAIN_SCRIPT as TRAIN
-from audit.support import audit, commit_all, places, repo
+from audit.support import audit, commit_all, fired, places, repo
 
 # Fallbacks a module gives credentials it reads from the environment. The values are made
 # up for this test.
@@ -599,3 +599,323 @@ def test_experiments_in_an_apptainer_container_that_pins_them(tmp_path: Path) ->
     assert places(repo(tmp_path, files, "bare"), "PKG101") == ["."]
     contained = {**files, "apptainer-def/transformers.def": APPTAINER}
     assert places(repo(tmp_path, contained, "contained"), "PKG101") == []
+
+
+def test_a_pickled_hyperparameter_search_record_is_no_model(tmp_path: Path) -> None:
+    from audit.test_real_shapes_130 import _pickled
+
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "hyperopt==0.2.7\nscikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "results/svm_results.pkl": _pickled(b"hyperopt.base", b"Trials", 20_000),
+        "results/study.pkl": _pickled(b"optuna.study.study", b"Study", 20_000),
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "trials"), "DAT103") == []
+    fitted = {**files, "results/svm.pkl": _pickled(b"sklearn.svm._classes", b"SVC", 20_000)}
+    assert places(repo(tmp_path, fitted, "fitted"), "DAT103") == ["results/svm.pkl"]
+
+
+def test_a_linter_among_pipenvs_packages(tmp_path: Path) -> None:
+    pipfile = (
+        '[[source]]\nurl = "https://pypi.org/simple"\nverify_ssl = true\nname = "pypi"\n\n'
+        '[packages]\nscikit-learn = "==1.6.1"\nflake8 = "*"\n\n'
+        '[dev-packages]\npytest = "*"\n'
+    )
+    files: dict[str, str | bytes] = {
+        "Pipfile": pipfile,
+        "Pipfile.lock": "{}\n",
+        "train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "pipenv"), "PKG111") == ["Pipfile:8"]
+    tidy = {**files, "Pipfile": pipfile.replace('flake8 = "*"\n', "")}
+    assert places(repo(tmp_path, tidy, "tidy"), "PKG111") == []
+
+
+def test_a_maven_multi_module_repository_with_python_helpers(tmp_path: Path) -> None:
+    pom = "<project><modelVersion>4.0.0</modelVersion></project>\n"
+    java = "package app;\n\npublic class C {}\n"
+    script = "import numpy as np\n\nprint(np.zeros(3))\n"
+    files: dict[str, str | bytes] = {
+        "order-service/pom.xml": pom,
+        "scoring-service/pom.xml": pom,
+        "scripts/plot.py": script,
+        ".gitignore": "target/\n",
+    }
+    for service in ("order", "scoring"):
+        for n in range(4):
+            files[f"{service}-service/src/main/java/app/C{n}.java"] = java
+    assert places(repo(tmp_path, files, "maven"), "PKG101") == []
+    python_first = {**files, **{f"ml/step{n}.py": script for n in range(6)}}
+    assert places(repo(tmp_path, python_first, "python-first"), "PKG101") == ["."]
+
+
+def test_no_ci_and_no_hooks_where_there_is_nothing_to_run(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "tests/__init__.py": "",
+        ".gitignore": ".venv/\n",
+    }
+    bare = repo(tmp_path, files, "bare")
+    assert not {"QUA110", "QUA112"} & fired(bare)
+    assert "LAY104" in fired(bare)  # the missing tests are the finding
+    tested = {**files, "tests/test_train.py": "def test_fit():\n    assert True\n"}
+    assert places(repo(tmp_path, tested, "tested"), "QUA110") == ["."]
+    assert places(repo(tmp_path, tested, "tested-hooks"), "QUA112") == []
+    linted = {**files, "Makefile": "lint:\n\tflake8 .\n"}
+    root = repo(tmp_path, linted, "linted")
+    assert places(root, "QUA110") == []  # linters alone: the hooks' to run
+    assert places(root, "QUA112") == ["."]
+    ci = {
+        **files,
+        ".github/workflows/deploy.yml": "on: push\njobs:\n  d:\n    runs-on: x\n"
+        "    steps:\n      - run: echo deploy\n",
+    }
+    assert "QUA109" not in fired(repo(tmp_path, ci, "deploy-only"))
+    configured = {**ci, "pyproject.toml": "[tool.ruff]\nline-length = 100\n"}
+    assert "QUA109" in fired(repo(tmp_path, configured, "configured"))
+
+
+def test_a_stack_floor_the_lock_resolves_above(tmp_path: Path) -> None:
+    pyproject = (
+        '[project]\nname = "scribe"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n'
+        'dependencies = [\n    "mlflow>=2.10",\n    "scikit-learn>=1.5",\n]\n'
+    )
+    lock = (
+        'version = 1\nrequires-python = ">=3.11"\n\n'
+        '[[package]]\nname = "mlflow"\nversion = "{mlflow}"\n'
+        'source = {{ registry = "https://pypi.org/simple" }}\n\n'
+        '[[package]]\nname = "scikit-learn"\nversion = "1.6.1"\n'
+        'source = {{ registry = "https://pypi.org/simple" }}\n'
+    )
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": pyproject,
+        "uv.lock": lock.format(mlflow="3.8.1"),
+        "train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "new-enough"), "PKG109") == []
+    old = {**files, "uv.lock": lock.format(mlflow="2.19.0")}
+    assert places(repo(tmp_path, old, "old"), "PKG109") == ["pyproject.toml:6"]
+
+
+def test_a_courses_lesson_folders_are_course_material(tmp_path: Path) -> None:
+    lesson = "import torch\n\nmodel = torch.nn.Linear(2, 1)\nprint(model(torch.ones(2)))\n"
+    files: dict[str, str | bytes] = {"README.md": "# Neural networks\n\nNotes and code.\n"}
+    for n, title in enumerate(("Fundamentals", "Backpropagation", "Training", "Loss"), 1):
+        files[f"Lesson_{n}_{title}/part_1_{title.lower()}.py"] = lesson
+    course = repo(tmp_path, files, "course")
+    assert not {"LAY104", "QUA110", "TRK107"} & fired(course)
+    project = {
+        **{k: v for k, v in files.items() if not k.startswith(("Lesson_3", "Lesson_4"))},
+        "src/net/train.py": lesson,
+        "src/net/evaluate.py": lesson,
+        "src/net/serve.py": lesson,
+    }
+    assert "LAY104" in fired(repo(tmp_path, project, "project"))
+
+
+def test_clearml_datasets_version_the_data(tmp_path: Path) -> None:
+    prepare = (
+        "from clearml import Dataset\n\n\ndef load():\n"
+        "    return Dataset.get(dataset_name='scoring', dataset_project='ks').get_local_copy()\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "clearml==1.16.4\nscikit-learn==1.6.1\n",
+        "train.py": TRAIN.replace("from sklearn", "from src.prepare import load\nfrom sklearn"),
+        "src/prepare.py": prepare,
+        "src/__init__.py": "",
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "clearml"), "DVC115") == []
+    plain = {
+        **files,
+        "src/prepare.py": "import pandas as pd\n\n\ndef load():\n"
+        "    return pd.read_csv('data/scoring.csv')\n",
+    }
+    assert places(repo(tmp_path, plain, "plain"), "DVC115") == ["."]
+
+
+def test_linters_ci_or_a_web_front_end_runs_are_for_hooks_too(tmp_path: Path) -> None:
+    workflow = (
+        "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: pip install ruff==0.9.1 mypy==1.14.1\n"
+        "      - run: ruff check .\n      - run: mypy src\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "src/train.py": TRAIN,
+        ".github/workflows/ci.yml": workflow,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "ci-lints"), "QUA112") == ["."]
+    quiet = {**files, ".github/workflows/ci.yml": workflow.replace("ruff", "echo")}
+    quiet[".github/workflows/ci.yml"] = str(quiet[".github/workflows/ci.yml"]).replace(
+        "mypy", "echo"
+    )
+    assert places(repo(tmp_path, quiet, "ci-echoes"), "QUA112") == []
+    web = {**quiet, "web-ui/eslint.config.mjs": "export default [];\n"}
+    assert places(repo(tmp_path, web, "web"), "QUA112") == ["."]
+
+
+def test_a_settings_module_the_scripts_import_is_configuration(tmp_path: Path) -> None:
+    settings = (
+        "from dataclasses import dataclass\n\n\n@dataclass\nclass TrainConfig:\n"
+        "    epochs: int = 20\n    learning_rate: float = 1e-3\n"
+    )
+    train = "from src.config import TrainConfig\n\n" + TRAIN
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "src/__init__.py": "",
+        "src/config.py": settings,
+        "src/train.py": train,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "dataclass"), "LAY105") == []
+    constants = {
+        **files,
+        "src/config.py": "DATA_DIR = 'data'\nBATCH_SIZE = 32\nEPOCHS: int = 20\n",
+        "src/train.py": "from src.config import BATCH_SIZE, EPOCHS\n\n" + TRAIN,
+    }
+    assert places(repo(tmp_path, constants, "constants"), "LAY105") == []
+    unused = {**files, "src/train.py": TRAIN}
+    assert places(repo(tmp_path, unused, "unused"), "LAY105") == ["."]
+    flower = {
+        **unused,
+        "pyproject.toml": "[tool.flwr.app.config]\nnum-server-rounds = 3\nlocal-epochs = 1\n",
+    }
+    assert places(repo(tmp_path, flower, "flower"), "LAY105") == []
+
+
+def test_a_folder_a_gitignore_paragraph_keeps_in_git(tmp_path: Path) -> None:
+    ignore = (
+        ".venv/\n\n"
+        "# reports/ is local-only except for the evidence package. The dissertation\n"
+        "# cites the files under reports/evidence/ by path, so they must be published.\n"
+        "/reports/*\n!/reports/evidence/\n"
+    )
+    table = "dataset,attack,epsilon,robust_share\n" + "chest,fgsm,0.1,0.69\n" * 2_000
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "reports/evidence/attack_curve.csv": table,
+        ".gitignore": ignore,
+    }
+    assert places(repo(tmp_path, files, "evidence"), "DAT102") == []
+    heading = "# Ignore everything in reports except evidence\n/reports/*\n!/reports/evidence/\n"
+    short = {**files, ".gitignore": ".venv/\n\n" + heading}
+    assert places(repo(tmp_path, short, "heading"), "DAT102") == [
+        "reports/evidence/attack_curve.csv"
+    ]
+
+
+def test_a_sub_projects_makefile_ci_runs_there(tmp_path: Path) -> None:
+    workflow = (
+        "on: push\nenv:\n  WORKING_DIR: ./backend\njobs:\n  lint:\n    runs-on: ubuntu-latest\n"
+        "    defaults:\n      run:\n        working-directory: ${{ env.WORKING_DIR }}\n"
+        "    steps:\n      - run: make format-check\n      - run: make test\n"
+    )
+    makefile = "format-check:\n\truff format --check .\n\ntest:\n\tpytest\n"
+    files: dict[str, str | bytes] = {
+        "backend/requirements.txt": "scikit-learn==1.6.1\nruff==0.9.1\npytest==8.3.4\n",
+        "backend/train.py": TRAIN,
+        "backend/tests/test_train.py": "def test_fit():\n    assert True\n",
+        "backend/Makefile": makefile,
+        ".github/workflows/ci.yml": workflow,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "backend")
+    assert not {"QUA107", "QUA109"} & fired(root)
+    elsewhere = {**files, ".github/workflows/ci.yml": workflow.replace("./backend", "./web")}
+    assert "QUA109" in fired(repo(tmp_path, elsewhere, "elsewhere"))
+
+
+def test_test_templates_an_agent_skill_ships_are_no_tests(tmp_path: Path) -> None:
+    template = "def test_schema():\n    assert True  # implement for your project\n"
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "skills/qa/assets/unit_tests/test_schemas.py": template,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "skills")
+    assert "QUA110" not in fired(root)
+    assert "LAY104" in fired(root)
+    own = {**files, "tests/test_train.py": template}
+    assert places(repo(tmp_path, own, "own"), "QUA110") == ["."]
+
+
+def test_a_patch_level_compatible_release_pins(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "pandas==1.3.3\ntorch==1.10.0\nrequests~=2.27.1\n",
+        "train.py": TRAIN.replace("from sklearn.linear_model import Ridge", "import torch"),
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "patch"), "PKG107") == []
+    minor = {**files, "requirements.txt": "pandas==1.3.3\ntorch==1.10.0\nrequests~=2.27\n"}
+    assert places(repo(tmp_path, minor, "minor"), "PKG107") == ["requirements.txt"]
+
+
+def test_an_empty_requirements_file_declares_nothing(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "",
+        "train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "empty")
+    assert places(root, "PKG101") == ["requirements.txt"]
+    assert "PKG107" not in fired(root)
+    listed = {**files, "requirements.txt": "# runtime\nscikit-learn==1.6.1\n"}
+    assert places(repo(tmp_path, listed, "listed"), "PKG101") == []
+
+
+def test_the_c_libraries_of_a_conda_environment_need_no_version(tmp_path: Path) -> None:
+    environment = (
+        "name: tabular\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.10.14\n"
+        "  - bzip2\n  - ca-certificates\n  - openssl\n  - tk\n  - xz\n"
+        "  - pip:\n    - scikit-learn==1.6.1\n"
+    )
+    files: dict[str, str | bytes] = {
+        "environment.yml": environment,
+        "train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "conda"), "PKG110") == []
+    loose = {**files, "environment.yml": environment.replace("  - tk\n", "  - pandas\n")}
+    assert places(repo(tmp_path, loose, "loose"), "PKG110") == ["environment.yml:9"]
+
+
+def test_underlined_headings_of_required_libraries_and_instructions(tmp_path: Path) -> None:
+    readme = (
+        "# Demand forecast\n\nForecasts ride demand.\n\n"
+        "Required library to run the scripts\n--------------\n* Sklearn\n* XGBoost\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "README.md": readme,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "libraries"), "DOC101") == []
+    steps = readme.replace("Required library to run the scripts", "Instructions for running")
+    assert places(repo(tmp_path, {**files, "README.md": steps}, "steps"), "DOC101") == []
+    bare = readme.replace("Required library to run the scripts", "Models we tried")
+    assert places(repo(tmp_path, {**files, "README.md": bare}, "bare"), "DOC101") == ["README.md"]
+
+
+def test_committed_runs_of_the_file_store_expect_no_sqlite_store(tmp_path: Path) -> None:
+    run = "mlruns/296185865557731020/002a43a3eade413c9b1022170ce9a3bf"
+    script = "import mlflow\n\nwith mlflow.start_run():\n    mlflow.log_metric('auc', 0.9)\n"
+    files: dict[str, str | bytes] = {
+        "train.py": script,
+        f"{run}/meta.yaml": "run_id: 002a43a3eade413c9b1022170ce9a3bf\nstatus: 3\n",
+        f"{run}/metrics/auc": "1700000000000 0.9 0\n",
+    }
+    found = [i.message for i in audit(repo(tmp_path, files, "file-store")).issues]
+    assert any("mlruns is committed" in m for m in found)
+    assert not any("mlflow.db" in m for m in found)
+    bare = {"train.py": script, ".gitignore": ".venv/\n"}
+    found = [i.message for i in audit(repo(tmp_path, bare, "bare")).issues]
+    assert any("mlflow.db" in m and "not git-ignored" in m for m in found)

@@ -91,7 +91,7 @@ timeout: 3600s
 
 def test_cloud_build_configs_kept_in_a_folder_are_ci(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {
-        "requirements.txt": "scikit-learn==1.5.2\n",
+        "requirements.txt": "scikit-learn==1.5.2\nflake8==7.1.1\n",
         "src/train.py": TRAIN,
         "src/tests/model_tests.py": "def test_model():\n    assert True\n",
         "build/deployment.yaml": CLOUD_BUILD.format(

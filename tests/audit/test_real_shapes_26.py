@@ -205,6 +205,7 @@ def test_a_remote_style_check_action_lints(tmp_path: Path) -> None:
         "train.py": "from sklearn.svm import SVC\n",
         ".github/workflows/ci.yml": STYLE_CI.format(action="acme/check-python-style@main"),
         ".gitignore": "data/\n",
+        ".flake8": "[flake8]\nmax-line-length = 100\n",
     }
     assert "QUA109" not in fired(repo(tmp_path, files, "style"))
     plain = {**files, ".github/workflows/ci.yml": STYLE_CI.format(action="actions/setup-python@v5")}

@@ -122,10 +122,11 @@ def test_as_many_scripts_as_notebooks_is_a_code_project(tmp_path: Path) -> None:
         "notebooks/3_training.ipynb": notebook_with_output(),
         "notebooks/4_serving.ipynb": notebook_with_output(),
         ".gitignore": "data/\n",
+        ".flake8": "[flake8]\nmax-line-length = 100\n",
     }
     root = repo(tmp_path, files, "mixed")
     assert profile_of(RepoView(root)).layout == "scripts"
-    assert {"LAY104", "QUA110"} <= fired(root)
+    assert "LAY104" in fired(root)
     course = {
         **files,
         **{f"notebooks/{n}_lesson.ipynb": notebook_with_output() for n in range(5, 9)},

@@ -79,7 +79,12 @@ def test_a_dataset_repository_without_code_yet(tmp_path: Path) -> None:
         ".gitignore": "/data/raw/eurosat\n",
     }
     assert {"LAY105", "QUA110", "QUA112"}.isdisjoint(fired(repo(tmp_path, files, "data")))
-    coded = {**files, "train.py": TRAIN}
+    coded = {
+        **files,
+        "train.py": TRAIN,
+        ".flake8": "[flake8]\nmax-line-length = 100\n",
+        "tests/test_train.py": "def test_fit():\n    assert True\n",
+    }
     assert {"QUA110", "QUA112"} <= fired(repo(tmp_path, coded, "coded"))
 
 

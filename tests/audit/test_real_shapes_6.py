@@ -208,7 +208,10 @@ def test_a_setup_heading_may_start_with_other_words(tmp_path: Path) -> None:
 
 
 def test_committed_git_hook_scripts_are_managed_hooks(tmp_path: Path) -> None:
-    files: dict[str, str | bytes] = {"train.py": TRAIN, "requirements.txt": "scikit-learn==1.5.2\n"}
+    files: dict[str, str | bytes] = {
+        "train.py": TRAIN,
+        "requirements.txt": "scikit-learn==1.5.2\nflake8==7.1.1\n",
+    }
     hook = "#!/bin/sh\nset -e\nflake8 .\n"
     assert "QUA112" not in fired(repo(tmp_path, {**files, "hooks/pre-commit": hook}, name="a"))
     assert "QUA112" not in fired(repo(tmp_path, {**files, ".githooks/pre-push": hook}, name="b"))

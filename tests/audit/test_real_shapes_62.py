@@ -80,6 +80,7 @@ def test_gocd_pipelines_are_ci(tmp_path: Path) -> None:
         "requirements.txt": "scikit-learn==1.5.2\n",
         "src/train.py": "from sklearn.svm import SVR\n\nSVR().fit([[0]], [0])\n",
         "ci.gocd.yaml": GOCD,
+        "tests/test_train.py": "def test_fit():\n    assert True\n",
     }
     assert places(repo(tmp_path, files, "gocd"), "QUA110") == []
     other = {**files, "ci.notes.yaml": GOCD}

@@ -49,6 +49,7 @@ def test_aws_codebuild_buildspecs_are_ci(tmp_path: Path) -> None:
         "requirements.txt": "scikit-learn==1.5.2\n",
         "train.py": "from sklearn.svm import SVR\n\nSVR().fit([[0]], [0])\n",
         "build_pipeline/buildspec.yml": BUILDSPEC,
+        "tests/test_train.py": "def test_fit():\n    assert True\n",
     }
     assert places(repo(tmp_path, files, "codebuild"), "QUA110") == []
     other = {**files, "build_pipeline/spec.yml": BUILDSPEC}

@@ -76,6 +76,7 @@ def test_a_script_that_installs_the_git_hook(tmp_path: Path) -> None:
         "requirements.txt": "scikit-learn==1.5.2\n",
         "train.py": "from sklearn.svm import SVC\n\nSVC().fit([[0]], [0])\n",
         "setup_hooks.sh": setup,
+        ".flake8": "[flake8]\nmax-line-length = 100\n",
     }
     assert places(repo(tmp_path, files, "hooks"), "QUA112") == []
     other = {**files, "setup_hooks.sh": "#!/bin/bash\npip install -r requirements.txt\n"}

@@ -171,6 +171,7 @@ def test_autohooks_manages_the_git_hooks(tmp_path: Path) -> None:
         "pyproject.toml": (
             '[tool.poetry]\nname = "pipe"\nversion = "0.1.0"\n\n'
             '[tool.poetry.group.dev.dependencies]\nautohooks = "^23.1.0"\n\n'
+            "[tool.black]\nline-length = 100\n\n"
             '[tool.autohooks]\nmode = "poetry"\npre-commit = ["autohooks.plugins.black"]\n'
         ),
         "main.py": "import xgboost\n",
@@ -291,6 +292,7 @@ def test_a_repository_that_calls_itself_an_example(tmp_path: Path) -> None:
         **files,
         "README.md": "# Click-through prediction\nTrains a model of clicks.\n"
         "\nSee docs/ for an example run.\n",
+        "tests/test_train.py": "def test_fit():\n    assert True\n",
     }
     root = repo(tmp_path, project, "project")
     assert not profile_of(RepoView(root)).demonstration

@@ -152,6 +152,7 @@ def test_pyflakes_in_ci_is_a_linter(tmp_path: Path) -> None:
         **BASE,
         ".github/workflows/ci.yml": workflow,
         "tests/test_train.py": "def test_x():\n    assert True\n",
+        ".flake8": "[flake8]\nmax-line-length = 100\n",
     }
     assert places(repo(tmp_path, files, "pyflakes"), "QUA109") == []
     none = workflow.replace("      - run: python -m pyflakes backend\n", "").replace(

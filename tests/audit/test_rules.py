@@ -241,9 +241,16 @@ CRAFTED: dict[str, dict[str, str | bytes]] = {
     "PKG111": {"pyproject.toml": '[project]\nname = "x"\nversion = "1"\n'
                                  'dependencies = ["pandas>=2", "pytest>=8"]\n',
                "x/__init__.py": ""},
-    "QUA110": {"pyproject.toml": '[project]\nname = "x"\nversion = "1"\n', "x/__init__.py": ""},
+    "QUA110": {
+        "pyproject.toml": '[project]\nname = "x"\nversion = "1"\n',
+        "x/__init__.py": "",
+        "tests/test_x.py": "def test_x():\n    assert True\n",
+    },
     "QUA111": {"github/workflows/ci.yml": MINIMAL_CI, "x.py": ""},
-    "QUA112": {"pyproject.toml": '[project]\nname = "x"\nversion = "1"\n', "x/__init__.py": ""},
+    "QUA112": {
+        "pyproject.toml": '[project]\nname = "x"\nversion = "1"\n\n[tool.ruff]\nline-length = 99\n',
+        "x/__init__.py": "",
+    },
 }  # fmt: skip
 
 

@@ -145,7 +145,7 @@ def test_a_numbered_reproduce_heading_explains_the_pipeline(tmp_path: Path) -> N
 
 
 def test_committed_hook_scripts_are_a_hook_setup(tmp_path: Path) -> None:
-    files = {"requirements.txt": "scikit-learn==1.5.2\n", "train.py": TRAIN}
+    files = {"requirements.txt": "scikit-learn==1.5.2\nruff==0.9.1\n", "train.py": TRAIN}
     hooks = {"git-hooks/pre-commit.sh": "#!/bin/sh\nruff check .\n"}
     assert "QUA112" not in fired(repo(tmp_path, {**files, **hooks}))
     notes = {"git-hooks/README.md": "install hooks some day\n"}

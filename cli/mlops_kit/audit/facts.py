@@ -91,9 +91,14 @@ def _reincluded(repo: RepoView) -> list[re.Pattern[str]]:
                 # with many wildcards are left out: each may cost a pass over a path.
                 if not rule.startswith("!") or len(rule) > 300 or rule.count("*") > 4:
                     continue
-                # One file named, under a comment of its own (in any language), is a
-                # decision too: `# the shared holdout, 259 KB ...` above `!output/holdout.npz`.
-                explained = "*" not in rule and len(explanation.split()) >= 5
+                # One file or folder named, under a comment of its own (in any language)
+                # or in a block that opens with a paragraph, is a decision too: `# the shared
+                # holdout, 259 KB ...` above `!output/holdout.npz`; `# the dissertation
+                # cites these files ...`, `/reports/*`, `!/reports/thesis_evidence/`.
+                # (A block's comment must say more than a heading does: twelve words.)
+                above_words = len(explanation.split())
+                block_words = len(block.replace("#", " ").split())
+                explained = "*" not in rule and (above_words >= 5 or block_words >= 12)
                 if _DELIBERATE.search(block) is None and not explained:
                     continue
                 # Files (`!models/rank.joblib`, `!data/ref/*.csv`) and folders below the
@@ -1304,6 +1309,14 @@ def _matrix_values(ci: str, name: str) -> list[str]:
     return [line.strip().lstrip("-").strip().strip("\"'") for line in block.group(2).splitlines()]
 
 
+def _names_folder(ci: str, folder: str) -> bool:
+    """Return True when CI names `folder` as a place (`./backend`, `cd backend`)."""
+    return any(
+        form in ci
+        for form in (f"./{folder}", f"{folder}/", f"cd {folder}", f"-C {folder}", f": {folder}\n")
+    )
+
+
 def recipes(text: str, targets: list[str]) -> str:
     """Return the recipes of `targets` (and of what they depend on) in a Makefile/justfile.
 
@@ -1581,6 +1594,17 @@ def task_text(repo: RepoView) -> str:
             if word not in ci or not re.search(rf"\b{re.escape(word)}\b", ci):
                 continue
             present = [name for name in names if name in repo.file_set and name not in files]
+            if word in ("make", "just"):
+                # A sub-project's Makefile that CI runs there (`working-directory:
+                # ./backend`, `cd backend && make lint`, `make -C backend lint`).
+                present += [
+                    p
+                    for p in repo.files
+                    if p.count("/") == 1
+                    and p.rsplit("/", 1)[-1] in names
+                    and _names_folder(ci, p.split("/", 1)[0])
+                    and p not in files
+                ]
             if "pyproject.toml" in present:
                 # Only its task tables: [tool.ruff] settings are not a lint step.
                 chunks.append(_pyproject_tasks(repo, word))
@@ -1731,10 +1755,13 @@ def native_project(repo: RepoView) -> bool:
     Three times as many sources of that language as Python files, beside its build file
     at the root (`CMakeLists.txt`, `pom.xml`, `go.mod`, a `.csproj`, ...): the Python
     scripts are helpers that use the system's packages. JavaScript is not counted: a web
-    front end beside a Python service is common.
+    front end beside a Python service is common. The build files may sit one or two
+    folders down (a Maven multi-module repository: `order-service/pom.xml`).
     """
-    built = any(name in repo.file_set for name in _NATIVE_BUILD_FILES) or any(
-        "/" not in p and p.endswith((".csproj", ".sln")) for p in repo.files
+    built = any(
+        p.count("/") <= 2
+        and (p.rsplit("/", 1)[-1] in _NATIVE_BUILD_FILES or p.endswith((".csproj", ".sln")))
+        for p in repo.files
     )
     if not built:
         return False
@@ -1923,3 +1950,83 @@ def shipped_package_data(repo: RepoView, path: str) -> bool:
         backend == "setuptools.build_meta" and "project" in repo.pyproject
     )
     return includes and "MANIFEST.in" in repo.file_set and _manifest_in_covers(repo, path)
+
+
+def configured_linters(repo: RepoView) -> tuple[str, ...]:
+    """Linters, formatters and type checkers the repository configures, declares or runs.
+
+    A tool's settings (`[tool.ruff]` in a pyproject.toml, `.flake8`, a `[mypy]` section
+    of setup.cfg or tox.ini, `.pylintrc`, a web front end's `eslint.config.mjs`), a
+    declaration (`black` in a dev group or a requirements file) or a recipe or CI step
+    that runs it (`lint: flake8 .` in a Makefile), in the root or one or two folders
+    down: what a git hook or a CI step would run.
+    """
+
+    def compute() -> tuple[str, ...]:
+        found: set[str] = set()
+        for path in repo.files:
+            if path.count("/") > 2 or detect.template_source(path):
+                continue
+            name = path.rsplit("/", 1)[-1]
+            if name in _LINTER_FILES:
+                found.add(_LINTER_FILES[name])
+            elif name == "pyproject.toml":
+                data = repo.pyproject if path == "pyproject.toml" else repo.data(path, "toml")
+                tool = data.get("tool") if isinstance(data, dict) else None
+                if isinstance(tool, dict):
+                    found.update(LINTERS.intersection(tool))
+            elif name in ("setup.cfg", "tox.ini"):
+                text = repo.text(path) or ""
+                found.update(m.group(1) for m in _LINTER_SECTION.finditer(text))
+            elif name in _RECIPE_FILES:
+                text = repo.text(path) or ""
+                found.update(m.group(1) for m in _LINTER_COMMAND.finditer(text))
+            elif name.startswith((".eslintrc", "eslint.config.")):
+                found.add("eslint")
+        for path in detect.profile_of(repo).ci_files:  # a CI step that runs one
+            found.update(m.group(1) for m in _LINTER_COMMAND.finditer(repo.text(path) or ""))
+        found.update(LINTERS.intersection(declared_names(repo)[1]))
+        return tuple(sorted(found))
+
+    return memo(repo, "facts.configured_linters", compute)
+
+
+# Linters, formatters and type checkers of Python code, by distribution name.
+LINTERS = frozenset(
+    {"ruff", "black", "flake8", "pylint", "mypy", "isort", "pyright", "basedpyright", "yapf",
+     "autopep8", "pycodestyle", "pydocstyle", "pyflakes", "blue", "pytype", "docformatter"}
+)  # fmt: skip
+_LINTER_FILES = {
+    ".flake8": "flake8", "ruff.toml": "ruff", ".ruff.toml": "ruff", ".pylintrc": "pylint",
+    "pylintrc": "pylint", "mypy.ini": "mypy", ".mypy.ini": "mypy", ".isort.cfg": "isort",
+    "pyrightconfig.json": "pyright", ".style.yapf": "yapf", ".pydocstyle": "pydocstyle",
+}  # fmt: skip
+# `[flake8]`, `[mypy]`, `[mypy-numpy.*]`, `[tool:isort]`, `[pylint.MESSAGES CONTROL]`
+_LINTER_SECTION = re.compile(
+    r"^\[(?:tool:)?(flake8|mypy|isort|pycodestyle|pydocstyle|pylint|yapf)\b", re.MULTILINE
+)
+_RECIPE_FILES = frozenset({"Makefile", "makefile", "justfile", "noxfile.py", "tasks.py"})
+# A recipe line that runs one: `\tflake8 src`, `poetry run ruff check .`, `session.run("black"`
+_LINTER_COMMAND = re.compile(
+    r"(?<![\w.-])(ruff|black|flake8|pylint|mypy|isort|pyright|yapf|autopep8)(?=[\s\"'])"
+)
+
+
+def locked_versions(repo: RepoView) -> dict[str, str]:
+    """Distribution -> the version the root's lock file (uv, Poetry, PDM) resolved."""
+
+    def compute() -> dict[str, str]:
+        for name in ("uv.lock", "poetry.lock", "pdm.lock"):
+            if name in repo.file_set:
+                text = repo.text(name) or ""
+                return {canonical(m.group(1)): m.group(2) for m in _LOCKED.finditer(text)}
+        return {}
+
+    return memo(repo, "facts.locked_versions", compute)
+
+
+# `[[package]]` / `name = "mlflow"` / `version = "3.8.1"`: how all three locks open one.
+_LOCKED = re.compile(
+    r'^\[\[package\]\]\r?\nname[ \t]*=[ \t]*"([^"\n]+)"\r?\nversion[ \t]*=[ \t]*"([^"\n]+)"',
+    re.MULTILINE,
+)

@@ -234,6 +234,9 @@ NOTEBOOK_SCAN_LIMIT = 1_000_000  # bytes
 # `python_files` settings) or a `test.py`/`tests.py` that holds test functions (in research
 # code a `test.py` often evaluates a model instead, and `stat_tests.py` holds statistical
 # tests: an ADF or a Ljung-Box test).
+# Files a scaffolding tool or an agent skill copies into other projects
+# (`skills/qa/assets/unit_tests/test_schemas.py`): templates, not this repository's tests.
+_SCAFFOLD_ASSET = re.compile(r"(?:^|/)(?:assets|scaffold(?:s|ing)?|skeletons?)/")
 _TEST_MODULE = re.compile(r"(?:^|/)test_[\w-]*\.py$|_test\.py$")
 _PLAIN_TEST_MODULE = re.compile(r"(?:^|/)tests?(?:_[\w-]*)?\.py$|_tests\.py$")
 # unittest's Java-style names in a tests folder (`tests/DifferTest.py`, `TestParser.py`)
@@ -312,7 +315,7 @@ class RepoProfile:
             a pytest/unittest import; tests_*.py, *_tests.py or a test.py with test
             functions; `tests/DifferTest.py` defining a unittest `TestCase`) outside
             template folders: a script named for what it tries (`test_grid.py` writing a
-            frame) is no test.
+            frame) is no test, nor is a template under an `assets/` or `scaffold/` folder.
         dotenv: True when the project uses `.env` files (an example or an untracked one
             exists, or code loads one).
         kit: True when mlops-kit baked or adopted the project (`[tool.mlops-kit]` stamp).
@@ -1123,6 +1126,14 @@ _ENVIRONMENT_FOLDERS = frozenset(
 )
 
 
+def lists_anything(repo: RepoView, path: str) -> bool:
+    """Return True when a requirements file has a line that is not blank or a comment."""
+    return any(
+        line.strip() and not line.lstrip().startswith("#")
+        for line in (repo.pip_text(path) or "").splitlines()
+    )
+
+
 def _packaging(repo: RepoView, profile: RepoProfile) -> None:
     manifests = [
         name
@@ -1137,7 +1148,12 @@ def _packaging(repo: RepoView, profile: RepoProfile) -> None:
         for p in repo.files
         # The rare and cheap tests first: most paths name no manifest.
         if (
-            (p.count("/") <= 1 and "requirement" in p.lower() and REQUIREMENTS.search(p))
+            (
+                p.count("/") <= 1
+                and "requirement" in p.lower()
+                and REQUIREMENTS.search(p)
+                and lists_anything(repo, p)  # an empty file declares nothing
+            )
             # the packages of a monorepo (`apps/api/pyproject.toml`)
             or (
                 p.count("/") in (1, 2)
@@ -1363,12 +1379,15 @@ def _demonstration(repo: RepoView) -> bool:
     "Example of how to build an ML training workflow on AWS by Prefect", "Toy repository
     to experiment with Ray Serve", "This sample demonstrates how to ...": its title and
     first lines, not a word anywhere below (a project's README may show examples). So is
-    coursework: a course project or a capstone, by its README's opening or its name.
+    coursework: a course project or a capstone, by its README's opening or its name, or
+    a course's material: most of the code in numbered lesson folders (`Lesson_1_...`).
     """
     from mlops_kit.audit import facts  # facts builds on this module: imported when used
 
     path = facts.readme(repo)
     data, _ = repo.read_head(path, 3000) if path else (None, None)
+    if _lesson_folders(repo):
+        return True
     if data is None:
         return False
     lines = [
@@ -1384,6 +1403,23 @@ def _demonstration(repo: RepoView) -> bool:
     )
 
 
+def _lesson_folders(repo: RepoView) -> bool:
+    """Return True when most of the code sits in numbered lesson folders.
+
+    Three or more top-level folders named as lessons (`Lesson_3_x`, `week-02`, `lab4`)
+    that hold more than half of the .py and .ipynb files: a course's material.
+    """
+    lessons = {f for f in repo.folders if "/" not in f and _LESSON_FOLDER.match(f)}
+    if len(lessons) < 3:
+        return False
+    code = [p for p in repo.files if p.endswith((".py", ".ipynb"))]
+    inside = sum(p.split("/", 1)[0] in lessons for p in code)
+    return inside * 2 > len(code)
+
+
+_LESSON_FOLDER = re.compile(
+    r"(?i)(?:lesson|lecture|week|chapter|session|lab|exercise|tutorial|class)[ _-]?\d+(?:[ _.-]|$)"
+)
 # "Toy repository", "Example of how to", "This sample demonstrates", "sample app for",
 # "for learning purposes"; an example in Korean, Japanese or Chinese (`MLOps 예제`).
 _DEMONSTRATION = re.compile(
@@ -2148,9 +2184,12 @@ def profile_of(repo: RepoView) -> RepoProfile:
         profile.test_files = tuple(
             p
             for p in code_files(repo)
-            if (_TEST_MODULE.search(p) and HOLDS_TEST.search(repo.text(p) or ""))
-            or (_PLAIN_TEST_MODULE.search(p) and _TEST_FUNCTION.search(repo.text(p) or ""))
-            or (_CAMEL_TEST_MODULE.search(p) and _TEST_CASE.search(repo.text(p) or ""))
+            if not _SCAFFOLD_ASSET.search(p)
+            and (
+                (_TEST_MODULE.search(p) and HOLDS_TEST.search(repo.text(p) or ""))
+                or (_PLAIN_TEST_MODULE.search(p) and _TEST_FUNCTION.search(repo.text(p) or ""))
+                or (_CAMEL_TEST_MODULE.search(p) and _TEST_CASE.search(repo.text(p) or ""))
+            )
         )
         # `.env` in use: an example of one, an untracked one, code that loads one, or a
         # committed one that holds credentials (one without is configuration the project

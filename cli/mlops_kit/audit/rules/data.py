@@ -760,11 +760,12 @@ def _plain_pickle(repo: RepoView, path: str) -> bool:
     """Return True for a pickle of plain values: it names no class or function to rebuild.
 
     A model (or any object) needs a GLOBAL or STACK_GLOBAL opcode to name its class. A
-    file that does not parse is not called plain.
+    file that does not parse is not called plain. A hyperparameter search's record (a
+    hyperopt `Trials`, an Optuna study) holds the trials' parameters and scores: no model.
     """
     modules = _pickled_modules(repo, path)
     return modules is not None and all(
-        module is not None and module.split(".", 1)[0] in _DATA_MODULES for module in modules
+        module is not None and module.split(".", 1)[0] in _PLAIN_MODULES for module in modules
     )
 
 
@@ -817,6 +818,8 @@ _DATA_MODULES = frozenset(
     {"builtins", "__builtin__", "copyreg", "collections", "datetime", "decimal", "_codecs",
      "functools", "numpy", "pandas"}
 )  # fmt: skip
+# Also plain: the records of hyperparameter searches (trials, scores, parameters).
+_PLAIN_MODULES = _DATA_MODULES | {"hyperopt", "optuna"}
 
 
 def _per_folder(

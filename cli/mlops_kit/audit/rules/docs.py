@@ -55,7 +55,8 @@ _SETUP = re.compile(
     r"[\w-]*\.sh\b|"
     + _headings(
         "install|setup|set up|getting started|quick ?start|prerequisites|requirements"
-        "|dependencies|how to use|how to run|usage"
+        "|dependencies|how to use|how to run|usage|required librar(?:y|ies)"
+        "|instructions for (?:running|use)"
     ),
     re.IGNORECASE | re.MULTILINE,
 )

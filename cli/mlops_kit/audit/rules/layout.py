@@ -205,7 +205,9 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     folder of YAML, JSON or TOML files; a top-level folder of YAML files the code names, such as
     `ROOT / "experiments"`; a `config.ini` of one section per model; Azure ML job and
     component definitions; OmegaConf, MLproject
-    parameters, a dbt project, a Mage project's io_config.yaml) are accepted.
+    parameters, a dbt project, a Mage project's io_config.yaml, a Flower app's
+    `[tool.flwr.app.config]`, a settings module such as `config.py` of a dataclass or
+    constants that the scripts import) are accepted.
     The audit finds the folder from `@hydra.main(config_path=...)`, `initialize(...)` or
     a conventional conf/, configs/ or config/ folder; the config rules check it.
     Not asked of a repository whose README opens by calling it an example, a sample or a
@@ -315,6 +317,10 @@ def _config_files_kept(repo: RepoView) -> bool:
         return True  # `experiments/keypoints/hrnet.yaml`, read from `ROOT / "experiments"`
     if azureml_runs_jobs(repo):
         return True  # Azure ML job and component definitions: inputs, defaults, compute
+    if _settings_module(repo):
+        return True  # `config.py` of a dataclass or constants, imported by the scripts
+    if "flwr" in repo.pyproject.get("tool", {}):
+        return True  # a Flower app's run config: `[tool.flwr.app.config]`
     # A config folder inside the application's package (`app/config/parameters.yml`), or
     # one the scripts beside it load (`eeg/configs/` read by `eeg/run.py`).
     if any(
@@ -327,6 +333,42 @@ def _config_files_kept(repo: RepoView) -> bool:
     ):
         return True
     return bool(set(_CONFIG_LIBRARIES) & set(facts.imports(repo)))
+
+
+def _settings_module(repo: RepoView) -> bool:
+    """True when a settings module (`config.py`, `settings.py`, `params.py`) holds them.
+
+    It defines a dataclass or a pydantic model of settings, or three or more constants
+    (`BATCH_SIZE = 32`), and another module of the project imports it (`from config
+    import BATCH_SIZE`, `from src.config import TrainConfig`): one place for every run's
+    settings, kept apart from the code.
+    """
+    stems = {
+        match.group(1) or match.group(2)
+        for path in {path for path, _, _ in facts.search_sources(repo, _IMPORTS_SETTINGS)}
+        for match in _IMPORTS_SETTINGS.finditer(repo.text(path) or "")
+    }
+    for path in facts.runtime_code(repo):
+        stem = path.rsplit("/", 1)[-1].removesuffix(".py")
+        if stem not in stems:
+            continue
+        text = repo.text(path) or ""
+        if _SETTINGS_CLASS.search(text) or len(_CONSTANT.findall(text)) >= 3:
+            return True
+    return False
+
+
+_SETTINGS_STEMS = r"config|configs|settings|params|parameters|hparams|hyperparams|constants"
+_IMPORTS_SETTINGS = re.compile(
+    rf"^[ \t]*+from[ \t]++(?:[\w.]*\.)?({_SETTINGS_STEMS})[ \t]++import\b"
+    rf"|^[ \t]*+import[ \t]++(?:[\w.]*\.)?({_SETTINGS_STEMS})\b",
+    re.MULTILINE,
+)
+# `@dataclass` / `class Settings(BaseSettings):`
+_SETTINGS_CLASS = re.compile(
+    r"^@(?:dataclasses\.)?dataclass\b|\(Base(?:Settings|Model)\)", re.MULTILINE
+)
+_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*+[ \t]*+(?::[^=\n]*)?=[^=]", re.MULTILINE)
 
 
 def _named_by_code(repo: RepoView, paths: list[str]) -> bool:

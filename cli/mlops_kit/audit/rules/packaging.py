@@ -18,6 +18,7 @@ from mlops_kit.audit.profile import (
     code_files,
     conda_files,
     imported_modules,
+    lists_anything,
     profile_of,
     setup_script,
 )
@@ -73,6 +74,7 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     and so does a pyproject.toml (`[project]`, `[build-system]`, a packaging tool's table;
     not `[tool.black]` and `[tool.isort]` alone), and so does a setup.py that builds a
     package (`setup(`, setuptools), not a script of that name that scaffolds a workspace.
+    An empty requirements file (nothing but blanks and comments) declares nothing.
     Fix: add a pyproject.toml with a `[project]` table, or fix the TOML error reported.
     """
     profile = profile_of(repo)
@@ -82,7 +84,7 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
             and (p != PYPROJECT or p in profile.manifests)  # not `[tool.black]` alone
             and (not p.endswith("setup.py") or setup_script(repo, p))  # not a script
         )
-        or REQUIREMENTS.search(p)
+        or (REQUIREMENTS.search(p) and lists_anything(repo, p))
         or (_CONDA_NAME.search(p) and "dependencies:" in (repo.text(p) or ""))
         or (p.endswith(".def") and _container_installs(repo.text(p) or ""))
         for p in repo.files
@@ -94,10 +96,12 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
         and not facts.native_project(repo)  # C++ with Python helper scripts
         and _imports_others(repo)
     ):
+        empty = next((p for p in repo.files if REQUIREMENTS.search(p) and "/" not in p), None)
+        what = f"{empty} is empty: " if empty is not None else ""
         yield Finding(
-            "no pyproject.toml, setup.py, requirements*.txt or environment.yml declares the "
-            "dependencies",
-            facts.ROOT,
+            f"{what}no pyproject.toml, setup.py, requirements*.txt or environment.yml "
+            "declares the dependencies",
+            empty or facts.ROOT,
         )
         return
     parsed = repo.toml(PYPROJECT)
@@ -956,7 +960,8 @@ def lock_file_present(repo: RepoView) -> Iterator[Finding]:
 
     Why: version ranges resolve differently next month; a lock file is what lets you rerun
     a pipeline from an old commit with the library versions it used. A requirements file
-    that pins every runtime package with `==` counts as one, test and lint tools left as
+    that pins every runtime package with `==` (or to its patch releases, `~=2.27.1`)
+    counts as one, test and lint tools left as
     ranges at its end (`pytest>=7.0`) included; not the list a documentation build
     installs (`docs-requirements.txt`). Direct
     dependencies pinned in pyproject.toml (`"torch==2.9.0"`, Poetry's
@@ -997,7 +1002,7 @@ def _fully_pinned(repo: RepoView, path: str, conda: bool = False, depth: int = 0
     # Test and lint tools at the end of a pinned file (`pytest>=7.0`) change no result the
     # file's environment computes: the runtime it pins is what counts.
     runtime = [line for line in lines if not _dev_tool_line(line)]
-    if not (bool(runtime) and all("==" in line or "@" in line for line in runtime)):
+    if not (bool(runtime) and all(_pins_one(line) for line in runtime)):
         return False
     # `-r requirements.txt` installs that file too: it must pin every version as well.
     included = _INCLUDED.findall(repo.pip_text(path) or "")
@@ -1016,6 +1021,19 @@ _CONDA_PIN = re.compile(
 )
 # `-r base.txt`, `--requirement base.txt`: another requirements file this one installs.
 _INCLUDED = re.compile(r"^[ \t]*+(?:-r|--requirement)[ \t=]++([^\s#]++)", re.MULTILINE)
+
+
+def _pins_one(line: str) -> bool:
+    """Return True when a requirement line installs one version.
+
+    `pkg==1.2.3`, a direct URL (`pkg @ https://...`), or a compatible release to the
+    patch (`requests~=2.27.1`: 2.27.x only, bug fixes).
+    """
+    return "==" in line or "@" in line or _PATCH_RELEASE.search(line) is not None
+
+
+# `~=2.27.1`: three numbers or more, so only the last (the patch) may grow.
+_PATCH_RELEASE = re.compile(r"~=[ \t]*+\d++\.\d++\.\d")
 
 
 def _dev_tool_line(line: str) -> bool:
@@ -1083,6 +1101,9 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
     Poetry's dependencies are read too (`mlflow = "^1.25.1"` starts at 1.25.1), and so
     are requirements files (`mlflow==2.13` in `.pipelines/requirements.txt`); one
     distribution below its floor in several files is one finding, naming the others.
+    Outside mlops-kit projects, a pyproject.toml range whose committed lock (uv.lock,
+    poetry.lock, pdm.lock) resolved a version at or above the floor is not reported: what
+    is installed is new enough, until the lock is resolved again.
     Fix: raise the lower bounds, e.g. `"mlflow>=3.5,<4"`, `"dvc>=3.50,<4"`,
     `"hydra-core>=1.3.2,<1.4"`.
     """
@@ -1090,12 +1111,17 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
     found: list[tuple[str, Finding]] = []  # (distribution, finding), in reading order
     project = _project(repo)
     listed = project.get("dependencies") if project is not None else None
+    locked = {} if profile_of(repo).kit else facts.locked_versions(repo)
     for requirement in listed if isinstance(listed, list) else []:
         name = facts.requirement_name(requirement)
+        if _locked_above_floor(name, locked):
+            continue  # the lock installs a version at or above the floor
         if name in STACK_FLOORS and _below_floor(requirement.split(";")[0], STACK_FLOORS[name]):
             message = f"{requirement!r} allows {_older(name)}"
             found.append((name, Finding(message, PYPROJECT, entry_line(text, requirement))))
     for name, constraint in facts.poetry_constraints(repo):
+        if _locked_above_floor(name, locked):
+            continue
         if name in STACK_FLOORS and _below_floor(_as_specifier(constraint), STACK_FLOORS[name]):
             line = entry_line(text, name, quote="optional")
             found.append(
@@ -1125,6 +1151,16 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
 def _older(name: str) -> str:
     floor = STACK_FLOORS[name]
     return f"{name} older than {floor[0]}.{floor[1]}"
+
+
+def _locked_above_floor(name: str | None, locked: dict[str, str]) -> bool:
+    """True when the lock resolved `name`, a distribution with a floor, at or above it."""
+    return (
+        name is not None
+        and name in STACK_FLOORS
+        and name in locked
+        and not _below_floor(f"=={locked[name]}", STACK_FLOORS[name])
+    )
 
 
 def _below_floor(specifier: str, floor: tuple[int, int]) -> bool:
@@ -1157,6 +1193,17 @@ _SKIP_UNPINNED = frozenset(
 )
 
 
+# The C libraries an exported conda environment lists under the interpreter: the Python
+# build it pins selects them, and their versions change no result.
+_CONDA_SYSTEM = frozenset(
+    {"bzip2", "ca-certificates", "libffi", "libsqlite", "libuuid", "libzlib", "zlib", "xz",
+     "ncurses", "openssl", "readline", "tk", "sqlite", "tzdata", "ld_impl_linux-64",
+     "libgcc-ng", "libstdcxx-ng", "libgomp", "_libgcc_mutex", "_openmp_mutex", "libnsl",
+     "libxcrypt", "libgcc", "libexpat", "libmpdec", "libedit", "libcxx", "libiconv",
+     "liblzma", "libstdcxx", "vc", "vs2015_runtime", "ucrt", "vc14_runtime"}
+)  # fmt: skip
+
+
 def _unconstrained(repo: RepoView, path: str) -> list[tuple[str, int | None]]:
     """(name, line) of the requirements of a requirements or conda file with no version."""
     if path in conda_files(repo):
@@ -1169,7 +1216,12 @@ def _unconstrained(repo: RepoView, path: str) -> list[tuple[str, int | None]]:
                     found.append((spec, line_of(parent, index)))
                 continue
             name = facts.requirement_name(spec)
-            if name and name not in _SKIP_UNPINNED and not _CONDA_SPEC.search(spec):
+            if (
+                name
+                and name not in _SKIP_UNPINNED
+                and name not in _CONDA_SYSTEM
+                and not _CONDA_SPEC.search(spec)
+            ):
                 found.append((spec, line_of(parent, index)))
         return found
     return [
@@ -1188,7 +1240,9 @@ def requirement_files_constrained(repo: RepoView) -> Iterator[Finding]:
     Why: `pandas` alone in requirements.txt or environment.yml installs whatever is newest
     on the day; the environment that trained last month's model cannot be rebuilt, and the
     next major release breaks the pipeline with no change on your side. Installers (pip,
-    setuptools) and notebook front-ends (ipykernel, jupyter) are not reported.
+    setuptools) and notebook front-ends (ipykernel, jupyter) are not reported, nor are
+    the C libraries a conda environment lists beside the interpreter (openssl, bzip2,
+    tk, xz): the Python build it pins selects them.
     Fix: pin what you tested (`pandas==2.2.3`, conda `pandas=2.2.3`), or give a range
     (`pandas>=2.2,<3`) and commit a lock file (`pip freeze > requirements.lock`,
     `conda-lock`).
@@ -1225,7 +1279,8 @@ def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
     """(requirement, file, line) of runtime dependencies, wherever they are declared.
 
     Poetry's optional dependencies (`pytest = {version = "^7.4", optional = true}`, named
-    by an extra) are installed only with that extra: not the runtime.
+    by an extra) are installed only with that extra: not the runtime. A Pipfile's
+    `[packages]` are Pipenv's runtime set (its dev tools belong in `[dev-packages]`).
     """
     optional = _poetry_optional(repo)
     for requirement in facts.runtime_requirements(repo):
@@ -1271,6 +1326,18 @@ def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
             for number, entry in entries:
                 yield entry, path, number
     yield from _setup_cfg_requirements(repo)
+    yield from _pipfile_packages(repo)
+
+
+def _pipfile_packages(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
+    """(name, "Pipfile", line) of each entry of a root Pipfile's `[packages]` table."""
+    pipfile = repo.data("Pipfile", "toml") if "Pipfile" in repo.file_set else None
+    packages = pipfile.get("packages") if isinstance(pipfile, dict) else None
+    if not isinstance(packages, dict):
+        return
+    text = repo.text("Pipfile") or ""
+    for name in packages:
+        yield str(name), "Pipfile", entry_line(text, str(name), "optional")
 
 
 def _poetry_optional(repo: RepoView) -> set[str]:
@@ -1378,6 +1445,7 @@ def dev_tools_not_runtime(repo: RepoView) -> Iterator[Finding]:
     A requirements.txt is read as the runtime when dev tools have a place of their own
     (`requirements-dev.txt`, a dev group) or when the service's image installs it (a
     Dockerfile that is not for development or tests: pytest then ships in production).
+    A Pipfile's `[packages]` are the runtime (Pipenv keeps dev tools in `[dev-packages]`).
     One finding per file names every dev tool it lists, at the first.
     Fix: move them to a dev group (`[dependency-groups] dev = [...]`, a Poetry dev group or
     `requirements-dev.txt`).

@@ -566,7 +566,8 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     stages in dvc.yaml (`dvc stage add -n train -d src/train.py -o models/ ...`).
     A Kedro, Metaflow or ZenML project already defines its pipeline and versions what its
     runs read and write (a data catalog, an artifact store) and is not reported, nor is a
-    package that downloads its datasets from W&B artifacts, or a Snakemake workflow that
+    package that downloads its datasets from W&B artifacts or ClearML Datasets
+    (`Dataset.get(dataset_name=...)`), or a Snakemake workflow that
     fetches and builds every dataset (none is committed); neither is code that trains no
     model and keeps no dataset files (ETL or inference jobs, a
     tracking platform), or that trains only on datasets a library downloads and checks
@@ -600,6 +601,8 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
         return  # (DVC in use: the searches of the code below would change nothing)
     if _wandb_artifacts(repo):
         return  # runs read and write versioned W&B artifacts
+    if _clearml_datasets(repo):
+        return  # ClearML Datasets: each published version is kept, runs name the one read
     if facts.dvc_script_pipeline(repo)[0]:
         return  # a script builds the DVC pipeline where it runs (`dvc run ...`)
     if azureml_data_assets(repo):
@@ -760,6 +763,19 @@ def _wandb_artifacts(repo: RepoView) -> bool:
     )
 
 
+def _clearml_datasets(repo: RepoView) -> bool:
+    """True when the code reads or creates ClearML Datasets (`Dataset.get(...)`).
+
+    `from clearml import Dataset`: every `Dataset.create(...)` ... `finalize()` is a
+    version of the files, and `Dataset.get(dataset_name=...)` fetches one by id or name.
+    """
+    return any(
+        "clearml" in (repo.text(path) or "")
+        for path, _, _ in facts.search_sources(repo, _CLEARML_DATASET)
+    )
+
+
+_CLEARML_DATASET = re.compile(r"\bDataset\.(?:get|create)\(")
 # Words of a command that are not paths it reads or writes.
 _NOT_PATHS = frozenset({".", "..", "/", "-", "--", "|", "||", "&&", ";", ">", ">>", "<", "2>"})
 

@@ -506,9 +506,13 @@ def ci_runs_lint(repo: RepoView) -> Iterator[Finding]:
     language of a mixed repository (`cargo clippy`, `cargo fmt --check`, `golangci-lint`,
     `eslint`, `bun run lint`) or a static analyser (`semgrep`): CI lints what the team
     chose to lint.
+    A repository that configures, declares and runs no linter (no `[tool.ruff]`,
+    `.flake8`, `black` in a requirements file, `lint:` recipe) gives CI none to run: not
+    reported.
     Fix: a step `run: pre-commit run --all-files` (or `ruff check .` and `mypy`).
     """
-    yield from _ci_check(repo, _runs_lint, "the linters (pre-commit or ruff)")
+    if facts.configured_linters(repo) or profile_of(repo).kit:
+        yield from _ci_check(repo, _runs_lint, "the linters (pre-commit or ruff)")
 
 
 @rule("QUA110", family="quality", severity="warning", applies=("code", "maintained"))
@@ -520,17 +524,26 @@ def ci_present(repo: RepoView) -> Iterator[Finding]:
     Google Cloud Build configs count wherever they are (`cloudbuild.yaml`, or a YAML file
     whose top-level `steps:` run in builder images: `name: gcr.io/cloud-builders/docker`).
     Not asked of a repository whose README opens by calling it an example, a sample or a
-    toy (the profile's `demonstration`).
+    toy (the profile's `demonstration`), nor of one that has no test: CI would have
+    nothing to run but the linters, which git hooks run as well (QUA112), and the
+    missing tests are LAY104's finding.
     Fix: add `.github/workflows/ci.yml` (GitHub) or `.gitlab-ci.yml` (GitLab) that
     installs the project and runs `pytest` and `pre-commit run --all-files`.
     """
     profile = profile_of(repo)
     if profile.ci or profile.misplaced_ci:
         return
+    if not (profile.test_files or profile.kit):
+        return  # no test for CI to run (LAY104's finding)
     answers = repo.pyproject.get("tool", {}).get("mlops-kit", {}).get("answers")
     if profile.kit and isinstance(answers, dict) and answers.get("ci") == "none":
         return  # baked without CI on purpose
-    yield Finding("no CI configuration (GitHub Actions, GitLab CI, ...)", facts.ROOT)
+    runs = (
+        f": nothing runs the {len(profile.test_files)} test file(s) on each push"
+        if profile.test_files
+        else ""
+    )
+    yield Finding(f"no CI configuration (GitHub Actions, GitLab CI, ...){runs}", facts.ROOT)
 
 
 @rule("QUA111", family="quality", severity="error")
@@ -568,8 +581,15 @@ def git_hooks_managed(repo: RepoView) -> Iterator[Finding]:
 
     Why: hooks run linters, formatters and checks on every commit, identically on every
     machine; without them the same problems reach review again and again.
+    A repository that configures no linter or formatter (see QUA109) gives hooks nothing
+    to run: not reported.
     Fix: add `.pre-commit-config.yaml` with the project's linters (`ruff`, `ruff-format`,
     `mypy`), then `pre-commit install`.
     """
-    if not profile_of(repo).hook_managers:
-        yield Finding("no git hook manager (.pre-commit-config.yaml, lefthook.yml, .husky/)")
+    profile = profile_of(repo)
+    linters = facts.configured_linters(repo)
+    if not profile.hook_managers and (linters or profile.kit):
+        named = f" runs {', '.join(linters)} on commit" if linters else ""
+        yield Finding(
+            f"no git hook manager{named} (.pre-commit-config.yaml, lefthook.yml, .husky/)"
+        )

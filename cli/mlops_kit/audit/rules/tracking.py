@@ -651,7 +651,8 @@ def _store_expected(repo: RepoView, store: str) -> bool:
     (`sqlite:///mlflow.db`, `"mlruns"`), or no tracking URI is configured and the code
     never reads MLFLOW_TRACKING_URI (MLflow 3 then writes mlflow.db and mlruns/ in the
     working folder). A local SQLite store at the root
-    keeps its artifacts in mlruns/.
+    keeps its artifacts in mlruns/. Runs of the file store in mlruns/ (each with its
+    meta.yaml) say that the MLflow in use writes no mlflow.db.
     """
     if repo.exists(store):
         return True
@@ -659,7 +660,7 @@ def _store_expected(repo: RepoView, store: str) -> bool:
         return False  # only a local `mlflow server` creates it
     if _named_at_root(repo, store) or (store == "mlruns" and _named_at_root(repo, "mlflow.db")):
         return True
-    if store == "mlflow.db" and _mlflow_before_3(repo):
+    if store == "mlflow.db" and (_mlflow_before_3(repo) or _file_store_runs(repo)):
         return False  # MLflow 2's default store is ./mlruns; only MLflow 3 creates mlflow.db
     configured = bool(_uri_entries(repo) or facts.search_sources(repo, _SET_URI))
     configured = configured or _tracked_remotely(repo)
@@ -670,6 +671,18 @@ def _store_expected(repo: RepoView, store: str) -> bool:
     return not configured and not _mentioned_outside_code(
         repo, "MLFLOW_TRACKING_URI", "tracking_uri"
     )
+
+
+def _file_store_runs(repo: RepoView) -> bool:
+    """Return True when mlruns/ holds runs of MLflow's file store (`<exp>/<run>/meta.yaml`).
+
+    Only the file store writes a meta.yaml for each run: the MLflow that logged them keeps
+    runs in ./mlruns, not in a SQLite mlflow.db.
+    """
+    return any(_RUN_META.match(p) for p in repo.listing.hidden if p.startswith("mlruns/"))
+
+
+_RUN_META = re.compile(r"^mlruns/[\w.-]+/[0-9a-f]{32}/meta\.yaml$")
 
 
 def _mlflow_before_3(repo: RepoView) -> bool:
