@@ -919,3 +919,146 @@ def test_committed_runs_of_the_file_store_expect_no_sqlite_store(tmp_path: Path)
     bare = {"train.py": script, ".gitignore": ".venv/\n"}
     found = [i.message for i in audit(repo(tmp_path, bare, "bare")).issues]
     assert any("mlflow.db" in m and "not git-ignored" in m for m in found)
+
+
+def test_kaggles_api_downloads_and_results_tables_are_no_dataset(tmp_path: Path) -> None:
+    download = (
+        "from kaggle.api.kaggle_api_extended import KaggleApi\n\n\ndef main():\n"
+        "    api = KaggleApi()\n    api.authenticate()\n"
+        "    api.dataset_download_files('owner/chest-xray', path='data/raw', unzip=True)\n"
+    )
+    results = "dataset,model,seed,attack,robust_share\n" + "chest,resnet18,42,fgsm,0.69\n" * 50
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "torch==2.5.1\nkaggle==1.6.17\n",
+        "train.py": "import torch\n\ntorch.nn.Linear(2, 1)(torch.ones(2)).sum().backward()\n",
+        "scripts/download_data.py": download,
+        "reports/evidence/attack_curve.csv": results,
+        ".gitignore": ".venv/\ndata/\n",
+    }
+    assert places(repo(tmp_path, files, "kaggle"), "DVC115") == []
+    kept = {**files, "data/raw/labels.csv": "id,label\n" + "1,0\n" * 50, ".gitignore": ".venv/\n"}
+    assert places(repo(tmp_path, kept, "kept"), "DVC115") == ["."]
+
+
+def test_ray_tune_records_each_trial(tmp_path: Path) -> None:
+    tune = (
+        "from ray import tune\n\nfrom sklearn.linear_model import Ridge\n\n\n"
+        "def trial(config):\n    model = Ridge(alpha=config['alpha']).fit([[0]], [0])\n"
+        "    tune.report({'score': model.score([[0]], [0])})\n\n\n"
+        "tune.run(trial, config={'alpha': tune.grid_search([0.1, 1.0])}, local_dir='runs')\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "ray[tune]==2.40.0\nscikit-learn==1.6.1\n",
+        "train.py": tune,
+        ".gitignore": ".venv/\nruns/\n",
+    }
+    assert places(repo(tmp_path, files, "tune"), "TRK107") == []
+    plain = {**files, "train.py": TRAIN}
+    assert places(repo(tmp_path, plain, "plain"), "TRK107") == ["."]
+
+
+def test_a_requirements_folder_of_test_and_docs_lists(tmp_path: Path) -> None:
+    setup = (
+        "from setuptools import find_packages, setup\n\n"
+        "setup(name='net', packages=find_packages())\n"
+    )
+    files: dict[str, str | bytes] = {
+        "setup.py": setup,
+        "net/__init__.py": "",
+        "net/train.py": TRAIN,
+        "requirements/requirements.txt": "scikit-learn==1.6.1\n",
+        "requirements/requirements-test.txt": "pytest==8.3.4\n",
+        "tests/test_net.py": "def test_net():\n    assert True\n",
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "split"), "PKG106") == []
+    del files["requirements/requirements-test.txt"]
+    files["requirements/requirements.txt"] = "scikit-learn==1.6.1\npytest==8.3.4\n"
+    assert places(repo(tmp_path, files, "one"), "PKG106") == ["setup.py"]
+
+
+def test_an_in_tree_copy_of_a_required_library(tmp_path: Path) -> None:
+    setup = (
+        "from setuptools import find_packages, setup\n\n"
+        "setup(name='weapons', packages=find_packages(), install_requires=['ultralytics>=8.0.0'])\n"
+    )
+    backend = "import tensorflow\n\nload = tensorflow.saved_model.load\n"
+    files: dict[str, str | bytes] = {
+        "setup.py": setup,
+        "weapons/__init__.py": "",
+        "weapons/detect.py": "from ultralytics import YOLO\n\nYOLO('yolov8n.pt')\n",
+        "ultralytics/__init__.py": "",
+        "ultralytics/nn/__init__.py": "",
+        "ultralytics/nn/autobackend.py": backend,
+        ".gitignore": ".venv/\n",
+    }
+    assert not {"PKG105", "PKG112"} & fired(repo(tmp_path, files, "copy"))
+    own = {**files, "weapons/export.py": "import tensorflow\n"}
+    assert places(repo(tmp_path, own, "own"), "PKG105") == ["weapons/export.py:1"]
+
+
+def test_a_conda_environment_pinned_beside_pip_options(tmp_path: Path) -> None:
+    environment = (
+        "name: link\nchannels:\n  - pytorch\ndependencies:\n  - python=3.8.8\n"
+        "  - libgfortran\n  - pytorch=1.8.0\n  - pip:\n"
+        "    - --find-links https://data.pyg.org/whl/torch-1.8.0+cu102.html\n"
+        "    - torch-geometric==1.7.0\n"
+    )
+    files: dict[str, str | bytes] = {
+        "environment.yaml": environment,
+        "train.py": "import torch\n\ntorch.nn.Linear(2, 1)(torch.ones(2)).sum().backward()\n",
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "pinned")
+    assert places(root, "PKG107") == places(root, "PKG110") == []
+    loose = {**files, "environment.yaml": environment.replace("pytorch=1.8.0", "pytorch")}
+    assert places(repo(tmp_path, loose, "loose"), "PKG107") == ["environment.yaml"]
+
+
+def test_per_experiment_params_folders_and_services_that_train_nothing(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "Examples/maml/train.py": TRAIN,
+        "Examples/maml/models/params/all_model_params.yaml": "hidden: 64\nlayers: 2\n",
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "params"), "LAY105") == []
+    service = (
+        "import os\n\nfrom fastapi import FastAPI\nfrom transformers import pipeline\n\n"
+        "app = FastAPI()\nasr = pipeline('automatic-speech-recognition', "
+        "model=os.getenv('WHISPER_MODEL', 'openai/whisper-small'))\n"
+    )
+    served = {
+        "requirements.txt": "fastapi==0.115.6\ntransformers==4.47.1\n",
+        "app/main.py": service,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, served, "service"), "LAY105") == []
+    trains = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, trains, "trains"), "LAY105") == ["."]
+
+
+def test_a_committed_stage_output_model_is_reported_once(tmp_path: Path) -> None:
+    from audit.test_real_shapes_130 import _pickled
+
+    dvc_yaml = (
+        "stages:\n  train:\n    cmd: python train.py\n    deps:\n      - train.py\n"
+        "    outs:\n      - models/knn.pkl\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\ndvc==3.59.1\n",
+        "train.py": TRAIN,
+        "dvc.yaml": dvc_yaml,
+        ".dvc/config": "[core]\n    autostage = true\n",
+        "models/knn.pkl": _pickled(b"sklearn.neighbors._classification", b"KNeighbors", 20_000),
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "stage-output")
+    assert "DVC106" in fired(root)
+    assert places(root, "DAT103") == []
+    loose = {**files, "models/old_knn.pkl": files["models/knn.pkl"]}
+    assert places(repo(tmp_path, loose, "loose"), "DAT103") == ["models/old_knn.pkl"]

@@ -1806,11 +1806,12 @@ def downloads_public_data(repo: RepoView) -> bool:
     """Return True when a script of the repository downloads its datasets from their source.
 
     A Kaggle dataset or competition by handle (`kaggle datasets download -d owner/name`,
-    `kagglehub.dataset_download(...)`), a Hugging Face dataset repository
-    (`snapshot_download(..., repo_type="dataset")`, `load_dataset("org/name")` in a shell
-    script), or a download script (`download_data.py`, `scripts/fetch_datasets.sh`) that
-    fetches files by URL: whoever runs it gets the published release, versioned where it
-    is published. Scripts set aside (`legacy/`, `old/`, `archive/`) do not count.
+    `kagglehub.dataset_download(...)`, Kaggle's `api.dataset_download_files(...)`), a
+    Hugging Face dataset repository (`snapshot_download(..., repo_type="dataset")`,
+    `load_dataset("org/name")` in a shell script), or a download script
+    (`download_data.py`, `scripts/fetch_datasets.sh`) that fetches files by URL: whoever
+    runs it gets the published release, versioned where it is published. Scripts set
+    aside (`legacy/`, `old/`, `archive/`) do not count.
     """
 
     def compute() -> bool:
@@ -1833,7 +1834,7 @@ def downloads_public_data(repo: RepoView) -> bool:
 # `kaggle competitions download -c x`, `kagglehub.dataset_download("o/n")`, a Hub dataset.
 _PUBLIC_DOWNLOAD = re.compile(
     r"\bkaggle[ \t]++(?:competitions|datasets)[ \t]++download\b"
-    r"|\bkaggle\.api\.(?:competition|dataset)_download_files?\("
+    r"|\b(?:kaggle\.)?api\.(?:competition|dataset)_download_files?\("
     r"|\bkagglehub\.(?:dataset|competition)_download\("
     r"|\b(?:snapshot_download|hf_hub_download)\([^)]{0,300}?repo_type\s*=\s*[\"']dataset[\"']"
     r"|\bload_dataset\(\s*+[\"'][\w.-]++/[\w.-]++[\"']"

@@ -671,18 +671,24 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     audit reads the pickle's opcodes, never loads it).
     A Keras model saved as HDF5 (`model.h5`: the file's root names `keras_version` or
     `model_config`) is a model, not a dataset.
-    The models of one folder are one finding. A model a `.gitignore` re-includes under a
+    The models of one folder are one finding; a committed output of a DVC stage is
+    reported once, by DVC106. A model a `.gitignore` re-includes under a
     comment saying why (`# small models are versioned on purpose` above
     `!ranker/*.joblib`) is kept in git by decision and not reported.
     Fix: `git rm --cached <file>`, make the model a stage output (`outs: [models/model.pkl]`)
     and register it in MLflow.
     """
+    outputs = tuple(
+        out.path.rstrip("/") for _, out in facts.cached_outputs(repo) if out.path is not None
+    )
     by_folder: dict[str, list[tuple[str, int]]] = {}
     for path in repo.files:
         if not _outside_fixtures(path):
             continue
         if not path.lower().endswith(MODEL_SUFFIXES) and not keras_hdf5_model(repo, path):
             continue
+        if outputs and _stage_output(path, outputs):
+            continue  # a committed output of a DVC stage: DVC106's finding
         info = repo.lstat(path)
         if info is None or info.st_size < SMALL_MODEL:
             continue

@@ -211,7 +211,8 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     The audit finds the folder from `@hydra.main(config_path=...)`, `initialize(...)` or
     a conventional conf/, configs/ or config/ folder; the config rules check it.
     Not asked of a repository whose README opens by calling it an example, a sample or a
-    toy (the profile's `demonstration`).
+    toy (the profile's `demonstration`), nor of code that trains nothing (a service that
+    serves a pretrained model reads its settings from the environment).
     Fix: create `conf/config.yaml` with a defaults list and one folder per config group
     (`conf/model/`, `conf/data/`, ...), loaded by `@hydra.main(config_path="../conf")` or
     Hydra's compose API.
@@ -219,6 +220,8 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     profile = profile_of(repo)
     if profile.hydra_config_dir is not None:
         return
+    if not (profile.trains or profile.hydra or profile.kit):
+        return  # no training run to configure: a service's settings are its own affair
     if profile.hydra:
         yield Finding(
             "the code imports Hydra but no config folder was found (config_path= of "
@@ -259,9 +262,11 @@ _CONFIG_FILES = frozenset(
     {"MLproject", "params.yaml", "dbt_project.yml", "dbt_project.yaml", "io_config.yaml",
      "io_config.yml", "nextflow.config"}
 )  # fmt: skip
-# A folder of hyperparameter files (`hyperparams/ppo.yml`, one per algorithm or model).
+# A folder of hyperparameter files (`hyperparams/ppo.yml`, one per algorithm or model;
+# `Examples/maml/models/params/all_model_params.yaml`).
 _HYPERPARAMS = re.compile(
-    r"^(?:[\w.-]+/){0,3}(?:[\w-]*_)?(?:hyperparams|hparams|hyperparameters|hyper_params)/"
+    r"^(?:[\w.-]+/){0,3}(?:[\w-]*_)?(?:hyperparams|hparams|hyperparameters|hyper_params|params"
+    r"|parameters)/"
     r"(?:[\w.-]+/)?[^/]+\.(?:ya?ml|json|toml)$"
 )
 _CONFIG_LIBRARIES = (

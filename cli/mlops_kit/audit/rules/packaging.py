@@ -17,6 +17,7 @@ from mlops_kit.audit.profile import (
     TEACHING_FOLDERS,
     code_files,
     conda_files,
+    distribution_name,
     imported_modules,
     lists_anything,
     profile_of,
@@ -349,7 +350,10 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     CI, colleagues and every image built from the manifest.
     This rule reads the modules of the packages that pyproject.toml, setup.py or setup.cfg
     builds; imports in scripts, notebooks and repositories without package metadata are
-    PKG112's. An import inside a `try:` block is an optional extra the code does without,
+    PKG112's. A top-level folder named as a package the project requires
+    (`ultralytics/` beside `ultralytics>=8.0` in setup.py) is that library's code kept
+    in-tree: its imports are the library's. An import inside a `try:` block is an optional
+    extra the code does without,
     and is not reported, nor are that module's lazy imports inside functions of the same
     file (they run after the guard); nor is a package that a Dockerfile, setup script, CI job, the
     README or a setup document (get_started.md) installs from the PyTorch index (`--index-url https://download.pytorch.org/...`)
@@ -412,6 +416,16 @@ def script_tools_declared(repo: RepoView) -> Iterator[Finding]:
             yield finding
 
 
+def _copy_of_declared(path: str, declared: set[str]) -> bool:
+    """Return True for a file of an in-tree copy of a package the project also requires.
+
+    `ultralytics/nn/autobackend.py` in a repository whose setup.py requires `ultralytics`:
+    the library's own code, kept as it came, with the library's optional imports.
+    """
+    top = path.split("/", 1)[0]
+    return "/" in path and facts.canonical(top) in declared
+
+
 def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
     """One finding per imported ML tool that no manifest declares (or only a dev group).
 
@@ -423,6 +437,8 @@ def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
         _, everything = facts.declared_names(repo)
         dev_only = facts.dev_only_names(repo)
         profile = profile_of(repo)
+        name = distribution_name(repo)
+        own = {facts.canonical(name)} if name else set()  # `mypkg[dev]` names the project
         roots = tuple(f"{root}/" for root in profile.packages) if profile.package_metadata else ()
         found = facts.imports(repo)
         library = profile.kind == "library"
@@ -455,6 +471,7 @@ def _undeclared_imports(repo: RepoView) -> list[tuple[bool, Finding]]:
                 and not _optional_backend(repo, path)  # its importers guard it: a backend
                 and not (path in guarded and _inside_function(repo, path, line))
                 and not (declared and _MATERIAL.search(path))  # readers install what they need
+                and not _copy_of_declared(path, everything - own)  # a library kept in-tree
             ]
             if not places:
                 continue
@@ -938,7 +955,8 @@ def _dev_group(name: str) -> bool:
 _DEV_FILE = re.compile(
     r"^(?:requirements?[-_/.]?(?:dev|test|tests|lint|ci)[\w.-]*"
     r"|(?:dev|test|tests|unit|integration|lint|ci)[-_]requirements?[\w.-]*)"
-    r"\.(?:txt|in)$|^requirements/(?:dev|test|tests|lint|ci)[\w.-]*\.(?:txt|in)$"
+    r"\.(?:txt|in)$|^requirements/(?:requirements[-_.])?(?:dev|test|tests|lint|ci)[\w.-]*"
+    r"\.(?:txt|in)$"
     # the test suite's own requirements file: `tests/requirements.txt`
     r"|^(?:tests?|testing)/requirements[\w.-]*\.(?:txt|in)$"
     # a dev word after others: `requirements-notebook-test.txt`
@@ -996,7 +1014,14 @@ def _fully_pinned(repo: RepoView, path: str, conda: bool = False, depth: int = 0
     if path not in repo.file_set:
         return False
     if conda:
-        entries = [r for r, _, _ in facts.conda_requirements(repo.data(path))]
+        # pip's options in the `pip:` list (`--find-links https://...`) name no package; the
+        # C libraries beside the interpreter need no version (see PKG110)
+        entries = [
+            r
+            for r, _, _ in facts.conda_requirements(repo.data(path))
+            if not r.lstrip().startswith("-")
+            and facts.requirement_name(r.split("::")[-1].strip()) not in _CONDA_SYSTEM
+        ]
         return bool(entries) and all(_CONDA_PIN.match(r) for r in entries)
     lines = [line for _, line in facts.requirements_in(repo, path)]
     # Test and lint tools at the end of a pinned file (`pytest>=7.0`) change no result the
@@ -1200,7 +1225,8 @@ _CONDA_SYSTEM = frozenset(
      "ncurses", "openssl", "readline", "tk", "sqlite", "tzdata", "ld_impl_linux-64",
      "libgcc-ng", "libstdcxx-ng", "libgomp", "_libgcc_mutex", "_openmp_mutex", "libnsl",
      "libxcrypt", "libgcc", "libexpat", "libmpdec", "libedit", "libcxx", "libiconv",
-     "liblzma", "libstdcxx", "vc", "vs2015_runtime", "ucrt", "vc14_runtime"}
+     "liblzma", "libstdcxx", "vc", "vs2015_runtime", "ucrt", "vc14_runtime", "libgfortran",
+     "libgfortran-ng", "libgfortran5", "libcxxabi", "libllvm14", "llvm-openmp"}
 )  # fmt: skip
 
 

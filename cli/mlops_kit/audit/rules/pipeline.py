@@ -574,7 +574,9 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     (torchvision's CIFAR-10, scikit-learn's iris, Keras' MNIST, a Kaggle dataset by
     handle), or that a script of the repository downloads from where it is published
     (`kaggle datasets download -d owner/name`, a Hub dataset repository, a
-    `download_data.py` fetching URLs) while the repository keeps no data file of its own,
+    `download_data.py` fetching URLs, Kaggle's API `api.dataset_download_files(...)`)
+    while the repository keeps no data file of its own (tables of results under
+    `reports/` or `results/` are no data),
     or on data the code generates (`synthetic_events.py`, `make_classification(...)`,
     `ArmaProcess(...)`, `mock_data/gen_customers.py` drawing seeded records into a CSV).
     Data kept in a store that
@@ -612,7 +614,11 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     if _data_submodules(repo):
         return  # datasets kept as git submodules: each pinned to a commit of its own
     # Test fixtures (`tests/mock_files/sample.csv`) are no dataset of the project.
-    data_files = any(is_data_name(p.lower()) and not is_test_file(p) for p in repo.files)
+    # Nor are tables of results (`reports/`, `results/`): what the code measured, not data.
+    data_files = any(
+        is_data_name(p.lower()) and not is_test_file(p) and not _RESULTS_PLACE.search(p)
+        for p in repo.files
+    )
     kept = data_files and any(is_data_name(p.lower()) for p in repo.files if _DATA_FOLDER.search(p))
     if not kept and (_versioned_tables(repo) or _simulated(repo)):
         return  # lakehouse tables keep their versions; agents generate their data
@@ -634,6 +640,7 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     yield Finding("no DVC: neither dvc.yaml nor DVC-tracked data", facts.ROOT)
 
 
+_RESULTS_PLACE = re.compile(r"(?:^|/)(?:results?|reports?|metrics|figures|plots)/")
 # Files a data folder keeps that are no data: its README, scripts and images for docs.
 _NOT_DATA_SUFFIXES = (".md", ".rst", ".txt", ".py", ".sh", ".png", ".jpg", ".svg", ".dvc")
 

@@ -136,6 +136,8 @@ _RUN_REGISTRY = re.compile(
     r"|^class[ \t]++\w*?(?:TrainingRun|TrainingMetrics|TrainingSession|ExperimentRun|ModelRun)"
     r"\((?:db\.)?(?:Model|Base)\)"
     r"|\.report_scalar\("
+    # Ray Tune: every trial's config and reported metrics land in its results folder
+    r"|\btune\.(?:run|report|Tuner)\("
 )
 
 
@@ -1073,7 +1075,9 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
     own database (`__tablename__ = "forecast_runs"`, `"training_runs"`, `"experiments"`,
     a `class TrainingMetrics(db.Model)`),
     or code that reports scalars to an experiment logger the ClearML way
-    (`logger.report_scalar(...)`); nor is a Snakemake or
+    (`logger.report_scalar(...)`), or runs its trials with Ray Tune (`tune.run(...)`,
+    `tune.report(...)`: each trial's config and metrics in its results folder); nor is a
+    Snakemake or
     Nextflow workflow without a training script, whose analysis steps may fit (a
     clustering) and whose engine reports every run (trace, timeline, `--report`).
     """
