@@ -1062,3 +1062,106 @@ def test_a_committed_stage_output_model_is_reported_once(tmp_path: Path) -> None
     assert places(root, "DAT103") == []
     loose = {**files, "models/old_knn.pkl": files["models/knn.pkl"]}
     assert places(repo(tmp_path, loose, "loose"), "DAT103") == ["models/old_knn.pkl"]
+
+
+def test_a_tracking_servers_store_committed_in_a_sub_folder(tmp_path: Path) -> None:
+    script = "import mlflow\n\nwith mlflow.start_run():\n    mlflow.log_metric('auc', 0.9)\n"
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "mlflow==3.5.0\n",
+        "train.py": "import os\n\nos.environ['MLFLOW_TRACKING_URI'] = 'http://mlflow:5000'\n"
+        + script,
+        "orchestration/mlflow_data/mlflow.db": b"SQLite format 3\0" + b"\0" * 40_000,
+        ".gitignore": ".venv/\nmlruns/\n/mlflow.db\n",
+    }
+    root = repo(tmp_path, files, "nested-store")
+    assert places(root, "TRK104") == ["orchestration/mlflow_data/mlflow.db"]
+    assert places(root, "DAT102") == []
+
+
+def test_packages_a_dockerfile_installs_by_name_are_declared(tmp_path: Path) -> None:
+    image = (
+        "FROM nvidia/cuda:11.8.0-runtime-ubuntu22.04\n"
+        "RUN python -m pip install --upgrade pip setuptools\n"
+        "RUN pip install --no-cache-dir \\\n    torch \\\n    lightgbm \\\n    pandas\n"
+    )
+    files: dict[str, str | bytes] = {
+        "run_image/gpu/Dockerfile": image,
+        "train.py": "import lightgbm\nimport pandas\n\nprint(lightgbm.LGBMRegressor())\n",
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "image"), "PKG101") == []
+    upgrade_only = {**files, "run_image/gpu/Dockerfile": image.split("RUN pip install --no")[0]}
+    assert places(repo(tmp_path, upgrade_only, "upgrade"), "PKG101") == ["."]
+
+
+def test_a_dataset_reference_heading_and_a_licence_beside_the_package(tmp_path: Path) -> None:
+    readme = (
+        "# Stroke prediction\n\nPredicts strokes.\n\n## Setup\n\npip install -r requirements.txt\n"
+        "\n## 📊 Dataset Reference\n\nThe Stroke Prediction Dataset on Kaggle.\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "data/raw/.gitkeep": "",
+        "README.md": readme,
+        "src/setup.py": "from setuptools import setup\n\nsetup(name='stroke')\n",
+        "src/LICENSE.txt": "MIT License\n\nCopyright (c) 2024\n",
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "reference")
+    assert places(root, "LAY106") == places(root, "LAY102") == []
+    bare = {k: v for k, v in files.items() if k != "src/LICENSE.txt"}
+    bare["README.md"] = readme.replace("📊 Dataset Reference", "Results")
+    root = repo(tmp_path, bare, "bare")
+    assert places(root, "LAY106") == places(root, "LAY102") == ["."]
+
+
+def test_lightning_hooks_and_split_scripts_are_no_tests(tmp_path: Path) -> None:
+    module = (
+        "import lightning as L\n\n\nclass Summarizer(L.LightningModule):\n"
+        "    def test_step(self, batch, index):\n        return self(batch)\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "lightning==2.5.0\n",
+        "src/linear_hypothesis_tests.py": module,
+        "src/train.py": "import lightning as L\n\nL.Trainer().fit(None)\n",
+        "scripts/prepare_train_dev_test.py": "import pandas as pd\n\npd.read_csv('a.csv')\n",
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "hooks")
+    assert places(root, "LAY104") == ["."]
+    tested = {**files, "tests/test_model.py": "def test_loss():\n    assert True\n"}
+    assert places(repo(tmp_path, tested, "tested"), "LAY104") == []
+
+
+def test_wandb_dataset_artifacts_and_a_joblib_of_splits(tmp_path: Path) -> None:
+    log = (
+        "import wandb\n\nrun = wandb.init(project='heart')\n"
+        "artifact = wandb.Artifact(\n    name='raw_data',\n    type='dataset',\n)\n"
+        "artifact.add_file('raw.csv')\nrun.log_artifact(artifact)\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "wandb==0.19.1\nscikit-learn==1.6.1\n",
+        "train.py": TRAIN,
+        "src/data_cleaning.py": log,
+        "data/raw/heart.csv": "age,target\n" + "50,1\n" * 20,
+        "data/processed/original_splits.joblib": b"\x80\x04" + b"\0" * 20_000,
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "artifacts")
+    assert places(root, "DVC115") == places(root, "DAT103") == []
+    model = {**files, "src/data_cleaning.py": log.replace("'dataset'", "'model'")}
+    assert places(repo(tmp_path, model, "model"), "DVC115") == ["."]
+
+
+def test_husky_4_manages_a_front_ends_hooks(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "scikit-learn==1.6.1\nflake8==7.1.1\n",
+        "learn.py": TRAIN,
+        "web/package.json": '{"devDependencies": {"husky": "^4.3.8"}}\n',
+        "web/.huskyrc": '{"hooks": {"pre-commit": "npm run lint"}}\n',
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "husky"), "QUA112") == []
+    bare = {k: v for k, v in files.items() if k != "web/.huskyrc"}
+    assert places(repo(tmp_path, bare, "bare"), "QUA112") == ["."]

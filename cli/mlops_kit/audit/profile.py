@@ -237,7 +237,8 @@ NOTEBOOK_SCAN_LIMIT = 1_000_000  # bytes
 # Files a scaffolding tool or an agent skill copies into other projects
 # (`skills/qa/assets/unit_tests/test_schemas.py`): templates, not this repository's tests.
 _SCAFFOLD_ASSET = re.compile(r"(?:^|/)(?:assets|scaffold(?:s|ing)?|skeletons?)/")
-_TEST_MODULE = re.compile(r"(?:^|/)test_[\w-]*\.py$|_test\.py$")
+# `prepare_train_test.py`, `split_train_dev_test.py`: scripts that make a data split
+_TEST_MODULE = re.compile(r"(?:^|/)test_[\w-]*\.py$|(?<!train)(?<!dev)(?<!val)_test\.py$")
 _PLAIN_TEST_MODULE = re.compile(r"(?:^|/)tests?(?:_[\w-]*)?\.py$|_tests\.py$")
 # unittest's Java-style names in a tests folder (`tests/DifferTest.py`, `TestParser.py`)
 # that define a `TestCase`: unittest discovers them with `-p "*Test.py"`.
@@ -248,12 +249,15 @@ _TEST_CASE = re.compile(r"\((?:unittest\.)?TestCase\)")
 # generated). A `test_grid.py` that opens a video and writes a frame (a scratch script
 # named for what it tries) holds none.
 HOLDS_TEST = re.compile(
-    r"^[ \t]*+(?:async[ \t]++)?def[ \t]++test|^[ \t]*+class[ \t]++Test|TestCase\)"
+    r"^[ \t]*+(?:async[ \t]++)?def[ \t]++test(?!_step\b|_epoch_end\b|_dataloader\b)"
+    r"|^[ \t]*+class[ \t]++Test|TestCase\)"
     r"|^(?:import|from)[ \t]++(?:pytest|unittest|hypothesis)\b",
     re.MULTILINE,
 )
+# (`def test_step` is a Lightning module's hook, not a test)
 _TEST_FUNCTION = re.compile(
-    r"^[ \t]*(?:async )?def test_|^import (?:pytest|unittest)", re.MULTILINE
+    r"^[ \t]*(?:async )?def test_(?!step\b|epoch_end\b|dataloader\b)|^import (?:pytest|unittest)",
+    re.MULTILINE,
 )
 _HYDRA_CALLS = frozenset(
     {"main", "initialize", "initialize_config_dir", "initialize_config_module", "compose"}
@@ -309,8 +313,8 @@ class RepoProfile:
         ci_files: their configuration files.
         misplaced_ci: CI files in places no CI reads (`github/workflows/`, ...).
         task_runners: make, just, mise, tox, nox, invoke, task, poe, hatch, pdm.
-        hook_managers: pre-commit, lefthook, husky, autohooks, or "git hooks" (hook scripts
-            committed in .githooks/ or hooks/).
+        hook_managers: pre-commit, lefthook, husky (`.husky/`, or husky 4's `.huskyrc`),
+            autohooks, or "git hooks" (hook scripts committed in .githooks/ or hooks/).
         test_files: test modules (test_*.py, *_test.py holding a test function, class or
             a pytest/unittest import; tests_*.py, *_tests.py or a test.py with test
             functions; `tests/DifferTest.py` defining a unittest `TestCase`) outside
@@ -1082,7 +1086,14 @@ def _runners(repo: RepoView, profile: RepoProfile) -> None:
         hooks.append("git hooks")
     if isinstance(tool.get("autohooks"), dict):
         hooks.append("autohooks")  # `[tool.autohooks] pre-commit = [...plugins]`
+    if "husky" not in hooks and any(
+        p.count("/") <= 1 and p.rsplit("/", 1)[-1] in _HUSKY_4_FILES for p in repo.files
+    ):
+        hooks.append("husky")  # husky 4: `.huskyrc` beside the front end's package.json
     profile.hook_managers = tuple(hooks)
+
+
+_HUSKY_4_FILES = frozenset({".huskyrc", ".huskyrc.json", ".huskyrc.js", "husky.config.js"})
 
 
 _CONDA_KEYS = re.compile(r"^channels:", re.MULTILINE)
@@ -1425,7 +1436,7 @@ _LESSON_FOLDER = re.compile(
 _DEMONSTRATION = re.compile(
     r"(?i)\b(?:toy (?:repo(?:sitory)?|project|example)s?|example of how to"
     r"|this (?:sample|example|demo)(?: repo(?:sitory)?| project)?"
-    r" (?:demonstrates|shows|illustrates)"
+    r" (?:demonstrates|shows|illustrates)|proyecto de ejemplo|ejemplo de proyecto"
     r"|(?:sample|demo|example) (?:repo(?:sitory)?|project|app(?:lication)?)"
     r" (?:for|to|that|showing|demonstrating)|for learning purposes)\b|예제|サンプル|示例"
 )

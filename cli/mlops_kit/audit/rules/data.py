@@ -531,7 +531,9 @@ def _outside_fixtures(path: str) -> bool:
 
 def _mlflow_store(path: str) -> bool:
     """MLflow's own stores: TRK104 reports them (once)."""
-    return path == "mlflow.db" or path.startswith(tuple(f"{s}/" for s in facts.MLFLOW_STORES))
+    return path.rsplit("/", 1)[-1] == "mlflow.db" or path.startswith(
+        tuple(f"{s}/" for s in facts.MLFLOW_STORES)
+    )
 
 
 def _stage_output(path: str, outputs: tuple[str, ...]) -> bool:
@@ -664,7 +666,7 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     data folder whose path does not say model (`sample-data/feature/item_mapping.pickle`)
     unless the pickle names an ML library's class (`data/silver/feature_scaler.pkl`, a
     fitted `sklearn` scaler: a pipeline's artefact),
-    nor pickles named as a data split (`splits_final.pkl`: the cross-validation folds a
+    nor pickles named as a data split (`splits_final.pkl`, `original_splits.joblib`: the folds a
     benchmark publishes), nor a pickle
     up to 1 MB of plain data (a dict of column names to numbers, of pandas tables or numpy
     arrays: every model pickle names its model's classes, `sklearn...`, `xgboost...`; the
@@ -856,7 +858,7 @@ def _per_folder(
 # A pickle named as a data split (`splits_final.pkl`, `cv_folds.pkl`, `train_val_split.pkl`):
 # the case ids of each fold, committed so that everyone trains on the same split.
 _SPLIT_PICKLE = re.compile(
-    r"(?:^|/)(?:[^/]*[_.-])?(?:splits?|folds?)(?:[_.-][^/]*)?\.(?:pkl|pickle)$"
+    r"(?:^|/)(?:[^/]*[_.-])?(?:splits?|folds?)(?:[_.-][^/]*)?\.(?:pkl|pickle|joblib)$"
 )
 
 

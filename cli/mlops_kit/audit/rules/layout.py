@@ -43,7 +43,9 @@ def license_present(repo: RepoView) -> Iterator[Finding]:
     Why: without a licence nobody may legally reuse the code, and the package metadata has
     nothing to point to.
     A REUSE-style `LICENSES/` folder (one file per licence the project uses) counts, and so
-    does a `LICENSE/` folder holding the text (`LICENSE/MIT License`), and so does a
+    does a `LICENSE/` folder holding the text (`LICENSE/MIT License`), a licence beside
+    the manifest of a package kept one folder down (`src/LICENSE.txt` next to
+    `src/setup.py`), and so does a
     README whose licence section reserves every right ("## License / Proprietary. All
     rights reserved.") or metadata that does (`license = {text = "Proprietary"}`): no
     reuse is granted, and the statement says so.
@@ -53,6 +55,13 @@ def license_present(repo: RepoView) -> Iterator[Finding]:
     names = ("LICENSE", "LICENCE", "COPYING", "UNLICENSE")
     if any("/" not in p and p.upper().startswith(names) for p in repo.files):
         return
+    if any(
+        p.count("/") == 1
+        and p.rsplit("/", 1)[-1].upper().startswith(names)
+        and any(f"{p.split('/')[0]}/{m}" in repo.file_set for m in _PACKAGE_MANIFESTS)
+        for p in repo.files
+    ):
+        return  # `src/LICENSE.txt` beside `src/setup.py`: the package's own licence
     if repo.under("LICENSES") or repo.under("LICENSE") or repo.under("LICENCE"):
         return  # REUSE: `LICENSES/Apache-2.0.txt`, one file per licence; `LICENSE/MIT`
     if _declared_proprietary(repo):
@@ -561,6 +570,7 @@ _DATASET_CARD = re.compile(
     r"|^docs?/(?:data|datasets?)/(?:readme|index)\.(?:md|rst)$",
     re.IGNORECASE,
 )
+_PACKAGE_MANIFESTS = ("setup.py", "pyproject.toml", "setup.cfg")
 # A README heading that names the data: `## Data`, `### Dataset`, `## 📊 The datasets`,
 # `## Data sources`, `## Data and Model Access`, `## Dataset e Problema`,
 # `## Getting the data`, `### 2. Данные`, `## **Dataset Description**` (emphasis marks),
@@ -575,7 +585,7 @@ _DATA_HEADING = re.compile(
     r"|数据(?:集|层|源|来源|准备|说明|获取|下载|处理)?|データ(?:セット)?)"
     r"(?:[ \t]+(?:and|&|e|y|et|und|и)[ \t]+\w+)?"
     r"(?:[ \t]+(?:description|sources?|card|used|overview|access|download|setup"
-    r"|preparation|ingestion|collection|acquisition))?"
+    r"|preparation|ingestion|collection|acquisition|references?|links?))?"
     r"(?:[ \t]+(?:and|&)[ \t]+\w+)?"
     r"(?:[ \t]*\(~?[ \t]*[\d.,]+[ \t]*[KMGT]i?B\))?"  # its size: `Prepare the data (~5 GB)`
     r"[ \t]*[:*_]{0,4}[ \t]*$",

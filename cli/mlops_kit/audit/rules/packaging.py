@@ -69,7 +69,9 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     import in a `try:` block is an optional extra), nor does a project of a compiled
     language whose Python scripts are helpers (C++ with a `CMakeLists.txt` and three
     times as many sources as Python's), nor does one whose experiments run in an
-    Apptainer/Singularity container whose definition pip-installs pinned packages.
+    Apptainer/Singularity container whose definition pip-installs pinned packages, or in
+    a Docker image whose Dockerfile installs the packages by name (`RUN pip install
+    numpy pandas`, `conda install -y rdkit`; PKG110 judges their versions).
     A setup.cfg counts when it describes a
     package (`[metadata]`, `[options]`), not when it holds tool settings alone (`[flake8]`),
     and so does a pyproject.toml (`[project]`, `[build-system]`, a packaging tool's table;
@@ -95,6 +97,7 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
         and not profile.template
         and not anywhere
         and not facts.native_project(repo)  # C++ with Python helper scripts
+        and not any(_installs_by_name(repo.text(p) or "") for p in facts.dockerfiles(repo))
         and _imports_others(repo)
     ):
         empty = next((p for p in repo.files if REQUIREMENTS.search(p) and "/" not in p), None)
@@ -110,6 +113,41 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
         problem = facts.missing_or_broken(parsed, PYPROJECT)
         if problem is not None:
             yield problem
+
+
+def _installs_by_name(text: str) -> bool:
+    """True when a container file pip- or conda-installs packages it names.
+
+    `RUN pip install --no-cache-dir numpy pandas torch`, `conda install -y rdkit`: the
+    image the project runs in declares them (whether their versions are pinned is
+    PKG110's concern); `pip install -r requirements.txt` and `pip install .` name none.
+    """
+    for line in text.replace("\\\n", " ").splitlines():
+        for command in _INSTALL_COMMAND.finditer(line):
+            rest = line[command.end() :]
+            words = re.split(r"[ \t]+", re.split(r"&&|;|\|", rest, maxsplit=1)[0].strip())
+            skip = False
+            for word in words:
+                if skip:
+                    skip = False
+                elif word.startswith("-"):
+                    skip = word in _OPTIONS_WITH_VALUE
+                elif _PACKAGE_WORD.match(word) and not word.endswith(_FILE_ENDINGS):
+                    return True
+    return False
+
+
+_INSTALL_COMMAND = re.compile(r"\b(?:pip3?|conda|mamba|micromamba)[ \t]++install\b")
+_OPTIONS_WITH_VALUE = frozenset(
+    {"-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url",
+     "-f", "--find-links", "-e", "--editable", "-n", "--name", "-p", "--prefix", "--target",
+     "-t", "--channel"}
+)  # fmt: skip
+_PACKAGE_WORD = re.compile(
+    r"^[\"']?(?!(?:pip|setuptools|wheel|uv|poetry|pipenv)\b)[A-Za-z][\w.-]*+"
+    r"(?:\[[\w,.-]*+\])?(?:[=<>~!]=?[^\s\"']*+)?[\"']?$"
+)
+_FILE_ENDINGS = (".txt", ".in", ".whl", ".gz", ".zip", ".toml", ".cfg", ".py", ".yml", ".yaml")
 
 
 def _container_installs(text: str) -> bool:

@@ -566,7 +566,7 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     stages in dvc.yaml (`dvc stage add -n train -d src/train.py -o models/ ...`).
     A Kedro, Metaflow or ZenML project already defines its pipeline and versions what its
     runs read and write (a data catalog, an artifact store) and is not reported, nor is a
-    package that downloads its datasets from W&B artifacts or ClearML Datasets
+    package that logs or downloads its datasets as W&B artifacts or ClearML Datasets
     (`Dataset.get(dataset_name=...)`), or a Snakemake workflow that
     fetches and builds every dataset (none is committed); neither is code that trains no
     model and keeps no dataset files (ETL or inference jobs, a
@@ -693,6 +693,11 @@ _SHA256 = re.compile(r"\b[0-9a-f]{64}\b")
 
 
 _USE_ARTIFACT = re.compile(r"\.use_artifact\(")
+# `wandb.Artifact(name="raw_data", type="dataset", ...)`: the data logged as a versioned
+# artifact of type dataset.
+_DATASET_ARTIFACT = re.compile(
+    r"\bArtifact\((?:[^()]|\([^()]*\)){0,300}?\btype[ \t]*=[ \t]*[\"']dataset[\"']"
+)
 _DATA_FOLDER = re.compile(r"(?:^|/)(?:data|datasets?)/")
 # Modules and distributions of stores that version tables or files (snapshots, commits).
 _VERSIONED_STORES = frozenset(
@@ -759,11 +764,14 @@ def _simulated(repo: RepoView) -> bool:
 def _wandb_artifacts(repo: RepoView) -> bool:
     """True when the project's package downloads its inputs from W&B artifacts.
 
-    `run.use_artifact(...)` then `.download(...)` in the package's own code: the datasets
-    are versioned in W&B. Logging checkpoints or code as artifacts is not enough, nor is
-    an exercise script outside the package.
+    `run.use_artifact(...)` then `.download(...)` in the package's own code, or code that
+    logs its data as artifacts of type dataset (`wandb.Artifact(..., type="dataset")`):
+    the datasets are versioned in W&B. Logging checkpoints or code as artifacts is not
+    enough, nor is an exercise script outside the package.
     """
     packages = tuple(f"{p}/" for p in profile_of(repo).packages)
+    if facts.search_sources(repo, _DATASET_ARTIFACT):
+        return True  # each logged dataset artifact is a version W&B keeps
     return any(
         path.startswith(packages) and ".download(" in (repo.text(path) or "")
         for path, _, _ in facts.search_sources(repo, _USE_ARTIFACT)

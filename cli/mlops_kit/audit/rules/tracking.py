@@ -601,7 +601,8 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
 
     Why: `mlflow.db`, `mlruns/` and `mlartifacts/` hold every run and model artefact;
     committed, they bloat the repository and conflict on every run. A folder that git
-    keeps with a placeholder alone (`mlruns/.gitkeep`) holds no run and is not reported.
+    keeps with a placeholder alone (`mlruns/.gitkeep`) holds no run and is not reported;
+    an `mlflow.db` committed in a sub-folder (a compose setup's `mlflow_data/mlflow.db`) is.
     Runs logged to DagsHub (`dagshub.init(..., mlflow=True)`), from Azure ML jobs or from
     Databricks notebooks write no local store, nor does code that reads
     MLFLOW_TRACKING_URI itself (`if os.getenv("MLFLOW_TRACKING_URI"): ... else: raise`):
@@ -635,6 +636,11 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
             yield Finding(f"{store} is committed to git", inside or committed)
         elif not repo.is_ignored(store) and _store_expected(repo, store):
             exposed.append(store)
+    # A tracking server's SQLite store committed in a sub-folder
+    # (`orchestration/mlflow_data/mlflow.db`): every run of that server, in git.
+    for path in sorted(repo.tracked):
+        if "/" in path and path.rsplit("/", 1)[-1] == "mlflow.db":
+            yield Finding(f"{path} is committed to git", path)
     if exposed:
         yield Finding(
             f"{', '.join(exposed)} {'is' if len(exposed) == 1 else 'are'} not git-ignored",
