@@ -1165,3 +1165,24 @@ def test_husky_4_manages_a_front_ends_hooks(tmp_path: Path) -> None:
     assert places(repo(tmp_path, files, "husky"), "QUA112") == []
     bare = {k: v for k, v in files.items() if k != "web/.huskyrc"}
     assert places(repo(tmp_path, bare, "bare"), "QUA112") == ["."]
+
+
+def test_zenml_steps_run_with_the_stacks_experiment_tracker(tmp_path: Path) -> None:
+    step = (
+        "import mlflow\nfrom zenml import step\nfrom zenml.client import Client\n\n"
+        "experiment_tracker = Client().active_stack.experiment_tracker\n\n\n"
+        "@step(experiment_tracker=experiment_tracker.name)\n"
+        "def evaluate(score: float) -> None:\n    mlflow.log_metric('auc', score)\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "zenml==0.70.0\nmlflow==3.5.0\nscikit-learn==1.6.1\n",
+        "steps/evaluation.py": step,
+        "steps/model_train.py": TRAIN,
+        ".gitignore": ".venv/\n",
+    }
+    assert not {"TRK101", "TRK104"} & fired(repo(tmp_path, files, "zenml"))
+    plain = {**files, "steps/evaluation.py": step.replace("@step(experiment_tracker=", "@step(")}
+    plain["steps/evaluation.py"] = str(plain["steps/evaluation.py"]).replace(
+        "@step(experiment_tracker.name)", "@step(enable_cache=False)"
+    )
+    assert "TRK101" in fired(repo(tmp_path, plain, "plain"))

@@ -248,11 +248,15 @@ def _tracked_remotely(repo: RepoView) -> bool:
 
     `dagshub.init(..., mlflow=True)` (or `init` imported from dagshub) in code or a
     notebook, Azure ML running the scripts as jobs (it sets MLFLOW_TRACKING_URI to the
-    workspace for each), or Databricks notebooks (they log to the workspace).
+    workspace for each), Databricks notebooks (they log to the workspace), or ZenML steps
+    run with the stack's experiment tracker (`@step(experiment_tracker=...)`: the
+    tracker component holds the URI and sets it for the step).
     """
 
     def compute() -> bool:
         if _on_databricks(repo):
+            return True
+        if facts.search_sources(repo, _ZENML_TRACKER):
             return True
         if facts.search_sources(repo, _DAGSHUB_MLFLOW):
             return True
@@ -265,6 +269,9 @@ def _tracked_remotely(repo: RepoView) -> bool:
         return azureml_runs_jobs(repo)
 
     return facts.memo(repo, "tracking.remote", compute)
+
+
+_ZENML_TRACKER = re.compile(r"@step\([^)]{0,200}?\bexperiment_tracker[ \t]*=")
 
 
 def _mentioned_outside_code(repo: RepoView, *words: str) -> bool:
@@ -289,7 +296,9 @@ def tracking_uri_configured(repo: RepoView) -> Iterator[Finding]:
     that Azure ML runs as jobs (azuremlschemas job YAML, `ml_client.jobs.create_or_update`)
     log to the workspace: Azure ML sets the URI for them, as Databricks does for its
     notebooks (`# Databricks notebook source`) and for the jobs dbx or an Asset Bundle
-    deploys (`.dbx/project.json`, `databricks.yml`). None of these is reported; nor is a Kedro
+    deploys (`.dbx/project.json`, `databricks.yml`), and as a ZenML stack's experiment
+    tracker does for the steps run with it (`@step(experiment_tracker=...)`). None of
+    these is reported; nor is a Kedro
     project whose kedro-mlflow settings (`conf/base/mlflow.yml`) give
     `server.mlflow_tracking_uri`, nor code that gives its client the URI
     (`MlflowClient(tracking_uri=...)`).
@@ -603,10 +612,11 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
     committed, they bloat the repository and conflict on every run. A folder that git
     keeps with a placeholder alone (`mlruns/.gitkeep`) holds no run and is not reported;
     an `mlflow.db` committed in a sub-folder (a compose setup's `mlflow_data/mlflow.db`) is.
-    Runs logged to DagsHub (`dagshub.init(..., mlflow=True)`), from Azure ML jobs or from
-    Databricks notebooks write no local store, nor does code that reads
-    MLFLOW_TRACKING_URI itself (`if os.getenv("MLFLOW_TRACKING_URI"): ... else: raise`):
-    unless one exists or is named, nothing needs ignoring.
+    Runs logged to DagsHub (`dagshub.init(..., mlflow=True)`), from Azure ML jobs, from
+    Databricks notebooks or from ZenML steps with an experiment tracker write no local
+    store, nor does code that reads MLFLOW_TRACKING_URI itself (`if
+    os.getenv("MLFLOW_TRACKING_URI"): ... else: raise`): unless one exists or is named,
+    nothing needs ignoring.
     Fix: add to .gitignore:
 
         mlflow.db
