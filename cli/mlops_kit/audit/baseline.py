@@ -155,10 +155,25 @@ def _mode_for(path: Path) -> int:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text` in one step (no half-written file on failure)."""
+    """Replace `path` with `text` in one step (no half-written file on failure).
+
+    A device or a pipe (`--output /dev/null`, `--output /dev/stdout`, a FIFO) is written
+    to, never replaced: renaming a file over it would swap the device for a plain file.
+    """
     import tempfile
 
     name = printable(str(path))
+    try:
+        info = path.stat()
+    except OSError:
+        info = None
+    if info is not None and not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+        try:
+            with path.open("w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+        except OSError as error:
+            raise UsageError(f"cannot write {name}: {error.strerror}") from None
+        return
     folder = path.parent if str(path.parent) else Path()
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
