@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from audit.support import TRAIN_SCRIPT as TRAIN
-from audit.support import audit, fired, places, repo
+from audit.support import audit, fired, pickled, places, repo
 
 CIRCLE_ONE = (
     "machine:\n  python:\n    version: 3.6.1\ntest:\n  override:\n    - py.test -vv ./tests/\n"
@@ -578,24 +578,16 @@ def test_a_requirements_comment_that_installs_torch_from_its_index(tmp_path: Pat
     assert places(repo(tmp_path, bare, "bare"), "PKG112") == ["pose/visualize.py:1"]
 
 
-def _pickled(module: bytes, name: bytes, padding: int = 2_000) -> bytes:
-    """A protocol-4 pickle of an object of `module.name` (STACK_GLOBAL), never loaded."""
-    head = b"\x80\x04\x8c" + bytes([len(module)]) + module + b"\x94\x8c" + bytes([len(name)])
-    state = b"\x8c\x04pads\x94C" + bytes([200]) + b"\0" * 200 + b"s"
-    body = name + b"\x94\x93\x94)\x81\x94}\x94(" + state * (padding // 210) + b"u" + b"b."
-    return head + body
-
-
 def test_a_fitted_scaler_kept_in_a_data_folder_is_a_model(tmp_path: Path) -> None:
     import pickletools
 
-    scaler = _pickled(b"sklearn.preprocessing._data", b"StandardScaler")
+    scaler = pickled(b"sklearn.preprocessing._data", b"StandardScaler")
     list(pickletools.genops(scaler))  # a well-formed stream
     files: dict[str, str | bytes] = {
         "requirements.txt": "scikit-learn==1.6.1\n",
         "train.py": TRAIN,
         "data/silver/feature_scaler.pkl": scaler,
-        "data/feature/item_mapping.pickle": _pickled(b"collections", b"OrderedDict"),
+        "data/feature/item_mapping.pickle": pickled(b"collections", b"OrderedDict"),
         ".gitignore": ".venv/\n",
     }
     assert places(repo(tmp_path, files, "scaler"), "DAT103") == ["data/silver/feature_scaler.pkl"]
@@ -659,7 +651,7 @@ def test_a_pickled_torch_setting_in_a_data_folder_is_no_model(tmp_path: Path) ->
     files: dict[str, str | bytes] = {
         "requirements.txt": "torch==2.5.1\n",
         "train.py": TRAIN,
-        "data/experiment_1/config.pkl": _pickled(b"torch", b"device"),
+        "data/experiment_1/config.pkl": pickled(b"torch", b"device"),
         ".gitignore": ".venv/\n",
     }
     assert places(repo(tmp_path, files, "torch-setting"), "DAT103") == []
@@ -748,7 +740,7 @@ def test_sources_of_docs_and_builds_are_not_models_or_data(tmp_path: Path) -> No
         "train.py": TRAIN,
         "jbook/references.bib": "@article{a,\n  title = {x},\n}\n" + "%" * 1_500_000,
         "static/css/style.css": big,
-        "jbook/_build/.doctrees/environment.pickle": _pickled(b"sphinx.environment", b"Env"),
+        "jbook/_build/.doctrees/environment.pickle": pickled(b"sphinx.environment", b"Env"),
         ".gitignore": ".venv/\n",
     }
     root = repo(tmp_path, files, "docs")

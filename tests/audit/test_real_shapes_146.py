@@ -9,7 +9,8 @@ import json
 from pathlib import Path
 
 from audit.support import TRAIN_SCRIPT as TRAIN
-from audit.support import audit, commit_all, fired, places, repo
+from audit.support import TRAINING_PROJECT as TRAINING
+from audit.support import audit, commit_all, fired, pickled, places, repo
 
 # Fallbacks a module gives credentials it reads from the environment. The values are made
 # up for this test.
@@ -29,11 +30,9 @@ SEED = os.getenv("RANDOM_SEED", "Kx83mPq02Lz")
 
 def test_a_literal_fallback_of_a_credential_read_from_the_environment(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {
-        "requirements.txt": "scikit-learn==1.6.1\n",
-        "train.py": TRAIN,
+        **TRAINING,
         "app/settings.py": SETTINGS,
         "tests/test_settings.py": "import os\n\nPW = os.getenv('PW_PASSWORD', 'Qm7rTz2KpW9xLs')\n",
-        ".gitignore": ".venv/\n",
     }
     root = repo(tmp_path, files, "fallbacks")
     assert places(root, "SEC106") == ["app/settings.py:3"]
@@ -141,11 +140,6 @@ def test_a_token_that_is_a_sentence_and_empty_options_are_no_secrets(tmp_path: P
     assert places(repo(tmp_path, live, "live"), "SEC101") == ["app/llm.py:1"]
 
 
-TRAINING: dict[str, str | bytes] = {
-    "requirements.txt": "scikit-learn==1.6.1\n",
-    "train.py": TRAIN,
-    ".gitignore": ".venv/\n",
-}
 # A Google API key as Google's browser keys look; made up for this test.
 BROWSER_KEY = "AIza" + "SyC8f3Lq0Pz7XwR2vB9nM4tY6uKj1HdEa5s"
 
@@ -602,17 +596,15 @@ def test_experiments_in_an_apptainer_container_that_pins_them(tmp_path: Path) ->
 
 
 def test_a_pickled_hyperparameter_search_record_is_no_model(tmp_path: Path) -> None:
-    from audit.test_real_shapes_130 import _pickled
-
     files: dict[str, str | bytes] = {
         "requirements.txt": "hyperopt==0.2.7\nscikit-learn==1.6.1\n",
         "train.py": TRAIN,
-        "results/svm_results.pkl": _pickled(b"hyperopt.base", b"Trials", 20_000),
-        "results/study.pkl": _pickled(b"optuna.study.study", b"Study", 20_000),
+        "results/svm_results.pkl": pickled(b"hyperopt.base", b"Trials", 20_000),
+        "results/study.pkl": pickled(b"optuna.study.study", b"Study", 20_000),
         ".gitignore": ".venv/\n",
     }
     assert places(repo(tmp_path, files, "trials"), "DAT103") == []
-    fitted = {**files, "results/svm.pkl": _pickled(b"sklearn.svm._classes", b"SVC", 20_000)}
+    fitted = {**files, "results/svm.pkl": pickled(b"sklearn.svm._classes", b"SVC", 20_000)}
     assert places(repo(tmp_path, fitted, "fitted"), "DAT103") == ["results/svm.pkl"]
 
 
@@ -653,10 +645,8 @@ def test_a_maven_multi_module_repository_with_python_helpers(tmp_path: Path) -> 
 
 def test_no_ci_and_no_hooks_where_there_is_nothing_to_run(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {
-        "requirements.txt": "scikit-learn==1.6.1\n",
-        "train.py": TRAIN,
+        **TRAINING,
         "tests/__init__.py": "",
-        ".gitignore": ".venv/\n",
     }
     bare = repo(tmp_path, files, "bare")
     assert not {"QUA110", "QUA112"} & fired(bare)
@@ -835,10 +825,8 @@ def test_a_sub_projects_makefile_ci_runs_there(tmp_path: Path) -> None:
 def test_test_templates_an_agent_skill_ships_are_no_tests(tmp_path: Path) -> None:
     template = "def test_schema():\n    assert True  # implement for your project\n"
     files: dict[str, str | bytes] = {
-        "requirements.txt": "scikit-learn==1.6.1\n",
-        "train.py": TRAIN,
+        **TRAINING,
         "skills/qa/assets/unit_tests/test_schemas.py": template,
-        ".gitignore": ".venv/\n",
     }
     root = repo(tmp_path, files, "skills")
     assert "QUA110" not in fired(root)
@@ -893,10 +881,8 @@ def test_underlined_headings_of_required_libraries_and_instructions(tmp_path: Pa
         "Required library to run the scripts\n--------------\n* Sklearn\n* XGBoost\n"
     )
     files: dict[str, str | bytes] = {
-        "requirements.txt": "scikit-learn==1.6.1\n",
-        "train.py": TRAIN,
+        **TRAINING,
         "README.md": readme,
-        ".gitignore": ".venv/\n",
     }
     assert places(repo(tmp_path, files, "libraries"), "DOC101") == []
     steps = readme.replace("Required library to run the scripts", "Instructions for running")
@@ -1035,16 +1021,12 @@ def test_per_experiment_params_folders_and_services_that_train_nothing(tmp_path:
     }
     assert places(repo(tmp_path, served, "service"), "LAY105") == []
     trains = {
-        "requirements.txt": "scikit-learn==1.6.1\n",
-        "train.py": TRAIN,
-        ".gitignore": ".venv/\n",
+        **TRAINING,
     }
     assert places(repo(tmp_path, trains, "trains"), "LAY105") == ["."]
 
 
 def test_a_committed_stage_output_model_is_reported_once(tmp_path: Path) -> None:
-    from audit.test_real_shapes_130 import _pickled
-
     dvc_yaml = (
         "stages:\n  train:\n    cmd: python train.py\n    deps:\n      - train.py\n"
         "    outs:\n      - models/knn.pkl\n"
@@ -1054,7 +1036,7 @@ def test_a_committed_stage_output_model_is_reported_once(tmp_path: Path) -> None
         "train.py": TRAIN,
         "dvc.yaml": dvc_yaml,
         ".dvc/config": "[core]\n    autostage = true\n",
-        "models/knn.pkl": _pickled(b"sklearn.neighbors._classification", b"KNeighbors", 20_000),
+        "models/knn.pkl": pickled(b"sklearn.neighbors._classification", b"KNeighbors", 20_000),
         ".gitignore": ".venv/\n",
     }
     root = repo(tmp_path, files, "stage-output")
@@ -1100,13 +1082,11 @@ def test_a_dataset_reference_heading_and_a_licence_beside_the_package(tmp_path: 
         "\n## 📊 Dataset Reference\n\nThe Stroke Prediction Dataset on Kaggle.\n"
     )
     files: dict[str, str | bytes] = {
-        "requirements.txt": "scikit-learn==1.6.1\n",
-        "train.py": TRAIN,
+        **TRAINING,
         "data/raw/.gitkeep": "",
         "README.md": readme,
         "src/setup.py": "from setuptools import setup\n\nsetup(name='stroke')\n",
         "src/LICENSE.txt": "MIT License\n\nCopyright (c) 2024\n",
-        ".gitignore": ".venv/\n",
     }
     root = repo(tmp_path, files, "reference")
     assert places(root, "LAY106") == places(root, "LAY102") == []
@@ -1186,3 +1166,99 @@ def test_zenml_steps_run_with_the_stacks_experiment_tracker(tmp_path: Path) -> N
         "@step(experiment_tracker.name)", "@step(enable_cache=False)"
     )
     assert "TRK101" in fired(repo(tmp_path, plain, "plain"))
+
+
+def test_an_import_under_a_check_that_the_module_is_installed_is_optional(
+    tmp_path: Path,
+) -> None:
+    utils = (
+        "from importlib.util import find_spec\n\n\n"
+        "def task_wrapper(task):\n"
+        "    def wrap(cfg):\n"
+        "        try:\n"
+        "            return task(cfg)\n"
+        "        finally:\n"
+        '            if find_spec("wandb"):  # installed?\n'
+        "                import wandb\n\n"
+        "                wandb.finish()\n\n"
+        "    return wrap\n"
+    )
+    train = (
+        "import hydra\n\n\n"
+        '@hydra.main(config_path="../configs", config_name="train", version_base="1.3")\n'
+        "def main(cfg):\n    print(cfg.lr)\n"
+    )
+    files: dict[str, str | bytes] = {
+        "setup.py": 'from setuptools import setup\n\nsetup(name="src", packages=["src"])\n',
+        "requirements.txt": "torch==2.5.1\nhydra-core==1.3.2\n",
+        "configs/train.yaml": "lr: 0.1\n",
+        "src/__init__.py": "",
+        "src/train.py": train,
+        "src/utils/__init__.py": "",
+        "src/utils/utils.py": utils,
+        "scripts/report.py": "import importlib\n\nif importlib.util.find_spec('mlflow') "
+        "is not None:\n    import mlflow\n",
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "guarded")
+    assert places(root, "PKG105") == [] and places(root, "PKG112") == []
+    unguarded = {**files, "src/utils/utils.py": utils.replace('if find_spec("wandb")', "if 1")}
+    assert places(repo(tmp_path, unguarded, "plain"), "PKG112") == ["src/utils/utils.py:10"]
+
+
+def test_a_dataset_format_section_or_an_indented_tree_describes_the_data(
+    tmp_path: Path,
+) -> None:
+    rows = '{"instruction": "Sum 2 and 3", "output": "5"}\n' * 30
+    base = "# Tuning\n\nFine-tunes a small model.\n\n## Setup\n\npip install -r requirements.txt\n"
+    files: dict[str, str | bytes] = {**TRAINING, "data/raw/train.jsonl": rows}
+    formatted = {**files, "README.md": base + "\n## Dataset Format\n\nOne JSON record a line.\n"}
+    assert places(repo(tmp_path, formatted, "format"), "LAY106") == []
+    tree = "\n```\ndata/\n  raw/      pinned snapshot of the team's support answers\n```\n"
+    assert places(repo(tmp_path, {**files, "README.md": base + tree}, "tree"), "LAY106") == []
+    plain = "\n```\ndata/\n  raw/      training records\n```\n"
+    assert places(repo(tmp_path, {**files, "README.md": base + plain}, "plain"), "LAY106") == ["."]
+
+
+def test_run_records_a_gitignore_promotes_out_of_an_ignored_folder(tmp_path: Path) -> None:
+    results = "question,faithfulness\n" + "How do I deploy?,0.91\n" * 30_000
+    ignore = (
+        ".venv/\n\n# Run artifacts: everything is gitignored except explicit promotions.\n"
+        "runs/*\n!runs/_pinned/\n"
+    )
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "runs/_pinned/0001-baseline/results.csv": results,
+        ".gitignore": ignore,
+    }
+    assert places(repo(tmp_path, files, "promoted"), "DAT102") == []
+    silent = {**files, ".gitignore": ignore.replace(" except explicit promotions", "")}
+    assert places(repo(tmp_path, silent, "silent"), "DAT102") == [
+        "runs/_pinned/0001-baseline/results.csv"
+    ]
+
+
+def test_a_library_repository_copied_in_whole_keeps_its_links_and_tests(tmp_path: Path) -> None:
+    recipe = "fairseq_lib/examples/speech/kaldi/st"
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "src/__init__.py": "",
+        "src/model.py": "import torch\n\nNET = torch.nn.Linear(2, 2)\n",
+        "fairseq_lib/setup.py": "from setuptools import setup\n\nsetup(name='fairseq')\n",
+        "fairseq_lib/LICENSE": "MIT License\n\nCopyright (c) Facebook, Inc.\n",
+        "fairseq_lib/CONTRIBUTING.md": "# Contributing\n\nSend pull requests.\n",
+        "fairseq_lib/tests/test_train.py": "def test_train():\n    assert 1 + 1 == 2\n",
+        f"{recipe}/run.sh": "#!/bin/sh\n. ./steps/decode.sh\n",
+    }
+    root = repo(tmp_path, files, "copied")
+    (root / recipe / "steps").symlink_to("../../wsj/s5/steps")  # into a Kaldi tree, absent
+    commit_all(root)
+    report = audit(root)
+    assert [i.path for i in report.issues if i.rule == "LAY111"] == []
+    assert report.profile is not None and report.profile.test_files == ()
+    (root / "fairseq_lib/CONTRIBUTING.md").unlink()  # the team's own sub-project
+    commit_all(root)
+    report = audit(root)
+    assert [i.path for i in report.issues if i.rule == "LAY111"] == [f"{recipe}/steps"]
+    assert report.profile is not None
+    assert report.profile.test_files == ("fairseq_lib/tests/test_train.py",)

@@ -159,10 +159,14 @@ def write_atomically(path: Path, text: str) -> None:
 
     A device or a pipe (`--output /dev/null`, `--output /dev/stdout`, a FIFO) is written
     to, never replaced: renaming a file over it would swap the device for a plain file.
+    A symbolic link is followed, as the shell's `>` does: its target gets the text and
+    the link stays (`report.sarif -> ../shared/report.sarif`).
     """
     import tempfile
 
     name = printable(str(path))
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     try:
         info = path.stat()
     except OSError:

@@ -1,7 +1,9 @@
 """Run the audit: pick rules, run them on one RepoView, apply config and the baseline.
 
 Detect, then judge: the repository's profile (`profile.profile_of`) is computed first,
-and a rule whose `applies` facets do not hold is not run (it is listed as not applicable).
+and a rule whose `applies` facets do not hold is not run (it is listed as not applicable);
+nor is a pillar asked only of mlops-kit projects (`asked_outside_kit=False`) on another
+repository, unless the team asked for it by selecting it or setting its severity.
 Rules run in registry order; a rule whose `requires` reported findings (or were
 themselves skipped) is skipped; a required rule that does not apply counts as passed.
 Required rules run even when not selected; only selected rules are reported. A rule that
@@ -86,20 +88,33 @@ def check_root(path: Path) -> Path:
 
 
 class _Runner:
-    def __init__(self, repo: RepoView, rules: dict[str, Rule], profile: RepoProfile) -> None:
+    def __init__(
+        self,
+        repo: RepoView,
+        rules: dict[str, Rule],
+        profile: RepoProfile,
+        asked: set[str] | frozenset[str] = frozenset(),
+    ) -> None:
         self.repo = repo
         self.rules = rules
         self.profile = profile
+        self.asked = asked  # rules the team named: selected, or given a severity
         self.findings: dict[str, list[Finding]] = {}
         self.skipped: dict[str, tuple[str, ...]] = {}
         self.not_applicable: set[str] = set()
+        self.not_asked: set[str] = set()
 
     def run(self, rule_id: str) -> None:
-        if rule_id in self.findings or rule_id in self.skipped or rule_id in self.not_applicable:
+        if rule_id in self.findings or rule_id in self.skipped:
+            return
+        if rule_id in self.not_applicable or rule_id in self.not_asked:
             return
         rule = self.rules[rule_id]
         if not all(self.profile.has(facet) for facet in rule.applies):
             self.not_applicable.add(rule_id)
+            return
+        if not rule.asked_outside_kit and not self.profile.kit and rule_id not in self.asked:
+            self.not_asked.add(rule_id)
             return
         blockers = []
         for required in rule.requires:
@@ -259,7 +274,8 @@ def run_audit(root: Path, options: Options) -> Report:
 
     known = _set_aside_own_files_and_read_baseline(repo, options, config)
     _ask_git_early(repo, profile)
-    runner = _Runner(repo, by_id, profile)
+    asked = (selected if select else set()) | set(config.severity)
+    runner = _Runner(repo, by_id, profile, asked)
     for rule in rules:
         if rule.id in selected:
             runner.run(rule.id)
@@ -295,4 +311,5 @@ def run_audit(root: Path, options: Options) -> Report:
         baselined=baselined,
         profile=profile if profile_failure is None else None,
         not_applicable=sorted(r for r in runner.not_applicable if r in selected),
+        not_asked=sorted(r for r in runner.not_asked if r in selected),
     )

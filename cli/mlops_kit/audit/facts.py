@@ -134,7 +134,9 @@ def _gitignore_pattern(rule: str, folder: str) -> re.Pattern[str]:
 
 _DELIBERATE = re.compile(
     r"(?i)\b(?:on purpose|intentional(?:ly)?|deliberate(?:ly)?|source of truth|versioned"
-    r"|(?:are|is|be) (?:tracked|committed|kept)|exception: committed)\b"
+    r"|(?:are|is|be) (?:tracked|committed|kept)|exception: committed"
+    # `# everything is gitignored except explicit promotions` above `runs/*`, `!runs/_pinned/`
+    r"|(?:git)?ignored,? (?:except|but)\b[^#]{0,60}?\b(?:promot\w*|pinned|kept|curated|selected))\b"
 )
 _WILDCARDS = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
 
@@ -902,12 +904,8 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
                 table = poetry.get("dependencies") if isinstance(poetry, dict) else None
                 if isinstance(table, dict):
                     main.update(canonical(str(name)) for name in table)
-        if "Pipfile" in repo.file_set:
-            pipfile = repo.data("Pipfile", "toml")
-            for section, target in (("packages", main), ("dev-packages", dev)):
-                table = pipfile.get(section) if isinstance(pipfile, dict) else None
-                if isinstance(table, dict):
-                    target.update(canonical(str(name)) for name in table)
+        main.update(canonical(str(name)) for name in pipfile_table(repo, "packages"))
+        dev.update(canonical(str(name)) for name in pipfile_table(repo, "dev-packages"))
         main.update(_component_packages(repo))
         for path in detect.code_files(repo):
             text = repo.text(path) or ""
@@ -923,6 +921,13 @@ def _declarations(repo: RepoView) -> tuple[set[str], set[str], set[str]]:
         return runtime, main | dev, main
 
     return memo(repo, "declared", compute)
+
+
+def pipfile_table(repo: RepoView, section: str) -> dict[str, object]:
+    """Return a table of the root Pipfile (`packages`, `dev-packages`); empty without one."""
+    pipfile = repo.data("Pipfile", "toml") if "Pipfile" in repo.file_set else None
+    table = pipfile.get(section) if isinstance(pipfile, dict) else None
+    return table if isinstance(table, dict) else {}
 
 
 def _inline_script_dependencies(text: str) -> set[str]:
@@ -1010,11 +1015,16 @@ def locked_installs(repo: RepoView, names: set[str]) -> set[str]:
 
 
 def _lock_graph(repo: RepoView) -> dict[str, set[str]]:
-    """Package -> its required dependencies, from the first lock file at the root."""
+    """Package -> its required dependencies, from the root's lock file."""
+    return _parse_lock(_root_lock_text(repo))
+
+
+def _root_lock_text(repo: RepoView) -> str:
+    """Return the root lock file's text (uv.lock, else poetry.lock, else pdm.lock), or ""."""
     for name in ("uv.lock", "poetry.lock", "pdm.lock"):
         if name in repo.file_set:
-            return _parse_lock(repo.text(name) or "")
-    return {}
+            return repo.text(name) or ""
+    return ""
 
 
 _LOCK_NAME = re.compile(r'^name[ \t]*=[ \t]*"([^"]+)"')
@@ -2017,11 +2027,8 @@ def locked_versions(repo: RepoView) -> dict[str, str]:
     """Distribution -> the version the root's lock file (uv, Poetry, PDM) resolved."""
 
     def compute() -> dict[str, str]:
-        for name in ("uv.lock", "poetry.lock", "pdm.lock"):
-            if name in repo.file_set:
-                text = repo.text(name) or ""
-                return {canonical(m.group(1)): m.group(2) for m in _LOCKED.finditer(text)}
-        return {}
+        text = _root_lock_text(repo)
+        return {canonical(m.group(1)): m.group(2) for m in _LOCKED.finditer(text)}
 
     return memo(repo, "facts.locked_versions", compute)
 

@@ -96,8 +96,8 @@ class Report:
     """Everything an output format needs to render one audit."""
 
     __slots__ = (
-        "baselined", "fail_on", "ignored", "issues", "not_applicable", "profile", "ran", "root",
-        "skipped",
+        "baselined", "fail_on", "ignored", "issues", "not_applicable", "not_asked", "profile",
+        "ran", "root", "skipped",
     )  # fmt: skip
 
     def __init__(
@@ -111,6 +111,7 @@ class Report:
         baselined: int = 0,
         profile: RepoProfile | None = None,
         not_applicable: list[str] | None = None,
+        not_asked: list[str] | None = None,
     ) -> None:
         self.root = root
         self.issues = issues
@@ -121,6 +122,8 @@ class Report:
         self.baselined = baselined
         self.profile = profile
         self.not_applicable = not_applicable if not_applicable is not None else []
+        # pillars asked only of mlops-kit projects, which would have run had the team asked
+        self.not_asked = not_asked if not_asked is not None else []
 
     @property
     def rules_run(self) -> int:

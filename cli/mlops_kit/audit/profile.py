@@ -519,6 +519,35 @@ _NOT_RUNTIME = re.compile(
 )
 
 
+_PROJECT_LICENCE = re.compile(r"^(?:licen[cs]e|copying)(?:\.\w+)?$", re.IGNORECASE)
+_CONTRIBUTOR_GUIDE = re.compile(r"^(?:contributing|code_of_conduct)(?:\.\w+)?$", re.IGNORECASE)
+
+
+def vendored_copies(repo: RepoView) -> tuple[str, ...]:
+    """Folders (`fairseq_lib/`) that hold another project whole, as it was published.
+
+    A folder below the root with a packaging manifest, a licence and a contributors'
+    guide or code of conduct of its own: a library's repository copied in, whose files
+    are its authors' (their recipes, their tests), not this project's.
+    """
+
+    def compute() -> tuple[str, ...]:
+        names: dict[str, set[str]] = {}
+        for path in repo.files:
+            folder, _, name = path.rpartition("/")
+            if folder and folder.count("/") <= 1:
+                names.setdefault(folder, set()).add(name)
+        return tuple(
+            f"{folder}/"
+            for folder, held in sorted(names.items())
+            if held & {"setup.py", "pyproject.toml", "setup.cfg"}
+            and any(_PROJECT_LICENCE.match(name) for name in held)
+            and any(_CONTRIBUTOR_GUIDE.match(name) for name in held)
+        )
+
+    return _memo(repo, "profile.vendored_copies", compute)
+
+
 def runtime_files(repo: RepoView) -> list[str]:
     """Python files of the project's own code: not tests, docs, examples or templates."""
 
@@ -2192,10 +2221,12 @@ def profile_of(repo: RepoView) -> RepoProfile:
         profile.ml = bool(ML_MODULES & used) or profile.dvc or profile.mlflow
         # A DVC pipeline alone is no evidence: a data pipeline (ETL, features) trains nothing.
         profile.trains = profile.kit or profile.mlflow or _trains(repo, runtime)
+        copies = vendored_copies(repo)  # a library copied in whole: its tests are its own
         profile.test_files = tuple(
             p
             for p in code_files(repo)
             if not _SCAFFOLD_ASSET.search(p)
+            and not (copies and p.startswith(copies))
             and (
                 (_TEST_MODULE.search(p) and HOLDS_TEST.search(repo.text(p) or ""))
                 or (_PLAIN_TEST_MODULE.search(p) and _TEST_FUNCTION.search(repo.text(p) or ""))

@@ -33,6 +33,7 @@ class Rule(NamedTuple):
     check: Check
     applies: tuple[str, ...] = ()
     kit_severity: str | None = None
+    asked_outside_kit: bool = True
 
     def severity_for(self, kit: bool) -> str:
         """Return the default severity on a repository (`kit`: mlops-kit baked or adopted it)."""
@@ -41,6 +42,8 @@ class Rule(NamedTuple):
     @property
     def severity_text(self) -> str:
         """The default severity as the docs state it: `warning (error on mlops-kit projects)`."""
+        if not self.asked_outside_kit:
+            return f"{self.severity} on mlops-kit projects; elsewhere only when asked for"
         if self.kit_severity and self.kit_severity != self.severity:
             return f"{self.severity} ({self.kit_severity} on mlops-kit projects)"
         return self.severity
@@ -92,6 +95,7 @@ def rule(
     requires: tuple[str, ...] = (),
     applies: tuple[str, ...] = (),
     kit_severity: str | None = None,
+    asked_outside_kit: bool = True,
 ) -> Callable[[Check], Rule]:
     """Turn a check function with a `Why:`/`Fix:` docstring into a `Rule`.
 
@@ -101,6 +105,10 @@ def rule(
     `kit_severity` is the default severity on projects that adopted the standard (the kit
     baked or adopted them) when it differs there: a practice the standard asks of its own
     projects fails their CI, while on any other repository it is a warning.
+    `asked_outside_kit=False` marks a pillar whose need turns on facts a repository does
+    not hold (whether its data is published elsewhere, whether its runs are compared at
+    all): it runs on projects that adopted the standard, and elsewhere only when the team
+    asks for it, by selecting it (`select`, `--select`) or giving it a severity.
     """
     from mlops_kit.audit.profile import FACETS
 
@@ -117,6 +125,15 @@ def rule(
             raise ValueError(f"{rule_id}: unknown severity {value!r}")
 
     def wrap(check: Check) -> Rule:
-        return Rule(rule_id, family, severity, tuple(requires), check, tuple(applies), kit_severity)
+        return Rule(
+            rule_id,
+            family,
+            severity,
+            tuple(requires),
+            check,
+            tuple(applies),
+            kit_severity,
+            asked_outside_kit,
+        )
 
     return wrap

@@ -47,6 +47,7 @@ def as_data(report: Report) -> dict[str, Any]:
         "ignored": [{"rule": i.rule, "reason": i.reason} for i in report.ignored],
         "skipped": [{"rule": s.rule, "requires": list(s.requires)} for s in report.skipped],
         "not_applicable": report.not_applicable,
+        "not_asked": report.not_asked,
     }
 
 

@@ -9,6 +9,7 @@ from mlops_kit.audit.model import FAMILIES, Issue, Report
 from mlops_kit.audit.rule import Rule
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_NOT_ASKED = "Asked of mlops-kit projects, here only with --select: "
 
 
 def summary(report: Report) -> str:
@@ -35,6 +36,8 @@ def plain(report: Report) -> str:
     lines = [f"mlops-kit audit {printable(report.root)}"]
     if report.profile is not None:
         lines.append(f"Detected: {printable(report.profile.summary())}")
+    if report.not_asked:
+        lines.append(_NOT_ASKED + ", ".join(report.not_asked))
     for family, issues in _groups(report).items():
         lines += ["", FAMILIES[family][1]]
         for issue in issues:
@@ -62,6 +65,8 @@ def coloured(report: Report, width: int | None = None) -> str:
     console.print(f"[bold]mlops-kit audit[/] {escape(printable(report.root))}")
     if report.profile is not None:
         console.print(f"[dim]Detected: {escape(printable(report.profile.summary()))}[/]")
+    if report.not_asked:
+        console.print(f"[dim]{escape(_NOT_ASKED + ', '.join(report.not_asked))}[/]")
     for family, issues in _groups(report).items():
         console.print()
         console.print(f"[bold underline]{FAMILIES[family][1]}[/]")

@@ -18,6 +18,7 @@ from mlops_kit.audit.profile import (
     is_test_file,
     profile_of,
     test_named_scripts,
+    vendored_copies,
 )
 from mlops_kit.audit.repo import NOT_UTF8, RepoView
 from mlops_kit.audit.rule import rule
@@ -201,7 +202,10 @@ def _pytest_settings(repo: RepoView) -> str:
 _NEXTFLOW_TEST = re.compile(r"(?:^|/)test[\w.-]*\.config$|(?:^|/)tests?/[^/]+\.nf(?:\.test)?$")
 
 
-@rule("LAY105", family="layout", severity="info", applies=("project", "ml", "code", "maintained"))
+@rule(
+    "LAY105", family="layout", severity="info",
+    applies=("project", "ml", "code", "maintained"), asked_outside_kit=False,
+)  # fmt: skip
 def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     """Configuration is composed by Hydra from a config folder.
 
@@ -585,7 +589,8 @@ _DATA_HEADING = re.compile(
     r"|数据(?:集|层|源|来源|准备|说明|获取|下载|处理)?|データ(?:セット)?)"
     r"(?:[ \t]+(?:and|&|e|y|et|und|и)[ \t]+\w+)?"
     r"(?:[ \t]+(?:description|sources?|card|used|overview|access|download|setup"
-    r"|preparation|ingestion|collection|acquisition|references?|links?))?"
+    r"|preparation|ingestion|collection|acquisition|references?|links?|formats?|structure"
+    r"|schema))?"
     r"(?:[ \t]+(?:and|&)[ \t]+\w+)?"
     r"(?:[ \t]*\(~?[ \t]*[\d.,]+[ \t]*[KMGT]i?B\))?"  # its size: `Prepare the data (~5 GB)`
     r"[ \t]*[:*_]{0,4}[ \t]*$",
@@ -657,20 +662,29 @@ _TREE_ENTRY = re.compile(
 # ("Raw image data", "Processed test data" say neither).
 _DATA_ORIGIN = re.compile(
     r"\b(?:data[ -]?sets?|synthetic|from|download\w*|source\w*|generated|kaggle|uci|https?"
-    r"|api)\b",
+    r"|api|snapshots?)\b",
     re.IGNORECASE,
 )
 
 
+# The same, in a tree drawn by indentation alone, below its `data/` line:
+# `data/` then `  corpus/        pinned docs snapshot (tracked in git)`.
+_INDENTED_DATA_TREE = re.compile(r"^[ \t]*data/[ \t]*\n((?:[ \t]+\S[^\n]*\n?)+)", re.MULTILINE)
+_INDENTED_ENTRY = re.compile(r"^[ \t]+([\w.-]+/?)[ \t]{2,}(\S[^\n]*)$", re.MULTILINE)
+
+
 def _tree_describes_data(repo: RepoView, text: str) -> bool:
     """True when the README's layout tree says where an entry of data/ comes from."""
-    if "──" not in text and "--" not in text:
+    if "──" not in text and "--" not in text and "data/\n" not in text:
         return False
     names = {part for p in repo.under("data") for part in p.split("/")[1:]}
     names |= {name.removesuffix(".dvc") for name in names}
-    for match in _TREE_ENTRY.finditer(text):
-        entry = match.group(1).strip("/")
-        if entry in names and not entry.endswith(".dvc") and _DATA_ORIGIN.search(match.group(2)):
+    entries = [(m.group(1), m.group(2)) for m in _TREE_ENTRY.finditer(text)]
+    for tree in _INDENTED_DATA_TREE.finditer(text):
+        entries += [(m.group(1), m.group(2)) for m in _INDENTED_ENTRY.finditer(tree.group(1))]
+    for name, comment in entries:
+        entry = name.strip("/")
+        if entry in names and not entry.endswith(".dvc") and _DATA_ORIGIN.search(comment):
             return True
     return False
 
@@ -789,16 +803,22 @@ def symlinks_stay_inside(repo: RepoView) -> Iterator[Finding]:
     that were never meant to be part of the project. Loops hang naive tools.
     A link to another link of the repository (`bin/python3 -> python`) is judged at the
     link it points to, one finding per chain; links inside a committed virtualenv are
-    LAY113's (the whole environment should not be in git).
+    LAY113's (the whole environment should not be in git). A broken link inside another
+    project's repository copied in whole (a folder with its own manifest, licence and
+    contributors' guide: `fairseq_lib/`, whose Kaldi recipe links into a Kaldi tree) is
+    that project's, and not reported; a link out of the repository is, wherever it is.
     Fix: replace the link with the file itself, a DVC-tracked copy, or a path in config.
     """
     venvs = _virtualenvs(repo)
+    copies = vendored_copies(repo)
     for path in sorted(repo.listing.symlinks):
         if venvs and path.startswith(venvs):
             continue  # `.venv/bin/python -> /Users/...`: part of a committed virtualenv
         _, problem = repo.resolve_link(path)
         if problem is None:
             continue
+        if copies and path.startswith(copies) and "outside" not in problem:
+            continue  # broken inside a library's own repository, kept as it came
         if _ends_further(repo, path):
             continue  # `python3 -> python`: the chain is reported at the link it ends on
         yield Finding(f"{path} {problem}", path)

@@ -390,8 +390,9 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     builds; imports in scripts, notebooks and repositories without package metadata are
     PKG112's. A top-level folder named as a package the project requires
     (`ultralytics/` beside `ultralytics>=8.0` in setup.py) is that library's code kept
-    in-tree: its imports are the library's. An import inside a `try:` block is an optional
-    extra the code does without,
+    in-tree: its imports are the library's. An import inside a `try:` block, or under a
+    check that the module is installed (`if find_spec("wandb"):`), is an optional extra
+    the code does without,
     and is not reported, nor are that module's lazy imports inside functions of the same
     file (they run after the guard); nor is a package that a Dockerfile, setup script, CI job, the
     README or a setup document (get_started.md) installs from the PyTorch index (`--index-url https://download.pytorch.org/...`)
@@ -437,7 +438,8 @@ def script_tools_declared(repo: RepoView) -> Iterator[Finding]:
     `[dev-packages]`, `requirements-dev.txt`) counts: scripts run in the dev environment.
     Modules of a package the manifest builds are PKG105's (bar Weights & Biases, an
     optional logger as often as not: reported here);
-    the same exceptions apply (`try:` imports and, in a file that has one, the module's
+    the same exceptions apply (`try:` imports, imports under `if find_spec("wandb"):`
+    and, in a file that has one, the module's
     lazy imports inside functions, the PyTorch index, nested projects with
     their own manifest, Databricks notebooks, examples), and a package that a Kubeflow or
     Vertex AI pipeline component installs in its own container
@@ -830,8 +832,17 @@ _IMPORTS_MODULE = (
 )
 
 
+# `if find_spec("wandb"):`, `elif importlib.util.find_spec("mlflow") is not None:`,
+# `if is_wandb_available():`: a block that runs only where the module is installed.
+_INSTALLED_GUARD = re.compile(r"^(?:el)?if\b.*(?:\bfind_spec\(|\bis_\w+_available\(\))")
+
+
 def _optional_import(repo: RepoView, path: str, line: int) -> bool:
-    """Return True when the import on `line` sits in a `try:` block (an optional extra)."""
+    """Return True when the import on `line` is optional (an extra the code can do without).
+
+    It sits in a `try:` block, or in a block that runs only where the module is installed
+    (`if find_spec("wandb"):`, `if is_wandb_available():`).
+    """
     if line < 1 or not path.endswith(".py"):
         return False
     lines = (repo.text(path) or "").splitlines()
@@ -844,7 +855,7 @@ def _optional_import(repo: RepoView, path: str, line: int) -> bool:
         if not stripped or stripped.startswith("#"):
             continue
         if len(above) - len(above.lstrip()) < indent:
-            return stripped.startswith("try:")
+            return stripped.startswith("try:") or bool(_INSTALLED_GUARD.match(stripped))
     return False
 
 
@@ -1395,11 +1406,8 @@ def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
 
 def _pipfile_packages(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
     """(name, "Pipfile", line) of each entry of a root Pipfile's `[packages]` table."""
-    pipfile = repo.data("Pipfile", "toml") if "Pipfile" in repo.file_set else None
-    packages = pipfile.get("packages") if isinstance(pipfile, dict) else None
-    if not isinstance(packages, dict):
-        return
-    text = repo.text("Pipfile") or ""
+    packages = facts.pipfile_table(repo, "packages")
+    text = (repo.text("Pipfile") or "") if packages else ""
     for name in packages:
         yield str(name), "Pipfile", entry_line(text, str(name), "optional")
 

@@ -552,7 +552,7 @@ def _leftover_dvc_config(repo: RepoView) -> bool:
 
 @rule(
     "DVC115", family="pipeline", severity="warning",
-    applies=("project", "ml", "code", "maintained"),
+    applies=("project", "ml", "code", "maintained"), asked_outside_kit=False,
 )  # fmt: skip
 def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     """Data and pipeline are versioned with DVC.

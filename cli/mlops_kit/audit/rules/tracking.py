@@ -1058,7 +1058,7 @@ def _in_string_literal(text: str, line: int, matched: str) -> bool:
 
 @rule(
     "TRK107", family="tracking", severity="warning",
-    applies=("project", "ml", "code", "maintained"),
+    applies=("project", "ml", "code", "maintained"), asked_outside_kit=False,
 )  # fmt: skip
 def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
     """Training runs are tracked (MLflow).
