@@ -1262,3 +1262,104 @@ def test_a_library_repository_copied_in_whole_keeps_its_links_and_tests(tmp_path
     assert [i.path for i in report.issues if i.rule == "LAY111"] == [f"{recipe}/steps"]
     assert report.profile is not None
     assert report.profile.test_files == ("fairseq_lib/tests/test_train.py",)
+
+
+def test_practice_code_and_a_thesis_are_study_work_not_a_maintained_project(
+    tmp_path: Path,
+) -> None:
+    openings = [
+        "This repository includes the practice codes that fine-tune GPT-2.",
+        "In this repo, I experiment with MLflow to track experiments.",
+        "This is a small project I created to demonstrate customer segmentation.",
+        "This repository contains the code for the Master's Thesis on Swedish datasets.",
+        "A personal learning project on anomaly detection.",
+        "This repository is a complete demo of drift monitoring.",
+    ]
+    for number, opening in enumerate(openings):
+        files = {**TRAINING, "README.md": f"# Study\n\n{opening}\n"}
+        assert places(repo(tmp_path, files, f"study{number}"), "LAY104") == [], opening
+    for number, title in enumerate(["Demonstration of spam filters", "Tutorial: drift"]):
+        titled = {**TRAINING, "README.md": f"# {title}\n"}
+        assert places(repo(tmp_path, titled, f"titled{number}"), "LAY104") == [], title
+    for number, opening in enumerate(
+        ["An end-to-end machine learning project for fraud.", "A deep learning project."]
+    ):
+        files = {**TRAINING, "README.md": f"# Project\n\n{opening}\n"}
+        assert places(repo(tmp_path, files, f"project{number}"), "LAY104") == ["."], opening
+
+
+def test_jupyter_beside_its_notebooks_asks_for_no_dev_group(tmp_path: Path) -> None:
+    setup = "from setuptools import setup\n\nsetup(name='cells', packages=['cells'])\n"
+    files: dict[str, str | bytes] = {
+        "setup.py": setup,
+        "requirements.txt": "tensorflow==2.15.0\nnotebook==7.2.2\ntypes-PyYAML==6.0.12\n-e .\n",
+        "src/cells/__init__.py": "",
+        "src/cells/train.py": "import tensorflow\n\ntensorflow.keras.Sequential()\n",
+        "research/01_data_ingestion.ipynb": '{"cells": [], "metadata": {}, "nbformat": 4}\n',
+        ".gitignore": ".venv/\n",
+    }
+    root = repo(tmp_path, files, "notebooks")
+    assert places(root, "PKG106") == []
+    scripts = {k: v for k, v in files.items() if not k.endswith(".ipynb")}
+    assert places(repo(tmp_path, scripts, "scripts"), "PKG106") == ["setup.py"]
+
+
+def test_a_tracking_uri_from_a_settings_field_reads_the_environment(tmp_path: Path) -> None:
+    settings = (
+        "from pydantic import Field\nfrom pydantic_settings import BaseSettings\n\n\n"
+        "class AppSettings(BaseSettings):\n"
+        '    MODEL_TRACKING_URI: str = Field(default="")\n\n\n'
+        "SETTINGS = AppSettings()\n"
+    )
+    client = (
+        "import mlflow\n\nfrom app.settings import SETTINGS\n\n\n"
+        "def connect() -> None:\n    mlflow.set_tracking_uri(SETTINGS.MODEL_TRACKING_URI)\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "mlflow==3.8.1\npydantic-settings==2.7.1\n",
+        "app/__init__.py": "",
+        "app/settings.py": settings,
+        "app/client.py": client,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "settings"), "TRK102") == []
+    constant = "class AppSettings:\n    MODEL_TRACKING_URI: str = 'http://mlflow:5000'\n\n\n"
+    plain = {**files, "app/settings.py": constant + "SETTINGS = AppSettings()\n"}
+    assert places(repo(tmp_path, plain, "plain"), "TRK102") == ["app/client.py:7"]
+
+
+def test_a_handler_that_answers_400_to_a_wrong_type_validates_its_input(
+    tmp_path: Path,
+) -> None:
+    app = (
+        "import joblib\nfrom flask import Flask, jsonify, request\n\n"
+        'app = Flask(__name__)\nMODEL = joblib.load("model.joblib")\n\n\n'
+        '@app.route("/predict", methods=["POST"])\n'
+        "def predict():\n"
+        "    payload = request.get_json(silent=True) or {}\n"
+        '    text = payload.get("text")\n'
+        "    if not isinstance(text, str) or not text.strip():\n"
+        '        return jsonify({"error": "text must be a non-empty string"}), 400\n'
+        '    return jsonify({"label": MODEL.predict([text]).tolist()})\n'
+    )
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "requirements.txt": "scikit-learn==1.6.1\nflask==3.1.0\njoblib==1.4.2\n",
+        "app.py": app,
+    }
+    assert places(repo(tmp_path, files, "checked"), "SRV101") == []
+    unchecked = app.replace(
+        "    if not isinstance(text, str) or not text.strip():\n"
+        '        return jsonify({"error": "text must be a non-empty string"}), 400\n',
+        "",
+    )
+    root = repo(tmp_path, {**files, "app.py": unchecked}, "unchecked")
+    assert places(root, "SRV101") == ["app.py:8"]
+
+
+def test_python_setup_py_install_is_a_setup_command(tmp_path: Path) -> None:
+    readme = "# Models\n\nFake news models.\n\n## Build and Import\n\n    python setup.py install\n"
+    files: dict[str, str | bytes] = {**TRAINING, "README.md": readme}
+    assert places(repo(tmp_path, files, "setup"), "DOC101") == []
+    bare = {**files, "README.md": readme.replace("python setup.py install", "import fnp")}
+    assert places(repo(tmp_path, bare, "bare"), "DOC101") == ["README.md"]

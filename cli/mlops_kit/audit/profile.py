@@ -1420,7 +1420,8 @@ def _demonstration(repo: RepoView) -> bool:
     to experiment with Ray Serve", "This sample demonstrates how to ...": its title and
     first lines, not a word anywhere below (a project's README may show examples). So is
     coursework: a course project or a capstone, by its README's opening or its name, or
-    a course's material: most of the code in numbered lesson folders (`Lesson_1_...`).
+    a course's material: most of the code in numbered lesson folders (`Lesson_1_...`);
+    and study work: practice code, a learning project, a Master's thesis's code.
     """
     from mlops_kit.audit import facts  # facts builds on this module: imported when used
 
@@ -1440,6 +1441,7 @@ def _demonstration(repo: RepoView) -> bool:
         _DEMONSTRATION.search(" ".join(lines[:4])) is not None
         or _ASSIGNMENT_TITLE.search(title) is not None
         or _COURSEWORK.search(" ".join([repo.root.name, *lines[:12]])) is not None
+        or _STUDY.search(" ".join(lines[:12])) is not None
     )
 
 
@@ -1484,6 +1486,24 @@ _COURSEWORK = re.compile(
     # "Our final submission for the TU Berlin course 'Computer Vision ...'"
     r"|(?:submission|assignment|project) for (?:the |an? |my |our )?[\w-]+(?: [\w-]+){0,4}"
     r" (?:course|class|lecture|seminar))\b|zoomcamp"
+)
+
+
+# Study work, in the README's opening: a title that opens "Tutorial:", "Demo" or
+# "Demonstration of", "This repository is a complete demo", "the practice codes that
+# fine-tune GPT-2", "In this
+# repo, I experiment with MLflow", "a small project I created to demonstrate", "code for
+# the Master's Thesis ...", a "Learning Path" of modules, "a personal learning project"
+# (not a "machine learning project").
+_STUDY = re.compile(
+    r"(?i)^#*[ \t]*(?:demonstration|tutorial|demo)\b(?! app\b)"  # a title: "# Tutorial: ..."
+    r"|\b(?:(?:is|as) an? (?:\w+ )?(?:demo|tutorial)\b"
+    r"|practi[cs]e (?:codes?|project|repo(?:sitory)?)"
+    r"|(?:created|made|built) (?:it )?to (?:demonstrate|learn|practi[cs]e)|i experiment with"
+    r"|(?:master'?s|bachelor'?s) thesis|learning path|for (?:my own |self[- ])?(?:learning|study)"
+    r"|(?<!machine )(?<!deep )(?<!reinforcement )(?<!federated )(?<!transfer )"
+    r"(?<!supervised )(?<!ml )learning (?:project|exercise|repo(?:sitory)?)"
+    r"|personal (?:learning|study) (?:project|repo(?:sitory)?))\b"
 )
 
 

@@ -35,7 +35,7 @@ _SETUP = re.compile(
     r"pip3? install|poetry install|uv sync|uv run|uv pip install|make install"
     r"|conda (?:env )?(?:create|update)|mlflow run|pixi install|pdm install|hatch env"
     r"|docker[ -]compose up|docker build"
-    r"|pipenv (?:install|sync)|docker run"
+    r"|pipenv (?:install|sync)|docker run|python3? setup\.py (?:install|develop)"
     r"|\binstall(?:ed)? (?:it )?(?:via|with|using|from) `?(?:pip|uv|conda|pypi|poetry)\b"
     r"|^#+[ \t]*+[^\n]{0,40}?\b(?:install|setup|set up|getting started|quick ?start"
     r"|prerequisites|requirements?|dependencies|how to use|how to run|usage"
@@ -80,7 +80,8 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
     document the README links to) count too, and so do commands that build the environment
     as they run (`uv run ...`), a make target that does (`make build-python-environment`)
     or a script of the repo that does (`./start_environment.sh`, `bash scripts/setup.sh`),
-    `pipenv install`, `docker run` of the project's image and a "Running locally" section,
+    `pipenv install`, `python setup.py install`, `docker run` of the project's image and a
+    "Running locally" section,
     and so does the README of the one top-level folder that holds all the code
     (`trading-systems/readme.md` beside a root README that only summarises the work).
     A README that is not UTF-8 text (a line appended as UTF-16) is LAY112's finding.

@@ -138,8 +138,8 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
     Modules that define tests beside a conftest.py under other names (`faithfulness.py`
     with `async def test_...`) are reported for what they are: tests that a plain
     `pytest` never collects.
-    Not asked of a repository whose README opens by calling it an example, a sample or a
-    toy (the profile's `demonstration`).
+    Not asked of a repository whose README opens by calling it an example, a sample, a
+    toy or study work (practice code, coursework, a thesis: the profile's `demonstration`).
     Fix: add `tests/test_<stage>.py` files that run each stage on tiny data.
     """
     profile = profile_of(repo)
@@ -223,8 +223,9 @@ def hydra_config_present(repo: RepoView) -> Iterator[Finding]:
     constants that the scripts import) are accepted.
     The audit finds the folder from `@hydra.main(config_path=...)`, `initialize(...)` or
     a conventional conf/, configs/ or config/ folder; the config rules check it.
-    Not asked of a repository whose README opens by calling it an example, a sample or a
-    toy (the profile's `demonstration`), nor of code that trains nothing (a service that
+    Not asked of a repository whose README opens by calling it an example, a sample, a
+    toy or study work (practice code, coursework, a thesis: the profile's
+    `demonstration`), nor of code that trains nothing (a service that
     serves a pretrained model reads its settings from the environment).
     Fix: create `conf/config.yaml` with a defaults list and one folder per config group
     (`conf/model/`, `conf/data/`, ...), loaded by `@hydra.main(config_path="../conf")` or

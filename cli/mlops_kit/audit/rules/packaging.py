@@ -880,9 +880,9 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
     is a project whose tox or nox environments list the tools
     (`deps = pytest` in tox.ini, `session.install("ruff")` in noxfile.py), nor one that
     uses no development tool at all (no tests, or tests of the standard library's
-    unittest only, no tool configured or declared): LAY104 reports missing tests;
-    nor is a monorepo's root that declares no dependency while
-    its services' pyproject.toml files hold their dev groups.
+    unittest only, no tool configured or declared, or only Jupyter beside the notebooks
+    it runs): LAY104 reports missing tests; nor is a monorepo's root that declares no
+    dependency while its services' pyproject.toml files hold their dev groups.
     """
     data = repo.pyproject
     if _declares_dev_group(data):
@@ -952,7 +952,12 @@ def _uses_dev_tools(repo: RepoView) -> bool:
     if _TOOL_SECTIONS.search(setup_cfg):
         return True
     _, declared = facts.declared_names(repo)
-    return bool((DEV_TOOLS | _NOTEBOOK_AND_LOAD_TOOLS) & declared)
+    if (DEV_TOOLS | _LOAD_TOOLS) & declared:
+        return True
+    # Jupyter beside notebooks is what runs them (`research/01_ingestion.ipynb`): the
+    # project's working environment, not a tool a dev group would set apart.
+    notebooks = any(p.endswith(".ipynb") for p in repo.files)
+    return bool(_NOTEBOOK_TOOLS & declared) and not notebooks
 
 
 def _needs_test_runner(repo: RepoView) -> bool:
@@ -972,9 +977,8 @@ _TEST_RUNNERS = frozenset({"pytest", "nose", "nose2", "mock", "coverage", "tox"}
 
 
 # Tools of the development desk, not of the running code: notebooks, load tests.
-_NOTEBOOK_AND_LOAD_TOOLS = frozenset(
-    {"ipykernel", "jupyter", "jupyterlab", "notebook", "ipython", "locust", "pytest-asyncio"}
-)
+_NOTEBOOK_TOOLS = frozenset({"ipykernel", "jupyter", "jupyterlab", "notebook", "ipython"})
+_LOAD_TOOLS = frozenset({"locust", "pytest-asyncio"})
 _TOOL_CONFIGS = frozenset(
     {".pre-commit-config.yaml", ".pre-commit-config.yml", ".flake8", "ruff.toml", ".ruff.toml",
      "mypy.ini", ".mypy.ini", "pytest.ini", "conftest.py", ".pylintrc", "pylintrc",

@@ -560,8 +560,8 @@ def dvc_in_use(repo: RepoView) -> Iterator[Finding]:
     Why: without a pipeline definition nobody can tell which data, code and parameters
     produced a model, or rerun only what changed; without data versioning last month's
     results cannot be reproduced once the data moves on.
-    Not asked of a repository whose README opens by calling it an example, a sample or a
-    toy (the profile's `demonstration`).
+    Not asked of a repository whose README opens by calling it an example, a sample, a
+    toy or study work (practice code, coursework, a thesis: the profile's `demonstration`).
     Fix: `dvc init`, track the raw data (`dvc add data/raw`) and describe the steps as
     stages in dvc.yaml (`dvc stage add -n train -d src/train.py -o models/ ...`).
     A Kedro, Metaflow or ZenML project already defines its pipeline and versions what its

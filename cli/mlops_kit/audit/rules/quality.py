@@ -523,8 +523,9 @@ def ci_present(repo: RepoView) -> Iterator[Finding]:
     on their own machine; main breaks silently and a pull request shows no evidence.
     Google Cloud Build configs count wherever they are (`cloudbuild.yaml`, or a YAML file
     whose top-level `steps:` run in builder images: `name: gcr.io/cloud-builders/docker`).
-    Not asked of a repository whose README opens by calling it an example, a sample or a
-    toy (the profile's `demonstration`), nor of one that has no test: CI would have
+    Not asked of a repository whose README opens by calling it an example, a sample, a
+    toy or study work (practice code, coursework, a thesis: the profile's
+    `demonstration`), nor of one that has no test: CI would have
     nothing to run but the linters, which git hooks run as well (QUA112), and the
     missing tests are LAY104's finding.
     Fix: add `.github/workflows/ci.yml` (GitHub) or `.gitlab-ci.yml` (GitLab) that

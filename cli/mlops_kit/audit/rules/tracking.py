@@ -341,7 +341,8 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     `set_tracking_uri(str(uri))` alike, or
     `if not uri: return` before it): left empty, MLflow reads MLFLOW_TRACKING_URI. A
     pydantic `BaseSettings` field named `mlflow_tracking_uri` (no `env_prefix`) is read
-    from that variable.
+    from that variable, and a call that passes another field of such a class
+    (`set_tracking_uri(settings.MODEL_TRACKING_URI)`) reads the variable of that name.
     Fix: honour the variable in config (`uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}`)
     or in code (`os.environ.get("MLFLOW_TRACKING_URI") or cfg.tracking.uri`).
     """
@@ -356,6 +357,7 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
         if c[:2] not in literal
         and not _reads_environment(repo, c[0], c[1])
         and not _only_when_set(repo.text(c[0]) or "", c[1])
+        and not _settings_field_argument(repo, c[0], c[1])
     ]
     if not calls:
         return  # none, or only literal URIs (TRK103 reports those)
@@ -369,6 +371,25 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     path, line, _ = calls[0]
     yield Finding(
         "set_tracking_uri() is called but MLFLOW_TRACKING_URI is never consulted", path, line
+    )
+
+
+def _settings_field_argument(repo: RepoView, path: str, line: int) -> bool:
+    """Return True when the call on `line` passes a field of a pydantic `BaseSettings` class.
+
+    `set_tracking_uri(Settings.MODEL_TRACKING_URI)` where `MODEL_TRACKING_URI: str = ...`
+    is a field of a `BaseSettings` subclass: pydantic-settings fills it from the
+    environment variable of its name, so each environment can point it elsewhere.
+    """
+    lines = (repo.text(path) or "").splitlines()
+    call = _CALL_WITH_NAME.search(lines[line - 1]) if 0 < line <= len(lines) else None
+    if call is None or "." not in call.group(1) or "[" in call.group(1):
+        return False
+    field = call.group(1).rsplit(".", 1)[1]
+    declared = re.compile(rf"(?mi)^[ \t]+{re.escape(field)}[ \t]*:")
+    return any(
+        "BaseSettings" in (repo.text(source) or "")
+        for source, _, _ in facts.search_sources(repo, declared)
     )
 
 
@@ -1072,8 +1093,8 @@ def experiments_tracked(repo: RepoView) -> Iterator[Finding]:
     Why: without a tracker, which parameters, data and code produced which metrics and
     model lives in someone's memory or a spreadsheet; runs cannot be compared, and the
     model in production cannot be traced back to its run.
-    Not asked of a repository whose README opens by calling it an example, a sample or a
-    toy (the profile's `demonstration`).
+    Not asked of a repository whose README opens by calling it an example, a sample, a
+    toy or study work (practice code, coursework, a thesis: the profile's `demonstration`).
     Fix: log parameters, metrics and the model with MLflow:
 
         mlflow.set_experiment("my_project")
