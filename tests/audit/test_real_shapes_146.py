@@ -1363,3 +1363,79 @@ def test_python_setup_py_install_is_a_setup_command(tmp_path: Path) -> None:
     assert places(repo(tmp_path, files, "setup"), "DOC101") == []
     bare = {**files, "README.md": readme.replace("python setup.py install", "import fnp")}
     assert places(repo(tmp_path, bare, "bare"), "DOC101") == ["README.md"]
+
+
+def test_a_component_loads_the_env_its_own_gitignore_covers(tmp_path: Path) -> None:
+    main = (
+        "import os\n\nfrom dotenv import load_dotenv\n\n"
+        "load_dotenv(os.path.join(os.path.dirname(__file__), '.env'))\n"
+        "KEY = os.environ['SUPABASE_KEY']\n"
+    )
+    files: dict[str, str | bytes] = {
+        "backend/requirements.txt": "python-dotenv==1.0.1\ndeepface==0.0.93\n",
+        "backend/main.py": main,
+        "backend/.gitignore": "venv/\n.env\n",
+        "mobile-app/.gitignore": "node_modules/\n",
+        "mobile-app/app.js": "console.log('app')\n",
+    }
+    assert places(repo(tmp_path, files, "components"), "SEC104") == []
+    open_env = {**files, "backend/.gitignore": "venv/\n"}
+    assert places(repo(tmp_path, open_env, "open"), "SEC104") == ["."]
+
+
+def test_an_empty_data_folder_a_nested_pipeline_fills_needs_no_readme(tmp_path: Path) -> None:
+    stage = (
+        "stages:\n  load_data:\n    cmd: wget -O ../../data/reference.csv https://e.org/r.csv\n"
+        "    outs: [../../data/reference.csv]\n"
+    )
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "README.md": "# Drift\n\nMonitors drift.\n\n## Setup\n\npip install -r requirements.txt\n",
+        "data/.gitignore": "/reference.csv\n",
+        "pipelines/monitor/dvc.yaml": stage,
+    }
+    assert places(repo(tmp_path, files, "nested"), "LAY106") == []
+    alone = {k: v for k, v in files.items() if not k.endswith("dvc.yaml")}
+    assert places(repo(tmp_path, alone, "alone"), "LAY106") == ["."]
+
+
+def test_a_column_check_raising_400_validates_an_upload(tmp_path: Path) -> None:
+    routes = (
+        "import joblib\nimport pandas as pd\nfrom fastapi import FastAPI, File, HTTPException"
+        ", UploadFile\n\napp = FastAPI()\nMODEL = joblib.load('model.joblib')\n"
+        "FEATURES = ['age', 'income']\n\n\n"
+        '@app.post("/predict")\n'
+        "async def predict_file(file: UploadFile = File(...)):\n"
+        "    frame = pd.read_csv(file.file)\n"
+        "    missing = set(FEATURES) - set(frame.columns)\n"
+        "    if missing:\n"
+        "        raise HTTPException(\n"
+        "            status_code=400,\n"
+        '            detail=f"missing columns: {sorted(missing)}",\n'
+        "        )\n"
+        "    return {'labels': MODEL.predict(frame[FEATURES]).tolist()}\n"
+    )
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "requirements.txt": "scikit-learn==1.6.1\nfastapi==0.115.6\npandas==2.2.3\n",
+        "app/routes.py": routes,
+    }
+    assert places(repo(tmp_path, files, "columns"), "SRV101") == []
+    unchecked = routes.split("    if missing:")[0] + routes.split("        )\n")[-1]
+    root = repo(tmp_path, {**files, "app/routes.py": unchecked}, "unchecked")
+    assert places(root, "SRV101") == ["app/routes.py:10"]
+
+
+def test_data_in_folders_named_per_run_is_one_finding(tmp_path: Path) -> None:
+    prices = "date,close\n" + "2022-09-18,1450.5\n" * 2_000
+    files: dict[str, str | bytes] = {**TRAINING}
+    for number, ticker in enumerate(["ETH-USD", "GOOG", "TSLA"]):
+        run = f"{ticker}_2022091{number}_{'%032x' % (number + 7_919)}"
+        files[f"{run}/downloaded_data_{ticker}.csv"] = prices
+    files["raw/prices.csv"] = prices
+    found = [i for i in audit(repo(tmp_path, files, "runs")).issues if i.rule == "DAT102"]
+    assert sorted(str(i.path) for i in found) == [
+        "ETH-USD_20220910_00000000000000000000000000001eef/downloaded_data_ETH-USD.csv",
+        "raw/prices.csv",
+    ]
+    assert "3 data files" in found[0].message and "in 3 folders named like" in found[0].message

@@ -153,10 +153,14 @@ def test_pydantic_settings_read_mlflow_tracking_uri(tmp_path: Path) -> None:
         ".gitignore": "mlflow.db\nmlruns/\n",
     }
     assert "TRK102" not in fired(repo(tmp_path, files, "settings"))
+    # with a prefix the field reads APP_MLFLOW_TRACKING_URI: still set per environment
     prefixed = settings.replace(
         "(BaseSettings):\n", '(BaseSettings):\n    model_config = {"env_prefix": "APP_"}\n'
     )
-    assert "TRK102" in fired(repo(tmp_path, {**files, "app/config.py": prefixed}, "prefixed"))
+    assert "TRK102" not in fired(repo(tmp_path, {**files, "app/config.py": prefixed}, "pre"))
+    constant = "class Settings:\n    mlflow_tracking_uri = 'sqlite:///mlflow.db'\n\n\n"
+    plain = {**files, "app/config.py": constant + "settings = Settings()\n"}
+    assert "TRK102" in fired(repo(tmp_path, plain, "plain"))
 
 
 def test_a_utf16_readme_is_read_and_its_encoding_reported(tmp_path: Path) -> None:

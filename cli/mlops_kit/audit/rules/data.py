@@ -590,6 +590,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     (`pkg/dmri/data/atlas.nii.gz`), nor a table of experiment results up to 1 MB in a
     results folder (a run, seed or model column and two metric columns or more:
     `run_id,seed,...,accuracy,auc,f1`).
+    One finding per top-level folder; the folders a script names per run (a hash or a
+    timestamp in the name: `ETH-USD_20220918_1f255e31.../`) are one finding together.
     Fix: `git rm --cached <file>` then `dvc add <file>` (raw inputs) or declare it as a
     stage output; tiny test fixtures belong under tests/.
     """
@@ -649,8 +651,22 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
             continue  # `pkg/atlas/mni.nii.gz`, which a module of the package opens
         folder = path.split("/", 1)[0] if "/" in path else "."
         by_folder.setdefault(folder, []).append((path, size))
-    # One finding per top-level folder: a folder of datasets in git is one fact.
+    # One finding per top-level folder: a folder of datasets in git is one fact. So are
+    # the folders a script names per run (`ETH-USD_20220918_1f255e31.../`): one fact.
+    generated = [f for f in by_folder if _GENERATED_FOLDER.search(f)]
+    if len(generated) > 1:
+        first = generated[0]
+        by_folder[first] = [item for f in generated for item in by_folder.pop(f)]
+        named = f"in {len(generated)} folders named like {first}/"
+        yield from _per_folder(
+            repo, by_folder, "data", lambda f: named if f == first else f"under {f}/", False
+        )
+        return
     yield from _per_folder(repo, by_folder, "data", lambda folder: f"under {folder}/", False)
+
+
+# A folder named by a script for one run: a long hash or a timestamp in its name.
+_GENERATED_FOLDER = re.compile(r"[0-9a-f]{16,}|(?<!\d)(?:19|20)\d{6}(?:[_T-]?\d{4,6})?(?!\d)")
 
 
 @rule("DAT103", family="data", severity="warning", kit_severity="error", requires=("LAY109",))
@@ -847,7 +863,7 @@ def _per_folder(
             yield Finding(f"{kind} file {path} is in git{_size(repo, path)}", path)
             continue
         total = sum(size for _, size in found) / 1e6
-        names = ", ".join(p.rsplit("/", 1)[-1] for p, _ in found[:3])
+        names = ", ".join(list(dict.fromkeys(p.rsplit("/", 1)[-1] for p, _ in found))[:3])
         rest = (f" and {len(found) - 3} more" if len(found) > 3 else "") if count_rest else ", ..."
         yield Finding(
             f"{len(found)} {kind} files ({total:.1f} MB) {where(folder)} are in git: {names}{rest}",

@@ -617,7 +617,13 @@ def _services_keep_state(repo: RepoView) -> bool:
 
 
 def _pipeline_writes_data(repo: RepoView) -> bool:
-    """True when a stage of dvc.yaml writes below data/ (an ingest stage that fetches it)."""
+    """True when a stage of dvc.yaml writes below data/ (an ingest stage that fetches it).
+
+    A pipeline in a sub-folder (`pipelines/monitor/dvc.yaml`, `src/main/dvc.yaml`) runs
+    from its own folder: its stages write data/ through relative paths (`../../data`).
+    """
+    if any(p.endswith("/dvc.yaml") for p in repo.files):
+        return True
     return any(
         out.path is not None and out.path.startswith("data/")
         for stage in facts.stages(repo) or []

@@ -1089,7 +1089,9 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     beside each example (`backend/.env.example` means `backend/.env`, `config.env.example`
     means `config.env`, or the file the README copies it to: `cp config.env.example
     .env`), else the ones the root .gitignore names by path (`app/setup/.env`,
-    where the code loads it from), else the root's. A committed `.env` that assigns no
+    where the code loads it from), else the one of each component folder with a
+    .gitignore of its own whose code loads one (`backend/.env` for `backend/main.py`),
+    else the root's. A committed `.env` that assigns no
     credential-named key is the project's settings file, kept in git on purpose.
     Fix: add `.env` (and `.env.*` with `!.env.example`) to .gitignore; if it was
     committed, `git rm --cached .env` and rotate what it held.
@@ -1132,7 +1134,9 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     places = sorted(
         dot_envs
         | {env for env, p in named if env != _OUTSIDE and _names_credentials(repo.text(p) or "")}
-    ) or ([] if named else _ignored_env_paths(repo) or [facts.ENV_FILE])
+    ) or (
+        [] if named else _ignored_env_paths(repo) or _component_env_paths(repo) or [facts.ENV_FILE]
+    )
     if places == [facts.ENV_FILE] and _own_env_files_only(repo):
         return  # a committed `.env.local` of settings, nothing loads a `.env`: none to ignore
     ignored = repo.ignored(places)
@@ -1215,6 +1219,26 @@ def _ignored_env_paths(repo: RepoView) -> list[str]:
     """
     text = repo.text(".gitignore") or "" if ".gitignore" in repo.file_set else ""
     return [match.group(1) for match in map(_ENV_PATH_RULE.match, text.splitlines()) if match]
+
+
+def _component_env_paths(repo: RepoView) -> list[str]:
+    """Return the `.env` of each component folder whose code loads one.
+
+    `backend/main.py` calling `load_dotenv(...)` in a repository of components that each
+    keep their own .gitignore (`backend/.gitignore`, `mobile-app/.gitignore`): python-dotenv
+    looks beside the calling module first, so the file is `backend/.env`, which the
+    component's own .gitignore covers. Empty unless every module that loads one sits in
+    such a component (a root module loads the root's `.env`).
+    """
+    found: set[str] = set()
+    for path, _, _ in facts.search_sources(repo, _LOADS_DOTENV):
+        parts = path.split("/")[:-1]
+        folders = ["/".join(parts[:depth]) for depth in range(len(parts), 0, -1)]
+        component = next((f for f in folders if f"{f}/.gitignore" in repo.file_set), None)
+        if component is None:
+            return []
+        found.add(f"{component}/.env")
+    return sorted(found)
 
 
 # A .gitignore line naming one `.env` by its folder (`FEXT/setup/.env`, `/app/.env`).

@@ -36,11 +36,11 @@ _VALIDATES = re.compile(
     r"|\bif[ \t]+(?:not[ \t]+[\w.]++[ \t]+or[ \t]+)?"
     r"[\"'][\w-]++[\"'][ \t]+not[ \t]+in[ \t]+[\w.]++[ \t]*:[ \t]*\n[ \t]*+"
     r"(?:return\b[^\n]*?\b4(?:00|22)\b|abort\([ \t]*4(?:00|22)\b)"
-    # a field's type checked, answering 400 or 422 (`if not isinstance(text, str) or not
-    # text.strip():` then `return jsonify(...), 400`)
-    r"|\bif[ \t]+(?:not[ \t]+)?isinstance\([^\n]*:[ \t]*(?:#[^\n]*)?\n[ \t]*+"
+    # any check of the input that answers 400 or 422 (`if not isinstance(text, str):` then
+    # `return jsonify(...), 400`; `if missing:` then `raise HTTPException(status_code=400,`)
+    r"|^[ \t]*+(?:el)?if\b[^\n]*:[ \t]*(?:#[^\n]*)?\n[ \t]*+"
     r"(?:return\b[^\n]*?\b4(?:00|22)\b|abort\([ \t]*4(?:00|22)\b"
-    r"|raise[ \t]+HTTPException\([ \t]*(?:status_code[ \t]*=[ \t]*)?4(?:00|22)\b)"
+    r"|raise[ \t]+HTTPException\(\s*(?:status_code[ \t]*=[ \t]*)?4(?:00|22)\b)"
     # a parse or check of the input that fails answers 400 or 422 (`except ValueError as
     # e:` then `return JSONResponse(status_code=400, ...)`; `except InvalidInputError:`
     # then `raise HTTPException(status_code=422)`); a KeyError caught is no check of types
@@ -126,7 +126,8 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
     or by a number type (`x: float`), or declared with constraints
     (`text: str = Query(..., min_length=2)`), is validated by the framework, and a handler that
     checks each field's range by hand (`if not (0 <= lead_time <= 100):`, answering an
-    error), or a field's type (`if not isinstance(text, str): return ..., 400`), or an
+    error), or a field's type or the columns sent (`if not isinstance(text, str): return
+    ..., 400`, `if missing: raise HTTPException(status_code=400, ...)`), or an
     upload's format (`if file.content_type not in allowed_types:`), or
     answers 400 or 422 when parsing or checking the input fails (`except ValueError:` or
     `except InvalidInputError:` then `return JSONResponse(status_code=400, ...)`; not a

@@ -341,8 +341,9 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     `set_tracking_uri(str(uri))` alike, or
     `if not uri: return` before it): left empty, MLflow reads MLFLOW_TRACKING_URI. A
     pydantic `BaseSettings` field named `mlflow_tracking_uri` (no `env_prefix`) is read
-    from that variable, and a call that passes another field of such a class
-    (`set_tracking_uri(settings.MODEL_TRACKING_URI)`) reads the variable of that name.
+    from that variable, and a call that passes any field of such a class
+    (`set_tracking_uri(settings.MODEL_TRACKING_URI)`) reads the variable of that name
+    (behind the class's `env_prefix`, if it sets one).
     Fix: honour the variable in config (`uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}`)
     or in code (`os.environ.get("MLFLOW_TRACKING_URI") or cfg.tracking.uri`).
     """
