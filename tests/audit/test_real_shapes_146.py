@@ -1355,6 +1355,9 @@ def test_a_handler_that_answers_400_to_a_wrong_type_validates_its_input(
     )
     root = repo(tmp_path, {**files, "app.py": unchecked}, "unchecked")
     assert places(root, "SRV101") == ["app.py:8"]
+    present = app.replace("if not isinstance(text, str) or not text.strip():", "if not text:")
+    root = repo(tmp_path, {**files, "app.py": present}, "present")  # any string goes through
+    assert places(root, "SRV101") == ["app.py:8"]
 
 
 def test_python_setup_py_install_is_a_setup_command(tmp_path: Path) -> None:
@@ -1439,3 +1442,22 @@ def test_data_in_folders_named_per_run_is_one_finding(tmp_path: Path) -> None:
         "raw/prices.csv",
     ]
     assert "3 data files" in found[0].message and "in 3 folders named like" in found[0].message
+
+
+def test_a_tracking_uri_from_an_airflow_variable_is_set_per_deployment(tmp_path: Path) -> None:
+    task = (
+        "import mlflow\nfrom airflow.models import Variable\n\n\n"
+        "def train() -> None:\n"
+        "    tracking_server = Variable.get('mlflow_server')\n"
+        "    mlflow.set_tracking_uri(tracking_server)\n"
+    )
+    files: dict[str, str | bytes] = {
+        "requirements.txt": "mlflow==3.8.1\napache-airflow==2.10.4\n",
+        "dags/tasks/train.py": task,
+        ".gitignore": ".venv/\n",
+    }
+    assert places(repo(tmp_path, files, "variable"), "TRK102") == []
+    fixed = task.replace("Variable.get('mlflow_server')", "'http://mlflow:5000'")
+    assert places(repo(tmp_path, {**files, "dags/tasks/train.py": fixed}, "fixed"), "TRK102") == [
+        "dags/tasks/train.py:7"
+    ]

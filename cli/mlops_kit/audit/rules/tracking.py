@@ -343,7 +343,8 @@ def tracking_uri_overridable(repo: RepoView) -> Iterator[Finding]:
     pydantic `BaseSettings` field named `mlflow_tracking_uri` (no `env_prefix`) is read
     from that variable, and a call that passes any field of such a class
     (`set_tracking_uri(settings.MODEL_TRACKING_URI)`) reads the variable of that name
-    (behind the class's `env_prefix`, if it sets one).
+    (behind the class's `env_prefix`, if it sets one). So does an Airflow Variable
+    (`Variable.get("mlflow_server")`, also set by `AIRFLOW_VAR_MLFLOW_SERVER`).
     Fix: honour the variable in config (`uri: ${oc.env:MLFLOW_TRACKING_URI,sqlite:///mlflow.db}`)
     or in code (`os.environ.get("MLFLOW_TRACKING_URI") or cfg.tracking.uri`).
     """
@@ -519,7 +520,9 @@ def _assigned_from_environment(text: str, name: str, end: int) -> bool:
 
 # `os.getenv(...)`, `os.environ[...]`, or MLflow's own `get_tracking_uri()`, which returns
 # MLFLOW_TRACKING_URI when it is set.
-_ENV_READ = re.compile(r"\bgetenv\b|\benviron\b|\bget_tracking_uri\(")
+# Also an Airflow Variable (`Variable.get("mlflow_server")`): set per deployment, and
+# from the environment (`AIRFLOW_VAR_MLFLOW_SERVER`).
+_ENV_READ = re.compile(r"\bgetenv\b|\benviron\b|\bget_tracking_uri\(|\bVariable\.get\(")
 
 
 def _assigned_value(text: str, at: int) -> str | None:
