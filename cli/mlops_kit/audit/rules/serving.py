@@ -38,8 +38,11 @@ _VALIDATES = re.compile(
     r"(?:return\b[^\n]*?\b4(?:00|22)\b|abort\([ \t]*4(?:00|22)\b)"
     # any check of the input that answers 400 or 422 (`if not isinstance(text, str):` then
     # `return jsonify(...), 400`; `if missing:` then `raise HTTPException(status_code=400,`)
-    # (not a value's presence alone: `if not image:` lets any string through)
-    r"|^[ \t]*+(?:el)?if\b(?![ \t]+(?:not[ \t]+[\w.]+|[\w.]+[ \t]+is[ \t]+None)[ \t]*:)"
+    # (not values' presence alone: `if not image:`, `if not data or body is None:` let any
+    # string through)
+    r"|^[ \t]*+(?:el)?if\b(?![ \t]+(?=[^\n]*?(?:\bnot[ \t]|[ \t]is[ \t]+None\b))"
+    r"(?:not[ \t]+)?[\w.]+(?:[ \t]+is[ \t]+None)?"
+    r"(?:[ \t]+(?:or|and)[ \t]+(?:not[ \t]+)?[\w.]+(?:[ \t]+is[ \t]+None)?)*[ \t]*:)"
     r"[^\n]*:[ \t]*(?:#[^\n]*)?\n[ \t]*+"
     r"(?:return\b[^\n]*?\b4(?:00|22)\b|abort\([ \t]*4(?:00|22)\b"
     r"|raise[ \t]+HTTPException\(\s*(?:status_code[ \t]*=[ \t]*)?4(?:00|22)\b)"
