@@ -1461,3 +1461,53 @@ def test_a_tracking_uri_from_an_airflow_variable_is_set_per_deployment(tmp_path:
     assert places(repo(tmp_path, {**files, "dags/tasks/train.py": fixed}, "fixed"), "TRK102") == [
         "dags/tasks/train.py:7"
     ]
+
+
+def test_a_connection_string_is_a_credential_by_what_it_holds(tmp_path: Path) -> None:
+    store = (
+        'project: matches\nonline_store:\n  type: redis\n  connection_string: "redis:6379,db=0"\n'
+    )
+    files: dict[str, str | bytes] = {**TRAINING, "feast/feature_store.yaml": store}
+    assert places(repo(tmp_path, files, "address"), "SEC106") == []
+    keyed = store.replace("db=0", "db=0,password=Qm7rTz2KpW9xLs")
+    found = fired(repo(tmp_path, {**files, "feast/feature_store.yaml": keyed}, "keyed"))
+    assert found & {"SEC103", "SEC106"}
+
+
+def test_filler_text_typed_where_a_key_goes_is_a_placeholder(tmp_path: Path) -> None:
+    script = "#!/bin/sh\nexport WANDB_API_KEY=blablabla\nexport HF_TOKEN=blablabla\n"
+    files: dict[str, str | bytes] = {**TRAINING, "kubernetes/setup_variables.sh": script}
+    assert not {"SEC103", "SEC105", "SEC106"} & fired(repo(tmp_path, files, "filler"))
+    real = script.replace("WANDB_API_KEY=blablabla", "WANDB_API_KEY=Qm7rTz2KpW9xLsVb4Nc8")
+    found = fired(repo(tmp_path, {**files, "kubernetes/setup_variables.sh": real}, "real"))
+    assert {"SEC103", "SEC105", "SEC106"} & found
+
+
+def test_an_old_tool_of_the_stack_nobody_uses_is_no_old_stack(tmp_path: Path) -> None:
+    freeze = "scikit-learn==1.6.1\ndvc==2.9.3\nmlflow==2.13.0\n"
+    files: dict[str, str | bytes] = {**TRAINING, "requirements.txt": freeze}
+    assert places(repo(tmp_path, files, "unused"), "PKG109") == []
+    used = {
+        **files,
+        "train.py": "import mlflow\n\n" + TRAIN + "mlflow.log_metric(\"r2\", 1.0)\n",
+        "Makefile": "pipeline:\n\tdvc repro\n",
+    }
+    found = [i.message for i in audit(repo(tmp_path, used, "used")).issues if i.rule == "PKG109"]
+    assert len(found) == 2 and any("dvc" in m for m in found) and any("mlflow" in m for m in found)
+
+
+def test_the_program_a_stage_runs_is_no_path_it_reads(tmp_path: Path) -> None:
+    stage = (
+        "stages:\n  train:\n    cmd: python train.py && tar czf models.tgz models\n"
+        "    deps: [train.py]\n    outs: [models.tgz]\n"
+    )
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "dvc.yaml": stage,
+        "python": "",  # a stray empty file named like the interpreter
+        "tar": "",
+        "models/.gitkeep": "",
+    }
+    assert places(repo(tmp_path, files, "stray"), "DVC116") == ["dvc.yaml:2"]  # models/ only
+    found = [i.message for i in audit(repo(tmp_path, files, "again")).issues if i.rule == "DVC116"]
+    assert len(found) == 1 and "models" in found[0] and "python" not in found[0]

@@ -296,6 +296,8 @@ def is_placeholder(value: str) -> bool:
         return True  # an options schema's type (`mqtt_password: password?`), no value
     if any(word in lowered for word in ("change", "example", "placeholder", "your_", "your-")):
         return True
+    if _FILLER.fullmatch(lowered):
+        return True  # `WANDB_API_KEY=blablabla`, `foobar`: filler text, typed to be replaced
     if _SAYS_MADE_UP.search(lowered):
         return True  # `rag-p0-contract-check-only-not-for-runtime-000...`: says what it is
     # An instruction written in placeholder words (`set_as_secret`, `put-your-key-here`).
@@ -313,6 +315,10 @@ def is_placeholder(value: str) -> bool:
         and (lowered.startswith(("a", "your")) or lowered.endswith("here"))
         and _placeholder_words_run(lowered)
     )
+
+
+# Filler syllables people type where a value goes (`blablabla`, `foobarbaz`, `asdfasdf`).
+_FILLER = re.compile(r"(?:bla|blah|foo|bar|baz|qux|lorem|ipsum|asdf|abc|xyz)+")
 
 
 # The user-info of a URI value, read leniently (`<user>` and `{password}` included): the
@@ -596,8 +602,19 @@ def _credential_assignments(text: str) -> tuple[SecretHit, ...]:
             continue
         if "://" in value and placeholder_uri_password(value):
             continue
+        if _CONNECTION_KEY.search(match.group(1)) and not _CONNECTION_SECRET.search(value):
+            continue  # `connection_string: "redis:6379,db=0"`: where to connect, no secret
         hits.append(SecretHit(f"credential `{match.group(1)}`", number, redact(value)))
     return tuple(hits)
+
+
+# A connection string is a credential by what it holds: a password, an account or shared
+# access key, a token (`...;AccountKey=...`, `redis:6379,password=...`, `user:pw@host`).
+_CONNECTION_KEY = re.compile(r"connection_?string", re.IGNORECASE)
+_CONNECTION_SECRET = re.compile(
+    r"(?i)(?:password|passwd|pwd|accountkey|sharedaccesskey|sharedaccesssignature|sig|token"
+    r"|secret|apikey|api_key)[ \t]*=|://[^\s:/@]*:[^\s@/]+@"
+)
 
 
 # A Python expression, not a literal: a call (`open(p).read().strip()`, `str(t.token)`),

@@ -1181,7 +1181,9 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
     distribution below its floor in several files is one finding, naming the others.
     Outside mlops-kit projects, a pyproject.toml range whose committed lock (uv.lock,
     poetry.lock, pdm.lock) resolved a version at or above the floor is not reported: what
-    is installed is new enough, until the lock is resolved again.
+    is installed is new enough, until the lock is resolved again; nor is a tool of the
+    stack the repository declares but never uses (`dvc==2.9.3` in a pip freeze, and no
+    dvc.yaml, `.dvc/` or `dvc` command anywhere): an unused dependency, not an old stack.
     Fix: raise the lower bounds, e.g. `"mlflow>=3.5,<4"`, `"dvc>=3.50,<4"`,
     `"hydra-core>=1.3.2,<1.4"`.
     """
@@ -1190,6 +1192,7 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
     project = _project(repo)
     listed = project.get("dependencies") if project is not None else None
     locked = {} if profile_of(repo).kit else facts.locked_versions(repo)
+    unused = set() if profile_of(repo).kit else _stack_unused(repo)
     for requirement in listed if isinstance(listed, list) else []:
         name = facts.requirement_name(requirement)
         if _locked_above_floor(name, locked):
@@ -1215,7 +1218,7 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
                     (name, Finding(f"{requirement!r} allows {_older(name)}", path, number))
                 )
     # One finding per distribution, at its first place, naming the other files.
-    for name in dict.fromkeys(name for name, _ in found):
+    for name in dict.fromkeys(name for name, _ in found if name not in unused):
         places = [finding for other, finding in found if other == name]
         first = places[0]
         others = list(dict.fromkeys(f.path for f in places[1:] if f.path != first.path))
@@ -1224,6 +1227,43 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
             more = f" and {len(others) - 3} more" if len(others) > 3 else ""
             first = first._replace(message=f"{first.message} (also in {shown}{more})")
         yield first
+
+
+def _stack_unused(repo: RepoView) -> set[str]:
+    """The distributions of the stack a repository declares but never uses.
+
+    `dvc==2.9.3` in a pip freeze of a repository with no dvc.yaml, no `.dvc/` and no `dvc`
+    command in its recipes or CI; MLflow that no code imports, no MLproject names and no
+    command runs; Hydra that no code composes. An old version of something nobody runs
+    is an unused dependency, not an outdated stack.
+    """
+    profile = profile_of(repo)
+    commands = _stack_commands(repo)
+    unused = set()
+    if not profile.mlflow and "mlflow" not in commands:
+        unused |= {"mlflow", "mlflow-skinny"}
+    if not profile.dvc and "dvc" not in commands:
+        unused.add("dvc")
+    if not profile.hydra:
+        unused.add("hydra-core")
+    return unused
+
+
+# `mlflow server`, `mlflow ui`, `dvc repro`, `dvc pull` in a recipe, script or CI step.
+_STACK_COMMAND = re.compile(
+    r"(?<![\w./-])(mlflow|dvc)[ \t]+"
+    r"(?:server|ui|run|models|repro|pull|push|add|exp|get|import|dag|stage)\b"
+)
+_RECIPES = re.compile(
+    r"(?:^|/)(?:Makefile|makefile|justfile|Dockerfile[\w.-]*|[\w.-]*compose[\w.-]*\.ya?ml|[\w.-]+\.sh)$"
+)
+
+
+def _stack_commands(repo: RepoView) -> set[str]:
+    """Which of `mlflow` and `dvc` a recipe, a shell script, an image or CI runs."""
+    texts = [facts.ci_text(repo)]
+    texts += [repo.text(p) or "" for p in repo.files if p.count("/") <= 2 and _RECIPES.search(p)]
+    return {m.group(1) for text in texts for m in _STACK_COMMAND.finditer(text)}
 
 
 def _older(name: str) -> str:

@@ -802,7 +802,17 @@ def _command_paths(command: str) -> list[str]:
     except ValueError:
         return []
     found = []
+    program = True  # the next word names the program a command runs (`python`, `tar`)
     for word in words:
+        if word in ("&&", "||", ";", "|", "&"):
+            program = True
+            continue
+        if program:
+            if "=" in word and not word.startswith(("-", "/", ".")):
+                continue  # `PYTHONPATH=src python ...`: the environment, the program next
+            program = False
+            if "/" not in word:
+                continue  # a program on PATH, even beside a file of that name (`python`)
         if word.startswith("-") and "=" in word:
             word = word.split("=", 1)[1]
         elif "=" in word and not word.startswith(("/", ".")):
