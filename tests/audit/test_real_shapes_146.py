@@ -1489,7 +1489,7 @@ def test_an_old_tool_of_the_stack_nobody_uses_is_no_old_stack(tmp_path: Path) ->
     assert places(repo(tmp_path, files, "unused"), "PKG109") == []
     used = {
         **files,
-        "train.py": "import mlflow\n\n" + TRAIN + "mlflow.log_metric(\"r2\", 1.0)\n",
+        "train.py": "import mlflow\n\n" + TRAIN + 'mlflow.log_metric("r2", 1.0)\n',
         "Makefile": "pipeline:\n\tdvc repro\n",
     }
     found = [i.message for i in audit(repo(tmp_path, used, "used")).issues if i.rule == "PKG109"]
