@@ -683,7 +683,7 @@ def test_a_stack_floor_the_lock_resolves_above(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {
         "pyproject.toml": pyproject,
         "uv.lock": lock.format(mlflow="3.8.1"),
-        "train.py": TRAIN,
+        "train.py": "import mlflow\n\n" + TRAIN + "mlflow.log_metric('r2', 1.0)\n",
         ".gitignore": ".venv/\n",
     }
     assert places(repo(tmp_path, files, "new-enough"), "PKG109") == []
@@ -1511,3 +1511,49 @@ def test_the_program_a_stage_runs_is_no_path_it_reads(tmp_path: Path) -> None:
     assert places(repo(tmp_path, files, "stray"), "DVC116") == ["dvc.yaml:2"]  # models/ only
     found = [i.message for i in audit(repo(tmp_path, files, "again")).issues if i.rule == "DVC116"]
     assert len(found) == 1 and "models" in found[0] and "python" not in found[0]
+
+
+def test_an_empty_data_folder_a_script_fills_or_dataset_code_needs_no_readme(
+    tmp_path: Path,
+) -> None:
+    readme = "# QA\n\nAnswers questions.\n\n## Setup\n\npip install -r requirements.txt\n"
+    ignore_all = "*\n!.gitignore\n"
+    files: dict[str, str | bytes] = {**TRAINING, "README.md": readme, "data/.gitignore": ignore_all}
+    fetched = {
+        **files,
+        "scripts/download_data.sh": "#!/bin/sh\nwget -P data/ https://e.org/q.zip\n",
+    }
+    assert places(repo(tmp_path, fetched, "fetched"), "LAY106") == []
+    generated = {
+        **files,
+        "data/.gitkeep": "",
+        "data/generate.py": "import random\n\nrandom.seed(7)\n",
+    }
+    del generated["data/.gitignore"]
+    assert places(repo(tmp_path, generated, "generated"), "LAY106") == []
+    assert places(repo(tmp_path, files, "empty"), "LAY106") == ["."]
+
+
+def test_a_free_course_is_study_work(tmp_path: Path) -> None:
+    readme = "# Energy\n\nThis repository contains a **7-lesson FREE course** on batch ML.\n"
+    files: dict[str, str | bytes] = {**TRAINING, "README.md": readme}
+    assert places(repo(tmp_path, files, "course"), "LAY104") == []
+
+
+def test_a_copied_library_repository_declares_its_own_dependencies_not_these(
+    tmp_path: Path,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "laylm/__init__.py": "",
+        "laylm/train.py": "import pandas\nimport torch\n\ntorch.nn.Linear(2, 2)\n",
+        "unilm/LICENSE": "MIT License\n\nCopyright (c) Microsoft Corporation.\n",
+        "unilm/CODE_OF_CONDUCT.md": "# Code of conduct\n",
+        "unilm/layoutlm/setup.py": "from setuptools import setup\n\nsetup(name='layoutlm')\n",
+        "unilm/layoutlm/requirements.txt": "torch==1.4.0\npandas==1.0.1\n",
+        "unilm/layoutlm/.flake8": "[flake8]\nmax-line-length = 119\n",
+        ".gitignore": ".venv/\n",
+    }
+    report = audit(repo(tmp_path, files, "copied"))
+    assert report.profile is not None and report.profile.manifests == ()
+    assert [i.path for i in report.issues if i.rule == "PKG101"] == ["."]
+    assert "QUA112" not in {i.rule for i in report.issues}

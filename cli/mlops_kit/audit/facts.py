@@ -1975,8 +1975,11 @@ def configured_linters(repo: RepoView) -> tuple[str, ...]:
 
     def compute() -> tuple[str, ...]:
         found: set[str] = set()
+        copies = detect.vendored_copies(repo)  # another project's settings, not this one's
         for path in repo.files:
             if path.count("/") > 2 or detect.template_source(path):
+                continue
+            if copies and path.startswith(copies):
                 continue
             name = path.rsplit("/", 1)[-1]
             if name in _LINTER_FILES:

@@ -526,23 +526,27 @@ _CONTRIBUTOR_GUIDE = re.compile(r"^(?:contributing|code_of_conduct)(?:\.\w+)?$",
 def vendored_copies(repo: RepoView) -> tuple[str, ...]:
     """Folders (`fairseq_lib/`) that hold another project whole, as it was published.
 
-    A folder below the root with a packaging manifest, a licence and a contributors'
-    guide or code of conduct of its own: a library's repository copied in, whose files
-    are its authors' (their recipes, their tests), not this project's.
+    A folder below the root with a licence and a contributors' guide or code of conduct
+    of its own, and a packaging manifest in it or below it (`unilm/layoutlm/setup.py`): a
+    library's repository copied in, whose files are its authors' (their recipes, their
+    tests, their manifests and linter settings), not this project's.
     """
 
     def compute() -> tuple[str, ...]:
         names: dict[str, set[str]] = {}
+        manifests: list[str] = []
         for path in repo.files:
             folder, _, name = path.rpartition("/")
             if folder and folder.count("/") <= 1:
                 names.setdefault(folder, set()).add(name)
+            if folder and name in ("setup.py", "pyproject.toml", "setup.cfg"):
+                manifests.append(f"{folder}/")
         return tuple(
             f"{folder}/"
             for folder, held in sorted(names.items())
-            if held & {"setup.py", "pyproject.toml", "setup.cfg"}
-            and any(_PROJECT_LICENCE.match(name) for name in held)
+            if any(_PROJECT_LICENCE.match(name) for name in held)
             and any(_CONTRIBUTOR_GUIDE.match(name) for name in held)
+            and any(m.startswith(f"{folder}/") for m in manifests)
         )
 
     return _memo(repo, "profile.vendored_copies", compute)
@@ -1213,7 +1217,8 @@ def _packaging(repo: RepoView, profile: RepoProfile) -> None:
     ]
     manifests += [p for p in _pip_installed_lists(repo) if p not in manifests]
     manifests += [p for p in conda_files(repo) if p not in manifests]
-    profile.manifests = tuple(manifests)
+    copies = vendored_copies(repo)  # another project's manifests, kept as they came
+    profile.manifests = tuple(m for m in manifests if not (copies and m.startswith(copies)))
     profile.locks = tuple(
         p
         for p in repo.files
@@ -1503,7 +1508,8 @@ _STUDY = re.compile(
     r"|(?:master'?s|bachelor'?s) thesis|learning path|for (?:my own |self[- ])?(?:learning|study)"
     r"|(?<!machine )(?<!deep )(?<!reinforcement )(?<!federated )(?<!transfer )"
     r"(?<!supervised )(?<!ml )learning (?:project|exercise|repo(?:sitory)?)"
-    r"|personal (?:learning|study) (?:project|repo(?:sitory)?))\b"
+    r"|personal (?:learning|study) (?:project|repo(?:sitory)?)"
+    r"|(?:\d+[- ](?:lesson|module|week|part)s?|free|online|mini|hands-on)[ -]course)\b"
 )
 
 

@@ -507,11 +507,13 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     collection without a pipeline (more notebooks than scripts, no DVC), whose notebooks
     each read and describe their own data. READMEs in data/'s subfolders (one per dataset)
     count too, and so does a note in data/ under another name (`data/dataset_notes.md`,
-    `data/source.txt`). A data/ folder that holds only Python code (the dataset classes), or that is
+    `data/source.txt`). A data/ folder that holds only Python code (the dataset classes or
+    a generator, beside placeholders), or that is
     a Python package (`data/__init__.py`: the data-loading code), has no data to describe;
     nor has one that only keeps a place for what the application writes
     (`data/predictions/.gitkeep`), nor one that holds only placeholders while a DVC stage
-    writes the data there (an ingest stage that downloads it) or compose services keep
+    (of the root's pipeline or one in a sub-folder) or a script of the repository
+    (`scripts/download_data.sh`) writes the data there, or compose services keep
     their state there (`./data/postgres:/var/data`), nor one that holds only a
     shipped sample
     (`data/sample/`, a toy set or a fixture: `data/processed/toy/`), nor the empty `data/`
@@ -535,8 +537,9 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     if profile.layout == "notebooks" and not profile.dvc:
         return
     files = repo.under("data")
-    if files and all(p.endswith((".py", ".pyi")) for p in files):
-        return  # a Python package of dataset code (`data/dataset.py`), no data to describe
+    held = [p for p in files if p.rsplit("/", 1)[-1] not in _PLACEHOLDERS]
+    if held and all(p.endswith((".py", ".pyi")) for p in held):
+        return  # dataset code (`data/dataset.py`, `data/generate.py`), no data to describe
     if "data/__init__.py" in repo.file_set:
         return  # the data-loading package (loaders and a class map beside them)
     if files and all(p in repo.listing.symlinks for p in files):
@@ -544,8 +547,10 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     if files and all(_output_placeholder(p) for p in files):
         return  # `data/predictions/.gitkeep`: a place the application writes to, no data
     placeholders_only = files and all(p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in files)
-    if placeholders_only and (_pipeline_writes_data(repo) or _services_keep_state(repo)):
-        return  # `data/.gitignore` alone: a pipeline or the services write what it holds
+    if placeholders_only and (
+        _pipeline_writes_data(repo) or _services_keep_state(repo) or _fetch_script(repo)
+    ):
+        return  # `data/.gitignore` alone: a pipeline, a script or the services fill it
     if files and all(_SAMPLE_FOLDER.match(p) for p in files):
         return  # `data/sample/`: a sample shipped on purpose for the README's commands
     if facts.starter_template(repo) and all(p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in files):
@@ -607,6 +612,18 @@ _SAMPLE_FOLDER = re.compile(r"^data/(?:[\w.-]+/)?(?:samples?|sample[-_]data|toy|
 
 # `data/dataset.txt` is more likely the data than a description of it.
 _BARE_DATASET = re.compile(r"^data/(?:[^/]+/)*datasets?\.\w+$", re.IGNORECASE)
+
+
+# A script that fetches the data (`scripts/download_data.sh`, `get_dataset.py`).
+_FETCH_SCRIPT = re.compile(
+    r"(?:^|/)(?:download|fetch|get)[_-]?(?:the[_-])?(?:data|datasets?|corpus|raw)[\w-]*\.(?:sh|py)$",
+    re.IGNORECASE,
+)
+
+
+def _fetch_script(repo: RepoView) -> bool:
+    """True when a script of the repository fetches the data into its empty data/."""
+    return any(_FETCH_SCRIPT.search(p) for p in repo.files if p.count("/") <= 2)
 
 
 def _services_keep_state(repo: RepoView) -> bool:

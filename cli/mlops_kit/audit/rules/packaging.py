@@ -22,6 +22,7 @@ from mlops_kit.audit.profile import (
     lists_anything,
     profile_of,
     setup_script,
+    vendored_copies,
 )
 from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
@@ -77,10 +78,13 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     and so does a pyproject.toml (`[project]`, `[build-system]`, a packaging tool's table;
     not `[tool.black]` and `[tool.isort]` alone), and so does a setup.py that builds a
     package (`setup(`, setuptools), not a script of that name that scaffolds a workspace.
-    An empty requirements file (nothing but blanks and comments) declares nothing.
+    An empty requirements file (nothing but blanks and comments) declares nothing, and
+    the manifests of another project's repository copied in whole (`unilm/`, with its own
+    licence and contributors' guide) declare that project's dependencies, not these.
     Fix: add a pyproject.toml with a `[project]` table, or fix the TOML error reported.
     """
     profile = profile_of(repo)
+    copies = vendored_copies(repo)  # a library's repository copied in declares its own
     anywhere = any(
         (
             p.rsplit("/", 1)[-1] in ("pyproject.toml", "setup.py", "Pipfile", "pixi.toml")
@@ -91,6 +95,7 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
         or (_CONDA_NAME.search(p) and "dependencies:" in (repo.text(p) or ""))
         or (p.endswith(".def") and _container_installs(repo.text(p) or ""))
         for p in repo.files
+        if not (copies and p.startswith(copies))
     )
     if (
         not profile.packaged
@@ -1238,13 +1243,14 @@ def _stack_unused(repo: RepoView) -> set[str]:
     is an unused dependency, not an outdated stack.
     """
     profile = profile_of(repo)
+    imported = facts.imports(repo)
     commands = _stack_commands(repo)
     unused = set()
-    if not profile.mlflow and "mlflow" not in commands:
+    if not (profile.mlflow or "mlflow" in imported or "mlflow" in commands):
         unused |= {"mlflow", "mlflow-skinny"}
-    if not profile.dvc and "dvc" not in commands:
+    if not (profile.dvc or "dvc" in imported or "dvc" in commands):
         unused.add("dvc")
-    if not profile.hydra:
+    if not (profile.hydra or "hydra" in imported):
         unused.add("hydra-core")
     return unused
 
@@ -1254,15 +1260,23 @@ _STACK_COMMAND = re.compile(
     r"(?<![\w./-])(mlflow|dvc)[ \t]+"
     r"(?:server|ui|run|models|repro|pull|push|add|exp|get|import|dag|stage)\b"
 )
-_RECIPES = re.compile(
-    r"(?:^|/)(?:Makefile|makefile|justfile|Dockerfile[\w.-]*|[\w.-]*compose[\w.-]*\.ya?ml|[\w.-]+\.sh)$"
-)
+
+
+def _recipe(path: str) -> bool:
+    """True for a Makefile, justfile, Dockerfile, compose file or shell script."""
+    name = path.rsplit("/", 1)[-1]
+    return (
+        name in ("Makefile", "makefile", "justfile")
+        or name.startswith("Dockerfile")
+        or name.endswith(".sh")
+        or ("compose" in name and name.endswith((".yml", ".yaml")))
+    )
 
 
 def _stack_commands(repo: RepoView) -> set[str]:
     """Which of `mlflow` and `dvc` a recipe, a shell script, an image or CI runs."""
     texts = [facts.ci_text(repo)]
-    texts += [repo.text(p) or "" for p in repo.files if p.count("/") <= 2 and _RECIPES.search(p)]
+    texts += [repo.text(p) or "" for p in repo.files if p.count("/") <= 2 and _recipe(p)]
     return {m.group(1) for text in texts for m in _STACK_COMMAND.finditer(text)}
 
 
