@@ -1557,3 +1557,22 @@ def test_a_copied_library_repository_declares_its_own_dependencies_not_these(
     assert report.profile is not None and report.profile.manifests == ()
     assert [i.path for i in report.issues if i.rule == "PKG101"] == ["."]
     assert "QUA112" not in {i.rule for i in report.issues}
+
+
+def test_a_linter_a_pre_commit_hook_runs_is_configured(tmp_path: Path) -> None:
+    hooks = (
+        "repos:\n  - repo: https://github.com/psf/black\n    rev: 24.10.0\n"
+        "    hooks:\n      - id: black\n"
+    )
+    workflow = (
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n      - run: docker build .\n"
+    )
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "tests/test_train.py": "def test_fits():\n    assert 1 + 1 == 2\n",
+        ".github/workflows/main.yml": workflow,
+    }
+    assert places(repo(tmp_path, files, "no-hooks"), "QUA109") == []
+    hooked = {**files, ".pre-commit-config.yaml": hooks}
+    assert places(repo(tmp_path, hooked, "hooked"), "QUA109") == [".github/workflows/main.yml"]

@@ -1968,9 +1968,9 @@ def configured_linters(repo: RepoView) -> tuple[str, ...]:
 
     A tool's settings (`[tool.ruff]` in a pyproject.toml, `.flake8`, a `[mypy]` section
     of setup.cfg or tox.ini, `.pylintrc`, a web front end's `eslint.config.mjs`), a
-    declaration (`black` in a dev group or a requirements file) or a recipe or CI step
-    that runs it (`lint: flake8 .` in a Makefile), in the root or one or two folders
-    down: what a git hook or a CI step would run.
+    declaration (`black` in a dev group or a requirements file), a recipe or CI step
+    that runs it (`lint: flake8 .` in a Makefile) or a pre-commit hook (`- id: black`),
+    in the root or one or two folders down: what a git hook or a CI step would run.
     """
 
     def compute() -> tuple[str, ...]:
@@ -2000,6 +2000,9 @@ def configured_linters(repo: RepoView) -> tuple[str, ...]:
         for path in detect.profile_of(repo).ci_files:  # a CI step that runs one
             found.update(m.group(1) for m in _LINTER_COMMAND.finditer(repo.text(path) or ""))
         found.update(LINTERS.intersection(declared_names(repo)[1]))
+        # a pre-commit hook that runs one (`- id: black`, `- id: ruff-format`)
+        hooks = {str(hook.get("id", "")).split("-", 1)[0] for hook in pre_commit_hooks(repo)}
+        found.update(LINTERS.intersection(hooks))
         return tuple(sorted(found))
 
     return memo(repo, "facts.configured_linters", compute)
