@@ -55,3 +55,11 @@ def test_the_command_asks_for_a_pillar_it_is_given(tmp_path: Path, invoke: Invok
     assert '"rule": "TRK107"' not in quiet.stdout
     text = invoke("audit", root, "--fail-on", "never")
     assert "only with --select: DVC115, LAY105, TRK107" in text.stdout
+
+
+def test_the_ci_formats_say_which_pillars_were_not_asked(tmp_path: Path, invoke: Invoke) -> None:
+    root = repo(tmp_path, TRAINING_PROJECT, "formats")
+    markdown = invoke("audit", root, "--format", "markdown", "--fail-on", "never").stdout
+    assert "**Not asked**" in markdown and "- TRK107" in markdown
+    junit = invoke("audit", root, "--format", "junit", "--fail-on", "never").stdout
+    assert 'name="DVC115 ' in junit and "asked of mlops-kit projects" in junit

@@ -18,13 +18,15 @@ def _lines(issues: list[Issue]) -> str:
 
 
 def render(report: Report, rules: Mapping[str, Rule], color: bool = False) -> str:
-    """Return a `<testsuites>` document; ids of ignored and skipped rules are marked skipped."""
+    """Return a `<testsuites>` document; ignored, skipped and not asked rules are skipped."""
     by_rule: dict[str, list[Issue]] = {}
     for issue in report.issues:
         by_rule.setdefault(issue.rule, []).append(issue)
     threshold = 99 if report.fail_on == "never" else SEVERITY_RANK[report.fail_on]
     skipped = {s.rule: f"requires {', '.join(s.requires)}" for s in report.skipped}
     skipped.update({i.rule: f"ignored: {printable(i.reason)}" for i in report.ignored})
+    asked_elsewhere = "asked of mlops-kit projects; here only when selected"
+    skipped.update({rule_id: asked_elsewhere for rule_id in report.not_asked})
     suites = ET.Element("testsuites", name="mlops-kit audit")
     suite = ET.SubElement(suites, "testsuite", name="mlops-kit audit")
     ran = set(report.ran)

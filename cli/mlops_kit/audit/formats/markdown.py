@@ -37,6 +37,10 @@ def render(report: Report, rules: Mapping[str, Rule], color: bool = False) -> st
         lines += ["**Ignored**", ""]
         lines += [f"- {i.rule}: {escape(i.reason)}" for i in report.ignored]
         lines.append("")
+    if report.not_asked:
+        lines += ["**Not asked** (asked of mlops-kit projects; here only with `--select`)", ""]
+        lines += [f"- {rule_id}" for rule_id in report.not_asked]
+        lines.append("")
     if report.skipped:
         lines += ["**Skipped** (a required rule reported findings)", ""]
         lines += [f"- {s.rule} (requires {', '.join(s.requires)})" for s in report.skipped]
