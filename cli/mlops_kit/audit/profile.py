@@ -1134,23 +1134,28 @@ _CONDA_DEPS = re.compile(r"^dependencies:", re.MULTILINE)
 
 
 def conda_files(repo: RepoView) -> list[str]:
-    """Return the conda environment files at the root or in a folder of environments.
+    """Return the conda environment files of the repository.
 
-    The usual names, or any YAML file with top-level `channels:` and `dependencies:`
-    (`env.yaml`, `ml-env.yml`, `environments/conda_train.yml`, `environments/yml/ml.yml`).
+    The usual names at the root, or any YAML file with top-level `channels:` and
+    `dependencies:` at the root (`env.yaml`, `ml-env.yml`), in a folder of environments
+    (`environments/conda_train.yml`, `environments/yml/ml.yml`,
+    `data-science/environment/train-conda.yml`, as an Azure ML environment names one), or
+    named as one anywhere (`jobs/environment.yml`, `serving/conda.yaml`).
     """
 
     def compute() -> list[str]:
         found = [name for name in MANIFESTS if name in repo.file_set and name not in _NOT_CONDA]
         for path in repo.files:
-            folder, _, _ = path.rpartition("/")
-            # `environments/conda_train.yml`, or one folder below (`environments/yml/`)
-            top = folder.split("/", 1)[0].lower()
-            if (folder and (top not in _ENVIRONMENT_FOLDERS or folder.count("/") > 1)) or (
-                path in found
-            ):
+            if path in found or not path.endswith((".yml", ".yaml")):
                 continue
-            if not path.endswith((".yml", ".yaml")):
+            folder, _, name = path.rpartition("/")
+            # `environments/conda_train.yml`, or one folder below (`environments/yml/`)
+            parts = folder.lower().split("/")
+            if (
+                folder
+                and not _ENVIRONMENT_FOLDERS.intersection(parts[-2:])
+                and _CONDA_NAME.search(name.lower()) is None
+            ):
                 continue
             text = repo.text(path) or ""
             if _CONDA_KEYS.search(text) and _CONDA_DEPS.search(text):
@@ -1164,6 +1169,8 @@ def conda_files(repo: RepoView) -> list[str]:
 
 
 _NOT_CONDA = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "pixi.toml"})
+# A file named as a conda environment: `environment.yml`, `train-conda.yml`, `env.yaml`.
+_CONDA_NAME = re.compile(r"conda|environment|^env[\w-]*\.ya?ml$|[_-]env\.ya?ml$")
 # Top-level folders that hold a project's environment files.
 _ENVIRONMENT_FOLDERS = frozenset(
     {"environment", "environments", "env", "envs", "conda", "req", "reqs", "requirements", "deps"}
@@ -1494,18 +1501,23 @@ _COURSEWORK = re.compile(
 )
 
 
-# Study work, in the README's opening: a title that opens "Tutorial:", "Demo" or
-# "Demonstration of", "This repository is a complete demo", "the practice codes that
-# fine-tune GPT-2", "In this
-# repo, I experiment with MLflow", "a small project I created to demonstrate", "code for
-# the Master's Thesis ...", a "Learning Path" of modules, "a personal learning project"
-# (not a "machine learning project").
+# Study work, in the README's opening: a title that opens "Tutorial:", "Demo",
+# "Finished example" or "Demonstration of", "This repository is a complete demo", "the
+# practice codes that fine-tune GPT-2", "In this repo, I experiment with MLflow", "a small
+# project I created to demonstrate", "code for the Master's Thesis ...", "this work was
+# part of my master thesis", "This showcase highlights", a walkthrough, a "collection of
+# predictive maintenance solutions", "This is a test project", a "Learning Path" of
+# modules, "a personal learning project" (not a "machine learning project").
 _STUDY = re.compile(
-    r"(?i)^#*[ \t]*(?:demonstration|tutorial|demo)\b(?! app\b)"  # a title: "# Tutorial: ..."
+    # a title: "# Tutorial: ...", "# Finished example."
+    r"(?i)^#*[ \t]*(?:(?:finished|complete|full) )?(?:demonstration|tutorial|demo|example)\b"
+    r"(?! app\b)"
     r"|\b(?:(?:is|as) an? (?:\w+ )?(?:demo|tutorial)\b"
-    r"|practi[cs]e (?:codes?|project|repo(?:sitory)?)"
+    r"|practi[cs]e (?:codes?|project|repo(?:sitory)?)|this is an? (?:test|trial) project"
     r"|(?:created|made|built) (?:it )?to (?:demonstrate|learn|practi[cs]e)|i experiment with"
-    r"|(?:master'?s|bachelor'?s) thesis|learning path|for (?:my own |self[- ])?(?:learning|study)"
+    r"|(?:master|bachelor|diploma)(?:'?s)? thesis|my thesis|this showcase|walk-?through"
+    r"|collection of (?:[\w-]+ ){0,3}(?:solutions|examples|notebooks|demos|tutorials)"
+    r"|learning path|for (?:my own |self[- ])?(?:learning|study)"
     r"|(?<!machine )(?<!deep )(?<!reinforcement )(?<!federated )(?<!transfer )"
     r"(?<!supervised )(?<!ml )learning (?:project|exercise|repo(?:sitory)?)"
     r"|personal (?:learning|study) (?:project|repo(?:sitory)?)"

@@ -483,9 +483,18 @@ def credential_assignments(text: str, allowlist: bool = True) -> Iterator[Secret
     return iter(_exempt(hits, text) if allowlist else hits)
 
 
+def assignment(line: str) -> re.Match[str] | None:
+    """Match a config line's assignment: group 1 the key, group 2 the rest of the line.
+
+    `KEY: value`, `KEY=value`, `"key": "value"`, and an item of an environment list
+    (`- KEY=value`, as Docker Compose writes one).
+    """
+    return ASSIGNMENT.match(line) or _ENV_LIST_ITEM.match(line)
+
+
 def assigned_value(line: str) -> str | None:
     """Return the value a config line assigns (`KEY: value`, `KEY=value`), if it is one."""
-    match = ASSIGNMENT.match(line)
+    match = assignment(line)
     return _value_of(match.group(2)) if match else None
 
 
@@ -580,32 +589,59 @@ def _split_lines_with_credential_words(text: str, lowered: str) -> Iterable[tupl
 @lru_cache(maxsize=_MEMO)
 def _credential_assignments(text: str) -> tuple[SecretHit, ...]:
     hits = []
+    lines: list[str] | None = None  # the text's lines, split on the first `name:` item
     for number, line in _lines_with_credential_words(text):
         stripped = line.lstrip()
         if not stripped or stripped.startswith(("#", ";", "//")):
             continue
-        match = ASSIGNMENT.match(line)
-        if not match or not CREDENTIAL_KEY.search(match.group(1)):
+        match = assignment(line)
+        if match:
+            hit = _credential_hit(match.group(1), match.group(2), number)
+        elif (named := _ENV_NAME_ITEM.match(line)) is not None:
+            if lines is None:
+                lines = text.splitlines()
+            value = _ENV_VALUE.match(lines[number]) if number < len(lines) else None
+            hit = _credential_hit(named.group(1), value.group(1), number + 1) if value else None
+        else:
             continue
-        if DESCRIBES_CREDENTIAL.search(match.group(1)) or VOCABULARY_TOKEN.search(match.group(1)):
-            continue
-        if _HOST_KEY.search(match.group(1)):
-            continue  # `token.actions.githubusercontent.com:aud`: a policy's condition key
-        if match.group(2).lstrip().startswith("="):
-            continue  # `outputs.token == 'true'`: a comparison in an expression, no assignment
-        value = _value_of(match.group(2))
-        if not value or is_placeholder(value) or _is_plain_literal(value):
-            continue
-        if _CODE_EXPRESSION.match(value) or _IMPORT_PATH.match(value):
-            continue  # `token = handle.read().strip()`, `token_text = "pkg.viz:Renderer"`
-        if _names_its_key(match.group(1), value) or _text_token(match.group(1), value):
-            continue
-        if "://" in value and placeholder_uri_password(value):
-            continue
-        if _CONNECTION_KEY.search(match.group(1)) and not _CONNECTION_SECRET.search(value):
-            continue  # `connection_string: "redis:6379,db=0"`: where to connect, no secret
-        hits.append(SecretHit(f"credential `{match.group(1)}`", number, redact(value)))
+        if hit is not None:
+            hits.append(hit)
     return tuple(hits)
+
+
+# An environment given as a list, as Docker Compose and Kubernetes write one: an item
+# `- AWS_SECRET_ACCESS_KEY=...`, or a `name:` item whose next line is its `value:` (a
+# Deployment's `env:`, an ECS task definition's `environment` in JSON). `valueFrom:`
+# (a reference to a Secret) is no value.
+_ENV_LIST_ITEM = re.compile(r"""^\s*+-\s++["']?([A-Za-z_][A-Za-z0-9_.]*+)=(.*)""")
+_ENV_NAME_ITEM = re.compile(
+    r"""^\s*+(?:-\s++)?["']?name["']?\s*+:\s*+["']?([A-Za-z_][A-Za-z0-9_.-]*+)["']?,?\s*+$"""
+)
+_ENV_VALUE = re.compile(r"""^\s*+["']?value["']?\s*+:\s*+(.*)""")
+
+
+def _credential_hit(key: str, assigned: str, number: int) -> SecretHit | None:
+    """Return the hit of `key` assigned `assigned` on line `number`, if it is a credential."""
+    if not CREDENTIAL_KEY.search(key):
+        return None
+    if DESCRIBES_CREDENTIAL.search(key) or VOCABULARY_TOKEN.search(key):
+        return None
+    if _HOST_KEY.search(key):
+        return None  # `token.actions.githubusercontent.com:aud`: a policy's condition key
+    if assigned.lstrip().startswith("="):
+        return None  # `outputs.token == 'true'`: a comparison in an expression, no assignment
+    value = _value_of(assigned)
+    if not value or is_placeholder(value) or _is_plain_literal(value):
+        return None
+    if _CODE_EXPRESSION.match(value) or _IMPORT_PATH.match(value):
+        return None  # `token = handle.read().strip()`, `token_text = "pkg.viz:Renderer"`
+    if _names_its_key(key, value) or _text_token(key, value):
+        return None
+    if "://" in value and placeholder_uri_password(value):
+        return None
+    if _CONNECTION_KEY.search(key) and not _CONNECTION_SECRET.search(value):
+        return None  # `connection_string: "redis:6379,db=0"`: where to connect, no secret
+    return SecretHit(f"credential `{key}`", number, redact(value))
 
 
 # A connection string is a credential by what it holds: a password, an account or shared

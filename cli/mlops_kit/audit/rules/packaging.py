@@ -1171,6 +1171,8 @@ def dependencies_bounded(repo: RepoView) -> Iterator[Finding]:
 # Lowest versions of the stack this standard is tested with (older MLflow releases have
 # known path-traversal vulnerabilities).
 STACK_FLOORS = {"mlflow": (3, 5), "mlflow-skinny": (3, 5), "dvc": (3, 50), "hydra-core": (1, 3)}
+# The tool a distribution of the stack belongs to.
+_STACK_TOOL = {"mlflow-skinny": "mlflow"}
 _LOWER = re.compile(r"(?:>=|==|~=|===)\s*(\d+)(?:\.(\d+))?")
 
 
@@ -1183,7 +1185,8 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
     config composition rely on.
     Poetry's dependencies are read too (`mlflow = "^1.25.1"` starts at 1.25.1), and so
     are requirements files (`mlflow==2.13` in `.pipelines/requirements.txt`); one
-    distribution below its floor in several files is one finding, naming the others.
+    distribution below its floor in several files is one finding, naming the others (and
+    `mlflow-skinny` pinned beside `mlflow` is one finding with it).
     Outside mlops-kit projects, a pyproject.toml range whose committed lock (uv.lock,
     poetry.lock, pdm.lock) resolved a version at or above the floor is not reported: what
     is installed is new enough, until the lock is resolved again; nor is a tool of the
@@ -1222,7 +1225,9 @@ def stack_floors_respected(repo: RepoView) -> Iterator[Finding]:
                 found.append(
                     (name, Finding(f"{requirement!r} allows {_older(name)}", path, number))
                 )
-    # One finding per distribution, at its first place, naming the other files.
+    # One finding per tool (`mlflow` and its `mlflow-skinny` of the same release are one
+    # upgrade), at its first place, naming the other files.
+    found = [(_STACK_TOOL.get(name, name), finding) for name, finding in found]
     for name in dict.fromkeys(name for name, _ in found if name not in unused):
         places = [finding for other, finding in found if other == name]
         first = places[0]

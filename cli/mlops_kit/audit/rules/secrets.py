@@ -157,7 +157,7 @@ _PHRASE = re.compile(r"(?<![a-z])[a-z]++(?:[-_][a-z]++){3,}+")
 
 
 def _demo_assignment(line: str, users: set[str]) -> bool:
-    match = secrets.ASSIGNMENT.match(line)
+    match = secrets.assignment(line)
     if match is None:
         return False
     key = match.group(1)
@@ -247,7 +247,7 @@ def _user_values(text: str) -> set[str]:
     """Values of user and database-name keys (a password equal to one is a local default)."""
     values = set()
     for line in text.splitlines():
-        match = secrets.ASSIGNMENT.match(line)
+        match = secrets.assignment(line)
         if match is not None and _USER_KEY.search(match.group(1)):
             values.add(match.group(2).split(" #", 1)[0].strip().strip("\"'").lower())
     return values - {""}
@@ -885,7 +885,7 @@ def _password_prefix(line: str, words: tuple[str, ...] = _PASSWORD_WORDS) -> str
 
     None when the key does not end with one of `words`.
     """
-    match = secrets.ASSIGNMENT.match(line)
+    match = secrets.assignment(line)
     key = match.group(1).lower() if match else ""
     for word in words:
         if key.endswith(word):
@@ -1092,10 +1092,15 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     where the code loads it from), else the one of each component folder with a
     .gitignore of its own whose code loads one (`backend/.env` for `backend/main.py`),
     else the root's. A committed `.env` that assigns no
-    credential-named key is the project's settings file, kept in git on purpose.
+    credential-named key is the project's settings file, kept in git on purpose. A
+    Dockerfile that copies a `.env` into its image (`COPY .env .`) ships the credentials
+    with every copy of the image, pushed to a registry or not (unless the project's `.env`
+    holds no credential: its example names none).
     Fix: add `.env` (and `.env.*` with `!.env.example`) to .gitignore; if it was
-    committed, `git rm --cached .env` and rotate what it held.
+    committed, `git rm --cached .env` and rotate what it held. Give a container its
+    credentials when it starts (`docker run --env-file .env`, compose's `env_file:`).
     """
+    yield from _env_copied_into_images(repo)
     # A committed .env that holds no credential-named key is deliberate configuration
     # (`COMPOSE_PROJECT_NAME=...`); one that does is reported.
     committed = [
@@ -1148,6 +1153,39 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
         yield Finding(
             f"{', '.join(exposed)} {'is' if len(exposed) == 1 else 'are'} not git-ignored", where
         )
+
+
+def _env_copied_into_images(repo: RepoView) -> Iterator[Finding]:
+    """Report the Dockerfile lines that copy a `.env` into the image."""
+    envs = [
+        p
+        for p in repo.files
+        if p.rsplit("/", 1)[-1] == ".env" or _NAMED_ENV_EXAMPLE.match(p) or _ENV_EXAMPLE.search(p)
+    ]
+    if envs and not any(_names_credentials(repo.text(p) or "") for p in envs):
+        return  # the project's `.env` holds settings only (`LOG_LEVEL=info`)
+    for dockerfile in facts.dockerfiles(repo):
+        text = repo.text(dockerfile) or ""
+        if ".env" not in text:
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            match = _COPY_INSTRUCTION.match(line)
+            if match is None:
+                continue
+            sources = [s.strip("\"'[],") for s in match.group(1).split()[:-1]]
+            copied = [s for s in sources if s.rstrip("/").rsplit("/", 1)[-1] == ".env"]
+            if copied:
+                yield Finding(
+                    f"{dockerfile} copies {copied[0]} into the image: its credentials ship "
+                    "with every copy of the image",
+                    dockerfile,
+                    number,
+                )
+
+
+# `COPY .env .`, `ADD --chown=app .env /app/`, `COPY ["app.py", ".env", "./"]`.
+_COPY_INSTRUCTION = re.compile(r"(?i)^\s*(?:COPY|ADD)\s+(?:--\S+\s+)*(.+)$")
+_ENV_EXAMPLE = re.compile(r"(?:^|/)\.env[._-]?(?:example|sample|template|dist)$")
 
 
 def _own_env_files_only(repo: RepoView) -> bool:

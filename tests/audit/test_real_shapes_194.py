@@ -1,0 +1,153 @@
+"""Shapes met on the hundred-and-ninety-fourth and later sets of public repositories.
+
+Each test writes the shape here and checks the false finding gone and the real one kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from audit.support import TRAINING_PROJECT as TRAINING
+from audit.support import places, repo
+
+# A Deployment's environment given as `name:`/`value:` items. The keys are made up.
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: api:1.0
+          env:
+            - name: AWS_SECRET_ACCESS_KEY
+              value: "q8Vd2LkR7pXz0Tn4Ws9Yb3Hc6Jf1Mg5Ne8Ua2Qo"
+            - name: DB_PASSWORD
+              value: Sunflower2024x
+            - name: API_TOKEN
+              valueFrom:
+                secretKeyRef: {name: api, key: token}
+            - name: LOG_LEVEL
+              value: info
+"""
+
+# Docker Compose's environment as a list of `KEY=value` items.
+COMPOSE = """services:
+  api:
+    image: api
+    environment:
+      - MLFLOW_TRACKING_PASSWORD=Zk29fjQm01xLpWq8
+      - POSTGRES_USER=mlflow
+      - POSTGRES_PASSWORD=mlflow_password
+      - REDIS_PASSWORD=${REDIS_PASSWORD}
+      - "HF_TOKEN=Rt5Yu8Io2Pa4Sd6Fg8Hj0Kl2Zx4Cv6Bn8Mq1We3R"
+"""
+
+
+def test_credentials_in_an_environment_given_as_a_list(tmp_path: Path) -> None:
+    files = {**TRAINING, "k8s/deploy.yaml": DEPLOYMENT, "docker-compose.yml": COMPOSE}
+    root = repo(tmp_path, files)
+    assert sorted(places(root, "SEC103")) == [
+        "docker-compose.yml:5",
+        "docker-compose.yml:9",
+        "k8s/deploy.yaml:11",
+    ]
+    assert places(root, "SEC106") == ["k8s/deploy.yaml:13"]
+
+
+def test_an_environment_list_is_judged_as_a_mapping_is(tmp_path: Path) -> None:
+    # A local default (a password that starts with its user) and a reference are no
+    # finding in either shape; an allowlisted item is exempt.
+    allowed = COMPOSE.replace(
+        "Zk29fjQm01xLpWq8", "Zk29fjQm01xLpWq8  # pragma: allowlist secret"
+    ).replace('"HF_TOKEN=Rt5Yu8Io2Pa4Sd6Fg8Hj0Kl2Zx4Cv6Bn8Mq1We3R"', "HF_TOKEN=${HF_TOKEN}")
+    root = repo(tmp_path, {**TRAINING, "docker-compose.yml": allowed})
+    assert places(root, "SEC103") == []
+    assert places(root, "SEC106") == []
+
+
+DOCKERFILE = """FROM python:3.11-slim
+WORKDIR /app
+COPY requirements.txt .env ./
+COPY . .
+ADD --chown=app .env.example /app/
+CMD ["python", "app.py"]
+"""
+
+
+def test_a_dockerfile_that_copies_the_env_file_into_its_image(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "app.py": "from dotenv import load_dotenv\n\nload_dotenv()\n",
+        ".env.example": "OPENAI_API_KEY=\n",
+        ".gitignore": ".env\n",
+        "Dockerfile": DOCKERFILE,
+    }
+    assert places(repo(tmp_path, files, "secrets"), "SEC104") == ["Dockerfile:3"]
+    settings = {**files, ".env.example": "LOG_LEVEL=info\n"}
+    assert places(repo(tmp_path, settings, "settings"), "SEC104") == []
+
+
+def test_a_thesis_a_showcase_and_a_finished_example_are_study_work(tmp_path: Path) -> None:
+    openings = [
+        "This work was undertaken as part of my master thesis at a university.",
+        "This repository provides a structured example, built as part of my Thesis.",
+        "Collection of various predictive maintenance solutions, showcasing approaches.",
+        "This showcase highlights how sensors feed a maintenance model.",
+        "A walkthrough of training a churn model on a managed platform.",
+        "This is a test project that deploys a Kaggle model.",
+    ]
+    for number, opening in enumerate(openings):
+        files = {**TRAINING, "README.md": f"# Sensors\n\n{opening}\n"}
+        assert places(repo(tmp_path, files, f"study{number}"), "LAY104") == [], opening
+    titled = {**TRAINING, "README.md": "# Finished example.\n\nRun `python main.py`.\n"}
+    assert places(repo(tmp_path, titled, "titled"), "LAY104") == []
+    for number, opening in enumerate(
+        ["This project showcases a fraud model in production.", "A test suite runner for ML."]
+    ):
+        files = {**TRAINING, "README.md": f"# Project\n\n{opening}\n"}
+        assert places(repo(tmp_path, files, f"project{number}"), "LAY104") == ["."], opening
+
+
+def test_mlflow_skinny_pinned_beside_mlflow_is_one_finding(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "requirements.txt": "pandas==2.2.2\nmlflow==2.19.0\nmlflow_skinny==2.19.0\n",
+        "train.py": "import mlflow\n\nmlflow.log_metric('rmse', 1.0)\n",
+    }
+    assert places(repo(tmp_path, files), "PKG109") == ["requirements.txt:2"]
+    skinny = {**files, "requirements.txt": "pandas==2.2.2\nmlflow-skinny==2.19.0\n"}
+    assert places(repo(tmp_path, skinny, "skinny"), "PKG109") == ["requirements.txt:2"]
+
+
+TRAIN_CONDA = """name: train-env
+channels:
+  - conda-forge
+dependencies:
+  - python=3.10
+  - pandas=1.3.5
+  - scikit-learn=1.0.0
+  - pip
+  - pip:
+      - mlflow==2.9.2
+"""
+
+
+def test_a_conda_file_an_azure_ml_environment_names_declares_the_steps_tools(
+    tmp_path: Path,
+) -> None:
+    step = "import mlflow\nimport pandas as pd\nfrom sklearn.linear_model import Ridge\n"
+    files: dict[str, str | bytes] = {
+        "README.md": "# Fraud\n\nTrains a fraud model on Azure ML.\n",
+        "requirements.txt": "numpy==1.26.4\n",
+        "data-science/src/train.py": step,
+        "data-science/environment/train-conda.yml": TRAIN_CONDA,
+        "mlops/azureml/train/environment.yml": (
+            "name: train-env\nimage: mcr.microsoft.com/azureml/base\n"
+            "conda_file: ../../../data-science/environment/train-conda.yml\n"
+        ),
+    }
+    assert places(repo(tmp_path, files), "PKG112") == []
+    elsewhere = {**files, "data-science/setup/train.yml": TRAIN_CONDA}
+    del elsewhere["data-science/environment/train-conda.yml"]
+    assert len(places(repo(tmp_path, elsewhere, "elsewhere"), "PKG112")) == 3
