@@ -151,3 +151,47 @@ def test_a_conda_file_an_azure_ml_environment_names_declares_the_steps_tools(
     elsewhere = {**files, "data-science/setup/train.yml": TRAIN_CONDA}
     del elsewhere["data-science/environment/train-conda.yml"]
     assert len(places(repo(tmp_path, elsewhere, "elsewhere"), "PKG112")) == 3
+
+
+SETUP_CFG = """[metadata]
+name = tracking_hpo
+
+[options]
+packages = find:
+package_dir =
+    =src
+install_requires =
+    optuna>=3.0
+    tracking @ git+https://example.invalid/tracking/tracking.git
+"""
+
+
+def test_a_dependency_from_a_git_url_may_install_what_the_package_imports(
+    tmp_path: Path,
+) -> None:
+    files: dict[str, str | bytes] = {
+        "README.md": "# Tracking HPO\n\nTunes the tracking models.\n",
+        "setup.cfg": SETUP_CFG,
+        "setup.py": "from setuptools import setup\n\nsetup()\n",
+        "src/tracking_hpo/__init__.py": "",
+        "src/tracking_hpo/load.py": "import optuna\nimport torch\n\nmodel = torch.nn.Linear(2, 2)\n",
+    }
+    assert places(repo(tmp_path, files), "PKG105") == []
+    plain = {**files, "setup.cfg": SETUP_CFG.replace("    tracking @ git+", "#    tracking @ git+")}
+    assert places(repo(tmp_path, plain, "plain"), "PKG105") == ["src/tracking_hpo/load.py:2"]
+
+
+def test_a_data_folder_of_models_and_assets_and_a_labelled_data_source(tmp_path: Path) -> None:
+    app: dict[str, str | bytes] = {
+        **TRAINING,
+        "data/config.py": "RANGES = {'rooms': (1, 12)}\n",
+        "data/models/model.joblib": b"\x80\x04K\x01.",
+        "data/models/booster.json": '{"learner": {}}\n',
+        "data/static/base.css": "body { margin: 0; }\n",
+        "data/static/logo.png": b"\x89PNG\r\n\x1a\n",
+    }
+    assert places(repo(tmp_path, app, "app"), "LAY106") == []
+    table = {**app, "data/houses.csv": "rooms,price\n3,250000\n"}
+    assert places(repo(tmp_path, table, "table"), "LAY106") == ["."]
+    readme = "# Cars\n\nData Source: the dataset was sourced from https://example.org/cars\n"
+    assert places(repo(tmp_path, {**table, "README.md": readme}, "source"), "LAY106") == []

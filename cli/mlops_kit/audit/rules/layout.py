@@ -508,7 +508,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     each read and describe their own data. READMEs in data/'s subfolders (one per dataset)
     count too, and so does a note in data/ under another name (`data/dataset_notes.md`,
     `data/source.txt`). A data/ folder that holds only Python code (the dataset classes or
-    a generator, beside placeholders), or that is
+    a generator, beside placeholders), or no dataset at all (served models, a web app's
+    static files, settings: `data/models/`, `data/static/`, `data/config.py`), or that is
     a Python package (`data/__init__.py`: the data-loading code), has no data to describe;
     nor has one that only keeps a place for what the application writes
     (`data/predictions/.gitkeep`), nor one that holds only placeholders while a DVC stage
@@ -527,7 +528,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     common language: Datos,
     Données, Daten, Dados, Данные, 数据) describes the data as well, and so does a line of
     the README's layout tree that says where an entry of data/ comes from
-    (`├── adult.csv  -- Raw UCI Adult Income dataset (DVC-tracked)`), and so does a README
+    (`├── adult.csv  -- Raw UCI Adult Income dataset (DVC-tracked)`), and so does a line
+    that names the source (`Data Source: ... kaggle.com/...`), and so does a README
     that tells its reader to fetch the data with `dvc pull` (or `dvc get`, `dvc import`).
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
@@ -540,6 +542,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     held = [p for p in files if p.rsplit("/", 1)[-1] not in _PLACEHOLDERS]
     if held and all(p.endswith((".py", ".pyi")) for p in held):
         return  # dataset code (`data/dataset.py`, `data/generate.py`), no data to describe
+    if held and not any(_dataset_file(p) for p in held):
+        return  # `data/models/`, `data/static/logo.png`, `data/config.py`: no dataset
     if "data/__init__.py" in repo.file_set:
         return  # the data-loading package (loaders and a class map beside them)
     if files and all(p in repo.listing.symlinks for p in files):
@@ -664,7 +668,36 @@ def _described_elsewhere(repo: RepoView) -> bool:
         return True  # the README says how to fetch the data DVC tracks
     if _DATA_HEADING.search(text) is not None or _NAMED_DATASET_HEADING.search(text):
         return True
+    if _DATA_SOURCE_LINE.search(text) is not None:
+        return True
     return _tree_describes_data(repo, text)
+
+
+# A labelled line of the README: `Data Source: ... https://www.kaggle.com/...`,
+# `**Dataset origin:** UCI`.
+_DATA_SOURCE_LINE = re.compile(
+    r"^[ \t>*_-]*+(?:the[ \t]+)?(?:data(?:[ -]?set)?|training[ \t]+data)[ \t]+(?:source|origin)s?"
+    r"[*_]{0,2}[ \t]*+:[*_]{0,2}[ \t]*+\S",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _dataset_file(path: str) -> bool:
+    """Return True for a file of data/ that may be a dataset (not a model, code or asset)."""
+    parts = path.split("/")
+    if _NOT_DATA_FOLDERS.intersection(part.lower() for part in parts[1:-1]):
+        return False
+    return not parts[-1].lower().endswith(_NOT_DATA_SUFFIXES)
+
+
+# Folders of data/ that hold no dataset: served models, a web app's static files.
+_NOT_DATA_FOLDERS = frozenset(
+    {"models", "model", "checkpoints", "static", "assets", "templates", "css", "js", "fonts"}
+)
+_NOT_DATA_SUFFIXES = (
+    ".py", ".pyi", ".css", ".js", ".html", ".ico", ".svg", ".md", ".rst", ".joblib", ".onnx",
+    ".pt", ".pth", ".keras", ".ckpt", ".safetensors", ".yaml", ".yml", ".toml", ".ini",
+)  # fmt: skip
 
 
 # A heading that names the dataset (`### **CICIDS 2017 Dataset**`, `## The MovieLens

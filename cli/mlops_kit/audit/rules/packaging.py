@@ -417,6 +417,8 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
     `requirements-dev.txt`) is reported too: installing the project leaves it out (not
     for examples, notebooks, docs, benchmarks, experiments and course material, run in
     the dev environment).
+    A manifest that requires a distribution from a location (`gnn_tracking @
+    git+https://...`) is not judged: the audit cannot see what that distribution installs.
     Fix: add the missing distribution to `[project].dependencies` (runtime imports) or to
     a dependency group (tools such as dvc), with a version range.
     """
@@ -426,9 +428,31 @@ def tools_declared(repo: RepoView) -> Iterator[Finding]:
         if not {"dvc", "dvc-s3", "dvc-gs"} & everything:
             manifest = facts.first_manifest(repo)
             yield Finding(f"dvc.yaml exists but no dependency declares dvc ({manifest})", manifest)
+    if _depends_on_a_location(repo):
+        return  # what a `lib @ git+https://...` dependency installs is not known here
     for in_package, finding in _undeclared_imports(repo):
         if in_package:
             yield finding
+
+
+def _depends_on_a_location(repo: RepoView) -> bool:
+    """Return True when the package's manifest requires a distribution from a URL.
+
+    `gnn_tracking @ git+https://github.com/...` in setup.cfg: the library the project
+    builds on, whose own requirements (torch, say) install with it, unseen by the audit.
+    """
+    return any(
+        _LOCATION_REQUIREMENT.search(repo.text(name) or "")
+        for name in ("pyproject.toml", "setup.cfg", "setup.py")
+        if name in repo.file_set
+    )
+
+
+# `name @ git+https://...`, `name @ https://.../name-1.0.tar.gz` (PEP 508 direct references),
+# not in a comment (`# lib @ git+...`): `#` ends the part of the line searched.
+_LOCATION_REQUIREMENT = re.compile(
+    r"(?m)^[^#\n@]*+@[ \t]*+(?:git\+|hg\+|svn\+|bzr\+)?(?:https?|ssh)://"
+)
 
 
 @rule("PKG112", family="packaging", severity="warning", requires=("PKG101",), applies=("packaged",))
