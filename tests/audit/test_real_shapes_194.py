@@ -5,6 +5,9 @@ Each test writes the shape here and checks the false finding gone and the real o
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from pathlib import Path
 
 from audit.support import TRAINING_PROJECT as TRAINING
@@ -174,7 +177,7 @@ def test_a_dependency_from_a_git_url_may_install_what_the_package_imports(
         "setup.cfg": SETUP_CFG,
         "setup.py": "from setuptools import setup\n\nsetup()\n",
         "src/tracking_hpo/__init__.py": "",
-        "src/tracking_hpo/load.py": "import optuna\nimport torch\n\nmodel = torch.nn.Linear(2, 2)\n",
+        "src/tracking_hpo/load.py": "import optuna\nimport torch\n\nnet = torch.nn.Linear(2, 2)\n",
     }
     assert places(repo(tmp_path, files), "PKG105") == []
     plain = {**files, "setup.cfg": SETUP_CFG.replace("    tracking @ git+", "#    tracking @ git+")}
@@ -195,3 +198,101 @@ def test_a_data_folder_of_models_and_assets_and_a_labelled_data_source(tmp_path:
     assert places(repo(tmp_path, table, "table"), "LAY106") == ["."]
     readme = "# Cars\n\nData Source: the dataset was sourced from https://example.org/cars\n"
     assert places(repo(tmp_path, {**table, "README.md": readme}, "source"), "LAY106") == []
+
+
+CODEQL = """name: CodeQL
+on: [push, pull_request]
+jobs:
+  analyze:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: github/codeql-action/init@v3
+        with:
+          languages: python
+      - uses: github/codeql-action/analyze@v3
+"""
+
+
+def test_codeql_analysis_in_ci_is_a_static_analyser(tmp_path: Path) -> None:
+    pyproject = '[project]\nname = "traffic"\nversion = "1.0"\n\n[tool.ruff]\nline-length = 100\n'
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": pyproject,
+        "traffic/__init__.py": "",
+        "tests/test_traffic.py": "def test_one():\n    assert 1\n",
+        ".github/workflows/codeql-analysis.yml": CODEQL,
+    }
+    assert places(repo(tmp_path, files), "QUA109") == []
+    init_only = CODEQL.replace("      - uses: github/codeql-action/analyze@v3\n", "")
+    other = {**files, ".github/workflows/codeql-analysis.yml": init_only}
+    assert places(repo(tmp_path, other, "init"), "QUA109") != []
+
+
+def workbook(header: list[str], rows: int) -> bytes:
+    """An Excel workbook whose first sheet holds `header` and `rows` rows of numbers."""
+    shared = "".join(f"<si><t>{cell}</t></si>" for cell in header)
+    first = "".join(f'<c r="A1" t="s"><v>{index}</v></c>' for index in range(len(header)))
+    body = "".join(
+        f'<row r="{n + 2}">' + "".join(f"<c><v>{n * 0.001:.6f}</v></c>" for _ in header) + "</row>"
+        for n in range(rows)
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as book:
+        book.writestr("xl/sharedStrings.xml", f"<sst>{shared}</sst>")
+        book.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet><sheetData><row r="1">{first}</row>{body}</sheetData></worksheet>',
+        )
+    return buffer.getvalue()
+
+
+def test_a_workbook_of_experiment_scores_in_a_results_folder(tmp_path: Path) -> None:
+    scores = workbook(["Features", "Algorithm", "Accuracy", "Precision (Weighted)", "F1"], 900)
+    assert len(scores) > 30_000
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "output/experiment_results/all_scores.xlsx": scores,
+    }
+    assert places(repo(tmp_path, files, "scores"), "DAT102") == []
+    readings = workbook(["sensor", "temperature", "pressure", "label", "timestamp"], 900)
+    data = {**TRAINING, "output/experiment_results/all_scores.xlsx": readings}
+    assert places(repo(tmp_path, data, "data"), "DAT102") == [
+        "output/experiment_results/all_scores.xlsx"
+    ]
+
+
+def notebook(
+    outputs: list[dict[str, object]], count: int | None, metadata: dict[str, object]
+) -> str:
+    cell = {"cell_type": "code", "execution_count": count, "metadata": {}, "outputs": outputs}
+    return json.dumps({"cells": [cell], "metadata": metadata, "nbformat": 4, "nbformat_minor": 0})
+
+
+def test_a_databricks_export_and_linked_report_notebooks_keep_no_run_outputs(
+    tmp_path: Path,
+) -> None:
+    databricks = {"application/vnd.databricks.v1+notebook": {"notebookName": "ingest"}}
+    placeholder = {
+        "output_type": "display_data",
+        "data": {"text/plain": ["Databricks visualization. Run in Databricks to view."]},
+        "metadata": {},
+    }
+    table = {"output_type": "stream", "name": "stdout", "text": ["rows: 1200\n"]}
+    export = {
+        **TRAINING,
+        "maintenance/01_ingest.ipynb": notebook([], 0, databricks),
+        "maintenance/02_eda.ipynb": notebook([placeholder], 0, databricks),
+    }
+    assert places(repo(tmp_path, export, "export"), "DAT104") == []
+    ran = {**export, "maintenance/02_eda.ipynb": notebook([placeholder, table], 0, databricks)}
+    assert places(repo(tmp_path, ran, "ran"), "DAT104") == ["maintenance/02_eda.ipynb"]
+    readme = "# Reviews\n\n- Cleaning: [Notebook](reports/1_cleaning.ipynb)\n"
+    reports = {
+        **TRAINING,
+        "README.md": readme,
+        "reports/1_cleaning.ipynb": notebook([table], 1, {}),
+        "reports/2_training.ipynb": notebook([table], 1, {}),
+    }
+    assert places(repo(tmp_path, reports, "reports"), "DAT104") == []
+    unlinked = {**reports, "README.md": "# Reviews\n\nSee the notebooks.\n"}
+    assert places(repo(tmp_path, unlinked, "unlinked"), "DAT104") == ["reports/1_cleaning.ipynb"]

@@ -478,17 +478,28 @@ def _presented_demo(repo: RepoView, path: str) -> bool:
     """True for a notebook named as a demo (`demo_pipeline.ipynb`) that the README links.
 
     Its outputs are what the reader is sent to look at (a competition's entry, a
-    walkthrough shown to reviewers), kept on purpose.
+    walkthrough shown to reviewers, an analysis report: `reports/1_cleaning.ipynb`),
+    kept on purpose. The reports of a folder whose notebooks the README links are one
+    set: a notebook of it the README leaves out is a report as well.
     """
-    name = path.rsplit("/", 1)[-1]
-    if _DEMO_NOTEBOOK.search(name) is None:
+    folder, _, name = path.rpartition("/")
+    report = _REPORT_NOTEBOOK.search(path) is not None
+    if _DEMO_NOTEBOOK.search(name) is None and not report:
         return False
     readme = facts.readme(repo)
-    return readme is not None and name in (repo.text(readme) or "")
+    text = (repo.text(readme) or "") if readme is not None else ""
+    if name in text:
+        return True
+    # `[Notebook](reports/2_eda.ipynb)`: the README links a notebook of the same folder
+    if not report or not folder or f"{folder}/" not in text:
+        return False
+    return re.search(rf"{re.escape(folder)}/[^\s()\[\]]{{1,200}}?\.ipynb", text) is not None
 
 
 # A notebook whose name says it presents the work (`Demo`, `showcase`, `walkthrough`).
 _DEMO_NOTEBOOK = re.compile(r"(?i)demo|showcase|walk-?through")
+# A notebook kept as a report: in a `reports/` folder, or named as one.
+_REPORT_NOTEBOOK = re.compile(r"(?i)(?:^|/)reports?/|report[^/]*$")
 _SITE_FILES = frozenset({"nbdev.yml", "_quarto.yml", "_quarto.yaml"})
 
 
@@ -510,15 +521,74 @@ def _results_table(repo: RepoView, path: str) -> bool:
     `run_id,config,seed,...,accuracy,auc,f1` in a results folder: what the experiments
     measured, reported in git like a paper's table; a dataset's columns are features.
     """
-    if not path.endswith((".csv", ".tsv")) or not _RESULTS_FOLDER.search(path):
+    if not path.endswith((".csv", ".tsv", ".xlsx")) or not _RESULTS_FOLDER.search(path):
         return False
-    header = (repo.text(path) or "").split("\n", 1)[0].lower()
-    columns = {c.strip().strip("\"'") for c in re.split(r"[,\t;]", header)}
+    if path.endswith(".xlsx"):
+        data, _ = repo.read_head(path, LARGE_FILE)
+        # `Precision (Weighted)`, `F1-Score (Macro)`: the words of each heading
+        columns = set(re.findall(r"[a-z0-9_]+", " ".join(_workbook_header(data or b"")).lower()))
+    else:
+        header = (repo.text(path) or "").split("\n", 1)[0].lower()
+        columns = {c.strip().strip("\"'") for c in re.split(r"[,\t;]", header)}
     return bool(columns & _RUN_COLUMNS) and len(columns & _METRIC_COLUMNS) >= 2
 
 
-_RESULTS_FOLDER = re.compile(r"(?:^|/)(?:results?|experiments?|runs|metrics|reports?|ablations?)/")
-_RUN_COLUMNS = frozenset({"run_id", "run", "seed", "experiment", "exp", "trial", "config", "model"})
+def _workbook_header(data: bytes) -> list[str]:
+    """Return the cells of the first row of an Excel workbook's first sheet (`.xlsx`).
+
+    Read with the standard library and bounded: the shared strings and the sheet's first
+    200 KB, enough for a header row.
+    """
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            names = set(book.namelist())
+            sheet = next((n for n in _FIRST_SHEETS if n in names), None)
+            if sheet is None:
+                return []
+            with book.open(sheet) as handle:
+                rows = handle.read(_WORKBOOK_READ).decode("utf-8", "replace")
+            strings: list[str] = []
+            if "xl/sharedStrings.xml" in names:
+                with book.open("xl/sharedStrings.xml") as handle:
+                    shared = handle.read(_WORKBOOK_READ).decode("utf-8", "replace")
+                strings = [
+                    "".join(_XML_TEXT.findall(item)) for item in _SHARED_ITEM.findall(shared)
+                ]
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
+        return []
+    row = _FIRST_ROW.search(rows)
+    cells = []
+    for attributes, body in _CELL.findall(row.group(1) if row else ""):
+        value = _CELL_VALUE.search(body)
+        if _SHARED_CELL.search(attributes) and value and value.group(1).isdigit():
+            index = int(value.group(1))
+            cells.append(strings[index] if index < len(strings) else "")
+        else:
+            cells.append("".join(_XML_TEXT.findall(body)) or (value.group(1) if value else ""))
+    return cells
+
+
+_WORKBOOK_READ = 200_000
+_FIRST_SHEETS = ("xl/worksheets/sheet1.xml", "xl/worksheets/Sheet1.xml")
+_FIRST_ROW = re.compile(r"<row\b[^>]*>(.*?)</row>", re.DOTALL)
+_CELL = re.compile(r"<c\b([^>]*)>(.*?)</c>", re.DOTALL)
+_SHARED_CELL = re.compile(r"\bt=\"s\"")
+_CELL_VALUE = re.compile(r"<v>([^<]*)</v>")
+_SHARED_ITEM = re.compile(r"<si>(.*?)</si>", re.DOTALL)
+_XML_TEXT = re.compile(r"<t(?:\s[^>]*)?>([^<]*)</t>")
+
+
+# `results/`, `output/experiment_results/`, `eval_metrics/`
+_RESULTS_FOLDER = re.compile(
+    r"(?:^|/)(?:[\w-]*[_-])?(?:results?|experiments?|runs|metrics|reports?|ablations?|scores)/"
+)
+_RUN_COLUMNS = frozenset(
+    {"run_id", "run", "seed", "experiment", "exp", "trial", "config", "model", "algorithm",
+     "method", "classifier", "estimator"}
+)  # fmt: skip
 _METRIC_COLUMNS = frozenset(
     {"accuracy", "acc", "auc", "roc_auc", "f1", "f1_score", "precision", "recall", "rmse",
      "mae", "mse", "r2", "loss", "val_loss", "map", "ndcg", "bleu", "rouge", "mape", "logloss"}
@@ -588,8 +658,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     and checksums of the records that define a dataset's version, kept in git on purpose),
     nor a file up to 5 MB that the package ships and a module of it opens
     (`pkg/dmri/data/atlas.nii.gz`), nor a table of experiment results up to 1 MB in a
-    results folder (a run, seed or model column and two metric columns or more:
-    `run_id,seed,...,accuracy,auc,f1`).
+    results folder (a run, seed, model or algorithm column and two metric columns or more:
+    `run_id,seed,...,accuracy,auc,f1`, in a CSV file or an Excel workbook's first sheet).
     One finding per top-level folder; the folders a script names per run (a hash or a
     timestamp in the name: `ETH-USD_20220918_1f255e31.../`) are one finding together.
     Fix: `git rm --cached <file>` then `dvc add <file>` (raw inputs) or declare it as a
@@ -892,6 +962,30 @@ _CACHE_PICKLE = re.compile(
 _DATA_PICKLE = re.compile(r"(?:^|/)(?:[\w.]*[-_])?data(?:sets?)?/(?:[^/]+/)*[^/]+\.(?:pkl|pickle)$")
 
 
+def _databricks_export(notebook: object) -> bool:
+    """Return True for a notebook exported from Databricks (its metadata says so).
+
+    An export numbers every cell 0 and keeps only placeholders of the workspace's
+    visualisations: no execution counts, no outputs of a run.
+    """
+    metadata = notebook.get("metadata") if isinstance(notebook, dict) else None
+    return isinstance(metadata, dict) and _DATABRICKS_METADATA in metadata
+
+
+def _kept_outputs(cell: dict[str, object], exported: bool) -> bool:
+    """Return True when a cell keeps outputs (in an export: more than placeholders)."""
+    outputs = cell.get("outputs")
+    if not outputs:
+        return False
+    if not exported or not isinstance(outputs, list):
+        return True
+    return any(_DATABRICKS_PLACEHOLDER not in json.dumps(output) for output in outputs)
+
+
+_DATABRICKS_METADATA = "application/vnd.databricks.v1+notebook"
+_DATABRICKS_PLACEHOLDER = "Databricks visualization. Run in Databricks to view."
+
+
 @rule("DAT104", family="data", severity="warning", applies=("code", "project"))
 def notebooks_stripped(repo: RepoView) -> Iterator[Finding]:
     """Committed notebooks have their outputs stripped.
@@ -901,9 +995,12 @@ def notebooks_stripped(repo: RepoView) -> Iterator[Finding]:
     Notebooks that a documentation site renders with their outputs (an nbdev project's,
     or a Quarto site's: a folder with `nbdev.yml`, `_quarto.yml` or nbdev's
     `settings.ini`, and its sub-folders) keep them on purpose and are not reported, nor
-    are notebooks named as a demo (`demo_pipeline.ipynb`, a showcase, a walkthrough)
-    that the README links, whose outputs are what the reader is sent to see, nor
-    is an empty file (a placeholder notebook, holding no outputs).
+    are notebooks named as a demo (`demo_pipeline.ipynb`, a showcase, a walkthrough) or
+    kept as a report (`reports/1_cleaning.ipynb`) that the README links, whose outputs
+    are what the reader is sent to see, nor
+    is an empty file (a placeholder notebook, holding no outputs), nor a Databricks export
+    (every cell numbered 0, outputs only the workspace's "Run in Databricks to view"
+    placeholders).
     Fix: `nbstripout` (or `jupyter nbconvert --clear-output --inplace`), and a pre-commit
     hook that strips outputs on every commit.
     """
@@ -947,10 +1044,15 @@ def notebooks_stripped(repo: RepoView) -> Iterator[Finding]:
             yield Finding(f"{path} is not a valid notebook (JSON)", path)
             continue
         cells = notebook.get("cells") if isinstance(notebook, dict) else None
+        exported = _databricks_export(notebook)
         dirty = [
             c
             for c in (cells if isinstance(cells, list) else [])
-            if isinstance(c, dict) and (c.get("outputs") or c.get("execution_count") is not None)
+            if isinstance(c, dict)
+            and (
+                _kept_outputs(c, exported)
+                or (c.get("execution_count") is not None and not exported)
+            )
         ]
         if dirty:
             dirty_notebooks.append((path, len(dirty)))

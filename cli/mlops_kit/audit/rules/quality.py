@@ -360,7 +360,8 @@ _RUNS_AUDIT = re.compile(r"mlops-kit audit|\bmake\s+audit\b|mlops-kit(?:@|/)|pre
 _RUNS_LINT = re.compile(
     r"pre-commit(?:/action|\s+run)|\bprek\b|\blefthook\s+run\b|\bruff\b|flake8|pylint|\bblack\b|bandit"
     r"|\bpyflakes\b|\bcargo[ \t]++(?:clippy|fmt)\b|\bgolangci-lint\b|\beslint\b|\boxlint\b"
-    r"|\bsemgrep\b|\b(?:npm|yarn|pnpm|bun)[ \t]++(?:run[ \t]++)?lint\b"
+    r"|\bsemgrep\b|\bgithub/codeql-action/analyze\b"
+    r"|\b(?:npm|yarn|pnpm|bun)[ \t]++(?:run[ \t]++)?lint\b"
     r"|\bmypy\b|\b(?:make|just|task|poe|invoke|inv|mise run|nox -s|tox -e)\s+(?:lint|check|style)\b"
 )
 # An action that lints or checks style (`uses: github/super-linter@v5`, the value on its
@@ -504,7 +505,8 @@ def ci_runs_lint(repo: RepoView) -> Iterator[Finding]:
     An action that lints or checks the style (`uses: github/super-linter@v5`,
     `uses: org/check-python-style@main`) counts, and so does the linter of the other
     language of a mixed repository (`cargo clippy`, `cargo fmt --check`, `golangci-lint`,
-    `eslint`, `bun run lint`) or a static analyser (`semgrep`): CI lints what the team
+    `eslint`, `bun run lint`) or a static analyser (`semgrep`, CodeQL's
+    `github/codeql-action/analyze`): CI lints what the team
     chose to lint.
     A repository that configures, declares and runs no linter (no `[tool.ruff]`,
     `.flake8`, `black` in a requirements file, `lint:` recipe) gives CI none to run: not
