@@ -296,3 +296,33 @@ def test_a_databricks_export_and_linked_report_notebooks_keep_no_run_outputs(
     assert places(repo(tmp_path, reports, "reports"), "DAT104") == []
     unlinked = {**reports, "README.md": "# Reviews\n\nSee the notebooks.\n"}
     assert places(repo(tmp_path, unlinked, "unlinked"), "DAT104") == ["reports/1_cleaning.ipynb"]
+
+
+PINNED = """pandas==2.2.2
+numpy==1.26.4
+scikit-learn==1.4.2
+fastapi==0.110.0
+https://example.org/models/releases/download/en_core_web_sm-2.3.1/en_core_web_sm-2.3.1.tar.gz#egg=en_core_web_sm
+"""
+
+
+def test_a_file_of_pins_with_release_archives_or_one_bare_name_is_a_lock(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {**TRAINING, "requirements.txt": PINNED}
+    assert places(repo(tmp_path, files, "archives"), "PKG107") == []
+    one_bare = {**files, "requirements.txt": PINNED + "imblearn\n"}
+    root = repo(tmp_path, one_bare, "bare")
+    assert places(root, "PKG107") == []
+    assert places(root, "PKG110") == ["requirements.txt:6"]
+    two_bare = {**files, "requirements.txt": PINNED + "imblearn\ncolorama\n"}
+    assert places(repo(tmp_path, two_bare, "two"), "PKG107") == ["requirements.txt"]
+    ranges = {**files, "requirements.txt": PINNED + "imblearn>=0.12\n"}
+    assert places(repo(tmp_path, ranges, "ranges"), "PKG107") == ["requirements.txt"]
+
+
+def test_imblearn_installs_scikit_learn(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "requirements.txt": "pandas==2.2.2\nimblearn==0.0\n",
+        "steps/balance.py": "from imblearn.over_sampling import SMOTE\nfrom sklearn import svm\n",
+    }
+    assert places(repo(tmp_path, files), "PKG112") == []
