@@ -326,3 +326,23 @@ def test_imblearn_installs_scikit_learn(tmp_path: Path) -> None:
         "steps/balance.py": "from imblearn.over_sampling import SMOTE\nfrom sklearn import svm\n",
     }
     assert places(repo(tmp_path, files), "PKG112") == []
+
+
+def joblib_dump(*classes: tuple[str, str]) -> bytes:
+    """Bytes shaped as a joblib dump: classes named, an array wrapper, then raw array bytes."""
+    named = b"".join(
+        b"\x8c" + bytes([len(module)]) + module.encode() + b"\x94"
+        b"\x8c" + bytes([len(name)]) + name.encode() + b"\x94\x93\x94)\x81\x94"
+        for module, name in classes
+    )
+    wrapper = b"\x8c\x13joblib.numpy_pickle\x94\x8c\x11NumpyArrayWrapper\x94\x93\x94)\x81\x94"
+    return b"\x80\x04" + named + wrapper + b"\x03\x00\x00\xff" * 6000
+
+
+def test_a_joblib_dump_of_a_data_frame_is_no_model(tmp_path: Path) -> None:
+    frame = joblib_dump(("pandas.core.frame", "DataFrame"))
+    files: dict[str, str | bytes] = {**TRAINING, "app/empty_df.joblib": frame}
+    assert places(repo(tmp_path, files, "frame"), "DAT103") == []
+    model = frame + joblib_dump(("sklearn.linear_model._base", "LinearRegression"))
+    fitted = {**TRAINING, "app/empty_df.joblib": model}
+    assert places(repo(tmp_path, fitted, "model"), "DAT103") == ["app/empty_df.joblib"]

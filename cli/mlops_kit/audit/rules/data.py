@@ -867,9 +867,11 @@ def _pickled_modules(repo: RepoView, path: str) -> list[str | None] | None:
     """Return the module of every class or function a pickle names (None: named otherwise).
 
     Read with `pickletools.genops`, which parses opcodes and runs nothing (up to 1 MB).
-    None for a file that is not a pickle by name, is empty, or does not parse.
+    None for a file that is not a pickle by name, is empty, or does not parse. A joblib
+    dump writes each numpy array's bytes raw after the array's wrapper, where the opcodes
+    stop parsing: the classes it names are read from the whole file's byte pattern then.
     """
-    if not path.lower().endswith((".pkl", ".pickle")):
+    if not path.lower().endswith((".pkl", ".pickle", ".joblib")):
         return None
     import pickletools
 
@@ -901,8 +903,17 @@ def _pickled_modules(repo: RepoView, path: str) -> list[str | None] | None:
             else:
                 pushed.append(argument if isinstance(argument, str) else None)
     except Exception:  # a malformed stream names nothing the audit can trust
-        return None
+        if "joblib.numpy_pickle" not in modules:
+            return None
+        return [module.decode("ascii") for module in _NAMED_CLASS.findall(data)]
     return modules
+
+
+# A class named in protocol 4 and later: its module and name each a short string, memoised,
+# then STACK_GLOBAL (`\x8c\x11pandas.core.frame\x94\x8c\tDataFrame\x94\x93`).
+_NAMED_CLASS = re.compile(
+    rb"\x8c[\x01-\x7f]([A-Za-z_][\w.]{0,126})\x94\x8c[\x01-\x7f][A-Za-z_]\w{0,126}\x94\x93"
+)
 
 
 # Opcodes that name a class or a function (a model's class, numpy's array rebuilder).
@@ -912,8 +923,9 @@ _DATA_MODULES = frozenset(
     {"builtins", "__builtin__", "copyreg", "collections", "datetime", "decimal", "_codecs",
      "functools", "numpy", "pandas"}
 )  # fmt: skip
-# Also plain: the records of hyperparameter searches (trials, scores, parameters).
-_PLAIN_MODULES = _DATA_MODULES | {"hyperopt", "optuna"}
+# Also plain: the records of hyperparameter searches (trials, scores, parameters), and
+# joblib's wrapper of a numpy array.
+_PLAIN_MODULES = _DATA_MODULES | {"hyperopt", "optuna", "joblib"}
 
 
 def _per_folder(
