@@ -346,3 +346,54 @@ def test_a_joblib_dump_of_a_data_frame_is_no_model(tmp_path: Path) -> None:
     model = frame + joblib_dump(("sklearn.linear_model._base", "LinearRegression"))
     fitted = {**TRAINING, "app/empty_df.joblib": model}
     assert places(repo(tmp_path, fitted, "model"), "DAT103") == ["app/empty_df.joblib"]
+
+
+LOCAL_FALLBACK = """import mlflow
+
+
+def configure(folder):
+    current_uri = mlflow.get_tracking_uri()
+    if current_uri.startswith("file:") or current_uri in {"mlruns", "./mlruns"}:
+        mlflow.set_tracking_uri(f"sqlite:///{folder}/mlflow.db")
+"""
+
+
+def test_a_store_set_only_while_mlflow_keeps_its_default_is_a_fallback(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {**TRAINING, "src/training/tracking.py": LOCAL_FALLBACK}
+    assert places(repo(tmp_path, files, "fallback"), "TRK103") == []
+    forced = LOCAL_FALLBACK.replace(
+        '    current_uri = mlflow.get_tracking_uri()\n    if current_uri.startswith("file:") or '
+        'current_uri in {"mlruns", "./mlruns"}:\n',
+        "    if folder:\n",
+    )
+    assert "get_tracking_uri" not in forced
+    root = repo(tmp_path, {**TRAINING, "src/training/tracking.py": forced}, "forced")
+    assert places(root, "TRK103") == ["src/training/tracking.py:6"]
+
+
+STARTER_TEST = '''"""Example tests of the project."""
+from pathlib import Path
+
+import pytest
+
+# The tests below are here for the demonstration purpose
+# and should be replaced with the ones testing the project
+# functionality
+
+
+class TestRun:
+    def test_run_no_pipeline(self):
+        with pytest.raises(Exception) as excinfo:
+            raise RuntimeError("Pipeline contains no nodes")
+        assert "no nodes" in str(excinfo.value)
+'''
+
+
+def test_a_templates_demonstration_test_is_no_test_of_the_project(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {**TRAINING, "tests/test_run.py": STARTER_TEST}
+    files = {k: v for k, v in files.items() if not k.startswith(".github/")}
+    root = repo(tmp_path, files, "starter")
+    assert places(root, "QUA110") == []
+    assert places(root, "LAY104") == ["."]
+    real = {**files, "tests/test_run.py": STARTER_TEST.replace("# The tests below are", "# Tests")}
+    assert places(repo(tmp_path, real, "real"), "QUA110") == ["."]

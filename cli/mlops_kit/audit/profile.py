@@ -561,6 +561,11 @@ def runtime_files(repo: RepoView) -> list[str]:
     return _memo(repo, "profile.runtime_files", compute)
 
 
+# The demonstration test a project template writes, to be replaced (Kedro's
+# `tests/test_run.py`, which expects "Pipeline contains no nodes"): no test of the project.
+_STARTER_TEST = "tests below are here for the demonstration purpose"
+
+
 def test_named_scripts(repo: RepoView) -> list[str]:
     """Modules named like tests (`test_*.py`, `*_test.py`) that hold no test.
 
@@ -2270,6 +2275,7 @@ def profile_of(repo: RepoView) -> RepoProfile:
                 or (_PLAIN_TEST_MODULE.search(p) and _TEST_FUNCTION.search(repo.text(p) or ""))
                 or (_CAMEL_TEST_MODULE.search(p) and _TEST_CASE.search(repo.text(p) or ""))
             )
+            and _STARTER_TEST not in (repo.text(p) or "")
         )
         # `.env` in use: an example of one, an untracked one, code that loads one, or a
         # committed one that holds credentials (one without is configuration the project

@@ -36,6 +36,13 @@ _READS_ENV = re.compile(
     # `elif "MLFLOW_TRACKING_URI" not in os.environ:`: the literal only when it is unset
     r"""|["']MLFLOW_TRACKING_URI["']\s+not\s+in\s+os\.environ"""
 )
+# A check that what MLflow resolved (`MLFLOW_TRACKING_URI` or a platform's URI) is still
+# its default store: `if mlflow.get_tracking_uri().startswith("file:"):`,
+# `current_uri in {"mlruns", "./mlruns"}`.
+_REPLACES_DEFAULT_STORE = re.compile(
+    r"""get_tracking_uri\(\)[^\n]{0,40}?\.startswith\(\s*["']file:"""
+    r"""|\bif\b[^\n]{0,80}?\.startswith\(\s*["']file:|\bif\b[^\n]{0,80}?["'](?:\./)?mlruns["']"""
+)
 # An f-string that is nothing but interpolations (`f"{MLFLOW_TRACKING_URI}"`).
 _ONLY_PLACEHOLDERS = re.compile(r"""[rbu]?f[rbu]?["'](?:\{[^{}"']*\})+["']$""", re.IGNORECASE)
 _SET_EXPERIMENT = re.compile(r"set_experiment\s*\(|experiment_name\s*=|experiment_id\s*=")
@@ -559,7 +566,10 @@ def tracking_uri_not_hard_coded(repo: RepoView) -> Iterator[Finding]:
     commented-out call is not code, and a literal in a file that reads the variable
     (`os.getenv("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000")`,
     `os.environ.setdefault("MLFLOW_TRACKING_URI", DEFAULT_URI)`, a call under
-    `if "MLFLOW_TRACKING_URI" not in os.environ:`) is only its fallback.
+    `if "MLFLOW_TRACKING_URI" not in os.environ:`) is only its fallback, and so is one
+    set only while MLflow still has its default store (`if
+    mlflow.get_tracking_uri().startswith("file:"):`: the variable, or a platform's URI,
+    wins).
     Fix: read it from config (`cfg.tracking.uri`) and let `MLFLOW_TRACKING_URI` override
     it.
     """
@@ -567,6 +577,8 @@ def tracking_uri_not_hard_coded(repo: RepoView) -> Iterator[Finding]:
         source = repo.text(path) or ""
         if _READS_ENV.search(source):
             continue  # a fallback for when MLFLOW_TRACKING_URI is not set
+        if "get_tracking_uri" in source and _REPLACES_DEFAULT_STORE.search(source):
+            continue  # set only while MLflow still has its default store: a fallback
         if _ONLY_PLACEHOLDERS.search(text):
             continue  # f"{uri}": the value comes from a variable
         if _DATABRICKS.search(text):
