@@ -397,3 +397,17 @@ def test_a_templates_demonstration_test_is_no_test_of_the_project(tmp_path: Path
     assert places(root, "LAY104") == ["."]
     real = {**files, "tests/test_run.py": STARTER_TEST.replace("# The tests below are", "# Tests")}
     assert places(repo(tmp_path, real, "real"), "QUA110") == ["."]
+
+
+def test_a_readme_github_shows_or_of_the_folder_that_holds_the_project(tmp_path: Path) -> None:
+    inner: dict[str, str | bytes] = {
+        "translation/README.md": "# Translation\n\nRun `pip install -r requirements.txt`.\n",
+        "translation/train.py": "import torch\n",
+        "translation/requirements.txt": "torch==2.3.0\n",
+        ".gitignore": "data/\n",
+    }
+    assert places(repo(tmp_path, inner, "inner"), "LAY101") == []
+    beside = {**inner, "notes.txt": "todo\n"}
+    assert places(repo(tmp_path, beside, "beside"), "LAY101") == ["."]
+    shown = {"docs/README.md": "# Project\n", "train.py": "import torch\n"}
+    assert places(repo(tmp_path, shown, "shown"), "LAY101") == []

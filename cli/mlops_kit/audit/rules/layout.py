@@ -30,11 +30,27 @@ def readme_present(repo: RepoView) -> Iterator[Finding]:
 
     Why: the README is the first thing a colleague or reviewer opens; without it nobody
     knows how to set up, run or reproduce the project.
+    A README in `.github/` or `docs/` counts (GitHub shows it on the repository's page),
+    and so does the README of the one folder that holds the whole project when the root
+    holds nothing else (`translation/README.md` beside `.gitignore` alone).
     Fix: add a README.md that says what the project does, how to install it and how to run
     the pipeline (`dvc repro`).
     """
-    if facts.readme(repo) is None:
-        yield Finding("no README.md at the project root", facts.ROOT)
+    if facts.readme(repo) is not None:
+        return
+    if any(_README_NAME.match(p) for p in repo.files if p.startswith((".github/", "docs/"))):
+        return  # GitHub shows `.github/README.md` or `docs/README.md` on the repository's page
+    visible = [p for p in repo.files if not p.startswith(".")]
+    tops = {p.split("/", 1)[0] for p in visible}
+    if len(tops) == 1 and all("/" in p for p in visible):
+        folder = tops.pop()
+        if any(_README_NAME.match(p) for p in repo.under(folder) if p.count("/") == 1):
+            return  # the whole project sits in one folder, with its README
+    yield Finding("no README.md at the project root", facts.ROOT)
+
+
+# A README of a folder: `docs/README.md`, `translation/readme.rst`.
+_README_NAME = re.compile(r"^[^/]+/readme(?:\.(?:md|rst|txt|markdown))?$", re.IGNORECASE)
 
 
 @rule("LAY102", family="layout", severity="warning")
