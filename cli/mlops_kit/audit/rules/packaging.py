@@ -1065,9 +1065,8 @@ def lock_file_present(repo: RepoView) -> Iterator[Finding]:
     ranges at its end (`pytest>=7.0`) included; not the list a documentation build
     installs (`docs-requirements.txt`). Direct
     dependencies pinned in pyproject.toml (`"torch==2.9.0"`, Poetry's
-    `pydantic = "2.5.2"`) are no lock: what they require still floats. A requirements
-    file that pins every package but one left bare (`imblearn`) is meant as the lock:
-    that line is PKG110's finding. A URL to one release's archive
+    `pydantic = "2.5.2"`) are no lock: what they require still floats. A URL to one
+    release's archive
     (`https://.../en_core_web_sm-2.3.1.tar.gz`) pins that release.
     Fix: commit a lock file: `poetry lock`, `uv lock`, `pip lock` (pylock.toml) or a
     `requirements.lock` from `pip freeze`.
@@ -1112,13 +1111,8 @@ def _fully_pinned(repo: RepoView, path: str, conda: bool = False, depth: int = 0
     # Test and lint tools at the end of a pinned file (`pytest>=7.0`) change no result the
     # file's environment computes: the runtime it pins is what counts.
     runtime = [line for line in lines if not _dev_tool_line(line)]
-    loose = [line for line in runtime if not _pins_one(line)]
-    # One bare name in a file that pins every other package is PKG110's finding: the file
-    # is meant as the lock, and one line needs its version.
-    if not runtime or len(loose) > 1 or (loose and not _BARE_NAME.match(loose[0])):
+    if not (bool(runtime) and all(_pins_one(line) for line in runtime)):
         return False
-    if loose and len(runtime) < 4:
-        return False  # `pandas==2.2` beside `numpy`: too few to call the file a lock
     # `-r requirements.txt` installs that file too: it must pin every version as well.
     included = _INCLUDED.findall(repo.pip_text(path) or "")
     folder = path.rpartition("/")[0]
@@ -1158,8 +1152,6 @@ _RELEASE_ARCHIVE = re.compile(
     r"^[ \t]*+(?:https?|file)://[^\s#]*?[-_]v?\d++(?:\.\d++)++[^/\s#]*?"
     r"\.(?:tar\.gz|zip|whl|tgz)(?:#|[ \t]|$)"
 )
-# A requirement that names a distribution and nothing else (`imblearn`).
-_BARE_NAME = re.compile(r"^[ \t]*+[A-Za-z0-9][A-Za-z0-9._-]*+[ \t]*+(?:#.*)?$")
 
 
 # `~=2.27.1`: three numbers or more, so only the last (the patch) may grow.
