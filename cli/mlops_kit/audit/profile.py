@@ -1142,10 +1142,9 @@ def conda_files(repo: RepoView) -> list[str]:
     """Return the conda environment files of the repository.
 
     The usual names at the root, or any YAML file with top-level `channels:` and
-    `dependencies:` at the root (`env.yaml`, `ml-env.yml`), in a folder of environments
-    (`environments/conda_train.yml`, `environments/yml/ml.yml`,
-    `data-science/environment/train-conda.yml`, as an Azure ML environment names one), or
-    named as one anywhere (`jobs/environment.yml`, `serving/conda.yaml`).
+    `dependencies:` at the root (`env.yaml`, `ml-env.yml`) or in a folder of environments
+    (`environments/conda_train.yml`, `environments/yml/ml.yml`, and below another folder:
+    `data-science/environment/train-conda.yml`, as an Azure ML environment names one).
     """
 
     def compute() -> list[str]:
@@ -1153,14 +1152,10 @@ def conda_files(repo: RepoView) -> list[str]:
         for path in repo.files:
             if path in found or not path.endswith((".yml", ".yaml")):
                 continue
-            folder, _, name = path.rpartition("/")
+            folder = path.rpartition("/")[0]
             # `environments/conda_train.yml`, or one folder below (`environments/yml/`)
             parts = folder.lower().split("/")
-            if (
-                folder
-                and not _ENVIRONMENT_FOLDERS.intersection(parts[-2:])
-                and _CONDA_NAME.search(name.lower()) is None
-            ):
+            if folder and not _ENVIRONMENT_FOLDERS.intersection(parts[-2:]):
                 continue
             text = repo.text(path) or ""
             if _CONDA_KEYS.search(text) and _CONDA_DEPS.search(text):
@@ -1174,8 +1169,6 @@ def conda_files(repo: RepoView) -> list[str]:
 
 
 _NOT_CONDA = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "pixi.toml"})
-# A file named as a conda environment: `environment.yml`, `train-conda.yml`, `env.yaml`.
-_CONDA_NAME = re.compile(r"conda|environment|^env[\w-]*\.ya?ml$|[_-]env\.ya?ml$")
 # Top-level folders that hold a project's environment files.
 _ENVIRONMENT_FOLDERS = frozenset(
     {"environment", "environments", "env", "envs", "conda", "req", "reqs", "requirements", "deps"}

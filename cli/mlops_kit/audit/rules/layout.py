@@ -712,7 +712,7 @@ _NOT_DATA_FOLDERS = frozenset(
 )
 _NOT_DATA_SUFFIXES = (
     ".py", ".pyi", ".css", ".js", ".html", ".ico", ".svg", ".md", ".rst", ".joblib", ".onnx",
-    ".pt", ".pth", ".keras", ".ckpt", ".safetensors", ".yaml", ".yml", ".toml", ".ini",
+    ".pt", ".pth", ".keras", ".ckpt", ".safetensors",
 )  # fmt: skip
 
 
