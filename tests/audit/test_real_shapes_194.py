@@ -408,3 +408,34 @@ def test_a_readme_github_shows_or_of_the_folder_that_holds_the_project(tmp_path:
     assert places(repo(tmp_path, beside, "beside"), "LAY101") == ["."]
     shown = {"docs/README.md": "# Project\n", "train.py": "import torch\n"}
     assert places(repo(tmp_path, shown, "shown"), "LAY101") == []
+
+
+def test_editor_backups_and_an_ides_personal_state_are_generated_files(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "src/train.py~": "import torch\n",
+        "src/#train.py#": "import torch\n",
+        "images/Thumbs.db": b"\x00\x01",
+        ".idea/workspace.xml": "<project/>\n",
+        ".idea/misc.xml": "<project/>\n",
+    }
+    found = places(repo(tmp_path, files, "junk"), "LAY113")
+    assert len(found) == 1
+    root = repo(tmp_path, {**TRAINING, ".idea/misc.xml": "<project/>\n", "notes~v2.md": "x\n"})
+    assert places(root, "LAY113") == []
+
+
+SERVICE_DOCKERFILE = """FROM python:3.11-slim
+ENV PYTHONUNBUFFERED=1
+ENV SECRET_KEY=q8Vd2LkR7pXz0Tn4Ws9Yb3Hc6Jf1Mg5Ne8Ua2Qo
+ENV DB_PASSWORD Sunflower2024x
+ARG API_TOKEN
+ENV API_TOKEN=${API_TOKEN}
+CMD ["python", "app.py"]
+"""
+
+
+def test_credentials_a_dockerfile_sets_are_in_the_image(tmp_path: Path) -> None:
+    root = repo(tmp_path, {**TRAINING, "docker/Dockerfile": SERVICE_DOCKERFILE})
+    assert places(root, "SEC103") == ["docker/Dockerfile:3"]
+    assert places(root, "SEC106") == ["docker/Dockerfile:4"]

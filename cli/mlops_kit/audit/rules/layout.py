@@ -930,13 +930,17 @@ GENERATED = re.compile(
     # vim's swap files, and the lock files Office (`~$report.docx`) and LibreOffice
     # (`.~lock.slides.pptx#`) keep while a document is open
     r"|(?:^|/)\.[^/]+\.sw[op]$|(?:^|/)~\$[^/]++$|(?:^|/)\.~lock\.[^/]*#$"
+    # Emacs's backups (`train.py~`) and auto-saves (`#train.py#`), Windows' thumbnail
+    # cache, and a JetBrains IDE's state of one person's workspace
+    r"|[^/~]~$|(?:^|/)#[^/]+#$|(?:^|/)Thumbs\.db$"
+    r"|(?:^|/)\.idea/(?:workspace\.xml|usage\.statistics\.xml|tasks\.xml|shelf/)"
 )
 # Every match of GENERATED holds one of these: substring tests rule most paths out at once
 # (the pattern, without a literal start, is tried at every character of every path).
 GENERATED_WORDS = (
     "__pycache__/", "_checkpoints/", "_documents/", "_cache/", ".pyc", ".pyo", ".DS_Store",
     ".swp", ".swo", "~$", ".~lock.", ".hypothesis/", ".tox/", ".nox/", ".egg-info/", ".coverage",
-    "catboost_info/",
+    "catboost_info/", "~", "#", "Thumbs.db", ".idea/",
 )  # fmt: skip
 
 
@@ -964,7 +968,10 @@ def no_generated_files(repo: RepoView) -> Iterator[Finding]:
     Editors' swap files (`.train.py.swp`) and the lock files Office and LibreOffice keep
     beside an open document (`~$report.docx`, `.~lock.slides.pptx#`) are the same, and so
     are test tools' state (`.hypothesis/`, `.tox/`, `.nox/`, `.coverage`), setuptools'
-    `*.egg-info/`, CatBoost's training log (`catboost_info/`) and a virtual environment
+    `*.egg-info/`, CatBoost's training log (`catboost_info/`), Emacs's backups and
+    auto-saves (`train.py~`, `#train.py#`), Windows' `Thumbs.db`, a JetBrains IDE's
+    personal state (`.idea/workspace.xml`; the shared `.idea/` settings may be kept) and a
+    virtual environment
     (a folder holding `pyvenv.cfg`: thousands of installed files for one machine's Python).
     Fix: `git rm -r --cached <path>` and add the folders (`__pycache__/`,
     `.ipynb_checkpoints/`, `.virtual_documents/`, `.DS_Store`) to .gitignore.

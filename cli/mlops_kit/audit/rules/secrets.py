@@ -496,7 +496,9 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
     """Config files assign no generated secrets (random keys and tokens).
 
     Why: `secret_key: LMc2x9Kp...` or `api_token: 2b8d6c...` in a committed YAML, TOML, INI
-    or env file (or a Terraform source), or `api_key = "e46d7ffc..."` in a module (outside
+    or env file (or a Terraform source, a Dockerfile's `ENV`/`ARG`, an environment given
+    as a list: Compose's `- API_TOKEN=...`, a Deployment's `name:`/`value:` pair), or
+    `api_key = "e46d7ffc..."` in a module (outside
     test, example and docs folders, and as the fallback of an environment variable:
     `os.getenv("API_KEY", "e46d7ffc...")`), is as public as the repository, and a value that
     looks machine-generated (long hexadecimal, or long base64-like text of high entropy)
@@ -631,7 +633,8 @@ def no_passwords_in_config_files(repo: RepoView) -> Iterator[Finding]:
     """Config files assign no literal passwords.
 
     Why: `password: hunter2` in a committed YAML, TOML, INI or env file (or a Terraform
-    source: `password = "hunter2"`) is as public as the repository; so is a password a
+    source: `password = "hunter2"`, a Dockerfile's `ENV DB_PASSWORD=hunter2`, an item of
+    an environment list) is as public as the repository; so is a password a
     module of the project assigns as a literal (`self.password = '1Ye8Xl1Td0'`: eight
     characters or more, both cases and digits, no word that calls it made up such as
     `Admin-password-1`, outside tests, examples and docs), or gives as the fallback of an
@@ -768,8 +771,11 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool, fr
             continue
         terraform = name.endswith(TERRAFORM_SUFFIXES)
         env_file = name.startswith(".env") or name.endswith(".env")  # `secret_params.env`
-        if not (name.endswith(CONFIG_SUFFIXES) or env_file or terraform):
+        dockerfile = path in facts.dockerfiles(repo)
+        if not (name.endswith(CONFIG_SUFFIXES) or env_file or terraform or dockerfile):
             continue
+        if dockerfile:
+            text = _DOCKER_ASSIGNMENT.sub(r"\1\2=", text)  # `ENV SECRET_KEY x`: `SECRET_KEY=x`
         hits = list(secrets.credential_assignments(text))
         if not hits:
             continue
@@ -818,6 +824,12 @@ def _find_config_credentials(repo: RepoView) -> Iterator[tuple[Finding, bool, fr
             if generated and k8s_secret and _chosen_in_secret(assigned):
                 generated = False  # base64 of a chosen password: SEC106's
             yield finding, generated, frozenset({assigned} if assigned else ())
+
+
+# A Dockerfile's `ENV KEY=value`, `ENV KEY value` or `ARG KEY=default`: the key, then `=`.
+_DOCKER_ASSIGNMENT = re.compile(
+    r"(?im)^([ \t]*+)(?:ENV|ARG)[ \t]++([A-Za-z_][\w.-]*+)(?:[ \t]*+=|[ \t]++)"
+)
 
 
 # A regular expression that finds credentials (a scrubber's `aws_key: 'AKIA[0-9A-Z]{16}'`,
