@@ -439,3 +439,14 @@ def test_credentials_a_dockerfile_sets_are_in_the_image(tmp_path: Path) -> None:
     root = repo(tmp_path, {**TRAINING, "docker/Dockerfile": SERVICE_DOCKERFILE})
     assert places(root, "SEC103") == ["docker/Dockerfile:3"]
     assert places(root, "SEC106") == ["docker/Dockerfile:4"]
+
+
+def test_a_misnamed_init_module_leaves_its_folder_no_package(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "src/__init___.py": "",
+        "src/model.py": "import pandas\n",
+        "pkg/__init__.py": "",
+        "tools/init.py": "print('set up')\n",
+    }
+    assert places(repo(tmp_path, files), "LAY114") == ["src/__init___.py"]

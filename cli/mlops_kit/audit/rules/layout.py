@@ -990,6 +990,31 @@ def no_generated_files(repo: RepoView) -> Iterator[Finding]:
         yield Finding(f"{len(found)} generated {what} committed: {names}{more}", found[0])
 
 
+@rule("LAY114", family="layout", severity="warning")
+def init_modules_named(repo: RepoView) -> Iterator[Finding]:
+    """A package's init module is named `__init__.py`.
+
+    Why: `__init___.py`, `__init.py` or `_init_.py` is an ordinary module of that name: the
+    folder is no regular package, `find_packages()` leaves it out of the wheel, and its
+    imports work only from the repository's root (as a namespace package), if at all.
+    Copies of another project kept in the repository (a folder with its own licence and
+    manifest) are not judged.
+    Fix: `git mv <folder>/<name> <folder>/__init__.py`.
+    """
+    copies = vendored_copies(repo)
+    for path in repo.files:
+        if "init" not in path or (copies and path.startswith(copies)):
+            continue
+        name = path.rsplit("/", 1)[-1]
+        if _MISNAMED_INIT.match(name) and name != "__init__.py":
+            yield Finding(f"{path} is not named __init__.py: its folder is no package", path)
+
+
+# An init module's name with its underscores miscounted: `__init___.py`, `_init_.py`,
+# `__init.py`, `init__.py`.
+_MISNAMED_INIT = re.compile(r"^(?:_{1,3}init_{0,3}|init_{1,3})\.py$")
+
+
 # Text formats checked for encoding; other files may be binary.
 TEXT_SUFFIXES = (
     ".py", ".pyi", ".yaml", ".yml", ".toml", ".json", ".md", ".rst", ".txt", ".cfg", ".ini",
