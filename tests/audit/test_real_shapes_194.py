@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from audit.support import TRAINING_PROJECT as TRAINING
-from audit.support import places, repo
+from audit.support import audit, places, repo
 
 # A Deployment's environment given as `name:`/`value:` items. The keys are made up.
 DEPLOYMENT = """apiVersion: apps/v1
@@ -450,3 +450,27 @@ def test_a_misnamed_init_module_leaves_its_folder_no_package(tmp_path: Path) -> 
         "tools/init.py": "print('set up')\n",
     }
     assert places(repo(tmp_path, files), "LAY114") == ["src/__init___.py"]
+
+
+FROZEN = """numpy==1.26.4
+archspec @ file:///home/conda/feedstock_root/build_artifacts/archspec_1699370045702/work
+pkg-resources==0.0.0
+scikit_learn==1.4.1.post1
+scikit-learn~=1.4.2
+torch==2.2.0; python_version < "3.12"
+torch==2.3.0; python_version >= "3.12"
+pandas>=2.0
+pandas==2.2.3
+"""
+
+
+def test_requirements_that_install_only_on_the_machine_that_wrote_them(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {**TRAINING, "requirements.txt": FROZEN}
+    root = repo(tmp_path, files, "frozen")
+    assert places(root, "PKG113") == ["requirements.txt:2"]
+    message = next(i.message for i in audit(root).issues if i.rule == "PKG113")
+    assert "2 more" in message
+    clean = "numpy==1.26.4\nscikit-learn~=1.4.2\nscikit_learn==1.4.2\n" + FROZEN.split("\n", 5)[5]
+    assert places(repo(tmp_path, {**files, "requirements.txt": clean}, "clean"), "PKG113") == []
+    withdrawn = {**files, "requirements.txt": "pandas==2.2.3\nsklearn\n"}
+    assert places(repo(tmp_path, withdrawn, "withdrawn"), "PKG113") == ["requirements.txt:2"]

@@ -102,6 +102,7 @@ VIOLATIONS: dict[str, Mutation] = {
     "PKG104": edit("pyproject.toml", 'requires-python = ">=3.11"', ""),
     "PKG105": edit("pyproject.toml", '"mlflow>=3.5,<4",', ""),
     "PKG112": put("scripts/explore.py", "import lightgbm\n"),
+    "PKG113": put("requirements.txt", "pandas==2.2.3\npkg-resources==0.0.0\n"),
     "PKG106": edit("pyproject.toml", "\ndev = [", "\ntools = ["),
     "PKG107": lambda root: [p.unlink() for p in (root / n for n in LOCKS) if p.exists()] and None,
     "PKG108": edit("pyproject.toml", '"pandas>=2.2"', '"pandas"'),

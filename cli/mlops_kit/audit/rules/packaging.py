@@ -485,6 +485,82 @@ def script_tools_declared(repo: RepoView) -> Iterator[Finding]:
             yield finding
 
 
+@rule("PKG113", family="packaging", severity="warning", requires=("PKG101",))
+def requirements_install_anywhere(repo: RepoView) -> Iterator[Finding]:
+    """Requirements files install on another machine.
+
+    Why: `pip install -r requirements.txt` stops at the first line it cannot satisfy, and
+    a colleague, a CI job or an image build gets nothing. Lines that install only on the
+    machine that wrote them: a path of that machine's build (`numpy @
+    file:///home/conda/feedstock_root/...`, what `pip freeze` prints in a conda
+    environment), `pkg-resources==0.0.0` (a bug of Debian's pip in `pip freeze`: no such
+    release exists), the `sklearn` package (withdrawn: its install fails on purpose; the
+    distribution is `scikit-learn`), and one distribution pinned to a version another
+    entry of it excludes (`scikit_learn==1.4.1.post1` and `scikit-learn~=1.4.2`; not
+    entries for different Python versions, under environment markers). One finding per
+    file, at its first such line.
+    Fix: write the file from the environment's intent (`pip-compile`, `uv pip compile`,
+    `pip list --format=freeze`) and fix or drop the lines named.
+    """
+    for path in profile_of(repo).requirements:
+        problems: list[tuple[int, str]] = []
+        seen: dict[str, tuple[str, int]] = {}  # name: (entry, line) of its first entry
+        for number, entry in facts.requirements_in(repo, path):
+            name = facts.requirement_name(entry) or ""
+            if _MACHINE_PATH.search(entry):
+                problems.append((number, f"`{entry.split()[0]}` is a path of one machine's build"))
+            elif name == "pkg-resources" and "0.0.0" in entry:
+                problems.append((number, "`pkg-resources==0.0.0` is no release (a pip freeze bug)"))
+            elif name == "sklearn":
+                problems.append((number, "`sklearn` is withdrawn (the package is scikit-learn)"))
+            elif name and ";" not in entry:  # not one entry per Python version (markers)
+                first, line = seen.setdefault(name, (entry, number))
+                if line != number and _conflicting(first, entry):
+                    problems.append(
+                        (number, f"`{entry}` contradicts `{first}` (line {line})")
+                    )  # fmt: skip
+        if problems:
+            number, what = problems[0]
+            more = f" (and {len(problems) - 1} more such line(s))" if len(problems) > 1 else ""
+            yield Finding(f"{path} does not install elsewhere: {what}{more}", path, number)
+
+
+# A local build path of the machine that wrote the file (`@ file:///home/...`,
+# `@ file:///C:/...`), not a path inside the checkout (`file:///${PWD}/wheels`, `./wheels`).
+_MACHINE_PATH = re.compile(r"@[ \t]*+file:///(?![$.])")
+_SPECIFIER = re.compile(r"(===?|~=|>=|<)[ \t]*+(\d++(?:\.\d++)*+)")
+
+
+def _conflicting(first: str, second: str) -> bool:
+    """Return True when one entry pins a version (`==`) the other excludes.
+
+    `x==1.4.1.post1` and `x==1.4.2`, `x~=1.4.2` (1.4.2 up to 1.5), `x>=1.5` or `x<1.4`:
+    no version satisfies both. Release numbers only (`1.4.1.post1` counts as 1.4.1).
+    """
+    pins = [_SPECIFIER.findall(entry) for entry in (first, second)]
+    for own, other in (pins, pins[::-1]):
+        exact = [_release(version) for op, version in own if op.startswith("==")]
+        if len(exact) != 1:
+            continue
+        for op, version in other:
+            bound = _release(version)
+            width = max(len(exact[0]), len(bound))
+            pinned, limit = (exact[0] + (0,) * width)[:width], (bound + (0,) * width)[:width]
+            if op.startswith("==") and pinned != limit:
+                return True
+            if op == ">=" and pinned < limit:
+                return True
+            if op == "<" and pinned >= limit:
+                return True
+            if op == "~=" and (pinned < limit or exact[0][: len(bound) - 1] != bound[:-1]):
+                return True
+    return False
+
+
+def _release(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
 def _copy_of_declared(path: str, declared: set[str]) -> bool:
     """Return True for a file of an in-tree copy of a package the project also requires.
 
