@@ -474,3 +474,31 @@ def test_requirements_that_install_only_on_the_machine_that_wrote_them(tmp_path:
     assert places(repo(tmp_path, {**files, "requirements.txt": clean}, "clean"), "PKG113") == []
     withdrawn = {**files, "requirements.txt": "pandas==2.2.3\nsklearn\n"}
     assert places(repo(tmp_path, withdrawn, "withdrawn"), "PKG113") == ["requirements.txt:2"]
+
+
+def test_a_placeholder_written_in_another_language(tmp_path: Path) -> None:
+    guide = (
+        "# Déploiement\n\n```bash\nexport HF_TOKEN=\"votre_token_ici\"\n"
+        "export API_KEY=tu-clave-aqui\nexport WANDB_API_KEY=Qm7rTz2KpW9xLsVb4nR8\n```\n"
+    )
+    root = repo(tmp_path, {**TRAINING, "deploy/GUIDE.md": guide})
+    assert places(root, "SEC105") == ["deploy/GUIDE.md:6"]
+
+
+INSTALL_SCRIPT = """#!/bin/bash
+conda create -y -n tagging python=3.6 scipy pandas h5py
+source activate tagging
+conda install -y -c conda-forge librosa
+pip install keras
+"""
+
+
+def test_a_script_the_readme_runs_that_installs_packages_by_name(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "README.md": "# Tagging\n\nRun `sh install_dependencies.sh` first.\n",
+        "install_dependencies.sh": INSTALL_SCRIPT,
+        "train.py": "import librosa\nimport pandas\n",
+    }
+    assert places(repo(tmp_path, files, "script"), "PKG101") == []
+    unnamed = {**files, "README.md": "# Tagging\n\nTrains a tagger.\n"}
+    assert places(repo(tmp_path, unnamed, "unnamed"), "PKG101") == ["."]

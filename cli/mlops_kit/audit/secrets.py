@@ -298,6 +298,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if _FILLER.fullmatch(lowered):
         return True  # `WANDB_API_KEY=blablabla`, `foobar`: filler text, typed to be replaced
+    if _WORDS_ONLY.fullmatch(lowered) and _ADDRESSED.intersection(re.split(r"[-_]", lowered)):
+        return True  # `votre_token_ici`, `tu-clave-aqui`, `dein_token_hier`: "your token here"
     if _SAYS_MADE_UP.search(lowered):
         return True  # `rag-p0-contract-check-only-not-for-runtime-000...`: says what it is
     # An instruction written in placeholder words (`set_as_secret`, `put-your-key-here`).
@@ -315,6 +317,15 @@ def is_placeholder(value: str) -> bool:
         and (lowered.startswith(("a", "your")) or lowered.endswith("here"))
         and _placeholder_words_run(lowered)
     )
+
+
+# Words joined by `-` or `_`, and the words of other languages that address the reader or
+# point at the place (French, Spanish, Portuguese, Italian, German: "your", "here").
+_WORDS_ONLY = re.compile(r"[a-zà-ÿ]++(?:[-_][a-zà-ÿ]++)++")
+_ADDRESSED = frozenset(
+    {"votre", "vos", "ton", "tu", "su", "seu", "sua", "tuo", "tua", "vostro", "dein", "deine",
+     "ihr", "ihre", "ici", "aqui", "aquí", "qui", "hier"}
+)  # fmt: skip
 
 
 # Filler syllables people type where a value goes (`blablabla`, `foobarbaz`, `asdfasdf`).

@@ -71,7 +71,8 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     language whose Python scripts are helpers (C++ with a `CMakeLists.txt` and three
     times as many sources as Python's), nor does one whose experiments run in an
     Apptainer/Singularity container whose definition pip-installs pinned packages, or in
-    a Docker image whose Dockerfile installs the packages by name (`RUN pip install
+    a Docker image whose Dockerfile (or a shell script the README says to run:
+    `sh install_dependencies.sh`) installs the packages by name (`RUN pip install
     numpy pandas`, `conda install -y rdkit`; PKG110 judges their versions).
     A setup.cfg counts when it describes a
     package (`[metadata]`, `[options]`), not when it holds tool settings alone (`[flake8]`),
@@ -103,6 +104,7 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
         and not anywhere
         and not facts.native_project(repo)  # C++ with Python helper scripts
         and not any(_installs_by_name(repo.text(p) or "") for p in facts.dockerfiles(repo))
+        and not any(_installs_by_name(repo.text(p) or "") for p in _readme_scripts(repo))
         and _imports_others(repo)
     ):
         empty = next((p for p in repo.files if REQUIREMENTS.search(p) and "/" not in p), None)
@@ -118,6 +120,13 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
         problem = facts.missing_or_broken(parsed, PYPROJECT)
         if problem is not None:
             yield problem
+
+
+def _readme_scripts(repo: RepoView) -> list[str]:
+    """Shell scripts the README tells its reader to run (`sh install_dependencies.sh`)."""
+    readme = facts.readme(repo)
+    text = (repo.text(readme) or "") if readme is not None else ""
+    return [p for p in repo.files if p.endswith(".sh") and p.rsplit("/", 1)[-1] in text]
 
 
 def _installs_by_name(text: str) -> bool:
@@ -142,7 +151,10 @@ def _installs_by_name(text: str) -> bool:
     return False
 
 
-_INSTALL_COMMAND = re.compile(r"\b(?:pip3?|conda|mamba|micromamba)[ \t]++install\b")
+# `pip install`, `conda install`, and `conda create -n env python=3.6 scipy pandas`
+_INSTALL_COMMAND = re.compile(
+    r"\b(?:pip3?[ \t]++install|(?:conda|mamba|micromamba)[ \t]++(?:install|create))\b"
+)
 _OPTIONS_WITH_VALUE = frozenset(
     {"-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url",
      "-f", "--find-links", "-e", "--editable", "-n", "--name", "-p", "--prefix", "--target",
