@@ -478,7 +478,7 @@ def test_requirements_that_install_only_on_the_machine_that_wrote_them(tmp_path:
 
 def test_a_placeholder_written_in_another_language(tmp_path: Path) -> None:
     guide = (
-        "# Déploiement\n\n```bash\nexport HF_TOKEN=\"votre_token_ici\"\n"
+        '# Déploiement\n\n```bash\nexport HF_TOKEN="votre_token_ici"\n'
         "export API_KEY=tu-clave-aqui\nexport WANDB_API_KEY=Qm7rTz2KpW9xLsVb4nR8\n```\n"
     )
     root = repo(tmp_path, {**TRAINING, "deploy/GUIDE.md": guide})
@@ -502,3 +502,25 @@ def test_a_script_the_readme_runs_that_installs_packages_by_name(tmp_path: Path)
     assert places(repo(tmp_path, files, "script"), "PKG101") == []
     unnamed = {**files, "README.md": "# Tagging\n\nTrains a tagger.\n"}
     assert places(repo(tmp_path, unnamed, "unnamed"), "PKG101") == ["."]
+
+
+def test_a_demo_an_exercise_a_blog_posts_code_and_homework_are_study_work(
+    tmp_path: Path,
+) -> None:
+    openings = [
+        "This a demo MLOps deployment for a stroke model.",
+        "this is small exercise at using autogluon tabular.",
+        "This repository contains the companion code of the blog post on ball possession.",
+        "See the accompanying blog post for full details.",
+        "**Project**: This is my final project for EECS-433 Pattern Recognition.",
+    ]
+    for number, opening in enumerate(openings):
+        files = {**TRAINING, "README.md": f"# Actions\n\n{opening}\n"}
+        assert places(repo(tmp_path, files, f"study{number}"), "LAY104") == [], opening
+    homework = {**TRAINING, "README.md": "# HW1_Applied_Deep_learning\n\nA classifier.\n"}
+    assert places(repo(tmp_path, homework, "homework"), "LAY104") == []
+    for number, opening in enumerate(
+        ["Counts exercise repetitions from video.", "Ships the HW2048 sensor driver model."]
+    ):
+        files = {**TRAINING, "README.md": f"# Project\n\n{opening}\n"}
+        assert places(repo(tmp_path, files, f"project{number}"), "LAY104") == ["."], opening

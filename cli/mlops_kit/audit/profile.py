@@ -1496,6 +1496,9 @@ _COURSEWORK = re.compile(
     # "Our final submission for the TU Berlin course 'Computer Vision ...'"
     r"|(?:submission|assignment|project) for (?:the |an? |my |our )?[\w-]+(?: [\w-]+){0,4}"
     r" (?:course|class|lecture|seminar))\b|zoomcamp"
+    # "my final project for EECS-433 Pattern Recognition", "HW1_Applied_Deep_learning"
+    r"|\b(?:final|course|class) project for [a-z]{2,5}[- ]?\d{2,4}\b"
+    r"|(?<![a-z0-9])hw[ _-]?\d{1,2}(?![0-9])"
 )
 
 
@@ -1504,13 +1507,18 @@ _COURSEWORK = re.compile(
 # practice codes that fine-tune GPT-2", "In this repo, I experiment with MLflow", "a small
 # project I created to demonstrate", "code for the Master's Thesis ...", "this work was
 # part of my master thesis", "This showcase highlights", a walkthrough, a "collection of
-# predictive maintenance solutions", "This is a test project", a "Learning Path" of
-# modules, "a personal learning project" (not a "machine learning project").
+# predictive maintenance solutions", "This is a test project", "This a demo MLOps
+# deployment", "this is small exercise at using autogluon", "the companion code of the blog
+# post", a "Learning Path" of modules, "a personal learning project" (not a "machine
+# learning project").
 _STUDY = re.compile(
     # a title: "# Tutorial: ...", "# Finished example."
     r"(?i)^#*[ \t]*(?:(?:finished|complete|full) )?(?:demonstration|tutorial|demo|example)\b"
     r"(?! app\b)"
-    r"|\b(?:(?:is|as) an? (?:\w+ )?(?:demo|tutorial)\b"
+    r"|\b(?:(?:is|as|this) an? (?:\w+ )?(?:demo|tutorial)\b"
+    r"|this is (?:an? )?(?:small |little |short )?exercise\b"
+    r"|(?:companion|accompanying) (?:code|repo(?:sitory)?|blog[ -]?post|article|tutorial)"
+    r"(?: (?:of|for|to) (?:the |a |my |our )?(?:blog[ -]?post|post|article|tutorial|talk|video))?"
     r"|practi[cs]e (?:codes?|project|repo(?:sitory)?)|this is an? (?:test|trial) project"
     r"|(?:created|made|built) (?:it )?to (?:demonstrate|learn|practi[cs]e)|i experiment with"
     r"|(?:master|bachelor|diploma)(?:'?s)? thesis|my thesis|this showcase|walk-?through"
