@@ -524,3 +524,35 @@ def test_a_demo_an_exercise_a_blog_posts_code_and_homework_are_study_work(
     ):
         files = {**TRAINING, "README.md": f"# Project\n\n{opening}\n"}
         assert places(repo(tmp_path, files, f"project{number}"), "LAY104") == ["."], opening
+
+
+EVALUATION_LOOP = """import torch
+
+
+def test(model, test_loader, criterion, device):
+    model.eval()
+    with torch.no_grad():
+        return sum(criterion(model(x.to(device)), y).item() for x, y in test_loader)
+"""
+SAMPLE_TEST = '''"""The packaging guide's sample test module."""
+
+
+def test_success():
+    assert True
+'''
+
+
+def test_an_evaluation_loop_and_a_sample_placeholder_are_no_tests(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "discarded/test_run.py": EVALUATION_LOOP,
+        "tests/test_simple.py": SAMPLE_TEST,
+    }
+    files = {k: v for k, v in files.items() if not k.startswith(("tests/test_train", ".github/"))}
+    root = repo(tmp_path, files, "none")
+    assert audit(root).profile.test_files == ()
+    real = {
+        **files,
+        "tests/test_simple.py": SAMPLE_TEST.replace("assert True", "assert 1 + 1 == 2"),
+    }
+    assert audit(repo(tmp_path, real, "real")).profile.test_files == ("tests/test_simple.py",)

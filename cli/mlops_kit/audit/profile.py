@@ -249,7 +249,9 @@ _TEST_CASE = re.compile(r"\((?:unittest\.)?TestCase\)")
 # generated). A `test_grid.py` that opens a video and writes a frame (a scratch script
 # named for what it tries) holds none.
 HOLDS_TEST = re.compile(
+    # not `def test(model, loader)`: an evaluation loop named for the test split
     r"^[ \t]*+(?:async[ \t]++)?def[ \t]++test(?!_step\b|_epoch_end\b|_dataloader\b)"
+    r"(?!\([ \t]*+(?!self\b)[A-Za-z_])"
     r"|^[ \t]*+class[ \t]++Test|TestCase\)"
     r"|^(?:import|from)[ \t]++(?:pytest|unittest|hypothesis)\b",
     re.MULTILINE,
@@ -564,6 +566,27 @@ def runtime_files(repo: RepoView) -> list[str]:
 # The demonstration test a project template writes, to be replaced (Kedro's
 # `tests/test_run.py`, which expects "Pipeline contains no nodes"): no test of the project.
 _STARTER_TEST = "tests below are here for the demonstration purpose"
+
+
+def _placeholder_tests(text: str) -> bool:
+    """Return True for a test module whose tests assert nothing (`assert True`, `pass`).
+
+    The Python Packaging User Guide's sample project ships `tests/test_simple.py` with
+    `def test_success(): assert True`: a slot for tests, copied along, testing nothing.
+    """
+    if "assert True" not in text and "pass" not in text:
+        return False
+    body = _DOCSTRINGS.sub("", text)
+    statements = [
+        line.strip()
+        for line in body.splitlines()
+        if line.strip() and not line.lstrip().startswith(("#", "import ", "from ", "def ", "@"))
+    ]
+    return bool(statements) and all(line in _EMPTY_TEST_BODIES for line in statements)
+
+
+_DOCSTRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'')
+_EMPTY_TEST_BODIES = frozenset({"assert True", "pass", "assert 1", "..."})
 
 
 def test_named_scripts(repo: RepoView) -> list[str]:
@@ -2277,6 +2300,7 @@ def profile_of(repo: RepoView) -> RepoProfile:
                 or (_CAMEL_TEST_MODULE.search(p) and _TEST_CASE.search(repo.text(p) or ""))
             )
             and _STARTER_TEST not in (repo.text(p) or "")
+            and not _placeholder_tests(repo.text(p) or "")
         )
         # `.env` in use: an example of one, an untracked one, code that loads one, or a
         # committed one that holds credentials (one without is configuration the project

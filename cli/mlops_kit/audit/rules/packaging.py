@@ -999,7 +999,9 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
     uses no development tool at all (no tests, or tests of the standard library's
     unittest only, no tool configured or declared, or only Jupyter beside the notebooks
     it runs): LAY104 reports missing tests; nor is a monorepo's root that declares no
-    dependency while its services' pyproject.toml files hold their dev groups.
+    dependency while its services' pyproject.toml files hold their dev groups, nor one
+    whose dev tools sit among the runtime dependencies (PKG111's finding: moving them
+    into a dev group fixes both).
     """
     data = repo.pyproject
     if _declares_dev_group(data):
@@ -1033,6 +1035,8 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
         if p.endswith("/pyproject.toml") and p.count("/") <= 3
     ):
         return  # a monorepo's root stub: each service declares its own dev group
+    if next(iter(dev_tools_not_runtime.check(repo)), None) is not None:
+        return  # the tools are declared, among the runtime's: PKG111's one finding
     place = PYPROJECT if PYPROJECT in repo.file_set else facts.first_manifest(repo)
     yield Finding("no `dev` dependency group ([dependency-groups] dev = [...])", place)
 
