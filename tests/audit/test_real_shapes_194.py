@@ -556,3 +556,52 @@ def test_an_evaluation_loop_and_a_sample_placeholder_are_no_tests(tmp_path: Path
         "tests/test_simple.py": SAMPLE_TEST.replace("assert True", "assert 1 + 1 == 2"),
     }
     assert audit(repo(tmp_path, real, "real")).profile.test_files == ("tests/test_simple.py",)
+
+
+def test_a_notebook_the_readme_links_keeps_its_outputs_on_purpose(tmp_path: Path) -> None:
+    table = {"output_type": "stream", "name": "stdout", "text": ["rows: 1200\n"]}
+    readme = "# Salaries\n\n- [Notebook](notebooks/notebook.ipynb) for exploration\n"
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "README.md": readme,
+        "notebooks/notebook.ipynb": notebook([table], 1, {}),
+        "notebooks/scratch.ipynb": notebook([table], 1, {}),
+    }
+    assert places(repo(tmp_path, files, "linked"), "DAT104") == ["notebooks/scratch.ipynb"]
+
+
+def test_a_readme_that_keeps_the_default_copyright_reserves_every_right(tmp_path: Path) -> None:
+    readme = (
+        "# Taxi\n\n## License\n\nNo license file is included. The code remains under the "
+        "default copyright terms.\n"
+    )
+    assert places(repo(tmp_path, {**TRAINING, "README.md": readme}, "kept"), "LAY102") == []
+    open_question = "# Taxi\n\n## License\n\nTo be decided.\n"
+    root = repo(tmp_path, {**TRAINING, "README.md": open_question}, "open")
+    assert places(root, "LAY102") == ["."]
+
+
+def test_a_demo_clip_the_readme_runs_on_is_no_data_file(tmp_path: Path) -> None:
+    clip = b"RIFF" + b"\x00" * 1_300_000
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "README.md": "# Birds\n\nRun `python detect.py tests/samples/demo/audio/` on the demo.\n",
+        "tests/samples/demo/audio/20230730.wav": clip,
+        "data_test/exercise.avi": clip,
+        "detect.py": "VIDEO = 'data_test/exercise.avi'\n",
+    }
+    assert places(repo(tmp_path, files, "demo"), "DAT101") == []
+    unnamed = {**files, "README.md": "# Birds\n", "detect.py": "VIDEO = None\n"}
+    assert len(places(repo(tmp_path, unnamed, "unnamed"), "DAT101")) == 2
+
+
+def test_a_document_the_readme_links_may_describe_the_data(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        **TRAINING,
+        "data/raw.csv.dvc": "outs:\n- md5: 0f1e2d3c4b5a69788796a5b4c3d2e1f0\n  path: raw.csv\n",
+        "README.md": "# Bikes\n\n- [docs/dvc.md](docs/dvc.md) - data versioning\n",
+        "docs/dvc.md": "# DVC\n\nRun `dvc pull` to fetch the counts from the remote.\n",
+    }
+    assert places(repo(tmp_path, files, "linked"), "LAY106") == []
+    unlinked = {**files, "README.md": "# Bikes\n\nCounts bikes.\n"}
+    assert places(repo(tmp_path, unlinked, "unlinked"), "LAY106") == ["."]

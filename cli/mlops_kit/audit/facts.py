@@ -2044,3 +2044,34 @@ _LOCKED = re.compile(
     r'^\[\[package\]\]\r?\nname[ \t]*=[ \t]*"([^"\n]+)"\r?\nversion[ \t]*=[ \t]*"([^"\n]+)"',
     re.MULTILINE,
 )
+
+
+# A Markdown link's relative target: a document (`docs/setup.md`) or a folder
+# (`deployment`, meaning its README); the documents a link may lead to.
+_MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s#>]+)")
+_FOLDER_README = re.compile(r"^[^/]+/readme(?:\.(?:md|rst|txt))?$", re.IGNORECASE)
+_LINKED_SUFFIXES = (".md", ".rst", ".txt")
+
+
+def linked_documents(repo: RepoView, readme: str) -> list[str]:
+    """Return the repository's documents the README links to (Markdown links).
+
+    A link to a folder (`[Deployment](deployment)`) is a link to that folder's README.
+    """
+    folder = readme.rpartition("/")[0]
+    found = []
+    for target in _MARKDOWN_LINK.findall(document_text(repo, readme)):
+        if "://" in target:
+            continue
+        path = posixpath.normpath(posixpath.join(folder, target))
+        if path.lower().endswith(_LINKED_SUFFIXES) and path in repo.file_set:
+            if path != readme:
+                found.append(path)
+        elif path in repo.folders:  # `[Deployment](deployment)`: the folder's own README
+            found += [
+                p
+                for p in repo.under(path)
+                if p.count("/") == path.count("/") + 1
+                and _FOLDER_README.match("x/" + p.rsplit("/", 1)[-1])
+            ]
+    return found

@@ -68,7 +68,9 @@ _DOCUMENTS = (".md", ".rst", ".html", ".htm", ".bib")
 _MEDIA_LIMITED = (*MEDIA_SUFFIXES, *_WEB_ASSETS, *_DOCUMENTS)
 # Videos and scientific images: documentation media when a document shows them
 # (`images/demo.mp4` a README links), else large files like any other.
-_LINKABLE_MEDIA = (".mp4", ".webm", ".mov", ".tif", ".tiff")
+_LINKABLE_MEDIA = (
+    ".mp4", ".webm", ".mov", ".avi", ".mkv", ".tif", ".tiff", ".wav", ".mp3", ".flac", ".ogg",
+)  # fmt: skip
 MEDIA_FILE = 5_000_000
 OWN_RULES = (*DATA_SUFFIXES, *MODEL_SUFFIXES, ".ipynb")
 # Small fixtures belong with the tests that use them.
@@ -258,20 +260,27 @@ def _package_resource(repo: RepoView, path: str) -> bool:
 
 
 def _named_by_repo(repo: RepoView, path: str) -> bool:
-    """Return True for a video or TIFF image that a document or a Python file names.
+    """Return True for a video, a sound or a TIFF image a document or a Python file names.
 
     `TabDiff-main/images/tabdiff_demo.mp4` linked from `TabDiff-main/README.md`: a
     documentation asset; `scripts/gt_128.tiff` read by `REFERENCE_PATH = ... / "gt_128.tiff"`:
-    a reference the evaluation compares against, kept on purpose.
+    a reference the evaluation compares against, kept on purpose; so is each clip of a
+    demo or sample folder a document names (`tests/samples/demo/audio/`).
     """
     if not path.lower().endswith(_LINKABLE_MEDIA):
         return False
-    name = path.rpartition("/")[2]
+    folder, _, name = path.rpartition("/")
+    # `tests/samples/demo/audio/` a README runs the demo on: each clip of that folder
+    demo = folder if _DEMO_MEDIA_FOLDER.search(folder) else None
     return any(
-        other.endswith((".md", ".rst", ".py")) and name in (repo.text(other) or "")
+        other.endswith((".md", ".rst", ".py"))
+        and (name in (text := repo.text(other) or "") or (demo is not None and f"{demo}/" in text))
         for other in repo.files
         if other != path and other.count("/") <= path.count("/") + 1
     )
+
+
+_DEMO_MEDIA_FOLDER = re.compile(r"(?:^|/)(?:demos?|samples?|examples?)(?:/|$)")
 
 
 def _manuscript_material(repo: RepoView, path: str) -> bool:
@@ -475,19 +484,23 @@ def _demo(path: str) -> bool:
 
 
 def _presented_demo(repo: RepoView, path: str) -> bool:
-    """True for a notebook named as a demo (`demo_pipeline.ipynb`) that the README links.
+    """True for a notebook the README links, or a demo or report notebook it names.
 
-    Its outputs are what the reader is sent to look at (a competition's entry, a
-    walkthrough shown to reviewers, an analysis report: `reports/1_cleaning.ipynb`),
-    kept on purpose. The reports of a folder whose notebooks the README links are one
-    set: a notebook of it the README leaves out is a report as well.
+    A link by path (`notebooks/eda.ipynb`), or the name of one named as a demo
+    (`demo_pipeline.ipynb`). Its outputs are what the reader is sent to look at (a
+    competition's entry, a walkthrough shown to reviewers, an analysis report:
+    `reports/1_cleaning.ipynb`), kept on purpose. The reports of a folder whose notebooks
+    the README links are one set: a notebook of it the README leaves out is a report as
+    well.
     """
     folder, _, name = path.rpartition("/")
+    readme = facts.readme(repo)
+    text = (repo.text(readme) or "") if readme is not None else ""
+    if path in text or path.replace(" ", "%20") in text:
+        return True  # `[exploration and modelling](notebooks/notebook.ipynb)`: linked
     report = _REPORT_NOTEBOOK.search(path) is not None
     if _DEMO_NOTEBOOK.search(name) is None and not report:
         return False
-    readme = facts.readme(repo)
-    text = (repo.text(readme) or "") if readme is not None else ""
     if name in text:
         return True
     # `[Notebook](reports/2_eda.ipynb)`: the README links a notebook of the same folder
@@ -1007,9 +1020,10 @@ def notebooks_stripped(repo: RepoView) -> Iterator[Finding]:
     Notebooks that a documentation site renders with their outputs (an nbdev project's,
     or a Quarto site's: a folder with `nbdev.yml`, `_quarto.yml` or nbdev's
     `settings.ini`, and its sub-folders) keep them on purpose and are not reported, nor
-    are notebooks named as a demo (`demo_pipeline.ipynb`, a showcase, a walkthrough) or
-    kept as a report (`reports/1_cleaning.ipynb`) that the README links, whose outputs
-    are what the reader is sent to see, nor
+    are notebooks the README links by their path (`[EDA](notebooks/eda.ipynb)`), or names
+    when they are named as a demo (`demo_pipeline.ipynb`, a showcase, a walkthrough) or
+    kept as a report (`reports/1_cleaning.ipynb`): their outputs are what the reader is
+    sent to see, nor
     is an empty file (a placeholder notebook, holding no outputs), nor a Databricks export
     (every cell numbered 0, outputs only the workspace's "Run in Databricks to view"
     placeholders).

@@ -95,7 +95,9 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
         return  # not UTF-8 text (a line appended as UTF-16): LAY112 reports the file
     if any(_SETUP_DOC.match(p) and _SETUP.search(repo.text(p) or "") for p in repo.files):
         return
-    if any(_SETUP.search(facts.document_text(repo, p)) for p in _linked_documents(repo, readme)):
+    if any(
+        _SETUP.search(facts.document_text(repo, p)) for p in facts.linked_documents(repo, readme)
+    ):
         return  # "see docs/LOCAL_DEVELOPMENT.md for setup"
     inner = _code_folder_readme(repo)
     if inner is not None and _SETUP.search(facts.document_text(repo, inner)):
@@ -120,35 +122,6 @@ def _code_folder_readme(repo: RepoView) -> str | None:
 
 
 _README_NAME = re.compile(r"^[^/]+/readme(?:\.(?:md|rst|txt))?$", re.IGNORECASE)
-
-
-# A Markdown link's relative target: a document (`docs/setup.md`) or a folder (`deployment`).
-_LINK = re.compile(r"\]\(\s*<?([^)\s#>]+)")
-_DOCUMENT_SUFFIXES = (".md", ".rst", ".txt")
-
-
-def _linked_documents(repo: RepoView, readme: str) -> list[str]:
-    """Return the repository's documents the README links to (Markdown links).
-
-    A link to a folder (`[Deployment](deployment)`) is a link to that folder's README.
-    """
-    folder = readme.rpartition("/")[0]
-    found = []
-    for target in _LINK.findall(facts.document_text(repo, readme)):
-        if "://" in target:
-            continue
-        path = posixpath.normpath(posixpath.join(folder, target))
-        if path.lower().endswith(_DOCUMENT_SUFFIXES) and path in repo.file_set:
-            if path != readme:
-                found.append(path)
-        elif path in repo.folders:  # `[Deployment](deployment)`: the folder's own README
-            found += [
-                p
-                for p in repo.under(path)
-                if p.count("/") == path.count("/") + 1
-                and _README_NAME.match("x/" + p.rsplit("/", 1)[-1])
-            ]
-    return found
 
 
 # Documents that hold the setup on their own.
@@ -179,7 +152,9 @@ def readme_explains_pipeline(repo: RepoView) -> Iterator[Finding]:
         return  # no stages (only artifacts or metrics): nothing to run
     if readme is None or _PIPELINE.search(facts.document_text(repo, readme)):
         return
-    if any(_PIPELINE.search(facts.document_text(repo, p)) for p in _linked_documents(repo, readme)):
+    if any(
+        _PIPELINE.search(facts.document_text(repo, p)) for p in facts.linked_documents(repo, readme)
+    ):
         return  # "see the [execution guide](docs/EXECUTION.md)"
     yield Finding(f"{readme} never says how to run the pipeline (dvc repro)", readme)
 

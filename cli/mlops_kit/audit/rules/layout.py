@@ -108,6 +108,8 @@ _LICENSE_SECTION = re.compile(
 )
 _PROPRIETARY = re.compile(
     r"(?i)\bproprietary\b|\ball rights reserved\b|\binternal use only\b|\bconfidential\b"
+    # "remain under the default copyright terms": no licence granted, on purpose
+    r"|\bdefault copyright\b"
     # the same in Spanish, French, German, Portuguese; "no open licence is declared"
     r"|\btodos los derechos reservados\b|\btous droits r[ée]serv[ée]s\b"
     r"|\balle rechte vorbehalten\b|\btodos os direitos reservados\b"
@@ -546,7 +548,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     the README's layout tree that says where an entry of data/ comes from
     (`├── adult.csv  -- Raw UCI Adult Income dataset (DVC-tracked)`), and so does a line
     that names the source (`Data Source: ... kaggle.com/...`), and so does a README
-    that tells its reader to fetch the data with `dvc pull` (or `dvc get`, `dvc import`).
+    that tells its reader to fetch the data with `dvc pull` (or `dvc get`, `dvc import`),
+    or links a document that does or that has a Data section (`docs/dvc.md`).
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
     profile = profile_of(repo)
@@ -616,6 +619,7 @@ _DATA_HEADING = re.compile(
     r"(?:[ \t]+(?:and|&|e|y|et|und|и)[ \t]+\w+)?"
     r"(?:[ \t]+(?:description|sources?|card|used|overview|access|download|setup"
     r"|preparation|ingestion|collection|acquisition|references?|links?|formats?|structure"
+    r"|strategy|versioning|management"
     r"|schema))?"
     r"(?:[ \t]+(?:and|&)[ \t]+\w+)?"
     r"(?:[ \t]*\(~?[ \t]*[\d.,]+[ \t]*[KMGT]i?B\))?"  # its size: `Prepare the data (~5 GB)`
@@ -686,7 +690,14 @@ def _described_elsewhere(repo: RepoView) -> bool:
         return True
     if _DATA_SOURCE_LINE.search(text) is not None:
         return True
-    return _tree_describes_data(repo, text)
+    if _tree_describes_data(repo, text):
+        return True
+    readme = facts.readme(repo)
+    return readme is not None and any(
+        "dvc pull" in (linked := facts.document_text(repo, p)).lower()
+        or _DATA_HEADING.search(linked) is not None
+        for p in facts.linked_documents(repo, readme)
+    )  # `[docs/dvc.md](docs/dvc.md)`: the datasets and `dvc pull`, one link away
 
 
 # A labelled line of the README: `Data Source: ... https://www.kaggle.com/...`,
