@@ -542,19 +542,11 @@ def test_success():
 '''
 
 
-def test_an_evaluation_loop_and_a_sample_placeholder_are_no_tests(tmp_path: Path) -> None:
-    files: dict[str, str | bytes] = {
-        **TRAINING,
-        "discarded/test_run.py": EVALUATION_LOOP,
-        "tests/test_simple.py": SAMPLE_TEST,
-    }
+def test_an_evaluation_loop_named_test_is_no_test(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {**TRAINING, "discarded/test_run.py": EVALUATION_LOOP}
     files = {k: v for k, v in files.items() if not k.startswith(("tests/test_train", ".github/"))}
-    root = repo(tmp_path, files, "none")
-    assert audit(root).profile.test_files == ()
-    real = {
-        **files,
-        "tests/test_simple.py": SAMPLE_TEST.replace("assert True", "assert 1 + 1 == 2"),
-    }
+    assert audit(repo(tmp_path, files, "none")).profile.test_files == ()
+    real = {**files, "tests/test_simple.py": SAMPLE_TEST}
     assert audit(repo(tmp_path, real, "real")).profile.test_files == ("tests/test_simple.py",)
 
 
@@ -605,3 +597,18 @@ def test_a_document_the_readme_links_may_describe_the_data(tmp_path: Path) -> No
     assert places(repo(tmp_path, files, "linked"), "LAY106") == []
     unlinked = {**files, "README.md": "# Bikes\n\nCounts bikes.\n"}
     assert places(repo(tmp_path, unlinked, "unlinked"), "LAY106") == ["."]
+
+
+LISTING = """List of packages in environment: "/home/user/envs/credit"
+
+  Name                Version   Build         Channel
+  _libgcc_mutex       0.1       conda_forge   conda-forge
+  pandas              2.2.3     py311h_0      conda-forge
+"""
+
+
+def test_a_conda_listing_saved_as_requirements_is_no_requirements_file(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {**TRAINING, "env/requirements_conda.txt": LISTING}
+    root = repo(tmp_path, files)
+    assert places(root, "PKG113") == ["env/requirements_conda.txt:1"]
+    assert "env/requirements_conda.txt" not in {p.split(":")[0] for p in places(root, "PKG110")}

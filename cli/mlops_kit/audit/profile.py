@@ -568,27 +568,6 @@ def runtime_files(repo: RepoView) -> list[str]:
 _STARTER_TEST = "tests below are here for the demonstration purpose"
 
 
-def _placeholder_tests(text: str) -> bool:
-    """Return True for a test module whose tests assert nothing (`assert True`, `pass`).
-
-    The Python Packaging User Guide's sample project ships `tests/test_simple.py` with
-    `def test_success(): assert True`: a slot for tests, copied along, testing nothing.
-    """
-    if "assert True" not in text and "pass" not in text:
-        return False
-    body = _DOCSTRINGS.sub("", text)
-    statements = [
-        line.strip()
-        for line in body.splitlines()
-        if line.strip() and not line.lstrip().startswith(("#", "import ", "from ", "def ", "@"))
-    ]
-    return bool(statements) and all(line in _EMPTY_TEST_BODIES for line in statements)
-
-
-_DOCSTRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'')
-_EMPTY_TEST_BODIES = frozenset({"assert True", "pass", "assert 1", "..."})
-
-
 def test_named_scripts(repo: RepoView) -> list[str]:
     """Modules named like tests (`test_*.py`, `*_test.py`) that hold no test.
 
@@ -2300,7 +2279,6 @@ def profile_of(repo: RepoView) -> RepoProfile:
                 or (_CAMEL_TEST_MODULE.search(p) and _TEST_CASE.search(repo.text(p) or ""))
             )
             and _STARTER_TEST not in (repo.text(p) or "")
-            and not _placeholder_tests(repo.text(p) or "")
         )
         # `.env` in use: an example of one, an untracked one, code that loads one, or a
         # committed one that holds credentials (one without is configuration the project

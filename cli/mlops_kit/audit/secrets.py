@@ -321,7 +321,7 @@ def is_placeholder(value: str) -> bool:
 
 # Words joined by `-` or `_`, and the words of other languages that address the reader or
 # point at the place (French, Spanish, Portuguese, Italian, German: "your", "here").
-_WORDS_ONLY = re.compile(r"[a-zà-ÿ]++(?:[-_][a-zà-ÿ]++)++")
+_WORDS_ONLY = re.compile(r"\A[a-zà-ÿ]++(?:[-_][a-zà-ÿ]++)++\Z")
 _ADDRESSED = frozenset(
     {"votre", "vos", "ton", "tu", "su", "seu", "sua", "tuo", "tua", "vostro", "dein", "deine",
      "ihr", "ihre", "ici", "aqui", "aquí", "qui", "hier"}

@@ -509,12 +509,17 @@ def requirements_install_anywhere(repo: RepoView) -> Iterator[Finding]:
     release exists), the `sklearn` package (withdrawn: its install fails on purpose; the
     distribution is `scikit-learn`), and one distribution pinned to a version another
     entry of it excludes (`scikit_learn==1.4.1.post1` and `scikit-learn~=1.4.2`; not
-    entries for different Python versions, under environment markers). One finding per
+    entries for different Python versions, under environment markers). So does a file
+    that holds the table `conda list` prints instead of requirements. One finding per
     file, at its first such line.
     Fix: write the file from the environment's intent (`pip-compile`, `uv pip compile`,
     `pip list --format=freeze`) and fix or drop the lines named.
     """
     for path in profile_of(repo).requirements:
+        if _package_listing(repo.pip_text(path) or ""):
+            what = "a package listing (`conda list`, `micromamba list`), not requirements"
+            yield Finding(f"{path} does not install: it is {what}", path, 1)
+            continue
         problems: list[tuple[int, str]] = []
         seen: dict[str, tuple[str, int]] = {}  # name: (entry, line) of its first entry
         for number, entry in facts.requirements_in(repo, path):
@@ -535,6 +540,16 @@ def requirements_install_anywhere(repo: RepoView) -> Iterator[Finding]:
             number, what = problems[0]
             more = f" (and {len(problems) - 1} more such line(s))" if len(problems) > 1 else ""
             yield Finding(f"{path} does not install elsewhere: {what}{more}", path, number)
+
+
+def _package_listing(text: str) -> bool:
+    """Return True for the table `conda list` or `micromamba list` prints, saved as a file.
+
+    `# packages in environment at /opt/conda:` or `List of packages in environment: ...`,
+    then rows of name, version, build and channel: no line pip can read.
+    """
+    head = text[:2000].lstrip().lower()
+    return head.startswith(("# packages in environment at", "list of packages in environment"))
 
 
 # A local build path of the machine that wrote the file (`@ file:///home/...`,
@@ -1521,7 +1536,9 @@ def requirement_files_constrained(repo: RepoView) -> Iterator[Finding]:
     files = [
         p
         for p in profile.requirements
-        if not p.startswith(("docs/", "doc/")) and not p.endswith(".in")
+        if not p.startswith(("docs/", "doc/"))
+        and not p.endswith(".in")
+        and not _package_listing(repo.pip_text(p) or "")  # PKG113's: no requirements at all
     ]
     files += conda_files(repo)
     for path in files:
