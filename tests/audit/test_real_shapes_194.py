@@ -472,8 +472,10 @@ def test_requirements_that_install_only_on_the_machine_that_wrote_them(tmp_path:
     assert "2 more" in message
     clean = "numpy==1.26.4\nscikit-learn~=1.4.2\nscikit_learn==1.4.2\n" + FROZEN.split("\n", 5)[5]
     assert places(repo(tmp_path, {**files, "requirements.txt": clean}, "clean"), "PKG113") == []
-    withdrawn = {**files, "requirements.txt": "pandas==2.2.3\nsklearn\n"}
+    withdrawn = {**files, "requirements.txt": "pandas==2.2.3\nsklearn\nsklearn==0.0\n"}
     assert places(repo(tmp_path, withdrawn, "withdrawn"), "PKG113") == ["requirements.txt:2"]
+    first = {**files, "requirements.txt": "pandas==2.2.3\nsklearn==0.0\n"}
+    assert places(repo(tmp_path, first, "first"), "PKG113") == []
 
 
 def test_a_placeholder_written_in_another_language(tmp_path: Path) -> None:

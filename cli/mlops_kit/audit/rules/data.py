@@ -486,7 +486,8 @@ def _demo(path: str) -> bool:
 def _presented_demo(repo: RepoView, path: str) -> bool:
     """True for a notebook the README links, or a demo or report notebook it names.
 
-    A link by path (`notebooks/eda.ipynb`), or the name of one named as a demo
+    A link to its path (`[EDA](notebooks/eda.ipynb)`, or the path in backticks; not a
+    line of a layout tree), or the name of one named as a demo
     (`demo_pipeline.ipynb`). Its outputs are what the reader is sent to look at (a
     competition's entry, a walkthrough shown to reviewers, an analysis report:
     `reports/1_cleaning.ipynb`), kept on purpose. The reports of a folder whose notebooks
@@ -496,7 +497,11 @@ def _presented_demo(repo: RepoView, path: str) -> bool:
     folder, _, name = path.rpartition("/")
     readme = facts.readme(repo)
     text = (repo.text(readme) or "") if readme is not None else ""
-    if path in text or path.replace(" ", "%20") in text:
+    if path in text and any(
+        form in text
+        for target in (path, path.replace(" ", "%20"))
+        for form in (f"({target})", f"(./{target})", f"`{target}`", f'href="{target}"')
+    ):
         return True  # `[exploration and modelling](notebooks/notebook.ipynb)`: linked
     report = _REPORT_NOTEBOOK.search(path) is not None
     if _DEMO_NOTEBOOK.search(name) is None and not report:

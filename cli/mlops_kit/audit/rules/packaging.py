@@ -506,10 +506,11 @@ def requirements_install_anywhere(repo: RepoView) -> Iterator[Finding]:
     machine that wrote them: a path of that machine's build (`numpy @
     file:///home/conda/feedstock_root/...`, what `pip freeze` prints in a conda
     environment), `pkg-resources==0.0.0` (a bug of Debian's pip in `pip freeze`: no such
-    release exists), the `sklearn` package (withdrawn: its install fails on purpose; the
-    distribution is `scikit-learn`), and one distribution pinned to a version another
-    entry of it excludes (`scikit_learn==1.4.1.post1` and `scikit-learn~=1.4.2`; not
-    entries for different Python versions, under environment markers). So does a file
+    release exists), the `sklearn` package (withdrawn: its releases since 0.0 fail their
+    install on purpose; the distribution is `scikit-learn`), and one distribution pinned
+    to a version another entry of it excludes (`scikit_learn==1.4.1.post1` and
+    `scikit-learn~=1.4.2`; not entries for different Python versions, under environment
+    markers). So does a file
     that holds the table `conda list` prints instead of requirements. One finding per
     file, at its first such line.
     Fix: write the file from the environment's intent (`pip-compile`, `uv pip compile`,
@@ -528,7 +529,7 @@ def requirements_install_anywhere(repo: RepoView) -> Iterator[Finding]:
                 problems.append((number, f"`{entry.split()[0]}` is a path of one machine's build"))
             elif name == "pkg-resources" and "0.0.0" in entry:
                 problems.append((number, "`pkg-resources==0.0.0` is no release (a pip freeze bug)"))
-            elif name == "sklearn":
+            elif name == "sklearn" and not _FIRST_SKLEARN.search(entry):
                 problems.append((number, "`sklearn` is withdrawn (the package is scikit-learn)"))
             elif name and ";" not in entry:  # not one entry per Python version (markers)
                 first, line = seen.setdefault(name, (entry, number))
@@ -555,6 +556,8 @@ def _package_listing(text: str) -> bool:
 # A local build path of the machine that wrote the file (`@ file:///home/...`,
 # `@ file:///C:/...`), not a path inside the checkout (`file:///${PWD}/wheels`, `./wheels`).
 _MACHINE_PATH = re.compile(r"@[ \t]*+file:///(?![$.])")
+# The first `sklearn` release (2017), which only requires scikit-learn: it still installs.
+_FIRST_SKLEARN = re.compile(r"===?[ \t]*+0\.0[ \t]*+(?:$|[;#])")
 _SPECIFIER = re.compile(r"(===?|~=|>=|<)[ \t]*+(\d++(?:\.\d++)*+)")
 
 
