@@ -86,6 +86,17 @@ def places(root: Path, rule: str) -> list[str]:
     ]
 
 
+def places_per_readme(
+    tmp_path: Path, files: dict[str, str | bytes], rule: str, readmes: list[str]
+) -> dict[str, list[str]]:
+    """`places` of `rule` for each README text, each in a repository of `files` beside it."""
+    found = {}
+    for text in readmes:
+        name = f"readme{len(list(tmp_path.iterdir()))}"
+        found[text] = places(repo(tmp_path, {**files, "README.md": text}, name), rule)
+    return found
+
+
 # The smallest training project: one script that fits a model, pinned, with a .gitignore.
 # Tests add the shape they check to it.
 TRAIN_SCRIPT = "from sklearn.linear_model import Ridge\n\nRidge().fit([[0]], [0])\n"

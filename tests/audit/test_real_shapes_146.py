@@ -10,7 +10,7 @@ from pathlib import Path
 
 from audit.support import TRAIN_SCRIPT as TRAIN
 from audit.support import TRAINING_PROJECT as TRAINING
-from audit.support import audit, commit_all, fired, pickled, places, repo
+from audit.support import audit, commit_all, fired, pickled, places, places_per_readme, repo
 
 # Fallbacks a module gives credentials it reads from the environment. The values are made
 # up for this test.
@@ -1275,17 +1275,14 @@ def test_practice_code_and_a_thesis_are_study_work_not_a_maintained_project(
         "A personal learning project on anomaly detection.",
         "This repository is a complete demo of drift monitoring.",
     ]
-    for number, opening in enumerate(openings):
-        files = {**TRAINING, "README.md": f"# Study\n\n{opening}\n"}
-        assert places(repo(tmp_path, files, f"study{number}"), "LAY104") == [], opening
-    for number, title in enumerate(["Demonstration of spam filters", "Tutorial: drift"]):
-        titled = {**TRAINING, "README.md": f"# {title}\n"}
-        assert places(repo(tmp_path, titled, f"titled{number}"), "LAY104") == [], title
-    for number, opening in enumerate(
-        ["An end-to-end machine learning project for fraud.", "A deep learning project."]
-    ):
-        files = {**TRAINING, "README.md": f"# Project\n\n{opening}\n"}
-        assert places(repo(tmp_path, files, f"project{number}"), "LAY104") == ["."], opening
+    studies = [f"# Study\n\n{opening}\n" for opening in openings]
+    studies += ["# Demonstration of spam filters\n", "# Tutorial: drift\n"]
+    found = places_per_readme(tmp_path, TRAINING, "LAY104", studies)
+    assert found == {key: [] for key in studies}
+    projects = ["An end-to-end machine learning project for fraud.", "A deep learning project."]
+    projects = [f"# Project\n\n{opening}\n" for opening in projects]
+    found = places_per_readme(tmp_path, TRAINING, "LAY104", projects)
+    assert found == {key: ["."] for key in projects}
 
 
 def test_jupyter_beside_its_notebooks_asks_for_no_dev_group(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 from audit.support import TRAINING_PROJECT as TRAINING
-from audit.support import audit, places, repo
+from audit.support import audit, places, places_per_readme, repo
 
 # A Deployment's environment given as `name:`/`value:` items. The keys are made up.
 DEPLOYMENT = """apiVersion: apps/v1
@@ -100,16 +100,17 @@ def test_a_thesis_a_showcase_and_a_finished_example_are_study_work(tmp_path: Pat
         "A walkthrough of training a churn model on a managed platform.",
         "This is a test project that deploys a Kaggle model.",
     ]
-    for number, opening in enumerate(openings):
-        files = {**TRAINING, "README.md": f"# Sensors\n\n{opening}\n"}
-        assert places(repo(tmp_path, files, f"study{number}"), "LAY104") == [], opening
-    titled = {**TRAINING, "README.md": "# Finished example.\n\nRun `python main.py`.\n"}
-    assert places(repo(tmp_path, titled, "titled"), "LAY104") == []
-    for number, opening in enumerate(
-        ["This project showcases a fraud model in production.", "A test suite runner for ML."]
-    ):
-        files = {**TRAINING, "README.md": f"# Project\n\n{opening}\n"}
-        assert places(repo(tmp_path, files, f"project{number}"), "LAY104") == ["."], opening
+    studies = [f"# Sensors\n\n{opening}\n" for opening in openings]
+    studies.append("# Finished example.\n\nRun `python main.py`.\n")
+    found = places_per_readme(tmp_path, TRAINING, "LAY104", studies)
+    assert found == {key: [] for key in studies}
+    projects = [
+        "This project showcases a fraud model in production.",
+        "A test suite runner for ML.",
+    ]
+    projects = [f"# Project\n\n{opening}\n" for opening in projects]
+    found = places_per_readme(tmp_path, TRAINING, "LAY104", projects)
+    assert found == {key: ["."] for key in projects}
 
 
 def test_mlflow_skinny_pinned_beside_mlflow_is_one_finding(tmp_path: Path) -> None:
@@ -259,6 +260,20 @@ def test_a_workbook_of_experiment_scores_in_a_results_folder(tmp_path: Path) -> 
     assert places(repo(tmp_path, data, "data"), "DAT102") == [
         "output/experiment_results/all_scores.xlsx"
     ]
+
+
+def test_a_damaged_workbook_is_read_as_data_without_failing_the_audit(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/sharedStrings.xml", "<sst><si><t>sensor</t></si></sst>" * 3000)
+        book.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData>" + "<row/>" * 9000)
+        entry = book.getinfo("xl/worksheets/sheet1.xml")
+    damaged = bytearray(buffer.getvalue())
+    start = entry.header_offset + 30 + len(entry.filename.encode()) + len(entry.extra)
+    damaged[start : start + entry.compress_size] = b"\xff" * entry.compress_size  # no deflate
+    path = "results/readings.xlsx"  # a results folder's workbook: its header is read
+    files = {**TRAINING, path: bytes(damaged) + b"\x00" * 60_000}
+    assert places(repo(tmp_path, files), "DAT102") == [path]
 
 
 def notebook(
@@ -516,16 +531,14 @@ def test_a_demo_an_exercise_a_blog_posts_code_and_homework_are_study_work(
         "See the accompanying blog post for full details.",
         "**Project**: This is my final project for EECS-433 Pattern Recognition.",
     ]
-    for number, opening in enumerate(openings):
-        files = {**TRAINING, "README.md": f"# Actions\n\n{opening}\n"}
-        assert places(repo(tmp_path, files, f"study{number}"), "LAY104") == [], opening
-    homework = {**TRAINING, "README.md": "# HW1_Applied_Deep_learning\n\nA classifier.\n"}
-    assert places(repo(tmp_path, homework, "homework"), "LAY104") == []
-    for number, opening in enumerate(
-        ["Counts exercise repetitions from video.", "Ships the HW2048 sensor driver model."]
-    ):
-        files = {**TRAINING, "README.md": f"# Project\n\n{opening}\n"}
-        assert places(repo(tmp_path, files, f"project{number}"), "LAY104") == ["."], opening
+    studies = [f"# Actions\n\n{opening}\n" for opening in openings]
+    studies.append("# HW1_Applied_Deep_learning\n\nA classifier.\n")
+    found = places_per_readme(tmp_path, TRAINING, "LAY104", studies)
+    assert found == {key: [] for key in studies}
+    projects = ["Counts exercise repetitions from video.", "Ships the HW2048 sensor driver model."]
+    projects = [f"# Project\n\n{opening}\n" for opening in projects]
+    found = places_per_readme(tmp_path, TRAINING, "LAY104", projects)
+    assert found == {key: ["."] for key in projects}
 
 
 EVALUATION_LOOP = """import torch

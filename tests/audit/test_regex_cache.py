@@ -105,6 +105,45 @@ def test_once_full_the_file_stays_as_it_is(
     assert regex_cache.load() == len(PATTERNS)
 
 
+def test_a_file_of_another_version_of_the_kit_starts_afresh(
+    cache_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(regex_cache, "MAX_PATTERNS", len(PATTERNS))
+    _compile_all()
+    assert regex_cache.save()  # full
+    stamp = regex_cache._kit_stamp()
+    changed = ((stamp[0][0], stamp[0][1] + 1, stamp[0][2]), *stamp[1:])  # a module edited
+    monkeypatch.setattr(regex_cache, "_kit_stamp", lambda: changed)
+    _forget()
+    assert regex_cache.load() == 0  # not this version's patterns
+    new_rule = re.compile(r"a-new-rule's[ \t]+pattern")
+    assert regex_cache.save()
+    _forget()
+    assert regex_cache.load() == 1
+    assert re.compile(new_rule.pattern) is re._cache[(str, new_rule.pattern, 0)]  # type: ignore[attr-defined]
+
+
+def test_the_patterns_the_audit_compiles_at_import_leave_room_in_the_file() -> None:
+    """The file holds every module-level pattern, with room for those a run compiles.
+
+    Should this fail after adding rules: raise `MAX_PATTERNS` (below `re`'s own cache of
+    512), or compile the new rule's patterns lazily.
+    """
+    probe = (
+        "import importlib, pkgutil, re; re.purge(); "
+        "import mlops_kit.commands.audit, mlops_kit.audit.engine as engine; "
+        "import mlops_kit.audit.rules as rules, mlops_kit.audit.formats as formats; "
+        "[importlib.import_module(f'{p.__name__}.{m.name}') "
+        "for p in (rules, formats) for m in pkgutil.iter_modules(p.__path__)]; "
+        "print(len(re._cache))"
+    )
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}  # compile all: no stored file
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+    )
+    assert int(done.stdout) + 48 <= regex_cache.MAX_PATTERNS
+
+
 @pytest.mark.parametrize(
     "damage",
     ["truncated", "garbage", "other python", "bad code", "group writable", "symlink"],

@@ -45,6 +45,13 @@ def readme(repo: RepoView) -> str | None:
     return memo(repo, "readme", compute)
 
 
+def folder_readme(repo: RepoView, folder: str) -> str | None:
+    """Return the README directly inside `folder` (`docs/README.md`, `translation/readme.rst`)."""
+    depth = folder.rstrip("/").count("/") + 1
+    found = {p.rsplit("/", 1)[1].lower(): p for p in repo.under(folder) if p.count("/") == depth}
+    return next((found[name] for name in README_NAMES if name in found), None)
+
+
 def dockerfiles(repo: RepoView) -> list[str]:
     """Return the repository's container files: `Dockerfile`, `Dockerfile.gpu`, `api.Dockerfile`."""
 
@@ -2049,7 +2056,6 @@ _LOCKED = re.compile(
 # A Markdown link's relative target: a document (`docs/setup.md`) or a folder
 # (`deployment`, meaning its README); the documents a link may lead to.
 _MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s#>]+)")
-_FOLDER_README = re.compile(r"^[^/]+/readme(?:\.(?:md|rst|txt))?$", re.IGNORECASE)
 _LINKED_SUFFIXES = (".md", ".rst", ".txt")
 
 
@@ -2068,10 +2074,6 @@ def linked_documents(repo: RepoView, readme: str) -> list[str]:
             if path != readme:
                 found.append(path)
         elif path in repo.folders:  # `[Deployment](deployment)`: the folder's own README
-            found += [
-                p
-                for p in repo.under(path)
-                if p.count("/") == path.count("/") + 1
-                and _FOLDER_README.match("x/" + p.rsplit("/", 1)[-1])
-            ]
+            inside = folder_readme(repo, path)
+            found += [inside] if inside else []
     return found

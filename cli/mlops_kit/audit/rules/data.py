@@ -559,6 +559,7 @@ def _workbook_header(data: bytes) -> list[str]:
     """
     import io
     import zipfile
+    import zlib
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as book:
@@ -575,8 +576,9 @@ def _workbook_header(data: bytes) -> list[str]:
                 strings = [
                     "".join(_XML_TEXT.findall(item)) for item in _SHARED_ITEM.findall(shared)
                 ]
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, EOFError):
-        return []
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, RuntimeError, EOFError,
+            NotImplementedError):  # fmt: skip
+        return []  # a damaged or half-written workbook, or one compressed in another way
     row = _FIRST_ROW.search(rows)
     cells = []
     for attributes, body in _CELL.findall(row.group(1) if row else ""):

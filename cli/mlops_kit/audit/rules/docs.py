@@ -116,12 +116,7 @@ def _code_folder_readme(repo: RepoView) -> str | None:
     if len(tops) != 1 or "" in tops:
         return None
     folder = tops.pop()
-    return next(
-        (p for p in repo.under(folder) if p.count("/") == 1 and _README_NAME.match(p)), None
-    )
-
-
-_README_NAME = re.compile(r"^[^/]+/readme(?:\.(?:md|rst|txt))?$", re.IGNORECASE)
+    return facts.folder_readme(repo, folder)
 
 
 # Documents that hold the setup on their own.

@@ -22,6 +22,7 @@ from mlops_kit.audit.profile import (
 )
 from mlops_kit.audit.repo import NOT_UTF8, RepoView
 from mlops_kit.audit.rule import rule
+from mlops_kit.audit.rules.data import MODEL_SUFFIXES
 
 
 @rule("LAY101", family="layout", severity="warning")
@@ -38,19 +39,15 @@ def readme_present(repo: RepoView) -> Iterator[Finding]:
     """
     if facts.readme(repo) is not None:
         return
-    if any(_README_NAME.match(p) for p in repo.files if p.startswith((".github/", "docs/"))):
+    if facts.folder_readme(repo, ".github") or facts.folder_readme(repo, "docs"):
         return  # GitHub shows `.github/README.md` or `docs/README.md` on the repository's page
     visible = [p for p in repo.files if not p.startswith(".")]
     tops = {p.split("/", 1)[0] for p in visible}
     if len(tops) == 1 and all("/" in p for p in visible):
         folder = tops.pop()
-        if any(_README_NAME.match(p) for p in repo.under(folder) if p.count("/") == 1):
+        if facts.folder_readme(repo, folder):
             return  # the whole project sits in one folder, with its README
     yield Finding("no README.md at the project root", facts.ROOT)
-
-
-# A README of a folder: `docs/README.md`, `translation/readme.rst`.
-_README_NAME = re.compile(r"^[^/]+/readme(?:\.(?:md|rst|txt|markdown))?$", re.IGNORECASE)
 
 
 @rule("LAY102", family="layout", severity="warning")
@@ -721,9 +718,11 @@ def _dataset_file(path: str) -> bool:
 _NOT_DATA_FOLDERS = frozenset(
     {"models", "model", "checkpoints", "static", "assets", "templates", "css", "js", "fonts"}
 )
+# Code, documents, a web app's files and models; not a pickle (`data/train.pkl` may hold
+# a dataset).
 _NOT_DATA_SUFFIXES = (
-    ".py", ".pyi", ".css", ".js", ".html", ".ico", ".svg", ".md", ".rst", ".joblib", ".onnx",
-    ".pt", ".pth", ".keras", ".ckpt", ".safetensors",
+    ".py", ".pyi", ".css", ".js", ".html", ".ico", ".svg", ".md", ".rst",
+    *(suffix for suffix in MODEL_SUFFIXES if suffix not in (".pkl", ".pickle")),
 )  # fmt: skip
 
 

@@ -1053,7 +1053,7 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
         if p.endswith("/pyproject.toml") and p.count("/") <= 3
     ):
         return  # a monorepo's root stub: each service declares its own dev group
-    if next(iter(dev_tools_not_runtime.check(repo)), None) is not None:
+    if _dev_tools_in_runtime(repo):
         return  # the tools are declared, among the runtime's: PKG111's one finding
     place = PYPROJECT if PYPROJECT in repo.file_set else facts.first_manifest(repo)
     yield Finding("no `dev` dependency group ([dependency-groups] dev = [...])", place)
@@ -1611,7 +1611,7 @@ def _runtime_places(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
         entries = list(facts.requirements_in(repo, path))
         # `pybind11 @ file:///home/conda/feedstock_root/...`: a `pip freeze` of one
         # machine's conda environment, which installs nowhere else: no runtime set.
-        if not any(_LOCAL_BUILD.search(entry) for _, entry in entries):
+        if not any(_MACHINE_PATH.search(entry) for _, entry in entries):
             for number, entry in entries:
                 yield entry, path, number
     yield from _setup_cfg_requirements(repo)
@@ -1687,9 +1687,6 @@ _DEV_IMAGE = re.compile(
 )
 
 
-_LOCAL_BUILD = re.compile(r"@\s*file:///")
-
-
 def _setup_cfg_requirements(repo: RepoView) -> Iterator[tuple[str, str, int | None]]:
     """(requirement, "setup.cfg", line) of `[options] install_requires`' entries."""
     text = (repo.text("setup.cfg") or "") if "setup.cfg" in repo.file_set else ""
@@ -1736,6 +1733,16 @@ def dev_tools_not_runtime(repo: RepoView) -> Iterator[Finding]:
     Fix: move them to a dev group (`[dependency-groups] dev = [...]`, a Poetry dev group or
     `requirements-dev.txt`).
     """
+    yield from _dev_tools_in_runtime(repo)
+
+
+def _dev_tools_in_runtime(repo: RepoView) -> list[Finding]:
+    """PKG111's findings, found once per audit (PKG106 defers to them)."""
+    return facts.memo(repo, "dev_tools_in_runtime", lambda: list(_find_dev_tools(repo)))
+
+
+def _find_dev_tools(repo: RepoView) -> Iterator[Finding]:
+    """One finding per runtime place that lists dev tools, at the first of them."""
     places = list(_runtime_places(repo))
     declared: dict[str, list[str]] = {}
     for requirement, path, _ in places:

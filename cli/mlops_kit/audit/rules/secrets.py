@@ -1169,11 +1169,7 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
 
 def _env_copied_into_images(repo: RepoView) -> Iterator[Finding]:
     """Report the Dockerfile lines that copy a `.env` into the image."""
-    envs = [
-        p
-        for p in repo.files
-        if p.rsplit("/", 1)[-1] == ".env" or _NAMED_ENV_EXAMPLE.match(p) or _ENV_EXAMPLE.search(p)
-    ]
+    envs = [p for p in repo.files if p.rsplit("/", 1)[-1] == ".env" or _env_example(p)]
     if envs and not any(_names_credentials(repo.text(p) or "") for p in envs):
         return  # the project's `.env` holds settings only (`LOG_LEVEL=info`)
     for dockerfile in facts.dockerfiles(repo):
@@ -1197,7 +1193,12 @@ def _env_copied_into_images(repo: RepoView) -> Iterator[Finding]:
 
 # `COPY .env .`, `ADD --chown=app .env /app/`, `COPY ["app.py", ".env", "./"]`.
 _COPY_INSTRUCTION = re.compile(r"(?i)^\s*(?:COPY|ADD)\s+(?:--\S+\s+)*(.+)$")
-_ENV_EXAMPLE = re.compile(r"(?:^|/)\.env[._-]?(?:example|sample|template|dist)$")
+
+
+def _env_example(path: str) -> bool:
+    """Return True for an example of a .env file: `.env.example`, `config.env.sample`."""
+    name = path.rsplit("/", 1)[-1]
+    return (name.startswith(".env") or ".env." in name) and bool(_TEMPLATE_NAME.search(name))
 
 
 def _own_env_files_only(repo: RepoView) -> bool:
