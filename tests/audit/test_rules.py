@@ -96,6 +96,7 @@ VIOLATIONS: dict[str, Mutation] = {
     "LAY112": put("docs/notes.md", "caf\u00e9 UTF-16\n".encode("utf-16")),
     "LAY113": put("notebooks/.ipynb_checkpoints/eda-checkpoint.ipynb", "{}", commit=True),
     "LAY114": put(f"{PKG}/report/__init___.py", ""),
+    "LAY115": put(f"{PKG}/paths.py", 'RAW = "C:/Users/alice/Desktop/wine.csv"\n'),
     "PKG101": edit("pyproject.toml", "[project]", "[project]\n[[["),
     "PKG102": edit("pyproject.toml", "[project]", "[not-project]"),
     "PKG103": edit("pyproject.toml", 'build-backend = "poetry.core.masonry.api"', ""),

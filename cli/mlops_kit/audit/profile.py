@@ -1474,12 +1474,15 @@ def _lesson_folders(repo: RepoView) -> bool:
 _LESSON_FOLDER = re.compile(
     r"(?i)(?:lesson|lecture|week|chapter|session|lab|exercise|tutorial|class)[ _-]?\d+(?:[ _.-]|$)"
 )
-# "Toy repository", "Example of how to", "This sample demonstrates", "sample app for",
+# "Toy repository", "Example of how to", "This sample demonstrates", "This repository
+# demonstrates how to detect drift with ...", "sample app for",
 # "for learning purposes"; an example in Korean, Japanese or Chinese (`MLOps 예제`).
 _DEMONSTRATION = re.compile(
     r"(?i)\b(?:toy (?:repo(?:sitory)?|project|example)s?|example of how to"
     r"|this (?:sample|example|demo)(?: repo(?:sitory)?| project)?"
-    r" (?:demonstrates|shows|illustrates)|proyecto de ejemplo|ejemplo de proyecto"
+    r" (?:demonstrates|shows|illustrates)"
+    r"|this repo(?:sitory)? (?:demonstrates|shows|illustrates) how to"
+    r"|proyecto de ejemplo|ejemplo de proyecto"
     r"|(?:sample|demo|example) (?:repo(?:sitory)?|project|app(?:lication)?)"
     r" (?:for|to|that|showing|demonstrating)|for learning purposes)\b|예제|サンプル|示例"
 )
@@ -1511,8 +1514,8 @@ _COURSEWORK = re.compile(
 # part of my master thesis", "This showcase highlights", a walkthrough, a "collection of
 # predictive maintenance solutions", "This is a test project", "This a demo MLOps
 # deployment", "this is small exercise at using autogluon", "the companion code of the blog
-# post", a "Learning Path" of modules, "a personal learning project" (not a "machine
-# learning project").
+# post", "a practice exercise for implementing MLOps workflows", a "Learning Path" of
+# modules, "a personal learning project" (not a "machine learning project").
 _STUDY = re.compile(
     # a title: "# Tutorial: ...", "# Finished example."
     r"(?i)^#*[ \t]*(?:(?:finished|complete|full) )?(?:demonstration|tutorial|demo|example)\b"
@@ -1521,7 +1524,8 @@ _STUDY = re.compile(
     r"|this is (?:an? )?(?:small |little |short )?exercise\b"
     r"|(?:companion|accompanying) (?:code|repo(?:sitory)?|blog[ -]?post|article|tutorial)"
     r"(?: (?:of|for|to) (?:the |a |my |our )?(?:blog[ -]?post|post|article|tutorial|talk|video))?"
-    r"|practi[cs]e (?:codes?|project|repo(?:sitory)?)|this is an? (?:test|trial) project"
+    r"|practi[cs]e (?:codes?|project|repo(?:sitory)?|exercises?)"
+    r"|this is an? (?:test|trial) project"
     r"|(?:created|made|built) (?:it )?to (?:demonstrate|learn|practi[cs]e)|i experiment with"
     r"|(?:master|bachelor|diploma)(?:'?s)? thesis|my thesis|this showcase|walk-?through"
     r"|collection of (?:[\w-]+ ){0,3}(?:solutions|examples|notebooks|demos|tutorials)"

@@ -62,7 +62,9 @@ def license_present(repo: RepoView) -> Iterator[Finding]:
     `src/setup.py`), and so does a
     README whose licence section reserves every right ("## License / Proprietary. All
     rights reserved.") or metadata that does (`license = {text = "Proprietary"}`): no
-    reuse is granted, and the statement says so.
+    reuse is granted, and the statement says so. So does a line anywhere in the README that
+    keeps the copyright on purpose ("No license is included; ... normal copyright
+    restrictions apply.", "Copyright (c) 2024 Jane Doe. All rights reserved.").
     Fix: add a LICENSE file (or LICENSE.md, LICENSE-CODE, COPYING), even "Proprietary, all
     rights reserved" for internal work.
     """
@@ -94,7 +96,9 @@ def _declared_proprietary(repo: RepoView) -> bool:
     path = facts.readme(repo)
     text = (repo.text(path) or "") if path else ""
     section = _LICENSE_SECTION.search(text) if "icen" in text or "izenz" in text else None
-    return section is not None and _PROPRIETARY.search(section.group(1)) is not None
+    if section is not None and _PROPRIETARY.search(section.group(1)) is not None:
+        return True
+    return "opyright" in text and _RESERVED_LINE.search(text) is not None
 
 
 # A README's licence heading and the text below it, up to the next heading.
@@ -111,6 +115,14 @@ _PROPRIETARY = re.compile(
     r"|\btodos los derechos reservados\b|\btous droits r[ée]serv[ée]s\b"
     r"|\balle rechte vorbehalten\b|\btodos os direitos reservados\b"
     r"|\bno se declara una licencia\b|\bno (?:open[- ])?licen[cs]e is (?:declared|granted)\b"
+)
+# A line anywhere in the README that keeps the author's copyright on purpose: "No license
+# is included; absent an owner-selected license, normal copyright restrictions apply.",
+# "Copyright (c) 2024 Jane Doe. All rights reserved."
+_RESERVED_LINE = re.compile(
+    r"(?im)^[^\n]{0,80}?\bno (?:open[- ])?licen[cs]e is (?:included|declared|granted|provided)"
+    r"\b[^\n]{0,200}?\bcopyright\b|^[^\n]{0,10}?(?:©|\(c\)|copyright)[^\n]{0,120}?"
+    r"\ball rights reserved\b"
 )
 
 
@@ -531,7 +543,7 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     (of the root's pipeline or one in a sub-folder) or a script of the repository
     (`scripts/download_data.sh`) writes the data there, or compose services keep
     their state there (`./data/postgres:/var/data`), nor one that holds only a
-    shipped sample
+    shipped sample beside placeholders
     (`data/sample/`, a toy set or a fixture: `data/processed/toy/`), nor the empty `data/`
     of a starter template (a README
     titled "... Template"). A dataset card or data description
@@ -539,13 +551,14 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     `docs/datasets/README.md`), or a data
     contract (`docs/data_contract.md`: the columns and the rules they keep)
     or a "Data" or "Dataset" section of the root README ("Training Data", "1. Get the
-    Dataset", "CICIDS 2017 Dataset", "Préparation des données"; in English or another
-    common language: Datos,
+    Dataset", "Data Inputs (CSV)", "CICIDS 2017 Dataset", "Préparation des données"; in
+    English or another common language: Datos,
     Données, Daten, Dados, Данные, 数据) describes the data as well, and so does a line of
     the README's layout tree that says where an entry of data/ comes from
     (`├── adult.csv  -- Raw UCI Adult Income dataset (DVC-tracked)`), and so does a line
     that names the source (`Data Source: ... kaggle.com/...`), and so does a README
-    that tells its reader to fetch the data with `dvc pull` (or `dvc get`, `dvc import`),
+    that tells its reader to fetch the data with `dvc pull` (or `dvc get`, `dvc import`,
+    `kaggle competitions download`),
     or links a document that does or that has a Data section (`docs/dvc.md`).
     Fix: add `data/README.md` (and keep the datasets themselves out of git).
     """
@@ -571,7 +584,9 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
         _pipeline_writes_data(repo) or _services_keep_state(repo) or _fetch_script(repo)
     ):
         return  # `data/.gitignore` alone: a pipeline, a script or the services fill it
-    if files and all(_SAMPLE_FOLDER.match(p) for p in files):
+    if any(_SAMPLE_FOLDER.match(p) for p in files) and all(
+        _SAMPLE_FOLDER.match(p) or p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in files
+    ):
         return  # `data/sample/`: a sample shipped on purpose for the README's commands
     if facts.starter_template(repo) and all(p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in files):
         return  # a starter template's empty data/: its users bring and describe their data
@@ -616,10 +631,11 @@ _DATA_HEADING = re.compile(
     r"(?:[ \t]+(?:and|&|e|y|et|und|и)[ \t]+\w+)?"
     r"(?:[ \t]+(?:description|sources?|card|used|overview|access|download|setup"
     r"|preparation|ingestion|collection|acquisition|references?|links?|formats?|structure"
-    r"|strategy|versioning|management"
+    r"|strategy|versioning|management|inputs?"
     r"|schema))?"
     r"(?:[ \t]+(?:and|&)[ \t]+\w+)?"
-    r"(?:[ \t]*\(~?[ \t]*[\d.,]+[ \t]*[KMGT]i?B\))?"  # its size: `Prepare the data (~5 GB)`
+    # its size or format: `Prepare the data (~5 GB)`, `Data Inputs (CSV)`
+    r"(?:[ \t]*\((?:~?[ \t]*[\d.,]+[ \t]*[KMGT]i?B|csv|tsv|json|parquet|excel|xlsx)\))?"
     r"[ \t]*[:*_]{0,4}[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -683,6 +699,8 @@ def _described_elsewhere(repo: RepoView) -> bool:
     lowered = text.lower()  # "Do DVC pull first"
     if "dvc pull" in lowered or "dvc get " in lowered or "dvc import " in lowered:
         return True  # the README says how to fetch the data DVC tracks
+    if "kaggle competitions download" in lowered or "kaggle datasets download" in lowered:
+        return True  # the README's command names the source and fetches it
     if _DATA_HEADING.search(text) is not None or _NAMED_DATASET_HEADING.search(text):
         return True
     if _DATA_SOURCE_LINE.search(text) is not None:
@@ -1023,6 +1041,83 @@ def init_modules_named(repo: RepoView) -> Iterator[Finding]:
 # An init module's name with its underscores miscounted: `__init___.py`, `_init_.py`,
 # `__init.py`, `init__.py`.
 _MISNAMED_INIT = re.compile(r"^(?:_{1,3}init_{0,3}|init_{1,3})\.py$")
+
+
+@rule("LAY115", family="layout", severity="warning")
+def no_machine_paths_in_code(repo: RepoView) -> Iterator[Finding]:
+    """Code names no file by a path of one machine.
+
+    Why: `pd.read_csv("C:/Users/alice/Desktop/train.csv")` or
+    `"/home/alice/projects/x/data"` runs on the author's machine only: a colleague, a CI
+    job or a container gets FileNotFoundError, or worse, a default that silently reads
+    nothing. String literals of the project's code are read (not comments, docstrings,
+    tests, docs, examples or notebooks): a drive letter's folder (`D:/Data`,
+    `E:/Semester 8/...`, with either slash; not `C:/Program Files` or `C:/Windows`), a
+    macOS home (`/Users/alice/`), a Linux home (`/home/alice/`; not a service account a
+    container or cloud image runs as: `/home/airflow`, `/home/jovyan`, `/home/ubuntu`, or
+    a user a Dockerfile of the repository names) and Colab's mount of one account's Drive
+    (`/content/drive/`).
+    One finding for the repository, at the first such literal, naming the other files.
+    Fix: take the location from the command line, a config file or an environment
+    variable, relative to the project root by default (`Path(__file__).parents[1] /
+    "data"`).
+    """
+    copies = vendored_copies(repo)
+    found: list[tuple[str, int, str]] = []
+    for path in facts.runtime_code(repo):
+        if copies and path.startswith(copies):
+            continue
+        text = repo.text(path) or ""
+        if not _MACHINE_HINT.search(text):
+            continue
+        for match in _MACHINE_PATH.finditer(text):
+            literal = match.group(1)
+            if _in_docstring(text, match.start(1)):
+                continue  # `>>> load_data("D:/My Data/Dataset")`, `(e.g. 'W:\\Projekte')`
+            home = _HOME_USER.match(literal)
+            if home and _service_user(repo, home.group(1)):
+                continue
+            found.append((path, text.count("\n", 0, match.start()) + 1, literal))
+            break  # one per file
+    if not found:
+        return
+    path, line, literal = found[0]
+    others = sorted({p for p, _, _ in found[1:]})
+    more = f" (and in {', '.join(others[:3])}{', ...' if len(others) > 3 else ''})"
+    yield Finding(f"`{literal}` is a path of one machine{more if others else ''}", path, line)
+
+
+def _in_docstring(text: str, offset: int) -> bool:
+    """True when `offset` lies inside a triple-quoted string (a docstring's example)."""
+    return (text.count('"""', 0, offset) + text.count("'''", 0, offset)) % 2 == 1
+
+
+def _service_user(repo: RepoView, name: str) -> bool:
+    """True for an account a container or cloud image runs as, not a person's home."""
+    if name in _SERVICE_USERS:
+        return True
+    return any(
+        re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", repo.text(p) or "") is not None
+        for p in facts.dockerfiles(repo)
+    )
+
+
+_MACHINE_HINT = re.compile(r":[\\/]|/Users/|/home/|/content/drive/")
+# A string literal (not in a comment) that opens with a path of one machine.
+_MACHINE_PATH = re.compile(
+    r"^[^\n#]*?(?<![\w\\])[rRbBfFuU]{0,2}[\"']"
+    r"((?:[A-Za-z]:(?:\\{1,2}|/)(?!(?:Program Files|ProgramData|Windows)\b)[^\W\d_]"
+    r"|/Users/(?!Shared/)[A-Za-z][\w.-]*+/|/home/[a-z_][a-z0-9_.-]*+/|/content/drive/)"
+    r"[^\"'\n]{0,60})",
+    re.MULTILINE,
+)
+_HOME_USER = re.compile(r"/home/([^/]+)/")
+_SERVICE_USERS = frozenset(
+    {"airflow", "jovyan", "app", "appuser", "user", "runner", "ray", "spark", "nonroot",
+     "mambauser", "vscode", "coder", "node", "worker", "docker", "ubuntu", "ec2-user",
+     "azureuser", "opc", "admin", "circleci", "gitpod", "codespace", "sagemaker-user",
+     "jenkins", "python", "model-server", "daemon", "builder", "ci"}
+)  # fmt: skip
 
 
 # Text formats checked for encoding; other files may be binary.
