@@ -609,6 +609,77 @@ def module_files(repo: RepoView, module: str) -> list[str]:
     return candidates
 
 
+def console_script(repo: RepoView, command: str) -> tuple[str, list[str]] | None:
+    """Return the module a command's console script runs and the words after the script.
+
+    `poetry run favorita prepare` (or `uv run ...`, or bare `favorita prepare`), with
+    `[project.scripts] favorita = "favorita_forecasting.cli:app"` in pyproject.toml,
+    runs `favorita_forecasting.cli` with `["prepare"]`. None: not a script of the project.
+    """
+    try:
+        words = shlex.split(windows_separators(command))
+    except ValueError:
+        return None
+    if len(words) > 2 and words[0].rsplit("/", 1)[-1] in _SCRIPT_RUNNERS and words[1] == "run":
+        words = words[2:]
+        while words and words[0].startswith("-"):
+            words = words[1:]
+    target = project_scripts(repo).get(words[0]) if words else None
+    return (target, words[1:]) if target else None
+
+
+# Tools whose `run` starts a console script of the project's environment.
+_SCRIPT_RUNNERS = frozenset({"poetry", "uv", "pdm", "pipenv", "hatch", "rye"})
+
+
+def project_scripts(repo: RepoView) -> dict[str, str]:
+    """Console scripts of pyproject.toml (PEP 621 or Poetry) and the module each runs."""
+    tool = repo.pyproject.get("tool")
+    tables = [
+        _table(_table(tool).get("poetry")).get("scripts"),
+        _table(repo.pyproject.get("project")).get("scripts"),
+    ]
+    found: dict[str, str] = {}
+    for name, value in (item for table in tables for item in _table(table).items()):
+        spec = _table(value).get("callable") if isinstance(value, dict) else value
+        if isinstance(spec, str) and ":" in spec:
+            found[str(name)] = spec.split(":", 1)[0].strip()
+    return found
+
+
+def _table(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def checked_test_files(repo: RepoView) -> tuple[str, ...]:
+    """Return the test modules that check something: the profile's, less hand-run scripts.
+
+    A `test_model.py` with a `__main__` block that prints what a local server answers and
+    asserts nothing (no `assert`, `pytest.raises`, `self.assert...`, no test library
+    imported) is a smoke script someone runs by hand: a runner that collects its
+    `test_...` function passes whatever the server says.
+    """
+
+    def compute() -> tuple[str, ...]:
+        return tuple(
+            path
+            for path in detect.profile_of(repo).test_files
+            if not (_MAIN_GUARD.search(text := repo.text(path) or "") and not _CHECKS.search(text))
+        )
+
+    return memo(repo, "checked_test_files", compute)
+
+
+_MAIN_GUARD = re.compile(r"^if[ \t]++__name__[ \t]*+==[ \t]*+[\"']__main__[\"']", re.MULTILINE)
+# What makes a test module check something: an assertion, an expected exception, a
+# test library (its fixtures and helpers assert), a TestCase's `self.assert...`.
+_CHECKS = re.compile(
+    r"^[ \t]*+assert\b|\braises\(|\.assert|\bfail\("
+    r"|^[ \t]*+(?:import|from)[ \t]++(?:pytest|unittest|hypothesis)\b",
+    re.MULTILINE,
+)
+
+
 # -- packaging ---------------------------------------------------------------------------
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 

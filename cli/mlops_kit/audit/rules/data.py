@@ -743,20 +743,35 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
         by_folder.setdefault(folder, []).append((path, size))
     # One finding per top-level folder: a folder of datasets in git is one fact. So are
     # the folders a script names per run (`ETH-USD_20220918_1f255e31.../`): one fact.
-    generated = [f for f in by_folder if _GENERATED_FOLDER.search(f)]
-    if len(generated) > 1:
-        first = generated[0]
-        by_folder[first] = [item for f in generated for item in by_folder.pop(f)]
-        named = f"in {len(generated)} folders named like {first}/"
-        yield from _per_folder(
-            repo, by_folder, "data", lambda f: named if f == first else f"under {f}/", False
-        )
-        return
-    yield from _per_folder(repo, by_folder, "data", lambda folder: f"under {folder}/", False)
+    where = _run_folders_merged(by_folder, lambda folder: f"under {folder}/")
+    yield from _per_folder(repo, by_folder, "data", where, False)
 
 
 # A folder named by a script for one run: a long hash or a timestamp in its name.
 _GENERATED_FOLDER = re.compile(r"[0-9a-f]{16,}|(?<!\d)(?:19|20)\d{6}(?:[_T-]?\d{4,6})?(?!\d)")
+
+
+def _run_folders_merged(
+    groups: dict[str, list[tuple[str, int]]], where: Callable[[str], str]
+) -> Callable[[str], str]:
+    """Merge into one group the folders a script names per run, beside each other.
+
+    Two or more folders under one parent, each named with a hash or a timestamp
+    (`models/lstm_20251004_211244/`, `models/quick_20251005_162548/`), are one fact:
+    their files join the first's group. Returns how to say where each group lies.
+    """
+    runs: dict[str, list[str]] = {}
+    for folder in groups:
+        parts = folder.split("/")
+        at = next((i for i, part in enumerate(parts) if _GENERATED_FOLDER.search(part)), None)
+        if at is not None:
+            runs.setdefault("/".join(parts[:at]), []).append(folder)
+    merged: dict[str, int] = {}
+    for folders in runs.values():
+        if len(folders) > 1:
+            groups[folders[0]] = [item for f in folders for item in groups.pop(f)]
+            merged[folders[0]] = len(folders)
+    return lambda f: f"in {merged[f]} folders named like {f}/" if f in merged else where(f)
 
 
 @rule("DAT103", family="data", severity="warning", kit_severity="error", requires=("LAY109",))
@@ -779,7 +794,9 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
     audit reads the pickle's opcodes, never loads it).
     A Keras model saved as HDF5 (`model.h5`: the file's root names `keras_version` or
     `model_config`) is a model, not a dataset.
-    The models of one folder are one finding; a committed output of a DVC stage is
+    The models of one folder are one finding, and so are those of the folders a trainer
+    names per run (a hash or a timestamp in the name: `models/lstm_20251004_211244/`);
+    a committed output of a DVC stage is
     reported once, by DVC106. A model a `.gitignore` re-includes under a
     comment saying why (`# small models are versioned on purpose` above
     `!ranker/*.joblib`) is kept in git by decision and not reported.
@@ -819,10 +836,12 @@ def no_models_in_git(repo: RepoView) -> Iterator[Finding]:
         if facts.kept_on_purpose(repo, path):
             continue  # `.gitignore` re-includes it: kept in git by decision
         by_folder.setdefault(posixpath.dirname(path), []).append((path, info.st_size))
-    # One finding per folder: twenty checkpoints of one training run are one fact.
-    yield from _per_folder(
-        repo, by_folder, "model", lambda folder: f"under {folder}/" if folder else "at the root"
+    # One finding per folder: twenty checkpoints of one training run are one fact; so
+    # are the folders a trainer names per run (`models/lstm_20251004_211244/`).
+    where = _run_folders_merged(
+        by_folder, lambda folder: f"under {folder}/" if folder else "at the root"
     )
+    yield from _per_folder(repo, by_folder, "model", where)
 
 
 def keras_hdf5_model(repo: RepoView, path: str) -> bool:
@@ -965,8 +984,10 @@ def _per_folder(
             yield Finding(f"{kind} file {path} is in git{_size(repo, path)}", path)
             continue
         total = sum(size for _, size in found) / 1e6
-        names = ", ".join(list(dict.fromkeys(p.rsplit("/", 1)[-1] for p, _ in found))[:3])
-        rest = (f" and {len(found) - 3} more" if len(found) > 3 else "") if count_rest else ", ..."
+        shown = list(dict.fromkeys(p.rsplit("/", 1)[-1] for p, _ in found))[:3]
+        left = sum(p.rsplit("/", 1)[-1] not in shown for p, _ in found)  # runs share names
+        rest = (f" and {left} more" if left else "") if count_rest else ", ..."
+        names = ", ".join(shown)
         yield Finding(
             f"{len(found)} {kind} files ({total:.1f} MB) {where(folder)} are in git: {names}{rest}",
             path,

@@ -222,19 +222,25 @@ def deps_exist(repo: RepoView) -> Iterator[Finding]:
 
     Why: a dep that is neither in the repository, tracked by DVC, nor produced by a stage
     makes `dvc repro` fail on a fresh clone (it only worked where the file lay around).
+    The missing deps of one stage in one folder (the files of one download) are one finding.
     Fix: correct the path, add the stage that produces it, or track the input with
     `dvc add <path>` and commit the `.dvc` file.
     """
     for stage in _plain_stages(repo):
+        missing: dict[str, list[tuple[str, int | None]]] = {}
         for dep, raw, line in stage.deps:
-            if dep is None or "://" in raw:
+            if dep is None or "://" in raw or _dep_known(repo, dep):
                 continue
-            if not _dep_known(repo, dep):
-                yield Finding(
-                    f"stage {stage.name!r}: dep {dep} does not exist and no stage produces it",
-                    DVC_YAML,
-                    line,
-                )
+            missing.setdefault(posixpath.dirname(dep), []).append((dep, line))
+        for folder, deps in missing.items():
+            first, line = deps[0]
+            where = f"in {folder}/" if folder else "at the top level"
+            more = f" (and {len(deps) - 1} more {where})" if len(deps) > 1 else ""
+            yield Finding(
+                f"stage {stage.name!r}: dep {first} does not exist and no stage produces it{more}",
+                DVC_YAML,
+                line,
+            )
 
 
 @rule("DVC105", family="pipeline", severity="error", requires=_PIPELINE, applies=_USES_PIPELINE)

@@ -8,6 +8,7 @@ import ast
 import posixpath
 import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
@@ -125,7 +126,10 @@ def test_per_stage(repo: RepoView) -> Iterator[Finding]:
     tests import (`from src.features.streaks import add_streaks`, tested in
     `tests/test_streaks.py`), nor one whose script is only a command line around a
     project function the tests call (it defines nothing but `main`/`parse_args` and
-    imports `generate_datasets` from the project's `preprocess` module).
+    imports `generate_datasets` from the project's `preprocess` module). A stage run
+    through a console script of the project (`poetry run favorita prepare`, the script
+    named in `[project.scripts]`) or `python -m pkg.cli prepare` is judged by the modules
+    its sub-command imports, not by the words of its command.
     Fix: add a test (`tests/test_<stage>.py`, or a case in an existing test module) that
     runs the stage's code on tiny data.
     """
@@ -134,28 +138,140 @@ def test_per_stage(repo: RepoView) -> Iterator[Finding]:
     for stage in facts.stages(repo) or []:
         if stage.generated or not _runs_project_code(repo, stage.commands):
             continue  # `docker push ...`: another tool's command, no code of the project
+        if not _stage_tested(repo, stage, tests):
+            yield Finding(
+                f"stage {stage.name!r}: no test module mentions it or its code",
+                facts.DVC_YAML,
+                stage.line,
+            )
+
+
+def _stage_tested(repo: RepoView, stage: facts.Stage, tests: str) -> bool:
+    """True when the tests exercise the code a stage runs (see QUA104)."""
+    scripted = _console_script_modules(repo, stage.commands)
+    if scripted:  # judged by the modules the script runs, not by words of the command
+        if any(_imports(tests, module) for module in scripted):
+            return True
+        sources = [repo.text(p) for p in map(partial(_module_path, repo), scripted) if p]
+        composed = {m for m in map(partial(_own_module, repo), scripted) if m is not None}
+    else:
         names = {stage.name}
         codes = [c for c in map(facts.stage_code, stage.commands) if c is not None]
         names |= {c[1].rsplit("/", 1)[-1].removesuffix(".py").rsplit(".", 1)[-1] for c in codes}
         if any(_mentions(tests, name) for name in names):
-            continue
+            return True
         sources = [_stage_source(repo, stage.wdir, code) for code in codes]
-        composed = {name for text in sources for name in _modules_it_composes(repo, text)}
-        if sum(_mentions(tests, name) for name in composed) >= 2:
-            continue  # it strings together modules the tests exercise
-        wrapped = {name for text in sources for name in _functions_it_wraps(repo, text)}
-        if any(_mentions(tests, name) for name in wrapped):
-            continue  # a command line around the project's functions the tests call
-        yield Finding(
-            f"stage {stage.name!r}: no test module mentions it or its code",
-            facts.DVC_YAML,
-            stage.line,
-        )
+        composed = set()
+    composed |= {name for text in sources for name in _modules_it_composes(repo, text)}
+    if sum(_mentions(tests, name) for name in composed) >= 2:
+        return True  # it strings together modules the tests exercise
+    wrapped = {name for text in sources for name in _functions_it_wraps(repo, text)}
+    return any(_mentions(tests, name) for name in wrapped)  # a command line around them
 
 
 def _mentions(tests: str, name: str) -> bool:
     # `test_train.py` mentions `train`: an underscore separates words here.
     return re.search(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", tests) is not None
+
+
+def _imports(tests: str, module: str) -> bool:
+    found = re.search(rf"^[ \t]*+(?:from|import)[ \t]++{re.escape(module)}(?![\w.])", tests, re.M)
+    return found is not None
+
+
+def _console_script_modules(repo: RepoView, commands: Sequence[str]) -> list[str]:
+    """Return the project modules a stage's console-script command runs (empty: none).
+
+    `poetry run favorita prepare`, where the script `favorita` is the Typer app of
+    `favorita_forecasting.cli`: the modules that the `prepare` command imports
+    (`favorita_forecasting.features.pipeline`). `python -m pkg.cli prepare` likewise.
+    """
+    found: list[str] = []
+    for command in commands:
+        script = facts.console_script(repo, command) or _module_with_words(command)
+        if script is not None:
+            found += _subcommand_modules(repo, *script)
+    return found
+
+
+def _module_with_words(command: str) -> tuple[str, list[str]] | None:
+    """`python -m pkg.cli prepare`: the module and the words after it (None: no words)."""
+    code = facts.stage_code(command)
+    if code is None or code[0] != "module":
+        return None
+    words = command.split()
+    rest = words[words.index(code[1]) + 1 :] if code[1] in words else []
+    return (code[1], rest) if rest and not rest[0].startswith("-") else None
+
+
+def _module_path(repo: RepoView, module: str) -> str | None:
+    candidates = [*facts.module_files(repo, module), *_package_inits(module)]
+    return next((c for c in candidates if repo.is_file(c)), None)
+
+
+def _package_inits(module: str) -> list[str]:
+    base = module.replace(".", "/")
+    return [f"src/{base}/__init__.py", f"{base}/__init__.py"]
+
+
+def _subcommand_modules(repo: RepoView, module: str, words: list[str]) -> list[str]:
+    """Return the modules that `module`'s command line imports to run `words`.
+
+    The first word that is no option names the sub-command: a function of that name
+    (`-` read as `_`) or one registered under it (`@app.command("prepare")`). Found, its
+    imports are the code it runs; not found (or no words), the module itself is.
+    """
+    path = _module_path(repo, module)
+    tree = _parse(repo.text(path) if path else None)
+    sub = next((w for w in words if not w.startswith("-")), None)
+    if tree is None or sub is None:
+        return [module] if path else []
+    function = next((f for f in tree.body if _is_command(f, sub)), None)
+    if function is None:
+        return [module]
+    used = {n.id for n in ast.walk(function) if isinstance(n, ast.Name)}
+    imports = [n for n in ast.walk(function) if isinstance(n, ast.ImportFrom)]
+    imports += [
+        n
+        for n in tree.body
+        if isinstance(n, ast.ImportFrom) and {a.asname or a.name for a in n.names} & used
+    ]
+    found = [_absolute(module, n) for n in imports]
+    return [m for m in found if m is not None and _module_path(repo, m)] or [module]
+
+
+def _parse(text: str | None) -> ast.Module | None:
+    if not text:
+        return None
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _is_command(node: ast.stmt, sub: str) -> bool:
+    """True for the function of sub-command `sub`: named so, or registered under the name."""
+    if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return False
+    if node.name == sub.replace("-", "_"):
+        return True
+    for decorator in node.decorator_list:
+        if isinstance(decorator, ast.Call):
+            named = [*decorator.args[:1], *(k.value for k in decorator.keywords if k.arg == "name")]
+            if any(isinstance(a, ast.Constant) and a.value == sub for a in named):
+                return True
+    return False
+
+
+def _absolute(module: str, node: ast.ImportFrom) -> str | None:
+    """The dotted name an import names, a relative one read from inside `module`."""
+    if not node.level:
+        return node.module
+    parts = module.split(".")
+    if node.level > len(parts):
+        return None
+    base = ".".join(parts[: len(parts) - node.level])
+    return ".".join(p for p in (base, node.module) if p) or None
 
 
 def _stage_source(repo: RepoView, wdir: str, code: tuple[str, str]) -> str | None:
@@ -262,8 +378,8 @@ _SHARED_HELPERS = frozenset(
 def _runs_project_code(repo: RepoView, commands: Sequence[str]) -> bool:
     """True when a command runs Python code, a task runner, or a file of the repository."""
     for command in commands:
-        if facts.stage_code(command) is not None:
-            return True
+        if facts.stage_code(command) is not None or facts.console_script(repo, command):
+            return True  # `python x.py`; `favorita prepare`, a console script of the project
         words = command.replace("\\", " ").split()
         if words and words[0].rsplit("/", 1)[-1] in _RUNNERS:
             return True  # `make train`, `uv run train`, `Rscript fit.R`: the project's code
@@ -529,23 +645,21 @@ def ci_present(repo: RepoView) -> Iterator[Finding]:
     toy or study work (practice code, coursework, a thesis: the profile's
     `demonstration`), nor of one that has no test: CI would have
     nothing to run but the linters, which git hooks run as well (QUA112), and the
-    missing tests are LAY104's finding.
+    missing tests are LAY104's finding. A `test_*.py` script run by hand (a `__main__`
+    block, prints of what a local server answers, no assertion) is no test.
     Fix: add `.github/workflows/ci.yml` (GitHub) or `.gitlab-ci.yml` (GitLab) that
     installs the project and runs `pytest` and `pre-commit run --all-files`.
     """
     profile = profile_of(repo)
     if profile.ci or profile.misplaced_ci:
         return
-    if not (profile.test_files or profile.kit):
+    tests = facts.checked_test_files(repo)
+    if not (tests or profile.kit):
         return  # no test for CI to run (LAY104's finding)
     answers = repo.pyproject.get("tool", {}).get("mlops-kit", {}).get("answers")
     if profile.kit and isinstance(answers, dict) and answers.get("ci") == "none":
         return  # baked without CI on purpose
-    runs = (
-        f": nothing runs the {len(profile.test_files)} test file(s) on each push"
-        if profile.test_files
-        else ""
-    )
+    runs = f": nothing runs the {len(tests)} test file(s) on each push" if tests else ""
     yield Finding(f"no CI configuration (GitHub Actions, GitLab CI, ...){runs}", facts.ROOT)
 
 
