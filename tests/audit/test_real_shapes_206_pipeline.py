@@ -229,6 +229,7 @@ if __name__ == "__main__":
 def test_scripts_that_print_what_a_server_answers_are_no_tests(tmp_path: Path) -> None:
     files = {**TRAINING, "test_api.py": SMOKE, "scripts/test_model.py": SMOKE}
     assert places(repo(tmp_path, files), "QUA110") == []
+    assert places(repo(tmp_path, files, "smoke"), "LAY104") == ["scripts/test_model.py"]
 
 
 def test_a_module_that_asserts_is_a_test_ci_should_run(tmp_path: Path) -> None:
@@ -236,3 +237,4 @@ def test_a_module_that_asserts_is_a_test_ci_should_run(tmp_path: Path) -> None:
     asserting = asserting.replace("    if response", "    assert response.ok\n    if response")
     files = {**TRAINING, "test_api.py": asserting, "scripts/test_model.py": SMOKE}
     assert places(repo(tmp_path, files), "QUA110") == ["."]
+    assert places(repo(tmp_path, files, "checked"), "LAY104") == []

@@ -161,7 +161,9 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
     Python plots and templates around the method). A module
     named like a test that holds no test (a demo script `test_experiment.py` with a
     `__main__` block, `test_grid.py` writing a frame) is no test either (and is not
-    reported when every such module is a course's exercise, `chapter-05/flask_test.py`).
+    reported when every such module is a course's exercise, `chapter-05/flask_test.py`),
+    and nor are test modules that only print what a local server answers, asserting
+    nothing, under a `__main__` block (smoke scripts run by hand).
     Modules that define tests beside a conftest.py under other names (`faithfulness.py`
     with `async def test_...`) are reported for what they are: tests that a plain
     `pytest` never collects.
@@ -176,7 +178,16 @@ def tests_present(repo: RepoView) -> Iterator[Finding]:
         return  # no Python code (a .NET or R application): its tests are not pytest's
     if facts.mostly_other_language(repo):
         return  # a MATLAB, R or Julia method with Python glue: its tests are not pytest's
-    if profile.test_files:
+    if facts.checked_test_files(repo):
+        return
+    if profile.test_files:  # each a script run by hand that prints and asserts nothing
+        first, count = profile.test_files[0], len(profile.test_files)
+        what = (
+            f"{first} asserts nothing"
+            if count == 1
+            else f"{first} and {count - 1} more assert nothing"
+        )
+        yield Finding(f"no test: {what} (a script run by hand, not a check)", first)
         return
     unnamed = _tests_pytest_skips(repo)
     scripts = test_named_scripts(repo)
