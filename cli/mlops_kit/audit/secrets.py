@@ -300,6 +300,8 @@ def is_placeholder(value: str) -> bool:
         return True  # `WANDB_API_KEY=blablabla`, `foobar`: filler text, typed to be replaced
     if _WORDS_ONLY.fullmatch(lowered) and _ADDRESSED.intersection(re.split(r"[-_]", lowered)):
         return True  # `votre_token_ici`, `tu-clave-aqui`, `dein_token_hier`: "your token here"
+    if " " in value and _SENTENCE.fullmatch(lowered) and _reader_addressed(lowered):
+        return True  # `Place your tele bot token here`: an instruction to the reader
     if _SAYS_MADE_UP.search(lowered):
         return True  # `rag-p0-contract-check-only-not-for-runtime-000...`: says what it is
     # An instruction written in placeholder words (`set_as_secret`, `put-your-key-here`).
@@ -326,6 +328,16 @@ _ADDRESSED = frozenset(
     {"votre", "vos", "ton", "tu", "su", "seu", "sua", "tuo", "tua", "vostro", "dein", "deine",
      "ihr", "ihre", "ici", "aqui", "aquí", "qui", "hier"}
 )  # fmt: skip
+
+
+# A sentence of three words or more (`place your chat id here`) that addresses the reader
+# or points at the place: what to write there, not a passphrase.
+_SENTENCE = re.compile(r"\A[a-z]++(?: [a-z]++){2,40}+\.?\Z")
+_READER = frozenset({"your", "you", "here", *_ADDRESSED})
+
+
+def _reader_addressed(sentence: str) -> bool:
+    return not _READER.isdisjoint(sentence.rstrip(".").split(" "))
 
 
 # Filler syllables people type where a value goes (`blablabla`, `foobarbaz`, `asdfasdf`).

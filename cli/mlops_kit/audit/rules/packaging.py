@@ -73,7 +73,10 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     Apptainer/Singularity container whose definition pip-installs pinned packages, or in
     a Docker image whose Dockerfile (or a shell script the README says to run:
     `sh install_dependencies.sh`) installs the packages by name (`RUN pip install
-    numpy pandas`, `conda install -y rdkit`; PKG110 judges their versions).
+    numpy pandas`, `conda install -y rdkit`; PKG110 judges their versions), nor does one
+    whose steps run in an image a step file names and pip-install pinned packages there
+    (Valohai's `valohai.yaml`: `image: python:3.9`, `command: pip install pandas==2.2.1`;
+    not a CI file's jobs).
     A setup.cfg counts when it describes a
     package (`[metadata]`, `[options]`), not when it holds tool settings alone (`[flake8]`),
     and so does a pyproject.toml (`[project]`, `[build-system]`, a packaging tool's table;
@@ -105,6 +108,7 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
         and not facts.native_project(repo)  # C++ with Python helper scripts
         and not any(_installs_by_name(repo.text(p) or "") for p in facts.dockerfiles(repo))
         and not any(_installs_by_name(repo.text(p) or "") for p in _readme_scripts(repo))
+        and not _step_files_install(repo)
         and _imports_others(repo)
     ):
         empty = next((p for p in repo.files if REQUIREMENTS.search(p) and "/" not in p), None)
@@ -180,6 +184,27 @@ def _container_installs(text: str) -> bool:
 
 # `pip install` of a package at a version (`torch==2.2.1`), not only of a file (`-r`).
 _PINNED_INSTALL = re.compile(r"\bpip3?[ \t]+install\b[^\n]*?[A-Za-z0-9][\w.-]*==[\w.]")
+
+
+def _step_files_install(repo: RepoView) -> bool:
+    """True when a step file pins the packages its steps install in their own image.
+
+    `valohai.yaml` (or an Argo or Kubeflow step) with `image: python:3.9` and a command
+    `pip install evidently==0.4.16 pandas==2.2.1`: like a Dockerfile, it declares the
+    environment the code runs in. A CI file's jobs install their tools, not the project's.
+    """
+    ci = set(profile_of(repo).ci_files)
+    for path in repo.files:
+        if not path.endswith((".yaml", ".yml")) or path in ci or path.startswith(".github/"):
+            continue
+        text = repo.text(path) or ""
+        if "install" in text and _STEP_IMAGE.search(text) and _PINNED_INSTALL.search(text):
+            return True
+    return False
+
+
+# A step's own image (`image: python:3.9`, `- image: "pytorch/pytorch:2.2.1"`).
+_STEP_IMAGE = re.compile(r"(?m)^[ \t]*+(?:-[ \t]++)?image[ \t]*+:[ \t]*+[\"']?+[\w.-]")
 
 
 def _imports_others(repo: RepoView) -> bool:

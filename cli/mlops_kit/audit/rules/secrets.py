@@ -647,7 +647,8 @@ def no_passwords_in_config_files(repo: RepoView) -> Iterator[Finding]:
     `unknown_token`: words of a tokenizer or an encoder), sentinel values (`__MISSING__`)
     or a generated template's names for the values (Mage's
     `AWS_SESSION_TOKEN: session_token (Used to generate Redshift credentials)`), values of
-    one or two characters (`api_key: k`, a test's stand-in), regular expressions that
+    one or two characters (`api_key: k`, a test's stand-in), sentences addressed to the
+    reader (`TELEGRAM_API_TOKEN: 'Place your tele bot token here'`), regular expressions that
     find credentials (a scrubber's `aws_key: 'AKIA[0-9A-Z]{16}'`) or the published
     password of a public database's read-only account (`user: reader` beside `host:
     hh-pgsql-public.ebi.ac.uk`), or a value under an `example:` key (an OpenAPI
@@ -1099,11 +1100,12 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     Why: `.env` is where local credentials live (tracking server, database, cloud keys);
     one `git add .` without an ignore rule publishes them. The `.env` checked is the one
     beside each example (`backend/.env.example` means `backend/.env`, `config.env.example`
-    means `config.env`, or the file the README copies it to: `cp config.env.example
-    .env`), else the ones the root .gitignore names by path (`app/setup/.env`,
-    where the code loads it from), else the one of each component folder with a
-    .gitignore of its own whose code loads one (`backend/.env` for `backend/main.py`),
-    else the root's. A committed `.env` that assigns no
+    means `config.env`, or the file the README, a script or a guide copies it to: `cp
+    config.env.example .env`; none when they install it outside the checkout: `install
+    api.env.template /opt/app/api.env`), else the ones the root .gitignore names by path
+    (`app/setup/.env`, where the code loads it from), else the one of each component
+    folder with a .gitignore of its own whose code loads one (`backend/.env` for
+    `backend/main.py`), else the root's. A committed `.env` that assigns no
     credential-named key is the project's settings file, kept in git on purpose. A
     Dockerfile that copies a `.env` into its image (`COPY .env .`) ships the credentials
     with every copy of the image, pushed to a registry or not (unless the project's `.env`
@@ -1129,20 +1131,22 @@ def env_files_ignored(repo: RepoView) -> Iterator[Finding]:
     # means `backend/.env`), else at the root.
     # (An env file of its own, `.env.local` or `.env.production`, is no example: committed,
     # its values are SEC103's and SEC106's to judge.)
+    # An example the instructions copy elsewhere (`cp deploy/.env.example .env`) means
+    # that copy; one installed outside the checkout means none.
+    copies = _example_copies(repo)
     dot_envs = {
-        f"{p.rpartition('/')[0]}/.env".lstrip("/")
+        copies.get(p, f"{p.rpartition('/')[0]}/.env".lstrip("/"))
         for p in repo.files
         if p.rsplit("/", 1)[-1].startswith(".env")
         and p.rsplit("/", 1)[-1] != ".env"
         and not (_OWN_ENV_FILE.match(p.rsplit("/", 1)[-1]) and p in repo.tracked)
-    }
+    } - {_OUTSIDE}
     # `config.env.example` means `config.env`: a file for credentials when its example
     # names one (`airflow.env.example` of `AIRFLOW_HOME=...` alone is settings).
     # ... unless the instructions copy the example to another name (`cp config.env.example
     # .env`): then that copy is the file the credentials go to.
     # An example a deploy script installs outside the checkout (`install -m 600
     # "$SCRIPT_DIR/app.env.example" /etc/app.env`) has no copy in the repository.
-    copies = _example_copies(repo)
     named = [
         (copies.get(p, copies.get(p.rsplit("/", 1)[-1], m.group(1))), p)
         for p in repo.files
@@ -1222,15 +1226,17 @@ _OWN_ENV_FILE = re.compile(r"^\.env\.(?:local|dev|development|prod|production|st
 
 
 def _example_copies(repo: RepoView) -> dict[str, str]:
-    """Return where the README, Makefile or shell scripts copy an env example to.
+    """Return where the README, Makefile, shell scripts or documents copy an env example to.
 
-    `cp config.env.example .env` in the root README means the credentials go to `.env`.
-    Paths are read from the repository root, where those instructions run.
+    `cp config.env.example .env` in the root README means the credentials go to `.env`;
+    `install -m 0600 deploy/env/api.env.template /opt/app/api.env` in a deployment guide
+    puts them outside the checkout. Paths are read from the repository root, where those
+    instructions run. A copy inside the checkout wins over one outside it.
     """
     sources = [facts.readme(repo), "Makefile", "makefile"]
-    sources += [p for p in repo.files if p.endswith(".sh")]
+    sources += [p for p in repo.files if p.endswith((".sh", *_DOCUMENT_SUFFIXES))]
     copies: dict[str, str] = {}
-    for source in sources:
+    for source in dict.fromkeys(sources):
         if source is None or source not in repo.file_set:
             continue
         text = repo.text(source) or ""
@@ -1239,15 +1245,20 @@ def _example_copies(repo: RepoView) -> dict[str, str]:
         for match in _COPY.finditer(text):
             folder, example, target = match.groups()
             example = example.removeprefix("./")
-            if not _NAMED_ENV_EXAMPLE.match(example):
+            named = _NAMED_ENV_EXAMPLE.match(example) is not None
+            if not (named or _env_example(example)):
                 continue
-            if folder or source.count("/"):
+            if named and (folder or source.count("/")):
                 example = example.rsplit("/", 1)[-1]  # `$SCRIPT_DIR/x.env.example`: by name
             if target.startswith(("/", "$", "~")):
                 copies.setdefault(example, _OUTSIDE)  # `/etc/app.env`: not in the checkout
-            elif _ENV_NAME.search(target):
-                copies.setdefault(example, target.removeprefix("./"))
+            elif _ENV_NAME.search(target) and copies.get(example, _OUTSIDE) == _OUTSIDE:
+                copies[example] = target.removeprefix("./")
     return copies
+
+
+# Documents whose instructions copy an example: guides in `docs/`, a folder's README.
+_DOCUMENT_SUFFIXES = (".md", ".rst", ".markdown")
 
 
 _OUTSIDE = "<outside the repository>"
@@ -1335,7 +1346,9 @@ def no_credentials_set_in_code(repo: RepoView) -> Iterator[Finding]:
     Placeholders (`"<token>"`, `"dummy"`, `your-token-here`), references (`$TOKEN`),
     a password that shares its user's word (`flower123` / `flower456`: a local default
     pair), the name of an entry of a secret store (`HF_SECRET=paper-c-hf-token`: words
-    joined by hyphens, the last naming a credential), commented-out lines, tests,
+    joined by hyphens, the last naming a credential), lower-case words where a provider
+    issues random characters (`GROQ_API_KEY = "you_groq_api"`: an API key or token whose
+    value is words, one of them `api`, `key` or `token`), commented-out lines, tests,
     examples and docs folders are not reported; an inline allowlist comment
     (`# pragma: allowlist secret`) exempts a line.
     Fix: set the variable outside the repository (a git-ignored `.env` loaded with
@@ -1364,7 +1377,7 @@ def no_credentials_set_in_code(repo: RepoView) -> Iterator[Finding]:
                 continue
             if secrets.is_placeholder(value) or demo_value(value) or len(value) < 8:
                 continue
-            if _SECRET_NAME.match(value):
+            if _SECRET_NAME.match(value) or _words_for_issued_key(key, value):
                 continue  # `HF_SECRET=paper-c-hf-token`: the name of a secret in a store
             if any(value.lower().startswith(user) for user in users if user):
                 continue
@@ -1385,6 +1398,23 @@ def no_credentials_set_in_code(repo: RepoView) -> Iterator[Finding]:
 _SECRET_NAME = re.compile(
     r"^[a-z][a-z0-9]*+(?:-[a-z0-9]++)*?-(?:token|secret|password|passwd|key|credentials?)$"
 )
+
+
+def _words_for_issued_key(key: str, value: str) -> bool:
+    """Return True for words standing where a provider's key goes (`you_groq_api`).
+
+    An API key or access token is issued as random characters (a Groq key is `gsk_` and
+    52 of them), never as lower-case words; words of which one names the key
+    (`api`, `key`, `token`) are a placeholder, misspelt or not.
+    """
+    if _ISSUED_KEY.search(key) is None or _WORDS.fullmatch(value) is None:
+        return False
+    return not _KEY_WORDS.isdisjoint(re.split(r"[:_ -]", value))
+
+
+# Keys whose values a provider issues: API keys, access tokens, client secrets.
+_ISSUED_KEY = re.compile(r"(?i)api_?key|token|access_?key|client_?secret")
+_KEY_WORDS = frozenset({"api", "key", "apikey", "token", "secret", "access", "credential"})
 
 
 def _key_and_value(match: re.Match[str]) -> tuple[str, str]:
