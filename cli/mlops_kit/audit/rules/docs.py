@@ -81,7 +81,8 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
     as they run (`uv run ...`), a make target that does (`make build-python-environment`)
     or a script of the repo that does (`./start_environment.sh`, `bash scripts/setup.sh`),
     `pipenv install`, `python setup.py install`, `docker run` of the project's image and a
-    "Running locally" section,
+    "Running locally" section, a section listing the libraries to install ("Needed libs",
+    "Packages") beside a "Run" section that gives the commands,
     and so does the README of the one top-level folder that holds all the code
     (`trading-systems/readme.md` beside a root README that only summarises the work).
     A README that is not UTF-8 text (a line appended as UTF-16) is LAY112's finding.
@@ -89,20 +90,41 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
     `python -m venv .venv && pip install -e . --group dev`.
     """
     readme = _readme(repo)
-    if readme is None or _SETUP.search(facts.document_text(repo, readme)):
+    if readme is None or _explains_setup(facts.document_text(repo, readme)):
         return
     if repo.text(readme) is None:
         return  # not UTF-8 text (a line appended as UTF-16): LAY112 reports the file
-    if any(_SETUP_DOC.match(p) and _SETUP.search(repo.text(p) or "") for p in repo.files):
+    if any(_SETUP_DOC.match(p) and _explains_setup(repo.text(p) or "") for p in repo.files):
         return
     if any(
-        _SETUP.search(facts.document_text(repo, p)) for p in facts.linked_documents(repo, readme)
+        _explains_setup(facts.document_text(repo, p)) for p in facts.linked_documents(repo, readme)
     ):
         return  # "see docs/LOCAL_DEVELOPMENT.md for setup"
     inner = _code_folder_readme(repo)
-    if inner is not None and _SETUP.search(facts.document_text(repo, inner)):
+    if inner is not None and _explains_setup(facts.document_text(repo, inner)):
         return  # `trading-systems/readme.md`: the README of the folder that holds the code
     yield Finding(f"{readme} has no setup section or install command", readme)
+
+
+def _explains_setup(text: str) -> bool:
+    """Return True when a README's text holds setup instructions (see DOC101)."""
+    return bool(
+        _SETUP.search(text) or (_LISTED_LIBRARIES.search(text) and _RUN_COMMANDS.search(text))
+    )
+
+
+# A heading naming the libraries to install, a list beneath it (`## Needed libs` / `- numpy`).
+_LISTED_LIBRARIES = re.compile(
+    r"^#++[ \t]*+[^\n]{0,40}?\b(?:libs|librar(?:y|ies)|packages)\b[^\n]*+\n"
+    r"(?:[ \t]*+\n){0,2}[ \t]*+(?:[-*+]|\d{1,2}\.)[ \t]++\S",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A "Run" heading, the commands beneath it (a code block, `$ python train.py`).
+_RUN_COMMANDS = re.compile(
+    r"^#++[ \t]*+[^\n]{0,20}?\b(?:run(?:ning)?|execut(?:e|ion)|launch(?:ing)?)\b[^\n]*+\n"
+    r"(?:[ \t]*+\n){0,2}[ \t]*+(?:```|~~~|\$[ \t]|python3?[ \t]|\./)",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def _code_folder_readme(repo: RepoView) -> str | None:

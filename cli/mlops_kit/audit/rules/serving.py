@@ -138,18 +138,26 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
     `except InvalidInputError:` then `return JSONResponse(status_code=400, ...)`; not a
     KeyError caught), validates it itself. A route that reads
     the request for something else (which model to use) while the model is fed the
-    service's own data (a forecast from stored history) has no caller input to check, and
+    service's own data (a forecast from stored history) has no caller input to check, nor
+    has a route that takes no parameters where no code reads Flask's global `request` (a
+    `/predict-live` that feeds the model weather data the service fetches itself); a
+    function of the file named for predicting that calls no model, in a file that loads
+    none (`start_predictive_runout_worker()`), is no model call, and
     a script that writes an app out as text (a Flask app in an f-string for a container)
     serves nothing itself. The finding points at the route that predicts.
     """
+    global_request = bool(facts.search_sources(repo, _GLOBAL_REQUEST))
     for path in service_files(repo):
         text = repo.text(path) or ""
+        tree = _tree(text)
+        idle = _idle_helpers(tree, text)
         if _VALIDATES.search(text) or not (
-            _PREDICTS.search(text) or (_PREDICT_DEF.search(text) and _HAS_MODEL.search(text))
+            _calls_model(text, tree, idle)
+            or (_PREDICT_DEF.search(text) and _HAS_MODEL.search(text))
         ):
             continue  # it checks what it gets, or no model is behind its routes
-        routes = _routes(text)
-        if not routes and _parses(text):
+        routes = _routes(tree, idle, global_request)
+        if not routes and tree is not None:
             continue  # the routes are text the code writes out (an app in an f-string)
         typed = any(f in text for f in _TYPED_FRAMEWORKS)
         if typed and any(route.schema for route in routes):
@@ -174,20 +182,71 @@ class _Route(NamedTuple):
     named_predict: bool  # the handler is named for predicting (`def predict():`)
 
 
-def _parses(text: str) -> bool:
-    """Return True when `text` is Python the parser reads."""
+# Flask's, Bottle's and Quart's request is a global any function may read
+# (`from flask import Flask, request`, `flask.request.json`).
+_GLOBAL_REQUEST = re.compile(r"\b(?:flask|bottle|quart)\b[^\n]{0,80}?\brequest\b")
+
+
+def _tree(text: str) -> ast.Module | None:
+    """The module `text` parses to, or None when the parser does not read it."""
     try:
-        ast.parse(text)
+        return ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _idle_helpers(tree: ast.Module | None, text: str) -> frozenset[str]:
+    """The file's own functions named for predicting that call no model, in a file that has none.
+
+    `start_predictive_runout_worker()` of an app that imports no model library and loads
+    no model reads stored forecasts: calling it calls no model.
+    """
+    if tree is None or _HAS_MODEL.search(text):
+        return frozenset()
+    defined = {node.name: node for node in _functions(tree)}
+    direct: set[str] = set()  # functions that call a model themselves
+    local: dict[str, set[str]] = {}  # the file's own functions each one calls by name
+    for name, node in defined.items():
+        for call in walk(node):
+            if isinstance(call, ast.Call) and _predicts(call, frozenset()):
+                callee = call.func.id if isinstance(call.func, ast.Name) else None
+                if callee in defined:
+                    local.setdefault(name, set()).add(callee)
+                else:
+                    direct.add(name)
+    calling = set(direct)
+    while grown := {n for n, callees in local.items() if n not in calling and callees & calling}:
+        calling |= grown
+    return frozenset(n for n in defined if n not in calling and _PREDICTS.match(n + "("))
+
+
+def _is_name(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _predicts(node: ast.AST, idle: frozenset[str]) -> bool:
+    """Return True for a call of a model (`model.predict(x)`), not of an idle helper of the file."""
+    return (
+        isinstance(node, ast.Call)
+        and _PREDICTS.match(called_name(node.func) + "(") is not None
+        and not (isinstance(node.func, ast.Name) and node.func.id in idle)
+    )
+
+
+def _calls_model(text: str, tree: ast.Module | None, idle: frozenset[str]) -> bool:
+    """Return True when the file calls a model (`predict`, `inference`), not idle helpers only."""
+    if not _PREDICTS.search(text):
         return False
-    return True
+    return tree is None or not idle or any(_predicts(node, idle) for node in walk(tree))
 
 
-def _routes(text: str) -> list[_Route]:
-    """What each route handler of the file does, in the order of the file."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+def _routes(tree: ast.Module | None, idle: frozenset[str], global_request: bool) -> list[_Route]:
+    """What each route handler of the file does, in the order of the file.
+
+    With `global_request` False, no code of the repository reads a request global (Flask's
+    `request`): a handler without parameters gets nothing from the caller.
+    """
+    if tree is None:
         return []
     found = []
     for node in _functions(tree):
@@ -200,11 +259,7 @@ def _routes(text: str) -> list[_Route]:
         ]
         if not lines:
             continue
-        calls = [
-            call
-            for call in walk(node)
-            if isinstance(call, ast.Call) and _PREDICTS.match(called_name(call.func) + "(")
-        ]
+        calls = [c for c in walk(node) if isinstance(c, ast.Call) and _predicts(c, idle)]
         arguments = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
         schema = any(_schema_type(a.annotation) for a in arguments if a.annotation is not None)
         defaults = [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
@@ -218,7 +273,13 @@ def _routes(text: str) -> list[_Route]:
                 for part in ast.walk(a.annotation)
             )
         )
-        own_data = bool(calls) and _own_data(node, calls, {a.arg for a in arguments})
+        parameters = {a.arg for a in arguments} - {"self", "cls"}
+        # a handler that takes no parameters and reads no request global gets no input
+        takes_nothing = not (parameters or global_request or node.args.vararg or node.args.kwarg)
+        own_data = bool(calls) and (
+            (takes_nothing and not any(_is_name(n, "request") for n in walk(node)))
+            or _own_data(node, calls, parameters)
+        )
         named_predict = _PREDICT_DEF.match(f"def {node.name}(") is not None
         found.append(_Route(lines[0], bool(calls), schema, own_data, named_predict))
     return sorted(found)
@@ -235,7 +296,7 @@ def _own_data(
     wrote), and a name the handler never assigns may be anything.
     """
     names = _names_below(handler)
-    read = _read_from_request(handler, parameters - {"self", "cls"}, names)
+    read = _read_from_request(handler, parameters, names)
     if not read:
         return False
     local = _assigned(handler)

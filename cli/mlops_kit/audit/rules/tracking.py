@@ -647,8 +647,12 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
 
     Why: `mlflow.db`, `mlruns/` and `mlartifacts/` hold every run and model artefact;
     committed, they bloat the repository and conflict on every run. A folder that git
-    keeps with a placeholder alone (`mlruns/.gitkeep`) holds no run and is not reported;
+    keeps with a placeholder alone (`mlruns/.gitkeep`), or with the DVC pointer files of a
+    store DVC versions (`mlruns/1.dvc`), holds no run and is not reported;
     an `mlflow.db` committed in a sub-folder (a compose setup's `mlflow_data/mlflow.db`) is.
+    MLflow before 3 writes no `mlflow.db` by default: it is not asked for where the
+    manifests pin MLflow below 3 or, naming none, an image (`pip install mlflow==2.4.0`), a
+    logged model's `pip_requirements` or a committed MLmodel does.
     Runs logged to DagsHub (`dagshub.init(..., mlflow=True)`), from Azure ML jobs, from
     Databricks notebooks or from ZenML steps with an experiment tracker write no local
     store, nor does code that reads MLFLOW_TRACKING_URI itself (`if
@@ -671,13 +675,14 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
                 for p in repo.listing.hidden
                 if p.startswith(f"{store}/")
                 and not _EXPERIMENT_META.match(p)
-                and p.rsplit("/", 1)[-1] not in _PLACEHOLDERS
+                and not _holds_no_run(p)
             ),
             None,
         )
-        # A folder kept in git by a placeholder alone (`mlruns/.gitkeep`) holds no run.
+        # A folder kept in git by a placeholder alone (`mlruns/.gitkeep`), or by the DVC
+        # pointer files of a store DVC versions (`mlruns/1.dvc`), holds no run.
         kept = [p for p in repo.tracked if p.startswith(f"{store}/")]
-        placeholders_only = bool(kept) and all(p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in kept)
+        placeholders_only = bool(kept) and all(_holds_no_run(p) for p in kept)
         if (repo.is_tracked(store) and not placeholders_only) or inside is not None:
             committed = store if store in repo.file_set else next(iter(repo.under(store)), store)
             yield Finding(f"{store} is committed to git", inside or committed)
@@ -696,6 +701,14 @@ def local_stores_ignored(repo: RepoView) -> Iterator[Finding]:
 
 
 _PLACEHOLDERS = frozenset({".gitkeep", ".keep", ".placeholder", ".gitignore", "README.md"})
+
+
+def _holds_no_run(path: str) -> bool:
+    """Return True for a placeholder (`.gitkeep`) or a DVC pointer file (`1.dvc`) in a store."""
+    name = path.rsplit("/", 1)[-1]
+    return name in _PLACEHOLDERS or name.endswith(".dvc")
+
+
 _EXPERIMENT_META = re.compile(r"^[\w.-]+/[^/]+/meta\.yaml$")
 
 
@@ -744,7 +757,8 @@ def _mlflow_before_3(repo: RepoView) -> bool:
     """Return True when every declared MLflow requirement stays below MLflow 3.
 
     `mlflow>=2.22,<3.0` in `[project]`, `mlflow = "^2.16"` for Poetry, `mlflow==2.9.2` in
-    a requirements file: the version installed keeps runs in ./mlruns by default.
+    a requirements file: the version installed keeps runs in ./mlruns by default. Where
+    no manifest names MLflow, its pins elsewhere say which one the project uses.
     """
     specs = [
         requirement.strip()[len(name_match.group(0)) :]
@@ -759,8 +773,33 @@ def _mlflow_before_3(repo: RepoView) -> bool:
         for _, requirement in facts.requirements_in(repo, path):
             if (name_match := _MLFLOW_NAME.match(requirement.strip())) is not None:
                 specs.append(requirement.strip()[len(name_match.group(0)) :])
-    specs = [spec for spec in specs if spec.strip()]
+    specs = [spec for spec in specs or _mlflow_pins(repo) if spec.strip()]
     return bool(specs) and all(_caps_below_3(spec) for spec in specs)
+
+
+def _mlflow_pins(repo: RepoView) -> list[str]:
+    """MLflow's version constraints outside the manifests.
+
+    An image's `RUN pip install mlflow==2.4.0`, a logged model's
+    `pip_requirements=["mlflow==2.3.2"]` in the MLflow code, and the `mlflow_version:
+    2.4.0` of a committed MLmodel file.
+    """
+    texts = [
+        repo.text(path) or "" for path in (*facts.dockerfiles(repo), *profile_of(repo).mlflow_files)
+    ]
+    pins = [match.group(1) for text in texts for match in _MLFLOW_PIN.finditer(text)]
+    for path in repo.files:
+        if path.rsplit("/", 1)[-1] == "MLmodel":
+            logged = _MLMODEL_VERSION.search(repo.text(path) or "")
+            pins += [f"=={logged.group(1)}"] if logged else []
+    return pins
+
+
+# `mlflow==2.4.0`, `"mlflow>=2.0,<3"`, `mlflow[extras]~=2.9` (what follows the name).
+_MLFLOW_PIN = re.compile(
+    r"(?<![\w.-])mlflow(?:[-_]skinny)?(?:\[[^\]\n]{0,80}+\])?[ \t]*+([<>=!~][<>=!~\d., \t*]{0,60}+)"
+)
+_MLMODEL_VERSION = re.compile(r"^mlflow_version:[ \t]*+[\"']?(\d[\w.]{0,30}+)", re.MULTILINE)
 
 
 def _caps_below_3(spec: str) -> bool:
