@@ -86,3 +86,36 @@ def test_a_path_of_one_machine_in_code(tmp_path: Path) -> None:
     assert [(i.path, i.line) for i in found if i.rule == "LAY115"] == [("src/eval.py", 1)]
     message = next(i.message for i in found if i.rule == "LAY115")
     assert "/Users/alice/Desktop/eval" in message and "train.py" in message
+
+
+COMPOSE = """services:
+  api:
+    build: .
+    ports:
+      - "8000:8000"
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: learning
+    ports:
+      - "127.0.0.1:5432:5432"
+  cache:
+    image: bitnami/redis:7.2
+    expose: ["6379"]
+  tracking:
+    image: ghcr.io/mlflow/mlflow:v2.19.0
+    command: mlflow server --host 0.0.0.0
+    ports: ["127.0.0.1:5000:5000"]
+"""
+
+
+def test_databases_a_compose_file_publishes_on_every_interface(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {**TRAINING, "docker-compose.yml": COMPOSE}
+    assert places(repo(tmp_path, files, "loopback"), "SRV106") == []
+    published = COMPOSE.replace('"127.0.0.1:5432:5432"', '"5432:5432"')
+    published = published.replace('expose: ["6379"]', 'ports: ["${REDIS_PORT}:6379"]')
+    found = {**files, "docker-compose.yml": published, "tests/compose.yml": published}
+    assert places(repo(tmp_path, found, "every"), "SRV106") == [
+        "docker-compose.yml:11",
+        "docker-compose.yml:14",
+    ]

@@ -169,6 +169,10 @@ VIOLATIONS: dict[str, Mutation] = {
         f"{PKG}/debug_app.py",
         "from flask import Flask\n\napp = Flask(__name__)\napp.run(host='0.0.0.0', debug=True)\n",
     ),
+    "SRV106": put(
+        "deploy/compose.db.yaml",
+        "services:\n  db:\n    image: postgres:16\n    ports: ['5432:5432']\n",
+    ),
     "QUA101": put(".pre-commit-config.yaml", "repos: [\n"),
     "QUA102": put(
         ".pre-commit-config.yaml",

@@ -15,6 +15,7 @@ from mlops_kit.audit.parsing import line_of
 from mlops_kit.audit.profile import TEACHING_FOLDERS, called_name, profile_of, walk
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
+from mlops_kit.audit.rules.tracking import compose_file, short_port_exposed, tracking_service
 
 WEB_FRAMEWORKS = ("flask", "fastapi", "starlette", "litestar", "sanic", "bottle", "falcon")
 _ROUTE = re.compile(
@@ -588,3 +589,53 @@ def monitor_runs_on_a_schedule(repo: RepoView) -> Iterator[Finding]:
             scheduled = True
     if not scheduled:
         yield Finding("no CI job runs the monitor on a schedule", facts.ci_files(repo)[0])
+
+
+@rule("SRV106", family="serving", severity="warning")
+def databases_bind_loopback(repo: RepoView) -> Iterator[Finding]:
+    """Compose publishes its databases on loopback only.
+
+    Why: `ports: - "5432:5432"` publishes the port on every interface of the host, and
+    Docker's rules bypass the host's firewall: anyone on the network (a café's Wi-Fi, a
+    cloud VM's public address) reaches Postgres with the password in the compose file, or
+    Redis, which asks for none. The services beside it reach the database over the
+    compose network without any published port.
+    A service counts as a database by its image (postgres, postgis, mysql, mariadb, mongo,
+    redis, elasticsearch, opensearch, clickhouse, cassandra, neo4j, influxdb, minio); one
+    that runs MLflow is TRK106's. Compose files of tests and examples are not read. One
+    finding per service, at its first such port.
+    Fix: publish on loopback (`"127.0.0.1:5432:5432"`) or drop `ports:` and let the
+    services reach it by name (`postgres:5432`).
+    """
+    for path in repo.files:
+        if not compose_file(path) or _NOT_DEPLOYED.search(path):
+            continue
+        data = repo.data(path)
+        services = data.get("services") if isinstance(data, dict) else None
+        for name, service in services.items() if isinstance(services, dict) else []:
+            if not isinstance(service, dict) or tracking_service(name, service):
+                continue
+            image = str(service.get("image") or "")
+            kind = _DATABASE_IMAGE.match(image.rsplit("/", 1)[-1])
+            ports = service.get("ports")
+            if kind is None or not isinstance(ports, list):
+                continue
+            for index, port in enumerate(ports):
+                if not isinstance(port, (str, int)) or not short_port_exposed(str(port)):
+                    continue
+                yield Finding(
+                    f"{kind.group(1)} service {name!r} publishes {str(port)!r} on every interface",
+                    path,
+                    line_of(ports, index),
+                )
+                break
+
+
+# A database's image, by its name after the registry and namespace (`postgres:16`,
+# `bitnami/redis`, `postgis/postgis:16-3.4`, `docker.elastic.co/.../elasticsearch:8.13.0`).
+_DATABASE_IMAGE = re.compile(
+    r"(postgres|postgis|mysql|mariadb|mongo|redis|elasticsearch|opensearch|clickhouse"
+    r"|cassandra|neo4j|influxdb|minio)(?:db|-server|-stack)?(?::|@|$)"
+)
+# Compose files of tests and examples: not what a team deploys.
+_NOT_DEPLOYED = re.compile(r"(?:^|/)(?:tests?|examples?|docs)/")

@@ -191,7 +191,7 @@ def _settings_files(repo: RepoView) -> list[str]:
             if not template_source(p)
             and (
                 p.rsplit("/", 1)[-1].startswith(".env")
-                or _compose_file(p)
+                or compose_file(p)
                 or p.endswith("MLproject")
                 or (
                     p.endswith((".yaml", ".yml"))
@@ -831,7 +831,7 @@ def _named_at_root(repo: RepoView, store: str) -> bool:
     settings = [
         p
         for p in _settings_files(repo)
-        if p.count("/") <= 1 or not p.endswith((".yaml", ".yml")) or _compose_file(p)
+        if p.count("/") <= 1 or not p.endswith((".yaml", ".yml")) or compose_file(p)
     ]
     # A task runner's recipes, called by CI or not (`make start-services` runs
     # `mlflow server --backend-store-uri sqlite:///mlflow.db` where the developer is).
@@ -851,7 +851,7 @@ def _named_at_root(repo: RepoView, store: str) -> bool:
         _notebook_code(repo, p) if p.endswith(".ipynb") else text
         for p in paths
         if store in (text := repo.text(p) or "")
-        and (not _compose_file(p) or _mounted_service_names(repo, p, store))
+        and (not compose_file(p) or _mounted_service_names(repo, p, store))
     ]
     texts = [_without_comments(text) for text in texts]
     texts.append(facts.task_text(repo))
@@ -982,7 +982,7 @@ _IN_IMAGE = re.compile(r"(?:^|/)(?:docker|containers?|images?)/|entrypoint[\w.-]
 _COMPOSE = re.compile(r"(^|/)(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
 
 
-def _compose_file(path: str) -> bool:
+def compose_file(path: str) -> bool:
     """Return True for a Compose file's path (the word as a substring first: it is cheap)."""
     return "compose" in path and _COMPOSE.search(path) is not None
 
@@ -1005,7 +1005,7 @@ _ARGV_BIND = re.compile(
 )
 
 
-def _tracking_service(name: object, service: object) -> bool:
+def tracking_service(name: object, service: object) -> bool:
     """True for a compose service that runs MLflow (by its name, image, build or command).
 
     Of a `build:` mapping only its context and dockerfile count: build args
@@ -1029,7 +1029,7 @@ def _tracking_service(name: object, service: object) -> bool:
 _STARTS_MLFLOW = re.compile(r"(?i)\bmlflow[\s'\",]++(?:server|ui)\b|\bmlflow\.server\b")
 
 
-def _short_port_exposed(port: str) -> bool:
+def short_port_exposed(port: str) -> bool:
     """True when a compose short port (`[IP:]HOST:CONTAINER`) binds every interface.
 
     `${BIND:-127.0.0.1}:5000:5000` binds what the default says; an address chosen at run
@@ -1062,11 +1062,11 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
           - "127.0.0.1:5000:5000"
     """
     for path in repo.files:
-        if _compose_file(path):
+        if compose_file(path):
             data = repo.data(path)
             services = data.get("services") if isinstance(data, dict) else None
             for name, service in services.items() if isinstance(services, dict) else []:
-                if not _tracking_service(name, service):
+                if not tracking_service(name, service):
                     continue
                 ports = service.get("ports") if isinstance(service, dict) else None
                 for index, port in enumerate(ports if isinstance(ports, list) else []):
@@ -1075,7 +1075,7 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
                             "published" in port and str(port.get("host_ip", "")) not in _LOOPBACK
                         )
                     else:
-                        exposed = _short_port_exposed(str(port))
+                        exposed = short_port_exposed(str(port))
                     if exposed:
                         yield Finding(
                             f"service {name!r} publishes {port!r} on every interface",
