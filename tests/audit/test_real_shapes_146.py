@@ -362,8 +362,9 @@ FREEZE = "".join(f"package{n}=={n}.0.1\n" for n in range(12)) + "ipython\n"
 
 def test_a_freeze_with_one_loose_entry_is_no_lock(tmp_path: Path) -> None:
     # What that entry installs floats (labelled so where it was torch or xgboost).
+    loose = FREEZE.replace("ipython\n", "xgboost\n")
     files: dict[str, str | bytes] = {
-        "requirements.txt": FREEZE,
+        "requirements.txt": loose,
         "pyproject.toml": PACKAGE_PYPROJECT.replace("boost_serve", "ibov"),
         "ibov/__init__.py": "",
         "ibov/train.py": TRAIN,
@@ -371,7 +372,7 @@ def test_a_freeze_with_one_loose_entry_is_no_lock(tmp_path: Path) -> None:
         ".gitignore": ".venv/\n",
     }
     assert places(repo(tmp_path, files, "loose"), "PKG107") == ["pyproject.toml"]
-    pinned = {**files, "requirements.txt": FREEZE.replace("ipython\n", "ipython==8.30.0\n")}
+    pinned = {**files, "requirements.txt": loose.replace("xgboost\n", "xgboost==2.1.3\n")}
     assert places(repo(tmp_path, pinned, "pinned"), "PKG107") == []
 
 

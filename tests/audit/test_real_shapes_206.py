@@ -12,12 +12,14 @@ def test_a_practice_exercise_and_a_repository_that_demonstrates_how_to(tmp_path:
     studies = [
         "# Satisfaction\n\nThis repository serves as a practice exercise for MLOps workflows.\n",
         "# Drift\n\nThis repository demonstrates how to detect data drift with a monitor.\n",
+        "# Receipts\n\nThis project demonstrates fine-tuning the Donut model on receipts.\n",
     ]
     found = places_per_readme(tmp_path, TRAINING, "LAY104", studies)
     assert found == {text: [] for text in studies}
     projects = [
         "# Satisfaction\n\nPredicts passenger satisfaction; practice shows it works.\n",
         "# Drift\n\nThis repository demonstrates an end-to-end churn pipeline.\n",
+        "# Receipts\n\nThis project demonstrates strong accuracy on receipts.\n",
     ]
     found = places_per_readme(tmp_path, TRAINING, "LAY104", projects)
     assert found == {text: ["."] for text in projects}

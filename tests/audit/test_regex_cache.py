@@ -126,8 +126,8 @@ def test_a_file_of_another_version_of_the_kit_starts_afresh(
 def test_the_patterns_the_audit_compiles_at_import_leave_room_in_the_file() -> None:
     """The file holds every module-level pattern, with room for those a run compiles.
 
-    Should this fail after adding rules: raise `MAX_PATTERNS` (below `re`'s own cache of
-    512), or compile the new rule's patterns lazily.
+    Should this fail after adding rules: raise `MAX_PATTERNS`, or compile the new rule's
+    patterns lazily.
     """
     probe = (
         "import importlib, pkgutil, re; re.purge(); "

@@ -1475,13 +1475,17 @@ _LESSON_FOLDER = re.compile(
     r"(?i)(?:lesson|lecture|week|chapter|session|lab|exercise|tutorial|class)[ _-]?\d+(?:[ _.-]|$)"
 )
 # "Toy repository", "Example of how to", "This sample demonstrates", "This repository
-# demonstrates how to detect drift with ...", "sample app for",
+# demonstrates how to detect drift with ...", "This project demonstrates fine-tuning
+# Donut", "sample app for",
 # "for learning purposes"; an example in Korean, Japanese or Chinese (`MLOps 예제`).
 _DEMONSTRATION = re.compile(
     r"(?i)\b(?:toy (?:repo(?:sitory)?|project|example)s?|example of how to"
     r"|this (?:sample|example|demo)(?: repo(?:sitory)?| project)?"
     r" (?:demonstrates|shows|illustrates)"
+    # (a repository that shows how to, or a project that shows fine-tuning: not a project
+    # that "demonstrates how to build and monitor a model", a product's pitch)
     r"|this repo(?:sitory)? (?:demonstrates|shows|illustrates) how to"
+    r"|this (?:repo(?:sitory)?|project) (?:demonstrates|shows|illustrates) [a-z][a-z-]{2,20}ing\b"
     r"|proyecto de ejemplo|ejemplo de proyecto"
     r"|(?:sample|demo|example) (?:repo(?:sitory)?|project|app(?:lication)?)"
     r" (?:for|to|that|showing|demonstrating)|for learning purposes)\b|예제|サンプル|示例"

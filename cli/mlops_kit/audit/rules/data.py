@@ -539,16 +539,27 @@ def _results_table(repo: RepoView, path: str) -> bool:
     `run_id,config,seed,...,accuracy,auc,f1` in a results folder: what the experiments
     measured, reported in git like a paper's table; a dataset's columns are features.
     """
-    if not path.endswith((".csv", ".tsv", ".xlsx")) or not _RESULTS_FOLDER.search(path):
+    if not path.endswith((".csv", ".tsv", ".xlsx", ".jsonl")) or not _RESULTS_FOLDER.search(path):
         return False
-    if path.endswith(".xlsx"):
+    if path.endswith(".jsonl"):  # a ledger of trials, one JSON object per line
+        first = (repo.text(path) or "").split("\n", 1)[0]
+        columns = {key.lower() for key in _JSON_KEY.findall(first)}
+    elif path.endswith(".xlsx"):
         data, _ = repo.read_head(path, LARGE_FILE)
         # `Precision (Weighted)`, `F1-Score (Macro)`: the words of each heading
         columns = set(re.findall(r"[a-z0-9_]+", " ".join(_workbook_header(data or b"")).lower()))
     else:
         header = (repo.text(path) or "").split("\n", 1)[0].lower()
         columns = {c.strip().strip("\"'") for c in re.split(r"[,\t;]", header)}
-    return bool(columns & _RUN_COLUMNS) and len(columns & _METRIC_COLUMNS) >= 2
+    # `qini_auc`, `val_accuracy`, `test_f1`: a metric named for its split or variant
+    metrics = {
+        c for c in columns if c in _METRIC_COLUMNS or c.rsplit("_", 1)[-1] in _METRIC_COLUMNS
+    }
+    return bool(columns & _RUN_COLUMNS) and len(metrics) >= 2
+
+
+# A key of a JSON object (`{"run_id": 3, "qini_auc": 0.41}`).
+_JSON_KEY = re.compile(r"\"([\w .()-]{1,40})\"[ \t]*+:")
 
 
 def _workbook_header(data: bytes) -> list[str]:
@@ -632,6 +643,8 @@ def _stage_output(path: str, outputs: tuple[str, ...]) -> bool:
 
 # Reference tables (names, codes, distances) kept beside the code that looks them up.
 REFERENCE_TABLE = 100_000
+# A sample named for what it is (`eredivisie_sample.csv`, `sample-orders.parquet`).
+_SAMPLE_NAME = re.compile(r"(?:^|[_.-])samples?(?:[_.-]|$)")
 _REFERENCE_FOLDER = re.compile(
     r"(?i)(?:^|/)(?:constants|lookups?|references?|mappings?|vocabs?|vocabulary|vocabularies)/"
 )
@@ -662,7 +675,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     `mappings/`, `vocab/`: a tokenizer's vocabulary) or a competition's submission
     format (`sample_submission.csv`), and the inputs of examples, tutorials, docs,
     `sample_data/` and `test-data/` folders (or named for one:
-    `tutorial_prices.csv`, `example_news.csv`), or of a collection of
+    `tutorial_prices.csv`, `example_news.csv`; a sample under 100 KB named as one,
+    `eredivisie_sample.csv`), or of a collection of
     notebooks (a book, a course), are not reported; one finding covers the data files of
     a top-level folder. Nor is a small file named as a template (`review_template.xlsx`, under
     100 KB): a form to fill in, nor a data dictionary or codebook up to 5 MB
@@ -679,7 +693,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
     nor a file up to 5 MB that the package ships and a module of it opens
     (`pkg/dmri/data/atlas.nii.gz`), nor a table of experiment results up to 1 MB in a
     results folder (a run, seed, model or algorithm column and two metric columns or more:
-    `run_id,seed,...,accuracy,auc,f1`, in a CSV file or an Excel workbook's first sheet).
+    `run_id,seed,...,accuracy,auc,f1` or `qini_auc`, in a CSV file, an Excel workbook's
+    first sheet or a JSON Lines ledger of trials).
     One finding per top-level folder; the folders a script names per run (a hash or a
     timestamp in the name: `ETH-USD_20220918_1f255e31.../`) are one finding together.
     Fix: `git rm --cached <file>` then `dvc add <file>` (raw inputs) or declare it as a
@@ -721,6 +736,8 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
             continue  # `dictionary.csv`: what each item or column means, not records
         if name.startswith(("tutorial_", "tutorial-", "example_", "example-")):
             continue  # `tutorial_RIVN_5min.csv`: a tutorial's input, named for it
+        if size < REFERENCE_TABLE and _SAMPLE_NAME.search(name):
+            continue  # `eredivisie_sample.csv`: a small sample the quick start runs on
         if (
             name.endswith(_SQLITE_SUFFIXES)
             and size < EMPTY_DATABASE

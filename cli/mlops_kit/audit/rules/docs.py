@@ -37,7 +37,7 @@ _SETUP = re.compile(
     r"|docker[ -]compose up|docker build"
     r"|pipenv (?:install|sync)|docker run|python3? setup\.py (?:install|develop)"
     r"|\binstall(?:ed)? (?:it )?(?:via|with|using|from) `?(?:pip|uv|conda|pypi|poetry)\b"
-    r"|^#+[ \t]*+[^\n]{0,40}?\b(?:install|setup|set up|getting started|quick ?start"
+    r"|^#+[ \t]*+[^\n]{0,40}?\b(?:install|instalation|setup|set up|getting started|quick ?start"
     r"|prerequisites|requirements?|dependencies|how to use|how to run|usage"
     r"|(?:python|virtual|development|dev|conda) environment|environment setup"
     r"|run(?:ning)? locally)"
@@ -76,7 +76,8 @@ def readme_explains_setup(repo: RepoView) -> Iterator[Finding]:
     Why: the first hour of a new colleague (or of you in a year) goes into guessing the
     install command, Python version and extras; one section saves it.
     Setup instructions kept in a document of their own (INSTALL.md, SETUP.md,
-    README_SETUP.md, docs/installation.md, setup/README.md, a getting-started page, or any
+    README_SETUP.md, docs/installation.md, setup/README.md, QUICKSTART_PRODUCTION.md, a
+    getting-started page, or any
     document the README links to) count too, and so do commands that build the environment
     as they run (`uv run ...`), a make target that does (`make build-python-environment`)
     or a script of the repo that does (`./start_environment.sh`, `bash scripts/setup.sh`),
@@ -145,6 +146,7 @@ def _code_folder_readme(repo: RepoView) -> str | None:
 _SETUP_DOC = re.compile(
     r"^(?:[\w-]+/)?(?:readme[-_.])?"  # `README_SETUP.md`, `docs/`, `learners/setup.md`
     r"(?:install(?:ation|ing)?|setup|getting[-_ ]?started|quick[-_ ]?start)"
+    r"(?:[-_][a-z]{2,12})?"  # `QUICKSTART_PRODUCTION.md`, `INSTALL-gpu.md`
     r"(?:\.(?:md|rst|txt))?$|^setup/readme(?:\.(?:md|rst|txt))?$",
     re.IGNORECASE,
 )

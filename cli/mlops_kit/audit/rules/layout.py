@@ -555,7 +555,9 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     (`scripts/download_data.sh`) writes the data there, or compose services keep
     their state there (`./data/postgres:/var/data`), nor one that holds only a
     shipped sample beside placeholders
-    (`data/sample/`, a toy set or a fixture: `data/processed/toy/`), nor the empty `data/`
+    (`data/sample/`, a toy set or a fixture: `data/processed/toy/`; fixtures a mock API
+    serves, `data/seed/api-fixtures/`, need no README of their own either), nor the
+    empty `data/`
     of a starter template (a README
     titled "... Template"). A dataset card or data description
     (`docs/dataset-card.md`, `DATASET.md`, `docs/DataDocumentation.txt`,
@@ -567,7 +569,8 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     Données, Daten, Dados, Данные, 数据) describes the data as well, and so does a line of
     the README's layout tree that says where an entry of data/ comes from
     (`├── adult.csv  -- Raw UCI Adult Income dataset (DVC-tracked)`), and so does a line
-    that names the source (`Data Source: ... kaggle.com/...`), and so does a README
+    that names the source (`Data Source: ... kaggle.com/...`, `**Dataset**: [name](link)`),
+    and so does a README
     that tells its reader to fetch the data with `dvc pull` (or `dvc get`, `dvc import`,
     `kaggle competitions download`),
     or links a document that does or that has a Data section (`docs/dvc.md`).
@@ -618,11 +621,12 @@ _OUTPUT_FOLDERS = frozenset(
      "monitoring", "cache", "tmp", "temp", "artifacts"}
 )  # fmt: skip
 # A dataset card, data sheet or data contract anywhere (`docs/dataset-card.md`, `DATASET.md`,
-# `datasheet.md`, `docs/data_contract.md`), or the README of a documentation folder on
-# the datasets (`docs/datasets/README.md`).
+# `datasheet.md`, `docs/data_contract.md`, Kaggle's `dataset-metadata.json`: title,
+# source, files), or the README of a documentation folder on the datasets
+# (`docs/datasets/README.md`).
 _DATASET_CARD = re.compile(
     r"(?:^|/)(?:data(?:set)?[-_ ]?(?:card|sheet|documentation|description|dictionary|contract)"
-    r"|datasheet|datasets?)\.(?:md|rst|txt)$"
+    r"|datasheet|datasets?)\.(?:md|rst|txt)$|(?:^|/)dataset-metadata\.json$"
     r"|^docs?/(?:data|datasets?)/(?:readme|index)\.(?:md|rst)$",
     re.IGNORECASE,
 )
@@ -642,7 +646,7 @@ _DATA_HEADING = re.compile(
     r"(?:[ \t]+(?:and|&|e|y|et|und|и)[ \t]+\w+)?"
     r"(?:[ \t]+(?:description|sources?|card|used|overview|access|download|setup"
     r"|preparation|ingestion|collection|acquisition|references?|links?|formats?|structure"
-    r"|strategy|versioning|management|inputs?"
+    r"|strategy|versioning|management|inputs?|information|info|details"
     r"|schema))?"
     r"(?:[ \t]+(?:and|&)[ \t]+\w+)?"
     # its size or format: `Prepare the data (~5 GB)`, `Data Inputs (CSV)`
@@ -662,9 +666,11 @@ _SAMPLE_FOLDER = re.compile(r"^data/(?:[\w.-]+/)?(?:samples?|sample[-_]data|toy|
 _BARE_DATASET = re.compile(r"^data/(?:[^/]+/)*datasets?\.\w+$", re.IGNORECASE)
 
 
-# A script that fetches the data (`scripts/download_data.sh`, `get_dataset.py`).
+# A script that fetches the data (`scripts/download_data.sh`, `get_dataset.py`,
+# `download_kaggle_data.sh`, `download_uci_heart_disease.py`).
 _FETCH_SCRIPT = re.compile(
-    r"(?:^|/)(?:download|fetch|get)[_-]?(?:the[_-])?(?:data|datasets?|corpus|raw)[\w-]*\.(?:sh|py)$",
+    r"(?:^|/)(?:(?:download|fetch)(?:[_-][\w-]*)?|get[_-]?(?:the[_-])?(?:data|datasets?|corpus|raw)"
+    r"[\w-]*)\.(?:sh|py)$",
     re.IGNORECASE,
 )
 
@@ -727,10 +733,12 @@ def _described_elsewhere(repo: RepoView) -> bool:
 
 
 # A labelled line of the README: `Data Source: ... https://www.kaggle.com/...`,
-# `**Dataset origin:** UCI`.
+# `**Dataset origin:** UCI`, `**Dataset**: [name](link)`.
 _DATA_SOURCE_LINE = re.compile(
     r"^[ \t>*_-]*+(?:the[ \t]+)?(?:data(?:[ -]?set)?|training[ \t]+data)[ \t]+(?:source|origin)s?"
-    r"[*_]{0,2}[ \t]*+:[*_]{0,2}[ \t]*+\S",
+    r"[*_]{0,2}[ \t]*+:[*_]{0,2}[ \t]*+\S"
+    # `- **Dataset**: [Kaggle Crop Recommendation](https://www.kaggle.com/...)`
+    r"|^[ \t>*_-]*+data[ -]?set[*_]{0,2}[ \t]*+:[*_]{0,2}[ \t]*+\[[^\]\n]{1,120}\]\(https?://",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -743,10 +751,12 @@ def _dataset_file(path: str) -> bool:
     return not parts[-1].lower().endswith(_NOT_DATA_SUFFIXES)
 
 
-# Folders of data/ that hold no dataset: served models, a web app's static files.
+# Folders of data/ that hold no dataset: served models, a web app's static files, the
+# settings of a generator (`data/config/synthetic_config.csv`).
 _NOT_DATA_FOLDERS = frozenset(
-    {"models", "model", "checkpoints", "static", "assets", "templates", "css", "js", "fonts"}
-)
+    {"models", "model", "checkpoints", "static", "assets", "templates", "css", "js", "fonts",
+     "config", "configs", "settings"}
+)  # fmt: skip
 # Code, documents, a web app's files and models; not a pickle (`data/train.pkl` may hold
 # a dataset).
 _NOT_DATA_SUFFIXES = (
@@ -824,7 +834,7 @@ def _data_documented(files: list[str]) -> bool:
     folders = {
         folder
         for folder, _, name in (p.rpartition("/") for p in files)
-        if not _README.match(name) and name not in _PLACEHOLDERS
+        if not _README.match(name) and name not in _PLACEHOLDERS and not _FIXTURES.search(folder)
     } - {"data"}
     return bool(folders or documented) and all(
         any(folder == d or folder.startswith(f"{d}/") for d in documented) for folder in folders
@@ -832,6 +842,8 @@ def _data_documented(files: list[str]) -> bool:
 
 
 _README = re.compile(r"readme(?:\.\w+)?$", re.IGNORECASE)
+# Fixtures the tests or a mock API serve (`data/seed/api-fixtures/`): no dataset to describe.
+_FIXTURES = re.compile(r"(?:^|/)(?:[\w.]+[-_])?fixtures?(?:/|$)", re.IGNORECASE)
 
 
 @rule("LAY107", family="layout", severity="info", applies=("kit",))
@@ -1079,10 +1091,10 @@ def no_machine_paths_in_code(repo: RepoView) -> Iterator[Finding]:
         if copies and path.startswith(copies):
             continue
         text = repo.text(path) or ""
-        if not _MACHINE_HINT.search(text):
-            continue
         for match in _MACHINE_PATH.finditer(text):
             literal = match.group(1)
+            if "#" in text[text.rfind("\n", 0, match.start()) + 1 : match.start()]:
+                continue  # in a comment: `# path = "W:/Projekte/old.csv"`
             if _in_docstring(text, match.start(1)):
                 continue  # `>>> load_data("D:/My Data/Dataset")`, `(e.g. 'W:\\Projekte')`
             home = _HOME_USER.match(literal)
@@ -1113,14 +1125,11 @@ def _service_user(repo: RepoView, name: str) -> bool:
     )
 
 
-_MACHINE_HINT = re.compile(r":[\\/]|/Users/|/home/|/content/drive/")
-# A string literal (not in a comment) that opens with a path of one machine.
+# A string literal that opens with a path of one machine.
 _MACHINE_PATH = re.compile(
-    r"^[^\n#]*?(?<![\w\\])[rRbBfFuU]{0,2}[\"']"
-    r"((?:[A-Za-z]:(?:\\{1,2}|/)(?!(?:Program Files|ProgramData|Windows)\b)[^\W\d_]"
+    r"[\"']((?:[A-Za-z]:(?:\\{1,2}|/)(?!(?:Program Files|ProgramData|Windows)\b)[^\W\d_]"
     r"|/Users/(?!Shared/)[A-Za-z][\w.-]*+/|/home/[a-z_][a-z0-9_.-]*+/|/content/drive/)"
-    r"[^\"'\n]{0,60})",
-    re.MULTILINE,
+    r"[^\"'\n]{0,60})"
 )
 _HOME_USER = re.compile(r"/home/([^/]+)/")
 _SERVICE_USERS = frozenset(

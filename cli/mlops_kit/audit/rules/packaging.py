@@ -76,7 +76,9 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
     numpy pandas`, `conda install -y rdkit`; PKG110 judges their versions), nor does one
     whose steps run in an image a step file names and pip-install pinned packages there
     (Valohai's `valohai.yaml`: `image: python:3.9`, `command: pip install pandas==2.2.1`;
-    not a CI file's jobs).
+    not a CI file's jobs), nor does a Home Assistant integration, whose
+    `custom_components/<domain>/manifest.json` lists the `"requirements"` Home Assistant
+    installs.
     A setup.cfg counts when it describes a
     package (`[metadata]`, `[options]`), not when it holds tool settings alone (`[flake8]`),
     and so does a pyproject.toml (`[project]`, `[build-system]`, a packaging tool's table;
@@ -98,6 +100,7 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
         or (REQUIREMENTS.search(p) and lists_anything(repo, p))
         or (_CONDA_NAME.search(p) and "dependencies:" in (repo.text(p) or ""))
         or (p.endswith(".def") and _container_installs(repo.text(p) or ""))
+        or (_HA_MANIFEST.match(p) and '"requirements"' in (repo.text(p) or ""))
         for p in repo.files
         if not (copies and p.startswith(copies))
     )
@@ -124,6 +127,10 @@ def pyproject_parses(repo: RepoView) -> Iterator[Finding]:
         problem = facts.missing_or_broken(parsed, PYPROJECT)
         if problem is not None:
             yield problem
+
+
+# A Home Assistant integration's manifest: Home Assistant installs its `"requirements"`.
+_HA_MANIFEST = re.compile(r"^custom_components/[\w-]+/manifest\.json$")
 
 
 def _readme_scripts(repo: RepoView) -> list[str]:
@@ -536,7 +543,8 @@ def requirements_install_anywhere(repo: RepoView) -> Iterator[Finding]:
     to a version another entry of it excludes (`scikit_learn==1.4.1.post1` and
     `scikit-learn~=1.4.2`; not entries for different Python versions, under environment
     markers). So does a file
-    that holds the table `conda list` prints instead of requirements. One finding per
+    that holds the table `conda list` prints, or its `--export` (`absl-py=0.10.0=pypi_0`),
+    instead of requirements. One finding per
     file, at its first such line.
     Fix: write the file from the environment's intent (`pip-compile`, `uv pip compile`,
     `pip list --format=freeze`) and fix or drop the lines named.
@@ -544,6 +552,8 @@ def requirements_install_anywhere(repo: RepoView) -> Iterator[Finding]:
     for path in profile_of(repo).requirements:
         if _package_listing(repo.pip_text(path) or ""):
             what = "a package listing (`conda list`, `micromamba list`), not requirements"
+            if _CONDA_EXPORT in (repo.pip_text(path) or "")[:2000].lower():
+                what = "a conda export (`conda list --export`), which pip cannot read"
             yield Finding(f"{path} does not install: it is {what}", path, 1)
             continue
         problems: list[tuple[int, str]] = []
@@ -572,10 +582,17 @@ def _package_listing(text: str) -> bool:
     """Return True for the table `conda list` or `micromamba list` prints, saved as a file.
 
     `# packages in environment at /opt/conda:` or `List of packages in environment: ...`,
-    then rows of name, version, build and channel: no line pip can read.
+    then rows of name, version, build and channel: no line pip can read; or what
+    `conda list --export` writes (`absl-py=0.10.0=pypi_0`), which only conda reads.
     """
     head = text[:2000].lstrip().lower()
-    return head.startswith(("# packages in environment at", "list of packages in environment"))
+    return head.startswith(
+        ("# packages in environment at", "list of packages in environment", _CONDA_EXPORT)
+    )
+
+
+# What `conda list --export` writes first: `name=version=build` lines follow, for conda.
+_CONDA_EXPORT = "# this file may be used to create an environment using:"
 
 
 # A local build path of the machine that wrote the file (`@ file:///home/...`,
@@ -1044,7 +1061,10 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
     it runs): LAY104 reports missing tests; nor is a monorepo's root that declares no
     dependency while its services' pyproject.toml files hold their dev groups, nor one
     whose dev tools sit among the runtime dependencies (PKG111's finding: moving them
-    into a dev group fixes both).
+    into a dev group fixes both), nor one whose requirements file lists them while no
+    manifest declares a runtime dependency (the one environment of every task: `pytest`
+    and `ruff` in requirements.txt beside a pyproject.toml of settings), nor one that
+    declares them in uv's older `[tool.uv] dev-dependencies`.
     """
     data = repo.pyproject
     if _declares_dev_group(data):
@@ -1080,8 +1100,31 @@ def dev_group_declared(repo: RepoView) -> Iterator[Finding]:
         return  # a monorepo's root stub: each service declares its own dev group
     if _dev_tools_in_runtime(repo):
         return  # the tools are declared, among the runtime's: PKG111's one finding
+    if _manifest_declares_nothing(repo) and any(
+        facts.requirement_name(entry) in DEV_TOOLS
+        for path in profile_of(repo).requirements
+        for _, entry in facts.requirements_in(repo, path)
+    ):
+        return  # the tools are declared, in the requirements file of the one environment
     place = PYPROJECT if PYPROJECT in repo.file_set else facts.first_manifest(repo)
     yield Finding("no `dev` dependency group ([dependency-groups] dev = [...])", place)
+
+
+def _manifest_declares_nothing(repo: RepoView) -> bool:
+    """True when no setup script and no pyproject.toml declares a runtime dependency.
+
+    A pyproject.toml of tool settings and a name: the requirements file is the project's
+    one environment, not an export of a package's dependencies.
+    """
+    if any(p in repo.file_set for p in ("setup.py", "setup.cfg")):
+        return False
+    project = repo.pyproject.get("project")
+    tool = repo.pyproject.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    poetry_deps = poetry.get("dependencies") if isinstance(poetry, dict) else None
+    return not (isinstance(project, dict) and project.get("dependencies")) and not (
+        isinstance(poetry_deps, dict) and set(poetry_deps) - {"python"}
+    )
 
 
 def _declares_dev_group(data: object) -> bool:
@@ -1096,7 +1139,10 @@ def _declares_dev_group(data: object) -> bool:
     tables = (groups, extras, poetry.get("group", {}) if isinstance(poetry, dict) else {})
     if any(isinstance(t, dict) and any(_dev_group(str(name)) for name in t) for t in tables):
         return True
-    return isinstance(poetry, dict) and "dev-dependencies" in poetry
+    uv = tool.get("uv", {}) if isinstance(tool, dict) else {}
+    return (isinstance(poetry, dict) and "dev-dependencies" in poetry) or (
+        isinstance(uv, dict) and bool(uv.get("dev-dependencies"))
+    )  # Poetry's and uv's older dev tables (`[tool.uv] dev-dependencies = [...]`)
 
 
 def _uses_dev_tools(repo: RepoView) -> bool:
@@ -1197,7 +1243,8 @@ def lock_file_present(repo: RepoView) -> Iterator[Finding]:
     a pipeline from an old commit with the library versions it used. A requirements file
     that pins every runtime package with `==` (or to its patch releases, `~=2.27.1`)
     counts as one, test and lint tools left as
-    ranges at its end (`pytest>=7.0`) included; not the list a documentation build
+    ranges at its end (`pytest>=7.0`) and bare installers and notebook front-ends
+    (`jupyter`, `ipykernel`) included; not the list a documentation build
     installs (`docs-requirements.txt`). Direct
     dependencies pinned in pyproject.toml (`"torch==2.9.0"`, Poetry's
     `pydantic = "2.5.2"`) are no lock: what they require still floats. A URL to one
@@ -1294,9 +1341,13 @@ _PATCH_RELEASE = re.compile(r"~=[ \t]*+\d++\.\d++\.\d")
 
 
 def _dev_tool_line(line: str) -> bool:
-    """Return True for a requirement line of a test or lint tool (`pytest-asyncio>=0.23`)."""
+    """Return True for a line of a tool whose version changes no result.
+
+    A test or lint tool (`pytest-asyncio>=0.23`), an installer or a notebook front-end
+    (`jupyter`, `ipykernel`: PKG110 asks no version of them either).
+    """
     name = facts.requirement_name(line) or ""
-    return name in DEV_TOOLS or name.startswith("pytest-")
+    return name in DEV_TOOLS or name.startswith("pytest-") or name in _SKIP_UNPINNED
 
 
 _SPEC = re.compile(r"(>=|==|~=|===|>|<|!=|@)")

@@ -309,6 +309,8 @@ def _scanned(repo: RepoView) -> list[tuple[str, str]]:
                 continue
             if installed and path.startswith(installed):
                 continue
+            if _UI_STRINGS.search(path):
+                continue  # an interface's text (`"api_key": "Pirate Weather API Key"`): labels
             if not (is_text_name(path) or _key_file(path)) or path in repo.listing.special:
                 continue
             info = repo.lstat(path)
@@ -322,6 +324,14 @@ def _scanned(repo: RepoView) -> list[tuple[str, str]]:
         return found
 
     return facts.memo(repo, "scanned_texts", compute)
+
+
+# The text an interface shows, per language: Home Assistant's `strings.json`,
+# `translations/de.json`, `locales/en/messages.json`, `i18n/fr.yaml`, gettext catalogues.
+_UI_STRINGS = re.compile(
+    r"(?:^|/)strings\.json$|(?:^|/)(?:translations|locales?|i18n|l10n)/[^/]+(?:/[^/]+)?"
+    r"\.(?:json|ya?ml|po)$"
+)
 
 
 def _insecure_example(path: str, text: str) -> bool:
@@ -506,9 +516,10 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
     in a Kubernetes Secret: `bWluaW9hZG1pbjEyMw==` is `minioadmin123`) are SEC106's, a
     warning: far more of them are placeholders and local defaults.
     Not reported (for either rule): example and template files (`.env.example`,
-    `.env-local-template`), example/test/docs folders, interface labels (i18n), CI
-    permission scopes, service containers of CI jobs, a framework's documented example
-    (the `SECRET_KEY` of FastAPI's OAuth2 tutorial), well-known local defaults of
+    `.env-local-template`), example/test/docs folders, interface labels (i18n:
+    `strings.json`, `translations/`), CI permission scopes, service containers of CI
+    jobs, a framework's documented example (the `SECRET_KEY` of FastAPI's OAuth2
+    tutorial), well-known local defaults of
     development containers (`POSTGRES_PASSWORD: postgres`, values starting with `test` or
     `dev`), key file names (`privateKey: private.pem`), references to a secret store
     (`KEY=KEY:latest`, `secretKey: mysql-root-password`, `tfy-secret://org:app:KEY`,

@@ -601,7 +601,8 @@ def databases_bind_loopback(repo: RepoView) -> Iterator[Finding]:
     Redis, which asks for none. The services beside it reach the database over the
     compose network without any published port.
     A service counts as a database by its image (postgres, postgis, mysql, mariadb, mongo,
-    redis, elasticsearch, opensearch, clickhouse, cassandra, neo4j, influxdb, minio); one
+    redis, elasticsearch, opensearch, clickhouse, cassandra, neo4j, influxdb, minio,
+    timescaledb); one
     that runs MLflow is TRK106's. Compose files of tests and examples are not read. One
     finding per service, at its first such port.
     Fix: publish on loopback (`"127.0.0.1:5432:5432"`) or drop `ports:` and let the
@@ -635,7 +636,7 @@ def databases_bind_loopback(repo: RepoView) -> Iterator[Finding]:
 # `bitnami/redis`, `postgis/postgis:16-3.4`, `docker.elastic.co/.../elasticsearch:8.13.0`).
 _DATABASE_IMAGE = re.compile(
     r"(postgres|postgis|mysql|mariadb|mongo|redis|elasticsearch|opensearch|clickhouse"
-    r"|cassandra|neo4j|influxdb|minio)(?:db|-server|-stack)?(?::|@|$)"
+    r"|cassandra|neo4j|influxdb|minio|timescaledb(?:-ha)?)(?:db|-server|-stack)?(?::|@|$)"
 )
 # Compose files of tests and examples: not what a team deploys.
 _NOT_DEPLOYED = re.compile(r"(?:^|/)(?:tests?|examples?|docs)/")

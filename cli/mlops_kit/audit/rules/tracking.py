@@ -939,8 +939,9 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
 
     Why: runs logged to MLflow's "Default" experiment mix every project and purpose;
     a named experiment is what makes runs findable and comparable. Setting
-    `MLFLOW_EXPERIMENT_NAME` in code or a notebook (`os.environ[...] = ...`, `%env`)
-    names it too.
+    `MLFLOW_EXPERIMENT_NAME` in code or a notebook (`os.environ[...] = ...`, `%env`), or
+    in the environment a workflow or manifest gives the job (a Kestra flow's or a
+    Kubernetes Job's `env:`), names it too.
     Code that logs no run (no `start_run`, `log_metric`, `log_param`, `log_model`,
     `autolog`, MLflow logger... and no MLproject that `mlflow run` starts: a service that
     only loads registered models) writes to no experiment and is not reported. Nor are
@@ -967,6 +968,12 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
         repo, "MLFLOW_EXPERIMENT_NAME", "--experiment-name", "experiment_name", "experiment:"
     ) or _sets_in_code(repo, "MLFLOW_EXPERIMENT_NAME"):
         return
+    if any(
+        "MLFLOW_EXPERIMENT_NAME" in (repo.text(p) or "")
+        for p in repo.files
+        if p.endswith((".yaml", ".yml")) and not template_source(p)
+    ):
+        return  # a workflow's or a manifest's environment (`env: MLFLOW_EXPERIMENT_NAME: x`)
     yield Finding(
         "runs go to MLflow's Default experiment: no experiment name in config, no "
         "set_experiment() call, no MLFLOW_EXPERIMENT_NAME",
