@@ -361,7 +361,8 @@ FREEZE = "".join(f"package{n}=={n}.0.1\n" for n in range(12)) + "ipython\n"
 
 
 def test_a_freeze_with_one_loose_entry_is_no_lock(tmp_path: Path) -> None:
-    # What that entry installs floats (labelled so where it was torch or xgboost).
+    # What that entry installs floats: PKG110 names it, and pinning it makes the file a
+    # lock, so PKG107 says nothing more (labelled a duplicate in later rounds).
     loose = FREEZE.replace("ipython\n", "xgboost\n")
     files: dict[str, str | bytes] = {
         "requirements.txt": loose,
@@ -371,7 +372,11 @@ def test_a_freeze_with_one_loose_entry_is_no_lock(tmp_path: Path) -> None:
         "models/.gitkeep": "",
         ".gitignore": ".venv/\n",
     }
-    assert places(repo(tmp_path, files, "loose"), "PKG107") == ["pyproject.toml"]
+    found = repo(tmp_path, files, "loose")
+    assert places(found, "PKG107") == []
+    assert places(found, "PKG110") == ["requirements.txt:13"]
+    ranged = {**files, "requirements.txt": loose.replace("xgboost\n", "xgboost>=2.0\n")}
+    assert places(repo(tmp_path, ranged, "ranged"), "PKG107") == ["pyproject.toml"]
     pinned = {**files, "requirements.txt": loose.replace("xgboost\n", "xgboost==2.1.3\n")}
     assert places(repo(tmp_path, pinned, "pinned"), "PKG107") == []
 

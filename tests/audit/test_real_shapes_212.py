@@ -15,7 +15,7 @@ def test_bare_notebook_front_ends_beside_pinned_packages_are_a_lock(tmp_path: Pa
     pinned = "pandas==2.2.3\nscikit-learn==1.6.1\njupyter\nipykernel\n"
     files: dict[str, str | bytes] = {**TRAINING, "requirements.txt": pinned}
     assert places(repo(tmp_path, files, "front"), "PKG107") == []
-    loose = {**files, "requirements.txt": pinned + "matplotlib\n"}
+    loose = {**files, "requirements.txt": pinned + "matplotlib>=3.8\n"}
     assert places(repo(tmp_path, loose, "loose"), "PKG107") == ["requirements.txt"]
 
 
@@ -183,3 +183,51 @@ def test_a_home_assistant_integration_declares_and_labels(tmp_path: Path) -> Non
     found = repo(tmp_path, bare, "bare")
     assert places(found, "PKG101") == ["."]
     assert places(found, "SEC106") == ["custom_components/solar/settings.json:4"]
+
+
+def test_a_sample_file_a_course_lab_and_a_conda_export(tmp_path: Path) -> None:
+    sample = {**TRAINING, "data/sample_data.jsonl": '{"prompt": "hi", "answer": "hello"}\n'}
+    assert places(repo(tmp_path, sample, "sample"), "LAY106") == []
+    named = {**TRAINING, "data/train_data.jsonl": '{"prompt": "hi", "answer": "hello"}\n'}
+    assert places(repo(tmp_path, named, "named"), "LAY106") == ["."]
+    readmes = ["# MLDL25 - Lab3: Setup a project from scratch\n\nRun `python train.py`.\n"]
+    found = places_per_readme(tmp_path, TRAINING, "LAY104", readmes)
+    assert found == {text: [] for text in readmes}
+    found = places_per_readme(tmp_path, TRAINING, "LAY104", ["# PoseLab3D\n\nTrains poses.\n"])
+    assert list(found.values()) == [["."]]
+    packages = "".join(f"  - package{n}=1.{n}.0=py311_0\n" for n in range(8))
+    export = f"name: landcover\nchannels:\n  - conda-forge\ndependencies:\n{packages}"
+    export += "  - pip:\n    - segmentation-models-pytorch\nprefix: /home/me/conda/envs/lc\n"
+    files: dict[str, str | bytes] = {
+        "train.py": TRAINING["train.py"],
+        ".gitignore": ".venv/\n",
+        "environment.yml": "name: landcover\ndependencies:\n  - python=3.11\n  - rasterio\n",
+        "environment_precise.yml": export,
+    }
+    assert places(repo(tmp_path, files, "export"), "PKG107") == []
+    spec = {
+        **files,
+        "environment_precise.yml": export.replace("prefix: /home/me/conda/envs/lc\n", ""),
+    }
+    assert places(repo(tmp_path, spec, "spec"), "PKG107") != []
+
+
+def test_integration_tests_and_a_conda_file_with_its_installer(tmp_path: Path) -> None:
+    app = (
+        "from flask import Flask\n\napp = Flask(__name__)\n\n"
+        "if __name__ == '__main__':\n    app.run(debug=True, host='0.0.0.0')\n"
+    )
+    files: dict[str, str | bytes] = {**TRAINING, "integration_tests/predict_copy.py": app}
+    assert places(repo(tmp_path, files, "integration"), "SRV105") == []
+    served = {**TRAINING, "model/predict.py": app}
+    assert places(repo(tmp_path, served, "served"), "SRV105") == ["model/predict.py:6"]
+    conda = "name: cars\ndependencies:\n  - python=3.10.11\n  - pip<=22.3.1\n  - pip:\n"
+    conda += "    - pandas==2.0.3\n    - scikit-learn==1.2.2\n"
+    env: dict[str, str | bytes] = {
+        "train.py": TRAINING["train.py"],
+        ".gitignore": ".venv/\n",
+        "environment.yml": conda,
+    }
+    assert places(repo(tmp_path, env, "conda"), "PKG107") == []
+    loose = {**env, "environment.yml": conda.replace("pandas==2.0.3", "pandas")}
+    assert places(repo(tmp_path, loose, "loose"), "PKG107") != []

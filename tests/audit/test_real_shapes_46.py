@@ -39,7 +39,7 @@ def test_a_heading_that_names_the_dataset(tmp_path: Path) -> None:
     files: dict[str, str | bytes] = {
         "requirements.txt": "scikit-learn==1.5.2\n",
         "train.py": TRAIN,
-        "data/sample_traffic.csv": "a,b\n" + "1,2\n" * 3000,
+        "data/traffic.csv": "a,b\n" + "1,2\n" * 3000,
         "README.md": "# IDS\n\n### **CICIDS 2017 Dataset**\n\n2.8M flows from the UNB CIC site.\n",
         ".gitignore": "/data/raw/\n",
     }

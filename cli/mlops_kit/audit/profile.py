@@ -582,11 +582,17 @@ def test_named_scripts(repo: RepoView) -> list[str]:
 
 
 def is_test_file(path: str) -> bool:
-    """Return True for test modules and anything under a tests folder."""
+    """Return True for test modules and anything under a tests folder (`integration_tests/`)."""
     name = path.rsplit("/", 1)[-1]
     if (name.startswith("test_") and name.endswith(".py")) or name.endswith("_test.py"):
         return True
-    return name == "conftest.py" or any(f"/{d}/" in f"/{path}" for d in TEST_DIRS)
+    if name == "conftest.py" or any(f"/{d}/" in f"/{path}" for d in TEST_DIRS):
+        return True
+    return "tests/" in path and _KIND_OF_TESTS.search(path) is not None
+
+
+# A folder of one kind of tests: `integration_tests/`, `e2e-tests/`, `unit_tests/`.
+_KIND_OF_TESTS = re.compile(r"(?:^|/)[a-z0-9]++[_-]tests/")
 
 
 def imported_modules(repo: RepoView) -> dict[str, list[tuple[str, int]]]:
@@ -1490,8 +1496,9 @@ _DEMONSTRATION = re.compile(
     r"|(?:sample|demo|example) (?:repo(?:sitory)?|project|app(?:lication)?)"
     r" (?:for|to|that|showing|demonstrating)|for learning purposes)\b|예제|サンプル|示例"
 )
-# A title that names a course's assignment (`# CPU Predictor App - MLOps Assignment`).
-_ASSIGNMENT_TITLE = re.compile(r"(?i)\bassignment\b")
+# A title that names a course's assignment or lab (`# CPU Predictor App - MLOps
+# Assignment`, `# MLDL25 - Lab3: Setup a project from scratch`).
+_ASSIGNMENT_TITLE = re.compile(r"(?i)\bassignment\b|\blab[ _-]?\d{1,2}\b")
 # Coursework, in the README's opening or the repository's name: "Course Project",
 # "ml-capstone-...", "developed as part of an academic course", "Proyecto final", "our
 # submission for the ... course".

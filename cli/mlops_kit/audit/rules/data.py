@@ -644,7 +644,7 @@ def _stage_output(path: str, outputs: tuple[str, ...]) -> bool:
 # Reference tables (names, codes, distances) kept beside the code that looks them up.
 REFERENCE_TABLE = 100_000
 # A sample named for what it is (`eredivisie_sample.csv`, `sample-orders.parquet`).
-_SAMPLE_NAME = re.compile(r"(?:^|[_.-])samples?(?:[_.-]|$)")
+SAMPLE_NAME = re.compile(r"(?:^|[_.-])samples?(?:[_.-]|$)")
 _REFERENCE_FOLDER = re.compile(
     r"(?i)(?:^|/)(?:constants|lookups?|references?|mappings?|vocabs?|vocabulary|vocabularies)/"
 )
@@ -736,7 +736,7 @@ def no_data_in_git(repo: RepoView) -> Iterator[Finding]:
             continue  # `dictionary.csv`: what each item or column means, not records
         if name.startswith(("tutorial_", "tutorial-", "example_", "example-")):
             continue  # `tutorial_RIVN_5min.csv`: a tutorial's input, named for it
-        if size < REFERENCE_TABLE and _SAMPLE_NAME.search(name):
+        if size < REFERENCE_TABLE and SAMPLE_NAME.search(name):
             continue  # `eredivisie_sample.csv`: a small sample the quick start runs on
         if (
             name.endswith(_SQLITE_SUFFIXES)

@@ -22,7 +22,7 @@ from mlops_kit.audit.profile import (
 )
 from mlops_kit.audit.repo import NOT_UTF8, RepoView
 from mlops_kit.audit.rule import rule
-from mlops_kit.audit.rules.data import MODEL_SUFFIXES
+from mlops_kit.audit.rules.data import MODEL_SUFFIXES, SAMPLE_NAME
 
 
 @rule("LAY101", family="layout", severity="warning")
@@ -555,9 +555,9 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
     (`scripts/download_data.sh`) writes the data there, or compose services keep
     their state there (`./data/postgres:/var/data`), nor one that holds only a
     shipped sample beside placeholders
-    (`data/sample/`, a toy set or a fixture: `data/processed/toy/`; fixtures a mock API
-    serves, `data/seed/api-fixtures/`, need no README of their own either), nor the
-    empty `data/`
+    (`data/sample/`, `data/sample_data.jsonl`, a toy set or a fixture:
+    `data/processed/toy/`; fixtures a mock API serves, `data/seed/api-fixtures/`, need
+    no README of their own either), nor the empty `data/`
     of a starter template (a README
     titled "... Template"). A dataset card or data description
     (`docs/dataset-card.md`, `DATASET.md`, `docs/DataDocumentation.txt`,
@@ -598,10 +598,11 @@ def data_readme_present(repo: RepoView) -> Iterator[Finding]:
         _pipeline_writes_data(repo) or _services_keep_state(repo) or _fetch_script(repo)
     ):
         return  # `data/.gitignore` alone: a pipeline, a script or the services fill it
-    if any(_SAMPLE_FOLDER.match(p) for p in files) and all(
-        _SAMPLE_FOLDER.match(p) or p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in files
-    ):
-        return  # `data/sample/`: a sample shipped on purpose for the README's commands
+    samples = [
+        p for p in files if _SAMPLE_FOLDER.match(p) or SAMPLE_NAME.search(p.rsplit("/", 1)[-1])
+    ]
+    if samples and all(p in samples or p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in files):
+        return  # `data/sample/`, `data/sample_data.jsonl`: a sample shipped on purpose
     if facts.starter_template(repo) and all(p.rsplit("/", 1)[-1] in _PLACEHOLDERS for p in files):
         return  # a starter template's empty data/: its users bring and describe their data
     if _folder(repo, "data") and not _data_documented(files) and not _described_elsewhere(repo):
@@ -1091,6 +1092,8 @@ def no_machine_paths_in_code(repo: RepoView) -> Iterator[Finding]:
         if copies and path.startswith(copies):
             continue
         text = repo.text(path) or ""
+        if not any(hint in text for hint in _MACHINE_HINTS):
+            continue  # most modules name no such path: a substring test is cheaper
         for match in _MACHINE_PATH.finditer(text):
             literal = match.group(1)
             if "#" in text[text.rfind("\n", 0, match.start()) + 1 : match.start()]:
@@ -1125,6 +1128,7 @@ def _service_user(repo: RepoView, name: str) -> bool:
     )
 
 
+_MACHINE_HINTS = (":/", ":\\", "/Users/", "/home/", "/content/drive/")
 # A string literal that opens with a path of one machine.
 _MACHINE_PATH = re.compile(
     r"[\"']((?:[A-Za-z]:(?:\\{1,2}|/)(?!(?:Program Files|ProgramData|Windows)\b)[^\W\d_]"

@@ -1250,6 +1250,12 @@ def lock_file_present(repo: RepoView) -> Iterator[Finding]:
     `pydantic = "2.5.2"`) are no lock: what they require still floats. A URL to one
     release's archive
     (`https://.../en_core_web_sm-2.3.1.tar.gz`) pins that release.
+    Requirements files that each pin two thirds of their runtime lines or more and name
+    the others bare
+    (`torch` among `==` pins) are PKG110's one finding: pinning those lines makes them a
+    lock. The export of a built conda environment (`conda env export`: its `prefix:` and
+    `name=version=build` entries) is one too, a pip entry in it left loose included
+    (PKG110 reports that entry).
     Fix: commit a lock file: `poetry lock`, `uv lock`, `pip lock` (pylock.toml) or a
     `requirements.lock` from `pip freeze`.
     """
@@ -1261,11 +1267,43 @@ def lock_file_present(repo: RepoView) -> Iterator[Finding]:
     environments = {*conda_files(repo), *(p for p in profile.manifests if _CONDA_NAME.search(p))}
     if any(_fully_pinned(repo, path, conda=True) for path in sorted(environments)):
         return  # `conda env export`: every package at `name=version=build`
+    if any(_conda_export(repo.data(path)) for path in sorted(environments)):
+        return  # the export of a built environment (its `prefix:`), a pip entry left loose
+    listed = [
+        p for p in profile.requirements if not _DOCS_LIST.search(p) and not _DEV_FILE.search(p)
+    ]
+    if listed and all(_pinned_but_bare(repo, path) for path in listed):
+        return  # most lines pinned, the rest bare names: PKG110 names them, one fix for both
     yield Finding(
         f"none of {', '.join(LOCK_FILES[:4])}, ... found, and no requirements file pins "
         "every version (==)",
         facts.first_manifest(repo),
     )
+
+
+def _pinned_but_bare(repo: RepoView, path: str) -> bool:
+    """True when two thirds or more of the runtime lines pin one version, the rest none.
+
+    `pandas==2.2.3`, `numpy==1.26.4`, ..., and a bare `torch`: pinning what PKG110 reports
+    makes the file a lock, so that one finding says all there is to fix.
+    """
+    lines = [line for _, line in facts.requirements_in(repo, path)]
+    runtime = [line for line in lines if not _dev_tool_line(line)]
+    pinned = [line for line in runtime if _pins_one(line)]
+    bare = [line for line in runtime if _BARE_NAME.match(line)]
+    return bool(bare) and len(pinned) >= 2 * len(bare) and len(pinned) + len(bare) == len(runtime)
+
+
+# A requirement that is a name alone (`torch`, `uvicorn[standard]`): what PKG110 reports.
+_BARE_NAME = re.compile(r"^[ \t]*+[A-Za-z0-9][A-Za-z0-9._-]*+(?:\[[\w,. -]*+\])?[ \t]*+(?:#|$)")
+
+
+def _conda_export(data: object) -> bool:
+    """True for what `conda env export` writes: `prefix:` and `name=version=build` entries."""
+    if not isinstance(data, dict) or "prefix" not in data:
+        return False
+    entries = [r for r in data.get("dependencies") or [] if isinstance(r, str)]
+    return len(entries) >= 5 and sum(r.count("=") >= 2 for r in entries) * 2 > len(entries)
 
 
 # The list a documentation build installs (`docs-requirements.txt`, `requirements-docs.txt`,
@@ -1287,7 +1325,8 @@ def _fully_pinned(repo: RepoView, path: str, conda: bool = False, depth: int = 0
             for r, _, _ in facts.conda_requirements(repo.data(path))
             if not r.lstrip().startswith("-")
             and facts.requirement_name(r.split("::")[-1].strip()) not in _CONDA_SYSTEM
-        ]
+            and facts.requirement_name(r.split("::")[-1].strip()) not in _SKIP_UNPINNED
+        ]  # nor the installer (`- pip`, `pip<=22.3.1`): its version changes no result
         return bool(entries) and all(_CONDA_PIN.match(r) for r in entries)
     lines = [line for _, line in facts.requirements_in(repo, path)]
     # Test and lint tools at the end of a pinned file (`pytest>=7.0`) change no result the

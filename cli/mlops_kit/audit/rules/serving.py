@@ -147,16 +147,18 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
     a script that writes an app out as text (a Flask app in an f-string for a container)
     serves nothing itself. The finding points at the route that predicts.
     """
-    global_request = bool(facts.search_sources(repo, _GLOBAL_REQUEST))
+    global_request: bool | None = None  # searched for once, when a file needs it
     for path in service_files(repo):
         text = repo.text(path) or ""
+        named_model = bool(_PREDICT_DEF.search(text) and _HAS_MODEL.search(text))
+        if _VALIDATES.search(text) or not (_PREDICTS.search(text) or named_model):
+            continue  # it checks what it gets, or no model is behind its routes (no parse)
         tree = _tree(text)
         idle = _idle_helpers(tree, text)
-        if _VALIDATES.search(text) or not (
-            _calls_model(text, tree, idle)
-            or (_PREDICT_DEF.search(text) and _HAS_MODEL.search(text))
-        ):
-            continue  # it checks what it gets, or no model is behind its routes
+        if not (_calls_model(text, tree, idle) or named_model):
+            continue  # the file's calls named for predicting call no model
+        if global_request is None:
+            global_request = bool(facts.search_sources(repo, _GLOBAL_REQUEST))
         routes = _routes(tree, idle, global_request)
         if not routes and tree is not None:
             continue  # the routes are text the code writes out (an app in an f-string)
