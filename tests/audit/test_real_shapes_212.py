@@ -231,3 +231,11 @@ def test_integration_tests_and_a_conda_file_with_its_installer(tmp_path: Path) -
     assert places(repo(tmp_path, env, "conda"), "PKG107") == []
     loose = {**env, "environment.yml": conda.replace("pandas==2.0.3", "pandas")}
     assert places(repo(tmp_path, loose, "loose"), "PKG107") != []
+
+
+def test_colabs_drive_mount_alone_is_no_path(tmp_path: Path) -> None:
+    hints = 'HINTS = ("/content/drive/", "/Users/")\n'
+    files: dict[str, str | bytes] = {**TRAINING, "src/hints.py": hints}
+    assert places(repo(tmp_path, files, "hints"), "LAY115") == []
+    drive = {**files, "src/load.py": 'DATA = "/content/drive/MyDrive/train.csv"\n'}
+    assert places(repo(tmp_path, drive, "drive"), "LAY115") == ["src/load.py:1"]

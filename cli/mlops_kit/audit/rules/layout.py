@@ -1132,7 +1132,7 @@ _MACHINE_HINTS = (":/", ":\\", "/Users/", "/home/", "/content/drive/")
 # A string literal that opens with a path of one machine.
 _MACHINE_PATH = re.compile(
     r"[\"']((?:[A-Za-z]:(?:\\{1,2}|/)(?!(?:Program Files|ProgramData|Windows)\b)[^\W\d_]"
-    r"|/Users/(?!Shared/)[A-Za-z][\w.-]*+/|/home/[a-z_][a-z0-9_.-]*+/|/content/drive/)"
+    r"|/Users/(?!Shared/)[A-Za-z][\w.-]*+/|/home/[a-z_][a-z0-9_.-]*+/|/content/drive/(?=[^\"'\n]))"
     r"[^\"'\n]{0,60})"
 )
 _HOME_USER = re.compile(r"/home/([^/]+)/")
