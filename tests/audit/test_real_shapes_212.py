@@ -239,3 +239,19 @@ def test_colabs_drive_mount_alone_is_no_path(tmp_path: Path) -> None:
     assert places(repo(tmp_path, files, "hints"), "LAY115") == []
     drive = {**files, "src/load.py": 'DATA = "/content/drive/MyDrive/train.csv"\n'}
     assert places(repo(tmp_path, drive, "drive"), "LAY115") == ["src/load.py:1"]
+
+
+def test_an_obfuscated_build_is_read_for_neither_paths_nor_secrets(tmp_path: Path) -> None:
+    token = "ghp_" + "Zq8Lm2Xv9Rt4Wb7Nc1Hs5Kd3Pf6Gj0Ya8Ue2T"
+    payload = f'TOKEN = "{token}"\nDATA = "C:/Users/alice/data.csv"\n'
+    armored = (
+        "# Pyarmor 9.2.3 (basic), 009810, non-profits\n"
+        "from pyarmor_runtime_009810 import __pyarmor__\n"
+        f"__pyarmor__(__name__, __file__, b'PY009810')\n{payload}"
+    )
+    files: dict[str, str | bytes] = {**TRAINING, "src/blender.py": armored}
+    found = repo(tmp_path, files, "armored")
+    assert places(found, "LAY115") == [] and places(found, "SEC101") == []
+    plain = repo(tmp_path, {**TRAINING, "src/blender.py": payload}, "plain")
+    assert places(plain, "LAY115") == ["src/blender.py:2"]
+    assert places(plain, "SEC101") == ["src/blender.py:1"]

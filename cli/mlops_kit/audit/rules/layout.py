@@ -1075,7 +1075,8 @@ def no_machine_paths_in_code(repo: RepoView) -> Iterator[Finding]:
     `"/home/alice/projects/x/data"` runs on the author's machine only: a colleague, a CI
     job or a container gets FileNotFoundError, or worse, a default that silently reads
     nothing. String literals of the project's code are read (not comments, docstrings,
-    tests, docs, examples or notebooks): a drive letter's folder (`D:/Data`,
+    tests, docs, examples, notebooks, or generated and obfuscated modules: over 300 KB, a
+    Pyarmor build): a drive letter's folder (`D:/Data`,
     `E:/Semester 8/...`, with either slash; not `C:/Program Files` or `C:/Windows`), a
     macOS home (`/Users/alice/`), a Linux home (`/home/alice/`; not a service account a
     container or cloud image runs as: `/home/airflow`, `/home/jovyan`, `/home/ubuntu`, or
@@ -1092,6 +1093,8 @@ def no_machine_paths_in_code(repo: RepoView) -> Iterator[Finding]:
         if copies and path.startswith(copies):
             continue
         text = repo.text(path) or ""
+        if len(text) > _HAND_WRITTEN or "__pyarmor__(" in text[:2000]:
+            continue  # generated or obfuscated code (a Pyarmor build): no one's paths to fix
         if not any(hint in text for hint in _MACHINE_HINTS):
             continue  # most modules name no such path: a substring test is cheaper
         for match in _MACHINE_PATH.finditer(text):
@@ -1129,6 +1132,8 @@ def _service_user(repo: RepoView, name: str) -> bool:
 
 
 _MACHINE_HINTS = (":/", ":\\", "/Users/", "/home/", "/content/drive/")
+# Larger modules are generated (a parser's tables, a vendored bundle), not written by hand.
+_HAND_WRITTEN = 300_000
 # A string literal that opens with a path of one machine.
 _MACHINE_PATH = re.compile(
     r"[\"']((?:[A-Za-z]:(?:\\{1,2}|/)(?!(?:Program Files|ProgramData|Windows)\b)[^\W\d_]"

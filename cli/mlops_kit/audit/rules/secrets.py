@@ -317,6 +317,8 @@ def _scanned(repo: RepoView) -> list[tuple[str, str]]:
             if info is None or info.st_size > SCAN_LIMIT:
                 continue
             text = repo.text(path)
+            if text is not None and "__pyarmor__(" in text[:2000]:
+                continue  # a Pyarmor build: its payload is ciphertext, no secret to read
             if text is not None and not _insecure_example(path, text):
                 if path.endswith(".ipynb"):
                     text = _NOTEBOOK_BLOB.sub("", _blank_images(text))
@@ -516,7 +518,8 @@ def no_generated_secrets_in_config_files(repo: RepoView) -> Iterator[Finding]:
     in a Kubernetes Secret: `bWluaW9hZG1pbjEyMw==` is `minioadmin123`) are SEC106's, a
     warning: far more of them are placeholders and local defaults.
     Not reported (for either rule): example and template files (`.env.example`,
-    `.env-local-template`), example/test/docs folders, interface labels (i18n:
+    `.env-local-template`), obfuscated modules (a Pyarmor build's payload is
+    ciphertext), example/test/docs folders, interface labels (i18n:
     `strings.json`, `translations/`), CI permission scopes, service containers of CI
     jobs, a framework's documented example (the `SECRET_KEY` of FastAPI's OAuth2
     tutorial), well-known local defaults of
