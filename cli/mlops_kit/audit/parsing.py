@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import ast
 
 MAX_DEPTH = 64
 MAX_NODES = 500_000
@@ -360,3 +363,15 @@ def load_json(text: str) -> Parsed:
         return Parsed(error="too deeply nested or too large to parse")
     except ValueError as error:
         return Parsed(error=f"invalid JSON: {error}")
+
+
+def python_tree(text: str | None) -> ast.Module | None:
+    """Return the module Python source parses to (None: it does not parse, or is empty)."""
+    if not text:
+        return None
+    import ast
+
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from mlops_kit.audit import facts
@@ -1097,11 +1098,13 @@ def no_machine_paths_in_code(repo: RepoView) -> Iterator[Finding]:
             continue  # generated or obfuscated code (a Pyarmor build): no one's paths to fix
         if not any(hint in text for hint in _MACHINE_HINTS):
             continue  # most modules name no such path: a substring test is cheaper
+        quotes: list[int] | None = None  # where triple quotes stand, found at the first need
         for match in _MACHINE_PATH.finditer(text):
             literal = match.group(1)
             if "#" in text[text.rfind("\n", 0, match.start()) + 1 : match.start()]:
                 continue  # in a comment: `# path = "W:/Projekte/old.csv"`
-            if _in_docstring(text, match.start(1)):
+            quotes = _triple_quotes(text) if quotes is None else quotes
+            if bisect_left(quotes, match.start(1)) % 2:
                 continue  # `>>> load_data("D:/My Data/Dataset")`, `(e.g. 'W:\\Projekte')`
             home = _HOME_USER.match(literal)
             if home and _service_user(repo, home.group(1)):
@@ -1116,19 +1119,38 @@ def no_machine_paths_in_code(repo: RepoView) -> Iterator[Finding]:
     yield Finding(f"`{literal}` is a path of one machine{more if others else ''}", path, line)
 
 
-def _in_docstring(text: str, offset: int) -> bool:
-    """True when `offset` lies inside a triple-quoted string (a docstring's example)."""
-    return (text.count('"""', 0, offset) + text.count("'''", 0, offset)) % 2 == 1
+def _triple_quotes(text: str) -> list[int]:
+    """Return the offsets of the triple quotes of `text`, in order.
+
+    An odd count of them before an offset puts it inside a triple-quoted string (a
+    docstring's example).
+    """
+    found = []
+    for quote in ('"""', "'''"):
+        start = text.find(quote)
+        while start != -1:
+            found.append(start)
+            start = text.find(quote, start + 3)
+    return sorted(found)
 
 
 def _service_user(repo: RepoView, name: str) -> bool:
     """True for an account a container or cloud image runs as, not a person's home."""
-    if name in _SERVICE_USERS:
-        return True
-    return any(
-        re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", repo.text(p) or "") is not None
-        for p in facts.dockerfiles(repo)
+    return name in _SERVICE_USERS or name in _dockerfile_words(repo)
+
+
+def _dockerfile_words(repo: RepoView) -> frozenset[str]:
+    """The words of the repository's Dockerfiles (`useradd svc`, `USER svc`), read once."""
+    return facts.memo(
+        repo,
+        "layout.dockerfile_words",
+        lambda: frozenset(
+            word for p in facts.dockerfiles(repo) for word in _WORD.findall(repo.text(p) or "")
+        ),
     )
+
+
+_WORD = re.compile(r"[\w.-]++")
 
 
 _MACHINE_HINTS = (":/", ":\\", "/Users/", "/home/", "/content/drive/")

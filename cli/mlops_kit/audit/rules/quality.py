@@ -13,6 +13,7 @@ from functools import partial
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
 from mlops_kit.audit.needles import search
+from mlops_kit.audit.parsing import python_tree
 from mlops_kit.audit.profile import (
     RETIRED_CIRCLECI,
     TEACHING_FOLDERS,
@@ -222,7 +223,7 @@ def _subcommand_modules(repo: RepoView, module: str, words: list[str]) -> list[s
     imports are the code it runs; not found (or no words), the module itself is.
     """
     path = _module_path(repo, module)
-    tree = _parse(repo.text(path) if path else None)
+    tree = python_tree(repo.text(path) if path else None)
     sub = next((w for w in words if not w.startswith("-")), None)
     if tree is None or sub is None:
         return [module] if path else []
@@ -238,15 +239,6 @@ def _subcommand_modules(repo: RepoView, module: str, words: list[str]) -> list[s
     ]
     found = [_absolute(module, n) for n in imports]
     return [m for m in found if m is not None and _module_path(repo, m)] or [module]
-
-
-def _parse(text: str | None) -> ast.Module | None:
-    if not text:
-        return None
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
 
 
 def _is_command(node: ast.stmt, sub: str) -> bool:
@@ -319,11 +311,8 @@ def _functions_it_wraps(repo: RepoView, text: str | None) -> set[str]:
     code that is tested wherever `generate_datasets` is. Any other function or class, or
     work done at module level, is stage code to test: then nothing is returned.
     """
-    if not text:
-        return set()
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = python_tree(text)
+    if tree is None:
         return set()
     wrapped: set[str] = set()
     entry_point = False

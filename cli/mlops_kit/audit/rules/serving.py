@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from mlops_kit.audit import facts
 from mlops_kit.audit.model import Finding
-from mlops_kit.audit.parsing import line_of
+from mlops_kit.audit.parsing import line_of, python_tree
 from mlops_kit.audit.profile import TEACHING_FOLDERS, called_name, profile_of, walk
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
@@ -153,7 +153,7 @@ def service_validates_input(repo: RepoView) -> Iterator[Finding]:
         named_model = bool(_PREDICT_DEF.search(text) and _HAS_MODEL.search(text))
         if _VALIDATES.search(text) or not (_PREDICTS.search(text) or named_model):
             continue  # it checks what it gets, or no model is behind its routes (no parse)
-        tree = _tree(text)
+        tree = python_tree(text)
         idle = _idle_helpers(tree, text)
         if not (_calls_model(text, tree, idle) or named_model):
             continue  # the file's calls named for predicting call no model
@@ -188,14 +188,6 @@ class _Route(NamedTuple):
 # Flask's, Bottle's and Quart's request is a global any function may read
 # (`from flask import Flask, request`, `flask.request.json`).
 _GLOBAL_REQUEST = re.compile(r"\b(?:flask|bottle|quart)\b[^\n]{0,80}?\brequest\b")
-
-
-def _tree(text: str) -> ast.Module | None:
-    """The module `text` parses to, or None when the parser does not read it."""
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
 
 
 def _idle_helpers(tree: ast.Module | None, text: str) -> frozenset[str]:
