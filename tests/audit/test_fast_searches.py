@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from mlops_kit.audit.secrets import (
     _CREDENTIAL_WORD,
     _lines_with_credential_words,
     allowlisted_lines,
+    lines_holding,
 )
 
 
@@ -347,3 +349,30 @@ def test_lint_commands_as_the_whole_pattern_finds_them() -> None:
     for _ in range(5000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
         assert _runs_lint(text) == (whole.search(text) is not None), text
+
+
+def test_lines_holding_a_needle_as_a_line_by_line_filter_keeps_them() -> None:
+    pieces = ["://", ":/", "/", ":", "a", " ", "\n", "\n", "\r\n", "\r", "é"]
+    rng = random.Random(11)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        kept = [line if "://" in line else "" for line in text.split("\n")]
+        assert lines_holding(text, "://") == "\n".join(kept), repr(text)
+
+
+def test_shell_words_of_random_commands_as_shlex_splits_them() -> None:
+    pieces = ["python", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\xa0", "é", "#"]
+    pieces += ["'", '"', "\\", "-m", "src/x.py", "|", ">", "a", "=", "$x"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        command = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        for comments in (False, True):
+            try:
+                expected: list[str] | str = shlex.split(command, comments=comments)
+            except ValueError:
+                expected = "ValueError"
+            try:
+                got: list[str] | str = facts.shell_words(command, comments=comments)
+            except ValueError:
+                got = "ValueError"
+            assert got == expected, (command, comments)

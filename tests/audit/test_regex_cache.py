@@ -39,12 +39,15 @@ def cache_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     saved = dict(re._cache)  # type: ignore[attr-defined]
     loaded, stored = set(regex_cache._loaded), list(regex_cache._stored)
+    literals, literals_stored = dict(regex_cache.literals), set(regex_cache._literals_stored)
     _forget()
     yield path
     _forget()
     re._cache.update(saved)  # type: ignore[attr-defined]
     regex_cache._loaded.update(loaded)
     regex_cache._stored[:] = stored
+    regex_cache.literals.update(literals)
+    regex_cache._literals_stored.update(literals_stored)
 
 
 def _forget() -> None:
@@ -52,6 +55,8 @@ def _forget() -> None:
     re.purge()
     regex_cache._loaded.clear()
     regex_cache._stored.clear()
+    regex_cache.literals.clear()
+    regex_cache._literals_stored.clear()
 
 
 def _compile_all() -> list[re.Pattern[str] | re.Pattern[bytes]]:
@@ -123,6 +128,43 @@ def test_a_file_of_another_version_of_the_kit_starts_afresh(
     assert re.compile(new_rule.pattern) is re._cache[(str, new_rule.pattern, 0)]  # type: ignore[attr-defined]
 
 
+def test_the_literals_needles_found_are_kept_and_answer_the_next_run(
+    cache_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlops_kit.audit import needles
+
+    samples = [r"\bset_experiment\s*\(|experiment_name\s*=", r"(?:sk|rk)_live_[0-9a-z]{24}"]
+    patterns = [re.compile(pattern) for pattern in samples]
+    worked_out = [
+        (needles._parsed_literals(p, needles._required),
+         needles._parsed_literals(p, needles._starts),
+         needles._parsed_first_characters(p))
+        for p in patterns
+    ]  # fmt: skip
+    assert all(any(answer is not None for answer in answers) for answers in worked_out)
+    for pattern in patterns:
+        needles._literals.__wrapped__(pattern, needles._required)
+        needles._literals.__wrapped__(pattern, needles._starts)
+        needles.first_characters.__wrapped__(pattern)
+    assert regex_cache.save()
+    assert not regex_cache.save()  # nothing new since: not written again
+
+    _forget()
+    assert regex_cache.load() >= len(patterns)
+
+    def parse_again(*_: object) -> None:
+        raise AssertionError("worked out again instead of read from the file")
+
+    monkeypatch.setattr(needles, "_parsed_literals", parse_again)
+    monkeypatch.setattr(needles, "_parsed_first_characters", parse_again)
+    for pattern, expected in zip(patterns, worked_out, strict=True):
+        assert (
+            needles._literals.__wrapped__(pattern, needles._required),
+            needles._literals.__wrapped__(pattern, needles._starts),
+            needles.first_characters.__wrapped__(pattern),
+        ) == expected
+
+
 def test_the_patterns_the_audit_compiles_at_import_leave_room_in_the_file() -> None:
     """The file holds every module-level pattern, with room for those a run compiles.
 
@@ -146,7 +188,15 @@ def test_the_patterns_the_audit_compiles_at_import_leave_room_in_the_file() -> N
 
 @pytest.mark.parametrize(
     "damage",
-    ["truncated", "garbage", "other python", "bad code", "group writable", "symlink"],
+    [
+        "truncated",
+        "garbage",
+        "other python",
+        "bad code",
+        "bad literals",
+        "group writable",
+        "symlink",
+    ],
 )
 def test_a_damaged_or_foreign_file_is_ignored(cache_file: Path, damage: str) -> None:
     import marshal
@@ -154,17 +204,19 @@ def test_a_damaged_or_foreign_file_is_ignored(cache_file: Path, damage: str) -> 
     _compile_all()
     assert regex_cache.save()
     data = cache_file.read_bytes()
-    header, entries = marshal.loads(data)
+    header, entries, known = marshal.loads(data)
     if damage == "truncated":
         cache_file.write_bytes(data[: len(data) // 2])
     elif damage == "garbage":
         cache_file.write_bytes(b"\x00not marshal at all")
     elif damage == "other python":
-        cache_file.write_bytes(marshal.dumps(((*header[:1], "2.7.18"), entries)))
+        cache_file.write_bytes(marshal.dumps(((*header[:1], "2.7.18"), entries, known)))
     elif damage == "bad code":
         first = list(entries[0])
         first[3] = [999, 1, 2]
-        cache_file.write_bytes(marshal.dumps((header, [tuple(first), *entries[1:]])))
+        cache_file.write_bytes(marshal.dumps((header, [tuple(first), *entries[1:]], known)))
+    elif damage == "bad literals":
+        cache_file.write_bytes(marshal.dumps((header, entries, {("_starts", "a", 0): [1]})))
     elif damage == "group writable":
         cache_file.chmod(0o664)
     else:

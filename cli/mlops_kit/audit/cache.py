@@ -287,7 +287,10 @@ class ParseCache:
             is_new = not os.path.lexists(self.file)
             _write_atomically(self.file, text.encode("ascii"))
             if is_new:
+                from mlops_kit.audit.leftovers import remove_orphans
+
                 prune(self.folder, MAX_REPOS)
+                remove_orphans(self.folder, ".")  # of writers killed mid-write
         except OSError:
             return
 

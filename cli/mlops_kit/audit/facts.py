@@ -5,7 +5,6 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-import shlex
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, TypeVar
 
@@ -566,10 +565,28 @@ def windows_separators(command: str) -> str:
 _WINDOWS_SEPARATOR = re.compile(r"(?<=[\w.])\\(?=[\w.])")
 
 
+def shell_words(command: str, comments: bool = False) -> list[str]:
+    """Return `shlex.split(command, comments=comments)`; raise ValueError as it does.
+
+    shlex reads a command one character at a time in Python; a command without quotes,
+    escapes or comments, in ASCII and broken only by the blanks shlex breaks at, splits
+    alike at once with `str.split`.
+    """
+    if command.isascii() and _NOT_PLAIN.isdisjoint(command):
+        return command.split()
+    import shlex
+
+    return shlex.split(command, comments=comments)
+
+
+# Beside shlex's own blanks (space, tab, CR, LF), `str.split` breaks at these too.
+_NOT_PLAIN = frozenset("\"'\\#\x0b\x0c\x1c\x1d\x1e\x1f")
+
+
 def stage_code(command: str) -> tuple[str, str] | None:
     """From a stage command, return ("module", name) or ("script", path) it runs."""
     try:
-        words = shlex.split(windows_separators(command))
+        words = shell_words(windows_separators(command))
     except ValueError:
         return None
     for index, word in enumerate(words):
@@ -617,7 +634,7 @@ def console_script(repo: RepoView, command: str) -> tuple[str, list[str]] | None
     runs `favorita_forecasting.cli` with `["prepare"]`. None: not a script of the project.
     """
     try:
-        words = shlex.split(windows_separators(command))
+        words = shell_words(windows_separators(command))
     except ValueError:
         return None
     if len(words) > 2 and words[0].rsplit("/", 1)[-1] in _SCRIPT_RUNNERS and words[1] == "run":

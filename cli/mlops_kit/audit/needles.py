@@ -12,10 +12,13 @@ or more): then the pattern must be searched everywhere, as before.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from mlops_kit.audit import regex_cache
+
+Answer = TypeVar("Answer")
 MIN_LENGTH = 3  # shorter needles rule out too little to pay for the extra search
 
 
@@ -78,9 +81,24 @@ def may_match(pattern: re.Pattern[str], text: str) -> bool:
     return found is None or any(needle in text for needle in found)
 
 
+def _remembered(
+    question: str, pattern: re.Pattern[str], work_out: Callable[[re.Pattern[str]], Answer]
+) -> Answer:
+    """Return `work_out(pattern)`, or its answer an earlier run stored (see regex_cache)."""
+    key = (question, pattern.pattern, pattern.flags)
+    if key in regex_cache.literals:
+        return cast(Answer, regex_cache.literals[key])
+    answer = regex_cache.literals[key] = work_out(pattern)
+    return answer
+
+
 @cache
 def _literals(pattern: re.Pattern[str], walk: Any) -> tuple[str, ...] | None:
     """Run `walk` over the parsed case-sensitive `pattern`; its literals, or None."""
+    return _remembered(walk.__name__, pattern, lambda p: _parsed_literals(p, walk))
+
+
+def _parsed_literals(pattern: re.Pattern[str], walk: Any) -> tuple[str, ...] | None:
     if not isinstance(pattern.pattern, str) or pattern.flags & re.IGNORECASE:
         return None
     try:
@@ -110,6 +128,10 @@ def starts(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
 @cache
 def first_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Return the characters every match of `pattern` starts with, or None when unknown."""
+    return _remembered("first_characters", pattern, _parsed_first_characters)
+
+
+def _parsed_first_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
     if not isinstance(pattern.pattern, str) or pattern.flags & re.IGNORECASE:
         return None
     try:

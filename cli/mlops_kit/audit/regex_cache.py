@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2  # 2: the literals `needles` found follow the patterns
 # `re` keeps 512 patterns and drops its oldest entry for each pattern it compiles anew,
 # one at a time: a file may hold more. Its entries are loaded in the order a run first
 # compiled them (the modules' own patterns, in import order, then those of the run), so
@@ -42,6 +42,14 @@ SUFFIX = ".re"
 
 _loaded: set[tuple[Any, ...]] = set()  # keys of `re._cache` that came from the file
 _stored: list[tuple[Any, ...]] = []  # the file's entries, written again as they are
+
+# What `needles` works out from a pattern by parsing it again (the literals every match
+# holds or starts with), keyed by (question, pattern, flags). Like the compiled code, a
+# pure function of the pattern under this Python and this kit (the header pins both), so
+# it is kept in the same file and bounded the same way.
+literals: dict[tuple[str, str | bytes, int], Any] = {}
+_literals_stored: set[tuple[str, str | bytes, int]] = set()
+MAX_LITERALS = 640
 
 
 def _usable() -> bool:
@@ -117,8 +125,8 @@ def load() -> int:
             info = os.fstat(handle.fileno())
             if not _trusted(info):
                 return 0
-            header, entries = marshal.loads(handle.read())
-        if header != _header():
+            header, entries, known = marshal.loads(handle.read())
+        if header != _header() or not _well_formed(known):
             return 0
         compiled = {}
         for pattern, flags, final_flags, code, groups, groupindex, indexgroup in entries:
@@ -131,7 +139,23 @@ def load() -> int:
         re._cache.setdefault(key, value)  # type: ignore[attr-defined]
     _loaded.update(compiled)
     _stored[:] = entries
+    literals.update(known)
+    _literals_stored.update(known)
     return len(compiled)
+
+
+def _well_formed(known: Any) -> bool:
+    """Return True for literals as `needles` stores them: strings (or none) per pattern."""
+    return isinstance(known, dict) and all(
+        isinstance(key, tuple)
+        and len(key) == 3
+        and isinstance(key[0], str)
+        and isinstance(key[1], (str, bytes))
+        and type(key[2]) is int
+        and (answer is None or (type(answer) in (tuple, frozenset) and all(
+            type(text) is str for text in answer)))
+        for key, answer in known.items()
+    )  # fmt: skip
 
 
 def _entry(pattern: str | bytes, flags: int) -> tuple[Any, ...]:
@@ -160,15 +184,18 @@ def save() -> bool:
     if not _usable() or sys.dont_write_bytecode:
         return False
     new = [key for key in list(re._cache) if _storable(key)]  # type: ignore[attr-defined]
-    room = MAX_PATTERNS - len(_stored)
+    room = max(MAX_PATTERNS - len(_stored), 0)
+    found = [key for key in literals if key not in _literals_stored]
+    found = found[: max(MAX_LITERALS - len(_literals_stored), 0)]
     path = cache_path()
-    if not new or room <= 0 or path is None:
+    if not (new[:room] or found) or path is None:
         return False
     try:
         import marshal
 
         entries = [*_stored, *(_entry(pattern, flags) for _, pattern, flags in new[:room])]
-        data = marshal.dumps((_header(), entries))
+        known = {key: literals[key] for key in (*_literals_stored, *found)}
+        data = marshal.dumps((_header(), entries, known))
         if len(data) > MAX_BYTES:
             return False
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -178,8 +205,12 @@ def save() -> bool:
             temporary.replace(path)
         finally:
             temporary.unlink(missing_ok=True)
+        from mlops_kit.audit.leftovers import remove_orphans
+
+        remove_orphans(path.parent, f"{path.name}.")  # of writers killed mid-write
     except Exception:  # a read-only install or an odd pattern: nothing is kept
         return False
     _loaded.update(new[:room])
     _stored[:] = entries
+    _literals_stored.update(found)
     return True

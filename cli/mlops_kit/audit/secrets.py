@@ -377,6 +377,27 @@ PLACEHOLDER_WORDS = frozenset(
 )  # fmt: skip
 
 
+def lines_holding(text: str, needle: str) -> str:
+    r"""Return `text` with every line that does not hold `needle` emptied (numbers kept).
+
+    Lines end at `\n`, as the scan counts them. The needle is found by a substring search
+    and only its lines are copied: a lock file of 600 KB with one URL costs a few
+    searches, not a scan.
+    """
+    pieces: list[str] = []
+    done = 0  # text[:done] is accounted for
+    at = text.find(needle)
+    while at >= 0:
+        start = text.rfind("\n", done, at) + 1 or done
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        pieces += ("\n" * text.count("\n", done, start), text[start:end])
+        done = end
+        at = text.find(needle, end)
+    pieces.append("\n" * text.count("\n", done))
+    return "".join(pieces)
+
+
 # The same text is scanned by several rules and by the parse cache: remember recent answers.
 _MEMO = 1024
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shlex
 from collections.abc import Iterator
 from typing import Any
 
@@ -804,7 +803,7 @@ _NOT_PATHS = frozenset({".", "..", "/", "-", "--", "|", "||", "&&", ";", ">", ">
 def _command_paths(command: str) -> list[str]:
     """Path-like words of a shell command (options' values too), in order."""
     try:
-        words = shlex.split(facts.windows_separators(command), comments=True)
+        words = facts.shell_words(facts.windows_separators(command), comments=True)
     except ValueError:
         return []
     found = []

@@ -322,10 +322,23 @@ def _scanned(repo: RepoView) -> list[tuple[str, str]]:
             if text is not None and not _insecure_example(path, text):
                 if path.endswith(".ipynb"):
                     text = _NOTEBOOK_BLOB.sub("", _blank_images(text))
+                elif path.rpartition("/")[2].lower() in MACHINE_LOCKS:
+                    text = secrets.lines_holding(text, "://")
                 found.append((path, text))
         return found
 
     return facts.memo(repo, "scanned_texts", compute)
+
+
+# Lock files a package manager writes: names, versions, hashes, and the URLs packages came
+# from. A credential reaches one only inside a URL (a private index's `https://user:token@`,
+# a `git+https://<token>@` dependency), so only their lines holding `://` are read: the
+# rest is megabytes of hashes (`yarn.lock`'s base64 integrity strings can pose as tokens).
+MACHINE_LOCKS = frozenset(
+    {"poetry.lock", "uv.lock", "pdm.lock", "pipfile.lock", "pylock.toml", "pixi.lock",
+     "conda-lock.yml", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
+     "pnpm-lock.yaml", "bun.lock", "cargo.lock", "composer.lock", "gemfile.lock", "go.sum"}
+)  # fmt: skip
 
 
 # The text an interface shows, per language: Home Assistant's `strings.json`,
