@@ -398,6 +398,9 @@ def no_tokens(repo: RepoView) -> Iterator[Finding]:
     that marks its flaws: `# VULN: key in a ConfigMap`) are a lesson's material: no secret
     rule reads them; nor does any read a folder pip installed packages into (one holding
     `*.dist-info/` folders: a Lambda's bundled dependencies), which is third-party code.
+    Lock files a package manager writes (`poetry.lock`, `uv.lock`, `package-lock.json`,
+    `yarn.lock`, ...) are read on their lines holding a URL, the one place a credential
+    reaches them (a private index's `https://user:token@...`); the rest is hashes.
     Fix: revoke the key now, remove it from the file (and from history), and read it from
     the environment or a git-ignored `.env` instead.
     """
