@@ -254,6 +254,8 @@ CRAFTED: dict[str, dict[str, str | bytes]] = {
         "tests/test_x.py": "def test_x():\n    assert True\n",
     },
     "QUA111": {"github/workflows/ci.yml": MINIMAL_CI, "x.py": ""},
+    "QUA113": {"requirements.txt": "<<<<<<< HEAD\npandas==2.2.3\n=======\npandas==2.1.0\n"
+                                   ">>>>>>> feature\n", "x.py": "import pandas\n"},
     "QUA112": {
         "pyproject.toml": '[project]\nname = "x"\nversion = "1"\n\n[tool.ruff]\nline-length = 99\n',
         "x/__init__.py": "",

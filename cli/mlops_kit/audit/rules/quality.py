@@ -15,13 +15,16 @@ from mlops_kit.audit.model import Finding
 from mlops_kit.audit.needles import search
 from mlops_kit.audit.parsing import python_tree
 from mlops_kit.audit.profile import (
+    REQUIREMENTS,
     RETIRED_CIRCLECI,
     TEACHING_FOLDERS,
     called_name,
+    is_test_file,
     profile_of,
 )
 from mlops_kit.audit.repo import RepoView, normalise
 from mlops_kit.audit.rule import rule
+from mlops_kit.audit.rules.layout import is_text_name
 
 PRE_COMMIT = facts.PRE_COMMIT
 
@@ -699,3 +702,82 @@ def git_hooks_managed(repo: RepoView) -> Iterator[Finding]:
         yield Finding(
             f"no git hook manager{named} (.pre-commit-config.yaml, lefthook.yml, .husky/)"
         )
+
+
+@rule("QUA113", family="quality", severity="error")
+def no_merge_conflicts(repo: RepoView) -> Iterator[Finding]:
+    """No unresolved merge conflicts in committed code and configuration.
+
+    Why: a file committed with git's conflict markers (`<<<<<<< HEAD`, `=======`,
+    `>>>>>>> branch`) holds both sides of a merge: Python will not import it, YAML and
+    JSON will not parse, pip will not install the requirements, and the build breaks for
+    everyone who pulls. pre-commit's `check-merge-conflict` hook stops such commits.
+    Read: code, configuration, requirements files and notebooks, all three markers in
+    order, each at a line start. Not read: prose (Markdown, reST, plain text but
+    requirements), which explains conflicts with the same markers, and tests, whose
+    fixtures may hold them on purpose.
+    Fix: open the file, keep the right side of each conflict and delete the marker lines,
+    then commit; add `check-merge-conflict` (pre-commit-hooks) to catch the next one.
+    """
+    for path in repo.files:
+        if not _conflict_candidate(repo, path):
+            continue
+        text = repo.text(path)
+        line = None if text is None else conflict_line(text)
+        if line is not None:
+            yield Finding(
+                "unresolved merge conflict: both sides and git's markers "
+                "(`<<<<<<<`, `=======`, `>>>>>>>`) were committed",
+                path,
+                line,
+            )
+
+
+# Files that explain conflicts rather than hold them; requirements files end in .txt too.
+_PROSE = (".md", ".rst", ".txt", ".html", ".tex", ".adoc")
+CONFLICT_SCAN_LIMIT = 1024 * 1024  # bytes; larger files are data
+
+
+def _conflict_candidate(repo: RepoView, path: str) -> bool:
+    if not is_text_name(path) or path in repo.listing.symlinks or path in repo.listing.special:
+        return False
+    if path.endswith(_PROSE) and REQUIREMENTS.search(path) is None:
+        return False
+    if is_test_file(path):
+        return False
+    info = repo.lstat(path)
+    return info is not None and info.st_size <= CONFLICT_SCAN_LIMIT
+
+
+def _marker(line: str, character: str) -> bool:
+    """Return True for a conflict marker line: seven `character`s, then the end or a blank."""
+    return line.startswith(character * 7) and (len(line) == 7 or line[7] in " \t\r")
+
+
+def conflict_line(text: str) -> int | None:
+    """Return the line of the first conflict's `<<<<<<<`, if `text` holds a whole conflict.
+
+    A conflict is `<<<<<<<`, a line `=======` (after a diff3 `|||||||` part or none), then
+    `>>>>>>>`, with no other `<<<<<<<` between. Each line is looked at most twice.
+    """
+    if not (text.startswith("<<<<<<<") or "\n<<<<<<<" in text):
+        return None
+    lines = text.split("\n")
+    index = 0
+    while index < len(lines):
+        if not _marker(lines[index], "<"):
+            index += 1
+            continue
+        divided = False
+        after = index + 1
+        while after < len(lines):
+            line = lines[after]
+            if _marker(line, "<"):
+                break
+            if not divided and line.rstrip() == "=======":
+                divided = True
+            elif divided and _marker(line, ">"):
+                return index + 1
+            after += 1
+        index = after
+    return None
