@@ -97,6 +97,11 @@ VIOLATIONS: dict[str, Mutation] = {
     "LAY113": put("notebooks/.ipynb_checkpoints/eda-checkpoint.ipynb", "{}", commit=True),
     "LAY114": put(f"{PKG}/report/__init___.py", ""),
     "LAY115": put(f"{PKG}/paths.py", 'RAW = "C:/Users/alice/Desktop/wine.csv"\n'),
+    "LAY116": chain(
+        edit(".gitignore", "dvc_plots/\n", "dvc_plots/\ntables/\n"),
+        put(f"{PKG}/tables/__init__.py", "def show():\n    pass\n"),
+        put(f"{PKG}/tabulate.py", "from wine_classifier.tables import show\n"),
+    ),
     "PKG101": edit("pyproject.toml", "[project]", "[project]\n[[["),
     "PKG102": edit("pyproject.toml", "[project]", "[not-project]"),
     "PKG103": edit("pyproject.toml", 'build-backend = "poetry.core.masonry.api"', ""),

@@ -214,6 +214,27 @@ def _import_matches(text: str) -> list[re.Match[str]]:
     return found
 
 
+# Matched at a line start; the look-behind keeps a search linear (a blank run is tried
+# from its first blank only).
+_DOTTED_IMPORT = re.compile(r"(?<![ \t])[ \t]*+(?:import|from)[ \t]++([A-Za-z_][\w.]*+)")
+
+
+def dotted_imports(text: str) -> list[tuple[str, int]]:
+    """Return (module, line) of each import statement's first module, dotted.
+
+    `a.b` of `from a.b import c`; relative imports (`from . import x`) name no module here.
+    """
+    found = []
+    line, counted = 1, 0
+    for match in _import_matches(text):
+        dotted = _DOTTED_IMPORT.match(text, match.start())
+        if dotted is not None:
+            line += text.count("\n", counted, match.start())
+            counted = match.start()
+            found.append((dotted.group(1).rstrip("."), line))
+    return found
+
+
 # The further modules of one `import a as x, b, c.d` statement, after the first.
 _MORE_IMPORTS = re.compile(r",[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
 _STATEMENT_END = re.compile(r"[\n;#\\\"]")

@@ -16,6 +16,9 @@ from mlops_kit.audit.profile import (
     FIXTURE_FOLDERS,
     TEACHING_FOLDERS,
     azureml_runs_jobs,
+    code_files,
+    dotted_imports,
+    imported_modules,
     is_test_file,
     profile_of,
     test_named_scripts,
@@ -1273,3 +1276,90 @@ _README = re.compile(r"(?:^|/)readme(?:\.[\w]+)?$", re.IGNORECASE)
 # A `.txt` file that no tool parses: notes, results, a dataset's documentation. Pip's
 # requirement and constraint files are read by tools, and stay reported.
 _PROSE_TEXT = re.compile(r"(?:^|/)(?![^/]*(?:requirement|constraint))[^/]+\.txt$", re.IGNORECASE)
+
+
+@rule("LAY116", family="layout", severity="error", applies=("code",))
+def imported_packages_committed(repo: RepoView) -> Iterator[Finding]:
+    """The packages the code imports are committed, not hidden by an ignore pattern.
+
+    Why: an ignore pattern written for artefacts (`data/`, `models/`, `output/`) matches
+    such a folder at any depth, the project's own packages included (`src/kws/data/`,
+    `src/models/`): their modules never reach git, the author's checkout still works,
+    and every clone, CI job and image fails with ModuleNotFoundError.
+    Read: the imports of the project's Python files (`from kws.data import ...`) of its
+    own packages (a folder at the root or in `src/` holding committed Python files); a
+    sub-package that is not in the repository while git ignores its folder is reported,
+    once, at the first import. A module git ignores by its file name (a generated
+    `_version.py`, `*_pb2.py`) is left alone: it is written by the build.
+    Fix: anchor the pattern to the root (`/data/`, `/models/`) or re-include the package
+    (`!src/kws/data/`), check with `git check-ignore -v src/kws/data/__init__.py`, then
+    `git add` the package.
+    """
+    roots = _package_roots(repo)
+    imported = imported_modules(repo)
+    importing = sorted(
+        {path for name in roots for path, _ in imported.get(name, []) if path.endswith(".py")}
+    )
+    missing: dict[str, tuple[str, str, int]] = {}  # folder -> (module, path, line)
+    for path in importing:
+        for module, line in dotted_imports(repo.text(path) or ""):
+            top, _, rest = module.partition(".")
+            if rest and top in roots:
+                for folder, depth in _missing_folders(repo, roots[top], rest.split(".")):
+                    dotted = ".".join(module.split(".")[: depth + 1])
+                    missing.setdefault(folder, (dotted, path, line))
+    if not missing:
+        return
+    ignored = repo.ignored([f"{f}/__init__.py" for f in missing] + [f"{f}.py" for f in missing])
+    for folder, (module, path, line) in missing.items():
+        if f"{folder}/__init__.py" in ignored and f"{folder}.py" not in ignored:
+            yield Finding(
+                f"`{module}` is imported but git ignores its folder {folder}/: the package is "
+                "not committed, so a clone cannot import it",
+                path,
+                line,
+            )
+
+
+# Suffixes of an importable module file.
+_MODULE_SUFFIXES = (".py", ".pyi", ".pyx", ".so", ".pyd")
+
+
+def _package_roots(repo: RepoView) -> dict[str, list[str]]:
+    """The project's top-level packages: name -> folders (at the root, in `src/`)."""
+    roots: dict[str, list[str]] = {}
+    for path in code_files(repo):
+        parts = path.split("/")
+        if len(parts) >= 2:
+            roots.setdefault(parts[0], [])
+            if parts[0] not in roots[parts[0]]:
+                roots[parts[0]].append(parts[0])
+        if len(parts) >= 3 and parts[0] == "src":
+            roots.setdefault(parts[1], [])
+            if f"src/{parts[1]}" not in roots[parts[1]]:
+                roots[parts[1]].append(f"src/{parts[1]}")
+    return roots
+
+
+def _missing_folders(repo: RepoView, bases: list[str], names: list[str]) -> list[tuple[str, int]]:
+    """(folder, how many of `names` it takes) of each base where the module is missing.
+
+    Below each base, the first of `names` that is neither a folder nor a module file of
+    the repository. None at all when any base holds the module, or a module on the way
+    (whose attributes the rest may name).
+    """
+    found = []
+    for base in bases:
+        folder = base
+        for depth, name in enumerate(names, start=1):
+            below = f"{folder}/{name}"
+            if below in repo.folders:
+                folder = below
+                continue
+            if any(f"{below}{suffix}" in repo.file_set for suffix in _MODULE_SUFFIXES):
+                return []
+            found.append((below, depth))
+            break
+        else:
+            return []
+    return found
