@@ -1,4 +1,4 @@
-"""LAY116: a package the code imports that an ignore pattern keeps out of git."""
+"""LAY116: packages an ignore pattern keeps out of git; DVC117: a remote on one drive."""
 
 from __future__ import annotations
 
@@ -67,3 +67,13 @@ def test_a_missing_package_git_does_not_ignore_is_not_this_rules(tmp_path: Path)
     files = _project(".venv/\n")
     del files["src/kws/data/__init__.py"], files["src/kws/data/dataset.py"]
     assert places(repo(tmp_path, files, "absent"), "LAY116") == []
+
+
+def test_a_dvc_remote_on_a_windows_drive_is_one_machines_folder(tmp_path: Path) -> None:
+    config = "[core]\n    remote = nasa\n['remote \"nasa\"']\n    url = {}\n"
+    files: dict[str, str | bytes] = {**TRAINING, "dvc.yaml": "stages: {}\n"}
+    drive = {**files, ".dvc/config": config.format("D:\\Projects\\nasa-data-remote")}
+    assert places(repo(tmp_path, drive, "drive"), "DVC117") == [".dvc/config:4"]
+    for name, url in [("s3", "s3://team/dvc"), ("gs", "gs://team/dvc"), ("ssh", "ssh://h/dvc")]:
+        shared = {**files, ".dvc/config": config.format(url)}
+        assert places(repo(tmp_path, shared, name), "DVC117") == []

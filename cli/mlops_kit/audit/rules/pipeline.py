@@ -494,19 +494,21 @@ def _local_remote_lines(text: str) -> set[int]:
     }
 
 
-# A remote `url` that is a folder of one machine's user: a home directory or /tmp.
+# A remote `url` that is a folder of one machine: a home directory, /tmp, or a folder on
+# a Windows drive (`D:\Projects\remote`).
 _PERSONAL_REMOTE = re.compile(
-    r"(?mi)^[ \t]*+url[ \t]*+=[ \t]*+[\"']?((?:/home/|/Users/|/tmp/|~/|[a-z]:[\\/]Users[\\/])\S.*)$"
+    r"(?mi)^[ \t]*+url[ \t]*+=[ \t]*+[\"']?((?:/home/|/Users/|/tmp/|~/|[a-z]:[\\/])\S.*)$"
 )
 
 
 @rule("DVC117", family="pipeline", severity="warning", applies=("dvc",))
 def dvc_remote_shared(repo: RepoView) -> Iterator[Finding]:
-    """The committed DVC remote is storage the team shares, not a folder in one home.
+    r"""The committed DVC remote is storage the team shares, not a folder in one home.
 
     Why: `dvc push` and `dvc pull` go to the remote in .dvc/config; a remote under
-    `/home/alice/` or `/tmp/` exists on one machine only, so nobody else (and no CI job)
-    can fetch the data the pipeline was run on.
+    `/home/alice/`, `/tmp/` or on a Windows drive (`D:\Projects\remote`, a mapped drive
+    too: CI's runners have no such letter) exists on one machine only, so nobody else
+    (and no CI job) can fetch the data the pipeline was run on.
     Fix: point the default remote at shared storage (`dvc remote add -d storage
     s3://bucket/path`, a network share) and keep a personal cache folder in
     .dvc/config.local (`dvc remote add --local ...`).
