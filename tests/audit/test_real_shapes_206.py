@@ -121,3 +121,14 @@ def test_databases_a_compose_file_publishes_on_every_interface(tmp_path: Path) -
         "docker-compose.yml:11",
         "docker-compose.yml:14",
     ]
+
+
+def test_a_database_published_in_the_long_port_syntax(tmp_path: Path) -> None:
+    long_form = COMPOSE.replace(
+        '      - "127.0.0.1:5432:5432"', "      - target: 5432\n        published: 5432"
+    )
+    found = repo(tmp_path, {**TRAINING, "docker-compose.yml": long_form}, "long")
+    assert places(found, "SRV106") == ["docker-compose.yml:11"]
+    loopback = long_form.replace("published: 5432", "published: 5432\n        host_ip: 127.0.0.1")
+    kept = repo(tmp_path, {**TRAINING, "docker-compose.yml": loopback}, "kept")
+    assert places(kept, "SRV106") == []

@@ -64,6 +64,68 @@ def dockerfiles(repo: RepoView) -> list[str]:
 _DOCKERFILE_NAME = re.compile(r"(?<![^/])(?:Dockerfile[\w.-]*|[\w.-]*\.Dockerfile)$")
 
 
+# `compose.yaml`, `docker-compose.prod.yml`, `compose-experiment-tracking.yaml`,
+# `docker-compose-infra.yml`.
+_COMPOSE = re.compile(r"(^|/)(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
+
+
+def compose_file(path: str) -> bool:
+    """Return True for a Compose file's path (the word as a substring first: it is cheap)."""
+    return "compose" in path and _COMPOSE.search(path) is not None
+
+
+def compose_services(repo: RepoView) -> list[tuple[str, str, dict[str, Any]]]:
+    """Return (compose file, service name, service) of every service of every Compose file."""
+
+    def compute() -> list[tuple[str, str, dict[str, Any]]]:
+        found = []
+        for path in repo.files:
+            if compose_file(path):
+                data = repo.data(path)
+                services = data.get("services") if isinstance(data, dict) else None
+                for name, service in services.items() if isinstance(services, dict) else []:
+                    if isinstance(service, dict):
+                        found.append((path, str(name), service))
+        return found
+
+    return memo(repo, "compose_services", compute)
+
+
+# `${NAME}` or `${NAME:-default}` in a Compose value; group 1 the default.
+_COMPOSE_VARIABLE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}")
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
+
+
+def short_port_exposed(port: str) -> bool:
+    """Return True when a compose short port (`[IP:]HOST:CONTAINER`) binds every interface.
+
+    `${BIND:-127.0.0.1}:5000:5000` binds what the default says; an address chosen at run
+    time without a default is unknown and not reported. A variable in the host port's
+    place (`${MLFLOW_PORT}:5000`) leaves the address out, so every interface.
+    """
+    text = _COMPOSE_VARIABLE.sub(lambda m: m.group(1) or "${}", port)
+    if any(text.startswith(f"{host}:") for host in LOOPBACK):
+        return False
+    has_address = text.count(":") >= 2 and not text.startswith("[")
+    return not (has_address and text.startswith("${"))
+
+
+def ports_on_every_interface(service: dict[str, Any]) -> Iterator[tuple[Any, int | None]]:
+    """Yield (port, line) of each port a Compose service publishes on every interface.
+
+    The short syntax (`"5000:5000"`, see `short_port_exposed`) and the long one (a
+    mapping with `published` and no loopback `host_ip`).
+    """
+    ports = service.get("ports")
+    for index, port in enumerate(ports if isinstance(ports, list) else []):
+        if isinstance(port, dict):
+            exposed = "published" in port and str(port.get("host_ip", "")) not in LOOPBACK
+        else:
+            exposed = isinstance(port, (str, int)) and short_port_exposed(str(port))
+        if exposed:
+            yield port, line_of(ports, index)
+
+
 def kept_on_purpose(repo: RepoView, path: str) -> bool:
     """Return True when a `.gitignore` re-includes `path` by a rule of its own.
 

@@ -846,7 +846,6 @@ def _data_documented(files: list[str]) -> bool:
     )
 
 
-_README = re.compile(r"readme(?:\.\w+)?$", re.IGNORECASE)
 # Fixtures the tests or a mock API serve (`data/seed/api-fixtures/`): no dataset to describe.
 _FIXTURES = re.compile(r"(?:^|/)(?:[\w.]+[-_])?fixtures?(?:/|$)", re.IGNORECASE)
 

@@ -15,7 +15,7 @@ from mlops_kit.audit.parsing import line_of, python_tree
 from mlops_kit.audit.profile import TEACHING_FOLDERS, called_name, profile_of, walk
 from mlops_kit.audit.repo import RepoView
 from mlops_kit.audit.rule import rule
-from mlops_kit.audit.rules.tracking import compose_file, short_port_exposed, tracking_service
+from mlops_kit.audit.rules.tracking import tracking_service
 
 WEB_FRAMEWORKS = ("flask", "fastapi", "starlette", "litestar", "sanic", "bottle", "falcon")
 _ROUTE = re.compile(
@@ -602,28 +602,20 @@ def databases_bind_loopback(repo: RepoView) -> Iterator[Finding]:
     Fix: publish on loopback (`"127.0.0.1:5432:5432"`) or drop `ports:` and let the
     services reach it by name (`postgres:5432`).
     """
-    for path in repo.files:
-        if not compose_file(path) or _NOT_DEPLOYED.search(path):
+    for path, name, service in facts.compose_services(repo):
+        if _NOT_DEPLOYED.search(path) or tracking_service(name, service):
             continue
-        data = repo.data(path)
-        services = data.get("services") if isinstance(data, dict) else None
-        for name, service in services.items() if isinstance(services, dict) else []:
-            if not isinstance(service, dict) or tracking_service(name, service):
-                continue
-            image = str(service.get("image") or "")
-            kind = _DATABASE_IMAGE.match(image.rsplit("/", 1)[-1])
-            ports = service.get("ports")
-            if kind is None or not isinstance(ports, list):
-                continue
-            for index, port in enumerate(ports):
-                if not isinstance(port, (str, int)) or not short_port_exposed(str(port)):
-                    continue
-                yield Finding(
-                    f"{kind.group(1)} service {name!r} publishes {str(port)!r} on every interface",
-                    path,
-                    line_of(ports, index),
-                )
-                break
+        image = str(service.get("image") or "")
+        kind = _DATABASE_IMAGE.match(image.rsplit("/", 1)[-1])
+        if kind is None:
+            continue
+        for port, line in facts.ports_on_every_interface(service):
+            yield Finding(
+                f"{kind.group(1)} service {name!r} publishes {port!r} on every interface",
+                path,
+                line,
+            )
+            break
 
 
 # A database's image, by its name after the registry and namespace (`postgres:16`,

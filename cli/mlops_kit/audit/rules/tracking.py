@@ -191,7 +191,7 @@ def _settings_files(repo: RepoView) -> list[str]:
             if not template_source(p)
             and (
                 p.rsplit("/", 1)[-1].startswith(".env")
-                or compose_file(p)
+                or facts.compose_file(p)
                 or p.endswith("MLproject")
                 or (
                     p.endswith((".yaml", ".yml"))
@@ -831,7 +831,7 @@ def _named_at_root(repo: RepoView, store: str) -> bool:
     settings = [
         p
         for p in _settings_files(repo)
-        if p.count("/") <= 1 or not p.endswith((".yaml", ".yml")) or compose_file(p)
+        if p.count("/") <= 1 or not p.endswith((".yaml", ".yml")) or facts.compose_file(p)
     ]
     # A task runner's recipes, called by CI or not (`make start-services` runs
     # `mlflow server --backend-store-uri sqlite:///mlflow.db` where the developer is).
@@ -851,7 +851,7 @@ def _named_at_root(repo: RepoView, store: str) -> bool:
         _notebook_code(repo, p) if p.endswith(".ipynb") else text
         for p in paths
         if store in (text := repo.text(p) or "")
-        and (not compose_file(p) or _mounted_service_names(repo, p, store))
+        and (not facts.compose_file(p) or _mounted_service_names(repo, p, store))
     ]
     texts = [_without_comments(text) for text in texts]
     texts.append(facts.task_text(repo))
@@ -984,18 +984,6 @@ def experiment_named(repo: RepoView) -> Iterator[Finding]:
 # Scripts that run inside a container must bind every interface of the container; what
 # the host exposes is decided where the port is published (compose, `docker run -p`).
 _IN_IMAGE = re.compile(r"(?:^|/)(?:docker|containers?|images?)/|entrypoint[\w.-]*\.sh$")
-# `compose.yaml`, `docker-compose.prod.yml`, `compose-experiment-tracking.yaml`,
-# `docker-compose-infra.yml`.
-_COMPOSE = re.compile(r"(^|/)(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
-
-
-def compose_file(path: str) -> bool:
-    """Return True for a Compose file's path (the word as a substring first: it is cheap)."""
-    return "compose" in path and _COMPOSE.search(path) is not None
-
-
-_INTERPOLATION = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}")
-_LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
 # The rest of the command line is scanned up to the next `mlflow `, so a search does not
 # rescan the line from every `mlflow` on it.
 _CLI_BIND = re.compile(
@@ -1036,20 +1024,6 @@ def tracking_service(name: object, service: object) -> bool:
 _STARTS_MLFLOW = re.compile(r"(?i)\bmlflow[\s'\",]++(?:server|ui)\b|\bmlflow\.server\b")
 
 
-def short_port_exposed(port: str) -> bool:
-    """True when a compose short port (`[IP:]HOST:CONTAINER`) binds every interface.
-
-    `${BIND:-127.0.0.1}:5000:5000` binds what the default says; an address chosen at run
-    time without a default is unknown and not reported. A variable in the host port's
-    place (`${MLFLOW_PORT}:5000`) leaves the address out, so every interface.
-    """
-    text = _INTERPOLATION.sub(lambda m: m.group(1) or "${}", port)
-    if any(text.startswith(f"{host}:") for host in _LOOPBACK):
-        return False
-    has_address = text.count(":") >= 2 and not text.startswith("[")
-    return not (has_address and text.startswith("${"))
-
-
 @rule("TRK106", family="tracking", severity="warning")
 def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
     """MLflow tracking services publish their ports on loopback only.
@@ -1068,28 +1042,12 @@ def servers_bind_loopback(repo: RepoView) -> Iterator[Finding]:
         ports:
           - "127.0.0.1:5000:5000"
     """
+    for path, name, service in facts.compose_services(repo):
+        if tracking_service(name, service):
+            for port, line in facts.ports_on_every_interface(service):
+                yield Finding(f"service {name!r} publishes {port!r} on every interface", path, line)
     for path in repo.files:
-        if compose_file(path):
-            data = repo.data(path)
-            services = data.get("services") if isinstance(data, dict) else None
-            for name, service in services.items() if isinstance(services, dict) else []:
-                if not tracking_service(name, service):
-                    continue
-                ports = service.get("ports") if isinstance(service, dict) else None
-                for index, port in enumerate(ports if isinstance(ports, list) else []):
-                    if isinstance(port, dict):
-                        exposed = (
-                            "published" in port and str(port.get("host_ip", "")) not in _LOOPBACK
-                        )
-                    else:
-                        exposed = short_port_exposed(str(port))
-                    if exposed:
-                        yield Finding(
-                            f"service {name!r} publishes {port!r} on every interface",
-                            path,
-                            line_of(ports, index),
-                        )
-        elif (
+        if (
             path == "Makefile" or path.endswith((".sh", "Makefile", ".mk"))
         ) and not _IN_IMAGE.search(path):
             text = repo.text(path) or ""
