@@ -598,7 +598,8 @@ def databases_bind_loopback(repo: RepoView) -> Iterator[Finding]:
     redis, elasticsearch, opensearch, clickhouse, cassandra, neo4j, influxdb, minio,
     timescaledb); one
     that runs MLflow is TRK106's. Compose files of tests and examples are not read. One
-    finding per service, at its first such port.
+    finding per service, at its first such port, in the short syntax or the long one
+    (`published: 5432` without `host_ip: 127.0.0.1`).
     Fix: publish on loopback (`"127.0.0.1:5432:5432"`) or drop `ports:` and let the
     services reach it by name (`postgres:5432`).
     """
