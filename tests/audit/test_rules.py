@@ -259,6 +259,9 @@ CRAFTED: dict[str, dict[str, str | bytes]] = {
         "tests/test_x.py": "def test_x():\n    assert True\n",
     },
     "QUA111": {"github/workflows/ci.yml": MINIMAL_CI, "x.py": ""},
+    "SRV107": {"Dockerfile": "FROM python:3.11\n"
+                             "CMD jupyter lab --ip=0.0.0.0 --ServerApp.token=''\n",
+               "x.py": "import sklearn\n"},
     "QUA113": {"requirements.txt": "<<<<<<< HEAD\npandas==2.2.3\n=======\npandas==2.1.0\n"
                                    ">>>>>>> feature\n", "x.py": "import pandas\n"},
     "QUA112": {

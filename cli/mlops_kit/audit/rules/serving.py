@@ -627,3 +627,92 @@ _DATABASE_IMAGE = re.compile(
 )
 # Compose files of tests and examples: not what a team deploys.
 _NOT_DEPLOYED = re.compile(r"(?:^|/)(?:tests?|examples?|docs)/")
+
+
+@rule("SRV107", family="serving", severity="error", applies=("code",))
+def notebook_servers_ask_for_a_token(repo: RepoView) -> Iterator[Finding]:
+    """A Jupyter server that listens on every interface asks for a token or a password.
+
+    Why: Jupyter runs any code its visitors type. Started with its token emptied
+    (`--NotebookApp.token=''`, `--ServerApp.token=''`, `c.ServerApp.token = ''`) and
+    listening on every interface (`--ip=0.0.0.0`, or the Jupyter Docker Stacks' start
+    scripts, which listen there by default), anyone who reaches the port (a published
+    container port, a cloud VM's address) gets a shell with the container's data and
+    credentials. Read: Dockerfiles, Compose services' commands, shell scripts, Makefiles
+    and Jupyter config files, outside tests, examples, docs and course folders; a server
+    given a password is not reported.
+    Fix: keep Jupyter's token (it is printed with the URL) or set a hashed password
+    (`jupyter server password`), and publish the port on loopback
+    (`"127.0.0.1:8888:8888"`), reached through an SSH tunnel from elsewhere.
+    """
+    for path, line, command in _notebook_commands(repo):
+        if (
+            _EMPTY_TOKEN.search(command)
+            and (_ALL_INTERFACES.search(command) or _DOCKER_STACKS_START.search(command))
+            and not _PASSWORD_SET.search(command)
+        ):
+            yield Finding(
+                "a Jupyter server runs with an empty token on every interface: anyone who "
+                "reaches the port runs code",
+                path,
+                line,
+            )
+
+
+def _notebook_commands(repo: RepoView) -> Iterator[tuple[str, int | None, str]]:
+    """(path, line, command) of what may start Jupyter: a logical line, a service's command."""
+    for path, _, service in facts.compose_services(repo):
+        if _NOT_DEPLOYED.search(path) or TEACHING_FOLDERS.search(path):
+            continue
+        parts = [service.get(key) for key in ("entrypoint", "command")]
+        words = [" ".join(map(str, p)) if isinstance(p, list) else str(p or "") for p in parts]
+        command = " ".join(words)
+        if "token" in command:
+            yield path, line_of(service, "command") or line_of(service, "entrypoint"), command
+    for path in repo.files:
+        if _NOT_DEPLOYED.search(path) or TEACHING_FOLDERS.search(path):
+            continue
+        name = path.rpartition("/")[2]
+        if name in _JUPYTER_CONFIGS:
+            text = repo.text(path) or ""
+            if "token" in text:
+                yield path, None, text  # the file's settings together
+        elif path in facts.dockerfiles(repo) or name == "Makefile" or name.endswith(_SCRIPTS):
+            text = repo.text(path) or ""
+            if "token" not in text:
+                continue
+            lines = text.split("\n")
+            number = 0
+            while number < len(lines):
+                start = number
+                while number < len(lines) - 1 and lines[number].rstrip().endswith("\\"):
+                    number += 1
+                command = " ".join(lines[start : number + 1])
+                number += 1
+                if "token" in command and not command.lstrip().startswith("#"):
+                    yield path, start + 1, command
+
+
+_JUPYTER_CONFIGS = frozenset(
+    {"jupyter_notebook_config.py", "jupyter_server_config.py", "jupyter_lab_config.py"}
+)
+_SCRIPTS = (".sh", ".bash", ".mk")
+# An emptied token: `--NotebookApp.token=''`, `"--ServerApp.token="` in an argument
+# list, `--IdentityProvider.token ""`, or `c.ServerApp.token = ''` in a config file.
+_EMPTY_TOKEN = re.compile(
+    r"--(?:NotebookApp|ServerApp|IdentityProvider)\.token(?:=|[ \t]++)"
+    r"""(?:''|""|"(?=[ \t]*+[,\]])|\\"\\"|(?=[ \t]|$))"""
+    r"""|\bc\.(?:NotebookApp|ServerApp|IdentityProvider)\.token[ \t]*+=[ \t]*+(?:''|"")"""
+)
+_ALL_INTERFACES = re.compile(
+    r"""--(?:(?:NotebookApp|ServerApp)\.)?ip(?:=|[ \t]++)["']?(?:0\.0\.0\.0|\*|::)"""
+    r"""|\bc\.(?:NotebookApp|ServerApp)\.ip[ \t]*+=[ \t]*+["'](?:0\.0\.0\.0|\*|::)["']"""
+)
+# The Jupyter Docker Stacks' start scripts listen on every interface unless told otherwise.
+_DOCKER_STACKS_START = re.compile(r"\bstart-notebook\.(?:sh|py)\b|\bstart\.sh[ \t]++jupyter\b")
+_PASSWORD_SET = re.compile(
+    r"""--(?:NotebookApp|ServerApp|PasswordIdentityProvider)\.(?:hashed_)?password"""
+    r"""(?:=|[ \t]++)["']?(?!["'\s,\]]|$)"""
+    r"""|\bc\.(?:NotebookApp|ServerApp|PasswordIdentityProvider)\.(?:hashed_)?password"""
+    r"""[ \t]*+=[ \t]*+["'](?!["'])"""
+)
