@@ -627,6 +627,21 @@ def windows_separators(command: str) -> str:
 _WINDOWS_SEPARATOR = re.compile(r"(?<=[\w.])\\(?=[\w.])")
 
 
+def logical_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """Yield (number, command) of each shell line joined with its continuations.
+
+    A line ending in a backslash goes on in the next one; the number (1-based) is the
+    first line's.
+    """
+    number = 0
+    while number < len(lines):
+        start = number
+        while number < len(lines) - 1 and lines[number].rstrip().endswith("\\"):
+            number += 1
+        yield start + 1, " ".join(lines[start : number + 1])
+        number += 1
+
+
 def shell_words(command: str, comments: bool = False) -> list[str]:
     """Return `shlex.split(command, comments=comments)`; raise ValueError as it does.
 

@@ -1326,18 +1326,13 @@ _MODULE_SUFFIXES = (".py", ".pyi", ".pyx", ".so", ".pyd")
 
 def _package_roots(repo: RepoView) -> dict[str, list[str]]:
     """The project's top-level packages: name -> folders (at the root, in `src/`)."""
-    roots: dict[str, list[str]] = {}
+    roots: dict[str, dict[str, None]] = {}  # folders in the order first met, once each
     for path in code_files(repo):
         parts = path.split("/")
-        if len(parts) >= 2:
-            roots.setdefault(parts[0], [])
-            if parts[0] not in roots[parts[0]]:
-                roots[parts[0]].append(parts[0])
-        if len(parts) >= 3 and parts[0] == "src":
-            roots.setdefault(parts[1], [])
-            if f"src/{parts[1]}" not in roots[parts[1]]:
-                roots[parts[1]].append(f"src/{parts[1]}")
-    return roots
+        for depth in (1, 2) if parts[0] == "src" else (1,):
+            if len(parts) > depth:
+                roots.setdefault(parts[depth - 1], {})["/".join(parts[:depth])] = None
+    return {name: list(folders) for name, folders in roots.items()}
 
 
 def _missing_folders(repo: RepoView, bases: list[str], names: list[str]) -> list[tuple[str, int]]:

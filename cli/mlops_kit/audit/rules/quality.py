@@ -557,19 +557,13 @@ def _ignored_test_runs(repo: RepoView) -> tuple[str, int] | None:
         if "pytest" not in text:
             continue
         lines = text.splitlines()
-        number = 0
-        while number < len(lines):
-            start = number
-            while number < len(lines) - 1 and lines[number].rstrip().endswith("\\"):
-                number += 1
-            command = " ".join(lines[start : number + 1])
-            number += 1
+        for number, command in facts.logical_lines(lines):
             if "pytest" not in command or command.lstrip().startswith("#"):
                 continue
             if re.search(r"\b(?:install|add)\b", command.split("pytest", 1)[0]):
                 continue  # `pip install pytest`: installs the tool, runs nothing
-            if _SWALLOWED.search(command) or _in_continuing_step(lines, start + 1):
-                ignored.append((path, start + 1))
+            if _SWALLOWED.search(command) or _in_continuing_step(lines, number):
+                ignored.append((path, number))
             else:
                 return None
     return ignored[0] if ignored else None

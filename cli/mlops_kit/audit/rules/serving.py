@@ -662,35 +662,33 @@ def notebook_servers_ask_for_a_token(repo: RepoView) -> Iterator[Finding]:
 def _notebook_commands(repo: RepoView) -> Iterator[tuple[str, int | None, str]]:
     """(path, line, command) of what may start Jupyter: a logical line, a service's command."""
     for path, _, service in facts.compose_services(repo):
-        if _NOT_DEPLOYED.search(path) or TEACHING_FOLDERS.search(path):
-            continue
-        parts = [service.get(key) for key in ("entrypoint", "command")]
-        words = [" ".join(map(str, p)) if isinstance(p, list) else str(p or "") for p in parts]
-        command = " ".join(words)
-        if "token" in command:
-            yield path, line_of(service, "command") or line_of(service, "entrypoint"), command
+        if _deployed(path):
+            parts = [service.get(key) for key in ("entrypoint", "command")]
+            words = [" ".join(map(str, p)) if isinstance(p, list) else str(p or "") for p in parts]
+            command = " ".join(words)
+            if "token" in command:
+                yield path, line_of(service, "command") or line_of(service, "entrypoint"), command
+    dockerfiles = set(facts.dockerfiles(repo))
     for path in repo.files:
-        if _NOT_DEPLOYED.search(path) or TEACHING_FOLDERS.search(path):
-            continue
         name = path.rpartition("/")[2]
-        if name in _JUPYTER_CONFIGS:
-            text = repo.text(path) or ""
-            if "token" in text:
-                yield path, None, text  # the file's settings together
-        elif path in facts.dockerfiles(repo) or name == "Makefile" or name.endswith(_SCRIPTS):
-            text = repo.text(path) or ""
-            if "token" not in text:
-                continue
-            lines = text.split("\n")
-            number = 0
-            while number < len(lines):
-                start = number
-                while number < len(lines) - 1 and lines[number].rstrip().endswith("\\"):
-                    number += 1
-                command = " ".join(lines[start : number + 1])
-                number += 1
-                if "token" in command and not command.lstrip().startswith("#"):
-                    yield path, start + 1, command
+        config = name in _JUPYTER_CONFIGS
+        started = config or path in dockerfiles or name == "Makefile" or name.endswith(_SCRIPTS)
+        if not started or not _deployed(path):
+            continue
+        text = repo.text(path) or ""
+        if "token" not in text:
+            continue
+        if config:
+            yield path, None, text  # the file's settings together
+            continue
+        for number, command in facts.logical_lines(text.split("\n")):
+            if "token" in command and not command.lstrip().startswith("#"):
+                yield path, number, command
+
+
+def _deployed(path: str) -> bool:
+    """Return False for files of tests, examples, docs and course folders."""
+    return not (_NOT_DEPLOYED.search(path) or TEACHING_FOLDERS.search(path))
 
 
 _JUPYTER_CONFIGS = frozenset(
